@@ -1,0 +1,96 @@
+//! What every scenario shares: the format version, and validation errors that name the field,
+//! the value and the allowed range.
+//!
+//! Scenarios are data (serde): a URL, a JSON file and a preset are the same thing. They are
+//! validated once, when a simulation is built from them; after that the core cannot fail.
+
+use std::fmt;
+use std::ops::RangeInclusive;
+
+/// The scenario format version this engine writes and reads.
+pub const SCENARIO_VERSION: u32 = 1;
+
+/// serde default for a scenario's `v` field: files written before versioning are version 1.
+pub fn current_version() -> u32 {
+    SCENARIO_VERSION
+}
+
+/// A scenario value that the engine refuses, with enough context to fix it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConfigError {
+    /// A number outside its allowed range.
+    OutOfRange {
+        /// Dotted path of the field, e.g. `consumers.batch_size`.
+        field: String,
+        /// The value given, as text.
+        value: String,
+        /// The allowed range, as text, e.g. `1–10`.
+        allowed: String,
+    },
+    /// A value that breaks a rule other than a range.
+    Invalid {
+        /// Dotted path of the field.
+        field: String,
+        /// The value given, as text.
+        value: String,
+        /// The rule it breaks, phrased as what is allowed.
+        rule: String,
+    },
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::OutOfRange { field, value, allowed } => {
+                write!(f, "{field} = {value} is out of range: allowed {allowed}")
+            }
+            ConfigError::Invalid { field, value, rule } => write!(f, "{field} = {value} is not valid: {rule}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Checks `value` is a finite number inside `range`; the error names `field`.
+pub fn check_range(field: &str, value: f64, range: RangeInclusive<f64>) -> Result<(), ConfigError> {
+    if value.is_finite() && range.contains(&value) {
+        return Ok(());
+    }
+    Err(ConfigError::OutOfRange {
+        field: field.to_owned(),
+        value: format_number(value),
+        allowed: format!("{}–{}", format_number(*range.start()), format_number(*range.end())),
+    })
+}
+
+/// Checks an integer is inside `range`; the error names `field`.
+pub fn check_int_range(field: &str, value: u64, range: RangeInclusive<u64>) -> Result<(), ConfigError> {
+    if range.contains(&value) {
+        return Ok(());
+    }
+    Err(ConfigError::OutOfRange {
+        field: field.to_owned(),
+        value: value.to_string(),
+        allowed: format!("{}–{}", range.start(), range.end()),
+    })
+}
+
+/// Checks a scenario's format version is one this engine reads.
+pub fn check_version(v: u32) -> Result<(), ConfigError> {
+    if v == SCENARIO_VERSION {
+        return Ok(());
+    }
+    Err(ConfigError::Invalid {
+        field: "v".to_owned(),
+        value: v.to_string(),
+        rule: format!("this version of Nimbus reads scenario version {SCENARIO_VERSION}"),
+    })
+}
+
+/// Numbers as people write them: no trailing `.0`, NaN and infinities spelled out.
+fn format_number(x: f64) -> String {
+    if x.is_finite() && x == x.trunc() && x.abs() < 1e15 {
+        return format!("{}", x as i64);
+    }
+    format!("{x}")
+}

@@ -1,0 +1,154 @@
+//! The generic driver every service simulation runs on: a model, its scheduled work, one RNG,
+//! a trace and metrics, advanced in simulated time only.
+//!
+//! Driving contract: call [`Sim::run_until`] (or [`Sim::step`]) with non-decreasing times;
+//! read [`Sim::trace`], [`Sim::metrics`] and [`Sim::model`] between calls. Nothing else moves
+//! the simulation, so the same model and seed always give the same run.
+
+use crate::metrics::Metrics;
+use crate::rng::SimRng;
+use crate::scheduler::Scheduler;
+use crate::time::{SimDuration, SimTime};
+use crate::trace::{Trace, TraceRecord, DEFAULT_RECENT};
+
+/// The most items one [`Sim::run_until`] call handles before it gives control back.
+pub const STEP_CAP: u64 = 2_000_000;
+
+/// A service model driven by the scheduler.
+pub trait Model {
+    /// Scheduled work items (timers, arrivals, completions): plain data, no callbacks.
+    type Work;
+    /// The events this model puts in the trace.
+    type Event: TraceRecord;
+
+    /// Schedules the initial work (first arrivals, periodic ticks).
+    fn start(&mut self, cx: &mut Ctx<Self::Work, Self::Event>);
+
+    /// Handles one work item that has come due at `cx.now()`.
+    fn handle(&mut self, cx: &mut Ctx<Self::Work, Self::Event>, work: Self::Work);
+}
+
+/// Everything a model may touch besides itself: the clock and scheduler, the RNG, the trace
+/// and the metrics.
+#[derive(Debug)]
+pub struct Ctx<W, E> {
+    /// Scheduled work.
+    pub sched: Scheduler<W>,
+    /// The one seeded RNG of this simulation.
+    pub rng: SimRng,
+    /// Every notable event.
+    pub trace: Trace<E>,
+    /// Time series for the charts.
+    pub metrics: Metrics,
+}
+
+impl<W, E: TraceRecord> Ctx<W, E> {
+    /// Simulated now.
+    pub fn now(&self) -> SimTime {
+        self.sched.now()
+    }
+    /// Schedules `work` after `delay`.
+    pub fn schedule_in(&mut self, delay: SimDuration, work: W) {
+        let at = self.now() + delay;
+        self.sched.schedule(at, work);
+    }
+    /// Schedules `work` at `at` (not in the past).
+    pub fn schedule_at(&mut self, at: SimTime, work: W) {
+        self.sched.schedule(at, work);
+    }
+    /// Puts an event in the trace.
+    pub fn emit(&mut self, event: E) {
+        self.trace.push(event);
+    }
+}
+
+/// Why [`Sim::run_until`] returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunOutcome {
+    /// Simulated time reached the target.
+    Reached,
+    /// Nothing is scheduled any more; time was moved to the target.
+    Idle,
+    /// [`STEP_CAP`] items were handled before the target: call again to continue.
+    StepCap,
+}
+
+/// A running simulation of model `M`.
+#[derive(Debug)]
+pub struct Sim<M: Model> {
+    model: M,
+    cx: Ctx<M::Work, M::Event>,
+    seed: u64,
+}
+
+impl<M: Model> Sim<M> {
+    /// Starts `model` with `seed` at time zero.
+    pub fn with_model(mut model: M, seed: u64) -> Sim<M> {
+        let mut cx = Ctx {
+            sched: Scheduler::with_capacity(1024),
+            rng: SimRng::new(seed),
+            trace: Trace::new(DEFAULT_RECENT),
+            metrics: Metrics::new(),
+        };
+        model.start(&mut cx);
+        Sim { model, cx, seed }
+    }
+
+    /// The seed this run was started with.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+    /// Simulated now.
+    pub fn now(&self) -> SimTime {
+        self.cx.now()
+    }
+    /// The model, for state queries.
+    pub fn model(&self) -> &M {
+        &self.model
+    }
+    /// The trace so far.
+    pub fn trace(&self) -> &Trace<M::Event> {
+        &self.cx.trace
+    }
+    /// Hash of the whole trace so far.
+    pub fn trace_hash(&self) -> u64 {
+        self.cx.trace.hash()
+    }
+    /// The metrics so far.
+    pub fn metrics(&self) -> &Metrics {
+        &self.cx.metrics
+    }
+    /// When the next item is due, if anything is scheduled.
+    pub fn next_due(&self) -> Option<SimTime> {
+        self.cx.sched.peek_time()
+    }
+
+    /// Handles the next scheduled item and returns its time; `None` when nothing is scheduled.
+    pub fn step(&mut self) -> Option<SimTime> {
+        let (at, work) = self.cx.sched.pop()?;
+        self.model.handle(&mut self.cx, work);
+        self.cx.metrics.touch(at);
+        Some(at)
+    }
+
+    /// Handles everything due up to and including `until`, then sets now to `until`.
+    /// Going backwards is a no-op.
+    pub fn run_until(&mut self, until: SimTime) -> RunOutcome {
+        let mut handled = 0u64;
+        while let Some((_, work)) = self.cx.sched.pop_until(until) {
+            self.model.handle(&mut self.cx, work);
+            handled += 1;
+            if handled == STEP_CAP {
+                self.cx.metrics.touch(self.cx.now());
+                return RunOutcome::StepCap;
+            }
+        }
+        self.cx.sched.advance_to(until);
+        self.cx.metrics.touch(self.cx.now());
+        if self.cx.sched.is_empty() {
+            RunOutcome::Idle
+        } else {
+            RunOutcome::Reached
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! The trace: every notable thing a simulation did, each with a reason code, plus a stable hash
+//! of the whole run.
+//!
+//! Memory stays bounded: the hash and count cover every event ever emitted, but only a window of
+//! the most recent events is kept for the event log and the inspector.
+
+use std::collections::VecDeque;
+
+use crate::time::SimTime;
+
+/// How many recent events a trace keeps by default.
+pub const DEFAULT_RECENT: usize = 512;
+
+/// Why something happened: the shared vocabulary of reason codes shown in event logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Reason {
+    /// A job or message arrived from its workload.
+    Arrived,
+    /// A worker started processing.
+    Started,
+    /// Processing finished successfully.
+    Completed,
+    /// Refused because a bounded buffer was full.
+    RejectedFull,
+}
+
+impl Reason {
+    /// The code as shown to people: `VISIBILITY_EXPIRED`, `THROTTLED`, …
+    pub fn code(self) -> &'static str {
+        match self {
+            Reason::Arrived => "ARRIVED",
+            Reason::Started => "STARTED",
+            Reason::Completed => "COMPLETED",
+            Reason::RejectedFull => "REJECTED_FULL",
+        }
+    }
+
+    /// A stable number for hashing: never reorder, only append.
+    fn stable_id(self) -> u32 {
+        match self {
+            Reason::Arrived => 1,
+            Reason::Started => 2,
+            Reason::Completed => 3,
+            Reason::RejectedFull => 4,
+        }
+    }
+}
+
+/// An event a simulation can put in its trace.
+pub trait TraceRecord {
+    /// When it happened.
+    fn at(&self) -> SimTime;
+    /// Why it happened.
+    fn reason(&self) -> Reason;
+    /// Feeds every field that matters into `h`, in a fixed order and fixed-width encoding.
+    fn hash_into(&self, h: &mut StableHasher);
+    /// One line for people: "job 12 waited 0.4 s, then worker 2 took it".
+    fn describe(&self) -> String;
+}
+
+/// FNV-1a over explicit little-endian encodings: identical on every target and every Rust
+/// version, unlike `std::hash` (which hashes `usize` at the platform's width and makes no
+/// stability promise).
+#[derive(Clone, Debug)]
+pub struct StableHasher(u64);
+
+impl StableHasher {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+
+    /// A hasher in its initial state.
+    pub fn new() -> StableHasher {
+        StableHasher(Self::OFFSET)
+    }
+    /// Feeds raw bytes.
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(Self::PRIME);
+        }
+    }
+    /// Feeds a `u64`.
+    pub fn write_u64(&mut self, x: u64) {
+        self.write(&x.to_le_bytes());
+    }
+    /// Feeds a `u32`.
+    pub fn write_u32(&mut self, x: u32) {
+        self.write(&x.to_le_bytes());
+    }
+    /// Feeds a string, length-prefixed so "ab"+"c" differs from "a"+"bc".
+    pub fn write_str(&mut self, s: &str) {
+        self.write_u64(s.len() as u64);
+        self.write(s.as_bytes());
+    }
+    /// Feeds a time.
+    pub fn write_time(&mut self, t: SimTime) {
+        self.write_u64(t.as_micros());
+    }
+    /// Feeds a reason code.
+    pub fn write_reason(&mut self, r: Reason) {
+        self.write_u32(r.stable_id());
+    }
+    /// The hash so far.
+    pub fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Default for StableHasher {
+    fn default() -> Self {
+        StableHasher::new()
+    }
+}
+
+/// The trace of one run: a running hash over all events and a window of the recent ones.
+#[derive(Clone, Debug)]
+pub struct Trace<E> {
+    hasher: StableHasher,
+    count: u64,
+    recent: VecDeque<E>,
+    keep: usize,
+}
+
+impl<E: TraceRecord> Trace<E> {
+    /// An empty trace keeping the `keep` most recent events.
+    pub fn new(keep: usize) -> Trace<E> {
+        Trace { hasher: StableHasher::new(), count: 0, recent: VecDeque::with_capacity(keep.min(4096)), keep }
+    }
+
+    /// Records an event.
+    pub fn push(&mut self, event: E) {
+        event.hash_into(&mut self.hasher);
+        self.count += 1;
+        if self.keep == 0 {
+            return;
+        }
+        if self.recent.len() == self.keep {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(event);
+    }
+
+    /// The hash over every event so far: same scenario and seed ⇒ same hash, on every target.
+    pub fn hash(&self) -> u64 {
+        self.hasher.finish()
+    }
+
+    /// Number of events emitted so far (not only the ones kept).
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The most recent events, oldest first.
+    pub fn recent(&self) -> impl DoubleEndedIterator<Item = &E> + ExactSizeIterator {
+        self.recent.iter()
+    }
+}
