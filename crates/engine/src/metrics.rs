@@ -50,10 +50,24 @@ pub struct Series {
 
 impl Series {
     /// A series whose buckets start `resolution` wide; `capacity` (at least 2, even) bounds memory.
-    pub fn new(name: &'static str, unit: &'static str, kind: SeriesKind, resolution: SimDuration, capacity: usize) -> Series {
+    pub fn new(
+        name: &'static str,
+        unit: &'static str,
+        kind: SeriesKind,
+        resolution: SimDuration,
+        capacity: usize,
+    ) -> Series {
         assert!(resolution > SimDuration::ZERO, "series {name}: zero resolution");
         let capacity = capacity.max(2) & !1;
-        Series { name, unit, kind, width: resolution, capacity, buckets: Vec::with_capacity(capacity), end: SimTime::ZERO }
+        Series {
+            name,
+            unit,
+            kind,
+            width: resolution,
+            capacity,
+            buckets: Vec::with_capacity(capacity),
+            end: SimTime::ZERO,
+        }
     }
 
     /// The series' name as shown in legends.
@@ -181,7 +195,13 @@ impl Metrics {
     }
 
     /// Adds a series with the default capacity and returns its handle.
-    pub fn add(&mut self, name: &'static str, unit: &'static str, kind: SeriesKind, resolution: SimDuration) -> SeriesId {
+    pub fn add(
+        &mut self,
+        name: &'static str,
+        unit: &'static str,
+        kind: SeriesKind,
+        resolution: SimDuration,
+    ) -> SeriesId {
         self.series.push(Series::new(name, unit, kind, resolution, DEFAULT_BUCKETS));
         SeriesId(self.series.len() - 1)
     }

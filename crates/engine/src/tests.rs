@@ -138,7 +138,10 @@ fn ramp_count_follows_the_integral_of_its_rate() {
 #[test]
 fn validation_names_field_value_and_range() {
     let bad = ReferenceScenario { workers: 0, ..ReferenceScenario::default() };
-    assert_eq!(bad.validate().map_err(|e| e.to_string()), Err("workers = 0 is out of range: allowed 1–1000".to_owned()));
+    assert_eq!(
+        bad.validate().map_err(|e| e.to_string()),
+        Err("workers = 0 is out of range: allowed 1–1000".to_owned())
+    );
 
     let bad = ReferenceScenario { workload: Workload::Poisson { rate_per_s: -1.5 }, ..ReferenceScenario::default() };
     assert_eq!(
@@ -146,7 +149,10 @@ fn validation_names_field_value_and_range() {
         Err("workload.rate_per_s = -1.5 is out of range: allowed 0–1000000".to_owned())
     );
 
-    let bad = ReferenceScenario { service: Distribution::Uniform { min_ms: 50.0, max_ms: 10.0 }, ..ReferenceScenario::default() };
+    let bad = ReferenceScenario {
+        service: Distribution::Uniform { min_ms: 50.0, max_ms: 10.0 },
+        ..ReferenceScenario::default()
+    };
     assert!(matches!(bad.validate(), Err(ConfigError::OutOfRange { field, .. }) if field == "service.max_ms"));
 
     let bad = ReferenceScenario { v: 9, ..ReferenceScenario::default() };
@@ -161,12 +167,14 @@ fn validation_names_field_value_and_range() {
 fn scenario_json_has_defaults_and_refuses_unknown_fields() {
     let s: ReferenceScenario = serde_json::from_str(r#"{"workers": 7}"#).expect("partial scenario parses");
     assert_eq!(s, ReferenceScenario { workers: 7, ..ReferenceScenario::default() });
-    let s: ReferenceScenario = serde_json::from_str(r#"{"workload": {"kind": "ramp", "from_per_s": 1, "to_per_s": 9, "over_s": 60}}"#)
-        .expect("ramp parses");
+    let s: ReferenceScenario =
+        serde_json::from_str(r#"{"workload": {"kind": "ramp", "from_per_s": 1, "to_per_s": 9, "over_s": 60}}"#)
+            .expect("ramp parses");
     assert!(s.validate().is_ok());
     assert!(serde_json::from_str::<ReferenceScenario>(r#"{"wrokers": 7}"#).is_err());
     let round: ReferenceScenario =
-        serde_json::from_str(&serde_json::to_string(&ReferenceScenario::default()).expect("serializes")).expect("parses");
+        serde_json::from_str(&serde_json::to_string(&ReferenceScenario::default()).expect("serializes"))
+            .expect("parses");
     assert_eq!(round, ReferenceScenario::default());
 }
 
@@ -250,7 +258,8 @@ fn run_until_reports_idle_and_never_goes_back() {
 
 #[test]
 fn a_flood_hits_the_step_cap_instead_of_freezing() {
-    let flood = ReferenceScenario { workload: Workload::Constant { rate_per_s: 1_000_000.0 }, ..ReferenceScenario::default() };
+    let flood =
+        ReferenceScenario { workload: Workload::Constant { rate_per_s: 1_000_000.0 }, ..ReferenceScenario::default() };
     let mut sim = Sim::with_model(ReferenceModel::new(&flood), 1);
     assert_eq!(sim.run_until(SimTime::from_secs(3600)), RunOutcome::StepCap);
     assert!(sim.now() < SimTime::from_secs(3600));
@@ -260,18 +269,28 @@ fn arb_workload() -> impl Strategy<Value = Workload> {
     prop_oneof![
         (0.0..200.0f64).prop_map(|rate_per_s| Workload::Constant { rate_per_s }),
         (0.0..200.0f64).prop_map(|rate_per_s| Workload::Poisson { rate_per_s }),
-        (1u32..50, 0.5..20.0f64, 0.0..0.5f64).prop_map(|(size, every_s, f)| Workload::Bursts { size, every_s, spread_s: every_s * f }),
-        (0.0..100.0f64, 0.0..100.0f64, 0.1..60.0f64).prop_map(|(from_per_s, to_per_s, over_s)| Workload::Ramp { from_per_s, to_per_s, over_s }),
+        (1u32..50, 0.5..20.0f64, 0.0..0.5f64).prop_map(|(size, every_s, f)| Workload::Bursts {
+            size,
+            every_s,
+            spread_s: every_s * f
+        }),
+        (0.0..100.0f64, 0.0..100.0f64, 0.1..60.0f64).prop_map(|(from_per_s, to_per_s, over_s)| Workload::Ramp {
+            from_per_s,
+            to_per_s,
+            over_s
+        }),
     ]
 }
 
 fn arb_scenario() -> impl Strategy<Value = ReferenceScenario> {
-    (arb_workload(), 1u32..8, 1.0..500.0f64, 0u32..50).prop_map(|(workload, workers, mean_ms, capacity)| ReferenceScenario {
-        workload,
-        workers,
-        service: Distribution::Exponential { mean_ms },
-        capacity,
-        ..ReferenceScenario::default()
+    (arb_workload(), 1u32..8, 1.0..500.0f64, 0u32..50).prop_map(|(workload, workers, mean_ms, capacity)| {
+        ReferenceScenario {
+            workload,
+            workers,
+            service: Distribution::Exponential { mean_ms },
+            capacity,
+            ..ReferenceScenario::default()
+        }
     })
 }
 
@@ -307,6 +326,27 @@ proptest! {
         while let Some((at, ())) = s.pop() {
             prop_assert!(at >= last);
             last = at;
+        }
+    }
+
+    #[test]
+    fn scheduler_pops_in_time_then_insertion_order(ops in prop::collection::vec((0u8..4, 0u64..5_000), 1..600)) {
+        // Checked against a plain sorted list: (time, insertion index) order.
+        let mut s = Scheduler::new();
+        let mut model: Vec<(SimTime, u32)> = Vec::new();
+        for (n, (op, delay)) in ops.into_iter().enumerate() {
+            if op > 0 {
+                // Small delays make many exact ties.
+                let at = s.now() + SimDuration::from_micros(delay % 7 * 1000);
+                s.schedule(at, n as u32);
+                model.push((at, n as u32));
+                model.sort();
+            } else {
+                let expected = (!model.is_empty()).then(|| model.remove(0));
+                prop_assert_eq!(s.pop(), expected);
+            }
+            prop_assert_eq!(s.len(), model.len());
+            prop_assert_eq!(s.peek_time(), model.first().map(|e| e.0));
         }
     }
 

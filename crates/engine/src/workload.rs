@@ -129,7 +129,9 @@ impl Arrivals {
                 let offset = if size > 1 { spread_s * within as f64 / f64::from(size) } else { 0.0 };
                 secs(burst as f64 * every_s + offset)
             }
-            Workload::Ramp { from_per_s, to_per_s, over_s } => ramp_arrival(self.k as f64, from_per_s, to_per_s, over_s)?,
+            Workload::Ramp { from_per_s, to_per_s, over_s } => {
+                ramp_arrival(self.k as f64, from_per_s, to_per_s, over_s)?
+            }
         };
         let at = at.max(self.last);
         self.k += 1;

@@ -1,0 +1,98 @@
+//! `nimbus bench`: engine throughput, measured natively with the wall clock (which the engine
+//! itself never reads).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::hint::black_box;
+use std::time::Instant;
+
+use anyhow::Result;
+use engine::reference::{ReferenceScenario, ReferenceSim};
+use engine::{Scheduler, SimDuration, SimTime, Workload};
+
+use crate::args;
+
+/// Pending items kept in the scheduler while measuring: a busy simulation's typical backlog.
+const PENDING: u64 = 1_024;
+const EVENTS: u64 = 30_000_000;
+
+pub fn bench(rest: &[String]) -> Result<()> {
+    args::parse(rest, &[])?;
+    let radix = scheduler_bench(&mut RadixQueue(Scheduler::with_capacity(0)));
+    let binary = scheduler_bench(&mut BinaryQueue(BinaryHeap::new(), 0));
+    println!(
+        "scheduler: {:.1} M events/s ({EVENTS} schedule+pop pairs with {PENDING} pending, {radix:.3} s); \
+         std BinaryHeap baseline {:.1} M events/s ({:.1}× slower)",
+        EVENTS as f64 / radix / 1e6,
+        EVENTS as f64 / binary / 1e6,
+        binary / radix
+    );
+
+    let scenario = ReferenceScenario {
+        workload: Workload::Poisson { rate_per_s: 1_000.0 },
+        workers: 400,
+        ..ReferenceScenario::default()
+    };
+    let mut sim = ReferenceSim::try_new(&scenario, 1)?;
+    let simulated = SimDuration::from_secs(3_600);
+    let start = Instant::now();
+    sim.run_until(SimTime::ZERO + simulated);
+    let wall = start.elapsed().as_secs_f64();
+    let n = sim.trace().count();
+    println!(
+        "reference scenario (1,000 jobs/s, 400 workers, 1 simulated hour): {:.0}× real time, {:.1} M trace events/s ({n} events, {wall:.3} s)",
+        simulated.as_secs_f64() / wall,
+        n as f64 / wall / 1e6
+    );
+    Ok(())
+}
+
+/// The two queues compared: the engine's scheduler and a plain binary heap.
+trait EventQueue {
+    fn push(&mut self, at: SimTime, item: u32);
+    fn pop(&mut self) -> Option<(SimTime, u32)>;
+}
+
+struct RadixQueue(Scheduler<u32>);
+
+impl EventQueue for RadixQueue {
+    fn push(&mut self, at: SimTime, item: u32) {
+        self.0.schedule(at, item);
+    }
+    fn pop(&mut self) -> Option<(SimTime, u32)> {
+        self.0.pop()
+    }
+}
+
+/// `BinaryHeap` keyed by `(time, sequence)`, the textbook discrete-event queue.
+struct BinaryQueue(BinaryHeap<Reverse<(SimTime, u64, u32)>>, u64);
+
+impl EventQueue for BinaryQueue {
+    fn push(&mut self, at: SimTime, item: u32) {
+        self.1 += 1;
+        self.0.push(Reverse((at, self.1, item)));
+    }
+    fn pop(&mut self) -> Option<(SimTime, u32)> {
+        self.0.pop().map(|Reverse((at, _, item))| (at, item))
+    }
+}
+
+/// Schedules and pops `EVENTS` items against a steady backlog, with pseudo-random delays;
+/// returns the seconds taken.
+fn scheduler_bench(sched: &mut impl EventQueue) -> f64 {
+    // A fixed LCG, not the engine RNG: this measures the queue, not the generator.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut delay = move || {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        SimDuration::from_micros((x >> 33) % 1_000_000)
+    };
+    for i in 0..PENDING {
+        sched.push(SimTime::ZERO + delay(), i as u32);
+    }
+    let start = Instant::now();
+    for _ in 0..EVENTS {
+        let (at, item) = sched.pop().expect("the backlog never empties");
+        sched.push(at + delay(), black_box(item));
+    }
+    start.elapsed().as_secs_f64()
+}

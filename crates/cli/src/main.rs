@@ -1,0 +1,48 @@
+//! `nimbus`: runs Nimbus scenarios headless and measures the engine.
+//!
+//! A thin shell over the engine: it parses flags, builds a scenario, runs it and prints the
+//! result. It adds no simulation logic, so anything it prints can be reproduced in the app with
+//! the same scenario and seed.
+
+// A command-line tool: printing is its job.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod args;
+mod bench;
+mod run;
+
+use anyhow::{bail, Result};
+
+const USAGE: &str = "\
+nimbus — run Nimbus scenarios headless
+
+USAGE:
+    nimbus run SCENARIO.json [--seed N] [--until DURATION]
+        Runs a scenario file and prints its final metrics as JSON.
+        DURATION is a number with a unit: 500ms, 90s, 15m, 1h, 2d (default 10m).
+    nimbus hash [--seed N]
+        Prints the trace hash of the reference scenario (10 simulated minutes), as the wasm
+        build computes it too: the cross-target determinism check.
+    nimbus bench
+        Measures the engine: scheduler events per second, simulated/wall time of the
+        reference scenario.
+    nimbus help
+";
+
+fn main() -> Result<()> {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = argv.split_first() else {
+        print!("{USAGE}");
+        return Ok(());
+    };
+    match command.as_str() {
+        "run" => run::run(rest),
+        "hash" => run::hash(rest),
+        "bench" => bench::bench(rest),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}

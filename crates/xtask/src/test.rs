@@ -1,0 +1,104 @@
+//! `cargo xtask test`: everything CI checks, in order, with a `N passed, N failed` summary.
+//!
+//! Every step runs even when an earlier one failed (except those that need the release build),
+//! so one run shows every problem.
+
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+use crate::bench::{first_visit, FIRST_VISIT_BUDGET_GZIP};
+use crate::site::{build_release, site_dir};
+use crate::tools::{ensure_browser_test_tools, ensure_build_tools};
+use crate::{cargo, output, root, run};
+
+/// The sub-path the browser tests serve the site under, as GitHub Pages does for project sites.
+const TEST_PUBLIC_URL: &str = "/nimbus/";
+/// The seed of the cross-target determinism check.
+const DETERMINISM_SEED: &str = "42";
+
+pub fn test(args: &[String]) -> Result<()> {
+    if let Some(extra) = args.first() {
+        bail!("`cargo xtask test` takes no arguments (got `{extra}`)");
+    }
+    let mut results: Vec<(&str, Result<()>)> = Vec::new();
+    let mut step = |name: &'static str, f: &mut dyn FnMut() -> Result<()>| {
+        eprintln!("\n=== {name}");
+        let res = f();
+        if let Err(e) = &res {
+            eprintln!("--- {name} FAILED: {e:#}");
+        }
+        results.push((name, res));
+    };
+
+    step("rustfmt", &mut || run(cargo().args(["fmt", "--all", "--", "--check"])));
+    step("clippy (native)", &mut || {
+        run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
+    });
+    step("clippy (wasm32)", &mut || {
+        run(cargo().args([
+            "clippy",
+            "-p",
+            "app",
+            "-p",
+            "engine",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    });
+    step("Rust tests", &mut || run(cargo().args(["test", "--workspace"])));
+    let mut built = false;
+    step("release build (under /nimbus/)", &mut || {
+        let tools = ensure_build_tools()?;
+        build_release(&tools, TEST_PUBLIC_URL)?;
+        built = true;
+        Ok(())
+    });
+    if built {
+        step("first-visit size budget", &mut check_budget);
+        step("browser tests (headless Chromium)", &mut browser_tests);
+    }
+
+    let failed: Vec<&str> = results.iter().filter(|(_, r)| r.is_err()).map(|(n, _)| *n).collect();
+    let passed = results.len() - failed.len();
+    eprintln!();
+    for (name, res) in &results {
+        eprintln!("{} {name}", if res.is_ok() { "ok  " } else { "FAIL" });
+    }
+    if !built {
+        eprintln!("skip first-visit size budget, browser tests (no release build)");
+    }
+    println!("xtask test: {passed} passed, {} failed", failed.len() + usize::from(!built) * 2);
+    if !failed.is_empty() || !built {
+        bail!("failed: {}", failed.join(", "));
+    }
+    Ok(())
+}
+
+fn check_budget() -> Result<()> {
+    let visit = first_visit(&site_dir())?;
+    eprintln!("first visit: {} bytes raw, {} bytes gzip (budget {FIRST_VISIT_BUDGET_GZIP})", visit.raw, visit.gzip);
+    if visit.gzip > FIRST_VISIT_BUDGET_GZIP {
+        bail!("first visit is {} bytes gzip, over the {FIRST_VISIT_BUDGET_GZIP}-byte budget", visit.gzip);
+    }
+    Ok(())
+}
+
+fn browser_tests() -> Result<()> {
+    let chromium = ensure_browser_test_tools()?;
+    // The native side of the cross-target determinism check: the browser test compares the
+    // wasm build's hash with this one.
+    let native_hash = output(cargo().args(["run", "-q", "-p", "cli", "--", "hash", "--seed", DETERMINISM_SEED]))
+        .context("computing the native reference trace hash with `nimbus hash`")?;
+    run(Command::new("node")
+        .current_dir(root())
+        .arg("web/tests/run.mjs")
+        .arg("--site")
+        .arg(site_dir())
+        .args(["--base", TEST_PUBLIC_URL, "--seed", DETERMINISM_SEED, "--native-hash", &native_hash])
+        .arg("--chromium")
+        .arg(chromium))
+}

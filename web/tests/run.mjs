@@ -1,0 +1,288 @@
+// End-to-end tests of the Nimbus release build in headless Chromium, served under a sub-path the
+// way GitHub Pages serves a project site (unknown paths get 404.html with status 404).
+// Run by `cargo xtask test`; prints one line per test and a final "N passed, N failed" line.
+//
+//   node web/tests/run.mjs --site target/site --base /nimbus/ --chromium /usr/bin/chromium \
+//        --seed 42 --native-hash <hex from `nimbus hash --seed 42`>
+
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
+);
+const site = path.resolve(args.site ?? 'target/site');
+const base = args.base ?? '/nimbus/';
+const here = path.dirname(fileURLToPath(import.meta.url));
+const shots = path.join(here, 'screenshots');
+fs.mkdirSync(shots, { recursive: true });
+
+const PLAYGROUNDS = [
+  ['sqs', 'SQS'],
+  ['sns', 'SNS'],
+  ['kinesis', 'Kinesis'],
+  ['vpc', 'VPC'],
+  ['apigw', 'API Gateway'],
+];
+
+// ---- a static server that behaves like GitHub Pages -------------------------------------------
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json' };
+
+function serveFile(res, file, status = 200) {
+  res.writeHead(status, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+  fs.createReadStream(file).pipe(res);
+}
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  let pathname;
+  try {
+    pathname = decodeURIComponent(url.pathname);
+  } catch {
+    pathname = url.pathname;
+  }
+  if (pathname === base.replace(/\/$/, '')) {
+    res.writeHead(301, { location: base });
+    return res.end();
+  }
+  if (pathname.startsWith(base)) {
+    const rel = path.normalize(pathname.slice(base.length)).replace(/^(\.\.[/\\])+/, '');
+    let file = path.join(site, rel);
+    if (file.startsWith(site) && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (file.startsWith(site) && fs.existsSync(file) && fs.statSync(file).isFile()) return serveFile(res, file);
+  }
+  serveFile(res, path.join(site, '404.html'), 404);
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const origin = `http://127.0.0.1:${server.address().port}`;
+const at = (p = '') => `${origin}${base}${p}`;
+
+// ---- the browser --------------------------------------------------------------------------------
+const browser = await chromium.launch({
+  executablePath: args.chromium ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+/** A fresh page that records console errors and uncaught exceptions. */
+async function newPage(options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    // GitHub Pages answers deep links with 404.html *and status 404*; Chromium reports that
+    // status for the document itself. That is the hosting model, not an app error.
+    const where = msg.location()?.url ?? '';
+    if (/status of 404/.test(msg.text()) && (where === page.url() || where === '')) return;
+    page.errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => page.errors.push(String(err)));
+  return page;
+}
+
+async function ready(page) {
+  // The app has mounted once the shell's main landmark is there.
+  await page.waitForSelector('main', { timeout: 15000 });
+}
+
+function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+function noErrors(page) {
+  assert(page.errors.length === 0, `console errors: ${page.errors.join(' | ')}`);
+}
+
+const tests = [];
+const test = (name, fn) => tests.push([name, fn]);
+
+// ---- the tests ----------------------------------------------------------------------------------
+test('landing page shows the five playground cards without console errors', async () => {
+  const page = await newPage();
+  await page.goto(at());
+  await ready(page);
+  await page.waitForSelector('article.card');
+  for (const [slug, name] of PLAYGROUNDS) {
+    const card = page.locator(`article.card[data-playground="${slug}"]`);
+    assert((await card.count()) === 1, `card ${slug} missing`);
+    assert((await card.locator('svg').count()) >= 1, `card ${slug} has no diagram`);
+    assert((await card.innerText()).includes(name), `card ${slug} does not name ${name}`);
+  }
+  await page.screenshot({ path: path.join(shots, 'landing-desktop.png'), fullPage: true });
+  noErrors(page);
+  await page.context().close();
+});
+
+test('each playground route loads by client-side navigation and says it is not built yet', async () => {
+  const page = await newPage();
+  await page.goto(at());
+  await ready(page);
+  for (const [slug, name] of PLAYGROUNDS) {
+    await page.goto(at());
+    await page.locator(`article.card[data-playground="${slug}"] a`).first().click();
+    await page.waitForURL(at(slug));
+    const h1 = await page.locator('h1').innerText();
+    assert(h1.includes(name), `/${slug}: h1 is "${h1}"`);
+    assert((await page.locator('.not-built').count()) === 1, `/${slug}: no .not-built notice`);
+  }
+  noErrors(page);
+  await page.context().close();
+});
+
+test('deep links load directly under the sub-path (via 404.html, as on GitHub Pages)', async () => {
+  for (const [slug, name] of PLAYGROUNDS) {
+    const page = await newPage();
+    const response = await page.goto(at(slug));
+    assert(response.status() === 404, `/${slug}: the test server should answer 404 like GitHub Pages (got ${response.status()})`);
+    await ready(page);
+    const h1 = await page.locator('h1').innerText();
+    assert(h1.includes(name), `deep link /${slug}: h1 is "${h1}"`);
+    assert((await page.title()).includes('Nimbus'), `deep link /${slug}: title "${await page.title()}"`);
+    if (slug === 'sqs') await page.screenshot({ path: path.join(shots, 'sqs-desktop.png'), fullPage: true });
+    noErrors(page);
+    await page.context().close();
+  }
+});
+
+test('an unknown path shows the not-found page with links to every playground', async () => {
+  const page = await newPage();
+  await page.goto(at('no/such/page'));
+  await ready(page);
+  assert((await page.locator('h1').innerText()).includes('Page not found'), 'no "Page not found" heading');
+  for (const [slug] of PLAYGROUNDS) {
+    assert((await page.locator(`a[href="${base}${slug}"]`).count()) >= 1, `not-found page lacks a link to /${slug}`);
+  }
+  await page.screenshot({ path: path.join(shots, 'not-found.png'), fullPage: true });
+  noErrors(page);
+  // Markup in the path is shown as text, never injected.
+  await page.goto(at('%3Cimg%20src%3Dx%20onerror%3Dwindow.pwned%3D1%3E'));
+  await ready(page);
+  assert((await page.locator('main img').count()) === 0, 'markup from the URL was injected');
+  assert((await page.evaluate(() => window.pwned)) === undefined, 'script from the URL ran');
+  await page.context().close();
+});
+
+test('dark mode follows prefers-color-scheme', async () => {
+  const luminance = async (page) =>
+    page.evaluate(() => {
+      const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    });
+  const light = await newPage({ colorScheme: 'light' });
+  await light.goto(at());
+  await ready(light);
+  const dark = await newPage({ colorScheme: 'dark' });
+  await dark.goto(at());
+  await ready(dark);
+  const [l, d] = [await luminance(light), await luminance(dark)];
+  assert(l > 180 && d < 80, `background luminance light ${l.toFixed(0)}, dark ${d.toFixed(0)}`);
+  await dark.screenshot({ path: path.join(shots, 'landing-dark.png'), fullPage: true });
+  noErrors(light);
+  noErrors(dark);
+  await light.context().close();
+  await dark.context().close();
+});
+
+test('phone width (390 px) has no horizontal scroll on any page', async () => {
+  const page = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  for (const p of ['', ...PLAYGROUNDS.map(([slug]) => slug), 'nope']) {
+    await page.goto(at(p));
+    await ready(page);
+    const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert(scroll <= client, `/${p}: page is ${scroll}px wide in a ${client}px viewport`);
+    if (p === '') await page.screenshot({ path: path.join(shots, 'landing-phone.png'), fullPage: true });
+  }
+  noErrors(page);
+  await page.context().close();
+});
+
+test('the wasm engine gives the same trace hash as the native engine', async () => {
+  const page = await newPage();
+  await page.goto(at());
+  await ready(page);
+  await page.waitForFunction(() => window.wasmBindings && window.wasmBindings.reference_trace_hash);
+  const wasm = await page.evaluate((seed) => window.wasmBindings.reference_trace_hash(seed), Number(args.seed));
+  assert(/^[0-9a-f]{16}$/.test(args['native-hash'] ?? ''), `no native hash given (${args['native-hash']})`);
+  assert(wasm === args['native-hash'], `wasm hash ${wasm} != native hash ${args['native-hash']} (seed ${args.seed})`);
+  noErrors(page);
+  await page.context().close();
+});
+
+test('the engine demo plays, steps, resets and changes seed', async () => {
+  const page = await newPage({ reducedMotion: 'reduce' });
+  await page.goto(at());
+  await ready(page);
+  const demo = page.locator('#engine-demo');
+  const hash = () => demo.locator('[data-testid=trace-hash]').innerText();
+  const entries = () => demo.locator('[data-testid=event-log] li').count();
+  const initial = await hash();
+  for (let i = 0; i < 5; i++) await demo.locator('[data-testid=step]').click();
+  const stepped = await hash();
+  assert(stepped !== initial, 'stepping did not change the trace hash');
+  assert((await entries()) >= 1, 'stepping added no event-log entries');
+  await demo.locator('[data-testid=reset]').click();
+  assert((await hash()) === initial, 'reset did not return to the initial run');
+  for (let i = 0; i < 5; i++) await demo.locator('[data-testid=step]').click();
+  assert((await hash()) === stepped, 'the same seed and steps gave a different run');
+  await demo.locator('[data-testid=play]').click();
+  await page.waitForTimeout(800);
+  await demo.locator('[data-testid=play]').click();
+  const played = await hash();
+  assert(played !== stepped, 'playing did not advance the simulation');
+  assert((await demo.locator('svg[data-testid=chart] path').count()) >= 1, 'the chart draws no line');
+  const seed = demo.locator('[data-testid=seed]');
+  await seed.fill('not a number');
+  await seed.press('Enter');
+  await demo.locator('[data-testid=reset]').click();
+  assert((await hash()) === initial, 'an invalid seed must keep the last valid one');
+  await seed.fill('7');
+  await seed.press('Enter');
+  await demo.locator('[data-testid=reset]').click();
+  for (let i = 0; i < 5; i++) await demo.locator('[data-testid=step]').click();
+  assert((await hash()) !== stepped, 'a different seed gave the same run');
+  await demo.screenshot({ path: path.join(shots, 'engine-demo.png') });
+  noErrors(page);
+  await page.context().close();
+});
+
+test('a wasm panic shows an error panel with a reset link instead of a blank page', async () => {
+  const page = await newPage();
+  await page.goto(at('sqs?x=1'));
+  await ready(page);
+  await page.evaluate(() => {
+    try {
+      window.wasmBindings.nimbus_test_panic();
+    } catch {
+      // The panic surfaces as a thrown RuntimeError once the hook has drawn the panel.
+    }
+  });
+  const panel = page.locator('#nimbus-panic');
+  await panel.waitFor({ timeout: 5000 });
+  assert((await panel.innerText()).includes('test panic requested'), 'the panel does not show the panic message');
+  const reset = panel.locator('a', { hasText: /reset/i });
+  assert((await reset.count()) === 1, 'no reset link');
+  assert((await reset.getAttribute('href')) === `${base}sqs`, `reset link goes to ${await reset.getAttribute('href')}`);
+  await page.screenshot({ path: path.join(shots, 'panic.png') });
+  await page.context().close();
+});
+
+// ---- run ----------------------------------------------------------------------------------------
+let passed = 0;
+let failed = 0;
+for (const [name, fn] of tests) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (err) {
+    failed++;
+    console.log(`FAIL ${name}\n     ${String(err.message ?? err).split('\n').join('\n     ')}`);
+  }
+}
+await browser.close();
+server.close();
+console.log(`browser tests: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
