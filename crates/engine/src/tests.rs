@@ -22,6 +22,11 @@ fn time_formats_and_converts() {
     assert_eq!(SimDuration::from_secs_f64(-3.0), SimDuration::ZERO);
     assert_eq!(SimDuration::from_secs_f64(f64::NAN), SimDuration::ZERO);
     assert_eq!(SimTime::MAX + SimDuration::from_secs(1), SimTime::MAX);
+    let human: Vec<String> = [0, 412_300, 1_254_000, 200_000_000, 7_380_000_000]
+        .iter()
+        .map(|&us| SimDuration::from_micros(us).to_string())
+        .collect();
+    assert_eq!(human, ["0 ms", "412 ms", "1.25 s", "3 min 20 s", "2 h 3 min"]);
 }
 
 #[test]

@@ -143,8 +143,21 @@ impl fmt::Debug for SimDuration {
     }
 }
 
+/// Renders for people: `0 ms`, `412 ms`, `1.25 s`, `3 min 20 s`.
 impl fmt::Display for SimDuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self, f)
+        let us = self.0;
+        if us < MICROS_PER_SEC {
+            return write!(f, "{} ms", (us + MICROS_PER_MILLI / 2) / MICROS_PER_MILLI);
+        }
+        if us < 60 * MICROS_PER_SEC {
+            let centis = (us + 5_000) / 10_000;
+            return write!(f, "{}.{:02} s", centis / 100, centis % 100);
+        }
+        let secs = (us + MICROS_PER_SEC / 2) / MICROS_PER_SEC;
+        if secs < 3600 {
+            return write!(f, "{} min {} s", secs / 60, secs % 60);
+        }
+        write!(f, "{} h {} min", secs / 3600, secs % 3600 / 60)
     }
 }

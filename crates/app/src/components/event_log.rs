@@ -1,0 +1,63 @@
+//! `EventLog`: the bounded, scrollable list of recent simulation events with their reason codes.
+
+use leptos::prelude::*;
+
+use crate::view_model::format_sim_time;
+
+/// One line of the event log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEntry {
+    /// A key that stays the same for the same event across updates (the scene's running event number).
+    pub key: u64,
+    /// When it happened, in simulated seconds.
+    pub at_secs: f64,
+    /// The engine's reason code, e.g. `VISIBILITY_EXPIRED`; shown as a text badge.
+    pub reason: String,
+    /// What happened, in words.
+    pub message: String,
+}
+
+/// A scrollable log of recent events, newest first, keeping at most `max_entries` lines.
+///
+/// The list has `role="log"` with live announcements switched off: at simulation speed it would
+/// drown a screen reader. Scenes announce the notable events through `Announcer` instead.
+#[component]
+pub fn EventLog(
+    /// The entries, oldest first, as the engine reports them.
+    #[prop(into)]
+    entries: Signal<Vec<LogEntry>>,
+    /// The accessible name of the log, e.g. `Recent engine events`.
+    #[prop(into)]
+    label: String,
+    /// How many of the most recent entries to show.
+    #[prop(default = 50)]
+    max_entries: usize,
+) -> impl IntoView {
+    let newest_first =
+        move || entries.with(|entries| entries.iter().rev().take(max_entries).cloned().collect::<Vec<_>>());
+    view! {
+        <div class="event-log">
+            // Focusable so keyboard users can scroll it.
+            <ol role="log" aria-live="off" aria-label=label tabindex="0" data-testid="event-log">
+                <For each=newest_first key=|entry| entry.key let:entry>
+                    // The view macro evaluates children before attributes, so the badge text gets its own copy.
+                    {
+                        let reason_code = entry.reason.clone();
+                        view! {
+                            <li>
+                                <span class="log-time">{format_sim_time(entry.at_secs)}</span>
+                                " "
+                                <span class="badge" data-reason=entry.reason>{reason_code}</span>
+                                " "
+                                <span class="log-message">{entry.message}</span>
+                            </li>
+                        }
+                    }
+                </For>
+            </ol>
+            <Show when=move || entries.with(Vec::is_empty)>
+                <p class="empty-note">"No events yet. Press Play or Step."</p>
+            </Show>
+        </div>
+    }
+}

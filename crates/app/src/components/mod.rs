@@ -1,0 +1,22 @@
+//! Shared UI pieces, written once and used by every scene: controls, chart, event log, live region, layout.
+
+mod announcer;
+mod chart;
+pub mod chart_model;
+mod event_log;
+mod layout;
+mod player_controls;
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub use announcer::Announcer;
+pub use chart::{Series, TimeSeriesChart};
+pub use event_log::{EventLog, LogEntry};
+pub use layout::{LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, PlaygroundLayout};
+pub use player_controls::{PlayerControls, PlayerState};
+
+/// A document-unique element id such as `seed-3`, for `for=`/`aria-describedby` pairs in reusable components.
+pub fn unique_id(prefix: &str) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    format!("{prefix}-{}", NEXT.fetch_add(1, Ordering::Relaxed))
+}

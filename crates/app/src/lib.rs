@@ -1,0 +1,62 @@
+//! Nimbus app: the Leptos single-page shell that presents the playgrounds and drives the engine in the browser.
+//!
+//! `main.rs` installs the panic hook and mounts [`App`]; everything else lives in these modules.
+//! The two `#[wasm_bindgen]` exports exist for the browser tests.
+
+mod anim;
+pub mod components;
+mod pages;
+mod panic;
+mod playgrounds;
+mod routing;
+mod scenes;
+mod shell;
+pub mod view_model;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+pub use panic::install_panic_hook;
+
+use pages::{LandingPage, NotFoundPage, PlaygroundPage};
+use routing::SiteBase;
+use shell::{FocusOnNavigate, SiteFooter, SiteHeader};
+
+/// The whole app: header, the routed page, footer.
+#[component]
+pub fn App() -> impl IntoView {
+    let base = SiteBase::from_document();
+    provide_context(base.clone());
+    view! {
+        <Router base=base.router_base()>
+            <FocusOnNavigate/>
+            <SiteHeader/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=LandingPage/>
+                    <Route path=path!("/sqs") view=|| view! { <PlaygroundPage slug="sqs"/> }/>
+                    <Route path=path!("/sns") view=|| view! { <PlaygroundPage slug="sns"/> }/>
+                    <Route path=path!("/kinesis") view=|| view! { <PlaygroundPage slug="kinesis"/> }/>
+                    <Route path=path!("/vpc") view=|| view! { <PlaygroundPage slug="vpc"/> }/>
+                    <Route path=path!("/apigw") view=|| view! { <PlaygroundPage slug="apigw"/> }/>
+                </Routes>
+            </main>
+            <SiteFooter/>
+        </Router>
+    }
+}
+
+/// Panics on purpose, so the browser tests can check that the error panel replaces a blank page.
+#[wasm_bindgen]
+pub fn nimbus_test_panic() {
+    panic!("test panic requested");
+}
+
+/// The reference scenario's full-run trace hash for `seed`, as 16 hex digits; the browser test
+/// compares it with the native value to prove cross-target determinism.
+#[wasm_bindgen]
+pub fn reference_trace_hash(seed: u32) -> String {
+    format!("{:016x}", engine::reference::reference_trace_hash(u64::from(seed)))
+}

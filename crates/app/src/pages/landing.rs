@@ -1,0 +1,53 @@
+//! The landing page: what Nimbus is, the five playground cards, and the engine running live.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::pages::card_diagrams::card_diagram;
+use crate::playgrounds::{Playground, PLAYGROUNDS};
+use crate::routing::{use_document_title, use_site_base};
+use crate::scenes::ReferenceScene;
+
+/// The home page.
+#[component]
+pub fn LandingPage() -> impl IntoView {
+    use_document_title("Nimbus — AWS messaging and networking, animated".to_string());
+    let cards = PLAYGROUNDS.iter().map(|playground| view! { <PlaygroundCard playground=playground/> }).collect_view();
+    view! {
+        <div class="page landing">
+            <section class="hero">
+                <h1>"See how AWS queues, streams and networks really behave."</h1>
+                <p class="lede">
+                    "Nimbus runs SQS, SNS, Kinesis, VPC peering and API Gateway throttling as small deterministic simulations in your browser. Press play, change one setting, and watch the reason for every outcome."
+                </p>
+            </section>
+            <section aria-labelledby="playgrounds-heading">
+                <h2 id="playgrounds-heading" class="visually-hidden">"Playgrounds"</h2>
+                <div class="card-grid">{cards}</div>
+            </section>
+            <ReferenceScene/>
+        </div>
+    }
+}
+
+/// One playground card: name, promise, a small diagram and a link to its page.
+#[component]
+fn PlaygroundCard(
+    /// The playground this card presents.
+    playground: &'static Playground,
+) -> impl IntoView {
+    let base = use_site_base();
+    let heading_id = format!("card-{}", playground.slug);
+    // Children are built before the parent's attributes, so each use needs its own copy.
+    let labelled_by = heading_id.clone();
+    view! {
+        <article class="card" data-playground=playground.slug aria-labelledby=labelled_by>
+            <h2 id=heading_id>{playground.name}</h2>
+            <p class="promise">{playground.promise}</p>
+            <div class="card-diagram" inner_html=card_diagram(playground.slug)></div>
+            <A href=base.href(&format!("/{}", playground.slug)) attr:class="card-link">
+                "Open " {playground.name} <span aria-hidden="true">" →"</span>
+            </A>
+        </article>
+    }
+}

@@ -1,0 +1,47 @@
+//! A playground's page; until its scene exists it says so plainly, with what it will show.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::pages::card_diagrams::card_diagram;
+use crate::pages::NotFoundPage;
+use crate::playgrounds::{find, page_title};
+use crate::routing::{use_document_title, use_site_base};
+
+/// The page of the playground with this slug (`/sqs` shows `slug = "sqs"`).
+#[component]
+pub fn PlaygroundPage(
+    /// Which playground, as in `playgrounds::PLAYGROUNDS`.
+    slug: &'static str,
+) -> impl IntoView {
+    let base = use_site_base();
+    // Routes and the list are both written by us, so a miss is a bug; showing not-found beats a panic.
+    let Some(playground) = find(slug) else {
+        return view! { <NotFoundPage/> }.into_any();
+    };
+    use_document_title(page_title(playground.name));
+    let will_show = playground.will_show.iter().map(|item| view! { <li>{*item}</li> }).collect_view();
+    view! {
+        <article class="page playground-page" data-playground=playground.slug>
+            <h1>{playground.name}</h1>
+            <p class="lede">{playground.promise}</p>
+            <div class="not-built" role="note">
+                <p class="not-built-title">
+                    <span class="status-tag">"Coming soon"</span>
+                    " This playground is not built yet."
+                </p>
+                <p>{playground.description}</p>
+                <p>"When it is, it will show:"</p>
+                <ul>{will_show}</ul>
+            </div>
+            <div class="card-diagram preview" inner_html=card_diagram(playground.slug)></div>
+            <p>
+                <A href=base.href("/")>
+                    <span aria-hidden="true">"← "</span>
+                    "All playgrounds"
+                </A>
+            </p>
+        </article>
+    }
+    .into_any()
+}
