@@ -216,7 +216,10 @@ test('the engine demo plays, steps, resets and changes seed', async () => {
   await page.goto(at());
   await ready(page);
   const demo = page.locator('#engine-demo');
-  const hash = () => demo.locator('[data-testid=trace-hash]').innerText();
+  // The hash of the run so far: it changes with every event.
+  const hash = () => demo.locator('[data-testid=run-hash]').innerText();
+  const fullRunHash = () => demo.locator('[data-testid=trace-hash]').innerText();
+  const fullRunBefore = await fullRunHash();
   const entries = () => demo.locator('[data-testid=event-log] li').count();
   const initial = await hash();
   for (let i = 0; i < 5; i++) await demo.locator('[data-testid=step]').click();
@@ -243,6 +246,7 @@ test('the engine demo plays, steps, resets and changes seed', async () => {
   await demo.locator('[data-testid=reset]').click();
   for (let i = 0; i < 5; i++) await demo.locator('[data-testid=step]').click();
   assert((await hash()) !== stepped, 'a different seed gave the same run');
+  assert((await fullRunHash()) !== fullRunBefore, 'the full-run hash did not follow the seed');
   await demo.screenshot({ path: path.join(shots, 'engine-demo.png') });
   noErrors(page);
   await page.context().close();

@@ -28,7 +28,15 @@ USAGE:
     cargo xtask dist [--public-url /p/]    build the release site into target/site (what GitHub Pages serves)
 ";
 
-fn main() -> Result<()> {
+fn main() {
+    // Errors are reports for people, not crashes: print the chain, no backtrace.
+    if let Err(e) = try_main() {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn try_main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = args.split_first() else {
         print!("{USAGE}");

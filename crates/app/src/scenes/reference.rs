@@ -142,7 +142,7 @@ pub fn ReferenceScene() -> impl IntoView {
                     <code data-testid="trace-hash">{move || full_run_hash.get()}</code>
                 </p>
                 <p class="hash-line muted">
-                    "Hash of the run so far: " <code>{move || format_trace_hash(status.with(|s| s.running_hash))}</code>
+                    "Hash of the run so far: " <code data-testid="run-hash">{move || format_trace_hash(status.with(|s| s.running_hash))}</code>
                 </p>
                 <h3 class="panel-title">"Recent events"</h3>
                 <EventLog entries=log label="Recent engine events" max_entries=LOG_LINES/>
