@@ -178,8 +178,13 @@ test('dark mode follows prefers-color-scheme', async () => {
   await dark.goto(at());
   await ready(dark);
   const [l, d] = [await luminance(light), await luminance(dark)];
-  assert(l > 180 && d < 80, `background luminance light ${l.toFixed(0)}, dark ${d.toFixed(0)}`);
   await dark.screenshot({ path: path.join(shots, 'landing-dark.png'), fullPage: true });
+  assert(l > 180 && d < 80, `background luminance light ${l.toFixed(0)}, dark ${d.toFixed(0)}`);
+  // :root[data-theme] overrides the system preference either way (embeds use it).
+  await light.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
+  await dark.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+  const [forcedDark, forcedLight] = [await luminance(light), await luminance(dark)];
+  assert(forcedDark < 80 && forcedLight > 180, `data-theme did not override: ${forcedDark.toFixed(0)}, ${forcedLight.toFixed(0)}`);
   noErrors(light);
   noErrors(dark);
   await light.context().close();
