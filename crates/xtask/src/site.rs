@@ -40,7 +40,10 @@ pub fn serve(args: &[String]) -> Result<()> {
     let dev = args.iter().any(|a| a == "--dev");
     let tools = tools::ensure_build_tools()?;
     let url = format!("http://127.0.0.1:{port}/");
-    println!("Nimbus: building{}, then serving at {url}", if dev { " (debug)" } else { " (release)" });
+    println!(
+        "Nimbus: building{} — the playground will be at {url} when Trunk says it is listening",
+        if dev { " (debug)" } else { " (release)" }
+    );
     let mut cmd = Command::new(tools.trunk());
     cmd.current_dir(root()).env("PATH", tools.path_env()?).args([
         "serve",
