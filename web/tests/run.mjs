@@ -252,6 +252,9 @@ test('the engine demo plays, steps, resets and changes seed', async () => {
   for (let i = 0; i < 5; i++) await demo.locator('[data-testid=step]').click();
   assert((await hash()) !== stepped, 'a different seed gave the same run');
   assert((await fullRunHash()) !== fullRunBefore, 'the full-run hash did not follow the seed');
+  await demo.locator('[data-testid=new-seed]').click();
+  const drawn = await seed.inputValue();
+  assert(/^\d+$/.test(drawn) && drawn !== '7', `"New seed" did not draw a seed (field shows "${drawn}")`);
   await demo.screenshot({ path: path.join(shots, 'engine-demo.png') });
   noErrors(page);
   await page.context().close();
