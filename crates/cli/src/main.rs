@@ -9,6 +9,7 @@
 
 mod args;
 mod bench;
+mod conformance;
 mod run;
 
 use anyhow::{bail, Result};
@@ -20,6 +21,10 @@ USAGE:
     nimbus run SCENARIO.json [--seed N] [--until DURATION]
         Runs a scenario file and prints its final metrics as JSON.
         DURATION is a number with a unit: 500ms, 90s, 15m, 1h, 2d (default 10m).
+    nimbus conformance FILE...
+        Runs conformance files (the format of shared/conformance/sqs_timeline_cases.json)
+        against the models: one line per failure, then `N passed, N failed, N skipped`
+        (skipped = flagged cases where the engine differs). Exit status 1 on any failure.
     nimbus hash [--seed N]
         Prints the trace hash of the reference scenario (10 simulated minutes), as the wasm
         build computes it too: the cross-target determinism check.
@@ -29,7 +34,15 @@ USAGE:
     nimbus help
 ";
 
-fn main() -> Result<()> {
+fn main() {
+    // Errors are reports for people, not crashes: print the chain, no backtrace.
+    if let Err(e) = try_main() {
+        eprintln!("error: {e:#}");
+        std::process::exit(2);
+    }
+}
+
+fn try_main() -> Result<()> {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = argv.split_first() else {
         print!("{USAGE}");
@@ -38,6 +51,7 @@ fn main() -> Result<()> {
     match command.as_str() {
         "run" => run::run(rest),
         "hash" => run::hash(rest),
+        "conformance" => conformance::conformance(rest),
         "bench" => bench::bench(rest),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");

@@ -12,6 +12,7 @@
 //! `scenario`, `sim`) and one module per model. [`reference`] is the yardstick scenario used
 //! for cross-target determinism and benchmarks.
 
+pub mod conformance;
 pub mod dist;
 pub mod metrics;
 pub mod reference;
@@ -19,6 +20,7 @@ pub mod rng;
 pub mod scenario;
 pub mod scheduler;
 pub mod sim;
+pub mod sqs;
 pub mod time;
 pub mod trace;
 pub mod workload;

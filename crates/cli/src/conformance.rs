@@ -1,0 +1,31 @@
+//! `nimbus conformance FILE...`: replays real-AWS expectation files against the engine's models.
+
+use anyhow::{bail, Context, Result};
+use engine::conformance::{run_file, CaseOutcome};
+
+pub fn conformance(files: &[String]) -> Result<()> {
+    if files.is_empty() {
+        bail!("usage: nimbus conformance FILE...");
+    }
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    for file in files {
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?;
+        let report = run_file(&text).with_context(|| file.clone())?;
+        for (label, outcome) in &report.cases {
+            match outcome {
+                CaseOutcome::Passed => {}
+                CaseOutcome::Failed(why) => println!("FAIL {file}: {label}: {why}"),
+                CaseOutcome::Skipped(why) => println!("skip {file}: {label} (flagged; engine differs: {why})"),
+            }
+        }
+        let (p, f, s) = report.counts();
+        passed += p;
+        failed += f;
+        skipped += s;
+    }
+    println!("{passed} passed, {failed} failed, {skipped} skipped");
+    if failed > 0 {
+        std::process::exit(1);
+    }
+    Ok(())
+}

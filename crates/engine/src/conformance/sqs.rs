@@ -1,0 +1,333 @@
+//! Runs files in the format of `sqs_timeline_cases.json`: a queue, timed API steps, expectations.
+//!
+//! Cases are checked with [`Fidelity::EXACT`]: the recorded AWS runs saw every message on short
+//! polls and no duplicates, so sampling and duplicate deliveries are switched off here. A long
+//! poll (`wait` > 0) waits in simulated time until a message becomes visible or the wait ends.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{outcome, Report};
+use crate::rng::SimRng;
+use crate::sqs::{Fidelity, MessageId, ReceiveRequest, Received, SendRequest, Sqs, SqsError};
+use crate::time::{SimDuration, SimTime};
+
+/// `true` for a list of cases that each have `queue` and `steps`.
+pub fn is_sqs_timeline_file(doc: &Value) -> bool {
+    doc.as_array().is_some_and(|cases| {
+        !cases.is_empty() && cases.iter().all(|c| c.get("queue").is_some() && c.get("steps").is_some())
+    })
+}
+
+/// Runs every case of the file.
+pub fn run(doc: &Value) -> Report {
+    let mut report = Report::default();
+    for (i, case) in doc.as_array().into_iter().flatten().enumerate() {
+        let source = case.get("source").and_then(Value::as_str).unwrap_or("");
+        let label = format!("sqs case {i} ({})", short(source));
+        report.cases.push((label, outcome(case, run_case(case))));
+    }
+    report
+}
+
+fn short(source: &str) -> &str {
+    let tail = source.rsplit("::").next().unwrap_or(source);
+    tail.split(" (").next().unwrap_or(tail)
+}
+
+/// What a step returned, for the expectations.
+#[derive(Default)]
+struct StepResult {
+    error: Option<SqsError>,
+    received: Option<Vec<Received>>,
+    message_id: Option<MessageId>,
+    returned_at: SimTime,
+}
+
+struct Runner {
+    sqs: Sqs,
+    rng: SimRng,
+    now: SimTime,
+    main_queue: String,
+    /// Receipt handles and message ids of named steps (`as`).
+    receipts: BTreeMap<String, Vec<String>>,
+    message_ids: BTreeMap<String, MessageId>,
+    unnamed_queues: u32,
+}
+
+fn run_case(case: &Value) -> Result<(), String> {
+    let queue = case.get("queue").ok_or("case has no queue")?;
+    let name = queue.get("name").and_then(Value::as_str).ok_or("queue has no name")?.to_owned();
+    let mut runner = Runner {
+        sqs: Sqs::new(Fidelity::EXACT),
+        rng: SimRng::new(1),
+        now: SimTime::ZERO,
+        main_queue: name.clone(),
+        receipts: BTreeMap::new(),
+        message_ids: BTreeMap::new(),
+        unnamed_queues: 0,
+    };
+    // "(various)": the steps create their own queues.
+    if name != "(various)" {
+        if let Some(dlq) = queue.get("dlq") {
+            let dlq_name = dlq.get("name").and_then(Value::as_str).ok_or("dlq has no name")?;
+            runner
+                .sqs
+                .create_queue(dlq_name, &attribute_map(dlq))
+                .map_err(|e| format!("setup: creating {dlq_name}: {e}"))?;
+        }
+        runner.sqs.create_queue(&name, &attribute_map(queue)).map_err(|e| format!("setup: creating {name}: {e}"))?;
+    }
+    let steps = case.get("steps").and_then(Value::as_array).ok_or("case has no steps")?;
+    for (n, step) in steps.iter().enumerate() {
+        let op = step.get("op").and_then(Value::as_str).unwrap_or("?");
+        let result = runner.step(step).map_err(|e| format!("step {n} ({op}): {e}"))?;
+        check(step, &result, &runner).map_err(|e| format!("step {n} ({op}) at {:?}: {e}", result.returned_at))?;
+    }
+    Ok(())
+}
+
+/// The queue's AWS attributes as strings; `RedrivePolicy` objects become JSON text, and the
+/// placeholder ARN `<arn of NAME>` becomes a real-looking ARN.
+fn attribute_map(queue: &Value) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    let Some(obj) = queue.as_object() else { return map };
+    for (key, value) in obj {
+        if key == "name" || key == "dlq" {
+            continue;
+        }
+        let text = match value {
+            Value::String(s) => s.clone(),
+            Value::Object(policy) if key == "RedrivePolicy" => {
+                let mut policy = policy.clone();
+                if let Some(Value::String(arn)) = policy.get("deadLetterTargetArn") {
+                    let target = arn.trim_start_matches("<arn of ").trim_end_matches('>').to_owned();
+                    policy.insert(
+                        "deadLetterTargetArn".into(),
+                        Value::String(format!("arn:aws:sqs:us-east-1:000000000000:{target}")),
+                    );
+                }
+                Value::Object(policy).to_string()
+            }
+            other => other.to_string(),
+        };
+        map.insert(key.clone(), text);
+    }
+    map
+}
+
+fn str_field(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn u64_field(v: &Value, key: &str) -> Option<u64> {
+    v.get(key).and_then(|x| x.as_u64().or_else(|| x.as_f64().map(|f| f as u64)))
+}
+
+fn send_request(v: &Value) -> SendRequest {
+    SendRequest {
+        body: str_field(v, "body").or_else(|| str_field(v, "MessageBody")),
+        size: u64_field(v, "body_size").unwrap_or(0),
+        group_id: str_field(v, "group_id"),
+        dedup_id: str_field(v, "dedup_id"),
+        delay_s: u64_field(v, "delay"),
+    }
+}
+
+impl Runner {
+    fn step(&mut self, step: &Value) -> Result<StepResult, String> {
+        let t = step.get("t").and_then(Value::as_f64).unwrap_or(0.0);
+        let at = SimTime::ZERO + SimDuration::from_secs_f64(t);
+        self.now = self.now.max(at);
+        let queue = str_field(step, "name").unwrap_or_else(|| self.main_queue.clone());
+        let op = step.get("op").and_then(Value::as_str).unwrap_or("");
+        let mut result = StepResult { returned_at: self.now, ..StepResult::default() };
+        match op {
+            "send" => match self.sqs.send(self.now, &queue, send_request(step)) {
+                Ok(sent) => {
+                    result.message_id = Some(sent.message_id);
+                    if let Some(name) = str_field(step, "as") {
+                        self.message_ids.insert(name, sent.message_id);
+                    }
+                }
+                Err(e) => result.error = Some(e),
+            },
+            "send_batch" => {
+                let entries: Vec<SendRequest> =
+                    step.get("entries").and_then(Value::as_array).into_iter().flatten().map(send_request).collect();
+                match self.sqs.send_batch(self.now, &queue, entries) {
+                    // A batch where every entry failed the same way reports that error.
+                    Ok(results) => result.error = results.into_iter().find_map(Result::err),
+                    Err(e) => result.error = Some(e),
+                }
+            }
+            "receive" => self.receive(step, &queue, &mut result),
+            "delete" => {
+                let handles = self.receipts_of(step)?;
+                for h in handles {
+                    if let Err(e) = self.sqs.delete(self.now, &queue, &h, &mut self.rng) {
+                        result.error = Some(e);
+                    }
+                }
+            }
+            "change_visibility" => {
+                let timeout = u64_field(step, "timeout").ok_or("change_visibility without timeout")?;
+                for h in self.receipts_of(step)? {
+                    if let Err(e) = self.sqs.change_visibility(self.now, &queue, &h, timeout) {
+                        result.error = Some(e);
+                    }
+                }
+            }
+            "create_queue" => {
+                let name = match str_field(step, "name") {
+                    Some(n) => n,
+                    None => {
+                        self.unnamed_queues += 1;
+                        format!("queue-{}", self.unnamed_queues)
+                    }
+                };
+                let attrs = step.get("attributes").map(attribute_map).unwrap_or_default();
+                result.error = self.sqs.create_queue(&name, &attrs).err();
+            }
+            "set_queue_attributes" => {
+                let attrs = step.get("attributes").map(attribute_map).unwrap_or_default();
+                result.error = self.sqs.set_queue_attributes(&queue, &attrs).err();
+            }
+            other => return Err(format!("unknown op `{other}`")),
+        }
+        result.returned_at = self.now;
+        Ok(result)
+    }
+
+    fn receive(&mut self, step: &Value, queue: &str, result: &mut StepResult) {
+        let default_wait = self.sqs.queue(queue).map_or(0, |q| q.attributes().receive_wait_s);
+        let wait = u64_field(step, "wait").unwrap_or(default_wait);
+        let req = ReceiveRequest {
+            max_messages: u64_field(step, "max").map_or(1, |m| m.min(u64::from(u32::MAX)) as u32),
+            visibility_timeout_s: u64_field(step, "visibility_timeout"),
+            long_poll: wait > 0,
+        };
+        let deadline = self.now + SimDuration::from_secs(wait);
+        loop {
+            match self.sqs.receive(self.now, queue, req, &mut self.rng) {
+                Err(e) => {
+                    result.error = Some(e);
+                    return;
+                }
+                Ok(got) if !got.is_empty() || wait == 0 => {
+                    if let Some(name) = str_field(step, "as") {
+                        self.receipts.insert(name, got.iter().map(|r| r.receipt_handle.clone()).collect());
+                    }
+                    result.received = Some(got);
+                    return;
+                }
+                Ok(_) => {
+                    // Long poll: wait for the next change, or until the wait ends.
+                    match self.sqs.next_change() {
+                        Some(next) if next <= deadline && next > self.now => self.now = next,
+                        _ => {
+                            self.now = deadline;
+                            self.sqs.advance(self.now);
+                            result.received = Some(Vec::new());
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `receipt_of: "r0"` (every handle of receive r0) or `"r0[1]"` (its second message).
+    fn receipts_of(&self, step: &Value) -> Result<Vec<String>, String> {
+        let spec = str_field(step, "receipt_of").ok_or("no receipt_of")?;
+        let (name, index) = match spec.split_once('[') {
+            Some((name, rest)) => (name.to_owned(), rest.trim_end_matches(']').parse::<usize>().ok()),
+            None => (spec.clone(), None),
+        };
+        let handles = self.receipts.get(&name).ok_or_else(|| format!("no receive named {name}"))?;
+        Ok(match index {
+            Some(i) => handles.get(i).cloned().into_iter().collect(),
+            None => handles.clone(),
+        })
+    }
+}
+
+fn check(step: &Value, result: &StepResult, runner: &Runner) -> Result<(), String> {
+    let Some(expect) = step.get("expect") else {
+        return match &result.error {
+            Some(e) => Err(format!("unexpected error {e}")),
+            None => Ok(()),
+        };
+    };
+    if let Some(want) = expect.get("error") {
+        let code = want.get("code").and_then(Value::as_str).unwrap_or("");
+        let Some(err) = &result.error else { return Err(format!("expected error {code}, got success")) };
+        if err.code != code {
+            return Err(format!("expected error {code}, got {err}"));
+        }
+        if let Some(message) = want.get("message").and_then(Value::as_str) {
+            if err.message != message {
+                return Err(format!("error message differs:\n  expected: {message}\n  got:      {}", err.message));
+            }
+        }
+        return Ok(());
+    }
+    if let Some(err) = &result.error {
+        return Err(format!("unexpected error {err}"));
+    }
+    let bodies: Vec<String> = result.received.iter().flatten().map(|r| r.body.clone().unwrap_or_default()).collect();
+    let ordered = expect.get("ordered").and_then(Value::as_bool).unwrap_or(false);
+    if let Some(want) = expect.get("bodies").and_then(Value::as_array) {
+        let mut want: Vec<String> = want.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+        let mut got = bodies.clone();
+        if !ordered {
+            want.sort();
+            got.sort();
+        }
+        if want != got {
+            return Err(format!("expected bodies {want:?}, got {bodies:?}"));
+        }
+    }
+    if let Some(options) = expect.get("bodies_one_of").and_then(Value::as_array) {
+        let matches = options.iter().any(|o| {
+            let o: Vec<&str> = o.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            o == bodies.iter().map(String::as_str).collect::<Vec<_>>()
+        });
+        if !matches {
+            return Err(format!("bodies {bodies:?} are none of {}", Value::Array(options.clone())));
+        }
+    }
+    if let Some(n) = u64_field(expect, "count") {
+        let got = result.received.as_ref().map_or(0, Vec::len) as u64;
+        if got != n {
+            return Err(format!("expected {n} messages, got {got}"));
+        }
+    }
+    if let Some(n) = u64_field(expect, "receive_count") {
+        for r in result.received.iter().flatten() {
+            if u64::from(r.receive_count) != n {
+                return Err(format!("expected ApproximateReceiveCount {n}, got {}", r.receive_count));
+            }
+        }
+    }
+    if let Some(name) = str_field(expect, "receipt_handle_differs_from") {
+        let old = runner.receipts.get(&name).cloned().unwrap_or_default();
+        if result.received.iter().flatten().any(|r| old.contains(&r.receipt_handle)) {
+            return Err(format!("receipt handle repeats one of {name}"));
+        }
+    }
+    if let Some(name) = str_field(expect, "message_id_of") {
+        let want = runner.message_ids.get(&name).ok_or_else(|| format!("no send named {name}"))?;
+        let got = result.message_id.or_else(|| result.received.iter().flatten().next().map(|r| r.message_id));
+        if got != Some(*want) {
+            return Err(format!("expected message id {want}, got {got:?}"));
+        }
+    }
+    if let Some(t) = expect.get("arrives_at_or_after").and_then(Value::as_f64) {
+        if result.returned_at < SimTime::ZERO + SimDuration::from_secs_f64(t) {
+            return Err(format!("returned at {:?}, before {t} s", result.returned_at));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,18 @@
+//! Amazon SQS: standard and FIFO queues with AWS's rules, limits and error names.
+//!
+//! [`Sqs`] holds named queues and routes dead-letter moves; [`Queue`] is one queue's state
+//! machine. Both are driven by API calls at simulated times and never read a clock.
+
+mod attributes;
+mod error;
+pub mod limits;
+mod queue;
+mod service;
+
+pub use attributes::{QueueAttributes, RedrivePolicy};
+pub use error::SqsError;
+pub use queue::{
+    Fidelity, Message, MessageId, MessageState, Queue, QueueEvent, QueueStats, ReceiveRequest, Received, SendRequest,
+    SendResult,
+};
+pub use service::{Sqs, SqsEvent};
