@@ -8,7 +8,8 @@ use std::time::Instant;
 
 use anyhow::Result;
 use engine::reference::{ReferenceScenario, ReferenceSim};
-use engine::{Scheduler, SimDuration, SimTime, Workload};
+use engine::sqs::{SqsScenario, SqsSim};
+use engine::{Distribution, Scheduler, SimDuration, SimTime, Workload};
 
 use crate::args;
 
@@ -36,13 +37,33 @@ pub fn bench(rest: &[String]) -> Result<()> {
     let mut sim = ReferenceSim::try_new(&scenario, 1)?;
     let simulated = SimDuration::from_secs(3_600);
     let start = Instant::now();
-    sim.run_until(SimTime::ZERO + simulated);
+    sim.run_until_done(SimTime::ZERO + simulated);
     let wall = start.elapsed().as_secs_f64();
     let n = sim.trace().count();
     println!(
         "reference scenario (1,000 jobs/s, 400 workers, 1 simulated hour): {:.0}× real time, {:.1} M trace events/s ({n} events, {wall:.3} s)",
         simulated.as_secs_f64() / wall,
         n as f64 / wall / 1e6
+    );
+
+    // The SQS yardstick of issue 3: 1,000 messages/s, 20 consumers, one simulated hour.
+    let mut scenario = SqsScenario::default();
+    scenario.producers[0].workload = Workload::Poisson { rate_per_s: 1_000.0 };
+    scenario.consumers.count = 20;
+    scenario.consumers.batch_size = 10;
+    scenario.consumers.processing = Distribution::Fixed { ms: 5.0 };
+    scenario.consumers.request_latency_ms = 10.0;
+    let mut sim = SqsSim::try_new(&scenario, 1)?;
+    let start = Instant::now();
+    sim.run_until_done(SimTime::ZERO + simulated);
+    let wall = start.elapsed().as_secs_f64();
+    let t = sim.model().totals();
+    println!(
+        "sqs scenario (1,000 msg/s, 20 consumers, batch 10, 1 simulated hour): {:.0}× real time ({} sent, {} deleted, {} trace events, {wall:.3} s)",
+        simulated.as_secs_f64() / wall,
+        t.sent,
+        t.deleted,
+        sim.trace().count()
     );
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use anyhow::{bail, Context, Result};
 use engine::reference::{reference_trace_hash, ReferenceScenario, ReferenceSim};
+use engine::sqs::{SqsScenario, SqsSim};
 use engine::{SimDuration, SimTime};
 use serde::Serialize;
 
@@ -42,7 +43,7 @@ pub fn run(rest: &[String]) -> Result<()> {
                 serde_json::from_value(doc).with_context(|| format!("{path}: not a reference scenario"))?;
             let mut sim =
                 ReferenceSim::try_new(&scenario, seed).with_context(|| format!("{path}: invalid scenario"))?;
-            sim.run_until(until);
+            sim.run_until_done(until);
             let m = sim.model();
             RunReport {
                 kind: "reference",
@@ -59,7 +60,44 @@ pub fn run(rest: &[String]) -> Result<()> {
                 }),
             }
         }
-        other => bail!("{path}: unknown scenario kind `{other}` (known: reference)"),
+        "sqs" => {
+            let scenario: SqsScenario =
+                serde_json::from_value(doc).with_context(|| format!("{path}: not an SQS scenario"))?;
+            let mut sim = SqsSim::try_new(&scenario, seed).with_context(|| format!("{path}: invalid scenario"))?;
+            sim.run_until_done(until);
+            let model = sim.model();
+            let t = model.totals();
+            let depth = |name: Option<&str>| name.and_then(|n| model.sqs().queue(n)).map_or(0, |q| q.visible_count());
+            let main = model.sqs().queue(model.main_queue());
+            let ms = |q: f64| t.latency.quantile(q).map(|d| d.as_secs_f64() * 1000.0);
+            RunReport {
+                kind: "sqs",
+                seed,
+                simulated_s: sim.now().as_secs_f64(),
+                trace_hash: format!("{:016x}", sim.trace_hash()),
+                events: sim.trace().count(),
+                metrics: serde_json::json!({
+                    "sent": t.sent,
+                    "deduplicated": t.deduplicated,
+                    "received": t.received,
+                    "deleted": t.deleted,
+                    "throughput_per_s": t.deleted as f64 / sim.now().as_secs_f64().max(1e-9),
+                    "latency_send_to_delete_ms": { "p50": ms(0.5), "p90": ms(0.9), "p99": ms(0.99), "max": ms(1.0) },
+                    "duplicates_processed": t.duplicates_processed,
+                    "processing_failures": t.failures,
+                    "consumer_crashes": t.crashes,
+                    "moved_to_dlq": t.moved_to_dlq,
+                    "dlq_depth": depth(model.dead_letter_queue()),
+                    "expired": t.expired,
+                    "empty_receives": t.empty_receives,
+                    "visible": main.map_or(0, |q| q.visible_count()),
+                    "in_flight": main.map_or(0, |q| q.in_flight_count()),
+                    "delayed": main.map_or(0, |q| q.delayed_count()),
+                    "api_calls": t.api_calls,
+                }),
+            }
+        }
+        other => bail!("{path}: unknown scenario kind `{other}` (known: reference, sqs)"),
     };
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())

@@ -29,7 +29,7 @@ pub mod workload;
 mod tests;
 
 pub use dist::Distribution;
-pub use metrics::{Metrics, Series, SeriesId, SeriesKind};
+pub use metrics::{Histogram, Metrics, Series, SeriesId, SeriesKind};
 pub use rng::SimRng;
 pub use scenario::{ConfigError, SCENARIO_VERSION};
 pub use scheduler::Scheduler;

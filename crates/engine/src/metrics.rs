@@ -228,3 +228,75 @@ impl Metrics {
         self.series.iter()
     }
 }
+
+/// Sub-buckets per power of two: values are kept to within 1/16 (about 6%).
+const SUB_BUCKETS: u64 = 16;
+
+/// A histogram of durations in fixed memory (64 powers of two × 16 sub-buckets), for latency
+/// percentiles over runs of any length. Integer-only, so identical on every target.
+#[derive(Clone, Debug)]
+pub struct Histogram {
+    counts: Vec<u64>,
+    total: u64,
+    max: SimDuration,
+}
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Histogram { counts: vec![0; (64 * SUB_BUCKETS) as usize], total: 0, max: SimDuration::ZERO }
+    }
+}
+
+impl Histogram {
+    /// An empty histogram.
+    pub fn new() -> Histogram {
+        Histogram::default()
+    }
+
+    /// Records one duration.
+    pub fn record(&mut self, d: SimDuration) {
+        self.counts[bucket_of(d.as_micros())] += 1;
+        self.total += 1;
+        self.max = self.max.max(d);
+    }
+
+    /// Number of recorded durations.
+    pub fn count(&self) -> u64 {
+        self.total
+    }
+
+    /// The `q`-quantile (0–1), as the upper edge of its bucket (never above the maximum seen).
+    pub fn quantile(&self, q: f64) -> Option<SimDuration> {
+        if self.total == 0 {
+            return None;
+        }
+        let rank = ((q.clamp(0.0, 1.0) * self.total as f64).ceil() as u64).max(1);
+        let mut seen = 0;
+        for (i, &c) in self.counts.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                return Some(SimDuration::from_micros(bucket_upper(i)).min(self.max));
+            }
+        }
+        Some(self.max)
+    }
+}
+
+fn bucket_of(us: u64) -> usize {
+    if us < SUB_BUCKETS {
+        return us as usize;
+    }
+    let exp = 63 - u64::from(us.leading_zeros());
+    let sub = (us >> (exp - 4)) & (SUB_BUCKETS - 1);
+    ((exp - 3) * SUB_BUCKETS + sub) as usize
+}
+
+fn bucket_upper(i: usize) -> u64 {
+    let i = i as u64;
+    if i < SUB_BUCKETS {
+        return i;
+    }
+    let exp = i / SUB_BUCKETS + 3;
+    let sub = i % SUB_BUCKETS;
+    ((SUB_BUCKETS + sub + 1) << (exp - 4)) - 1
+}

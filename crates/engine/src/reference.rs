@@ -126,6 +126,7 @@ impl TraceRecord for RefEvent {
             Reason::Started => format!("worker {worker} took job {} after waiting {}", self.job, self.elapsed),
             Reason::Completed => format!("worker {worker} finished job {} ({} in the system)", self.job, self.elapsed),
             Reason::RejectedFull => format!("job {} rejected: the buffer is full ({} waiting)", self.job, self.waiting),
+            other => format!("job {}: {}", self.job, other.code()),
         }
     }
 }

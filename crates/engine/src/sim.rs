@@ -131,6 +131,17 @@ impl<M: Model> Sim<M> {
         Some(at)
     }
 
+    /// Like [`Sim::run_until`], but keeps going past the step cap: for headless runs, where
+    /// nobody needs control back between chunks.
+    pub fn run_until_done(&mut self, until: SimTime) -> RunOutcome {
+        loop {
+            match self.run_until(until) {
+                RunOutcome::StepCap => continue,
+                done => return done,
+            }
+        }
+    }
+
     /// Handles everything due up to and including `until`, then sets now to `until`.
     /// Going backwards is a no-op.
     pub fn run_until(&mut self, until: SimTime) -> RunOutcome {

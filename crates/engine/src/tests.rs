@@ -410,3 +410,17 @@ fn sqs_conformance_cases_pass() {
     // keep it that way, or say here why one may not.
     assert!(problems.is_empty(), "{} of {} cases differ:\n{}", problems.len(), report.cases.len(), problems.join("\n"));
 }
+
+#[test]
+fn histogram_quantiles_are_within_six_percent() {
+    let mut h = crate::Histogram::new();
+    for ms in 1..=1000u64 {
+        h.record(SimDuration::from_millis(ms));
+    }
+    for (q, want_ms) in [(0.5, 500.0), (0.9, 900.0), (0.99, 990.0)] {
+        let got = h.quantile(q).expect("non-empty").as_secs_f64() * 1000.0;
+        assert!((got - want_ms).abs() / want_ms < 0.07, "p{} = {got} ms", q * 100.0);
+    }
+    assert_eq!(h.quantile(1.0), Some(SimDuration::from_millis(1000)));
+    assert_eq!(crate::Histogram::new().quantile(0.5), None);
+}

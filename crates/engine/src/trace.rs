@@ -22,6 +22,38 @@ pub enum Reason {
     Completed,
     /// Refused because a bounded buffer was full.
     RejectedFull,
+    /// A message was sent (or a request was made).
+    Sent,
+    /// A FIFO send was accepted but not enqueued: same deduplication id within 5 minutes.
+    Deduplicated,
+    /// A delayed message became visible.
+    DelayEnded,
+    /// A consumer received a message.
+    Received,
+    /// A receive returned no messages.
+    EmptyReceive,
+    /// A consumer finished processing a message.
+    Processed,
+    /// Processing failed; the message was not deleted.
+    ProcessingFailed,
+    /// The consumer crashed after processing, before deleting.
+    ConsumerCrashed,
+    /// A message was deleted.
+    Deleted,
+    /// A visibility timeout ended before the message was deleted: it is visible again.
+    VisibilityExpired,
+    /// A receive would have exceeded maxReceiveCount: the message moved to the dead-letter queue.
+    MovedToDlq,
+    /// A message outlived the retention period and was dropped.
+    RetentionExpired,
+    /// A message already processed was processed again.
+    DuplicateDelivery,
+    /// A delete missed a stored copy; the message will come back (at-least-once).
+    CopySurvivedDelete,
+    /// A delete used an outdated receipt handle and did not delete.
+    StaleReceipt,
+    /// A request was refused for exceeding a rate limit.
+    Throttled,
 }
 
 impl Reason {
@@ -32,6 +64,22 @@ impl Reason {
             Reason::Started => "STARTED",
             Reason::Completed => "COMPLETED",
             Reason::RejectedFull => "REJECTED_FULL",
+            Reason::Sent => "SENT",
+            Reason::Deduplicated => "DEDUPLICATED",
+            Reason::DelayEnded => "DELAY_ENDED",
+            Reason::Received => "RECEIVED",
+            Reason::EmptyReceive => "EMPTY_RECEIVE",
+            Reason::Processed => "PROCESSED",
+            Reason::ProcessingFailed => "PROCESSING_FAILED",
+            Reason::ConsumerCrashed => "CONSUMER_CRASHED",
+            Reason::Deleted => "DELETED",
+            Reason::VisibilityExpired => "VISIBILITY_EXPIRED",
+            Reason::MovedToDlq => "MOVED_TO_DLQ",
+            Reason::RetentionExpired => "RETENTION_EXPIRED",
+            Reason::DuplicateDelivery => "DUPLICATE_DELIVERY",
+            Reason::CopySurvivedDelete => "COPY_SURVIVED_DELETE",
+            Reason::StaleReceipt => "STALE_RECEIPT_HANDLE",
+            Reason::Throttled => "THROTTLED",
         }
     }
 
@@ -42,6 +90,22 @@ impl Reason {
             Reason::Started => 2,
             Reason::Completed => 3,
             Reason::RejectedFull => 4,
+            Reason::Sent => 5,
+            Reason::Deduplicated => 6,
+            Reason::DelayEnded => 7,
+            Reason::Received => 8,
+            Reason::EmptyReceive => 9,
+            Reason::Processed => 10,
+            Reason::ProcessingFailed => 11,
+            Reason::ConsumerCrashed => 12,
+            Reason::Deleted => 13,
+            Reason::VisibilityExpired => 14,
+            Reason::MovedToDlq => 15,
+            Reason::RetentionExpired => 16,
+            Reason::DuplicateDelivery => 17,
+            Reason::CopySurvivedDelete => 18,
+            Reason::StaleReceipt => 19,
+            Reason::Throttled => 20,
         }
     }
 }

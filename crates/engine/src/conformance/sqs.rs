@@ -166,7 +166,7 @@ impl Runner {
             "delete" => {
                 let handles = self.receipts_of(step)?;
                 for h in handles {
-                    if let Err(e) = self.sqs.delete(self.now, &queue, &h, &mut self.rng) {
+                    if let Err(e) = self.sqs.delete(self.now, &queue, &h, &mut self.rng).map(|_gone| ()) {
                         result.error = Some(e);
                     }
                 }

@@ -7,6 +7,7 @@ mod attributes;
 mod error;
 pub mod limits;
 mod queue;
+mod scenario;
 mod service;
 
 pub use attributes::{QueueAttributes, RedrivePolicy};
@@ -15,4 +16,10 @@ pub use queue::{
     Fidelity, Message, MessageId, MessageState, Queue, QueueEvent, QueueStats, ReceiveRequest, Received, SendRequest,
     SendResult,
 };
+pub use scenario::{
+    Consumers, DlqSettings, Producer, SqsModel, SqsScenario, SqsSim, SqsTotals, SqsTraceEvent, Work as SqsWork,
+};
 pub use service::{Sqs, SqsEvent};
+
+#[cfg(test)]
+mod tests;

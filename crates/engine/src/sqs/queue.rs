@@ -258,6 +258,14 @@ impl Queue {
     pub fn age_of_oldest(&self, now: SimTime) -> SimDuration {
         self.messages.values().map(|m| m.sent_at).min().map_or(SimDuration::ZERO, |t| now.saturating_since(t))
     }
+    /// `true` when a receive would return at least one message (FIFO: some group's oldest
+    /// message is visible). Long pollers wait until this holds.
+    pub fn has_receivable(&self) -> bool {
+        if !self.attrs.fifo {
+            return !self.visible.is_empty();
+        }
+        self.groups.values().any(|seqs| seqs.first().is_some_and(|head| self.visible.contains(head)))
+    }
     /// Every live message, in send order.
     pub fn messages(&self) -> impl Iterator<Item = &Message> {
         self.messages.values()
@@ -476,8 +484,10 @@ impl Queue {
         Ok(out)
     }
 
-    /// `DeleteMessage`.
-    pub fn delete(&mut self, now: SimTime, receipt_handle: &str, rng: &mut SimRng) -> Result<(), SqsError> {
+    /// `DeleteMessage`. `Ok(true)` when this call deleted the message; `Ok(false)` when AWS answers
+    /// success but this call deleted nothing (already gone, an outdated receipt handle, or a copy
+    /// that survived).
+    pub fn delete(&mut self, now: SimTime, receipt_handle: &str, rng: &mut SimRng) -> Result<bool, SqsError> {
         self.advance(now);
         self.check_throughput("DeleteMessage")?;
         let (seq, generation) =
@@ -485,7 +495,7 @@ impl Queue {
         let fifo = self.attrs.fifo;
         let Some(msg) = self.messages.get(&seq) else {
             // Already deleted or expired: deleting again succeeds.
-            return Ok(());
+            return Ok(false);
         };
         let id = msg.id;
         let in_flight = matches!(msg.state, MessageState::InFlight { .. });
@@ -494,7 +504,7 @@ impl Queue {
                 return Err(expired_receipt(receipt_handle));
             }
             self.events.push(QueueEvent::StaleReceiptHandle { at: now, id });
-            return Ok(());
+            return Ok(false);
         }
         if fifo && !in_flight {
             // FIFO refuses a delete that arrives after the visibility window (SQS-21).
@@ -504,11 +514,11 @@ impl Queue {
             // The server holding one copy missed the delete: the message will come back when its
             // visibility timeout ends (SQS-02).
             self.events.push(QueueEvent::CopySurvivedDelete { at: now, id });
-            return Ok(());
+            return Ok(false);
         }
         self.remove(seq);
         self.stats.deleted += 1;
-        Ok(())
+        Ok(true)
     }
 
     /// `ChangeMessageVisibility`: the new timeout counts from now and is not remembered (SQS-18).

@@ -131,14 +131,14 @@ impl Sqs {
         res
     }
 
-    /// `DeleteMessage`.
+    /// `DeleteMessage`: `Ok(false)` when AWS answers success but the message stays (see `Queue::delete`).
     pub fn delete(
         &mut self,
         now: SimTime,
         queue: &str,
         receipt_handle: &str,
         rng: &mut SimRng,
-    ) -> Result<(), SqsError> {
+    ) -> Result<bool, SqsError> {
         let res = self.queue_mut(queue)?.delete(now, receipt_handle, rng);
         self.collect(now, queue);
         res

@@ -1,0 +1,726 @@
+//! The SQS scenario: producers and consumers around a queue (and its dead-letter queue), driven
+//! on the scheduler. Producers send on their workloads; consumers poll (short or long), process
+//! each message for a sampled time, and delete it — or fail, crash before deleting, or meet a
+//! poison message that always fails. Everything they do is traced with a reason code.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+use super::attributes::{QueueAttributes, RedrivePolicy};
+use super::limits::*;
+use super::queue::{Fidelity, MessageId, QueueEvent, ReceiveRequest, Received, SendRequest};
+use super::service::Sqs;
+use crate::dist::Distribution;
+use crate::metrics::{Histogram, SeriesId, SeriesKind};
+use crate::scenario::{check_int_range, check_range, check_version, current_version, ConfigError};
+use crate::sim::{Ctx, Model, Sim};
+use crate::time::{SimDuration, SimTime};
+use crate::trace::{Reason, StableHasher, TraceRecord};
+use crate::workload::{Arrivals, Workload};
+
+/// The main queue's name in a scenario.
+pub const MAIN_QUEUE: &str = "orders";
+/// The dead-letter queue's name in a scenario.
+pub const DEAD_LETTER_QUEUE: &str = "orders-dlq";
+
+/// A whole SQS scenario: serde data, the same in a URL, a JSON file and a preset.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SqsScenario {
+    /// Scenario format version.
+    #[serde(default = "current_version")]
+    pub v: u32,
+    /// The main queue's attributes (`fifo` picks the queue type; the redrive policy comes from `dlq`).
+    pub queue: QueueAttributes,
+    /// A dead-letter queue, if any.
+    pub dlq: Option<DlqSettings>,
+    /// Who sends.
+    pub producers: Vec<Producer>,
+    /// Who receives.
+    pub consumers: Consumers,
+    /// Chance that a delete misses a stored copy on a standard queue (at-least-once delivery).
+    pub duplicate_probability: f64,
+    /// Short polls sample a subset of servers when the queue is small.
+    pub short_poll_sampling: bool,
+}
+
+/// The dead-letter queue and the redrive policy pointing at it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DlqSettings {
+    /// `maxReceiveCount`, 1–1,000.
+    pub max_receive_count: u32,
+    /// The DLQ's retention, seconds (set it longer than the source's: moved messages keep their age).
+    pub retention_s: u64,
+}
+
+impl Default for DlqSettings {
+    fn default() -> Self {
+        DlqSettings { max_receive_count: 3, retention_s: RETENTION_MAX_S }
+    }
+}
+
+/// One producer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Producer {
+    /// When it sends.
+    pub workload: Workload,
+    /// Body size in bytes.
+    pub message_size: u64,
+    /// FIFO: how many message groups it spreads messages over (round robin), 1–1,000.
+    pub groups: u32,
+    /// Fraction of sends repeated with the same deduplication id (a producer retry), 0–1.
+    pub resend_fraction: f64,
+}
+
+impl Default for Producer {
+    fn default() -> Self {
+        Producer {
+            workload: Workload::Poisson { rate_per_s: 5.0 },
+            message_size: 1_024,
+            groups: 3,
+            resend_fraction: 0.0,
+        }
+    }
+}
+
+/// The consumers: identical workers polling the main queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Consumers {
+    /// How many, 0–1,000.
+    pub count: u32,
+    /// `WaitTimeSeconds`, 0–20 (0 = short polling).
+    pub wait_s: u64,
+    /// `MaxNumberOfMessages`, 1–10.
+    pub batch_size: u32,
+    /// Processing time of one message.
+    pub processing: Distribution,
+    /// Chance that processing fails (the message is not deleted), 0–1.
+    pub failure_probability: f64,
+    /// Chance that the consumer crashes after processing, before deleting, 0–1.
+    pub crash_probability: f64,
+    /// Fraction of messages that always fail ("poison"), 0–1.
+    pub poison_fraction: f64,
+    /// Round-trip time of one API call, milliseconds.
+    pub request_latency_ms: f64,
+}
+
+impl Default for Consumers {
+    fn default() -> Self {
+        Consumers {
+            count: 2,
+            wait_s: 20,
+            batch_size: 1,
+            processing: Distribution::LogNormal { median_ms: 300.0, p99_ms: 1_500.0 },
+            failure_probability: 0.0,
+            crash_probability: 0.0,
+            poison_fraction: 0.0,
+            request_latency_ms: 20.0,
+        }
+    }
+}
+
+impl Default for SqsScenario {
+    fn default() -> Self {
+        SqsScenario {
+            v: current_version(),
+            queue: QueueAttributes::default(),
+            dlq: None,
+            producers: vec![Producer::default()],
+            consumers: Consumers::default(),
+            duplicate_probability: Fidelity::default().duplicate_probability,
+            short_poll_sampling: true,
+        }
+    }
+}
+
+impl SqsScenario {
+    /// Checks every field against AWS's ranges; the error names the field, value and range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        check_version(self.v)?;
+        let q = &self.queue;
+        check_int_range("queue.visibility_timeout_s", q.visibility_timeout_s, 0..=VISIBILITY_TIMEOUT_MAX_S)?;
+        check_int_range("queue.delay_s", q.delay_s, 0..=DELAY_MAX_S)?;
+        check_int_range("queue.retention_s", q.retention_s, RETENTION_MIN_S..=RETENTION_MAX_S)?;
+        check_int_range("queue.max_message_size", q.max_message_size, MESSAGE_SIZE_MIN..=MESSAGE_SIZE_MAX)?;
+        check_int_range("queue.receive_wait_s", q.receive_wait_s, 0..=WAIT_TIME_MAX_S)?;
+        if q.redrive.is_some() {
+            return Err(ConfigError::Invalid {
+                field: "queue.redrive".into(),
+                value: "set".into(),
+                rule: "configure the dead-letter queue with `dlq` instead".into(),
+            });
+        }
+        if let Some(dlq) = &self.dlq {
+            check_int_range(
+                "dlq.max_receive_count",
+                u64::from(dlq.max_receive_count),
+                1..=u64::from(MAX_RECEIVE_COUNT_MAX),
+            )?;
+            check_int_range("dlq.retention_s", dlq.retention_s, RETENTION_MIN_S..=RETENTION_MAX_S)?;
+        }
+        check_int_range("producers", self.producers.len() as u64, 0..=100)?;
+        for (i, p) in self.producers.iter().enumerate() {
+            p.workload.validate(&format!("producers[{i}].workload"))?;
+            check_int_range(&format!("producers[{i}].message_size"), p.message_size, 1..=q.max_message_size)?;
+            check_int_range(&format!("producers[{i}].groups"), u64::from(p.groups), 1..=1_000)?;
+            check_range(&format!("producers[{i}].resend_fraction"), p.resend_fraction, 0.0..=1.0)?;
+        }
+        let c = &self.consumers;
+        check_int_range("consumers.count", u64::from(c.count), 0..=1_000)?;
+        check_int_range("consumers.wait_s", c.wait_s, 0..=WAIT_TIME_MAX_S)?;
+        check_int_range("consumers.batch_size", u64::from(c.batch_size), 1..=u64::from(RECEIVE_MAX_MESSAGES))?;
+        c.processing.validate("consumers.processing")?;
+        check_range("consumers.failure_probability", c.failure_probability, 0.0..=1.0)?;
+        check_range("consumers.crash_probability", c.crash_probability, 0.0..=1.0)?;
+        check_range("consumers.poison_fraction", c.poison_fraction, 0.0..=1.0)?;
+        check_range("consumers.request_latency_ms", c.request_latency_ms, 0.0..=10_000.0)?;
+        check_range("duplicate_probability", self.duplicate_probability, 0.0..=1.0)
+    }
+}
+
+/// A running SQS scenario.
+pub type SqsSim = Sim<SqsModel>;
+
+impl Sim<SqsModel> {
+    /// Builds a run of `scenario` with `seed`, or says which field is wrong.
+    pub fn try_new(scenario: &SqsScenario, seed: u64) -> Result<SqsSim, ConfigError> {
+        scenario.validate()?;
+        let model = SqsModel::new(scenario).map_err(|e| ConfigError::Invalid {
+            field: "queue".into(),
+            value: e.code.into(),
+            rule: e.message,
+        })?;
+        Ok(Sim::with_model(model, seed))
+    }
+}
+
+/// Scheduled work of the SQS scenario.
+#[derive(Clone, Copy, Debug)]
+pub enum Work {
+    /// A producer sends its next message.
+    Produce { producer: u32 },
+    /// A consumer calls ReceiveMessage.
+    Poll { consumer: u32 },
+    /// A long poll's wait ends.
+    PollDeadline { consumer: u32, poll: u64 },
+    /// A consumer finishes processing its current message.
+    Processed { consumer: u32 },
+    /// A crashed consumer is back.
+    Restarted { consumer: u32 },
+    /// Something in the queues changes by itself now (a delay or visibility timeout ends).
+    QueueTick,
+    /// Gauges are sampled for the charts.
+    Sample,
+}
+
+/// What happened, for the trace, the event log and the inspector.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SqsTraceEvent {
+    /// When.
+    pub at: SimTime,
+    /// Why.
+    pub reason: Reason,
+    /// The message, if one is involved.
+    pub message: Option<MessageId>,
+    /// The consumer or producer, if one is involved.
+    pub actor: Option<u32>,
+    /// The receive count after the event (or `maxReceiveCount` for a DLQ move).
+    pub count: u32,
+    /// `true` when the event is in the dead-letter queue.
+    pub in_dlq: bool,
+}
+
+impl TraceRecord for SqsTraceEvent {
+    fn at(&self) -> SimTime {
+        self.at
+    }
+    fn reason(&self) -> Reason {
+        self.reason
+    }
+    fn hash_into(&self, h: &mut StableHasher) {
+        h.write_time(self.at);
+        h.write_reason(self.reason);
+        h.write_u64(self.message.map_or(u64::MAX, |m| m.0));
+        h.write_u32(self.actor.map_or(u32::MAX, |a| a));
+        h.write_u32(self.count);
+        h.write_u32(u32::from(self.in_dlq));
+    }
+    fn describe(&self) -> String {
+        let m = self.message.map_or_else(|| "—".to_owned(), |m| m.to_string());
+        let who = self.actor.map_or(0, |a| a + 1);
+        match self.reason {
+            Reason::Sent => format!("producer {who} sent {m}"),
+            Reason::Deduplicated => {
+                format!("producer {who} resent {m}: accepted, not enqueued (same deduplication id within 5 min)")
+            }
+            Reason::DelayEnded => format!("{m} is visible: its delay ended"),
+            Reason::Received => format!("consumer {who} received {m} (receive #{})", self.count),
+            Reason::EmptyReceive => format!("consumer {who}: receive returned no messages"),
+            Reason::Processed => format!("consumer {who} processed {m}"),
+            Reason::ProcessingFailed => format!("consumer {who} failed to process {m}: not deleted, it will come back"),
+            Reason::ConsumerCrashed => format!("consumer {who} crashed after processing {m}, before deleting it"),
+            Reason::Deleted => format!("consumer {who} deleted {m}"),
+            Reason::VisibilityExpired => {
+                format!("{m}: visibility timeout expired before a delete; visible again after {} receives", self.count)
+            }
+            Reason::MovedToDlq => {
+                format!("{m} moved to the dead-letter queue: a receive would exceed maxReceiveCount {}", self.count)
+            }
+            Reason::RetentionExpired => format!("{m} dropped: older than the retention period"),
+            Reason::DuplicateDelivery => format!("consumer {who} processed {m} again (a duplicate delivery)"),
+            Reason::CopySurvivedDelete => format!("{m}: the delete missed a stored copy; it will come back"),
+            Reason::StaleReceipt => format!("{m}: delete with an outdated receipt handle did not delete"),
+            Reason::Throttled => format!("consumer or producer {who}: request throttled"),
+            other => format!("{m}: {}", other.code()),
+        }
+    }
+}
+
+/// Counts and latencies of a run, for `nimbus run` and the playground's metrics panel.
+#[derive(Clone, Debug, Default)]
+pub struct SqsTotals {
+    /// Messages sent (enqueued).
+    pub sent: u64,
+    /// Sends accepted but deduplicated.
+    pub deduplicated: u64,
+    /// Messages handed to consumers.
+    pub received: u64,
+    /// Messages deleted after processing.
+    pub deleted: u64,
+    /// Receives that returned nothing.
+    pub empty_receives: u64,
+    /// Messages processed more than once.
+    pub duplicates_processed: u64,
+    /// Processing failures (including poison messages).
+    pub failures: u64,
+    /// Consumer crashes before a delete.
+    pub crashes: u64,
+    /// Messages moved to the dead-letter queue.
+    pub moved_to_dlq: u64,
+    /// Messages dropped by retention.
+    pub expired: u64,
+    /// API requests by action.
+    pub api_calls: BTreeMap<&'static str, u64>,
+    /// Time from send to delete.
+    pub latency: Histogram,
+}
+
+#[derive(Clone, Debug)]
+enum ConsumerState {
+    /// Waiting for the response of a receive (or for the next poll).
+    Idle,
+    /// A long poll is waiting for a message until `deadline`.
+    Waiting { poll: u64 },
+    /// Processing `batch[index]`.
+    Processing { batch: Vec<Received>, index: usize },
+    /// Crashed, restarting.
+    Down,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct SqsSeries {
+    visible: SeriesId,
+    in_flight: SeriesId,
+    delayed: SeriesId,
+    dlq: SeriesId,
+    oldest: SeriesId,
+    sent: SeriesId,
+    received: SeriesId,
+    deleted: SeriesId,
+    empty: SeriesId,
+    duplicates: SeriesId,
+}
+
+/// The SQS scenario model.
+#[derive(Debug)]
+pub struct SqsModel {
+    scenario: SqsScenario,
+    sqs: Sqs,
+    producers: Vec<(Arrivals, u64)>,
+    consumers: Vec<ConsumerState>,
+    waiting: VecDeque<u32>,
+    next_poll: u64,
+    poison: BTreeSet<MessageId>,
+    /// Messages processed at least once and still in the queue (bounded by the queue's size).
+    processed: BTreeSet<MessageId>,
+    tick_at: Option<SimTime>,
+    /// The queues' names, kept so hot paths do not rebuild them.
+    main: String,
+    dlq: Option<String>,
+    totals: SqsTotals,
+    series: Option<SqsSeries>,
+}
+
+impl SqsModel {
+    /// A model for a validated scenario.
+    pub fn new(scenario: &SqsScenario) -> Result<SqsModel, super::SqsError> {
+        let fidelity = Fidelity {
+            short_poll_sampling: scenario.short_poll_sampling,
+            duplicate_probability: scenario.duplicate_probability,
+        };
+        let mut sqs = Sqs::new(fidelity);
+        let mut main = scenario.queue.clone();
+        if let Some(dlq) = &scenario.dlq {
+            let dlq_attrs = QueueAttributes {
+                fifo: main.fifo,
+                retention_s: dlq.retention_s,
+                content_based_deduplication: main.content_based_deduplication,
+                ..QueueAttributes::default()
+            };
+            sqs.create_queue_with(&dlq_name(main.fifo), dlq_attrs)?;
+            main.redrive = Some(RedrivePolicy {
+                dead_letter_queue: dlq_name(main.fifo),
+                max_receive_count: dlq.max_receive_count,
+            });
+        }
+        sqs.create_queue_with(&main_name(main.fifo), main)?;
+        Ok(SqsModel {
+            scenario: scenario.clone(),
+            sqs,
+            producers: scenario.producers.iter().map(|p| (Arrivals::new(&p.workload), 0)).collect(),
+            consumers: vec![ConsumerState::Idle; scenario.consumers.count as usize],
+            waiting: VecDeque::new(),
+            next_poll: 0,
+            poison: BTreeSet::new(),
+            processed: BTreeSet::new(),
+            tick_at: None,
+            main: main_name(scenario.queue.fifo),
+            dlq: scenario.dlq.as_ref().map(|_| dlq_name(scenario.queue.fifo)),
+            totals: SqsTotals::default(),
+            series: None,
+        })
+    }
+
+    /// The scenario it runs.
+    pub fn scenario(&self) -> &SqsScenario {
+        &self.scenario
+    }
+    /// The queues, for state queries (main queue and DLQ).
+    pub fn sqs(&self) -> &Sqs {
+        &self.sqs
+    }
+    /// The main queue's name.
+    pub fn main_queue(&self) -> &str {
+        &self.main
+    }
+    /// The dead-letter queue's name, if the scenario has one.
+    pub fn dead_letter_queue(&self) -> Option<&str> {
+        self.dlq.as_deref()
+    }
+    /// Counts and latencies so far.
+    pub fn totals(&self) -> &SqsTotals {
+        &self.totals
+    }
+    /// Whether `id` is a poison message.
+    pub fn is_poison(&self, id: MessageId) -> bool {
+        self.poison.contains(&id)
+    }
+    /// What consumer `i` holds: the messages of its current batch, if processing.
+    pub fn consumer_batch(&self, i: usize) -> &[Received] {
+        match self.consumers.get(i) {
+            Some(ConsumerState::Processing { batch, .. }) => batch,
+            _ => &[],
+        }
+    }
+
+    fn latency(&self) -> SimDuration {
+        SimDuration::from_secs_f64(self.scenario.consumers.request_latency_ms / 1000.0)
+    }
+
+    fn call(&mut self, action: &'static str) {
+        *self.totals.api_calls.entry(action).or_insert(0) += 1;
+    }
+
+    fn emit(
+        &self,
+        cx: &mut Ctx<Work, SqsTraceEvent>,
+        reason: Reason,
+        message: Option<MessageId>,
+        actor: Option<u32>,
+        count: u32,
+    ) {
+        cx.emit(SqsTraceEvent { at: cx.now(), reason, message, actor, count, in_dlq: false });
+    }
+
+    fn count(&self, cx: &mut Ctx<Work, SqsTraceEvent>, pick: fn(&SqsSeries) -> SeriesId, n: f64) {
+        if let Some(s) = self.series {
+            cx.metrics.record(pick(&s), cx.now(), n);
+        }
+    }
+
+    /// Turns queue events into trace events, and keeps the queue tick scheduled.
+    fn after_queue_call(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>) {
+        for e in self.sqs.drain_events() {
+            let in_dlq = self.dlq.as_deref() == Some(e.queue.as_str());
+            let (reason, id, count) = match e.event {
+                QueueEvent::DelayEnded { id, .. } => (Reason::DelayEnded, id, 0),
+                QueueEvent::VisibilityExpired { id, receive_count, .. } => {
+                    (Reason::VisibilityExpired, id, receive_count)
+                }
+                QueueEvent::RetentionExpired { id, .. } => {
+                    self.totals.expired += 1;
+                    self.processed.remove(&id);
+                    (Reason::RetentionExpired, id, 0)
+                }
+                QueueEvent::MovedToDeadLetterQueue { message, max_receive_count, .. } => {
+                    self.totals.moved_to_dlq += 1;
+                    self.processed.remove(&message.id);
+                    (Reason::MovedToDlq, message.id, max_receive_count)
+                }
+                QueueEvent::CopySurvivedDelete { id, .. } => (Reason::CopySurvivedDelete, id, 0),
+                QueueEvent::StaleReceiptHandle { id, .. } => (Reason::StaleReceipt, id, 0),
+            };
+            cx.emit(SqsTraceEvent { at: cx.now(), reason, message: Some(id), actor: None, count, in_dlq });
+        }
+        if let Some(next) = self.sqs.next_change() {
+            if self.tick_at.is_none_or(|t| next < t) {
+                self.tick_at = Some(next);
+                cx.schedule_at(next.max(cx.now()), Work::QueueTick);
+            }
+        }
+        self.wake_waiters(cx);
+    }
+
+    /// Long pollers return as soon as a message can be received.
+    fn wake_waiters(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>) {
+        if self.waiting.is_empty() || !self.sqs.queue(&self.main).is_some_and(|q| q.has_receivable()) {
+            return;
+        }
+        for consumer in std::mem::take(&mut self.waiting) {
+            cx.schedule_at(cx.now(), Work::Poll { consumer });
+        }
+    }
+
+    fn produce(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, producer: u32) {
+        let p = &self.scenario.producers[producer as usize];
+        let (size, groups, resend) = (p.message_size, p.groups, p.resend_fraction);
+        let n = self.producers[producer as usize].1;
+        self.producers[producer as usize].1 += 1;
+        let fifo = self.scenario.queue.fifo;
+        let request = SendRequest {
+            body: None,
+            size,
+            group_id: fifo.then(|| format!("g{}", n % u64::from(groups))),
+            dedup_id: fifo.then(|| format!("p{producer}-{n}")),
+            delay_s: None,
+        };
+        let copies = if cx.rng.chance(resend) { 2 } else { 1 };
+        for _ in 0..copies {
+            self.call("SendMessage");
+            match self.sqs.send(cx.now(), &self.main, request.clone()) {
+                Ok(sent) if sent.deduplicated => {
+                    self.totals.deduplicated += 1;
+                    self.emit(cx, Reason::Deduplicated, Some(sent.message_id), Some(producer), 0);
+                }
+                Ok(sent) => {
+                    self.totals.sent += 1;
+                    if cx.rng.chance(self.scenario.consumers.poison_fraction) {
+                        self.poison.insert(sent.message_id);
+                    }
+                    self.emit(cx, Reason::Sent, Some(sent.message_id), Some(producer), 0);
+                    self.count(cx, |s| s.sent, 1.0);
+                }
+                Err(_) => self.emit(cx, Reason::Throttled, None, Some(producer), 0),
+            }
+        }
+        self.after_queue_call(cx);
+        if let Some(at) = self.producers[producer as usize].0.next(&mut cx.rng) {
+            cx.schedule_at(at.max(cx.now()), Work::Produce { producer });
+        }
+    }
+
+    fn poll(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, consumer: u32) {
+        if !matches!(self.consumers[consumer as usize], ConsumerState::Idle | ConsumerState::Waiting { .. }) {
+            return;
+        }
+        let (wait_s, batch_size) = (self.scenario.consumers.wait_s, self.scenario.consumers.batch_size);
+        let long_poll = wait_s > 0;
+        let receivable = self.sqs.queue(&self.main).is_some_and(|q| q.has_receivable());
+        if long_poll && !receivable {
+            // Start (or keep) waiting: one logical ReceiveMessage call until a message or the deadline.
+            if !matches!(self.consumers[consumer as usize], ConsumerState::Waiting { .. }) {
+                self.next_poll += 1;
+                let poll = self.next_poll;
+                self.call("ReceiveMessage");
+                self.consumers[consumer as usize] = ConsumerState::Waiting { poll };
+                cx.schedule_in(SimDuration::from_secs(wait_s), Work::PollDeadline { consumer, poll });
+            }
+            self.waiting.push_back(consumer);
+            return;
+        }
+        if !matches!(self.consumers[consumer as usize], ConsumerState::Waiting { .. }) {
+            self.call("ReceiveMessage");
+        }
+        let req = ReceiveRequest { max_messages: batch_size, visibility_timeout_s: None, long_poll };
+        let got = self.sqs.receive(cx.now(), &self.main, req, &mut cx.rng).unwrap_or_default();
+        self.after_queue_call(cx);
+        if got.is_empty() {
+            if long_poll {
+                // Another consumer was faster: keep waiting until this poll's deadline.
+                self.waiting.push_back(consumer);
+                return;
+            }
+            self.totals.empty_receives += 1;
+            self.emit(cx, Reason::EmptyReceive, None, Some(consumer), 0);
+            self.count(cx, |s| s.empty, 1.0);
+            self.consumers[consumer as usize] = ConsumerState::Idle;
+            let latency = self.latency();
+            cx.schedule_in(latency, Work::Poll { consumer });
+            return;
+        }
+        self.totals.received += got.len() as u64;
+        for r in &got {
+            self.emit(cx, Reason::Received, Some(r.message_id), Some(consumer), r.receive_count);
+        }
+        self.count(cx, |s| s.received, got.len() as f64);
+        self.consumers[consumer as usize] = ConsumerState::Processing { batch: got, index: 0 };
+        let first = self.scenario.consumers.processing.sample(&mut cx.rng) + self.latency();
+        cx.schedule_in(first, Work::Processed { consumer });
+    }
+
+    fn poll_deadline(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, consumer: u32, poll: u64) {
+        if !matches!(self.consumers[consumer as usize], ConsumerState::Waiting { poll: p } if p == poll) {
+            return;
+        }
+        self.waiting.retain(|&c| c != consumer);
+        self.totals.empty_receives += 1;
+        self.emit(cx, Reason::EmptyReceive, None, Some(consumer), 0);
+        self.count(cx, |s| s.empty, 1.0);
+        self.consumers[consumer as usize] = ConsumerState::Idle;
+        let latency = self.latency();
+        cx.schedule_in(latency, Work::Poll { consumer });
+    }
+
+    fn processed(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, consumer: u32) {
+        let ConsumerState::Processing { batch, index } = &self.consumers[consumer as usize] else { return };
+        let (batch_len, msg) = (batch.len(), batch[*index].clone());
+        let index = *index;
+        let c = &self.scenario.consumers;
+        let (failure, crash) = (c.failure_probability, c.crash_probability);
+        let id = msg.message_id;
+        if self.poison.contains(&id) || cx.rng.chance(failure) {
+            self.totals.failures += 1;
+            self.emit(cx, Reason::ProcessingFailed, Some(id), Some(consumer), msg.receive_count);
+        } else {
+            if !self.processed.insert(id) {
+                self.totals.duplicates_processed += 1;
+                self.emit(cx, Reason::DuplicateDelivery, Some(id), Some(consumer), msg.receive_count);
+                self.count(cx, |s| s.duplicates, 1.0);
+            }
+            self.emit(cx, Reason::Processed, Some(id), Some(consumer), msg.receive_count);
+            if cx.rng.chance(crash) {
+                self.totals.crashes += 1;
+                self.emit(cx, Reason::ConsumerCrashed, Some(id), Some(consumer), msg.receive_count);
+                self.consumers[consumer as usize] = ConsumerState::Down;
+                cx.schedule_in(SimDuration::from_secs(5), Work::Restarted { consumer });
+                return;
+            }
+            self.call("DeleteMessage");
+            let gone = self.sqs.delete(cx.now(), &self.main, &msg.receipt_handle, &mut cx.rng).unwrap_or(false);
+            if gone {
+                self.processed.remove(&id);
+                self.totals.deleted += 1;
+                self.totals.latency.record(cx.now().saturating_since(msg.sent_at));
+                self.emit(cx, Reason::Deleted, Some(id), Some(consumer), msg.receive_count);
+                self.count(cx, |s| s.deleted, 1.0);
+            }
+            self.after_queue_call(cx);
+        }
+        if index + 1 < batch_len {
+            if let ConsumerState::Processing { index, .. } = &mut self.consumers[consumer as usize] {
+                *index += 1;
+            }
+            let next = self.scenario.consumers.processing.sample(&mut cx.rng) + self.latency();
+            cx.schedule_in(next, Work::Processed { consumer });
+        } else {
+            self.consumers[consumer as usize] = ConsumerState::Idle;
+            cx.schedule_at(cx.now(), Work::Poll { consumer });
+        }
+    }
+
+    fn sample(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>) {
+        let Some(s) = self.series else { return };
+        let now = cx.now();
+        if let Some(q) = self.sqs.queue(&self.main) {
+            cx.metrics.record(s.visible, now, q.visible_count() as f64);
+            cx.metrics.record(s.in_flight, now, q.in_flight_count() as f64);
+            cx.metrics.record(s.delayed, now, q.delayed_count() as f64);
+            cx.metrics.record(s.oldest, now, q.age_of_oldest(now).as_secs_f64());
+        }
+        let dlq_depth = self.dlq.as_deref().and_then(|d| self.sqs.queue(d)).map_or(0, |q| q.visible_count());
+        cx.metrics.record(s.dlq, now, dlq_depth as f64);
+        cx.schedule_in(SimDuration::from_secs(1), Work::Sample);
+    }
+}
+
+fn main_name(fifo: bool) -> String {
+    if fifo {
+        format!("{MAIN_QUEUE}.fifo")
+    } else {
+        MAIN_QUEUE.to_owned()
+    }
+}
+
+fn dlq_name(fifo: bool) -> String {
+    if fifo {
+        format!("{DEAD_LETTER_QUEUE}.fifo")
+    } else {
+        DEAD_LETTER_QUEUE.to_owned()
+    }
+}
+
+impl Model for SqsModel {
+    type Work = Work;
+    type Event = SqsTraceEvent;
+
+    fn start(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>) {
+        let second = SimDuration::from_secs(1);
+        let m = &mut cx.metrics;
+        self.series = Some(SqsSeries {
+            visible: m.add("visible", "messages", SeriesKind::Gauge, second),
+            in_flight: m.add("in flight", "messages", SeriesKind::Gauge, second),
+            delayed: m.add("delayed", "messages", SeriesKind::Gauge, second),
+            dlq: m.add("DLQ depth", "messages", SeriesKind::Gauge, second),
+            oldest: m.add("age of oldest", "s", SeriesKind::Gauge, second),
+            sent: m.add("sent", "per s", SeriesKind::Counter, second),
+            received: m.add("received", "per s", SeriesKind::Counter, second),
+            deleted: m.add("deleted", "per s", SeriesKind::Counter, second),
+            empty: m.add("empty receives", "per s", SeriesKind::Counter, second),
+            duplicates: m.add("duplicates processed", "per s", SeriesKind::Counter, second),
+        });
+        for producer in 0..self.producers.len() as u32 {
+            if let Some(at) = self.producers[producer as usize].0.next(&mut cx.rng) {
+                cx.schedule_at(at, Work::Produce { producer });
+            }
+        }
+        for consumer in 0..self.consumers.len() as u32 {
+            cx.schedule_at(SimTime::ZERO, Work::Poll { consumer });
+        }
+        cx.schedule_at(SimTime::ZERO, Work::Sample);
+    }
+
+    fn handle(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, work: Work) {
+        match work {
+            Work::Produce { producer } => self.produce(cx, producer),
+            Work::Poll { consumer } => self.poll(cx, consumer),
+            Work::PollDeadline { consumer, poll } => self.poll_deadline(cx, consumer, poll),
+            Work::Processed { consumer } => self.processed(cx, consumer),
+            Work::Restarted { consumer } => {
+                self.consumers[consumer as usize] = ConsumerState::Idle;
+                cx.schedule_at(cx.now(), Work::Poll { consumer });
+            }
+            Work::QueueTick => {
+                if self.tick_at.is_some_and(|t| t <= cx.now()) {
+                    self.tick_at = None;
+                }
+                self.sqs.advance(cx.now());
+                self.after_queue_call(cx);
+            }
+            Work::Sample => self.sample(cx),
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! SQS tests: model rules beyond the shared conformance cases, scenario behaviour, invariants.
+
+use std::collections::BTreeMap;
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::{Distribution, SimDuration, SimRng, SimTime, Workload};
+
+fn secs(s: u64) -> SimTime {
+    SimTime::from_secs(s)
+}
+
+fn queue(attrs: QueueAttributes, fidelity: Fidelity) -> Queue {
+    Queue::new("q", attrs, fidelity)
+}
+
+fn body(b: &str) -> SendRequest {
+    SendRequest { body: Some(b.to_owned()), ..SendRequest::default() }
+}
+
+fn one() -> ReceiveRequest {
+    ReceiveRequest { max_messages: 1, visibility_timeout_s: None, long_poll: false }
+}
+
+#[test]
+fn dead_letter_move_keeps_the_original_enqueue_time() {
+    let mut sqs = Sqs::new(Fidelity::EXACT);
+    let mut rng = SimRng::new(1);
+    sqs.create_queue_with("dlq", QueueAttributes { retention_s: 600, ..QueueAttributes::default() }).expect("valid");
+    let redrive = Some(RedrivePolicy { dead_letter_queue: "dlq".into(), max_receive_count: 2 });
+    sqs.create_queue_with("q", QueueAttributes { visibility_timeout_s: 10, redrive, ..QueueAttributes::default() })
+        .expect("valid");
+    sqs.send(secs(0), "q", body("x")).expect("sent");
+    for t in [0, 20] {
+        assert_eq!(sqs.receive(secs(t), "q", one(), &mut rng).expect("ok").len(), 1);
+    }
+    // The third receive would make the count 3 > 2: the message moves instead of returning.
+    assert!(sqs.receive(secs(40), "q", one(), &mut rng).expect("ok").is_empty());
+    let dlq = sqs.queue("dlq").expect("exists");
+    assert_eq!(dlq.visible_count(), 1);
+    assert_eq!(dlq.messages().next().map(|m| m.sent_at), Some(secs(0)));
+    // DLQ retention counts from the original send (SQS-35): 600 s after t=0, not after t=40.
+    sqs.advance(secs(600));
+    assert_eq!(sqs.queue("dlq").map(Queue::visible_count), Some(0));
+}
+
+#[test]
+fn visibility_can_never_exceed_twelve_hours_from_the_receive() {
+    let mut q = queue(QueueAttributes::default(), Fidelity::EXACT);
+    let mut rng = SimRng::new(1);
+    q.send(secs(0), body("x"), MessageId(0)).expect("sent");
+    let r = q.receive(secs(0), one(), &mut rng).expect("ok").remove(0);
+    assert!(q.change_visibility(secs(10), &r.receipt_handle, 43_190).is_ok());
+    let err = q.change_visibility(secs(20), &r.receipt_handle, 43_190).expect_err("beyond 12 h");
+    assert_eq!(err.code, "InvalidParameterValue");
+    assert!(q.change_visibility(secs(20), &r.receipt_handle, 43_201).is_err());
+}
+
+#[test]
+fn standard_queue_stale_handle_succeeds_without_deleting() {
+    let mut q = queue(QueueAttributes { visibility_timeout_s: 1, ..QueueAttributes::default() }, Fidelity::EXACT);
+    let mut rng = SimRng::new(1);
+    q.send(secs(0), body("x"), MessageId(0)).expect("sent");
+    let first = q.receive(secs(0), one(), &mut rng).expect("ok").remove(0);
+    let second = q.receive(secs(2), one(), &mut rng).expect("ok").remove(0);
+    assert_ne!(first.receipt_handle, second.receipt_handle);
+    assert_eq!(q.delete(secs(2), &first.receipt_handle, &mut rng), Ok(false));
+    assert_eq!(q.in_flight_count(), 1);
+    assert_eq!(q.delete(secs(2), &second.receipt_handle, &mut rng), Ok(true));
+    assert_eq!(q.delete(secs(2), "garbage", &mut rng).map_err(|e| e.code), Err("ReceiptHandleIsInvalid"));
+}
+
+#[test]
+fn at_least_once_a_deleted_message_can_come_back() {
+    let fidelity = Fidelity { short_poll_sampling: false, duplicate_probability: 1.0 };
+    let mut q = queue(QueueAttributes { visibility_timeout_s: 5, ..QueueAttributes::default() }, fidelity);
+    let mut rng = SimRng::new(1);
+    q.send(secs(0), body("x"), MessageId(0)).expect("sent");
+    let r = q.receive(secs(0), one(), &mut rng).expect("ok").remove(0);
+    assert_eq!(q.delete(secs(1), &r.receipt_handle, &mut rng), Ok(false));
+    assert!(q.drain_events().iter().any(|e| matches!(e, QueueEvent::CopySurvivedDelete { .. })));
+    assert_eq!(q.receive(secs(6), one(), &mut rng).expect("ok").len(), 1, "the copy is delivered again");
+}
+
+#[test]
+fn short_polls_of_a_small_queue_sometimes_miss_messages_long_polls_never_do() {
+    let mut q = queue(QueueAttributes { visibility_timeout_s: 0, ..QueueAttributes::default() }, Fidelity::default());
+    let mut rng = SimRng::new(9);
+    for i in 0..5 {
+        q.send(secs(0), body(&format!("m{i}")), MessageId(i)).expect("sent");
+    }
+    let ten = ReceiveRequest { max_messages: 10, visibility_timeout_s: Some(0), long_poll: false };
+    let short: Vec<usize> = (0..50).map(|_| q.receive(secs(0), ten, &mut rng).expect("ok").len()).collect();
+    assert!(short.iter().any(|&n| n < 5), "short polls always saw everything: {short:?} (seed 9)");
+    let long = ReceiveRequest { long_poll: true, ..ten };
+    assert!((0..50).all(|_| q.receive(secs(0), long, &mut rng).map(|r| r.len()) == Ok(5)));
+}
+
+#[test]
+fn fifo_calls_beyond_300_per_second_are_throttled() {
+    let attrs = QueueAttributes { fifo: true, content_based_deduplication: true, ..QueueAttributes::default() };
+    let mut q = queue(attrs, Fidelity::EXACT);
+    let send = |i: u64| SendRequest { group_id: Some("g".into()), ..body(&format!("m{i}")) };
+    for i in 0..300 {
+        q.send(secs(0), send(i), MessageId(i)).expect("within the limit");
+    }
+    assert_eq!(q.send(secs(0), send(300), MessageId(300)).map_err(|e| e.code), Err("ThrottlingException"));
+    assert!(q.send(secs(1), send(301), MessageId(301)).is_ok(), "a new second, a new budget");
+}
+
+#[test]
+fn batches_hold_one_to_ten_entries() {
+    let mut sqs = Sqs::new(Fidelity::EXACT);
+    sqs.create_queue("q", &BTreeMap::new()).expect("valid");
+    let entries = |n: usize| (0..n).map(|i| body(&format!("m{i}"))).collect::<Vec<_>>();
+    assert_eq!(sqs.send_batch(secs(0), "q", entries(0)).map(|_| ()).map_err(|e| e.code), Err("EmptyBatchRequest"));
+    assert_eq!(
+        sqs.send_batch(secs(0), "q", entries(11)).map(|_| ()).map_err(|e| e.code),
+        Err("TooManyEntriesInBatchRequest")
+    );
+    assert_eq!(sqs.send_batch(secs(0), "q", entries(10)).map(|r| r.iter().filter(|e| e.is_ok()).count()), Ok(10));
+}
+
+fn scenario() -> SqsScenario {
+    SqsScenario::default()
+}
+
+fn run(s: &SqsScenario, seed: u64, until_s: u64) -> SqsSim {
+    let mut sim = SqsSim::try_new(s, seed).expect("valid scenario");
+    sim.run_until(secs(until_s));
+    sim
+}
+
+#[test]
+fn scenario_validation_names_the_field_and_aws_range() {
+    let mut s = scenario();
+    s.queue.visibility_timeout_s = 50_000;
+    assert_eq!(
+        s.validate().map_err(|e| e.to_string()),
+        Err("queue.visibility_timeout_s = 50000 is out of range: allowed 0–43200".to_owned())
+    );
+    let mut s = scenario();
+    s.consumers.batch_size = 11;
+    assert_eq!(
+        s.validate().map_err(|e| e.to_string()),
+        Err("consumers.batch_size = 11 is out of range: allowed 1–10".to_owned())
+    );
+    let mut s = scenario();
+    s.dlq = Some(DlqSettings { max_receive_count: 0, ..DlqSettings::default() });
+    assert!(s.validate().is_err());
+}
+
+#[test]
+fn poison_messages_end_in_the_dead_letter_queue() {
+    let mut s = scenario();
+    s.dlq = Some(DlqSettings { max_receive_count: 3, ..DlqSettings::default() });
+    s.queue.visibility_timeout_s = 5;
+    s.consumers.poison_fraction = 0.2;
+    let sim = run(&s, 4, 300);
+    let m = sim.model();
+    assert!(m.totals().moved_to_dlq > 0, "no DLQ moves (seed 4)");
+    let dlq = m.sqs().queue(m.dead_letter_queue().expect("has a DLQ")).expect("exists");
+    assert_eq!(dlq.visible_count() as u64, m.totals().moved_to_dlq);
+}
+
+#[test]
+fn a_visibility_timeout_shorter_than_processing_causes_duplicate_processing() {
+    let mut s = scenario();
+    s.duplicate_probability = 0.0;
+    s.queue.visibility_timeout_s = 1;
+    s.consumers.processing = Distribution::Fixed { ms: 1_500.0 };
+    s.consumers.batch_size = 1;
+    let slow = run(&s, 2, 300);
+    assert!(slow.model().totals().duplicates_processed > 0, "seed 2");
+    s.queue.visibility_timeout_s = 30;
+    let ok = run(&s, 2, 300);
+    assert_eq!(ok.model().totals().duplicates_processed, 0, "seed 2");
+}
+
+#[test]
+fn short_polling_makes_many_more_empty_receives_than_long_polling() {
+    let mut s = scenario();
+    s.producers[0].workload = Workload::Poisson { rate_per_s: 0.5 };
+    s.consumers.wait_s = 0;
+    let short = run(&s, 1, 600).model().totals().empty_receives;
+    s.consumers.wait_s = 20;
+    let long = run(&s, 1, 600).model().totals().empty_receives;
+    assert!(short > 20 * long.max(1), "short {short}, long {long} (seed 1)");
+}
+
+#[test]
+fn fifo_resends_are_deduplicated() {
+    let mut s = scenario();
+    s.queue = QueueAttributes { fifo: true, ..QueueAttributes::default() };
+    s.producers[0].resend_fraction = 0.5;
+    let sim = run(&s, 6, 120);
+    let t = sim.model().totals();
+    assert!(t.deduplicated > 0, "seed 6");
+    assert_eq!(t.duplicates_processed, 0, "FIFO with a long visibility timeout processes each message once (seed 6)");
+}
+
+fn arb_scenario() -> impl Strategy<Value = SqsScenario> {
+    (
+        any::<bool>(),
+        0u64..5,
+        1u32..5,
+        1u32..6,
+        0u64..3,
+        0.0..0.3f64,
+        0.0..0.2f64,
+        1.0..80.0f64,
+        prop::option::of(1u32..4),
+    )
+        .prop_map(|(fifo, vis, consumers, batch, wait, poison, crash, rate, dlq)| {
+            let mut s = SqsScenario::default();
+            s.queue = QueueAttributes {
+                fifo,
+                visibility_timeout_s: vis,
+                content_based_deduplication: fifo,
+                ..QueueAttributes::default()
+            };
+            s.dlq = dlq.map(|max_receive_count| DlqSettings { max_receive_count, ..DlqSettings::default() });
+            s.producers[0].workload = Workload::Poisson { rate_per_s: rate };
+            s.producers[0].resend_fraction = 0.1;
+            s.consumers.count = consumers;
+            s.consumers.batch_size = batch;
+            s.consumers.wait_s = wait * 10;
+            s.consumers.poison_fraction = poison;
+            s.consumers.crash_probability = crash;
+            s.consumers.processing = Distribution::Exponential { mean_ms: 400.0 };
+            s.duplicate_probability = 0.01;
+            s
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn every_message_is_in_exactly_one_place(s in arb_scenario(), seed in any::<u64>()) {
+        let mut sim = SqsSim::try_new(&s, seed).expect("valid");
+        for step in 1..=6 {
+            sim.run_until(secs(20 * step));
+            let m = sim.model();
+            let t = m.totals();
+            let main = m.sqs().queue(m.main_queue()).expect("main queue");
+            let dlq = m.dead_letter_queue().and_then(|d| m.sqs().queue(d)).map_or(0, |q| q.visible_count() as u64);
+            let live = (main.visible_count() + main.in_flight_count() + main.delayed_count()) as u64;
+            prop_assert_eq!(t.sent, t.deleted + live + dlq + t.expired, "seed {} at {:?}", seed, sim.now());
+        }
+    }
+
+    #[test]
+    fn same_seed_same_sqs_trace(s in arb_scenario(), seed in any::<u64>()) {
+        let whole = run(&s, seed, 60).trace_hash();
+        let mut chunked = SqsSim::try_new(&s, seed).expect("valid");
+        for i in 1..=6 {
+            chunked.run_until(secs(10 * i));
+        }
+        prop_assert_eq!(whole, chunked.trace_hash(), "seed {}", seed);
+    }
+
+    #[test]
+    fn fifo_never_skips_ahead_of_an_earlier_message_of_the_group(
+        ops in prop::collection::vec((0u8..5, 0u8..3, 0u64..4), 1..200),
+        seed in any::<u64>(),
+    ) {
+        let attrs = QueueAttributes { fifo: true, visibility_timeout_s: 2, content_based_deduplication: true, ..QueueAttributes::default() };
+        let mut q = queue(attrs, Fidelity::EXACT);
+        let mut rng = SimRng::new(seed);
+        let mut handles: Vec<String> = Vec::new();
+        let mut now = SimTime::ZERO;
+        for (i, (op, group, arg)) in ops.into_iter().enumerate() {
+            now += SimDuration::from_millis(arg * 400);
+            match op {
+                0 | 1 => {
+                    let req = SendRequest { group_id: Some(format!("g{group}")), ..body(&format!("m{i}")) };
+                    let _ = q.send(now, req, MessageId(i as u64));
+                }
+                2 | 3 => {
+                    q.advance(now);
+                    let before: Vec<(u64, Option<String>)> = q.messages().map(|m| (m.id.0, m.group.clone())).collect();
+                    let got = q.receive(now, ReceiveRequest { max_messages: 1 + arg as u32, visibility_timeout_s: None, long_poll: true }, &mut rng).expect("ok");
+                    let returned: Vec<u64> = got.iter().map(|r| r.message_id.0).collect();
+                    for r in &got {
+                        // Every earlier live message of the group is in this batch, before it.
+                        let pos = returned.iter().position(|&id| id == r.message_id.0);
+                        for (id, g) in &before {
+                            if *g == r.group && *id < r.message_id.0 {
+                                let earlier = returned.iter().position(|x| x == id);
+                                prop_assert!(earlier.is_some() && earlier < pos, "m{} returned ahead of m{} (seed {})", r.message_id.0, id, seed);
+                            }
+                        }
+                    }
+                    handles.extend(got.into_iter().map(|r| r.receipt_handle));
+                }
+                _ => {
+                    if let Some(h) = handles.pop() {
+                        let _ = q.delete(now, &h, &mut rng);
+                    }
+                }
+            }
+        }
+    }
+}
