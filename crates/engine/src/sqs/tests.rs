@@ -213,14 +213,17 @@ fn arb_scenario() -> impl Strategy<Value = SqsScenario> {
         prop::option::of(1u32..4),
     )
         .prop_map(|(fifo, vis, consumers, batch, wait, poison, crash, rate, dlq)| {
-            let mut s = SqsScenario::default();
-            s.queue = QueueAttributes {
-                fifo,
-                visibility_timeout_s: vis,
-                content_based_deduplication: fifo,
-                ..QueueAttributes::default()
+            let mut s = SqsScenario {
+                queue: QueueAttributes {
+                    fifo,
+                    visibility_timeout_s: vis,
+                    content_based_deduplication: fifo,
+                    ..QueueAttributes::default()
+                },
+                dlq: dlq.map(|max_receive_count| DlqSettings { max_receive_count, ..DlqSettings::default() }),
+                duplicate_probability: 0.01,
+                ..SqsScenario::default()
             };
-            s.dlq = dlq.map(|max_receive_count| DlqSettings { max_receive_count, ..DlqSettings::default() });
             s.producers[0].workload = Workload::Poisson { rate_per_s: rate };
             s.producers[0].resend_fraction = 0.1;
             s.consumers.count = consumers;
@@ -229,7 +232,6 @@ fn arb_scenario() -> impl Strategy<Value = SqsScenario> {
             s.consumers.poison_fraction = poison;
             s.consumers.crash_probability = crash;
             s.consumers.processing = Distribution::Exponential { mean_ms: 400.0 };
-            s.duplicate_probability = 0.01;
             s
         })
 }
