@@ -122,34 +122,43 @@ pub trait TraceRecord {
     fn describe(&self) -> String;
 }
 
-/// FNV-1a over explicit little-endian encodings: identical on every target and every Rust
-/// version, unlike `std::hash` (which hashes `usize` at the platform's width and makes no
-/// stability promise).
+/// A word-at-a-time multiplicative hash (the FxHash step) over explicit little-endian
+/// encodings: identical on every target and every Rust version, unlike `std::hash` (which
+/// hashes `usize` at the platform's width and makes no stability promise). It only needs to
+/// tell runs apart, not resist an adversary, and it runs once per trace event, so it is cheap.
 #[derive(Clone, Debug)]
 pub struct StableHasher(u64);
 
 impl StableHasher {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    const SEED: u64 = 0xcbf2_9ce4_8422_2325;
+    const K: u64 = 0x517c_c1b7_2722_0a95;
 
     /// A hasher in its initial state.
     pub fn new() -> StableHasher {
-        StableHasher(Self::OFFSET)
+        StableHasher(Self::SEED)
     }
-    /// Feeds raw bytes.
+    /// Feeds raw bytes, eight at a time.
     pub fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(Self::PRIME);
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(word));
         }
     }
     /// Feeds a `u64`.
     pub fn write_u64(&mut self, x: u64) {
-        self.write(&x.to_le_bytes());
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(Self::K);
     }
     /// Feeds a `u32`.
     pub fn write_u32(&mut self, x: u32) {
-        self.write(&x.to_le_bytes());
+        self.write_u64(u64::from(x));
     }
     /// Feeds a string, length-prefixed so "ab"+"c" differs from "a"+"bc".
     pub fn write_str(&mut self, s: &str) {
@@ -164,9 +173,13 @@ impl StableHasher {
     pub fn write_reason(&mut self, r: Reason) {
         self.write_u32(r.stable_id());
     }
-    /// The hash so far.
+    /// The hash so far, with a final avalanche so nearby states give distant values.
     pub fn finish(&self) -> u64 {
-        self.0
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x
     }
 }
 

@@ -205,7 +205,7 @@ pub enum Work {
     Produce { producer: u32 },
     /// A consumer calls ReceiveMessage.
     Poll { consumer: u32 },
-    /// A long poll's wait ends.
+    /// A long poll's wait may end (the consumer's current poll decides).
     PollDeadline { consumer: u32, poll: u64 },
     /// A consumer finishes processing its current message.
     Processed { consumer: u32 },
@@ -314,7 +314,7 @@ enum ConsumerState {
     /// Waiting for the response of a receive (or for the next poll).
     Idle,
     /// A long poll is waiting for a message until `deadline`.
-    Waiting { poll: u64 },
+    Waiting { poll: u64, deadline: SimTime },
     /// Processing `batch[index]`.
     Processing { batch: Vec<Received>, index: usize },
     /// Crashed, restarting.
@@ -344,6 +344,9 @@ pub struct SqsModel {
     consumers: Vec<ConsumerState>,
     waiting: VecDeque<u32>,
     next_poll: u64,
+    /// Whether a `PollDeadline` is scheduled for each consumer: at most one each, so a busy run
+    /// does not fill the scheduler with deadlines of polls that already returned.
+    deadline_pending: Vec<bool>,
     poison: BTreeSet<MessageId>,
     /// Messages processed at least once and still in the queue (bounded by the queue's size).
     processed: BTreeSet<MessageId>,
@@ -385,6 +388,7 @@ impl SqsModel {
             consumers: vec![ConsumerState::Idle; scenario.consumers.count as usize],
             waiting: VecDeque::new(),
             next_poll: 0,
+            deadline_pending: vec![false; scenario.consumers.count as usize],
             poison: BTreeSet::new(),
             processed: BTreeSet::new(),
             tick_at: None,
@@ -546,8 +550,12 @@ impl SqsModel {
                 self.next_poll += 1;
                 let poll = self.next_poll;
                 self.call("ReceiveMessage");
-                self.consumers[consumer as usize] = ConsumerState::Waiting { poll };
-                cx.schedule_in(SimDuration::from_secs(wait_s), Work::PollDeadline { consumer, poll });
+                let deadline = cx.now() + SimDuration::from_secs(wait_s);
+                self.consumers[consumer as usize] = ConsumerState::Waiting { poll, deadline };
+                if !self.deadline_pending[consumer as usize] {
+                    self.deadline_pending[consumer as usize] = true;
+                    cx.schedule_at(deadline, Work::PollDeadline { consumer, poll });
+                }
             }
             self.waiting.push_back(consumer);
             return;
@@ -582,8 +590,13 @@ impl SqsModel {
         cx.schedule_in(first, Work::Processed { consumer });
     }
 
-    fn poll_deadline(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, consumer: u32, poll: u64) {
-        if !matches!(self.consumers[consumer as usize], ConsumerState::Waiting { poll: p } if p == poll) {
+    fn poll_deadline(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, consumer: u32) {
+        self.deadline_pending[consumer as usize] = false;
+        let ConsumerState::Waiting { poll, deadline } = self.consumers[consumer as usize] else { return };
+        if deadline > cx.now() {
+            // A newer poll is waiting: its deadline is the one to keep.
+            self.deadline_pending[consumer as usize] = true;
+            cx.schedule_at(deadline, Work::PollDeadline { consumer, poll });
             return;
         }
         self.waiting.retain(|&c| c != consumer);
@@ -707,7 +720,7 @@ impl Model for SqsModel {
         match work {
             Work::Produce { producer } => self.produce(cx, producer),
             Work::Poll { consumer } => self.poll(cx, consumer),
-            Work::PollDeadline { consumer, poll } => self.poll_deadline(cx, consumer, poll),
+            Work::PollDeadline { consumer, .. } => self.poll_deadline(cx, consumer),
             Work::Processed { consumer } => self.processed(cx, consumer),
             Work::Restarted { consumer } => {
                 self.consumers[consumer as usize] = ConsumerState::Idle;
