@@ -99,6 +99,8 @@ function noErrors(page) {
 const tests = [];
 const test = (name, fn) => tests.push([name, fn]);
 
+const sqsTest = test;
+
 // ---- the tests ----------------------------------------------------------------------------------
 test('landing page shows the five playground cards without console errors', async () => {
   const page = await newPage();
@@ -116,7 +118,7 @@ test('landing page shows the five playground cards without console errors', asyn
   await page.context().close();
 });
 
-test('each playground route loads by client-side navigation and says it is not built yet', async () => {
+test('each card opens its playground (a full load of the app from the light landing bundle); SQS is live, the others say they are not built yet', async () => {
   const page = await newPage();
   await page.goto(at());
   await ready(page);
@@ -126,7 +128,12 @@ test('each playground route loads by client-side navigation and says it is not b
     await page.waitForURL(at(slug));
     const h1 = await page.locator('h1').innerText();
     assert(h1.includes(name), `/${slug}: h1 is "${h1}"`);
-    assert((await page.locator('.not-built').count()) === 1, `/${slug}: no .not-built notice`);
+    if (slug === 'sqs') {
+      assert((await page.locator('.not-built').count()) === 0, '/sqs still shows the .not-built notice');
+      assert((await page.locator('svg[data-testid=sqs-diagram]').count()) === 1, '/sqs has no diagram');
+    } else {
+      assert((await page.locator('.not-built').count()) === 1, `/${slug}: no .not-built notice`);
+    }
   }
   noErrors(page);
   await page.context().close();
@@ -141,7 +148,6 @@ test('deep links load directly under the sub-path (via 404.html, as on GitHub Pa
     const h1 = await page.locator('h1').innerText();
     assert(h1.includes(name), `deep link /${slug}: h1 is "${h1}"`);
     assert((await page.title()).includes('Nimbus'), `deep link /${slug}: title "${await page.title()}"`);
-    if (slug === 'sqs') await page.screenshot({ path: path.join(shots, 'sqs-desktop.png'), fullPage: true });
     noErrors(page);
     await page.context().close();
   }
@@ -279,6 +285,104 @@ test('a wasm panic shows an error panel with a reset link instead of a blank pag
   assert((await reset.getAttribute('href')) === `${base}sqs`, `reset link goes to ${await reset.getAttribute('href')}`);
   await page.screenshot({ path: path.join(shots, 'panic.png') });
   await page.context().close();
+});
+
+// ---- the SQS playground -------------------------------------------------------------------------
+/** Opens /sqs paused (reduced motion starts scenes paused) and waits for the diagram. */
+async function openSqs(options = {}) {
+  const page = await newPage({ reducedMotion: 'reduce', ...options });
+  await page.goto(at('sqs'));
+  await ready(page);
+  await page.waitForSelector('svg[data-testid=sqs-diagram]');
+  return page;
+}
+const num = async (page, id) => Number((await page.locator(`[data-testid=${id}]`).first().innerText()).replace(/[^\d.]/g, ''));
+// Option values of the speed select are indices into the speed ladder: 6 = 10×, 9 = 100×.
+const setSpeed = (page, idx) => page.locator('[data-testid=speed]').selectOption(String(idx));
+
+sqsTest('/sqs loads without console errors; play advances the clock and the counters', async () => {
+  const page = await openSqs();
+  assert((await page.locator('[data-testid=play]').getAttribute('data-playing')) === 'false', 'the scene should start paused under reduced motion');
+  assert((await num(page, 'sim-time')) === 0, 'simulated time is not 0 before playing');
+  for (let i = 0; i < 12; i++) await page.locator('[data-testid=step]').click();
+  assert((await page.locator('[data-testid=event-log] li').count()) >= 1, 'stepping added no event-log entries');
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=count-sent]')?.innerText) > 3, null, { timeout: 15000 });
+  await page.locator('[data-testid=play]').click();
+  assert((await num(page, 'sim-time')) > 0, 'playing did not advance simulated time');
+  assert((await num(page, 'count-received')) > 0, 'nothing was received');
+  assert((await page.locator('g.sqs-token').count()) + (await num(page, 'count-deleted')) > 0, 'no tokens and no deletes');
+  assert((await page.locator('svg[data-testid=chart] path').count()) >= 1, 'the charts draw no line');
+  assert((await page.locator('[data-testid=preset-explanation]').innerText()).length > 80, 'the preset has no explanation');
+  noErrors(page);
+  await page.context().close();
+});
+
+sqsTest('/sqs poison preset fills the dead-letter queue, and the inspector explains why', async () => {
+  const page = await openSqs();
+  await page.locator('[data-testid=preset]').selectOption('poison');
+  assert((await page.locator('[data-testid=preset-explanation]').innerText()).includes('maxReceiveCount'), 'poison explanation missing');
+  await setSpeed(page, 9);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=dlq-depth]')?.innerText) > 0, null, { timeout: 20000 });
+  await page.locator('[data-testid=play]').click();
+  assert((await num(page, 'count-moved-to-DLQ')) > 0, 'moved-to-DLQ counter is 0');
+  const token = page.locator('g.sqs-token.lane-dlq').first();
+  await token.focus();
+  await page.keyboard.press('Enter');
+  const inspector = page.locator('[data-testid=inspector]');
+  await inspector.locator('li').first().waitFor({ timeout: 5000 });
+  const text = await inspector.innerText();
+  assert(text.includes('MOVED_TO_DLQ'), `the inspector does not show MOVED_TO_DLQ: ${text.slice(0, 300)}`);
+  assert(text.includes('dead-letter'), 'the inspector does not say where the message is');
+  await page.screenshot({ path: path.join(shots, 'sqs-poison-desktop.png'), fullPage: true });
+  noErrors(page);
+  await page.context().close();
+});
+
+sqsTest('/sqs refuses an out-of-range knob with the AWS range and keeps running', async () => {
+  const page = await openSqs();
+  const field = page.locator('[data-testid=knob-visibility]');
+  const message = page.locator('[data-testid=knob-visibility-message]');
+  await field.fill('50000');
+  const text = await message.innerText();
+  assert(text.includes('50000') && text.includes('0–43200'), `error message "${text}" does not name the value and the range`);
+  assert((await field.getAttribute('aria-invalid')) === 'true', 'the field is not marked invalid');
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 2, null, { timeout: 15000 });
+  await page.locator('[data-testid=play]').click();
+  await field.fill('abc');
+  assert((await message.innerText()).length > 0, 'text in a number field shows no message');
+  await field.fill('10');
+  assert((await message.innerText()) === '', 'a valid value still shows an error');
+  assert((await num(page, 'sim-time')) === 0, 'a valid change should restart the run from 0 s');
+  await page.locator('[data-testid=knob-type]').selectOption('fifo');
+  assert((await page.locator('[data-testid=queue-title]').innerHTML()).includes('.fifo'), 'switching to FIFO did not change the queue');
+  noErrors(page);
+  await page.context().close();
+});
+
+sqsTest('/sqs screenshots at desktop and phone width, light and dark', async () => {
+  for (const [name, options] of [
+    ['sqs-desktop', {}],
+    ['sqs-phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }],
+    ['sqs-phone-dark', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2, colorScheme: 'dark' }],
+  ]) {
+    const page = await openSqs(options);
+    await page.locator('[data-testid=preset]').selectOption('fifo-blocking');
+    await setSpeed(page, 6);
+    await page.locator('[data-testid=play]').click();
+    await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 12, null, { timeout: 15000 });
+    await page.locator('[data-testid=play]').click();
+    const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert(scroll <= client, `${name}: page is ${scroll}px wide in a ${client}px viewport`);
+    await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+    await page.locator('svg[data-testid=sqs-diagram]').screenshot({ path: path.join(shots, `${name}-diagram.png`) });
+    noErrors(page);
+    await page.context().close();
+  }
 });
 
 // ---- run ----------------------------------------------------------------------------------------

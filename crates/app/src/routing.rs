@@ -31,6 +31,13 @@ impl SiteBase {
     }
 }
 
+/// `rel` for links to a playground. The landing page's bundle has no playground scenes (it is
+/// built without the `playgrounds` feature), so from there a playground link is a full page load,
+/// which the host answers with the full app (404.html); inside the full app links stay in the router.
+pub fn playground_link_rel() -> Option<&'static str> {
+    (!cfg!(feature = "playgrounds")).then_some("external")
+}
+
 /// The `SiteBase` provided by `App`; the root when called outside it.
 pub fn use_site_base() -> SiteBase {
     use_context::<SiteBase>().unwrap_or_default()

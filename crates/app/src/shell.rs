@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 use wasm_bindgen::JsCast;
 
 use crate::playgrounds::PLAYGROUNDS;
-use crate::routing::use_site_base;
+use crate::routing::{playground_link_rel, use_site_base};
 
 /// The site header: a skip link, the "Nimbus" wordmark linking home, and a wrapping nav of the five playgrounds.
 #[component]
@@ -25,7 +25,7 @@ pub fn SiteHeader() -> impl IntoView {
         .map(|playground| {
             view! {
                 <li>
-                    <A href=base.href(&format!("/{}", playground.slug))>{playground.nav_label}</A>
+                    <A href=base.href(&format!("/{}", playground.slug)) attr:rel=playground_link_rel()>{playground.nav_label}</A>
                 </li>
             }
         })

@@ -39,14 +39,18 @@ impl Sizes {
     }
 }
 
-/// What a first visit of the landing page downloads: every file of the built site except the
-/// `404.html` copy (index.html, the JS glue, the wasm, the stylesheet, the icon).
+/// What a first visit of the landing page downloads: `index.html` and every file it names (the
+/// JS glue, the wasm it preloads, the stylesheet, the icon) — not the full app behind `404.html`.
 pub fn first_visit(site: &Path) -> Result<Sizes> {
-    let mut total = Sizes::default();
-    for (_, sizes) in site_files(site)? {
-        total = total.add(sizes);
-    }
-    Ok(total)
+    Ok(first_visit_files(site)?.into_iter().fold(Sizes::default(), |acc, (_, s)| acc.add(s)))
+}
+
+fn first_visit_files(site: &Path) -> Result<Vec<(String, Sizes)>> {
+    let index = std::fs::read_to_string(site.join("index.html")).context("reading the built index.html")?;
+    Ok(site_files(site)?
+        .into_iter()
+        .filter(|(name, _)| name == "index.html" || index.contains(name.as_str()))
+        .collect())
 }
 
 fn site_files(site: &Path) -> Result<Vec<(String, Sizes)>> {
@@ -74,14 +78,20 @@ pub fn bench(args: &[String]) -> Result<()> {
     let tools = ensure_build_tools()?;
     build_release(&tools, "/")?;
     let files = site_files(&site_dir())?;
-    println!("{:<40} {:>10} {:>10} {:>10}", "file", "raw", "gzip", "brotli");
-    let mut total = Sizes::default();
+    let landing = first_visit_files(&site_dir())?;
+    println!("{:<40} {:>10} {:>10} {:>10}  loaded by", "file", "raw", "gzip", "brotli");
     for (name, s) in &files {
-        println!("{name:<40} {:>10} {:>10} {:>10}", s.raw, s.gzip, s.brotli);
-        total = total.add(*s);
+        let by = if landing.iter().any(|(n, _)| n == name) { "landing (index.html)" } else { "full app (404.html)" };
+        println!("{name:<40} {:>10} {:>10} {:>10}  {by}", s.raw, s.gzip, s.brotli);
     }
-    let wasm = files.iter().filter(|(n, _)| n.ends_with(".wasm")).fold(Sizes::default(), |acc, (_, s)| acc.add(*s));
-    println!("wasm: {} B raw, {} B gzip, {} B brotli", wasm.raw, wasm.gzip, wasm.brotli);
+    for (label, in_landing) in [("landing-page wasm", true), ("full-app wasm", false)] {
+        let wasm = files
+            .iter()
+            .filter(|(n, _)| n.ends_with(".wasm") && landing.iter().any(|(l, _)| l == n) == in_landing)
+            .fold(Sizes::default(), |acc, (_, s)| acc.add(*s));
+        println!("{label}: {} B raw, {} B gzip, {} B brotli", wasm.raw, wasm.gzip, wasm.brotli);
+    }
+    let total = first_visit(&site_dir())?;
     println!(
         "first visit (landing page): {} B raw, {} B gzip, {} B brotli — budget {} B gzip ({:.0}% used)",
         total.raw,

@@ -1,9 +1,9 @@
 //! Building the release site with Trunk, and serving it for development.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::tools::{self, Tools};
 use crate::{flag_value, root, run};
@@ -13,17 +13,45 @@ pub fn site_dir() -> PathBuf {
     root().join("target").join("site")
 }
 
-/// Builds the optimised site into [`site_dir`] for hosting under `public_url` (e.g. `/nimbus/`),
-/// and copies `index.html` to `404.html`, which GitHub Pages serves for deep links.
+/// Builds the optimised site into [`site_dir`] for hosting under `public_url` (e.g. `/nimbus/`).
+///
+/// Two Trunk builds: `index.html`, the landing page with the app built without its playground
+/// scenes (small first visit), and `web/app.html`, the full app, published as `404.html`, which
+/// GitHub Pages serves for every other path (deep links such as `/nimbus/sqs`). Their hashed asset
+/// names differ, so both sets of files live side by side.
 pub fn build_release(tools: &Tools, public_url: &str) -> Result<()> {
     let public_url = normalize_public_url(public_url)?;
-    let dir = site_dir();
-    run(Command::new(tools.trunk())
-        .current_dir(root())
-        .env("PATH", tools.path_env()?)
-        .args(["build", "--release", "--offline", "--public-url", &public_url, "--dist"])
-        .arg(&dir))?;
-    std::fs::copy(dir.join("index.html"), dir.join("404.html"))?;
+    let landing = root().join("target").join("site-landing");
+    let full = root().join("target").join("site-full");
+    for (target, dist) in [("index.html", &landing), ("web/app.html", &full)] {
+        run(Command::new(tools.trunk())
+            .current_dir(root())
+            .env("PATH", tools.path_env()?)
+            .args(["build", target, "--release", "--offline", "--public-url", &public_url, "--dist"])
+            .arg(dist))?;
+    }
+    let site = site_dir();
+    if site.exists() {
+        std::fs::remove_dir_all(&site)?;
+    }
+    std::fs::create_dir_all(&site)?;
+    // Trunk names its output after the target, or index.html; accept either.
+    let full_page = ["app.html", "index.html"].iter().map(|n| full.join(n)).find(|p| p.exists());
+    let full_page = full_page.context("the full-app build produced no HTML page")?;
+    copy_files(&full, &site, &full_page)?;
+    std::fs::copy(&full_page, site.join("404.html"))?;
+    copy_files(&landing, &site, Path::new(""))?;
+    Ok(())
+}
+
+/// Copies the regular files of `from` into `to`, except `skip`.
+fn copy_files(from: &Path, to: &Path, skip: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() && entry.path() != skip {
+            std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+        }
+    }
     Ok(())
 }
 

@@ -35,19 +35,10 @@ pub fn test(args: &[String]) -> Result<()> {
     step("clippy (native)", &mut || {
         run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
     });
-    step("clippy (wasm32)", &mut || {
-        run(cargo().args([
-            "clippy",
-            "-p",
-            "app",
-            "-p",
-            "engine",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--",
-            "-D",
-            "warnings",
-        ]))
+    step("clippy (wasm32: the full app, and the landing bundle without playgrounds)", &mut || {
+        let wasm = ["clippy", "-p", "app", "-p", "engine", "--target", "wasm32-unknown-unknown"];
+        run(cargo().args(wasm).args(["--", "-D", "warnings"]))?;
+        run(cargo().args(wasm).args(["--no-default-features", "--", "-D", "warnings"]))
     });
     step("Rust tests", &mut || run(cargo().args(["test", "--workspace"])));
     let mut built = false;

@@ -5,7 +5,7 @@ use leptos_router::components::A;
 
 use crate::pages::card_diagrams::card_diagram;
 use crate::playgrounds::{Playground, PLAYGROUNDS};
-use crate::routing::{use_document_title, use_site_base};
+use crate::routing::{playground_link_rel, use_document_title, use_site_base};
 use crate::scenes::ReferenceScene;
 
 /// The home page.
@@ -45,7 +45,7 @@ fn PlaygroundCard(
             <h2 id=heading_id>{playground.name}</h2>
             <p class="promise">{playground.promise}</p>
             <div class="card-diagram" inner_html=card_diagram(playground.slug)></div>
-            <A href=base.href(&format!("/{}", playground.slug)) attr:class="card-link">
+            <A href=base.href(&format!("/{}", playground.slug)) attr:class="card-link" attr:rel=playground_link_rel()>
                 "Open " {playground.name} <span aria-hidden="true">" →"</span>
             </A>
         </article>

@@ -5,7 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use crate::playgrounds::{page_title, PLAYGROUNDS};
-use crate::routing::{use_document_title, use_site_base};
+use crate::routing::{playground_link_rel, use_document_title, use_site_base};
 
 /// "Page not found", the path that was asked for (as text), and links to every playground.
 #[component]
@@ -23,7 +23,7 @@ pub fn NotFoundPage() -> impl IntoView {
         .map(|playground| {
             view! {
                 <li>
-                    <A href=base.href(&format!("/{}", playground.slug))>{playground.name}</A>
+                    <A href=base.href(&format!("/{}", playground.slug)) attr:rel=playground_link_rel()>{playground.name}</A>
                     " — " {playground.promise}
                 </li>
             }

@@ -1,4 +1,4 @@
-//! A playground's page; until its scene exists it says so plainly, with what it will show.
+//! A playground's page: its scene when it has one (SQS), otherwise a plain note of what it will show.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -7,6 +7,8 @@ use crate::pages::card_diagrams::card_diagram;
 use crate::pages::NotFoundPage;
 use crate::playgrounds::{find, page_title};
 use crate::routing::{use_document_title, use_site_base};
+#[cfg(feature = "playgrounds")]
+use crate::scenes::SqsScene;
 
 /// The page of the playground with this slug (`/sqs` shows `slug = "sqs"`).
 #[component]
@@ -20,6 +22,17 @@ pub fn PlaygroundPage(
         return view! { <NotFoundPage/> }.into_any();
     };
     use_document_title(page_title(playground.name));
+    #[cfg(feature = "playgrounds")]
+    if playground.slug == "sqs" {
+        return view! {
+            <article class="page playground-page" data-playground=playground.slug>
+                <h1>{playground.name}</h1>
+                <p class="lede">{playground.promise}</p>
+                <SqsScene/>
+            </article>
+        }
+        .into_any();
+    }
     let will_show = playground.will_show.iter().map(|item| view! { <li>{*item}</li> }).collect_view();
     view! {
         <article class="page playground-page" data-playground=playground.slug>

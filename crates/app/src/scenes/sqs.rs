@@ -1,0 +1,657 @@
+//! The SQS playground: producers, a standard or FIFO queue drawn as three lanes, consumers and a
+//! dead-letter queue, driven live by the engine, with knobs, presets, metrics and an inspector.
+//!
+//! The run lives outside the signal graph (a `StoredValue`); each frame advances it and publishes
+//! plain snapshots (`snapshot.rs`) into signals that the SVG and the panels read.
+
+mod knobs;
+mod layout;
+mod presets;
+mod snapshot;
+
+use engine::sqs::{DlqSettings, SqsScenario, SqsSim};
+use engine::{ConfigError, RunOutcome, SimDuration, TraceRecord};
+use leptos::prelude::*;
+
+use crate::anim::use_animation_frame;
+use crate::components::{
+    Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LogEntry, PlayerControls,
+    PlayerState, PlaygroundLayout, Series, TimeSeriesChart,
+};
+use crate::view_model::{format_sim_time, format_trace_hash, sim_advance_micros};
+use knobs::{apply, format_value, Knob, KNOBS};
+use layout::*;
+use presets::{preset, PRESETS};
+use snapshot::{counters, diagram, history, CounterView, DiagramView, History, TokenView};
+
+/// The seed the page opens with, so a first visit always shows the same run.
+const DEFAULT_SEED: u32 = 42;
+/// Lines kept in the event log.
+const LOG_LINES: usize = 40;
+
+/// The chart data of one frame: depth by lane, DLQ depth, throughput, empty receives.
+#[derive(Clone, Copy)]
+struct Charts {
+    depth: RwSignal<Vec<Series>>,
+    dlq: RwSignal<Vec<Series>>,
+    throughput: RwSignal<Vec<Series>>,
+    empty: RwSignal<Vec<Series>>,
+}
+
+/// The SQS playground scene.
+#[component]
+pub fn SqsScene() -> impl IntoView {
+    let first = &PRESETS[0];
+    let state = PlayerState::new(!prefers_reduced_motion(), 1.0, DEFAULT_SEED);
+    let scenario = RwSignal::new((first.scenario)());
+    let preset_key = RwSignal::new(first.key.to_string());
+    let modified = RwSignal::new(false);
+    // Bumped when a preset replaces the scenario, so every knob drops what was typed into it.
+    let knob_generation = RwSignal::new(0u32);
+    let run_error = RwSignal::new(None::<String>);
+
+    let sim = StoredValue::new_local(new_run(&scenario.get_untracked(), DEFAULT_SEED).ok());
+    let view_data = RwSignal::new(DiagramView::default());
+    let status = RwSignal::new(CounterView::default());
+    let log = RwSignal::new(Vec::<LogEntry>::new());
+    let charts = Charts {
+        depth: RwSignal::new(Vec::new()),
+        dlq: RwSignal::new(Vec::new()),
+        throughput: RwSignal::new(Vec::new()),
+        empty: RwSignal::new(Vec::new()),
+    };
+    let selected = RwSignal::new(None::<u64>);
+    let inspected = RwSignal::new(None::<History>);
+    let announcement = RwSignal::new(String::new());
+
+    let publish = move || {
+        sim.with_value(|sim| {
+            let Some(sim) = sim else { return };
+            let next = counters(sim);
+            let before = status.with_untracked(|s| (s.events, s.moved_to_dlq));
+            if next.events != before.0 || next.events == 0 {
+                log.set(capture_log(sim));
+            }
+            if next.moved_to_dlq > before.1 {
+                announcement.set(format!("A message moved to the dead-letter queue ({} so far).", next.moved_to_dlq));
+            }
+            view_data.set(diagram(sim));
+            capture_charts(sim, charts);
+            if let Some(id) = selected.get_untracked() {
+                inspected.set(Some(history(sim, id)));
+            }
+            status.set(next);
+        })
+    };
+    let rebuild = move |scenario: &SqsScenario, seed: u32| match new_run(scenario, seed) {
+        Ok(run) => {
+            sim.set_value(Some(run));
+            run_error.set(None);
+            publish();
+        }
+        // Scenarios are validated before they get here; if one still fails, the last run keeps going.
+        Err(err) => run_error.set(Some(err.to_string())),
+    };
+    publish();
+
+    Effect::watch(
+        move || state.seed.get(),
+        move |seed, _, _| {
+            scenario.with_untracked(|s| rebuild(s, *seed));
+            announcement.set(format!("New run with seed {seed}."));
+        },
+        false,
+    );
+    Effect::watch(
+        move || scenario.get(),
+        move |next, _, _| {
+            rebuild(next, state.seed.get_untracked());
+            selected.set(None);
+            inspected.set(None);
+        },
+        false,
+    );
+
+    use_animation_frame(state.playing.into(), move |dt_ms| {
+        let advance = sim_advance_micros(dt_ms, state.speed.get_untracked());
+        if advance == 0 {
+            return;
+        }
+        let outcome = sim
+            .try_update_value(|sim| {
+                sim.as_mut().map(|sim| {
+                    let target = sim.now() + SimDuration::from_micros(advance);
+                    sim.run_until(target)
+                })
+            })
+            .flatten();
+        publish();
+        if outcome == Some(RunOutcome::Idle) {
+            state.playing.set(false);
+            announcement.set("The run is over: nothing more is scheduled.".to_string());
+        }
+    });
+
+    let on_step = move || {
+        sim.update_value(|sim| {
+            if let Some(sim) = sim {
+                sim.step();
+            }
+        });
+        publish();
+    };
+    let on_reset = move || {
+        let seed = state.seed.get_untracked();
+        scenario.with_untracked(|s| rebuild(s, seed));
+        announcement.set(format!("Run reset to 0 s with seed {seed}."));
+    };
+    let select = move |id: u64| {
+        selected.set(Some(id));
+        sim.with_value(|sim| {
+            if let Some(sim) = sim {
+                inspected.set(Some(history(sim, id)));
+            }
+        });
+    };
+    let load_preset = move |key: String| {
+        if let Some(p) = preset(&key) {
+            preset_key.set(key);
+            modified.set(false);
+            knob_generation.update(|g| *g += 1);
+            scenario.set((p.scenario)());
+            announcement.set(format!("Preset loaded: {}.", p.name));
+        }
+    };
+
+    view! {
+        <PlaygroundLayout id="sqs-playground">
+            <LayoutHeader slot>
+                <h2>"A queue between producers and consumers"</h2>
+                <p>
+                    "Messages are tokens. They wait in the delayed lane, become visible, and go in flight when a consumer receives them; a delete removes them, an expired visibility timeout sends them back. Click a token to see its history. Pick a preset to see one behaviour at a time."
+                </p>
+            </LayoutHeader>
+            <LayoutDiagram slot>
+                <Diagram view_data=view_data selected=selected on_select=select/>
+                <Inspector inspected=inspected selected=selected/>
+            </LayoutDiagram>
+            <LayoutControls slot>
+                <PlayerControls state=state on_step=on_step on_reset=on_reset/>
+                <PresetPicker preset_key=preset_key modified=modified on_pick=load_preset/>
+                <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
+                <p class="field-message" data-testid="run-error">{move || run_error.get()}</p>
+            </LayoutControls>
+            <LayoutMetrics slot>
+                <Metrics status=status charts=charts/>
+                <h3 class="panel-title">"Recent events"</h3>
+                <EventLog entries=log label="Recent SQS events" max_entries=LOG_LINES/>
+                <Announcer message=announcement/>
+            </LayoutMetrics>
+        </PlaygroundLayout>
+    }
+}
+
+/// The SVG diagram: producers, the queue's three lanes, consumers and the DLQ.
+#[component]
+fn Diagram(
+    view_data: RwSignal<DiagramView>,
+    selected: RwSignal<Option<u64>>,
+    #[prop(into)] on_select: Callback<u64>,
+) -> impl IntoView {
+    let token_ids = move || view_data.with(|d| d.tokens.keys().copied().collect::<Vec<_>>());
+    let tok = move |id: u64, read: fn(&TokenView) -> String| {
+        view_data.with(|d| d.tokens.get(&id).map(read).unwrap_or_default())
+    };
+    let lanes = Lane::MAIN
+        .iter()
+        .enumerate()
+        .map(|(idx, &lane)| {
+            let y = lane_y(lane);
+            let (ox, oy) = overflow_pos(lane);
+            let hidden = move || {
+                view_data.with(|d| {
+                    let extra = d.lane_counts[idx].saturating_sub(lane_capacity(lane));
+                    if extra > 0 {
+                        format!("+{extra} more")
+                    } else {
+                        String::new()
+                    }
+                })
+            };
+            view! {
+                <g class=format!("sqs-lane lane-bg-{}", lane.class())>
+                    <rect class="sqs-lane-bg" x=PAD + 6.0 y=y width=VIEW_W - 2.0 * PAD - 12.0 height=LANE_H - 2.0 rx="6"></rect>
+                    <text class="sqs-lane-label" x=PAD + 14.0 y=y + 24.0>{lane.label()}</text>
+                    <text class="sqs-lane-count" x=PAD + 14.0 y=y + 42.0 data-testid=format!("lane-{}", lane.class())>
+                        {move || view_data.with(|d| d.lane_counts[idx])}
+                    </text>
+                    <text class="sqs-overflow" x=ox y=oy>{hidden}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    let consumer_ids = move || view_data.with(|d| (0..d.consumers.len()).collect::<Vec<_>>());
+    let consumer = move |idx: usize, read: fn(&snapshot::ConsumerView) -> String| {
+        view_data.with(|d| d.consumers.get(idx).map(read).unwrap_or_default())
+    };
+    let label = move || {
+        view_data.with(|d| {
+            let dlq = match d.dlq_count {
+                Some(n) => format!(", {n} in the dead-letter queue"),
+                None => String::new(),
+            };
+            format!(
+                "Queue {}: {} delayed, {} visible, {} in flight{dlq}.",
+                d.queue_name, d.lane_counts[0], d.lane_counts[1], d.lane_counts[2]
+            )
+        })
+    };
+    let queue_title = move || {
+        view_data.with(|d| {
+            let kind = if d.queue_name.ends_with(".fifo") { "FIFO queue" } else { "standard queue" };
+            let blocked = match d.blocked_groups.is_empty() {
+                true => String::new(),
+                false => format!(" · blocked: {}", d.blocked_groups.join(", ")),
+            };
+            format!("{} ({kind}){blocked}", d.queue_name)
+        })
+    };
+    let arrow_x = VIEW_W / 2.0;
+    view! {
+        <figure class="sqs-figure">
+            <svg class="sqs-diagram" viewBox=format!("0 0 {VIEW_W} {VIEW_H}") role="group" aria-label=label data-testid="sqs-diagram">
+                <g aria-hidden="true">
+                    <rect class="sqs-box" x=PAD y=PRODUCER_Y width=VIEW_W - 2.0 * PAD height=PRODUCER_H rx="8"></rect>
+                    <text class="sqs-box-title" x=PAD + 10.0 y=PRODUCER_Y + 22.0>
+                        "Producers: " {move || view_data.with(|d| d.producer_line.clone())}
+                    </text>
+                    <line class="sqs-arrow" x1=arrow_x y1=PRODUCER_Y + PRODUCER_H x2=arrow_x y2=QUEUE_Y - 2.0></line>
+                    <text class="sqs-arrow-label" x=arrow_x + 6.0 y=QUEUE_Y - 6.0>"SendMessage"</text>
+                    <rect class="sqs-queue" x=PAD y=QUEUE_Y width=VIEW_W - 2.0 * PAD height=QUEUE_TITLE_H + 3.0 * LANE_H + 4.0 rx="10"></rect>
+                    <text class="sqs-box-title" x=PAD + 10.0 y=QUEUE_Y + 16.0 data-testid="queue-title">{queue_title}</text>
+                    {lanes}
+                    <line class="sqs-arrow" x1=arrow_x y1=CONSUMERS_Y - 18.0 x2=arrow_x y2=CONSUMERS_Y - 2.0></line>
+                    <text class="sqs-arrow-label" x=arrow_x + 6.0 y=CONSUMERS_Y - 6.0>"ReceiveMessage"</text>
+                    <For each=consumer_ids key=|idx| *idx let:idx>
+                        {
+                            let (x, y) = consumer_pos(idx);
+                            view! {
+                                <g class=move || {
+                                    if view_data.with(|d| d.consumers.get(idx).is_some_and(|c| c.busy)) { "sqs-consumer busy" } else { "sqs-consumer" }
+                                }>
+                                    <rect x=x y=y width=consumer_w() height=CONSUMER_H rx="6"></rect>
+                                    <text class="sqs-consumer-name" x=x + 6.0 y=y + 14.0>{format!("consumer {}", idx + 1)}</text>
+                                    <text class="sqs-consumer-line" x=x + 6.0 y=y + 28.0>{move || consumer(idx, |c| c.line1.clone())}</text>
+                                    <text class="sqs-consumer-line" x=x + 6.0 y=y + 40.0>{move || consumer(idx, |c| c.line2.clone())}</text>
+                                </g>
+                            }
+                        }
+                    </For>
+                    <text class="sqs-overflow" x=PAD y=DLQ_Y - 4.0>
+                        {move || view_data.with(|d| if d.consumers_hidden > 0 { format!("+{} more consumers", d.consumers_hidden) } else { String::new() })}
+                    </text>
+                    <rect class=move || if view_data.with(|d| d.dlq_count.is_some()) { "sqs-dlq" } else { "sqs-dlq off" }
+                        x=PAD y=DLQ_Y width=VIEW_W - 2.0 * PAD height=DLQ_H rx="8"></rect>
+                    <text class="sqs-box-title" x=PAD + 10.0 y=DLQ_Y + 16.0>
+                        {move || view_data.with(|d| match d.dlq_count {
+                            Some(n) => format!("Dead-letter queue: {n} message{}", if n == 1 { "" } else { "s" }),
+                            None => "No dead-letter queue: failures retry forever".to_string(),
+                        })}
+                    </text>
+                    <text class="sqs-overflow" x=overflow_pos(Lane::Dlq).0 y=overflow_pos(Lane::Dlq).1>
+                        {move || view_data.with(|d| {
+                            let extra = d.dlq_count.unwrap_or(0).saturating_sub(lane_capacity(Lane::Dlq));
+                            if extra > 0 { format!("+{extra}") } else { String::new() }
+                        })}
+                    </text>
+                </g>
+                <g class="sqs-tokens">
+                    <For each=token_ids key=|id| *id let:id>
+                        <g
+                            class=move || {
+                                let base = tok(id, |t| t.class.clone());
+                                if selected.get() == Some(id) { format!("{base} selected") } else { base }
+                            }
+                            style=move || view_data.with(|d| d.tokens.get(&id).map(|t| format!("transform:translate({}px,{}px)", t.x, t.y)).unwrap_or_default())
+                            role="button"
+                            tabindex="0"
+                            data-id=id.to_string()
+                            aria-label=move || tok(id, |t| t.aria.clone())
+                            aria-pressed=move || (selected.get() == Some(id)).to_string()
+                            on:click=move |_| on_select.run(id)
+                            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                                let key = ev.key();
+                                if key == "Enter" || key == " " {
+                                    ev.prevent_default();
+                                    on_select.run(id);
+                                }
+                            }
+                        >
+                            <rect class="sqs-token-body" width=TOKEN_W height=TOKEN_H rx="4"></rect>
+                            <text class="sqs-token-label" x=TOKEN_W / 2.0 y=TOKEN_H - 4.0 text-anchor="middle">
+                                {move || tok(id, |t| t.label.clone())}
+                            </text>
+                            <rect class="sqs-countdown" x="0" y=TOKEN_H + 1.0 height="2.5"
+                                width=move || view_data.with(|d| d.tokens.get(&id).map_or(0.0, |t| t.countdown_w))></rect>
+                            <circle class="sqs-count-badge" cx=TOKEN_W cy="0"
+                                r=move || view_data.with(|d| if d.tokens.get(&id).is_some_and(|t| t.receive_count > 1) { 6.0 } else { 0.0 })></circle>
+                            <text class="sqs-count-text" x=TOKEN_W y="3" text-anchor="middle">
+                                {move || view_data.with(|d| d.tokens.get(&id).filter(|t| t.receive_count > 1).map(|t| t.receive_count.to_string()).unwrap_or_default())}
+                            </text>
+                        </g>
+                    </For>
+                </g>
+            </svg>
+            <figcaption class="sqs-legend">
+                "Bar under an in-flight token: visibility time left. Number on a token: receive count. "
+                "FIFO tokens show their group; dashed tokens are blocked behind their group's in-flight message. "
+                "Red outline: poison message."
+            </figcaption>
+        </figure>
+    }
+}
+
+/// The history of the selected message.
+#[component]
+fn Inspector(inspected: RwSignal<Option<History>>, selected: RwSignal<Option<u64>>) -> impl IntoView {
+    let steps = move || {
+        inspected.with(|h| {
+            h.as_ref()
+                .map(|h| {
+                    h.steps
+                        .iter()
+                        .map(|s| {
+                            view! {
+                                <li>
+                                    <span class="log-time">{format_sim_time(s.at_secs)}</span>
+                                    " "
+                                    <span class="badge" data-reason=s.reason>{s.reason}</span>
+                                    " "
+                                    <span class="log-message">{s.text.clone()}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <section class="sqs-inspector" aria-label="Message inspector" data-testid="inspector">
+            <h3 class="panel-title">"Message inspector"</h3>
+            <Show
+                when=move || inspected.with(Option::is_some)
+                fallback=|| view! { <p class="muted">"Click or press Enter on a token to see that message's history."</p> }
+            >
+                <p>
+                    <strong>{move || inspected.with(|h| h.as_ref().map(|h| format!("msg-{}", h.id)).unwrap_or_default())}</strong>
+                    ": "
+                    {move || inspected.with(|h| h.as_ref().map(|h| h.now.clone()).unwrap_or_default())}
+                    " "
+                    <button type="button" class="button small" on:click=move |_| selected.set(None)>"Close"</button>
+                </p>
+                <p class="muted">
+                    {move || inspected.with(|h| match h {
+                        Some(h) if h.truncated => "Older history has scrolled out of the recent-events window (the last 512 events); these are the steps still in it.".to_string(),
+                        _ => String::new(),
+                    })}
+                </p>
+                <div class="event-log">
+                    <ol aria-label="Message history" tabindex="0">{steps}</ol>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+/// The preset picker and the explanation of the chosen preset.
+#[component]
+fn PresetPicker(
+    preset_key: RwSignal<String>,
+    modified: RwSignal<bool>,
+    #[prop(into)] on_pick: Callback<String>,
+) -> impl IntoView {
+    let options = PRESETS
+        .iter()
+        .map(|p| {
+            view! { <option value=p.key prop:selected=move || preset_key.with(|k| k == p.key)>{p.name}</option> }
+        })
+        .collect_view();
+    let explanation = move || preset_key.with(|k| preset(k).map(|p| p.explanation).unwrap_or_default());
+    view! {
+        <div class="sqs-presets">
+            <div class="control-row">
+                <label for="sqs-preset">"Preset"</label>
+                <select id="sqs-preset" data-testid="preset" on:change=move |ev| on_pick.run(event_target_value(&ev))>
+                    {options}
+                </select>
+            </div>
+            <p class="preset-explanation" data-testid="preset-explanation">
+                {explanation}
+                {move || if modified.get() { " (You have changed settings since loading it.)" } else { "" }}
+            </p>
+        </div>
+    }
+}
+
+/// The scenario settings: queue type, DLQ and the numeric knobs.
+#[component]
+fn ScenarioControls(
+    scenario: RwSignal<SqsScenario>,
+    modified: RwSignal<bool>,
+    generation: RwSignal<u32>,
+) -> impl IntoView {
+    let set = move |next: SqsScenario| {
+        if scenario.with_untracked(|s| *s != next) {
+            scenario.set(next);
+            modified.set(true);
+        }
+    };
+    let on_type = move |ev: leptos::ev::Event| {
+        let fifo = event_target_value(&ev) == "fifo";
+        let mut next = scenario.get_untracked();
+        next.queue.fifo = fifo;
+        set(next);
+    };
+    let on_dlq = move |ev: leptos::ev::Event| {
+        let mut next = scenario.get_untracked();
+        next.dlq = event_target_checked(&ev).then(DlqSettings::default);
+        set(next);
+    };
+    let knob_fields = KNOBS
+        .iter()
+        .map(|knob| view! { <KnobField knob=knob scenario=scenario modified=modified generation=generation/> })
+        .collect_view();
+    view! {
+        <fieldset class="sqs-knobs">
+            <legend>"Scenario"</legend>
+            <div class="knob">
+                <label for="knob-type">"Queue type"</label>
+                <select id="knob-type" data-testid="knob-type" on:change=on_type>
+                    <option value="standard" prop:selected=move || scenario.with(|s| !s.queue.fifo)>"Standard"</option>
+                    <option value="fifo" prop:selected=move || scenario.with(|s| s.queue.fifo)>"FIFO"</option>
+                </select>
+            </div>
+            <div class="knob knob-check">
+                <input
+                    id="knob-dlq"
+                    type="checkbox"
+                    data-testid="knob-dlq"
+                    prop:checked=move || scenario.with(|s| s.dlq.is_some())
+                    on:change=on_dlq
+                />
+                <label for="knob-dlq">"Dead-letter queue (redrive policy)"</label>
+            </div>
+            {knob_fields}
+            <p class="muted knob-note">"A valid change restarts the run from 0 s with the same seed; an invalid one is explained and ignored."</p>
+        </fieldset>
+    }
+}
+
+/// One labelled numeric knob, validated as it is typed.
+#[component]
+fn KnobField(
+    knob: &'static Knob,
+    scenario: RwSignal<SqsScenario>,
+    modified: RwSignal<bool>,
+    generation: RwSignal<u32>,
+) -> impl IntoView {
+    let id = format!("knob-{}", knob.key);
+    let message_id = format!("knob-{}-message", knob.key);
+    let range_id = format!("knob-{}-range", knob.key);
+    // What is in the field while it differs from the scenario (say, while something invalid is typed).
+    let draft = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    Effect::watch(
+        move || generation.get(),
+        move |_, _, _| {
+            draft.set(None);
+            error.set(None);
+        },
+        false,
+    );
+    let value = move || match draft.get() {
+        Some(text) => text,
+        None => scenario.with(|s| (knob.get)(s).map(format_value).unwrap_or_default()),
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        match scenario.with_untracked(|s| apply(s, knob, &text)) {
+            Ok(next) => {
+                error.set(None);
+                if scenario.with_untracked(|s| *s != next) {
+                    scenario.set(next);
+                    modified.set(true);
+                }
+            }
+            Err(message) => error.set(Some(message)),
+        }
+        draft.set(Some(text));
+    };
+    view! {
+        <div class="knob">
+            <label for=id.clone()>{knob.label}</label>
+            <span class="knob-range" id=range_id.clone()>{format!("AWS range {}", knob.range)}</span>
+            <input
+                id=id
+                type="text"
+                inputmode="decimal"
+                autocomplete="off"
+                spellcheck="false"
+                data-testid=format!("knob-{}", knob.key)
+                aria-describedby=format!("{range_id} {message_id}")
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                disabled=move || scenario.with(|s| (knob.get)(s).is_none())
+                prop:value=value
+                on:input=on_input
+            />
+            <p id=message_id class="field-message" data-testid=format!("knob-{}-message", knob.key)>
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
+/// Counters, latency, API calls and the charts.
+#[component]
+fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
+    let counter_ids = move || status.with(|s| (0..s.counters.len()).collect::<Vec<_>>());
+    let secs = |v: Option<f64>| v.map_or("—".to_string(), |s| format!("{s:.2} s"));
+    view! {
+        <dl class="stats">
+            <div>
+                <dt>"Simulated time"</dt>
+                <dd data-testid="sim-time">{move || format_sim_time(status.with(|s| s.now_secs))}</dd>
+            </div>
+            <For each=counter_ids key=|idx| *idx let:idx>
+                {
+                    let name = status.with_untracked(|s| s.counters.get(idx).map(|c| c.0).unwrap_or_default());
+                    view! {
+                        <div>
+                            <dt>{name}</dt>
+                            <dd data-testid=format!("count-{}", name.replace(' ', "-"))>
+                                {move || status.with(|s| s.counters.get(idx).map_or(0, |c| c.1))}
+                            </dd>
+                        </div>
+                    }
+                }
+            </For>
+            <div>
+                <dt>"DLQ depth"</dt>
+                <dd data-testid="dlq-depth">{move || status.with(|s| s.dlq_depth)}</dd>
+            </div>
+            <div>
+                <dt>"Latency p50"</dt>
+                <dd>{move || secs(status.with(|s| s.p50))}</dd>
+            </div>
+            <div>
+                <dt>"Latency p99"</dt>
+                <dd>{move || secs(status.with(|s| s.p99))}</dd>
+            </div>
+        </dl>
+        <p class="hash-line muted">"Latency is send → delete. API calls: "
+            <span data-testid="api-calls">
+                {move || status.with(|s| {
+                    if s.api_calls.is_empty() {
+                        "none yet".to_string()
+                    } else {
+                        s.api_calls.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(" · ")
+                    }
+                })}
+            </span>
+        </p>
+        <p class="hash-line muted">
+            "Run hash so far: " <code data-testid="run-hash">{move || format_trace_hash(status.with(|s| s.hash))}</code>
+        </p>
+        <TimeSeriesChart series=charts.depth title="Queue depth by lane" y_unit="messages" min_span_secs=30.0/>
+        <TimeSeriesChart series=charts.throughput title="Throughput" y_unit="per s" min_span_secs=30.0/>
+        <TimeSeriesChart series=charts.empty title="Empty receives" y_unit="per s" min_span_secs=30.0/>
+        <TimeSeriesChart series=charts.dlq title="Dead-letter queue depth" y_unit="messages" min_span_secs=30.0/>
+    }
+}
+
+fn new_run(scenario: &SqsScenario, seed: u32) -> Result<SqsSim, ConfigError> {
+    SqsSim::try_new(scenario, u64::from(seed))
+}
+
+/// The newest `LOG_LINES` events, oldest first, keyed by their position in the whole run.
+fn capture_log(sim: &SqsSim) -> Vec<LogEntry> {
+    let trace = sim.trace();
+    let total = trace.count();
+    let mut entries: Vec<LogEntry> = trace
+        .recent()
+        .rev()
+        .take(LOG_LINES)
+        .enumerate()
+        .map(|(back, event)| LogEntry {
+            key: total.saturating_sub(1 + back as u64),
+            at_secs: event.at().as_secs_f64(),
+            reason: event.reason().code().to_string(),
+            message: event.describe(),
+        })
+        .collect();
+    entries.reverse();
+    entries
+}
+
+fn capture_charts(sim: &SqsSim, charts: Charts) {
+    let pick = |names: &[&str]| -> Vec<Series> {
+        names
+            .iter()
+            .filter_map(|name| sim.metrics().series().find(|s| s.name() == *name))
+            .map(|series| Series {
+                name: series.name().to_string(),
+                class: String::new(),
+                points: series.points().into_iter().map(|(at, value)| (at.as_secs_f64(), value)).collect(),
+            })
+            .collect()
+    };
+    charts.depth.set(pick(&["visible", "in flight", "delayed"]));
+    charts.throughput.set(pick(&["sent", "deleted"]));
+    charts.empty.set(pick(&["empty receives"]));
+    charts.dlq.set(pick(&["DLQ depth"]));
+}
+
+fn prefers_reduced_motion() -> bool {
+    window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|query| query.matches())
+}

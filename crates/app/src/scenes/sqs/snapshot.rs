@@ -1,0 +1,376 @@
+//! What the SQS diagram and panels show of a run at one instant: tokens in lanes, consumer boxes,
+//! counters and a message's history, read from the engine's state getters and recent trace.
+//!
+//! Plain data built from `&SqsSim`, free of Leptos, so it is tested natively.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use engine::sqs::{Message, MessageId, MessageState, SqsSim};
+use engine::{Reason, SimTime, TraceRecord};
+
+use super::layout::{countdown_width, lane_capacity, token_pos, Lane};
+
+/// How many group colours the stylesheet defines (`group-0` … `group-5`).
+pub const GROUP_STYLES: usize = 6;
+
+/// One message token as drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenView {
+    /// The message id number (`msg-12` is 12): the `<For>` key.
+    pub id: u64,
+    /// Which lane it is in.
+    pub lane: Lane,
+    /// Top-left corner in `viewBox` units.
+    pub x: f64,
+    /// Top-left corner in `viewBox` units.
+    pub y: f64,
+    /// The text inside the token: the FIFO group (`g1`), or empty.
+    pub label: String,
+    /// CSS classes: lane, group colour, blocked, poison.
+    pub class: String,
+    /// `ApproximateReceiveCount` (0 in the DLQ); drawn as a badge when above one.
+    pub receive_count: u32,
+    /// Width of the visibility countdown bar (in flight only; 0 otherwise).
+    pub countdown_w: f64,
+    /// Seconds until the visibility timeout ends (in flight) or the delay ends (delayed).
+    pub secs_left: Option<f64>,
+    /// The accessible name: everything the token shows, in words.
+    pub aria: String,
+}
+
+/// One consumer box.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsumerView {
+    /// 0-based index (shown 1-based).
+    pub idx: usize,
+    /// First line under the name: what it holds.
+    pub line1: String,
+    /// Second line: the visibility time left of what it holds, or its state.
+    pub line2: String,
+    /// Whether it holds messages.
+    pub busy: bool,
+}
+
+/// The whole diagram at one instant.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DiagramView {
+    /// Tokens by message id.
+    pub tokens: BTreeMap<u64, TokenView>,
+    /// Messages per lane (delayed, visible, in flight), drawn or not.
+    pub lane_counts: [usize; 3],
+    /// Messages in the dead-letter queue, `None` when there is none.
+    pub dlq_count: Option<usize>,
+    /// Consumer boxes drawn.
+    pub consumers: Vec<ConsumerView>,
+    /// Consumers not drawn.
+    pub consumers_hidden: usize,
+    /// FIFO groups whose head message is in flight, so their later messages wait.
+    pub blocked_groups: Vec<String>,
+    /// `orders` or `orders.fifo`.
+    pub queue_name: String,
+    /// The producer line: `1 producer · 5 msg/s`.
+    pub producer_line: String,
+}
+
+/// The counters of the metrics panel.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CounterView {
+    /// Simulated seconds.
+    pub now_secs: f64,
+    /// Events so far.
+    pub events: u64,
+    /// Running trace hash.
+    pub hash: u64,
+    /// Counters by name, in display order.
+    pub counters: Vec<(&'static str, u64)>,
+    /// API calls by action.
+    pub api_calls: Vec<(String, u64)>,
+    /// Send-to-delete latency quantiles, seconds.
+    pub p50: Option<f64>,
+    /// Send-to-delete latency 99th percentile, seconds.
+    pub p99: Option<f64>,
+    /// Messages moved to the DLQ so far (also a counter; kept for announcements).
+    pub moved_to_dlq: u64,
+    /// Messages in the DLQ now.
+    pub dlq_depth: usize,
+}
+
+/// One step of a message's history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryStep {
+    /// Simulated seconds.
+    pub at_secs: f64,
+    /// The reason code.
+    pub reason: &'static str,
+    /// What happened, in words.
+    pub text: String,
+}
+
+/// A message's history from the recent trace window.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    /// The message id number.
+    pub id: u64,
+    /// Where it is now, in words.
+    pub now: String,
+    /// Steps, oldest first.
+    pub steps: Vec<HistoryStep>,
+    /// True when its `SENT` event has left the trace window, so earlier steps are missing.
+    pub truncated: bool,
+}
+
+/// The group number of a FIFO group id `g3`, for its colour.
+fn group_index(group: &str) -> usize {
+    group.trim_start_matches('g').parse::<usize>().unwrap_or(0)
+}
+
+fn lane_of(state: MessageState) -> Lane {
+    match state {
+        MessageState::Delayed { .. } => Lane::Delayed,
+        MessageState::Visible => Lane::Visible,
+        MessageState::InFlight { .. } => Lane::InFlight,
+    }
+}
+
+/// The diagram of `sim` now.
+pub fn diagram(sim: &SqsSim) -> DiagramView {
+    let model = sim.model();
+    let now = sim.now();
+    let scenario = model.scenario();
+    let visibility_s = scenario.queue.visibility_timeout_s.max(1) as f64;
+    let mut view = DiagramView { queue_name: model.main_queue().to_string(), ..DiagramView::default() };
+    let rate: f64 = scenario.producers.iter().map(|p| p.workload.mean_rate_per_s()).sum();
+    let n = scenario.producers.len();
+    view.producer_line =
+        format!("{n} producer{} · {} msg/s", if n == 1 { "" } else { "s" }, super::knobs::format_value(rate));
+
+    let Some(queue) = model.sqs().queue(model.main_queue()) else { return view };
+    // FIFO: a group is blocked while one of its messages is in flight.
+    let blocked: BTreeSet<&str> = queue
+        .messages()
+        .filter(|m| matches!(m.state, MessageState::InFlight { .. }))
+        .filter_map(|m| m.group.as_deref())
+        .collect();
+    view.blocked_groups = blocked.iter().map(|g| g.to_string()).collect();
+
+    let mut slots = [0usize; 3];
+    for m in queue.messages() {
+        let lane = lane_of(m.state);
+        let lane_idx = lane as usize;
+        let slot = slots[lane_idx];
+        slots[lane_idx] += 1;
+        if slot >= lane_capacity(lane) {
+            continue;
+        }
+        let is_blocked = lane != Lane::InFlight && m.group.as_deref().is_some_and(|g| blocked.contains(g));
+        let token = token(m, lane, slot, now, visibility_s, is_blocked, model.is_poison(m.id));
+        view.tokens.insert(m.id.0, token);
+    }
+    view.lane_counts = slots;
+
+    if let Some(dlq) = model.dead_letter_queue().and_then(|name| model.sqs().queue(name)) {
+        let mut count = 0;
+        for m in dlq.messages() {
+            if count < lane_capacity(Lane::Dlq) {
+                let t = token(m, Lane::Dlq, count, now, visibility_s, false, model.is_poison(m.id));
+                view.tokens.insert(m.id.0, t);
+            }
+            count += 1;
+        }
+        view.dlq_count = Some(count);
+    }
+
+    let consumers = scenario.consumers.count as usize;
+    let drawn = consumers.min(super::layout::consumer_capacity());
+    view.consumers_hidden = consumers - drawn;
+    for idx in 0..drawn {
+        let batch = model.consumer_batch(idx);
+        let (line1, line2) = match batch.first() {
+            None => ("idle / polling".to_string(), String::new()),
+            Some(first) => {
+                let ids: Vec<String> = batch.iter().take(2).map(|r| r.message_id.to_string()).collect();
+                let more = if batch.len() > 2 { format!(" +{}", batch.len() - 2) } else { String::new() };
+                let left = queue.messages().find(|m| m.id == first.message_id).and_then(|m| match m.state {
+                    MessageState::InFlight { until, .. } => Some(until.saturating_since(now).as_secs_f64()),
+                    _ => None,
+                });
+                let line2 = match left {
+                    Some(secs) => format!("{secs:.1} s left"),
+                    None => "timed out!".to_string(),
+                };
+                (format!("{}{more}", ids.join(", ")), line2)
+            }
+        };
+        view.consumers.push(ConsumerView { idx, line1, line2, busy: !batch.is_empty() });
+    }
+    view
+}
+
+#[allow(clippy::too_many_arguments)]
+fn token(
+    m: &Message,
+    lane: Lane,
+    slot: usize,
+    now: SimTime,
+    visibility_s: f64,
+    blocked: bool,
+    poison: bool,
+) -> TokenView {
+    let (x, y) = token_pos(lane, slot);
+    let mut class = format!("sqs-token lane-{}", lane.class());
+    let label = match &m.group {
+        Some(g) => {
+            class.push_str(&format!(" group-{}", group_index(g) % GROUP_STYLES));
+            g.clone()
+        }
+        None => String::new(),
+    };
+    if blocked {
+        class.push_str(" blocked");
+    }
+    if poison {
+        class.push_str(" poison");
+    }
+    let (secs_left, fraction) = match m.state {
+        MessageState::InFlight { until, .. } => {
+            let left = until.saturating_since(now).as_secs_f64();
+            (Some(left), left / visibility_s)
+        }
+        MessageState::Delayed { until } => (Some(until.saturating_since(now).as_secs_f64()), 0.0),
+        MessageState::Visible => (None, 0.0),
+    };
+    let countdown_w = if lane == Lane::InFlight { countdown_width(fraction) } else { 0.0 };
+    let mut aria = format!("{}, {}", m.id, lane.label());
+    if let Some(g) = &m.group {
+        aria.push_str(&format!(", group {g}"));
+    }
+    if blocked {
+        aria.push_str(", blocked behind an in-flight message of its group");
+    }
+    if m.receive_count > 0 {
+        aria.push_str(&format!(", received {} time{}", m.receive_count, if m.receive_count == 1 { "" } else { "s" }));
+    }
+    if let Some(left) = secs_left {
+        let what = if lane == Lane::InFlight { "visible again" } else { "visible" };
+        aria.push_str(&format!(", {what} in {left:.1} s"));
+    }
+    // In the DLQ every message has the same count (maxReceiveCount); badges there would only clutter.
+    let receive_count = if lane == Lane::Dlq { 0 } else { m.receive_count };
+    TokenView { id: m.id.0, lane, x, y, label, class, receive_count, countdown_w, secs_left, aria }
+}
+
+/// The counters of `sim` now.
+pub fn counters(sim: &SqsSim) -> CounterView {
+    let model = sim.model();
+    let t = model.totals();
+    let dlq_depth = model.dead_letter_queue().and_then(|name| model.sqs().queue(name)).map_or(0, |q| q.visible_count());
+    CounterView {
+        now_secs: sim.now().as_secs_f64(),
+        events: sim.trace().count(),
+        hash: sim.trace_hash(),
+        counters: vec![
+            ("sent", t.sent),
+            ("received", t.received),
+            ("deleted", t.deleted),
+            ("empty receives", t.empty_receives),
+            ("duplicates processed", t.duplicates_processed),
+            ("failures", t.failures),
+            ("moved to DLQ", t.moved_to_dlq),
+        ],
+        api_calls: t.api_calls.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        p50: t.latency.quantile(0.5).map(|d| d.as_secs_f64()),
+        p99: t.latency.quantile(0.99).map(|d| d.as_secs_f64()),
+        moved_to_dlq: t.moved_to_dlq,
+        dlq_depth,
+    }
+}
+
+/// The history of message `id` from the recent trace window.
+pub fn history(sim: &SqsSim, id: u64) -> History {
+    let model = sim.model();
+    let target = MessageId(id);
+    let steps: Vec<HistoryStep> = sim
+        .trace()
+        .recent()
+        .filter(|e| e.message == Some(target))
+        .map(|e| HistoryStep { at_secs: e.at().as_secs_f64(), reason: e.reason().code(), text: e.describe() })
+        .collect();
+    let truncated = !sim.trace().recent().any(|e| e.message == Some(target) && e.reason == Reason::Sent);
+    let find = |name: Option<&str>| {
+        name.and_then(|n| model.sqs().queue(n)).and_then(|q| q.messages().find(|m| m.id == target).cloned())
+    };
+    let now = if let Some(m) = find(Some(model.main_queue())) {
+        let place = match m.state {
+            MessageState::Delayed { until } => {
+                format!("delayed, visible in {:.1} s", until.saturating_since(sim.now()).as_secs_f64())
+            }
+            MessageState::Visible => "visible, waiting for a consumer".to_string(),
+            MessageState::InFlight { until, .. } => format!(
+                "in flight, visible again in {:.1} s unless deleted",
+                until.saturating_since(sim.now()).as_secs_f64()
+            ),
+        };
+        format!("{place}; received {} time(s)", m.receive_count)
+    } else if find(model.dead_letter_queue()).is_some() {
+        "in the dead-letter queue".to_string()
+    } else {
+        "gone from the queue (deleted or expired)".to_string()
+    };
+    let poison = if model.is_poison(target) { " It is a poison message: processing always fails." } else { "" };
+    History { id, now: format!("{}.{poison}", capitalise(&now)), steps, truncated }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenes::sqs::presets::preset;
+    use engine::SimDuration;
+
+    fn run(key: &str, secs: u64) -> SqsSim {
+        let scenario = (preset(key).unwrap().scenario)();
+        let mut sim = SqsSim::try_new(&scenario, 42).unwrap();
+        sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(secs));
+        sim
+    }
+
+    #[test]
+    fn tokens_sit_in_the_lane_of_their_state() {
+        let sim = run("scale", 20);
+        let view = diagram(&sim);
+        let queue = sim.model().sqs().queue(sim.model().main_queue()).unwrap();
+        assert_eq!(view.lane_counts[1], queue.visible_count());
+        assert_eq!(view.lane_counts[2], queue.in_flight_count());
+        assert!(view.tokens.len() <= 3 * lane_capacity(Lane::Visible));
+        for t in view.tokens.values() {
+            let m = queue.messages().find(|m| m.id.0 == t.id).unwrap();
+            assert_eq!(lane_of(m.state), t.lane);
+        }
+    }
+
+    #[test]
+    fn fifo_tokens_carry_their_group_in_text() {
+        let sim = run("fifo-blocking", 15);
+        let view = diagram(&sim);
+        assert!(view.tokens.values().all(|t| t.label.starts_with('g') && t.aria.contains("group")));
+        assert!(!view.blocked_groups.is_empty());
+    }
+
+    #[test]
+    fn poison_history_ends_in_the_dlq() {
+        let sim = run("poison", 30);
+        let view = diagram(&sim);
+        let dlq = view.tokens.values().find(|t| t.lane == Lane::Dlq).expect("a DLQ token");
+        let h = history(&sim, dlq.id);
+        assert!(h.steps.iter().any(|s| s.reason == "MOVED_TO_DLQ"), "{h:?}");
+        assert!(h.now.contains("dead-letter"));
+        assert!(counters(&sim).dlq_depth > 0);
+    }
+}
