@@ -388,7 +388,8 @@ fn trace_hash_depends_on_every_event() {
     assert_ne!(a.hash(), b.hash());
 }
 
-/// The shared conformance files, relative to this crate.
+/// The shared conformance files: `../shared/conformance/` next to the project root (where CI and
+/// every checkout of this project have them).
 fn shared_conformance(file: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance").join(file)
 }
@@ -396,7 +397,12 @@ fn shared_conformance(file: &str) -> std::path::PathBuf {
 #[test]
 fn sqs_conformance_cases_pass() {
     let path = shared_conformance("sqs_timeline_cases.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "reading {}: {e} (the shared conformance files belong in ../shared next to the project root)",
+            path.display()
+        )
+    });
     let report = crate::conformance::run_file(&text).expect("the SQS file is recognised");
     assert!(report.cases.len() >= 29, "only {} cases read", report.cases.len());
     let mut problems = Vec::new();
