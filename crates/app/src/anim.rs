@@ -92,3 +92,8 @@ fn now_ms() -> f64 {
 fn page_visible() -> bool {
     !document().hidden()
 }
+
+/// Whether the reader asked for reduced motion: scenes then start paused and skip travelling tokens.
+pub fn prefers_reduced_motion() -> bool {
+    window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|query| query.matches())
+}

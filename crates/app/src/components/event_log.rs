@@ -1,5 +1,6 @@
 //! `EventLog`: the bounded, scrollable list of recent simulation events with their reason codes.
 
+use engine::{Trace, TraceRecord};
 use leptos::prelude::*;
 
 use crate::view_model::format_sim_time;
@@ -15,6 +16,26 @@ pub struct LogEntry {
     pub reason: String,
     /// What happened, in words.
     pub message: String,
+}
+
+/// The newest `lines` events of a trace, oldest first, keyed by their position in the whole run
+/// (so a line keeps its key while newer events push in): what every scene feeds its `EventLog`.
+pub fn log_entries<E: TraceRecord>(trace: &Trace<E>, lines: usize) -> Vec<LogEntry> {
+    let total = trace.count();
+    let mut entries: Vec<LogEntry> = trace
+        .recent()
+        .rev()
+        .take(lines)
+        .enumerate()
+        .map(|(back, event)| LogEntry {
+            key: total.saturating_sub(1 + back as u64),
+            at_secs: event.at().as_secs_f64(),
+            reason: event.reason().code().to_string(),
+            message: event.describe(),
+        })
+        .collect();
+    entries.reverse();
+    entries
 }
 
 /// A scrollable log of recent events, newest first, keeping at most `max_entries` lines.

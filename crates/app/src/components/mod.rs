@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 pub use announcer::Announcer;
 pub use chart::{Series, TimeSeriesChart};
-pub use event_log::{EventLog, LogEntry};
+pub use event_log::{log_entries, EventLog, LogEntry};
 pub use layout::{LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, PlaygroundLayout};
 pub use player_controls::{PlayerControls, PlayerState};
 

@@ -5,13 +5,13 @@
 //! seed gives the same run.
 
 use engine::reference::{reference_trace_hash, ReferenceModel, ReferenceScenario, ReferenceSim};
-use engine::{RunOutcome, SeriesKind, SimDuration, TraceRecord};
+use engine::{RunOutcome, SeriesKind, SimDuration};
 use leptos::prelude::*;
 
-use crate::anim::use_animation_frame;
+use crate::anim::{prefers_reduced_motion, use_animation_frame};
 use crate::components::{
-    Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LogEntry, PlayerControls,
-    PlayerState, PlaygroundLayout, Series, TimeSeriesChart,
+    log_entries, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LogEntry,
+    PlayerControls, PlayerState, PlaygroundLayout, Series, TimeSeriesChart,
 };
 use crate::view_model::{format_sim_time, format_trace_hash, sim_advance_micros};
 
@@ -47,7 +47,7 @@ pub fn ReferenceScene() -> impl IntoView {
             let next = capture_status(sim);
             // The log and chart only change when events happened; skip the copies otherwise.
             if next.events != status.with_untracked(|s| s.events) || next.events == 0 {
-                log.set(capture_log(sim));
+                log.set(log_entries(sim.trace(), LOG_LINES));
             }
             series.set(capture_series(sim));
             status.set(next);
@@ -170,26 +170,6 @@ fn capture_status(sim: &ReferenceSim) -> RunStatus {
     }
 }
 
-/// The newest `LOG_LINES` events, oldest first, keyed by their position in the whole run.
-fn capture_log(sim: &ReferenceSim) -> Vec<LogEntry> {
-    let trace = sim.trace();
-    let total = trace.count();
-    let mut entries: Vec<LogEntry> = trace
-        .recent()
-        .rev()
-        .take(LOG_LINES)
-        .enumerate()
-        .map(|(back, event)| LogEntry {
-            key: total.saturating_sub(1 + back as u64),
-            at_secs: event.at().as_secs_f64(),
-            reason: event.reason().code().to_string(),
-            message: event.describe(),
-        })
-        .collect();
-    entries.reverse();
-    entries
-}
-
 /// The level series (jobs waiting, jobs in service); the rates are shown as counters instead.
 fn capture_series(sim: &ReferenceSim) -> Vec<Series> {
     sim.metrics()
@@ -205,8 +185,4 @@ fn capture_series(sim: &ReferenceSim) -> Vec<Series> {
             points: series.points().into_iter().map(|(at, value)| (at.as_secs_f64(), value)).collect(),
         })
         .collect()
-}
-
-fn prefers_reduced_motion() -> bool {
-    window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|query| query.matches())
 }

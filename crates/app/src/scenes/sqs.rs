@@ -10,13 +10,13 @@ mod presets;
 mod snapshot;
 
 use engine::sqs::{DlqSettings, SqsScenario, SqsSim};
-use engine::{ConfigError, RunOutcome, SimDuration, TraceRecord};
+use engine::{ConfigError, RunOutcome, SimDuration};
 use leptos::prelude::*;
 
-use crate::anim::use_animation_frame;
+use crate::anim::{prefers_reduced_motion, use_animation_frame};
 use crate::components::{
-    Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LogEntry, PlayerControls,
-    PlayerState, PlaygroundLayout, Series, TimeSeriesChart,
+    log_entries, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LogEntry,
+    PlayerControls, PlayerState, PlaygroundLayout, Series, TimeSeriesChart,
 };
 use crate::view_model::{format_sim_time, format_trace_hash, sim_advance_micros};
 use knobs::{apply, format_value, Knob, KNOBS};
@@ -70,7 +70,7 @@ pub fn SqsScene() -> impl IntoView {
             let next = counters(sim);
             let before = status.with_untracked(|s| (s.events, s.moved_to_dlq));
             if next.events != before.0 || next.events == 0 {
-                log.set(capture_log(sim));
+                log.set(log_entries(sim.trace(), LOG_LINES));
             }
             if next.moved_to_dlq > before.1 {
                 announcement.set(format!("A message moved to the dead-letter queue ({} so far).", next.moved_to_dlq));
@@ -614,26 +614,6 @@ fn new_run(scenario: &SqsScenario, seed: u32) -> Result<SqsSim, ConfigError> {
     SqsSim::try_new(scenario, u64::from(seed))
 }
 
-/// The newest `LOG_LINES` events, oldest first, keyed by their position in the whole run.
-fn capture_log(sim: &SqsSim) -> Vec<LogEntry> {
-    let trace = sim.trace();
-    let total = trace.count();
-    let mut entries: Vec<LogEntry> = trace
-        .recent()
-        .rev()
-        .take(LOG_LINES)
-        .enumerate()
-        .map(|(back, event)| LogEntry {
-            key: total.saturating_sub(1 + back as u64),
-            at_secs: event.at().as_secs_f64(),
-            reason: event.reason().code().to_string(),
-            message: event.describe(),
-        })
-        .collect();
-    entries.reverse();
-    entries
-}
-
 fn capture_charts(sim: &SqsSim, charts: Charts) {
     let pick = |names: &[&str]| -> Vec<Series> {
         names
@@ -650,8 +630,4 @@ fn capture_charts(sim: &SqsSim, charts: Charts) {
     charts.throughput.set(pick(&["sent", "deleted"]));
     charts.empty.set(pick(&["empty receives"]));
     charts.dlq.set(pick(&["DLQ depth"]));
-}
-
-fn prefers_reduced_motion() -> bool {
-    window().match_media("(prefers-reduced-motion: reduce)").ok().flatten().is_some_and(|query| query.matches())
 }
