@@ -59,10 +59,11 @@ pub fn bench(rest: &[String]) -> Result<()> {
     let wall = start.elapsed().as_secs_f64();
     let t = sim.model().totals();
     println!(
-        "sqs scenario (1,000 msg/s, 20 consumers, batch 10, 1 simulated hour): {:.0}× real time ({} sent, {} deleted, {} trace events, {wall:.3} s)",
+        "sqs scenario (1,000 msg/s, 20 consumers, batch 10, 1 simulated hour): {:.0}× real time ({} sent, {} deleted, {} work items, {} trace events, {wall:.3} s)",
         simulated.as_secs_f64() / wall,
         t.sent,
         t.deleted,
+        sim.handled(),
         sim.trace().count()
     );
     Ok(())

@@ -1,5 +1,7 @@
 //! `nimbus run` and `nimbus hash`: run a scenario file, or the reference scenario, headless.
 
+use std::collections::BTreeMap;
+
 use anyhow::{bail, Context, Result};
 use engine::reference::{reference_trace_hash, ReferenceScenario, ReferenceSim};
 use engine::sqs::{SqsScenario, SqsSim};
@@ -67,8 +69,7 @@ pub fn run(rest: &[String]) -> Result<()> {
             sim.run_until_done(until);
             let model = sim.model();
             let t = model.totals();
-            let depth = |name: Option<&str>| name.and_then(|n| model.sqs().queue(n)).map_or(0, |q| q.visible_count());
-            let main = model.sqs().queue(model.main_queue());
+            let main = model.main_queue();
             let ms = |q: f64| t.latency.quantile(q).map(|d| d.as_secs_f64() * 1000.0);
             RunReport {
                 kind: "sqs",
@@ -87,13 +88,13 @@ pub fn run(rest: &[String]) -> Result<()> {
                     "processing_failures": t.failures,
                     "consumer_crashes": t.crashes,
                     "moved_to_dlq": t.moved_to_dlq,
-                    "dlq_depth": depth(model.dead_letter_queue()),
+                    "dlq_depth": model.dead_letter_queue().map_or(0, |q| q.visible_count()),
                     "expired": t.expired,
                     "empty_receives": t.empty_receives,
-                    "visible": main.map_or(0, |q| q.visible_count()),
-                    "in_flight": main.map_or(0, |q| q.in_flight_count()),
-                    "delayed": main.map_or(0, |q| q.delayed_count()),
-                    "api_calls": t.api_calls,
+                    "visible": main.visible_count(),
+                    "in_flight": main.in_flight_count(),
+                    "delayed": main.delayed_count(),
+                    "api_calls": t.api_calls.iter().collect::<BTreeMap<_, _>>(),
                 }),
             }
         }

@@ -53,8 +53,15 @@ impl SimRng {
         }
     }
 
-    /// `true` with probability `p` (clamped to `[0, 1]`).
+    /// `true` with probability `p` (clamped to `[0, 1]`). A certain outcome (`p` ≤ 0 or ≥ 1)
+    /// draws nothing, so a knob at zero costs nothing and does not shift later draws.
     pub fn chance(&mut self, p: f64) -> bool {
+        if p <= 0.0 {
+            return false;
+        }
+        if p >= 1.0 {
+            return true;
+        }
         self.next_f64() < p
     }
 }

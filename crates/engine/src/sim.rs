@@ -79,6 +79,7 @@ pub struct Sim<M: Model> {
     model: M,
     cx: Ctx<M::Work, M::Event>,
     seed: u64,
+    handled: u64,
 }
 
 impl<M: Model> Sim<M> {
@@ -91,7 +92,7 @@ impl<M: Model> Sim<M> {
             metrics: Metrics::new(),
         };
         model.start(&mut cx);
-        Sim { model, cx, seed }
+        Sim { model, cx, seed, handled: 0 }
     }
 
     /// The seed this run was started with.
@@ -118,6 +119,10 @@ impl<M: Model> Sim<M> {
     pub fn metrics(&self) -> &Metrics {
         &self.cx.metrics
     }
+    /// How many scheduled work items have been handled so far (for benchmarks).
+    pub fn handled(&self) -> u64 {
+        self.handled
+    }
     /// When the next item is due, if anything is scheduled.
     pub fn next_due(&self) -> Option<SimTime> {
         self.cx.sched.peek_time()
@@ -127,6 +132,7 @@ impl<M: Model> Sim<M> {
     pub fn step(&mut self) -> Option<SimTime> {
         let (at, work) = self.cx.sched.pop()?;
         self.model.handle(&mut self.cx, work);
+        self.handled += 1;
         self.cx.metrics.touch(at);
         Some(at)
     }
@@ -150,10 +156,12 @@ impl<M: Model> Sim<M> {
             self.model.handle(&mut self.cx, work);
             handled += 1;
             if handled == STEP_CAP {
+                self.handled += handled;
                 self.cx.metrics.touch(self.cx.now());
                 return RunOutcome::StepCap;
             }
         }
+        self.handled += handled;
         self.cx.sched.advance_to(until);
         self.cx.metrics.touch(self.cx.now());
         if self.cx.sched.is_empty() {

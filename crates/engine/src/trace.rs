@@ -84,7 +84,7 @@ impl Reason {
     }
 
     /// A stable number for hashing: never reorder, only append.
-    fn stable_id(self) -> u32 {
+    pub fn stable_id(self) -> u32 {
         match self {
             Reason::Arrived => 1,
             Reason::Started => 2,

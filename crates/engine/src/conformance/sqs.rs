@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::{outcome, Report};
 use crate::rng::SimRng;
-use crate::sqs::{Fidelity, MessageId, ReceiveRequest, Received, SendRequest, Sqs, SqsError};
+use crate::sqs::{Fidelity, MessageId, QueueId, ReceiptHandle, ReceiveRequest, Received, SendRequest, Sqs, SqsError};
 use crate::time::{SimDuration, SimTime};
 
 /// `true` for a list of cases that each have `queue` and `steps`.
@@ -51,7 +51,7 @@ struct Runner {
     now: SimTime,
     main_queue: String,
     /// Receipt handles and message ids of named steps (`as`).
-    receipts: BTreeMap<String, Vec<String>>,
+    receipts: BTreeMap<String, Vec<ReceiptHandle>>,
     message_ids: BTreeMap<String, MessageId>,
     unnamed_queues: u32,
 }
@@ -143,8 +143,28 @@ impl Runner {
         let queue = str_field(step, "name").unwrap_or_else(|| self.main_queue.clone());
         let op = step.get("op").and_then(Value::as_str).unwrap_or("");
         let mut result = StepResult { returned_at: self.now, ..StepResult::default() };
+        if op == "create_queue" {
+            let name = match str_field(step, "name") {
+                Some(n) => n,
+                None => {
+                    self.unnamed_queues += 1;
+                    format!("queue-{}", self.unnamed_queues)
+                }
+            };
+            let attrs = step.get("attributes").map(attribute_map).unwrap_or_default();
+            result.error = self.sqs.create_queue(&name, &attrs).err();
+            return Ok(result);
+        }
+        // Every other call names an existing queue (its URL, in the API).
+        let queue = match self.sqs.id(&queue) {
+            Ok(id) => id,
+            Err(e) => {
+                result.error = Some(e);
+                return Ok(result);
+            }
+        };
         match op {
-            "send" => match self.sqs.send(self.now, &queue, send_request(step)) {
+            "send" => match self.sqs.send(self.now, queue, send_request(step)) {
                 Ok(sent) => {
                     result.message_id = Some(sent.message_id);
                     if let Some(name) = str_field(step, "as") {
@@ -156,17 +176,17 @@ impl Runner {
             "send_batch" => {
                 let entries: Vec<SendRequest> =
                     step.get("entries").and_then(Value::as_array).into_iter().flatten().map(send_request).collect();
-                match self.sqs.send_batch(self.now, &queue, entries) {
+                match self.sqs.send_batch(self.now, queue, entries) {
                     // A batch where every entry failed the same way reports that error.
                     Ok(results) => result.error = results.into_iter().find_map(Result::err),
                     Err(e) => result.error = Some(e),
                 }
             }
-            "receive" => self.receive(step, &queue, &mut result),
+            "receive" => self.receive(step, queue, &mut result),
             "delete" => {
                 let handles = self.receipts_of(step)?;
                 for h in handles {
-                    if let Err(e) = self.sqs.delete(self.now, &queue, &h, &mut self.rng).map(|_gone| ()) {
+                    if let Err(e) = self.sqs.delete(self.now, queue, h, &mut self.rng).map(|_gone| ()) {
                         result.error = Some(e);
                     }
                 }
@@ -174,25 +194,14 @@ impl Runner {
             "change_visibility" => {
                 let timeout = u64_field(step, "timeout").ok_or("change_visibility without timeout")?;
                 for h in self.receipts_of(step)? {
-                    if let Err(e) = self.sqs.change_visibility(self.now, &queue, &h, timeout) {
+                    if let Err(e) = self.sqs.change_visibility(self.now, queue, h, timeout) {
                         result.error = Some(e);
                     }
                 }
             }
-            "create_queue" => {
-                let name = match str_field(step, "name") {
-                    Some(n) => n,
-                    None => {
-                        self.unnamed_queues += 1;
-                        format!("queue-{}", self.unnamed_queues)
-                    }
-                };
-                let attrs = step.get("attributes").map(attribute_map).unwrap_or_default();
-                result.error = self.sqs.create_queue(&name, &attrs).err();
-            }
             "set_queue_attributes" => {
                 let attrs = step.get("attributes").map(attribute_map).unwrap_or_default();
-                result.error = self.sqs.set_queue_attributes(&queue, &attrs).err();
+                result.error = self.sqs.set_queue_attributes(queue, &attrs).err();
             }
             other => return Err(format!("unknown op `{other}`")),
         }
@@ -200,8 +209,8 @@ impl Runner {
         Ok(result)
     }
 
-    fn receive(&mut self, step: &Value, queue: &str, result: &mut StepResult) {
-        let default_wait = self.sqs.queue(queue).map_or(0, |q| q.attributes().receive_wait_s);
+    fn receive(&mut self, step: &Value, queue: QueueId, result: &mut StepResult) {
+        let default_wait = self.sqs.get(queue).attributes().receive_wait_s;
         let wait = u64_field(step, "wait").unwrap_or(default_wait);
         let req = ReceiveRequest {
             max_messages: u64_field(step, "max").map_or(1, |m| m.min(u64::from(u32::MAX)) as u32),
@@ -217,7 +226,7 @@ impl Runner {
                 }
                 Ok(got) if !got.is_empty() || wait == 0 => {
                     if let Some(name) = str_field(step, "as") {
-                        self.receipts.insert(name, got.iter().map(|r| r.receipt_handle.clone()).collect());
+                        self.receipts.insert(name, got.iter().map(|r| r.receipt_handle).collect());
                     }
                     result.received = Some(got);
                     return;
@@ -239,7 +248,7 @@ impl Runner {
     }
 
     /// `receipt_of: "r0"` (every handle of receive r0) or `"r0[1]"` (its second message).
-    fn receipts_of(&self, step: &Value) -> Result<Vec<String>, String> {
+    fn receipts_of(&self, step: &Value) -> Result<Vec<ReceiptHandle>, String> {
         let spec = str_field(step, "receipt_of").ok_or("no receipt_of")?;
         let (name, index) = match spec.split_once('[') {
             Some((name, rest)) => (name.to_owned(), rest.trim_end_matches(']').parse::<usize>().ok()),

@@ -1,25 +1,28 @@
 //! Amazon SQS: standard and FIFO queues with AWS's rules, limits and error names.
 //!
-//! [`Sqs`] holds named queues and routes dead-letter moves; [`Queue`] is one queue's state
+//! [`Sqs`] holds the queues and routes dead-letter moves; [`Queue`] is one queue's state
 //! machine. Both are driven by API calls at simulated times and never read a clock.
 
+mod action;
 mod attributes;
 mod error;
+mod index;
 pub mod limits;
 mod queue;
 mod scenario;
 mod service;
 
+pub use action::{Action, ApiCalls};
 pub use attributes::{QueueAttributes, RedrivePolicy};
 pub use error::SqsError;
 pub use queue::{
-    Fidelity, Message, MessageId, MessageState, Queue, QueueEvent, QueueStats, ReceiveRequest, Received, SendRequest,
-    SendResult,
+    Fidelity, Message, MessageId, MessageState, Queue, QueueEvent, QueueStats, ReceiptHandle, ReceiveRequest, Received,
+    SendRequest, SendResult,
 };
 pub use scenario::{
     Consumers, DlqSettings, Producer, SqsModel, SqsScenario, SqsSim, SqsTotals, SqsTraceEvent, Work as SqsWork,
 };
-pub use service::{Sqs, SqsEvent};
+pub use service::{QueueId, Sqs, SqsEvent};
 
 #[cfg(test)]
 mod tests;

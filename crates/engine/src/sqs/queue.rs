@@ -4,13 +4,21 @@
 //! ending, visibility timeouts expiring, retention), then the call. Everything that happens
 //! besides the call's own result is recorded as a [`QueueEvent`]; drain them with
 //! [`Queue::drain_events`] after each call.
+//!
+//! Storage: messages live in a slab (a slot per live message, reused after it leaves); the
+//! orders the queue needs — visible messages by send order, timers, retention, FIFO groups —
+//! are indexes into it that tolerate stale entries ([`Index`]). Each state change gives the
+//! message a new stamp, which invalidates the entries of its previous state in O(1).
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
 
 use sha2::{Digest, Sha256};
 
+use super::action::Action;
 use super::attributes::QueueAttributes;
 use super::error::SqsError;
+use super::index::{Entry, Index};
 use super::limits::*;
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
@@ -19,8 +27,8 @@ use crate::time::{SimDuration, SimTime};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct MessageId(pub u64);
 
-impl std::fmt::Display for MessageId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for MessageId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "msg-{}", self.0)
     }
 }
@@ -61,8 +69,42 @@ pub struct Message {
     pub receive_count: u32,
     /// Where it is.
     pub state: MessageState,
+    /// Send order within this queue.
+    seq: u64,
+    /// Changes with every state change: index entries with an older stamp are stale.
+    stamp: u64,
     /// Which receive issued the current receipt handle.
     receipt_generation: u32,
+}
+
+/// A receipt handle: which receive of which message it came from. A new one per receive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ReceiptHandle {
+    slot: u32,
+    seq: u64,
+    generation: u32,
+}
+
+impl fmt::Display for ReceiptHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rh-{}.{}.{}", self.seq, self.generation, self.slot)
+    }
+}
+
+impl std::str::FromStr for ReceiptHandle {
+    type Err = SqsError;
+
+    /// Parses the text form; anything else is `ReceiptHandleIsInvalid`, as AWS answers.
+    fn from_str(text: &str) -> Result<ReceiptHandle, SqsError> {
+        let parse = || {
+            let mut parts = text.strip_prefix("rh-")?.split('.');
+            let seq = parts.next()?.parse().ok()?;
+            let generation = parts.next()?.parse().ok()?;
+            let slot = parts.next()?.parse().ok()?;
+            parts.next().is_none().then_some(ReceiptHandle { slot, seq, generation })
+        };
+        parse().ok_or_else(|| SqsError::receipt_handle_invalid(text))
+    }
 }
 
 /// What a send asks for.
@@ -106,7 +148,7 @@ pub struct Received {
     /// Its id.
     pub message_id: MessageId,
     /// The receipt handle for delete / change visibility (new on every receive).
-    pub receipt_handle: String,
+    pub receipt_handle: ReceiptHandle,
     /// The body, if not synthetic.
     pub body: Option<String>,
     /// FIFO message group.
@@ -170,35 +212,75 @@ pub struct QueueStats {
 /// The simulated servers a standard queue spreads its messages over (short polls sample them).
 const SERVERS: u64 = 5;
 
+/// How many live messages are in each state (the CloudWatch gauges).
+#[derive(Clone, Copy, Debug, Default)]
+struct Counts {
+    visible: usize,
+    in_flight: usize,
+    delayed: usize,
+}
+
+impl Counts {
+    fn of(&mut self, state: MessageState) -> &mut usize {
+        match state {
+            MessageState::Visible => &mut self.visible,
+            MessageState::InFlight { .. } => &mut self.in_flight,
+            MessageState::Delayed { .. } => &mut self.delayed,
+        }
+    }
+    fn live(&self) -> usize {
+        self.visible + self.in_flight + self.delayed
+    }
+}
+
+/// A FIFO message group: its messages' `(seq, slot)` in send order (entries of messages that
+/// left may linger in the middle; the front is always live), and when it was last served.
+#[derive(Clone, Debug, Default)]
+struct Group {
+    members: VecDeque<(u64, u32)>,
+    live: usize,
+    served: u64,
+}
+
 /// One queue.
 #[derive(Debug)]
 pub struct Queue {
     name: String,
     attrs: QueueAttributes,
     fidelity: Fidelity,
-    /// Live messages by send order.
-    messages: BTreeMap<u64, Message>,
-    /// Send order of visible messages.
-    visible: BTreeSet<u64>,
-    /// `(when, seq)` of delay ends and visibility ends.
-    timers: BTreeSet<(SimTime, u64)>,
-    /// `(expiry, seq)` by retention.
-    retention: BTreeSet<(SimTime, u64)>,
-    /// FIFO: send order of each group's live messages.
-    groups: BTreeMap<String, BTreeSet<u64>>,
-    /// FIFO: when each group was last served (higher = more recently); unserved groups go first.
-    group_served: BTreeMap<String, u64>,
+    /// Live messages; `None` slots are free and listed in `free`.
+    slots: Vec<Option<Message>>,
+    free: Vec<u32>,
+    counts: Counts,
+    /// Standard queues: visible messages by send order.
+    visible: Index<u64>,
+    /// Delay ends and visibility ends, by `(time, seq)`.
+    timers: Index<(SimTime, u64)>,
+    /// Live messages by `(sent_at, seq)`: the top is the oldest, the next to expire.
+    retention: Index<(SimTime, u64)>,
+    /// FIFO: message groups by id.
+    groups: BTreeMap<String, Group>,
     serve_counter: u64,
     /// FIFO deduplication: key → (window end, original id); and keys by window end.
     dedup: BTreeMap<String, (SimTime, MessageId)>,
     dedup_expiry: VecDeque<(SimTime, String)>,
     /// FIFO throughput: (second, calls) per action.
-    calls: BTreeMap<&'static str, (u64, u32)>,
+    calls: [(u64, u32); Action::ALL.len()],
     next_seq: u64,
-    in_flight: usize,
+    next_stamp: u64,
     now: SimTime,
     events: Vec<QueueEvent>,
     stats: QueueStats,
+}
+
+/// Whether an index entry tagged with a stamp is current.
+fn stamp_current<K>(slots: &[Option<Message>], e: &Entry<K>) -> bool {
+    slots.get(e.slot as usize).and_then(Option::as_ref).is_some_and(|m| m.stamp == e.tag)
+}
+
+/// Whether an index entry tagged with a sequence number still names a live message.
+fn seq_current<K>(slots: &[Option<Message>], e: &Entry<K>) -> bool {
+    slots.get(e.slot as usize).and_then(Option::as_ref).is_some_and(|m| m.seq == e.tag)
 }
 
 impl Queue {
@@ -208,18 +290,19 @@ impl Queue {
             name: name.to_owned(),
             attrs,
             fidelity,
-            messages: BTreeMap::new(),
-            visible: BTreeSet::new(),
-            timers: BTreeSet::new(),
-            retention: BTreeSet::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            counts: Counts::default(),
+            visible: Index::new(),
+            timers: Index::new(),
+            retention: Index::new(),
             groups: BTreeMap::new(),
-            group_served: BTreeMap::new(),
             serve_counter: 0,
             dedup: BTreeMap::new(),
             dedup_expiry: VecDeque::new(),
-            calls: BTreeMap::new(),
+            calls: [(0, 0); Action::ALL.len()],
             next_seq: 0,
-            in_flight: 0,
+            next_stamp: 0,
             now: SimTime::ZERO,
             events: Vec::new(),
             stats: QueueStats::default(),
@@ -244,41 +327,51 @@ impl Queue {
     }
     /// `ApproximateNumberOfMessages`: visible messages.
     pub fn visible_count(&self) -> usize {
-        self.visible.len()
+        self.counts.visible
     }
     /// `ApproximateNumberOfMessagesNotVisible`: in-flight messages.
     pub fn in_flight_count(&self) -> usize {
-        self.in_flight
+        self.counts.in_flight
     }
     /// `ApproximateNumberOfMessagesDelayed`.
     pub fn delayed_count(&self) -> usize {
-        self.messages.len() - self.visible.len() - self.in_flight
+        self.counts.delayed
     }
     /// `ApproximateAgeOfOldestMessage` at `now`.
     pub fn age_of_oldest(&self, now: SimTime) -> SimDuration {
-        self.messages.values().map(|m| m.sent_at).min().map_or(SimDuration::ZERO, |t| now.saturating_since(t))
+        self.retention.peek().map_or(SimDuration::ZERO, |e| now.saturating_since(e.key.0))
     }
     /// `true` when a receive would return at least one message (FIFO: some group's oldest
     /// message is visible). Long pollers wait until this holds.
     pub fn has_receivable(&self) -> bool {
         if !self.attrs.fifo {
-            return !self.visible.is_empty();
+            return self.counts.visible > 0;
         }
-        self.groups.values().any(|seqs| seqs.first().is_some_and(|head| self.visible.contains(head)))
+        self.groups.values().any(|g| g.members.front().is_some_and(|&(_, slot)| self.is_visible(slot)))
     }
     /// Every live message, in send order.
     pub fn messages(&self) -> impl Iterator<Item = &Message> {
-        self.messages.values()
+        let mut live: Vec<&Message> = self.slots.iter().flatten().collect();
+        live.sort_unstable_by_key(|m| m.seq);
+        live.into_iter()
+    }
+    /// The live message with this id, if it is in this queue.
+    pub fn find(&self, id: MessageId) -> Option<&Message> {
+        self.slots.iter().flatten().find(|m| m.id == id)
     }
     /// The earliest time something changes by itself (a delay or visibility timeout ends, or a
     /// message expires): a long poll waits until then at most.
     pub fn next_change(&self) -> Option<SimTime> {
-        let timer = self.timers.first().map(|t| t.0);
-        let expiry = self.retention.first().map(|t| t.0);
+        let timer = self.timers.peek().map(|e| e.key.0);
+        let expiry = self.retention.peek().map(|e| e.key.0 + SimDuration::from_secs(self.attrs.retention_s));
         match (timer, expiry) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
+    }
+    /// `true` when no event was recorded since the last drain.
+    pub fn has_no_events(&self) -> bool {
+        self.events.is_empty()
     }
     /// Takes the events recorded since the last drain.
     pub fn drain_events(&mut self) -> Vec<QueueEvent> {
@@ -290,33 +383,29 @@ impl Queue {
     pub fn advance(&mut self, now: SimTime) {
         assert!(now >= self.now, "queue {}: time went back from {:?} to {now:?}", self.name, self.now);
         self.now = now;
-        while let Some(&(at, seq)) = self.timers.first() {
+        while let Some(top) = self.timers.peek() {
+            let at = top.key.0;
             if at > now {
                 break;
             }
-            self.timers.pop_first();
-            let Some(msg) = self.messages.get_mut(&seq) else { continue };
-            match msg.state {
-                MessageState::Delayed { .. } => self.events.push(QueueEvent::DelayEnded { at, id: msg.id }),
+            let Some(msg) = self.slot(top.slot) else { break };
+            let event = match msg.state {
+                MessageState::Delayed { .. } => QueueEvent::DelayEnded { at, id: msg.id },
                 MessageState::InFlight { .. } => {
-                    self.in_flight -= 1;
-                    self.events.push(QueueEvent::VisibilityExpired {
-                        at,
-                        id: msg.id,
-                        receive_count: msg.receive_count,
-                    });
+                    QueueEvent::VisibilityExpired { at, id: msg.id, receive_count: msg.receive_count }
                 }
-                MessageState::Visible => continue,
-            }
-            msg.state = MessageState::Visible;
-            self.visible.insert(seq);
+                MessageState::Visible => unreachable!("timer entries of visible messages are stale"),
+            };
+            self.events.push(event);
+            self.set_state(top.slot, MessageState::Visible);
         }
-        while let Some(&(at, seq)) = self.retention.first() {
+        let retention = SimDuration::from_secs(self.attrs.retention_s);
+        while let Some(top) = self.retention.peek() {
+            let at = top.key.0 + retention;
             if at > now {
                 break;
             }
-            self.retention.pop_first();
-            if let Some(msg) = self.remove(seq) {
+            if let Some(msg) = self.remove(top.slot) {
                 self.events.push(QueueEvent::RetentionExpired { at, id: msg.id });
             }
         }
@@ -335,7 +424,7 @@ impl Queue {
     /// `SendMessage`. `id` is the id to give a new message (the service hands them out).
     pub fn send(&mut self, now: SimTime, req: SendRequest, id: MessageId) -> Result<SendResult, SqsError> {
         self.advance(now);
-        self.check_throughput("SendMessage")?;
+        self.check_throughput(Action::SendMessage)?;
         let size = match &req.body {
             Some(body) => {
                 if body.is_empty() {
@@ -426,6 +515,8 @@ impl Queue {
             sent_at: now,
             receive_count: 0,
             state,
+            seq: 0,
+            stamp: 0,
             receipt_generation: 0,
         });
         self.stats.sent += 1;
@@ -461,8 +552,8 @@ impl Queue {
                 "Must be between 0 and 43200, if provided.",
             ));
         }
-        self.check_throughput("ReceiveMessage")?;
-        if self.in_flight >= IN_FLIGHT_MAX {
+        self.check_throughput(Action::ReceiveMessage)?;
+        if self.counts.in_flight >= IN_FLIGHT_MAX {
             // Standard short polls say so; long polls and FIFO queues just return nothing (SQS-20).
             if !self.attrs.fifo && !req.long_poll {
                 return Err(SqsError::new("OverLimit", "Too many messages in flight for this queue."));
@@ -470,12 +561,26 @@ impl Queue {
             self.stats.empty_receives += 1;
             return Ok(Vec::new());
         }
-        let chosen = if self.attrs.fifo { self.pick_fifo(req.max_messages) } else { self.pick_standard(req, rng) };
-        let mut out = Vec::with_capacity(chosen.len());
-        for seq in chosen {
-            if let Some(r) = self.deliver(seq, now, visibility_s) {
-                out.push(r);
+        let mut out = Vec::new();
+        let sample =
+            self.fidelity.short_poll_sampling && !req.long_poll && self.counts.visible < SHORT_POLL_FULL_VIEW_AT;
+        if self.attrs.fifo || sample {
+            let chosen =
+                if self.attrs.fifo { self.pick_fifo(req.max_messages) } else { self.sample_standard(req, rng) };
+            out.extend(chosen.into_iter().filter_map(|slot| self.deliver(slot, now, visibility_s)));
+        } else {
+            // The lowest-sequence visible messages: each popped entry is current (the heaps are
+            // settled after every change). All are chosen before any is delivered, since a zero
+            // visibility timeout makes a delivered message visible again at once.
+            let mut chosen = [0u32; RECEIVE_MAX_MESSAGES as usize];
+            let mut n = 0;
+            while n < req.max_messages as usize {
+                let Some(top) = self.visible.pop() else { break };
+                self.visible.settle(|e| stamp_current(&self.slots, e));
+                chosen[n] = top.slot;
+                n += 1;
             }
+            out.extend(chosen[..n].iter().filter_map(|&slot| self.deliver(slot, now, visibility_s)));
         }
         if out.is_empty() {
             self.stats.empty_receives += 1;
@@ -487,28 +592,26 @@ impl Queue {
     /// `DeleteMessage`. `Ok(true)` when this call deleted the message; `Ok(false)` when AWS answers
     /// success but this call deleted nothing (already gone, an outdated receipt handle, or a copy
     /// that survived).
-    pub fn delete(&mut self, now: SimTime, receipt_handle: &str, rng: &mut SimRng) -> Result<bool, SqsError> {
+    pub fn delete(&mut self, now: SimTime, handle: ReceiptHandle, rng: &mut SimRng) -> Result<bool, SqsError> {
         self.advance(now);
-        self.check_throughput("DeleteMessage")?;
-        let (seq, generation) =
-            parse_receipt(receipt_handle).ok_or_else(|| SqsError::receipt_handle_invalid(receipt_handle))?;
+        self.check_throughput(Action::DeleteMessage)?;
         let fifo = self.attrs.fifo;
-        let Some(msg) = self.messages.get(&seq) else {
+        let Some(msg) = self.slot(handle.slot).filter(|m| m.seq == handle.seq) else {
             // Already deleted or expired: deleting again succeeds.
             return Ok(false);
         };
         let id = msg.id;
         let in_flight = matches!(msg.state, MessageState::InFlight { .. });
-        if generation != msg.receipt_generation {
+        if handle.generation != msg.receipt_generation {
             if fifo {
-                return Err(expired_receipt(receipt_handle));
+                return Err(expired_receipt(handle));
             }
             self.events.push(QueueEvent::StaleReceiptHandle { at: now, id });
             return Ok(false);
         }
         if fifo && !in_flight {
             // FIFO refuses a delete that arrives after the visibility window (SQS-21).
-            return Err(expired_receipt(receipt_handle));
+            return Err(expired_receipt(handle));
         }
         if !fifo && in_flight && rng.chance(self.fidelity.duplicate_probability) {
             // The server holding one copy missed the delete: the message will come back when its
@@ -516,13 +619,13 @@ impl Queue {
             self.events.push(QueueEvent::CopySurvivedDelete { at: now, id });
             return Ok(false);
         }
-        self.remove(seq);
+        self.remove(handle.slot);
         self.stats.deleted += 1;
         Ok(true)
     }
 
     /// `ChangeMessageVisibility`: the new timeout counts from now and is not remembered (SQS-18).
-    pub fn change_visibility(&mut self, now: SimTime, receipt_handle: &str, timeout_s: u64) -> Result<(), SqsError> {
+    pub fn change_visibility(&mut self, now: SimTime, handle: ReceiptHandle, timeout_s: u64) -> Result<(), SqsError> {
         self.advance(now);
         if timeout_s > VISIBILITY_TIMEOUT_MAX_S {
             return Err(SqsError::invalid_value(
@@ -531,13 +634,13 @@ impl Queue {
                 "Must be between 0 and 43200, if provided.",
             ));
         }
-        let (seq, generation) =
-            parse_receipt(receipt_handle).ok_or_else(|| SqsError::receipt_handle_invalid(receipt_handle))?;
         let fifo = self.attrs.fifo;
-        let Some(msg) = self.messages.get(&seq) else { return Err(SqsError::receipt_handle_invalid(receipt_handle)) };
-        if generation != msg.receipt_generation {
+        let Some(msg) = self.slot(handle.slot).filter(|m| m.seq == handle.seq) else {
+            return Err(SqsError::receipt_handle_invalid(&handle.to_string()));
+        };
+        if handle.generation != msg.receipt_generation {
             if fifo {
-                return Err(expired_receipt(receipt_handle));
+                return Err(expired_receipt(handle));
             }
             return Ok(());
         }
@@ -555,104 +658,117 @@ impl Queue {
                 "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]",
             ));
         }
-        self.set_in_flight(seq, until, received_at);
+        self.set_in_flight(handle.slot, until, received_at);
         Ok(())
     }
 
     /// `PurgeQueue`: deletes every message.
     pub fn purge(&mut self, now: SimTime) {
         self.advance(now);
-        let seqs: Vec<u64> = self.messages.keys().copied().collect();
-        for seq in seqs {
-            self.remove(seq);
+        for slot in 0..self.slots.len() as u32 {
+            self.remove(slot);
         }
     }
 
-    fn check_throughput(&mut self, action: &'static str) -> Result<(), SqsError> {
+    fn check_throughput(&mut self, action: Action) -> Result<(), SqsError> {
         if !self.attrs.fifo || self.attrs.high_throughput() {
             return Ok(());
         }
         let second = self.now.as_micros() / 1_000_000;
-        let entry = self.calls.entry(action).or_insert((second, 0));
+        let entry = &mut self.calls[action as usize];
         if entry.0 != second {
             *entry = (second, 0);
         }
         if entry.1 >= FIFO_CALLS_PER_S {
-            return Err(SqsError::new("ThrottlingException", format!("Rate exceeded for {action}: a FIFO queue allows 300 calls per second per action without high throughput mode.")));
+            return Err(SqsError::new(
+                "ThrottlingException",
+                format!(
+                    "Rate exceeded for {}: a FIFO queue allows 300 calls per second per action without high throughput mode.",
+                    action.name()
+                ),
+            ));
         }
         entry.1 += 1;
         Ok(())
     }
 
-    fn pick_standard(&self, req: ReceiveRequest, rng: &mut SimRng) -> Vec<u64> {
+    /// A short poll on a small standard queue: the lowest-sequence visible messages of the
+    /// servers it samples.
+    fn sample_standard(&self, req: ReceiveRequest, rng: &mut SimRng) -> Vec<u32> {
         let max = req.max_messages as usize;
-        let sample =
-            self.fidelity.short_poll_sampling && !req.long_poll && self.visible.len() < SHORT_POLL_FULL_VIEW_AT;
-        if !sample {
-            return self.visible.iter().take(max).copied().collect();
-        }
         // A short poll asks a weighted-random subset of servers; each holds the messages whose
         // sequence falls on it. With few messages it may see some, or none (SQS-24).
         let servers: Vec<bool> = (0..SERVERS).map(|_| rng.chance(0.6)).collect();
-        self.visible.iter().filter(|&&seq| servers[(seq % SERVERS) as usize]).take(max).copied().collect()
+        let mut seen: Vec<(u64, u32)> = self
+            .visible
+            .iter()
+            .filter(|e| servers[(e.key % SERVERS) as usize] && stamp_current(&self.slots, e))
+            .map(|e| (e.key, e.slot))
+            .collect();
+        seen.sort_unstable();
+        seen.into_iter().take(max).map(|(_, slot)| slot).collect()
     }
 
     /// FIFO: groups whose oldest live message is visible, least recently served first; from each,
     /// consecutive visible messages up to the first that is not (SQS-05, SQS-06).
-    fn pick_fifo(&mut self, max: u32) -> Vec<u64> {
+    fn pick_fifo(&mut self, max: u32) -> Vec<u32> {
         let mut candidates: Vec<(u64, u64, &String)> = Vec::new();
-        for (group, seqs) in &self.groups {
-            let Some(&head) = seqs.first() else { continue };
-            if self.visible.contains(&head) {
-                candidates.push((self.group_served.get(group).copied().unwrap_or(0), head, group));
+        for (name, group) in &self.groups {
+            if let Some(&(seq, slot)) = group.members.front() {
+                if self.is_visible(slot) {
+                    candidates.push((group.served, seq, name));
+                }
             }
         }
         candidates.sort();
         let mut chosen = Vec::new();
         let mut served = Vec::new();
-        for (_, _, group) in candidates {
+        for (_, _, name) in candidates {
             if chosen.len() >= max as usize {
                 break;
             }
-            served.push(group.clone());
-            for &seq in &self.groups[group] {
-                if chosen.len() >= max as usize || !self.visible.contains(&seq) {
+            served.push(name.clone());
+            for &(seq, slot) in &self.groups[name].members {
+                let Some(msg) = self.slot(slot).filter(|m| m.seq == seq) else { continue };
+                if chosen.len() >= max as usize || msg.state != MessageState::Visible {
                     break;
                 }
-                chosen.push(seq);
+                chosen.push(slot);
             }
         }
-        for group in served {
+        for name in served {
             self.serve_counter += 1;
-            self.group_served.insert(group, self.serve_counter);
+            if let Some(group) = self.groups.get_mut(&name) {
+                group.served = self.serve_counter;
+            }
         }
         chosen
     }
 
     /// Hands one message to a receiver, or moves it to the dead-letter queue if this receive
     /// would exceed `maxReceiveCount` (SQS-33, SQS-39).
-    fn deliver(&mut self, seq: u64, now: SimTime, visibility_s: u64) -> Option<Received> {
-        let redrive = self.attrs.redrive.clone();
-        let count = self.messages.get(&seq)?.receive_count;
-        if let Some(r) = redrive {
+    fn deliver(&mut self, slot: u32, now: SimTime, visibility_s: u64) -> Option<Received> {
+        let count = self.slot(slot)?.receive_count;
+        if let Some(r) = &self.attrs.redrive {
             if count >= r.max_receive_count {
-                let message = self.remove(seq)?;
+                let (dead_letter_queue, max_receive_count) = (r.dead_letter_queue.clone(), r.max_receive_count);
+                let message = self.remove(slot)?;
                 self.events.push(QueueEvent::MovedToDeadLetterQueue {
                     at: now,
                     message: Box::new(message),
-                    dead_letter_queue: r.dead_letter_queue,
-                    max_receive_count: r.max_receive_count,
+                    dead_letter_queue,
+                    max_receive_count,
                 });
                 return None;
             }
         }
-        self.set_in_flight(seq, now + SimDuration::from_secs(visibility_s), now);
-        let msg = self.messages.get_mut(&seq)?;
+        self.set_in_flight(slot, now + SimDuration::from_secs(visibility_s), now);
+        let msg = self.slots.get_mut(slot as usize)?.as_mut()?;
         msg.receive_count += 1;
         msg.receipt_generation += 1;
         Some(Received {
             message_id: msg.id,
-            receipt_handle: format!("rh-{seq}-{}", msg.receipt_generation),
+            receipt_handle: ReceiptHandle { slot, seq: msg.seq, generation: msg.receipt_generation },
             body: msg.body.clone(),
             group: msg.group.clone(),
             receive_count: msg.receive_count,
@@ -660,87 +776,115 @@ impl Queue {
         })
     }
 
-    /// Moves a message in flight until `until` (visible at once when `until` is now).
-    fn set_in_flight(&mut self, seq: u64, until: SimTime, received_at: SimTime) {
-        let Some(msg) = self.messages.get_mut(&seq) else { return };
-        match msg.state {
-            MessageState::InFlight { until: old, .. } => {
-                self.timers.remove(&(old, seq));
-                self.in_flight -= 1;
-            }
-            MessageState::Delayed { until: old } => {
-                self.timers.remove(&(old, seq));
-            }
-            MessageState::Visible => {
-                self.visible.remove(&seq);
-            }
-        }
-        if until <= self.now {
-            msg.state = MessageState::Visible;
-            self.visible.insert(seq);
-            return;
-        }
-        msg.state = MessageState::InFlight { until, received_at };
-        self.timers.insert((until, seq));
-        self.in_flight += 1;
+    fn slot(&self, slot: u32) -> Option<&Message> {
+        self.slots.get(slot as usize)?.as_ref()
     }
 
-    fn insert(&mut self, message: Message) {
+    fn is_visible(&self, slot: u32) -> bool {
+        self.slot(slot).is_some_and(|m| m.state == MessageState::Visible)
+    }
+
+    /// Moves a message in flight until `until` (visible at once when `until` is now).
+    fn set_in_flight(&mut self, slot: u32, until: SimTime, received_at: SimTime) {
+        let state =
+            if until <= self.now { MessageState::Visible } else { MessageState::InFlight { until, received_at } };
+        self.set_state(slot, state);
+    }
+
+    /// Changes a live message's state: the old state's index entries go stale, the new state's
+    /// are added, and the gauges follow.
+    fn set_state(&mut self, slot: u32, state: MessageState) {
+        let Some(msg) = self.slots.get_mut(slot as usize).and_then(Option::as_mut) else { return };
+        *self.counts.of(msg.state) -= 1;
+        msg.state = state;
+        self.index(slot);
+        self.settle();
+    }
+
+    /// Stamps a message in its current state and adds it to that state's index.
+    fn index(&mut self, slot: u32) {
+        let stamp = self.next_stamp;
+        self.next_stamp += 1;
+        let Some(msg) = self.slots.get_mut(slot as usize).and_then(Option::as_mut) else { return };
+        msg.stamp = stamp;
+        *self.counts.of(msg.state) += 1;
+        let seq = msg.seq;
+        match msg.state {
+            MessageState::Visible if !self.attrs.fifo => {
+                let live = self.counts.visible;
+                self.visible.push(Entry { key: seq, tag: stamp, slot }, live, |e| stamp_current(&self.slots, e));
+            }
+            MessageState::Visible => {}
+            MessageState::Delayed { until } | MessageState::InFlight { until, .. } => {
+                let live = self.counts.in_flight + self.counts.delayed;
+                let entry = Entry { key: (until, seq), tag: stamp, slot };
+                self.timers.push(entry, live, |e| stamp_current(&self.slots, e));
+            }
+        }
+    }
+
+    /// Drops stale entries from the top of every index, so peeking at them is exact.
+    fn settle(&mut self) {
+        self.visible.settle(|e| stamp_current(&self.slots, e));
+        self.timers.settle(|e| stamp_current(&self.slots, e));
+        self.retention.settle(|e| seq_current(&self.slots, e));
+    }
+
+    fn insert(&mut self, mut message: Message) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        match message.state {
-            MessageState::Visible => {
-                self.visible.insert(seq);
+        assert!(!matches!(message.state, MessageState::InFlight { .. }), "new messages are never in flight");
+        message.seq = seq;
+        let slot = match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.slots.push(None);
+                (self.slots.len() - 1) as u32
             }
-            MessageState::Delayed { until } => {
-                self.timers.insert((until, seq));
-            }
-            MessageState::InFlight { .. } => unreachable!("new messages are never in flight"),
+        };
+        let sent_at = message.sent_at;
+        if let Some(name) = &message.group {
+            let group = self.groups.entry(name.clone()).or_default();
+            group.members.push_back((seq, slot));
+            group.live += 1;
         }
-        let expires = message.sent_at + SimDuration::from_secs(self.attrs.retention_s);
-        self.retention.insert((expires, seq));
-        if let Some(group) = &message.group {
-            self.groups.entry(group.clone()).or_default().insert(seq);
-        }
-        self.messages.insert(seq, message);
+        self.slots[slot as usize] = Some(message);
+        self.index(slot);
+        let live = self.counts.live();
+        self.retention.push(Entry { key: (sent_at, seq), tag: seq, slot }, live, |e| seq_current(&self.slots, e));
+        self.settle();
     }
 
-    fn remove(&mut self, seq: u64) -> Option<Message> {
-        let msg = self.messages.remove(&seq)?;
-        match msg.state {
-            MessageState::Visible => {
-                self.visible.remove(&seq);
-            }
-            MessageState::Delayed { until } => {
-                self.timers.remove(&(until, seq));
-            }
-            MessageState::InFlight { until, .. } => {
-                self.timers.remove(&(until, seq));
-                self.in_flight -= 1;
-            }
-        }
-        let expires = msg.sent_at + SimDuration::from_secs(self.attrs.retention_s);
-        self.retention.remove(&(expires, seq));
-        if let Some(group) = &msg.group {
-            if let Some(seqs) = self.groups.get_mut(group) {
-                seqs.remove(&seq);
-                if seqs.is_empty() {
-                    self.groups.remove(group);
+    fn remove(&mut self, slot: u32) -> Option<Message> {
+        let msg = self.slots.get_mut(slot as usize)?.take()?;
+        self.free.push(slot);
+        *self.counts.of(msg.state) -= 1;
+        if let Some(name) = &msg.group {
+            let slots = &self.slots;
+            let now_empty = self.groups.get_mut(name).is_some_and(|group| {
+                group.live -= 1;
+                let current = |&(seq, slot): &(u64, u32)| {
+                    slots.get(slot as usize).and_then(Option::as_ref).is_some_and(|m| m.seq == seq)
+                };
+                while group.members.front().is_some_and(|m| !current(m)) {
+                    group.members.pop_front();
                 }
+                if group.members.len() > 2 * group.live + 16 {
+                    group.members.retain(current);
+                }
+                group.live == 0
+            });
+            if now_empty {
+                self.groups.remove(name);
             }
         }
+        self.settle();
         Some(msg)
     }
 }
 
-fn expired_receipt(handle: &str) -> SqsError {
+fn expired_receipt(handle: ReceiptHandle) -> SqsError {
     SqsError::invalid_value("ReceiptHandle", handle, "The receipt handle has expired.")
-}
-
-fn parse_receipt(handle: &str) -> Option<(u64, u32)> {
-    let rest = handle.strip_prefix("rh-")?;
-    let (seq, generation) = rest.split_once('-')?;
-    Some((seq.parse().ok()?, generation.parse().ok()?))
 }
 
 /// Group and deduplication ids: 1–128 characters, alphanumeric and punctuation (SQS-04, SQS-07).

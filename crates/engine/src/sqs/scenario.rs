@@ -3,14 +3,15 @@
 //! each message for a sampled time, and delete it — or fail, crash before deleting, or meet a
 //! poison message that always fails. Everything they do is traced with a reason code.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
+use super::action::{Action, ApiCalls};
 use super::attributes::{QueueAttributes, RedrivePolicy};
 use super::limits::*;
-use super::queue::{Fidelity, MessageId, QueueEvent, ReceiveRequest, Received, SendRequest};
-use super::service::Sqs;
+use super::queue::{Fidelity, MessageId, Queue, QueueEvent, ReceiveRequest, Received, SendRequest};
+use super::service::{QueueId, Sqs};
 use crate::dist::Distribution;
 use crate::metrics::{Histogram, SeriesId, SeriesKind};
 use crate::scenario::{check_int_range, check_range, check_version, current_version, ConfigError};
@@ -242,12 +243,11 @@ impl TraceRecord for SqsTraceEvent {
         self.reason
     }
     fn hash_into(&self, h: &mut StableHasher) {
+        // Four words, not six: this runs for every event of every run.
         h.write_time(self.at);
-        h.write_reason(self.reason);
         h.write_u64(self.message.map_or(u64::MAX, |m| m.0));
-        h.write_u32(self.actor.map_or(u32::MAX, |a| a));
-        h.write_u32(self.count);
-        h.write_u32(u32::from(self.in_dlq));
+        h.write_u64(u64::from(self.reason.stable_id()) << 32 | u64::from(self.actor.unwrap_or(u32::MAX)));
+        h.write_u64(u64::from(self.count) << 1 | u64::from(self.in_dlq));
     }
     fn describe(&self) -> String {
         let m = self.message.map_or_else(|| "—".to_owned(), |m| m.to_string());
@@ -304,7 +304,7 @@ pub struct SqsTotals {
     /// Messages dropped by retention.
     pub expired: u64,
     /// API requests by action.
-    pub api_calls: BTreeMap<&'static str, u64>,
+    pub api_calls: ApiCalls,
     /// Time from send to delete.
     pub latency: Histogram,
 }
@@ -343,6 +343,9 @@ pub struct SqsModel {
     producers: Vec<(Arrivals, u64)>,
     consumers: Vec<ConsumerState>,
     waiting: VecDeque<u32>,
+    /// Long pollers woken by the current work item: their receive goes out before the next
+    /// item (at the same instant, without a trip through the scheduler).
+    woken: VecDeque<u32>,
     next_poll: u64,
     /// Whether a `PollDeadline` is scheduled for each consumer: at most one each, so a busy run
     /// does not fill the scheduler with deadlines of polls that already returned.
@@ -351,9 +354,10 @@ pub struct SqsModel {
     /// Messages processed at least once and still in the queue (bounded by the queue's size).
     processed: BTreeSet<MessageId>,
     tick_at: Option<SimTime>,
-    /// The queues' names, kept so hot paths do not rebuild them.
-    main: String,
-    dlq: Option<String>,
+    /// The round trip of one API call (from the scenario, converted once).
+    request_latency: SimDuration,
+    main: QueueId,
+    dlq: Option<QueueId>,
     totals: SqsTotals,
     series: Option<SqsSeries>,
 }
@@ -367,6 +371,7 @@ impl SqsModel {
         };
         let mut sqs = Sqs::new(fidelity);
         let mut main = scenario.queue.clone();
+        let mut dlq_id = None;
         if let Some(dlq) = &scenario.dlq {
             let dlq_attrs = QueueAttributes {
                 fifo: main.fifo,
@@ -374,26 +379,28 @@ impl SqsModel {
                 content_based_deduplication: main.content_based_deduplication,
                 ..QueueAttributes::default()
             };
-            sqs.create_queue_with(&dlq_name(main.fifo), dlq_attrs)?;
+            dlq_id = Some(sqs.create_queue_with(&dlq_name(main.fifo), dlq_attrs)?);
             main.redrive = Some(RedrivePolicy {
                 dead_letter_queue: dlq_name(main.fifo),
                 max_receive_count: dlq.max_receive_count,
             });
         }
-        sqs.create_queue_with(&main_name(main.fifo), main)?;
+        let main_id = sqs.create_queue_with(&main_name(main.fifo), main)?;
         Ok(SqsModel {
             scenario: scenario.clone(),
             sqs,
             producers: scenario.producers.iter().map(|p| (Arrivals::new(&p.workload), 0)).collect(),
             consumers: vec![ConsumerState::Idle; scenario.consumers.count as usize],
             waiting: VecDeque::new(),
+            woken: VecDeque::new(),
             next_poll: 0,
             deadline_pending: vec![false; scenario.consumers.count as usize],
             poison: BTreeSet::new(),
             processed: BTreeSet::new(),
             tick_at: None,
-            main: main_name(scenario.queue.fifo),
-            dlq: scenario.dlq.as_ref().map(|_| dlq_name(scenario.queue.fifo)),
+            request_latency: SimDuration::from_secs_f64(scenario.consumers.request_latency_ms / 1000.0),
+            main: main_id,
+            dlq: dlq_id,
             totals: SqsTotals::default(),
             series: None,
         })
@@ -407,13 +414,13 @@ impl SqsModel {
     pub fn sqs(&self) -> &Sqs {
         &self.sqs
     }
-    /// The main queue's name.
-    pub fn main_queue(&self) -> &str {
-        &self.main
+    /// The main queue.
+    pub fn main_queue(&self) -> &Queue {
+        self.sqs.get(self.main)
     }
-    /// The dead-letter queue's name, if the scenario has one.
-    pub fn dead_letter_queue(&self) -> Option<&str> {
-        self.dlq.as_deref()
+    /// The dead-letter queue, if the scenario has one.
+    pub fn dead_letter_queue(&self) -> Option<&Queue> {
+        self.dlq.map(|d| self.sqs.get(d))
     }
     /// Counts and latencies so far.
     pub fn totals(&self) -> &SqsTotals {
@@ -432,11 +439,11 @@ impl SqsModel {
     }
 
     fn latency(&self) -> SimDuration {
-        SimDuration::from_secs_f64(self.scenario.consumers.request_latency_ms / 1000.0)
+        self.request_latency
     }
 
-    fn call(&mut self, action: &'static str) {
-        *self.totals.api_calls.entry(action).or_insert(0) += 1;
+    fn call(&mut self, action: Action) {
+        self.totals.api_calls.count(action);
     }
 
     fn emit(
@@ -459,7 +466,7 @@ impl SqsModel {
     /// Turns queue events into trace events, and keeps the queue tick scheduled.
     fn after_queue_call(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>) {
         for e in self.sqs.drain_events() {
-            let in_dlq = self.dlq.as_deref() == Some(e.queue.as_str());
+            let in_dlq = self.dlq == Some(e.queue);
             let (reason, id, count) = match e.event {
                 QueueEvent::DelayEnded { id, .. } => (Reason::DelayEnded, id, 0),
                 QueueEvent::VisibilityExpired { id, receive_count, .. } => {
@@ -486,17 +493,19 @@ impl SqsModel {
                 cx.schedule_at(next.max(cx.now()), Work::QueueTick);
             }
         }
-        self.wake_waiters(cx);
+        self.wake_waiters();
     }
 
-    /// Long pollers return as soon as a message can be received.
-    fn wake_waiters(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>) {
-        if self.waiting.is_empty() || !self.sqs.queue(&self.main).is_some_and(|q| q.has_receivable()) {
+    /// Long pollers return as soon as a message can be received: as many of them as there are
+    /// visible messages (waking every waiter for one message would be a thundering herd the
+    /// service does not have), in the order they started waiting.
+    fn wake_waiters(&mut self) {
+        let queue = self.sqs.get(self.main);
+        if self.waiting.is_empty() || !queue.has_receivable() {
             return;
         }
-        for consumer in std::mem::take(&mut self.waiting) {
-            cx.schedule_at(cx.now(), Work::Poll { consumer });
-        }
+        let n = queue.visible_count().min(self.waiting.len());
+        self.woken.extend(self.waiting.drain(..n));
     }
 
     fn produce(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, producer: u32) {
@@ -514,8 +523,8 @@ impl SqsModel {
         };
         let copies = if cx.rng.chance(resend) { 2 } else { 1 };
         for _ in 0..copies {
-            self.call("SendMessage");
-            match self.sqs.send(cx.now(), &self.main, request.clone()) {
+            self.call(Action::SendMessage);
+            match self.sqs.send(cx.now(), self.main, request.clone()) {
                 Ok(sent) if sent.deduplicated => {
                     self.totals.deduplicated += 1;
                     self.emit(cx, Reason::Deduplicated, Some(sent.message_id), Some(producer), 0);
@@ -543,13 +552,13 @@ impl SqsModel {
         }
         let (wait_s, batch_size) = (self.scenario.consumers.wait_s, self.scenario.consumers.batch_size);
         let long_poll = wait_s > 0;
-        let receivable = self.sqs.queue(&self.main).is_some_and(|q| q.has_receivable());
+        let receivable = self.sqs.get(self.main).has_receivable();
         if long_poll && !receivable {
             // Start (or keep) waiting: one logical ReceiveMessage call until a message or the deadline.
             if !matches!(self.consumers[consumer as usize], ConsumerState::Waiting { .. }) {
                 self.next_poll += 1;
                 let poll = self.next_poll;
-                self.call("ReceiveMessage");
+                self.call(Action::ReceiveMessage);
                 let deadline = cx.now() + SimDuration::from_secs(wait_s);
                 self.consumers[consumer as usize] = ConsumerState::Waiting { poll, deadline };
                 if !self.deadline_pending[consumer as usize] {
@@ -561,10 +570,10 @@ impl SqsModel {
             return;
         }
         if !matches!(self.consumers[consumer as usize], ConsumerState::Waiting { .. }) {
-            self.call("ReceiveMessage");
+            self.call(Action::ReceiveMessage);
         }
         let req = ReceiveRequest { max_messages: batch_size, visibility_timeout_s: None, long_poll };
-        let got = self.sqs.receive(cx.now(), &self.main, req, &mut cx.rng).unwrap_or_default();
+        let got = self.sqs.receive(cx.now(), self.main, req, &mut cx.rng).unwrap_or_default();
         self.after_queue_call(cx);
         if got.is_empty() {
             if long_poll {
@@ -619,27 +628,34 @@ impl SqsModel {
             self.totals.failures += 1;
             self.emit(cx, Reason::ProcessingFailed, Some(id), Some(consumer), msg.receive_count);
         } else {
-            if !self.processed.insert(id) {
+            if self.processed.contains(&id) {
                 self.totals.duplicates_processed += 1;
                 self.emit(cx, Reason::DuplicateDelivery, Some(id), Some(consumer), msg.receive_count);
                 self.count(cx, |s| s.duplicates, 1.0);
             }
             self.emit(cx, Reason::Processed, Some(id), Some(consumer), msg.receive_count);
             if cx.rng.chance(crash) {
+                self.processed.insert(id);
                 self.totals.crashes += 1;
                 self.emit(cx, Reason::ConsumerCrashed, Some(id), Some(consumer), msg.receive_count);
                 self.consumers[consumer as usize] = ConsumerState::Down;
                 cx.schedule_in(SimDuration::from_secs(5), Work::Restarted { consumer });
                 return;
             }
-            self.call("DeleteMessage");
-            let gone = self.sqs.delete(cx.now(), &self.main, &msg.receipt_handle, &mut cx.rng).unwrap_or(false);
+            self.call(Action::DeleteMessage);
+            let gone = self.sqs.delete(cx.now(), self.main, msg.receipt_handle, &mut cx.rng).unwrap_or(false);
             if gone {
-                self.processed.remove(&id);
+                // Usually the set never held it: checking first spares the common path a B-tree edit.
+                if self.processed.contains(&id) {
+                    self.processed.remove(&id);
+                }
                 self.totals.deleted += 1;
                 self.totals.latency.record(cx.now().saturating_since(msg.sent_at));
                 self.emit(cx, Reason::Deleted, Some(id), Some(consumer), msg.receive_count);
                 self.count(cx, |s| s.deleted, 1.0);
+            } else {
+                // Processed but still in the queue: when it comes back, processing it is a duplicate.
+                self.processed.insert(id);
             }
             self.after_queue_call(cx);
         }
@@ -650,21 +666,21 @@ impl SqsModel {
             let next = self.scenario.consumers.processing.sample(&mut cx.rng) + self.latency();
             cx.schedule_in(next, Work::Processed { consumer });
         } else {
+            // The batch is done: the next ReceiveMessage goes out now.
             self.consumers[consumer as usize] = ConsumerState::Idle;
-            cx.schedule_at(cx.now(), Work::Poll { consumer });
+            self.poll(cx, consumer);
         }
     }
 
     fn sample(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>) {
         let Some(s) = self.series else { return };
         let now = cx.now();
-        if let Some(q) = self.sqs.queue(&self.main) {
-            cx.metrics.record(s.visible, now, q.visible_count() as f64);
-            cx.metrics.record(s.in_flight, now, q.in_flight_count() as f64);
-            cx.metrics.record(s.delayed, now, q.delayed_count() as f64);
-            cx.metrics.record(s.oldest, now, q.age_of_oldest(now).as_secs_f64());
-        }
-        let dlq_depth = self.dlq.as_deref().and_then(|d| self.sqs.queue(d)).map_or(0, |q| q.visible_count());
+        let q = self.sqs.get(self.main);
+        cx.metrics.record(s.visible, now, q.visible_count() as f64);
+        cx.metrics.record(s.in_flight, now, q.in_flight_count() as f64);
+        cx.metrics.record(s.delayed, now, q.delayed_count() as f64);
+        cx.metrics.record(s.oldest, now, q.age_of_oldest(now).as_secs_f64());
+        let dlq_depth = self.dead_letter_queue().map_or(0, Queue::visible_count);
         cx.metrics.record(s.dlq, now, dlq_depth as f64);
         cx.schedule_in(SimDuration::from_secs(1), Work::Sample);
     }
@@ -734,6 +750,9 @@ impl Model for SqsModel {
                 self.after_queue_call(cx);
             }
             Work::Sample => self.sample(cx),
+        }
+        while let Some(consumer) = self.woken.pop_front() {
+            self.poll(cx, consumer);
         }
     }
 }

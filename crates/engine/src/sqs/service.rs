@@ -1,20 +1,25 @@
-//! The SQS service: named queues, message ids, and dead-letter moves between queues.
+//! The SQS service: queues (named by the API, addressed by [`QueueId`] in calls), message ids,
+//! and dead-letter moves between queues.
 
 use std::collections::BTreeMap;
 
 use super::attributes::QueueAttributes;
 use super::error::SqsError;
 use super::queue::{
-    Fidelity, Message, MessageId, Queue, QueueEvent, ReceiveRequest, Received, SendRequest, SendResult,
+    Fidelity, Message, MessageId, Queue, QueueEvent, ReceiptHandle, ReceiveRequest, Received, SendRequest, SendResult,
 };
 use crate::rng::SimRng;
 use crate::time::SimTime;
 
+/// A queue of one [`Sqs`] service (what a queue URL is to the API).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct QueueId(usize);
+
 /// A queue event together with the queue it happened in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SqsEvent {
-    /// The queue's name.
-    pub queue: String,
+    /// The queue.
+    pub queue: QueueId,
     /// What happened.
     pub event: QueueEvent,
 }
@@ -22,7 +27,8 @@ pub struct SqsEvent {
 /// All queues of one simulated account and Region.
 #[derive(Debug)]
 pub struct Sqs {
-    queues: BTreeMap<String, Queue>,
+    /// In creation order; a [`QueueId`] is an index.
+    queues: Vec<Queue>,
     fidelity: Fidelity,
     next_id: u64,
     events: Vec<SqsEvent>,
@@ -31,55 +37,71 @@ pub struct Sqs {
 impl Sqs {
     /// No queues yet; `fidelity` applies to every queue created.
     pub fn new(fidelity: Fidelity) -> Sqs {
-        Sqs { queues: BTreeMap::new(), fidelity, next_id: 0, events: Vec::new() }
+        Sqs { queues: Vec::new(), fidelity, next_id: 0, events: Vec::new() }
     }
 
     /// `CreateQueue` from AWS's attribute map. Creating an existing queue with identical
     /// attributes succeeds; with different ones it fails (SQS-43).
-    pub fn create_queue(&mut self, name: &str, attributes: &BTreeMap<String, String>) -> Result<(), SqsError> {
+    pub fn create_queue(&mut self, name: &str, attributes: &BTreeMap<String, String>) -> Result<QueueId, SqsError> {
         check_queue_name(name)?;
         let attrs = QueueAttributes::from_create(name, attributes)?;
         self.create_queue_with(name, attrs)
     }
 
     /// `CreateQueue` with typed attributes.
-    pub fn create_queue_with(&mut self, name: &str, attrs: QueueAttributes) -> Result<(), SqsError> {
+    pub fn create_queue_with(&mut self, name: &str, attrs: QueueAttributes) -> Result<QueueId, SqsError> {
         attrs.validate()?;
-        if let Some(existing) = self.queues.get(name) {
-            if let Some(field) = first_difference(existing.attributes(), &attrs) {
+        if let Ok(id) = self.id(name) {
+            if let Some(field) = first_difference(self.get(id).attributes(), &attrs) {
                 return Err(SqsError::new(
                     "QueueAlreadyExists",
                     format!("A queue already exists with the same name and a different value for attribute {field}"),
                 ));
             }
-            return Ok(());
+            return Ok(id);
         }
-        self.queues.insert(name.to_owned(), Queue::new(name, attrs, self.fidelity));
-        Ok(())
+        self.queues.push(Queue::new(name, attrs, self.fidelity));
+        Ok(QueueId(self.queues.len() - 1))
+    }
+
+    /// `GetQueueUrl`: the queue with this name.
+    pub fn id(&self, name: &str) -> Result<QueueId, SqsError> {
+        self.queues.iter().position(|q| q.name() == name).map(QueueId).ok_or_else(|| {
+            SqsError::new("AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.")
+        })
     }
 
     /// `SetQueueAttributes`.
-    pub fn set_queue_attributes(&mut self, name: &str, attributes: &BTreeMap<String, String>) -> Result<(), SqsError> {
-        let queue = self.queue_mut(name)?;
+    pub fn set_queue_attributes(
+        &mut self,
+        queue: QueueId,
+        attributes: &BTreeMap<String, String>,
+    ) -> Result<(), SqsError> {
+        let queue = self.get_mut(queue);
         let attrs = queue.attributes().apply_set(attributes)?;
         queue.set_attributes(attrs);
         Ok(())
     }
 
-    /// A queue, for state queries.
+    /// A queue by name, for state queries.
     pub fn queue(&self, name: &str) -> Option<&Queue> {
-        self.queues.get(name)
+        self.queues.iter().find(|q| q.name() == name)
     }
 
-    /// Every queue, by name.
+    /// A queue, for state queries.
+    pub fn get(&self, queue: QueueId) -> &Queue {
+        &self.queues[queue.0]
+    }
+
+    /// Every queue, in creation order.
     pub fn queues(&self) -> impl Iterator<Item = &Queue> {
-        self.queues.values()
+        self.queues.iter()
     }
 
     /// `SendMessage`.
-    pub fn send(&mut self, now: SimTime, queue: &str, req: SendRequest) -> Result<SendResult, SqsError> {
+    pub fn send(&mut self, now: SimTime, queue: QueueId, req: SendRequest) -> Result<SendResult, SqsError> {
         let id = MessageId(self.next_id);
-        let res = self.queue_mut(queue)?.send(now, req, id);
+        let res = self.get_mut(queue).send(now, req, id);
         if matches!(res, Ok(SendResult { deduplicated: false, .. })) {
             self.next_id += 1;
         }
@@ -92,7 +114,7 @@ impl Sqs {
     pub fn send_batch(
         &mut self,
         now: SimTime,
-        queue: &str,
+        queue: QueueId,
         entries: Vec<SendRequest>,
     ) -> Result<Vec<Result<SendResult, SqsError>>, SqsError> {
         if entries.is_empty() {
@@ -122,11 +144,11 @@ impl Sqs {
     pub fn receive(
         &mut self,
         now: SimTime,
-        queue: &str,
+        queue: QueueId,
         req: ReceiveRequest,
         rng: &mut SimRng,
     ) -> Result<Vec<Received>, SqsError> {
-        let res = self.queue_mut(queue)?.receive(now, req, rng);
+        let res = self.get_mut(queue).receive(now, req, rng);
         self.collect(now, queue);
         res
     }
@@ -135,11 +157,11 @@ impl Sqs {
     pub fn delete(
         &mut self,
         now: SimTime,
-        queue: &str,
-        receipt_handle: &str,
+        queue: QueueId,
+        receipt_handle: ReceiptHandle,
         rng: &mut SimRng,
     ) -> Result<bool, SqsError> {
-        let res = self.queue_mut(queue)?.delete(now, receipt_handle, rng);
+        let res = self.get_mut(queue).delete(now, receipt_handle, rng);
         self.collect(now, queue);
         res
     }
@@ -148,59 +170,56 @@ impl Sqs {
     pub fn change_visibility(
         &mut self,
         now: SimTime,
-        queue: &str,
-        receipt_handle: &str,
+        queue: QueueId,
+        receipt_handle: ReceiptHandle,
         timeout_s: u64,
     ) -> Result<(), SqsError> {
-        let res = self.queue_mut(queue)?.change_visibility(now, receipt_handle, timeout_s);
+        let res = self.get_mut(queue).change_visibility(now, receipt_handle, timeout_s);
         self.collect(now, queue);
         res
     }
 
     /// Lets time pass in every queue (timers, retention).
     pub fn advance(&mut self, now: SimTime) {
-        let names: Vec<String> = self.queues.keys().cloned().collect();
-        for name in names {
-            if let Some(q) = self.queues.get_mut(&name) {
-                q.advance(now);
-            }
-            self.collect(now, &name);
+        for i in 0..self.queues.len() {
+            self.queues[i].advance(now);
+            self.collect(now, QueueId(i));
         }
     }
 
     /// The earliest time any queue changes by itself.
     pub fn next_change(&self) -> Option<SimTime> {
-        self.queues.values().filter_map(Queue::next_change).min()
+        self.queues.iter().filter_map(Queue::next_change).min()
     }
 
     /// Takes the events recorded since the last drain.
-    pub fn drain_events(&mut self) -> Vec<SqsEvent> {
-        std::mem::take(&mut self.events)
+    pub fn drain_events(&mut self) -> std::vec::Drain<'_, SqsEvent> {
+        self.events.drain(..)
     }
 
-    fn queue_mut(&mut self, name: &str) -> Result<&mut Queue, SqsError> {
-        self.queues.get_mut(name).ok_or_else(|| {
-            SqsError::new("AWS.SimpleQueueService.NonExistentQueue", "The specified queue does not exist.")
-        })
+    fn get_mut(&mut self, queue: QueueId) -> &mut Queue {
+        &mut self.queues[queue.0]
     }
 
     /// Moves the events of `queue` into the service log, delivering dead-letter moves.
-    fn collect(&mut self, now: SimTime, queue: &str) {
-        let Some(q) = self.queues.get_mut(queue) else { return };
-        let events = q.drain_events();
+    fn collect(&mut self, now: SimTime, queue: QueueId) {
+        if self.get_mut(queue).has_no_events() {
+            return;
+        }
+        let events = self.get_mut(queue).drain_events();
         for event in events {
             if let QueueEvent::MovedToDeadLetterQueue { message, dead_letter_queue, .. } = &event {
                 self.deliver_to_dlq(now, dead_letter_queue, (**message).clone());
             }
-            self.events.push(SqsEvent { queue: queue.to_owned(), event });
+            self.events.push(SqsEvent { queue, event });
         }
     }
 
     fn deliver_to_dlq(&mut self, now: SimTime, dlq: &str, message: Message) {
         // A redrive policy naming a queue that does not exist cannot be created through the
         // API; if it happens anyway the message is dropped, which the event log still shows.
-        if let Some(q) = self.queues.get_mut(dlq) {
-            q.accept_moved(now, message);
+        if let Ok(id) = self.id(dlq) {
+            self.get_mut(id).accept_moved(now, message);
         }
     }
 }

@@ -29,14 +29,15 @@ fn dead_letter_move_keeps_the_original_enqueue_time() {
     let mut rng = SimRng::new(1);
     sqs.create_queue_with("dlq", QueueAttributes { retention_s: 600, ..QueueAttributes::default() }).expect("valid");
     let redrive = Some(RedrivePolicy { dead_letter_queue: "dlq".into(), max_receive_count: 2 });
-    sqs.create_queue_with("q", QueueAttributes { visibility_timeout_s: 10, redrive, ..QueueAttributes::default() })
+    let q = sqs
+        .create_queue_with("q", QueueAttributes { visibility_timeout_s: 10, redrive, ..QueueAttributes::default() })
         .expect("valid");
-    sqs.send(secs(0), "q", body("x")).expect("sent");
+    sqs.send(secs(0), q, body("x")).expect("sent");
     for t in [0, 20] {
-        assert_eq!(sqs.receive(secs(t), "q", one(), &mut rng).expect("ok").len(), 1);
+        assert_eq!(sqs.receive(secs(t), q, one(), &mut rng).expect("ok").len(), 1);
     }
     // The third receive would make the count 3 > 2: the message moves instead of returning.
-    assert!(sqs.receive(secs(40), "q", one(), &mut rng).expect("ok").is_empty());
+    assert!(sqs.receive(secs(40), q, one(), &mut rng).expect("ok").is_empty());
     let dlq = sqs.queue("dlq").expect("exists");
     assert_eq!(dlq.visible_count(), 1);
     assert_eq!(dlq.messages().next().map(|m| m.sent_at), Some(secs(0)));
@@ -46,15 +47,66 @@ fn dead_letter_move_keeps_the_original_enqueue_time() {
 }
 
 #[test]
+fn receipt_handles_read_back_and_garbage_is_refused_by_name() {
+    let mut q = queue(QueueAttributes::default(), Fidelity::EXACT);
+    let mut rng = SimRng::new(1);
+    q.send(secs(0), body("x"), MessageId(0)).expect("sent");
+    let r = q.receive(secs(0), one(), &mut rng).expect("ok").remove(0);
+    let text = r.receipt_handle.to_string();
+    assert_eq!(text.parse::<ReceiptHandle>(), Ok(r.receipt_handle));
+    for garbage in ["", "rh-", "rh-1.2", "rh-1.2.3.4", "rh-x.1.1", "AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a"] {
+        let err = garbage.parse::<ReceiptHandle>().expect_err(garbage);
+        assert_eq!(err.code, "ReceiptHandleIsInvalid", "{garbage}");
+    }
+}
+
+#[test]
+fn slots_are_reused_without_confusing_old_receipt_handles() {
+    let mut q = queue(QueueAttributes::default(), Fidelity::EXACT);
+    let mut rng = SimRng::new(1);
+    q.send(secs(0), body("a"), MessageId(0)).expect("sent");
+    let a = q.receive(secs(0), one(), &mut rng).expect("ok").remove(0);
+    assert_eq!(q.delete(secs(1), a.receipt_handle, &mut rng), Ok(true));
+    // The next message takes the freed slot; the old handle must not reach it.
+    q.send(secs(2), body("b"), MessageId(1)).expect("sent");
+    assert_eq!(q.delete(secs(2), a.receipt_handle, &mut rng), Ok(false));
+    assert!(q.change_visibility(secs(2), a.receipt_handle, 10).is_err());
+    assert_eq!(q.visible_count(), 1);
+    assert_eq!(q.find(MessageId(1)).map(|m| m.state), Some(MessageState::Visible));
+}
+
+#[test]
+fn gauges_and_oldest_age_follow_every_state_change() {
+    let mut q = queue(QueueAttributes { visibility_timeout_s: 10, ..QueueAttributes::default() }, Fidelity::EXACT);
+    let mut rng = SimRng::new(1);
+    q.send(secs(0), body("a"), MessageId(0)).expect("sent");
+    q.send(secs(1), SendRequest { delay_s: Some(5), ..body("b") }, MessageId(1)).expect("sent");
+    q.send(secs(2), body("c"), MessageId(2)).expect("sent");
+    assert_eq!((q.visible_count(), q.in_flight_count(), q.delayed_count()), (2, 0, 1));
+    let got = q.receive(secs(3), ReceiveRequest { max_messages: 10, ..one() }, &mut rng).expect("ok");
+    assert_eq!(got.iter().map(|r| r.message_id.0).collect::<Vec<_>>(), vec![0, 2], "send order, delayed b not yet");
+    assert_eq!((q.visible_count(), q.in_flight_count(), q.delayed_count()), (0, 2, 1));
+    assert_eq!(q.age_of_oldest(secs(3)), SimDuration::from_secs(3));
+    assert_eq!(q.delete(secs(4), got[0].receipt_handle, &mut rng), Ok(true));
+    assert_eq!(q.age_of_oldest(secs(4)), SimDuration::from_secs(3), "b, sent at 1 s, is now the oldest");
+    // b's delay ends at 6 s; c's visibility at 13 s.
+    assert_eq!(q.next_change(), Some(secs(6)));
+    q.advance(secs(13));
+    assert_eq!((q.visible_count(), q.in_flight_count(), q.delayed_count()), (2, 0, 0));
+    let order: Vec<u64> = q.messages().map(|m| m.id.0).collect();
+    assert_eq!(order, vec![1, 2]);
+}
+
+#[test]
 fn visibility_can_never_exceed_twelve_hours_from_the_receive() {
     let mut q = queue(QueueAttributes::default(), Fidelity::EXACT);
     let mut rng = SimRng::new(1);
     q.send(secs(0), body("x"), MessageId(0)).expect("sent");
     let r = q.receive(secs(0), one(), &mut rng).expect("ok").remove(0);
-    assert!(q.change_visibility(secs(10), &r.receipt_handle, 43_190).is_ok());
-    let err = q.change_visibility(secs(20), &r.receipt_handle, 43_190).expect_err("beyond 12 h");
+    assert!(q.change_visibility(secs(10), r.receipt_handle, 43_190).is_ok());
+    let err = q.change_visibility(secs(20), r.receipt_handle, 43_190).expect_err("beyond 12 h");
     assert_eq!(err.code, "InvalidParameterValue");
-    assert!(q.change_visibility(secs(20), &r.receipt_handle, 43_201).is_err());
+    assert!(q.change_visibility(secs(20), r.receipt_handle, 43_201).is_err());
 }
 
 #[test]
@@ -65,10 +117,9 @@ fn standard_queue_stale_handle_succeeds_without_deleting() {
     let first = q.receive(secs(0), one(), &mut rng).expect("ok").remove(0);
     let second = q.receive(secs(2), one(), &mut rng).expect("ok").remove(0);
     assert_ne!(first.receipt_handle, second.receipt_handle);
-    assert_eq!(q.delete(secs(2), &first.receipt_handle, &mut rng), Ok(false));
+    assert_eq!(q.delete(secs(2), first.receipt_handle, &mut rng), Ok(false));
     assert_eq!(q.in_flight_count(), 1);
-    assert_eq!(q.delete(secs(2), &second.receipt_handle, &mut rng), Ok(true));
-    assert_eq!(q.delete(secs(2), "garbage", &mut rng).map_err(|e| e.code), Err("ReceiptHandleIsInvalid"));
+    assert_eq!(q.delete(secs(2), second.receipt_handle, &mut rng), Ok(true));
 }
 
 #[test]
@@ -78,7 +129,7 @@ fn at_least_once_a_deleted_message_can_come_back() {
     let mut rng = SimRng::new(1);
     q.send(secs(0), body("x"), MessageId(0)).expect("sent");
     let r = q.receive(secs(0), one(), &mut rng).expect("ok").remove(0);
-    assert_eq!(q.delete(secs(1), &r.receipt_handle, &mut rng), Ok(false));
+    assert_eq!(q.delete(secs(1), r.receipt_handle, &mut rng), Ok(false));
     assert!(q.drain_events().iter().any(|e| matches!(e, QueueEvent::CopySurvivedDelete { .. })));
     assert_eq!(q.receive(secs(6), one(), &mut rng).expect("ok").len(), 1, "the copy is delivered again");
 }
@@ -112,14 +163,14 @@ fn fifo_calls_beyond_300_per_second_are_throttled() {
 #[test]
 fn batches_hold_one_to_ten_entries() {
     let mut sqs = Sqs::new(Fidelity::EXACT);
-    sqs.create_queue("q", &BTreeMap::new()).expect("valid");
+    let q = sqs.create_queue("q", &BTreeMap::new()).expect("valid");
     let entries = |n: usize| (0..n).map(|i| body(&format!("m{i}"))).collect::<Vec<_>>();
-    assert_eq!(sqs.send_batch(secs(0), "q", entries(0)).map(|_| ()).map_err(|e| e.code), Err("EmptyBatchRequest"));
+    assert_eq!(sqs.send_batch(secs(0), q, entries(0)).map(|_| ()).map_err(|e| e.code), Err("EmptyBatchRequest"));
     assert_eq!(
-        sqs.send_batch(secs(0), "q", entries(11)).map(|_| ()).map_err(|e| e.code),
+        sqs.send_batch(secs(0), q, entries(11)).map(|_| ()).map_err(|e| e.code),
         Err("TooManyEntriesInBatchRequest")
     );
-    assert_eq!(sqs.send_batch(secs(0), "q", entries(10)).map(|r| r.iter().filter(|e| e.is_ok()).count()), Ok(10));
+    assert_eq!(sqs.send_batch(secs(0), q, entries(10)).map(|r| r.iter().filter(|e| e.is_ok()).count()), Ok(10));
 }
 
 fn scenario() -> SqsScenario {
@@ -160,7 +211,7 @@ fn poison_messages_end_in_the_dead_letter_queue() {
     let sim = run(&s, 4, 300);
     let m = sim.model();
     assert!(m.totals().moved_to_dlq > 0, "no DLQ moves (seed 4)");
-    let dlq = m.sqs().queue(m.dead_letter_queue().expect("has a DLQ")).expect("exists");
+    let dlq = m.dead_letter_queue().expect("has a DLQ");
     assert_eq!(dlq.visible_count() as u64, m.totals().moved_to_dlq);
 }
 
@@ -246,8 +297,8 @@ proptest! {
             sim.run_until(secs(20 * step));
             let m = sim.model();
             let t = m.totals();
-            let main = m.sqs().queue(m.main_queue()).expect("main queue");
-            let dlq = m.dead_letter_queue().and_then(|d| m.sqs().queue(d)).map_or(0, |q| q.visible_count() as u64);
+            let main = m.main_queue();
+            let dlq = m.dead_letter_queue().map_or(0, |q| q.visible_count() as u64);
             let live = (main.visible_count() + main.in_flight_count() + main.delayed_count()) as u64;
             prop_assert_eq!(t.sent, t.deleted + live + dlq + t.expired, "seed {} at {:?}", seed, sim.now());
         }
@@ -271,7 +322,7 @@ proptest! {
         let attrs = QueueAttributes { fifo: true, visibility_timeout_s: 2, content_based_deduplication: true, ..QueueAttributes::default() };
         let mut q = queue(attrs, Fidelity::EXACT);
         let mut rng = SimRng::new(seed);
-        let mut handles: Vec<String> = Vec::new();
+        let mut handles: Vec<ReceiptHandle> = Vec::new();
         let mut now = SimTime::ZERO;
         for (i, (op, group, arg)) in ops.into_iter().enumerate() {
             now += SimDuration::from_millis(arg * 400);
@@ -299,7 +350,7 @@ proptest! {
                 }
                 _ => {
                     if let Some(h) = handles.pop() {
-                        let _ = q.delete(now, &h, &mut rng);
+                        let _ = q.delete(now, h, &mut rng);
                     }
                 }
             }

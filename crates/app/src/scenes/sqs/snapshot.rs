@@ -138,13 +138,13 @@ pub fn diagram(sim: &SqsSim) -> DiagramView {
     let now = sim.now();
     let scenario = model.scenario();
     let visibility_s = scenario.queue.visibility_timeout_s.max(1) as f64;
-    let mut view = DiagramView { queue_name: model.main_queue().to_string(), ..DiagramView::default() };
+    let mut view = DiagramView { queue_name: model.main_queue().name().to_string(), ..DiagramView::default() };
     let rate: f64 = scenario.producers.iter().map(|p| p.workload.mean_rate_per_s()).sum();
     let n = scenario.producers.len();
     view.producer_line =
         format!("{n} producer{} · {} msg/s", if n == 1 { "" } else { "s" }, super::knobs::format_value(rate));
 
-    let Some(queue) = model.sqs().queue(model.main_queue()) else { return view };
+    let queue = model.main_queue();
     // FIFO: a group is blocked while one of its messages is in flight.
     let blocked: BTreeSet<&str> = queue
         .messages()
@@ -168,7 +168,7 @@ pub fn diagram(sim: &SqsSim) -> DiagramView {
     }
     view.lane_counts = slots;
 
-    if let Some(dlq) = model.dead_letter_queue().and_then(|name| model.sqs().queue(name)) {
+    if let Some(dlq) = model.dead_letter_queue() {
         let mut count = 0;
         for m in dlq.messages() {
             if count < lane_capacity(Lane::Dlq) {
@@ -190,7 +190,7 @@ pub fn diagram(sim: &SqsSim) -> DiagramView {
             Some(first) => {
                 let ids: Vec<String> = batch.iter().take(2).map(|r| r.message_id.to_string()).collect();
                 let more = if batch.len() > 2 { format!(" +{}", batch.len() - 2) } else { String::new() };
-                let left = queue.messages().find(|m| m.id == first.message_id).and_then(|m| match m.state {
+                let left = queue.find(first.message_id).and_then(|m| match m.state {
                     MessageState::InFlight { until, .. } => Some(until.saturating_since(now).as_secs_f64()),
                     _ => None,
                 });
@@ -263,7 +263,7 @@ fn token(
 pub fn counters(sim: &SqsSim) -> CounterView {
     let model = sim.model();
     let t = model.totals();
-    let dlq_depth = model.dead_letter_queue().and_then(|name| model.sqs().queue(name)).map_or(0, |q| q.visible_count());
+    let dlq_depth = model.dead_letter_queue().map_or(0, |q| q.visible_count());
     CounterView {
         now_secs: sim.now().as_secs_f64(),
         events: sim.trace().count(),
@@ -277,7 +277,7 @@ pub fn counters(sim: &SqsSim) -> CounterView {
             ("failures", t.failures),
             ("moved to DLQ", t.moved_to_dlq),
         ],
-        api_calls: t.api_calls.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        api_calls: t.api_calls.iter().map(|(k, v)| (k.to_string(), v)).collect(),
         p50: t.latency.quantile(0.5).map(|d| d.as_secs_f64()),
         p99: t.latency.quantile(0.99).map(|d| d.as_secs_f64()),
         moved_to_dlq: t.moved_to_dlq,
@@ -296,10 +296,7 @@ pub fn history(sim: &SqsSim, id: u64) -> History {
         .map(|e| HistoryStep { at_secs: e.at().as_secs_f64(), reason: e.reason().code(), text: e.describe() })
         .collect();
     let truncated = !sim.trace().recent().any(|e| e.message == Some(target) && e.reason == Reason::Sent);
-    let find = |name: Option<&str>| {
-        name.and_then(|n| model.sqs().queue(n)).and_then(|q| q.messages().find(|m| m.id == target).cloned())
-    };
-    let now = if let Some(m) = find(Some(model.main_queue())) {
+    let now = if let Some(m) = model.main_queue().find(target) {
         let place = match m.state {
             MessageState::Delayed { until } => {
                 format!("delayed, visible in {:.1} s", until.saturating_since(sim.now()).as_secs_f64())
@@ -311,7 +308,7 @@ pub fn history(sim: &SqsSim, id: u64) -> History {
             ),
         };
         format!("{place}; received {} time(s)", m.receive_count)
-    } else if find(model.dead_letter_queue()).is_some() {
+    } else if model.dead_letter_queue().and_then(|q| q.find(target)).is_some() {
         "in the dead-letter queue".to_string()
     } else {
         "gone from the queue (deleted or expired)".to_string()
@@ -345,12 +342,12 @@ mod tests {
     fn tokens_sit_in_the_lane_of_their_state() {
         let sim = run("scale", 20);
         let view = diagram(&sim);
-        let queue = sim.model().sqs().queue(sim.model().main_queue()).unwrap();
+        let queue = sim.model().main_queue();
         assert_eq!(view.lane_counts[1], queue.visible_count());
         assert_eq!(view.lane_counts[2], queue.in_flight_count());
         assert!(view.tokens.len() <= 3 * lane_capacity(Lane::Visible));
         for t in view.tokens.values() {
-            let m = queue.messages().find(|m| m.id.0 == t.id).unwrap();
+            let m = queue.find(MessageId(t.id)).unwrap();
             assert_eq!(lane_of(m.state), t.lane);
         }
     }
