@@ -82,7 +82,7 @@ impl Distribution {
         let ms = match *self {
             Distribution::Fixed { ms } => ms,
             Distribution::Uniform { min_ms, max_ms } => min_ms + (max_ms - min_ms) * rng.next_f64(),
-            Distribution::Exponential { mean_ms } => -mean_ms * libm::log(rng.next_f64_nonzero()),
+            Distribution::Exponential { mean_ms } => mean_ms * rng.exp1(),
             Distribution::LogNormal { median_ms, p99_ms } => {
                 let sigma = log_normal_sigma(median_ms, p99_ms);
                 median_ms * libm::exp(sigma * standard_normal(rng))

@@ -46,6 +46,8 @@ pub struct Series {
     capacity: usize,
     buckets: Vec<Bucket>,
     end: SimTime,
+    /// `[start, end)` of the last bucket in µs, so a record there skips the division.
+    last_span: (u64, u64),
 }
 
 impl Series {
@@ -67,6 +69,7 @@ impl Series {
             capacity,
             buckets: Vec::with_capacity(capacity),
             end: SimTime::ZERO,
+            last_span: (0, 0),
         }
     }
 
@@ -149,6 +152,19 @@ impl Series {
     }
 
     fn bucket_index(&mut self, at: SimTime) -> usize {
+        let (lo, hi) = self.last_span;
+        if (lo..hi).contains(&at.as_micros()) {
+            return self.buckets.len() - 1;
+        }
+        let idx = self.bucket_index_slow(at);
+        if idx + 1 == self.buckets.len() {
+            let start = idx as u64 * self.width.as_micros();
+            self.last_span = (start, start + self.width.as_micros());
+        }
+        idx
+    }
+
+    fn bucket_index_slow(&mut self, at: SimTime) -> usize {
         let mut idx = (at.as_micros() / self.width.as_micros()) as usize;
         while idx >= self.capacity {
             self.compact();
@@ -164,6 +180,7 @@ impl Series {
 
     /// Halves the resolution: bucket pairs merge and the width doubles.
     fn compact(&mut self) {
+        self.last_span = (0, 0);
         let merged: Vec<Bucket> = self
             .buckets
             .chunks(2)

@@ -119,7 +119,7 @@ impl Arrivals {
                 if rate_per_s <= 0.0 {
                     return None;
                 }
-                let gap = -libm::log(rng.next_f64_nonzero()) / rate_per_s;
+                let gap = rng.exp1() / rate_per_s;
                 // The first arrival also waits a gap, as a Poisson process started at zero does.
                 self.last + SimDuration::from_secs_f64(gap)
             }

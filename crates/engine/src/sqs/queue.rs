@@ -795,10 +795,11 @@ impl Queue {
     /// are added, and the gauges follow.
     fn set_state(&mut self, slot: u32, state: MessageState) {
         let Some(msg) = self.slots.get_mut(slot as usize).and_then(Option::as_mut) else { return };
-        *self.counts.of(msg.state) -= 1;
+        let old = msg.state;
+        *self.counts.of(old) -= 1;
         msg.state = state;
         self.index(slot);
-        self.settle();
+        self.settle_after_leaving(old);
     }
 
     /// Stamps a message in its current state and adds it to that state's index.
@@ -823,11 +824,15 @@ impl Queue {
         }
     }
 
-    /// Drops stale entries from the top of every index, so peeking at them is exact.
-    fn settle(&mut self) {
-        self.visible.settle(|e| stamp_current(&self.slots, e));
-        self.timers.settle(|e| stamp_current(&self.slots, e));
-        self.retention.settle(|e| seq_current(&self.slots, e));
+    /// A message left `old`: its entry in that state's index may now be a stale front. Drop
+    /// stale fronts so peeking stays exact (the invariant every method relies on).
+    fn settle_after_leaving(&mut self, old: MessageState) {
+        match old {
+            MessageState::Visible => self.visible.settle(|e| stamp_current(&self.slots, e)),
+            MessageState::Delayed { .. } | MessageState::InFlight { .. } => {
+                self.timers.settle(|e| stamp_current(&self.slots, e))
+            }
+        }
     }
 
     fn insert(&mut self, mut message: Message) {
@@ -852,7 +857,6 @@ impl Queue {
         self.index(slot);
         let live = self.counts.live();
         self.retention.push(Entry { key: (sent_at, seq), tag: seq, slot }, live, |e| seq_current(&self.slots, e));
-        self.settle();
     }
 
     fn remove(&mut self, slot: u32) -> Option<Message> {
@@ -878,7 +882,8 @@ impl Queue {
                 self.groups.remove(name);
             }
         }
-        self.settle();
+        self.settle_after_leaving(msg.state);
+        self.retention.settle(|e| seq_current(&self.slots, e));
         Some(msg)
     }
 }

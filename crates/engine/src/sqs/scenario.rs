@@ -243,11 +243,13 @@ impl TraceRecord for SqsTraceEvent {
         self.reason
     }
     fn hash_into(&self, h: &mut StableHasher) {
-        // Four words, not six: this runs for every event of every run.
-        h.write_time(self.at);
-        h.write_u64(self.message.map_or(u64::MAX, |m| m.0));
-        h.write_u64(u64::from(self.reason.stable_id()) << 32 | u64::from(self.actor.unwrap_or(u32::MAX)));
-        h.write_u64(u64::from(self.count) << 1 | u64::from(self.in_dlq));
+        // One step of the hash chain per event: this runs for every event of every run.
+        h.write_u64x4([
+            self.at.as_micros(),
+            self.message.map_or(u64::MAX, |m| m.0),
+            u64::from(self.reason.stable_id()) << 32 | u64::from(self.actor.unwrap_or(u32::MAX)),
+            u64::from(self.count) << 1 | u64::from(self.in_dlq),
+        ]);
     }
     fn describe(&self) -> String {
         let m = self.message.map_or_else(|| "—".to_owned(), |m| m.to_string());
@@ -463,8 +465,8 @@ impl SqsModel {
         }
     }
 
-    /// Turns queue events into trace events, and keeps the queue tick scheduled.
-    fn after_queue_call(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>) {
+    /// Turns the queue events of the last call into trace events.
+    fn trace_queue_events(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>) {
         for e in self.sqs.drain_events() {
             let in_dlq = self.dlq == Some(e.queue);
             let (reason, id, count) = match e.event {
@@ -486,6 +488,14 @@ impl SqsModel {
                 QueueEvent::StaleReceiptHandle { id, .. } => (Reason::StaleReceipt, id, 0),
             };
             cx.emit(SqsTraceEvent { at: cx.now(), reason, message: Some(id), actor: None, count, in_dlq });
+        }
+    }
+
+    /// After every queue call: trace what the queues did, keep the queue tick scheduled, and
+    /// wake long pollers.
+    fn after_queue_call(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>) {
+        if self.sqs.has_events() {
+            self.trace_queue_events(cx);
         }
         if let Some(next) = self.sqs.next_change() {
             if self.tick_at.is_none_or(|t| next < t) {

@@ -192,6 +192,10 @@ impl Sqs {
         self.queues.iter().filter_map(Queue::next_change).min()
     }
 
+    /// `true` when events were recorded since the last drain.
+    pub fn has_events(&self) -> bool {
+        !self.events.is_empty()
+    }
     /// Takes the events recorded since the last drain.
     pub fn drain_events(&mut self) -> std::vec::Drain<'_, SqsEvent> {
         self.events.drain(..)
