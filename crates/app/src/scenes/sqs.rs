@@ -207,10 +207,10 @@ fn Diagram(
         .enumerate()
         .map(|(idx, &lane)| {
             let y = lane_y(lane);
-            let (ox, oy) = overflow_pos(lane);
+            let dense = move || view_data.with(|d| d.dense[idx]);
             let hidden = move || {
                 view_data.with(|d| {
-                    let extra = d.lane_counts[idx].saturating_sub(lane_capacity(lane));
+                    let extra = d.lane_counts[idx].saturating_sub(lane_capacity(lane, d.dense[idx]));
                     if extra > 0 {
                         format!("+{extra} more")
                     } else {
@@ -225,7 +225,7 @@ fn Diagram(
                     <text class="sqs-lane-count" x=PAD + 14.0 y=y + 42.0 data-testid=format!("lane-{}", lane.class())>
                         {move || view_data.with(|d| d.lane_counts[idx])}
                     </text>
-                    <text class="sqs-overflow" x=ox y=oy>{hidden}</text>
+                    <text class="sqs-overflow" x=move || overflow_pos(lane, dense()).0 y=move || overflow_pos(lane, dense()).1>{hidden}</text>
                 </g>
             }
         })
@@ -298,9 +298,11 @@ fn Diagram(
                             None => "No dead-letter queue: failures retry forever".to_string(),
                         })}
                     </text>
-                    <text class="sqs-overflow" x=overflow_pos(Lane::Dlq).0 y=overflow_pos(Lane::Dlq).1>
+                    <text class="sqs-overflow"
+                        x=move || view_data.with(|d| overflow_pos(Lane::Dlq, d.dense[3]).0)
+                        y=move || view_data.with(|d| overflow_pos(Lane::Dlq, d.dense[3]).1)>
                         {move || view_data.with(|d| {
-                            let extra = d.dlq_count.unwrap_or(0).saturating_sub(lane_capacity(Lane::Dlq));
+                            let extra = d.dlq_count.unwrap_or(0).saturating_sub(lane_capacity(Lane::Dlq, d.dense[3]));
                             if extra > 0 { format!("+{extra}") } else { String::new() }
                         })}
                     </text>
@@ -312,7 +314,7 @@ fn Diagram(
                                 let base = tok(id, |t| t.class.clone());
                                 if selected.get() == Some(id) { format!("{base} selected") } else { base }
                             }
-                            style=move || view_data.with(|d| d.tokens.get(&id).map(|t| format!("transform:translate({}px,{}px)", t.x, t.y)).unwrap_or_default())
+                            style=move || view_data.with(|d| d.tokens.get(&id).map(|t| format!("transform:translate({}px,{}px) scale({})", t.x, t.y, t.scale)).unwrap_or_default())
                             role="button"
                             tabindex="0"
                             data-id=id.to_string()

@@ -88,19 +88,28 @@ impl Lane {
     }
 }
 
-/// Token columns per lane.
-pub fn lane_cols() -> usize {
+/// How much smaller tokens are drawn in a lane too full for the normal grid: half size, so a
+/// lane shows four times as many before "+N more".
+pub const DENSE_SCALE: f64 = 0.5;
+
+/// Token columns and rows of `lane`, normal or dense.
+pub fn grid(lane: Lane, dense: bool) -> (usize, usize) {
+    let scale = if dense { DENSE_SCALE } else { 1.0 };
     // Stops short of the lane background's right edge (it is inset from the queue frame).
-    ((VIEW_W - PAD - 10.0 - LANE_X) / STEP_X).floor() as usize
+    let cols = ((VIEW_W - PAD - 10.0 - LANE_X) / (STEP_X * scale)).floor() as usize;
+    let rows = match lane {
+        Lane::Dlq => 1,
+        _ => LANE_ROWS,
+    };
+    (cols, if dense { rows * 2 } else { rows })
 }
 
 /// The most tokens drawn in `lane`; the rest are counted as "+N more".
-pub fn lane_capacity(lane: Lane) -> usize {
-    match lane {
-        // The last slot of each lane is left free for the "+N more" note.
-        Lane::Dlq => lane_cols() - 2,
-        _ => lane_cols() * LANE_ROWS - 2,
-    }
+pub fn lane_capacity(lane: Lane, dense: bool) -> usize {
+    let (cols, rows) = grid(lane, dense);
+    // The end of the last row is left free for the "+N more" note (about 40 viewBox units).
+    let reserved = if dense { 4 } else { 2 };
+    cols * rows - reserved
 }
 
 /// Top edge of a main-queue lane.
@@ -115,20 +124,22 @@ pub fn lane_y(lane: Lane) -> f64 {
 }
 
 /// The top-left corner of token `slot` (0-based, in queue order) of `lane`.
-pub fn token_pos(lane: Lane, slot: usize) -> (f64, f64) {
-    let cols = lane_cols();
+pub fn token_pos(lane: Lane, slot: usize, dense: bool) -> (f64, f64) {
+    let scale = if dense { DENSE_SCALE } else { 1.0 };
+    let (cols, _) = grid(lane, dense);
     let (col, row) = (slot % cols, slot / cols);
     let top = match lane {
         Lane::Dlq => DLQ_Y + 24.0,
         _ => lane_y(lane) + LANE_PAD,
     };
-    (LANE_X + col as f64 * STEP_X, top + row as f64 * STEP_Y)
+    (LANE_X + col as f64 * STEP_X * scale, top + row as f64 * STEP_Y * scale)
 }
 
 /// Where the "+N more" note of a lane goes (after the last drawn slot).
-pub fn overflow_pos(lane: Lane) -> (f64, f64) {
-    let (x, y) = token_pos(lane, lane_capacity(lane));
-    (x, y + TOKEN_H - 3.0)
+pub fn overflow_pos(lane: Lane, dense: bool) -> (f64, f64) {
+    let (x, y) = token_pos(lane, lane_capacity(lane, dense), dense);
+    let scale = if dense { DENSE_SCALE } else { 1.0 };
+    (x, y + TOKEN_H * scale - 3.0 * scale)
 }
 
 /// Width of one consumer box.
@@ -159,11 +170,14 @@ mod tests {
 
     #[test]
     fn every_drawn_token_fits_in_the_view_box() {
-        for lane in [Lane::Delayed, Lane::Visible, Lane::InFlight, Lane::Dlq] {
-            for slot in 0..=lane_capacity(lane) {
-                let (x, y) = token_pos(lane, slot);
-                assert!(x >= 0.0 && x + TOKEN_W <= VIEW_W, "{lane:?} {slot}: x {x}");
-                assert!(y >= 0.0 && y + TOKEN_H <= VIEW_H, "{lane:?} {slot}: y {y}");
+        for (lane, dense) in
+            [Lane::Delayed, Lane::Visible, Lane::InFlight, Lane::Dlq].map(|l| [(l, false), (l, true)]).concat()
+        {
+            let scale = if dense { DENSE_SCALE } else { 1.0 };
+            for slot in 0..=lane_capacity(lane, dense) {
+                let (x, y) = token_pos(lane, slot, dense);
+                assert!(x >= 0.0 && x + TOKEN_W * scale <= VIEW_W, "{lane:?} {slot}: x {x}");
+                assert!(y >= 0.0 && y + TOKEN_H * scale <= VIEW_H, "{lane:?} {slot}: y {y}");
             }
         }
         const { assert!(DLQ_Y + DLQ_H <= VIEW_H) };
@@ -171,13 +185,15 @@ mod tests {
 
     #[test]
     fn tokens_of_a_lane_stay_inside_it_and_never_overlap() {
-        for lane in Lane::MAIN {
+        for (lane, dense) in Lane::MAIN.map(|l| [(l, false), (l, true)]).concat() {
+            let scale = if dense { DENSE_SCALE } else { 1.0 };
+            let (w, h) = (TOKEN_W * scale, TOKEN_H * scale);
             let mut seen: Vec<(f64, f64)> = Vec::new();
-            for slot in 0..=lane_capacity(lane) {
-                let (x, y) = token_pos(lane, slot);
-                assert!(y >= lane_y(lane) && y + TOKEN_H <= lane_y(lane) + LANE_H, "{lane:?} {slot}");
+            for slot in 0..=lane_capacity(lane, dense) {
+                let (x, y) = token_pos(lane, slot, dense);
+                assert!(y >= lane_y(lane) && y + h <= lane_y(lane) + LANE_H, "{lane:?} {slot}");
                 for &(ox, oy) in &seen {
-                    let apart = (x - ox).abs() >= TOKEN_W || (y - oy).abs() >= TOKEN_H;
+                    let apart = (x - ox).abs() >= w || (y - oy).abs() >= h;
                     assert!(apart, "{lane:?} slot {slot} overlaps");
                 }
                 seen.push((x, y));
@@ -187,8 +203,12 @@ mod tests {
 
     #[test]
     fn lanes_hold_a_useful_number_of_tokens() {
-        assert!(lane_capacity(Lane::Visible) >= 40);
-        assert!(lane_capacity(Lane::Dlq) >= 10);
+        assert!(lane_capacity(Lane::Visible, false) >= 40);
+        assert!(lane_capacity(Lane::Dlq, false) >= 10);
+        // Dense lanes: the three main lanes and the DLQ draw well over 500 tokens together.
+        let dense: usize =
+            [Lane::Delayed, Lane::Visible, Lane::InFlight, Lane::Dlq].map(|l| lane_capacity(l, true)).iter().sum();
+        assert!(dense >= 500, "{dense}");
     }
 
     #[test]

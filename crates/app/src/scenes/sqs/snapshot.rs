@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use engine::sqs::{Message, MessageId, MessageState, SqsSim};
 use engine::{Reason, SimTime, TraceRecord};
 
-use super::layout::{countdown_width, lane_capacity, token_pos, Lane};
+use super::layout::{countdown_width, lane_capacity, token_pos, Lane, DENSE_SCALE};
 
 /// How many group colours the stylesheet defines (`group-0` … `group-5`).
 pub const GROUP_STYLES: usize = 6;
@@ -24,6 +24,8 @@ pub struct TokenView {
     pub x: f64,
     /// Top-left corner in `viewBox` units.
     pub y: f64,
+    /// Drawing scale: 1, or [`DENSE_SCALE`] in a crowded lane.
+    pub scale: f64,
     /// The text inside the token: the FIFO group (`g1`), or empty.
     pub label: String,
     /// CSS classes: lane, group colour, blocked, poison.
@@ -58,6 +60,8 @@ pub struct DiagramView {
     pub tokens: BTreeMap<u64, TokenView>,
     /// Messages per lane (delayed, visible, in flight), drawn or not.
     pub lane_counts: [usize; 3],
+    /// Whether each lane (delayed, visible, in flight, DLQ) draws small tokens to fit more.
+    pub dense: [bool; 4],
     /// Messages in the dead-letter queue, `None` when there is none.
     pub dlq_count: Option<usize>,
     /// Consumer boxes drawn.
@@ -153,26 +157,34 @@ pub fn diagram(sim: &SqsSim) -> DiagramView {
         .collect();
     view.blocked_groups = blocked.iter().map(|g| g.to_string()).collect();
 
+    // A lane that outgrows its normal grid switches to small tokens.
+    let counts = [queue.delayed_count(), queue.visible_count(), queue.in_flight_count()];
+    for lane in Lane::MAIN {
+        view.dense[lane as usize] = counts[lane as usize] > lane_capacity(lane, false);
+    }
     let mut slots = [0usize; 3];
     for m in queue.messages() {
         let lane = lane_of(m.state);
         let lane_idx = lane as usize;
         let slot = slots[lane_idx];
         slots[lane_idx] += 1;
-        if slot >= lane_capacity(lane) {
+        let dense = view.dense[lane_idx];
+        if slot >= lane_capacity(lane, dense) {
             continue;
         }
         let is_blocked = lane != Lane::InFlight && m.group.as_deref().is_some_and(|g| blocked.contains(g));
-        let token = token(m, lane, slot, now, visibility_s, is_blocked, model.is_poison(m.id));
+        let token = token(m, lane, slot, dense, now, visibility_s, is_blocked, model.is_poison(m.id));
         view.tokens.insert(m.id.0, token);
     }
     view.lane_counts = slots;
 
     if let Some(dlq) = model.dead_letter_queue() {
+        let dense = dlq.visible_count() > lane_capacity(Lane::Dlq, false);
+        view.dense[Lane::Dlq as usize] = dense;
         let mut count = 0;
         for m in dlq.messages() {
-            if count < lane_capacity(Lane::Dlq) {
-                let t = token(m, Lane::Dlq, count, now, visibility_s, false, model.is_poison(m.id));
+            if count < lane_capacity(Lane::Dlq, dense) {
+                let t = token(m, Lane::Dlq, count, dense, now, visibility_s, false, model.is_poison(m.id));
                 view.tokens.insert(m.id.0, t);
             }
             count += 1;
@@ -211,13 +223,17 @@ fn token(
     m: &Message,
     lane: Lane,
     slot: usize,
+    dense: bool,
     now: SimTime,
     visibility_s: f64,
     blocked: bool,
     poison: bool,
 ) -> TokenView {
-    let (x, y) = token_pos(lane, slot);
+    let (x, y) = token_pos(lane, slot, dense);
     let mut class = format!("sqs-token lane-{}", lane.class());
+    if dense {
+        class.push_str(" dense");
+    }
     let label = match &m.group {
         Some(g) => {
             class.push_str(&format!(" group-{}", group_index(g) % GROUP_STYLES));
@@ -256,7 +272,8 @@ fn token(
     }
     // In the DLQ every message has the same count (maxReceiveCount); badges there would only clutter.
     let receive_count = if lane == Lane::Dlq { 0 } else { m.receive_count };
-    TokenView { id: m.id.0, lane, x, y, label, class, receive_count, countdown_w, secs_left, aria }
+    let scale = if dense { DENSE_SCALE } else { 1.0 };
+    TokenView { id: m.id.0, lane, x, y, scale, label, class, receive_count, countdown_w, secs_left, aria }
 }
 
 /// The counters of `sim` now.
@@ -339,13 +356,29 @@ mod tests {
     }
 
     #[test]
+    fn a_crowded_lane_draws_small_tokens_up_to_its_dense_capacity() {
+        let mut scenario = engine::sqs::SqsScenario::default();
+        scenario.producers[0].workload = engine::Workload::Constant { rate_per_s: 100.0 };
+        scenario.consumers.count = 0;
+        let mut sim = SqsSim::try_new(&scenario, 1).unwrap();
+        sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(30));
+        let view = diagram(&sim);
+        assert!(view.dense[Lane::Visible as usize] && !view.dense[Lane::InFlight as usize]);
+        assert_eq!(view.tokens.len(), lane_capacity(Lane::Visible, true), "a full dense lane");
+        assert!(view.tokens.values().all(|t| t.scale == DENSE_SCALE && t.class.contains("dense")));
+        // The first messages sent take the first slots.
+        let first = view.tokens.values().min_by_key(|t| t.id).unwrap();
+        assert_eq!((first.x, first.y), token_pos(Lane::Visible, 0, true));
+    }
+
+    #[test]
     fn tokens_sit_in_the_lane_of_their_state() {
         let sim = run("scale", 20);
         let view = diagram(&sim);
         let queue = sim.model().main_queue();
         assert_eq!(view.lane_counts[1], queue.visible_count());
         assert_eq!(view.lane_counts[2], queue.in_flight_count());
-        assert!(view.tokens.len() <= 3 * lane_capacity(Lane::Visible));
+        assert!(view.tokens.len() <= 3 * lane_capacity(Lane::Visible, true));
         for t in view.tokens.values() {
             let m = queue.find(MessageId(t.id)).unwrap();
             assert_eq!(lane_of(m.state), t.lane);
