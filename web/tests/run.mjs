@@ -5,15 +5,11 @@
 //   node web/tests/run.mjs --site target/site --base /nimbus/ --chromium /usr/bin/chromium \
 //        --seed 42 --native-hash <hex from `nimbus hash --seed 42`>
 
-import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { args, assert, launch, newPage as newPageIn, serveSite } from './harness.mjs';
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
-);
 const site = path.resolve(args.site ?? 'target/site');
 const base = args.base ?? '/nimbus/';
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -28,68 +24,13 @@ const PLAYGROUNDS = [
   ['apigw', 'API Gateway'],
 ];
 
-// ---- a static server that behaves like GitHub Pages -------------------------------------------
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json' };
-
-function serveFile(res, file, status = 200) {
-  res.writeHead(status, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-  fs.createReadStream(file).pipe(res);
-}
-
-const server = http.createServer((req, res) => {
-  const url = new URL(req.url, 'http://localhost');
-  let pathname;
-  try {
-    pathname = decodeURIComponent(url.pathname);
-  } catch {
-    pathname = url.pathname;
-  }
-  if (pathname === base.replace(/\/$/, '')) {
-    res.writeHead(301, { location: base });
-    return res.end();
-  }
-  if (pathname.startsWith(base)) {
-    const rel = path.normalize(pathname.slice(base.length)).replace(/^(\.\.[/\\])+/, '');
-    let file = path.join(site, rel);
-    if (file.startsWith(site) && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    if (file.startsWith(site) && fs.existsSync(file) && fs.statSync(file).isFile()) return serveFile(res, file);
-  }
-  serveFile(res, path.join(site, '404.html'), 404);
-});
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const origin = `http://127.0.0.1:${server.address().port}`;
-const at = (p = '') => `${origin}${base}${p}`;
-
-// ---- the browser --------------------------------------------------------------------------------
-const browser = await chromium.launch({
-  executablePath: args.chromium ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-
-/** A fresh page that records console errors and uncaught exceptions. */
-async function newPage(options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    // GitHub Pages answers deep links with 404.html *and status 404*; Chromium reports that
-    // status for the document itself. That is the hosting model, not an app error.
-    const where = msg.location()?.url ?? '';
-    if (/status of 404/.test(msg.text()) && (where === page.url() || where === '')) return;
-    page.errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => page.errors.push(String(err)));
-  return page;
-}
+const { server, at } = await serveSite(site, base);
+const browser = await launch(args.chromium ?? '/usr/bin/chromium');
+const newPage = (options = {}) => newPageIn(browser, options);
 
 async function ready(page) {
   // The app has mounted once the shell's main landmark is there.
   await page.waitForSelector('main', { timeout: 15000 });
-}
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
 }
 
 function noErrors(page) {

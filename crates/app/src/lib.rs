@@ -1,7 +1,7 @@
 //! Nimbus app: the Leptos single-page shell that presents the playgrounds and drives the engine in the browser.
 //!
 //! `main.rs` installs the panic hook and mounts [`App`]; everything else lives in these modules.
-//! The two `#[wasm_bindgen]` exports exist for the browser tests.
+//! The `#[wasm_bindgen]` exports exist for the browser tests and the browser benchmark.
 
 mod anim;
 pub mod components;
@@ -59,4 +59,16 @@ pub fn nimbus_test_panic() {
 #[wasm_bindgen]
 pub fn reference_trace_hash(seed: u32) -> String {
     format!("{:016x}", engine::reference::reference_trace_hash(u64::from(seed)))
+}
+
+/// Runs the SQS benchmark scenario (`SqsScenario::benchmark`, seed 1) for `simulated_secs` and
+/// returns the number of trace events. The browser benchmark times this call to compare the
+/// wasm engine with the native one on the same work.
+#[cfg(feature = "playgrounds")]
+#[wasm_bindgen]
+pub fn sqs_benchmark(simulated_secs: u32) -> f64 {
+    use engine::sqs::{SqsScenario, SqsSim};
+    let Ok(mut sim) = SqsSim::try_new(&SqsScenario::benchmark(), 1) else { return -1.0 };
+    sim.run_until_done(engine::SimTime::from_secs(u64::from(simulated_secs)));
+    sim.trace().count() as f64
 }

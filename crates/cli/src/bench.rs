@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::Result;
 use engine::reference::{ReferenceScenario, ReferenceSim};
 use engine::sqs::{SqsScenario, SqsSim};
-use engine::{Distribution, Scheduler, SimDuration, SimTime, Workload};
+use engine::{Scheduler, SimDuration, SimTime, Workload};
 
 use crate::args;
 
@@ -47,13 +47,7 @@ pub fn bench(rest: &[String]) -> Result<()> {
     );
 
     // The SQS yardstick of issue 3: 1,000 messages/s, 20 consumers, one simulated hour.
-    let mut scenario = SqsScenario::default();
-    scenario.producers[0].workload = Workload::Poisson { rate_per_s: 1_000.0 };
-    scenario.consumers.count = 20;
-    scenario.consumers.batch_size = 10;
-    scenario.consumers.processing = Distribution::Fixed { ms: 5.0 };
-    scenario.consumers.request_latency_ms = 10.0;
-    let mut sim = SqsSim::try_new(&scenario, 1)?;
+    let mut sim = SqsSim::try_new(&SqsScenario::benchmark(), 1)?;
     let start = Instant::now();
     sim.run_until_done(SimTime::ZERO + simulated);
     let wall = start.elapsed().as_secs_f64();

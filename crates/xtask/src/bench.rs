@@ -1,16 +1,23 @@
-//! `cargo xtask bench`: engine throughput (native, optimised) and what a reader downloads.
+//! `cargo xtask bench`: engine throughput (native, optimised, then the same SQS scenario in
+//! wasm in headless Chromium), frame intervals of the SQS playground, and what a reader
+//! downloads. Ratios are taken within one run, so a noisy machine moves both sides alike.
 
 use std::io::Write;
 use std::path::Path;
+use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
 use crate::site::{build_release, site_dir};
-use crate::tools::ensure_build_tools;
-use crate::{cargo, run};
+use crate::tools::{ensure_browser_test_tools, ensure_build_tools};
+use crate::{cargo, output, root, run};
 
 /// The most a first visit of the landing page may download, gzip-compressed (250 KB).
 pub const FIRST_VISIT_BUDGET_GZIP: u64 = 250_000;
+
+/// Issue 3: one simulated hour of the SQS benchmark scenario at least this many times faster
+/// than real time, natively.
+const SQS_NATIVE_GOAL: f64 = 5_000.0;
 
 /// Sizes of a set of files: raw, gzip (level 9) and brotli (quality 11), in bytes.
 #[derive(Debug, Default, Clone, Copy)]
@@ -72,7 +79,15 @@ pub fn bench(args: &[String]) -> Result<()> {
         bail!("`cargo xtask bench` takes no arguments (got `{extra}`)");
     }
     println!("== engine (native, optimised)");
-    run(cargo().args(["run", "-q", "--profile", "bench-native", "-p", "cli", "--", "bench"]))?;
+    let native = output(cargo().args(["run", "-q", "--profile", "bench-native", "-p", "cli", "--", "bench"]))
+        .context("`nimbus bench` failed")?;
+    println!("{native}");
+    let native_speedup = sqs_speedup(&native)?;
+    let native_met = native_speedup >= SQS_NATIVE_GOAL;
+    println!(
+        "sqs goal (issue 3): ≥ {SQS_NATIVE_GOAL}× real time natively — {}",
+        if native_met { "met" } else { "MISSED" }
+    );
 
     println!("\n== web bundle (release build)");
     let tools = ensure_build_tools()?;
@@ -100,5 +115,26 @@ pub fn bench(args: &[String]) -> Result<()> {
         FIRST_VISIT_BUDGET_GZIP,
         total.gzip as f64 * 100.0 / FIRST_VISIT_BUDGET_GZIP as f64
     );
+
+    println!("\n== in the browser (release build, headless Chromium)");
+    let chromium = ensure_browser_test_tools()?;
+    run(Command::new("node")
+        .current_dir(root())
+        .arg("web/tests/bench.mjs")
+        .arg("--site")
+        .arg(site_dir())
+        .args(["--base", "/", "--native-speedup", &native_speedup.to_string()])
+        .arg("--chromium")
+        .arg(chromium))?;
+    if !native_met {
+        bail!("the native SQS speed-up {native_speedup}× is under the {SQS_NATIVE_GOAL}× goal");
+    }
     Ok(())
+}
+
+/// The SQS scenario's "N× real time" from `nimbus bench`'s output.
+fn sqs_speedup(native: &str) -> Result<f64> {
+    let line = native.lines().find(|l| l.starts_with("sqs scenario")).context("`nimbus bench` printed no SQS line")?;
+    let number = line.split(": ").nth(1).and_then(|rest| rest.split('×').next());
+    number.and_then(|n| n.trim().parse().ok()).with_context(|| format!("no speed-up in `{line}`"))
 }

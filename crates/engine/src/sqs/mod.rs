@@ -8,6 +8,7 @@ mod attributes;
 mod error;
 mod index;
 pub mod limits;
+pub mod pricing;
 mod queue;
 mod scenario;
 mod service;

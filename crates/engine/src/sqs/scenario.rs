@@ -139,6 +139,19 @@ impl Default for SqsScenario {
 }
 
 impl SqsScenario {
+    /// The yardstick `cargo xtask bench` runs natively and in wasm: 1,000 messages/s (Poisson)
+    /// to 20 long-polling consumers that take up to 10 at a time, 5 ms of work per message and
+    /// 10 ms per API call.
+    pub fn benchmark() -> SqsScenario {
+        let mut s = SqsScenario::default();
+        s.producers[0].workload = Workload::Poisson { rate_per_s: 1_000.0 };
+        s.consumers.count = 20;
+        s.consumers.batch_size = 10;
+        s.consumers.processing = Distribution::Fixed { ms: 5.0 };
+        s.consumers.request_latency_ms = 10.0;
+        s
+    }
+
     /// Checks every field against AWS's ranges; the error names the field, value and range.
     pub fn validate(&self) -> Result<(), ConfigError> {
         check_version(self.v)?;

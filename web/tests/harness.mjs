@@ -1,0 +1,76 @@
+// What the browser tests and the browser benchmark share: command-line arguments, a static
+// server that behaves like GitHub Pages (the site under a sub-path; unknown paths get 404.html
+// with status 404), and headless Chromium pages that record console errors.
+
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+/** `--key value` pairs from the command line. */
+export const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
+);
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json' };
+
+function serveFile(res, file, status = 200) {
+  res.writeHead(status, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+  fs.createReadStream(file).pipe(res);
+}
+
+/** Serves `site` under `base` on a free port; returns `at(path)`, the URL of a page. */
+export async function serveSite(site, base) {
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://localhost');
+    let pathname;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      pathname = url.pathname;
+    }
+    if (pathname === base.replace(/\/$/, '')) {
+      res.writeHead(301, { location: base });
+      return res.end();
+    }
+    if (pathname.startsWith(base)) {
+      const rel = path.normalize(pathname.slice(base.length)).replace(/^(\.\.[/\\])+/, '');
+      let file = path.join(site, rel);
+      if (file.startsWith(site) && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+      if (file.startsWith(site) && fs.existsSync(file) && fs.statSync(file).isFile()) return serveFile(res, file);
+    }
+    serveFile(res, path.join(site, '404.html'), 404);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return { server, origin, at: (p = '') => `${origin}${base}${p}` };
+}
+
+/** Headless Chromium from `executablePath`. */
+export function launch(executablePath) {
+  return chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A fresh page that records console errors and uncaught exceptions in `page.errors`. */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    // GitHub Pages answers deep links with 404.html *and status 404*; Chromium reports that
+    // status for the document itself. That is the hosting model, not an app error.
+    const where = msg.location()?.url ?? '';
+    if (/status of 404/.test(msg.text()) && (where === page.url() || where === '')) return;
+    page.errors.push(msg.text());
+  });
+  page.on('pageerror', (err) => page.errors.push(String(err)));
+  return page;
+}
+
+export function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
