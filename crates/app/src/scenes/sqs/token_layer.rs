@@ -1,0 +1,132 @@
+//! The message tokens of the SQS diagram, kept in the SVG by hand.
+//!
+//! Hundreds of tokens enter, move and leave every frame. Leptos's keyed `<For>` removes keys
+//! from an ordered index one at a time (O(n) each), which with 500 tokens took longer than a
+//! frame. Here a map from message id to its SVG nodes is diffed against the new view in one
+//! pass, and only attributes that changed are written. Clicks and keys are handled once, on the
+//! layer, by the `data-id` of the token they hit.
+
+use std::collections::BTreeMap;
+
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element};
+
+use super::layout::{TOKEN_H, TOKEN_W};
+use super::snapshot::TokenView;
+
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+/// The SVG nodes of one token and what they show now.
+struct TokenNodes {
+    g: Element,
+    label: Element,
+    countdown: Element,
+    badge: Element,
+    count: Element,
+    shown: Option<TokenView>,
+    selected: bool,
+}
+
+/// The tokens drawn inside one `<g>` of the diagram.
+pub struct TokenLayer {
+    document: Document,
+    root: Element,
+    nodes: BTreeMap<u64, TokenNodes>,
+}
+
+impl TokenLayer {
+    /// Draws into `root`, which must be empty.
+    pub fn new(root: Element) -> Option<TokenLayer> {
+        let document = root.owner_document()?;
+        Some(TokenLayer { document, root, nodes: BTreeMap::new() })
+    }
+
+    /// Makes the layer show `tokens`, with `selected` marked.
+    pub fn render(&mut self, tokens: &BTreeMap<u64, TokenView>, selected: Option<u64>) {
+        let gone: Vec<u64> = self.nodes.keys().filter(|id| !tokens.contains_key(id)).copied().collect();
+        for id in gone {
+            if let Some(nodes) = self.nodes.remove(&id) {
+                nodes.g.remove();
+            }
+        }
+        for (&id, token) in tokens {
+            if !self.nodes.contains_key(&id) {
+                let Some(nodes) = self.create(id) else { continue };
+                self.nodes.insert(id, nodes);
+            }
+            if let Some(nodes) = self.nodes.get_mut(&id) {
+                update(nodes, token, selected == Some(id));
+            }
+        }
+    }
+
+    fn create(&self, id: u64) -> Option<TokenNodes> {
+        let el = |tag: &str, attrs: &[(&str, &str)]| -> Option<Element> {
+            let e = self.document.create_element_ns(Some(SVG_NS), tag).ok()?;
+            for (k, v) in attrs {
+                e.set_attribute(k, v).ok()?;
+            }
+            Some(e)
+        };
+        let (w, h) = (TOKEN_W.to_string(), TOKEN_H.to_string());
+        let g = el("g", &[("role", "button"), ("tabindex", "0"), ("data-id", &id.to_string())])?;
+        let body = el("rect", &[("class", "sqs-token-body"), ("width", &w), ("height", &h), ("rx", "4")])?;
+        let label = el(
+            "text",
+            &[
+                ("class", "sqs-token-label"),
+                ("x", &(TOKEN_W / 2.0).to_string()),
+                ("y", &(TOKEN_H - 4.0).to_string()),
+                ("text-anchor", "middle"),
+            ],
+        )?;
+        let countdown = el(
+            "rect",
+            &[("class", "sqs-countdown"), ("x", "0"), ("y", &(TOKEN_H + 1.0).to_string()), ("height", "2.5")],
+        )?;
+        let badge = el("circle", &[("class", "sqs-count-badge"), ("cx", &w), ("cy", "0"), ("r", "0")])?;
+        let count = el("text", &[("class", "sqs-count-text"), ("x", &w), ("y", "3"), ("text-anchor", "middle")])?;
+        for child in [&body, &label, &countdown, &badge, &count] {
+            g.append_child(child).ok()?;
+        }
+        self.root.append_child(&g).ok()?;
+        Some(TokenNodes { g, label, countdown, badge, count, shown: None, selected: false })
+    }
+}
+
+/// Writes the attributes of `token` that differ from what `nodes` shows.
+fn update(nodes: &mut TokenNodes, token: &TokenView, selected: bool) {
+    let old = nodes.shown.as_ref();
+    let changed = |f: fn(&TokenView) -> String| old.is_none_or(|o| f(o) != f(token));
+    if changed(|t| t.class.clone()) || nodes.selected != selected || old.is_none() {
+        let class = if selected { format!("{} selected", token.class) } else { token.class.clone() };
+        let _ = nodes.g.set_attribute("class", &class);
+        let _ = nodes.g.set_attribute("aria-pressed", if selected { "true" } else { "false" });
+    }
+    if old.is_none_or(|o| (o.x, o.y, o.scale) != (token.x, token.y, token.scale)) {
+        let style = format!("transform:translate({}px,{}px) scale({})", token.x, token.y, token.scale);
+        let _ = nodes.g.set_attribute("style", &style);
+    }
+    if changed(|t| t.aria.clone()) {
+        let _ = nodes.g.set_attribute("aria-label", &token.aria);
+    }
+    if changed(|t| t.label.clone()) {
+        nodes.label.set_text_content(Some(&token.label));
+    }
+    if old.is_none_or(|o| o.countdown_w != token.countdown_w) {
+        let _ = nodes.countdown.set_attribute("width", &token.countdown_w.to_string());
+    }
+    if old.is_none_or(|o| o.receive_count != token.receive_count) {
+        let badge = token.receive_count > 1;
+        let _ = nodes.badge.set_attribute("r", if badge { "6" } else { "0" });
+        nodes.count.set_text_content(Some(&if badge { token.receive_count.to_string() } else { String::new() }));
+    }
+    nodes.selected = selected;
+    nodes.shown = Some(token.clone());
+}
+
+/// The message id of the token an event hit, if it hit one.
+pub fn token_id_of(target: Option<web_sys::EventTarget>) -> Option<u64> {
+    let element: Element = target?.dyn_into().ok()?;
+    element.closest("[data-id]").ok()??.get_attribute("data-id")?.parse().ok()
+}
