@@ -95,6 +95,8 @@ pub fn run(rest: &[String]) -> Result<()> {
                     "in_flight": main.in_flight_count(),
                     "delayed": main.delayed_count(),
                     "api_calls": t.api_calls.iter().collect::<BTreeMap<_, _>>(),
+                    "billed_requests": t.billed_requests,
+                    "estimated_cost_usd": model.estimated_cost_usd(),
                 }),
             }
         }

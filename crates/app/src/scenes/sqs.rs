@@ -132,7 +132,7 @@ pub fn SqsScene() -> impl IntoView {
         // work of one redraw then fits in a frame, and the clock still advances every frame.
         let crowded = view_data.with_untracked(|d| d.dense.iter().any(|&dense| dense));
         frames.update_value(|n| *n = n.wrapping_add(1));
-        if !crowded || frames.get_value() % 2 == 0 || outcome == Some(RunOutcome::Idle) {
+        if !crowded || frames.get_value().is_multiple_of(2) || outcome == Some(RunOutcome::Idle) {
             publish();
         }
         if outcome == Some(RunOutcome::Idle) {
@@ -607,6 +607,16 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
                 })}
             </span>
         </p>
+        <p class="cost-line">
+            "Billed requests: " <span data-testid="billed-requests">{move || status.with(|s| s.billed_requests)}</span>
+            " · estimated cost " <strong data-testid="cost">{move || status.with(|s| format_usd(s.cost_usd))}</strong>
+            <span class="muted">
+                {move || status.with(|s| format!(
+                    " (an estimate at the list price, ${:.2} per million requests in US East; each started 64 KB of payload is a request; free tier not applied)",
+                    s.usd_per_million
+                ))}
+            </span>
+        </p>
         <p class="hash-line muted">
             "Run hash so far: " <code data-testid="run-hash">{move || format_trace_hash(status.with(|s| s.hash))}</code>
         </p>
@@ -637,4 +647,15 @@ fn capture_charts(sim: &SqsSim, charts: Charts) {
     charts.throughput.set(pick(&["sent", "deleted"]));
     charts.empty.set(pick(&["empty receives"]));
     charts.dlq.set(pick(&["DLQ depth"]));
+}
+
+/// Dollars with enough digits to show a cost that is still a fraction of a cent.
+fn format_usd(usd: f64) -> String {
+    if usd >= 1.0 {
+        format!("${usd:.2}")
+    } else if usd >= 0.01 {
+        format!("${usd:.4}")
+    } else {
+        format!("${usd:.6}")
+    }
 }

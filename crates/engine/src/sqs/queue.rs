@@ -151,6 +151,8 @@ pub struct Received {
     pub receipt_handle: ReceiptHandle,
     /// The body, if not synthetic.
     pub body: Option<String>,
+    /// Body size in bytes.
+    pub size: u64,
     /// FIFO message group.
     pub group: Option<String>,
     /// `ApproximateReceiveCount` after this receive.
@@ -770,6 +772,7 @@ impl Queue {
             message_id: msg.id,
             receipt_handle: ReceiptHandle { slot, seq: msg.seq, generation: msg.receipt_generation },
             body: msg.body.clone(),
+            size: msg.size,
             group: msg.group.clone(),
             receive_count: msg.receive_count,
             sent_at: msg.sent_at,

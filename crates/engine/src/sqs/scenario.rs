@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::action::{Action, ApiCalls};
 use super::attributes::{QueueAttributes, RedrivePolicy};
 use super::limits::*;
+use super::pricing;
 use super::queue::{Fidelity, MessageId, Queue, QueueEvent, ReceiveRequest, Received, SendRequest};
 use super::service::{QueueId, Sqs};
 use crate::dist::Distribution;
@@ -320,6 +321,8 @@ pub struct SqsTotals {
     pub expired: u64,
     /// API requests by action.
     pub api_calls: ApiCalls,
+    /// Requests as SQS bills them: each started 64 KB of payload is one.
+    pub billed_requests: u64,
     /// Time from send to delete.
     pub latency: Histogram,
 }
@@ -441,6 +444,10 @@ impl SqsModel {
     pub fn totals(&self) -> &SqsTotals {
         &self.totals
     }
+    /// The list-price cost of the requests so far, in US dollars (an estimate: see [`pricing`]).
+    pub fn estimated_cost_usd(&self) -> f64 {
+        pricing::estimated_cost_usd(self.totals.billed_requests, self.scenario.queue.fifo)
+    }
     /// Whether `id` is a poison message.
     pub fn is_poison(&self, id: MessageId) -> bool {
         self.poison.contains(&id)
@@ -457,8 +464,10 @@ impl SqsModel {
         self.request_latency
     }
 
-    fn call(&mut self, action: Action) {
+    /// Counts one API request carrying `payload_bytes` (billed per started 64 KB).
+    fn call(&mut self, action: Action, payload_bytes: u64) {
         self.totals.api_calls.count(action);
+        self.totals.billed_requests += pricing::billed_requests(payload_bytes);
     }
 
     fn emit(
@@ -546,7 +555,7 @@ impl SqsModel {
         };
         let copies = if cx.rng.chance(resend) { 2 } else { 1 };
         for _ in 0..copies {
-            self.call(Action::SendMessage);
+            self.call(Action::SendMessage, size);
             match self.sqs.send(cx.now(), self.main, request.clone()) {
                 Ok(sent) if sent.deduplicated => {
                     self.totals.deduplicated += 1;
@@ -581,7 +590,7 @@ impl SqsModel {
             if !matches!(self.consumers[consumer as usize], ConsumerState::Waiting { .. }) {
                 self.next_poll += 1;
                 let poll = self.next_poll;
-                self.call(Action::ReceiveMessage);
+                self.call(Action::ReceiveMessage, 0);
                 let deadline = cx.now() + SimDuration::from_secs(wait_s);
                 self.consumers[consumer as usize] = ConsumerState::Waiting { poll, deadline };
                 if !self.deadline_pending[consumer as usize] {
@@ -593,7 +602,7 @@ impl SqsModel {
             return;
         }
         if !matches!(self.consumers[consumer as usize], ConsumerState::Waiting { .. }) {
-            self.call(Action::ReceiveMessage);
+            self.call(Action::ReceiveMessage, 0);
         }
         let req = ReceiveRequest { max_messages: batch_size, visibility_timeout_s: None, long_poll };
         let got = self.sqs.receive(cx.now(), self.main, req, &mut cx.rng).unwrap_or_default();
@@ -613,6 +622,9 @@ impl SqsModel {
             return;
         }
         self.totals.received += got.len() as u64;
+        // The receive was counted when it went out; a payload over 64 KB bills more chunks.
+        let payload: u64 = got.iter().map(|r| r.size).sum();
+        self.totals.billed_requests += pricing::billed_requests(payload) - 1;
         for r in &got {
             self.emit(cx, Reason::Received, Some(r.message_id), Some(consumer), r.receive_count);
         }
@@ -665,7 +677,7 @@ impl SqsModel {
                 cx.schedule_in(SimDuration::from_secs(5), Work::Restarted { consumer });
                 return;
             }
-            self.call(Action::DeleteMessage);
+            self.call(Action::DeleteMessage, 0);
             let gone = self.sqs.delete(cx.now(), self.main, msg.receipt_handle, &mut cx.rng).unwrap_or(false);
             if gone {
                 // Usually the set never held it: checking first spares the common path a B-tree edit.

@@ -357,3 +357,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn requests_are_billed_per_started_64_kb_and_priced_by_queue_type() {
+    let mut s = SqsScenario::default();
+    s.producers[0].workload = Workload::Constant { rate_per_s: 2.0 };
+    s.producers[0].message_size = 100_000;
+    s.consumers.count = 1;
+    s.consumers.wait_s = 20;
+    let mut sim = SqsSim::try_new(&s, 3).expect("valid");
+    sim.run_until(secs(30));
+    let t = sim.model().totals();
+    let calls = |a| t.api_calls.get(a);
+    // A 100 KB message is two requests to send and two more in the receive that returns it.
+    let expected =
+        2 * calls(Action::SendMessage) + calls(Action::ReceiveMessage) + t.received + calls(Action::DeleteMessage);
+    assert_eq!(t.billed_requests, expected);
+    let cost = sim.model().estimated_cost_usd();
+    assert!((cost - t.billed_requests as f64 * 0.40 / 1e6).abs() < 1e-12, "{cost}");
+}

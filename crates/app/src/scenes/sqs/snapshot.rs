@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use engine::sqs::{Message, MessageId, MessageState, SqsSim};
+use engine::sqs::{pricing, Message, MessageId, MessageState, SqsSim};
 use engine::{Reason, SimTime, TraceRecord};
 
 use super::layout::{countdown_width, lane_capacity, token_pos, Lane, DENSE_SCALE};
@@ -89,6 +89,12 @@ pub struct CounterView {
     pub counters: Vec<(&'static str, u64)>,
     /// API calls by action.
     pub api_calls: Vec<(String, u64)>,
+    /// Requests as SQS bills them (each started 64 KB of payload is one).
+    pub billed_requests: u64,
+    /// Their list-price cost, US dollars.
+    pub cost_usd: f64,
+    /// List price per million requests for this queue type, US dollars.
+    pub usd_per_million: f64,
     /// Send-to-delete latency quantiles, seconds.
     pub p50: Option<f64>,
     /// Send-to-delete latency 99th percentile, seconds.
@@ -295,6 +301,13 @@ pub fn counters(sim: &SqsSim) -> CounterView {
             ("moved to DLQ", t.moved_to_dlq),
         ],
         api_calls: t.api_calls.iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        billed_requests: t.billed_requests,
+        cost_usd: model.estimated_cost_usd(),
+        usd_per_million: if model.scenario().queue.fifo {
+            pricing::FIFO_USD_PER_MILLION
+        } else {
+            pricing::STANDARD_USD_PER_MILLION
+        },
         p50: t.latency.quantile(0.5).map(|d| d.as_secs_f64()),
         p99: t.latency.quantile(0.99).map(|d| d.as_secs_f64()),
         moved_to_dlq: t.moved_to_dlq,
