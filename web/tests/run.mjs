@@ -237,7 +237,7 @@ async function openSqs(options = {}) {
   await page.waitForSelector('svg[data-testid=sqs-diagram]');
   return page;
 }
-const num = async (page, id) => Number((await page.locator(`[data-testid=${id}]`).first().innerText()).replace(/[^\d.]/g, ''));
+const num = async (page, id) => Number((await page.locator(`[data-testid=${id}]`).first().textContent()).replace(/[^\d.]/g, ''));
 // Option values of the speed select are indices into the speed ladder: 6 = 10×, 9 = 100×.
 const setSpeed = (page, idx) => page.locator('[data-testid=speed]').selectOption(String(idx));
 
@@ -278,6 +278,34 @@ sqsTest('/sqs poison preset fills the dead-letter queue, and the inspector expla
   assert(text.includes('MOVED_TO_DLQ'), `the inspector does not show MOVED_TO_DLQ: ${text.slice(0, 300)}`);
   assert(text.includes('dead-letter'), 'the inspector does not say where the message is');
   await page.screenshot({ path: path.join(shots, 'sqs-poison-desktop.png'), fullPage: true });
+  noErrors(page);
+  await page.context().close();
+});
+
+// Each preset at seed 42, played at 100× to a point where its lesson shows.
+const PRESET_EFFECTS = [
+  ['slow-consumer', 40, 'duplicates processed > 0', async (p) => (await num(p, 'count-duplicates-processed')) > 0],
+  ['poison', 20, 'DLQ depth > 0', async (p) => (await num(p, 'dlq-depth')) > 0],
+  ['polling', 20, 'empty receives > 0 and a cost', async (p) => (await num(p, 'count-empty-receives')) > 0 && (await num(p, 'cost')) > 0],
+  ['fifo-blocking', 12, 'a blocked FIFO token', async (p) => (await p.locator('g.sqs-token.blocked').count()) > 0],
+  ['delay', 4, 'messages in the delayed lane', async (p) => (await num(p, 'lane-delayed')) > 0],
+  ['duplicates', 60, 'duplicates processed > 0', async (p) => (await num(p, 'count-duplicates-processed')) > 0],
+  ['scale', 20, 'a backlog drawn as small tokens', async (p) => (await num(p, 'lane-visible')) > 50 && (await p.locator('g.sqs-token.dense').count()) > 43],
+];
+
+sqsTest('/sqs: every preset loads and shows its effect', async () => {
+  const page = await openSqs();
+  const options = await page.locator('[data-testid=preset] option').evaluateAll((os) => os.map((o) => o.value));
+  assert(PRESET_EFFECTS.every(([key]) => options.includes(key)) && options.length === PRESET_EFFECTS.length, `presets ${options} vs the tested ${PRESET_EFFECTS.map((e) => e[0])}`);
+  for (const [key, secs, effect, check] of PRESET_EFFECTS) {
+    await page.locator('[data-testid=preset]').selectOption(key);
+    assert((await page.locator('[data-testid=preset-explanation]').innerText()).length > 80, `${key}: no explanation`);
+    await setSpeed(page, 9);
+    await page.locator('[data-testid=play]').click();
+    await page.waitForFunction((s) => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) >= s, secs, { timeout: 20000 });
+    await page.locator('[data-testid=play]').click();
+    assert(await check(page), `${key}: expected ${effect} after ${secs} simulated s`);
+  }
   noErrors(page);
   await page.context().close();
 });

@@ -538,7 +538,7 @@ fn KnobField(
     view! {
         <div class="knob">
             <label for=id.clone()>{knob.label}</label>
-            <span class="knob-range" id=range_id.clone()>{format!("AWS range {}", knob.range)}</span>
+            <span class="knob-range" id=range_id.clone()>{format!("{} {}", if knob.aws { "AWS range" } else { "range" }, knob.range())}</span>
             <input
                 id=id
                 type="text"

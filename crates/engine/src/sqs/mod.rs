@@ -22,6 +22,7 @@ pub use queue::{
 };
 pub use scenario::{
     Consumers, DlqSettings, Producer, SqsModel, SqsScenario, SqsSim, SqsTotals, SqsTraceEvent, Work as SqsWork,
+    MAX_CONSUMERS,
 };
 pub use service::{QueueId, Sqs, SqsEvent};
 

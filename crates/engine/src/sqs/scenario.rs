@@ -26,6 +26,9 @@ pub const MAIN_QUEUE: &str = "orders";
 /// The dead-letter queue's name in a scenario.
 pub const DEAD_LETTER_QUEUE: &str = "orders-dlq";
 
+/// The most consumers a scenario may have (a playground bound, not an AWS one).
+pub const MAX_CONSUMERS: u32 = 1_000;
+
 /// A whole SQS scenario: serde data, the same in a URL, a JSON file and a preset.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -185,7 +188,7 @@ impl SqsScenario {
             check_range(&format!("producers[{i}].resend_fraction"), p.resend_fraction, 0.0..=1.0)?;
         }
         let c = &self.consumers;
-        check_int_range("consumers.count", u64::from(c.count), 0..=1_000)?;
+        check_int_range("consumers.count", u64::from(c.count), 0..=u64::from(MAX_CONSUMERS))?;
         check_int_range("consumers.wait_s", c.wait_s, 0..=WAIT_TIME_MAX_S)?;
         check_int_range("consumers.batch_size", u64::from(c.batch_size), 1..=u64::from(RECEIVE_MAX_MESSAGES))?;
         c.processing.validate("consumers.processing")?;

@@ -2,7 +2,12 @@
 //!
 //! Pure functions over `SqsScenario`, so the parsing and validation rules are tested natively.
 
-use engine::sqs::{DlqSettings, SqsScenario};
+use engine::dist::MAX_DURATION_MS;
+use engine::sqs::limits::{
+    DELAY_MAX_S, MAX_RECEIVE_COUNT_MAX, RECEIVE_MAX_MESSAGES, VISIBILITY_TIMEOUT_MAX_S, WAIT_TIME_MAX_S,
+};
+use engine::sqs::{DlqSettings, SqsScenario, MAX_CONSUMERS};
+use engine::workload::MAX_RATE_PER_S;
 use engine::{Distribution, Workload};
 
 /// One numeric knob: a label, the AWS range shown next to it, and how to read and write it.
@@ -11,8 +16,14 @@ pub struct Knob {
     pub key: &'static str,
     /// The label shown to people.
     pub label: &'static str,
-    /// The allowed range as shown next to the field, e.g. `0–43,200 s`.
-    pub range: &'static str,
+    /// The smallest allowed value (the engine's limit, so the label and the check agree).
+    pub min: f64,
+    /// The largest allowed value.
+    pub max: f64,
+    /// `true` when the range is AWS's; otherwise it is the playground's own bound.
+    pub aws: bool,
+    /// What a special value means, shown after the range (e.g. `0 = short polling`).
+    pub note: &'static str,
     /// Whole numbers only (the engine field is an integer).
     pub integer: bool,
     /// Reads the knob's value from a scenario, `None` when the knob does not apply (DLQ off).
@@ -26,7 +37,10 @@ pub const KNOBS: [Knob; 10] = [
     Knob {
         key: "visibility",
         label: "Visibility timeout (s)",
-        range: "0–43,200",
+        min: 0.0,
+        max: VISIBILITY_TIMEOUT_MAX_S as f64,
+        aws: true,
+        note: "",
         integer: true,
         get: |s| Some(s.queue.visibility_timeout_s as f64),
         set: |s, v| s.queue.visibility_timeout_s = v as u64,
@@ -34,7 +48,10 @@ pub const KNOBS: [Knob; 10] = [
     Knob {
         key: "delay",
         label: "Delivery delay (s)",
-        range: "0–900",
+        min: 0.0,
+        max: DELAY_MAX_S as f64,
+        aws: true,
+        note: "",
         integer: true,
         get: |s| Some(s.queue.delay_s as f64),
         set: |s, v| s.queue.delay_s = v as u64,
@@ -42,7 +59,10 @@ pub const KNOBS: [Knob; 10] = [
     Knob {
         key: "wait",
         label: "Receive wait, long polling (s)",
-        range: "0–20; 0 = short polling",
+        min: 0.0,
+        max: WAIT_TIME_MAX_S as f64,
+        aws: true,
+        note: "0 = short polling",
         integer: true,
         get: |s| Some(s.consumers.wait_s as f64),
         set: |s, v| s.consumers.wait_s = v as u64,
@@ -50,7 +70,10 @@ pub const KNOBS: [Knob; 10] = [
     Knob {
         key: "batch",
         label: "Batch size (MaxNumberOfMessages)",
-        range: "1–10",
+        min: 1.0,
+        max: RECEIVE_MAX_MESSAGES as f64,
+        aws: true,
+        note: "",
         integer: true,
         get: |s| Some(f64::from(s.consumers.batch_size)),
         set: |s, v| s.consumers.batch_size = v as u32,
@@ -58,7 +81,10 @@ pub const KNOBS: [Knob; 10] = [
     Knob {
         key: "consumers",
         label: "Consumers",
-        range: "0–1,000",
+        min: 0.0,
+        max: MAX_CONSUMERS as f64,
+        aws: false,
+        note: "",
         integer: true,
         get: |s| Some(f64::from(s.consumers.count)),
         set: |s, v| s.consumers.count = v as u32,
@@ -66,7 +92,10 @@ pub const KNOBS: [Knob; 10] = [
     Knob {
         key: "rate",
         label: "Producer rate (msg/s)",
-        range: "0–1,000,000",
+        min: 0.0,
+        max: MAX_RATE_PER_S,
+        aws: false,
+        note: "",
         integer: false,
         get: |s| s.producers.first().map(|p| p.workload.mean_rate_per_s()),
         set: set_rate,
@@ -74,7 +103,10 @@ pub const KNOBS: [Knob; 10] = [
     Knob {
         key: "processing",
         label: "Processing time, median (s)",
-        range: "0.001–86,400",
+        min: 0.001,
+        max: MAX_DURATION_MS / 1000.0,
+        aws: false,
+        note: "",
         integer: false,
         get: |s| Some(median_ms(&s.consumers.processing) / 1000.0),
         set: |s, v| s.consumers.processing = with_median(&s.consumers.processing, v * 1000.0),
@@ -82,7 +114,10 @@ pub const KNOBS: [Knob; 10] = [
     Knob {
         key: "failure",
         label: "Failure probability",
-        range: "0–1",
+        min: 0.0,
+        max: 1.0,
+        aws: false,
+        note: "",
         integer: false,
         get: |s| Some(s.consumers.failure_probability),
         set: |s, v| s.consumers.failure_probability = v,
@@ -90,7 +125,10 @@ pub const KNOBS: [Knob; 10] = [
     Knob {
         key: "poison",
         label: "Poison fraction",
-        range: "0–1",
+        min: 0.0,
+        max: 1.0,
+        aws: false,
+        note: "",
         integer: false,
         get: |s| Some(s.consumers.poison_fraction),
         set: |s, v| s.consumers.poison_fraction = v,
@@ -98,7 +136,10 @@ pub const KNOBS: [Knob; 10] = [
     Knob {
         key: "max-receive",
         label: "DLQ maxReceiveCount",
-        range: "1–1,000",
+        min: 1.0,
+        max: MAX_RECEIVE_COUNT_MAX as f64,
+        aws: true,
+        note: "",
         integer: true,
         get: |s| s.dlq.as_ref().map(|d| f64::from(d.max_receive_count)),
         set: |s, v| {
@@ -108,6 +149,35 @@ pub const KNOBS: [Knob; 10] = [
         },
     },
 ];
+
+impl Knob {
+    /// The range as shown next to the field and in messages: `0–43,200`, `0–20; 0 = short polling`.
+    pub fn range(&self) -> String {
+        let range = format!("{}–{}", group_digits(self.min), group_digits(self.max));
+        if self.note.is_empty() {
+            range
+        } else {
+            format!("{range}; {}", self.note)
+        }
+    }
+}
+
+/// `43200` → `43,200`; fractions as they are.
+fn group_digits(value: f64) -> String {
+    let text = format_value(value);
+    if value != value.trunc() || value.abs() < 1_000.0 {
+        return text;
+    }
+    let digits: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(*c);
+    }
+    out
+}
 
 /// The knob with this key.
 #[cfg(test)]
@@ -130,14 +200,22 @@ pub fn format_value(value: f64) -> String {
 /// otherwise the message to show next to the field (naming the field, the value and the range).
 pub fn apply(scenario: &SqsScenario, knob: &Knob, text: &str) -> Result<SqsScenario, String> {
     let text = text.trim();
-    let value: f64 =
-        text.parse().ok().filter(|v: &f64| v.is_finite()).ok_or_else(|| format!("Enter a number ({}).", knob.range))?;
+    let value: f64 = text
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite())
+        .ok_or_else(|| format!("Enter a number ({}).", knob.range()))?;
     if knob.integer && (value < 0.0 || value != value.trunc()) {
-        return Err(format!("{text} is not allowed: a whole number in {}.", knob.range));
+        return Err(format!("{text} is not allowed: a whole number in {}.", knob.range()));
     }
     let mut next = scenario.clone();
     (knob.set)(&mut next, value);
+    // The engine's check names the field; the knob's own bounds catch what it allows but the
+    // knob does not offer (a processing time under a millisecond).
     next.validate().map_err(|err| format!("{err}."))?;
+    if value < knob.min || value > knob.max {
+        return Err(format!("{text} is out of range: allowed {}.", knob.range()));
+    }
     Ok(next)
 }
 
@@ -170,13 +248,33 @@ fn with_median(d: &Distribution, median: f64) -> Distribution {
         Distribution::Exponential { .. } => Distribution::Exponential { mean_ms: median / std::f64::consts::LN_2 },
         Distribution::LogNormal { median_ms, p99_ms } => {
             let ratio = if median_ms > 0.0 { (p99_ms / median_ms).max(1.0) } else { 1.0 };
-            Distribution::LogNormal { median_ms: median, p99_ms: median * ratio }
+            // The tail keeps its shape, up to the longest duration the engine allows.
+            Distribution::LogNormal { median_ms: median, p99_ms: (median * ratio).min(MAX_DURATION_MS).max(median) }
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ranges_come_from_the_engine_limits() {
+        assert_eq!(knob("visibility").unwrap().range(), "0–43,200");
+        assert_eq!(knob("wait").unwrap().range(), "0–20; 0 = short polling");
+        assert_eq!(knob("rate").unwrap().range(), "0–1,000,000");
+        assert_eq!(knob("max-receive").unwrap().range(), "1–1,000");
+        assert_eq!(knob("processing").unwrap().range(), "0.001–86,400");
+        // Every knob's bounds pass validation and one step outside fails.
+        for k in &KNOBS {
+            let base = crate::scenes::sqs::presets::PRESETS[1].scenario;
+            let s = base();
+            for ok in [k.min, k.max] {
+                assert!(apply(&s, k, &format_value(ok)).is_ok(), "{} {ok}", k.key);
+            }
+            let step = if k.integer { 1.0 } else { k.max * 1e-6 };
+            assert!(apply(&s, k, &format_value(k.max + step.max(0.01))).is_err(), "{} above max", k.key);
+        }
+    }
+
     use super::*;
 
     #[test]
