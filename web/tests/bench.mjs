@@ -50,10 +50,10 @@ const misses = [];
   const page = await newPage(browser);
   await page.goto(at('sqs'));
   await page.waitForSelector('svg[data-testid=sqs-diagram]');
-  // Every lane crowded and churning: a 5 s delay queue fed 200 msg/s (1,000 delayed), 20
-  // consumers taking batches of 10 and spending 2 s on each message (200 in flight), the rest
+  // Every lane crowded and churning: a 5 s delay queue fed 200 msg/s (1,000 delayed), 30
+  // consumers taking batches of 10 and spending 2 s on each message (300 in flight), the rest
   // piling up as visible.
-  for (const [knob, value] of [['delay', '5'], ['rate', '200'], ['consumers', '20'], ['batch', '10'], ['processing', '2'], ['visibility', '60']]) {
+  for (const [knob, value] of [['delay', '5'], ['rate', '200'], ['consumers', '30'], ['batch', '10'], ['processing', '2'], ['visibility', '60']]) {
     await page.locator(`[data-testid=knob-${knob}]`).fill(value);
   }
   const playing = async () => (await page.locator('[data-testid=play]').getAttribute('data-playing')) === 'true';

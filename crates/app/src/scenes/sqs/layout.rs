@@ -107,8 +107,8 @@ pub fn grid(lane: Lane, dense: bool) -> (usize, usize) {
 /// The most tokens drawn in `lane`; the rest are counted as "+N more".
 pub fn lane_capacity(lane: Lane, dense: bool) -> usize {
     let (cols, rows) = grid(lane, dense);
-    // The end of the last row is left free for the "+N more" note (about 40 viewBox units).
-    let reserved = if dense { 4 } else { 2 };
+    // The end of the last row is left free for the "+N more" note (about 60 viewBox units).
+    let reserved = if dense { 8 } else { 2 };
     cols * rows - reserved
 }
 

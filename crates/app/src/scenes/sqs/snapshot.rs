@@ -206,8 +206,8 @@ pub fn diagram(sim: &SqsSim) -> DiagramView {
         let (line1, line2) = match batch.first() {
             None => ("idle / polling".to_string(), String::new()),
             Some(first) => {
-                let ids: Vec<String> = batch.iter().take(2).map(|r| r.message_id.to_string()).collect();
-                let more = if batch.len() > 2 { format!(" +{}", batch.len() - 2) } else { String::new() };
+                // One id and a count: two ids of a batch do not fit in a consumer box.
+                let more = if batch.len() > 1 { format!(" +{}", batch.len() - 1) } else { String::new() };
                 let left = queue.find(first.message_id).and_then(|m| match m.state {
                     MessageState::InFlight { until, .. } => Some(until.saturating_since(now).as_secs_f64()),
                     _ => None,
@@ -216,7 +216,7 @@ pub fn diagram(sim: &SqsSim) -> DiagramView {
                     Some(secs) => format!("{secs:.1} s left"),
                     None => "timed out!".to_string(),
                 };
-                (format!("{}{more}", ids.join(", ")), line2)
+                (format!("{}{more}", first.message_id), line2)
             }
         };
         view.consumers.push(ConsumerView { idx, line1, line2, busy: !batch.is_empty() });
