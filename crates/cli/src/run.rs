@@ -65,7 +65,9 @@ pub fn run(rest: &[String]) -> Result<()> {
         "sqs" => {
             let scenario: SqsScenario =
                 serde_json::from_value(doc).with_context(|| format!("{path}: not an SQS scenario"))?;
-            let mut sim = SqsSim::try_new(&scenario, seed).with_context(|| format!("{path}: invalid scenario"))?;
+            let mut sim = SqsSim::try_new(&scenario, seed)
+                .with_context(|| format!("{path}: invalid scenario"))?
+                .without_recent_events();
             sim.run_until_done(until);
             let model = sim.model();
             let t = model.totals();

@@ -123,6 +123,16 @@ impl<M: Model> Sim<M> {
     pub fn handled(&self) -> u64 {
         self.handled
     }
+    /// Number of scheduled work items.
+    pub fn pending(&self) -> usize {
+        self.cx.sched.len()
+    }
+    /// Stops keeping the window of recent events (the hash still covers every event): for
+    /// headless runs, which only read the totals.
+    pub fn without_recent_events(mut self) -> Self {
+        self.cx.trace.keep_recent(0);
+        self
+    }
     /// When the next item is due, if anything is scheduled.
     pub fn next_due(&self) -> Option<SimTime> {
         self.cx.sched.peek_time()

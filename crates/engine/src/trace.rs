@@ -216,6 +216,14 @@ impl<E: TraceRecord> Trace<E> {
         Trace { hasher: StableHasher::new(), count: 0, recent: VecDeque::with_capacity(keep.min(4096)), keep }
     }
 
+    /// Keeps at most `keep` recent events from now on (0: none).
+    pub fn keep_recent(&mut self, keep: usize) {
+        self.keep = keep;
+        while self.recent.len() > keep {
+            self.recent.pop_front();
+        }
+    }
+
     /// Records an event.
     pub fn push(&mut self, event: E) {
         event.hash_into(&mut self.hasher);

@@ -538,6 +538,20 @@ impl Queue {
 
     /// `ReceiveMessage`: returns up to `max_messages` messages, or none.
     pub fn receive(&mut self, now: SimTime, req: ReceiveRequest, rng: &mut SimRng) -> Result<Vec<Received>, SqsError> {
+        let mut out = Vec::new();
+        self.receive_into(now, req, rng, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Queue::receive`] into `out` (cleared first), so a caller can reuse one buffer.
+    pub fn receive_into(
+        &mut self,
+        now: SimTime,
+        req: ReceiveRequest,
+        rng: &mut SimRng,
+        out: &mut Vec<Received>,
+    ) -> Result<(), SqsError> {
+        out.clear();
         self.advance(now);
         if !(1..=RECEIVE_MAX_MESSAGES).contains(&req.max_messages) {
             return Err(SqsError::invalid_value(
@@ -561,9 +575,8 @@ impl Queue {
                 return Err(SqsError::new("OverLimit", "Too many messages in flight for this queue."));
             }
             self.stats.empty_receives += 1;
-            return Ok(Vec::new());
+            return Ok(());
         }
-        let mut out = Vec::new();
         let sample =
             self.fidelity.short_poll_sampling && !req.long_poll && self.counts.visible < SHORT_POLL_FULL_VIEW_AT;
         if self.attrs.fifo || sample {
@@ -588,7 +601,7 @@ impl Queue {
             self.stats.empty_receives += 1;
         }
         self.stats.received += out.len() as u64;
-        Ok(out)
+        Ok(())
     }
 
     /// `DeleteMessage`. `Ok(true)` when this call deleted the message; `Ok(false)` when AWS answers

@@ -336,8 +336,8 @@ enum ConsumerState {
     Idle,
     /// A long poll is waiting for a message until `deadline`.
     Waiting { poll: u64, deadline: SimTime },
-    /// Processing `batch[index]`.
-    Processing { batch: Vec<Received>, index: usize },
+    /// Processing message `index` of its batch (kept in `SqsModel::batches`).
+    Processing { index: usize },
     /// Crashed, restarting.
     Down,
 }
@@ -363,6 +363,8 @@ pub struct SqsModel {
     sqs: Sqs,
     producers: Vec<(Arrivals, u64)>,
     consumers: Vec<ConsumerState>,
+    /// Each consumer's current batch (a buffer reused for every receive).
+    batches: Vec<Vec<Received>>,
     waiting: VecDeque<u32>,
     /// Long pollers woken by the current work item: their receive goes out before the next
     /// item (at the same instant, without a trip through the scheduler).
@@ -412,6 +414,7 @@ impl SqsModel {
             sqs,
             producers: scenario.producers.iter().map(|p| (Arrivals::new(&p.workload), 0)).collect(),
             consumers: vec![ConsumerState::Idle; scenario.consumers.count as usize],
+            batches: vec![Vec::new(); scenario.consumers.count as usize],
             waiting: VecDeque::new(),
             woken: VecDeque::new(),
             next_poll: 0,
@@ -458,7 +461,7 @@ impl SqsModel {
     /// What consumer `i` holds: the messages of its current batch, if processing.
     pub fn consumer_batch(&self, i: usize) -> &[Received] {
         match self.consumers.get(i) {
-            Some(ConsumerState::Processing { batch, .. }) => batch,
+            Some(ConsumerState::Processing { .. }) => &self.batches[i],
             _ => &[],
         }
     }
@@ -608,9 +611,13 @@ impl SqsModel {
             self.call(Action::ReceiveMessage, 0);
         }
         let req = ReceiveRequest { max_messages: batch_size, visibility_timeout_s: None, long_poll };
-        let got = self.sqs.receive(cx.now(), self.main, req, &mut cx.rng).unwrap_or_default();
+        let mut got = std::mem::take(&mut self.batches[consumer as usize]);
+        if self.sqs.receive_into(cx.now(), self.main, req, &mut cx.rng, &mut got).is_err() {
+            got.clear();
+        }
         self.after_queue_call(cx);
         if got.is_empty() {
+            self.batches[consumer as usize] = got;
             if long_poll {
                 // Another consumer was faster: keep waiting until this poll's deadline.
                 self.waiting.push_back(consumer);
@@ -632,7 +639,8 @@ impl SqsModel {
             self.emit(cx, Reason::Received, Some(r.message_id), Some(consumer), r.receive_count);
         }
         self.count(cx, |s| s.received, got.len() as f64);
-        self.consumers[consumer as usize] = ConsumerState::Processing { batch: got, index: 0 };
+        self.batches[consumer as usize] = got;
+        self.consumers[consumer as usize] = ConsumerState::Processing { index: 0 };
         let first = self.scenario.consumers.processing.sample(&mut cx.rng) + self.latency();
         cx.schedule_in(first, Work::Processed { consumer });
     }
@@ -656,9 +664,9 @@ impl SqsModel {
     }
 
     fn processed(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, consumer: u32) {
-        let ConsumerState::Processing { batch, index } = &self.consumers[consumer as usize] else { return };
-        let (batch_len, msg) = (batch.len(), batch[*index].clone());
-        let index = *index;
+        let ConsumerState::Processing { index } = self.consumers[consumer as usize] else { return };
+        let batch = &self.batches[consumer as usize];
+        let (batch_len, msg) = (batch.len(), batch[index].clone());
         let c = &self.scenario.consumers;
         let (failure, crash) = (c.failure_probability, c.crash_probability);
         let id = msg.message_id;

@@ -153,6 +153,20 @@ impl Sqs {
         res
     }
 
+    /// [`Sqs::receive`] into a reusable buffer (cleared first).
+    pub fn receive_into(
+        &mut self,
+        now: SimTime,
+        queue: QueueId,
+        req: ReceiveRequest,
+        rng: &mut SimRng,
+        out: &mut Vec<Received>,
+    ) -> Result<(), SqsError> {
+        let res = self.get_mut(queue).receive_into(now, req, rng, out);
+        self.collect(now, queue);
+        res
+    }
+
     /// `DeleteMessage`: `Ok(false)` when AWS answers success but the message stays (see `Queue::delete`).
     pub fn delete(
         &mut self,
