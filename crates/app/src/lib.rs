@@ -68,7 +68,9 @@ pub fn reference_trace_hash(seed: u32) -> String {
 #[wasm_bindgen]
 pub fn sqs_benchmark(simulated_secs: u32) -> f64 {
     use engine::sqs::{SqsScenario, SqsSim};
-    let Ok(mut sim) = SqsSim::try_new(&SqsScenario::benchmark(), 1) else { return -1.0 };
+    // The same run as `nimbus bench`: headless, no window of recent events.
+    let Ok(sim) = SqsSim::try_new(&SqsScenario::benchmark(), 1) else { return -1.0 };
+    let mut sim = sim.without_recent_events();
     sim.run_until_done(engine::SimTime::from_secs(u64::from(simulated_secs)));
     sim.trace().count() as f64
 }
