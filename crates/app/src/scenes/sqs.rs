@@ -299,7 +299,7 @@ fn Diagram(
                             let (x, y) = consumer_pos(idx);
                             view! {
                                 <g class=move || {
-                                    if view_data.with(|d| d.consumers.get(idx).is_some_and(|c| c.busy)) { "sqs-consumer busy" } else { "sqs-consumer" }
+                                    view_data.with(|d| d.consumers.get(idx).map_or_else(|| "sqs-consumer".to_string(), |c| c.class.clone()))
                                 }>
                                     <rect x=x y=y width=consumer_w() height=CONSUMER_H rx="6"></rect>
                                     <text class="sqs-consumer-name" x=x + 6.0 y=y + 14.0>{format!("consumer {}", idx + 1)}</text>

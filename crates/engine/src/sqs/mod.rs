@@ -21,8 +21,8 @@ pub use queue::{
     SendRequest, SendResult,
 };
 pub use scenario::{
-    Consumers, DlqSettings, Producer, SqsModel, SqsScenario, SqsSim, SqsTotals, SqsTraceEvent, Work as SqsWork,
-    MAX_CONSUMERS,
+    ConsumerActivity, Consumers, DlqSettings, Producer, SqsModel, SqsScenario, SqsSim, SqsTotals, SqsTraceEvent,
+    Work as SqsWork, MAX_CONSUMERS,
 };
 pub use service::{QueueId, Sqs, SqsEvent};
 

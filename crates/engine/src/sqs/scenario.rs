@@ -299,6 +299,31 @@ impl TraceRecord for SqsTraceEvent {
     }
 }
 
+/// How long a crashed consumer takes to come back.
+const CONSUMER_RESTART: SimDuration = SimDuration::from_secs(5);
+
+/// What a consumer is doing, for the diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConsumerActivity {
+    /// Between calls, or a receive on its way (short polling, or a long poll that just returned).
+    Polling,
+    /// A long poll waiting for a message until `until`.
+    LongPolling {
+        /// When the wait ends with an empty receive.
+        until: SimTime,
+    },
+    /// Processing message `index` of its batch.
+    Processing {
+        /// Position in the batch.
+        index: usize,
+    },
+    /// Crashed before deleting; restarts at `at`.
+    Restarting {
+        /// When it is back.
+        at: SimTime,
+    },
+}
+
 /// Counts and latencies of a run, for `nimbus run` and the playground's metrics panel.
 #[derive(Clone, Debug, Default)]
 pub struct SqsTotals {
@@ -338,8 +363,8 @@ enum ConsumerState {
     Waiting { poll: u64, deadline: SimTime },
     /// Processing message `index` of its batch (kept in `SqsModel::batches`).
     Processing { index: usize },
-    /// Crashed, restarting.
-    Down,
+    /// Crashed; back at `until`.
+    Down { until: SimTime },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -457,6 +482,15 @@ impl SqsModel {
     /// Whether `id` is a poison message.
     pub fn is_poison(&self, id: MessageId) -> bool {
         self.poison.contains(&id)
+    }
+    /// What consumer `i` is doing.
+    pub fn consumer_activity(&self, i: usize) -> ConsumerActivity {
+        match self.consumers.get(i) {
+            Some(ConsumerState::Waiting { deadline, .. }) => ConsumerActivity::LongPolling { until: *deadline },
+            Some(ConsumerState::Processing { index }) => ConsumerActivity::Processing { index: *index },
+            Some(ConsumerState::Down { until }) => ConsumerActivity::Restarting { at: *until },
+            _ => ConsumerActivity::Polling,
+        }
     }
     /// What consumer `i` holds: the messages of its current batch, if processing.
     pub fn consumer_batch(&self, i: usize) -> &[Received] {
@@ -684,8 +718,9 @@ impl SqsModel {
                 self.processed.insert(id);
                 self.totals.crashes += 1;
                 self.emit(cx, Reason::ConsumerCrashed, Some(id), Some(consumer), msg.receive_count);
-                self.consumers[consumer as usize] = ConsumerState::Down;
-                cx.schedule_in(SimDuration::from_secs(5), Work::Restarted { consumer });
+                let until = cx.now() + CONSUMER_RESTART;
+                self.consumers[consumer as usize] = ConsumerState::Down { until };
+                cx.schedule_at(until, Work::Restarted { consumer });
                 return;
             }
             self.call(Action::DeleteMessage, 0);

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use engine::sqs::{pricing, Message, MessageId, MessageState, SqsSim};
+use engine::sqs::{pricing, ConsumerActivity, Message, MessageId, MessageState, SqsSim};
 use engine::{Reason, SimTime, TraceRecord};
 
 use super::layout::{countdown_width, lane_capacity, token_pos, Lane, DENSE_SCALE};
@@ -49,8 +49,8 @@ pub struct ConsumerView {
     pub line1: String,
     /// Second line: the visibility time left of what it holds, or its state.
     pub line2: String,
-    /// Whether it holds messages.
-    pub busy: bool,
+    /// CSS classes: `sqs-consumer`, plus `busy` while processing or `crashed` while restarting.
+    pub class: String,
 }
 
 /// The whole diagram at one instant.
@@ -203,23 +203,36 @@ pub fn diagram(sim: &SqsSim) -> DiagramView {
     view.consumers_hidden = consumers - drawn;
     for idx in 0..drawn {
         let batch = model.consumer_batch(idx);
-        let (line1, line2) = match batch.first() {
-            None => ("idle / polling".to_string(), String::new()),
-            Some(first) => {
-                // One id and a count: two ids of a batch do not fit in a consumer box.
-                let more = if batch.len() > 1 { format!(" +{}", batch.len() - 1) } else { String::new() };
-                let left = queue.find(first.message_id).and_then(|m| match m.state {
-                    MessageState::InFlight { until, .. } => Some(until.saturating_since(now).as_secs_f64()),
-                    _ => None,
-                });
-                let line2 = match left {
-                    Some(secs) => format!("{secs:.1} s left"),
-                    None => "timed out!".to_string(),
-                };
-                (format!("{}{more}", first.message_id), line2)
+        let secs = |until: SimTime| until.saturating_since(now).as_secs_f64();
+        let (line1, line2, state) = match model.consumer_activity(idx) {
+            ConsumerActivity::Polling if scenario.consumers.wait_s == 0 => {
+                ("short polling".to_string(), String::new(), "")
             }
+            ConsumerActivity::Polling => ("receiving".to_string(), String::new(), ""),
+            ConsumerActivity::LongPolling { until } => {
+                ("long polling".to_string(), format!("{:.1} s of wait left", secs(until)), "")
+            }
+            ConsumerActivity::Restarting { at } => {
+                ("crashed!".to_string(), format!("back in {:.1} s", secs(at)), " crashed")
+            }
+            ConsumerActivity::Processing { index } => match batch.get(index) {
+                None => ("processing".to_string(), String::new(), " busy"),
+                Some(current) => {
+                    // One id and its place in the batch: two ids do not fit in a consumer box.
+                    let of = if batch.len() > 1 { format!(" ({}/{})", index + 1, batch.len()) } else { String::new() };
+                    let left = queue.find(current.message_id).and_then(|m| match m.state {
+                        MessageState::InFlight { until, .. } => Some(secs(until)),
+                        _ => None,
+                    });
+                    let line2 = match left {
+                        Some(s) => format!("{s:.1} s left"),
+                        None => "timed out!".to_string(),
+                    };
+                    (format!("{}{of}", current.message_id), line2, " busy")
+                }
+            },
         };
-        view.consumers.push(ConsumerView { idx, line1, line2, busy: !batch.is_empty() });
+        view.consumers.push(ConsumerView { idx, line1, line2, class: format!("sqs-consumer{state}") });
     }
     view
 }
@@ -366,6 +379,29 @@ mod tests {
         let mut sim = SqsSim::try_new(&scenario, 42).unwrap();
         sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(secs));
         sim
+    }
+
+    #[test]
+    fn consumer_boxes_say_what_each_consumer_is_doing() {
+        let mut scenario = engine::sqs::SqsScenario::default();
+        scenario.producers[0].workload = engine::Workload::Constant { rate_per_s: 0.2 };
+        scenario.consumers.count = 2;
+        scenario.consumers.crash_probability = 1.0;
+        scenario.consumers.processing = engine::Distribution::Fixed { ms: 1_000.0 };
+        let mut sim = SqsSim::try_new(&scenario, 1).unwrap();
+        // t = 0: the first message is sent at 0 and taken by consumer 1; consumer 2 waits.
+        sim.run_until_done(SimTime::ZERO + SimDuration::from_millis(500));
+        let lines = |sim: &SqsSim| {
+            diagram(sim).consumers.iter().map(|c| (c.line1.clone(), c.class.clone())).collect::<Vec<_>>()
+        };
+        let now = lines(&sim);
+        assert_eq!(now[0], ("msg-0".to_string(), "sqs-consumer busy".to_string()));
+        assert_eq!(now[1].0, "long polling");
+        // It crashes after processing (probability 1), before deleting.
+        sim.run_until_done(SimTime::ZERO + SimDuration::from_millis(1_500));
+        let now = lines(&sim);
+        assert_eq!(now[0], ("crashed!".to_string(), "sqs-consumer crashed".to_string()));
+        assert!(diagram(&sim).consumers[0].line2.starts_with("back in"));
     }
 
     #[test]
