@@ -11,7 +11,7 @@ use super::action::{Action, ApiCalls};
 use super::attributes::{QueueAttributes, RedrivePolicy};
 use super::limits::*;
 use super::pricing;
-use super::queue::{Fidelity, MessageId, Queue, QueueEvent, ReceiveRequest, Received, SendRequest};
+use super::queue::{Fidelity, MessageId, Queue, QueueEvent, ReceiptHandle, ReceiveRequest, Received, SendRequest};
 use super::service::{QueueId, Sqs};
 use crate::dist::Distribution;
 use crate::metrics::{Histogram, SeriesId, SeriesKind};
@@ -355,6 +355,26 @@ pub struct SqsTotals {
     pub latency: Histogram,
 }
 
+/// What processing needs of a received message (copied, so the batch can stay borrowed-free).
+#[derive(Clone, Copy, Debug)]
+struct Handled {
+    message_id: MessageId,
+    receipt_handle: ReceiptHandle,
+    receive_count: u32,
+    sent_at: SimTime,
+}
+
+impl Handled {
+    fn of(r: &Received) -> Handled {
+        Handled {
+            message_id: r.message_id,
+            receipt_handle: r.receipt_handle,
+            receive_count: r.receive_count,
+            sent_at: r.sent_at,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 enum ConsumerState {
     /// Waiting for the response of a receive (or for the next poll).
@@ -404,6 +424,8 @@ pub struct SqsModel {
     tick_at: Option<SimTime>,
     /// The round trip of one API call (from the scenario, converted once).
     request_latency: SimDuration,
+    /// The processing time when it is fixed (converted once; no draw to make).
+    fixed_processing: Option<SimDuration>,
     main: QueueId,
     dlq: Option<QueueId>,
     totals: SqsTotals,
@@ -448,6 +470,10 @@ impl SqsModel {
             processed: BTreeSet::new(),
             tick_at: None,
             request_latency: SimDuration::from_secs_f64(scenario.consumers.request_latency_ms / 1000.0),
+            fixed_processing: match scenario.consumers.processing {
+                Distribution::Fixed { .. } => Some(scenario.consumers.processing.sample(&mut crate::rng::SimRng::new(0))),
+                _ => None,
+            },
             main: main_id,
             dlq: dlq_id,
             totals: SqsTotals::default(),
@@ -502,6 +528,13 @@ impl SqsModel {
 
     fn latency(&self) -> SimDuration {
         self.request_latency
+    }
+
+    fn processing_time(&self, cx: &mut Ctx<Work, SqsTraceEvent>) -> SimDuration {
+        match self.fixed_processing {
+            Some(d) => d,
+            None => self.scenario.consumers.processing.sample(&mut cx.rng),
+        }
     }
 
     /// Counts one API request carrying `payload_bytes` (billed per started 64 KB).
@@ -586,7 +619,7 @@ impl SqsModel {
         let n = self.producers[producer as usize].1;
         self.producers[producer as usize].1 += 1;
         let fifo = self.scenario.queue.fifo;
-        let request = SendRequest {
+        let mut request = SendRequest {
             body: None,
             size,
             group_id: fifo.then(|| format!("g{}", n % u64::from(groups))),
@@ -594,9 +627,11 @@ impl SqsModel {
             delay_s: None,
         };
         let copies = if cx.rng.chance(resend) { 2 } else { 1 };
-        for _ in 0..copies {
+        for copy in 0..copies {
             self.call(Action::SendMessage, size);
-            match self.sqs.send(cx.now(), self.main, request.clone()) {
+            // The last copy takes the request itself.
+            let req = if copy + 1 == copies { std::mem::take(&mut request) } else { request.clone() };
+            match self.sqs.send(cx.now(), self.main, req) {
                 Ok(sent) if sent.deduplicated => {
                     self.totals.deduplicated += 1;
                     self.emit(cx, Reason::Deduplicated, Some(sent.message_id), Some(producer), 0);
@@ -675,7 +710,7 @@ impl SqsModel {
         self.count(cx, |s| s.received, got.len() as f64);
         self.batches[consumer as usize] = got;
         self.consumers[consumer as usize] = ConsumerState::Processing { index: 0 };
-        let first = self.scenario.consumers.processing.sample(&mut cx.rng) + self.latency();
+        let first = self.processing_time(cx) + self.latency();
         cx.schedule_in(first, Work::Processed { consumer });
     }
 
@@ -700,7 +735,8 @@ impl SqsModel {
     fn processed(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, consumer: u32) {
         let ConsumerState::Processing { index } = self.consumers[consumer as usize] else { return };
         let batch = &self.batches[consumer as usize];
-        let (batch_len, msg) = (batch.len(), batch[index].clone());
+        let batch_len = batch.len();
+        let msg = Handled::of(&batch[index]);
         let c = &self.scenario.consumers;
         let (failure, crash) = (c.failure_probability, c.crash_probability);
         let id = msg.message_id;
@@ -744,7 +780,7 @@ impl SqsModel {
             if let ConsumerState::Processing { index, .. } = &mut self.consumers[consumer as usize] {
                 *index += 1;
             }
-            let next = self.scenario.consumers.processing.sample(&mut cx.rng) + self.latency();
+            let next = self.processing_time(cx) + self.latency();
             cx.schedule_in(next, Work::Processed { consumer });
         } else {
             // The batch is done: the next ReceiveMessage goes out now.
