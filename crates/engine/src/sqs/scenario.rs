@@ -471,7 +471,9 @@ impl SqsModel {
             tick_at: None,
             request_latency: SimDuration::from_secs_f64(scenario.consumers.request_latency_ms / 1000.0),
             fixed_processing: match scenario.consumers.processing {
-                Distribution::Fixed { .. } => Some(scenario.consumers.processing.sample(&mut crate::rng::SimRng::new(0))),
+                Distribution::Fixed { .. } => {
+                    Some(scenario.consumers.processing.sample(&mut crate::rng::SimRng::new(0)))
+                }
                 _ => None,
             },
             main: main_id,
