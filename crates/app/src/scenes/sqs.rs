@@ -20,7 +20,7 @@ use crate::components::{
     PlayerControls, PlayerState, PlaygroundLayout, Series, TimeSeriesChart,
 };
 use crate::view_model::{format_sim_time, format_trace_hash, sim_advance_micros};
-use knobs::{apply, format_value, Knob, KNOBS};
+use knobs::{apply, format_value, Choice, Knob, CHOICES, KNOBS};
 use layout::*;
 use presets::{preset, PRESETS};
 use snapshot::{counters, diagram, history, CounterView, DiagramView, History};
@@ -454,12 +454,6 @@ fn ScenarioControls(
             modified.set(true);
         }
     };
-    let on_type = move |ev: leptos::ev::Event| {
-        let fifo = event_target_value(&ev) == "fifo";
-        let mut next = scenario.get_untracked();
-        next.queue.fifo = fifo;
-        set(next);
-    };
     let on_dlq = move |ev: leptos::ev::Event| {
         let mut next = scenario.get_untracked();
         next.dlq = event_target_checked(&ev).then(DlqSettings::default);
@@ -472,13 +466,7 @@ fn ScenarioControls(
     view! {
         <fieldset class="sqs-knobs">
             <legend>"Scenario"</legend>
-            <div class="knob">
-                <label for="knob-type">"Queue type"</label>
-                <select id="knob-type" data-testid="knob-type" on:change=on_type>
-                    <option value="standard" prop:selected=move || scenario.with(|s| !s.queue.fifo)>"Standard"</option>
-                    <option value="fifo" prop:selected=move || scenario.with(|s| s.queue.fifo)>"FIFO"</option>
-                </select>
-            </div>
+            <ChoiceField choice=&CHOICES[0] scenario=scenario on_change=set/>
             <div class="knob knob-check">
                 <input
                     id="knob-dlq"
@@ -489,6 +477,8 @@ fn ScenarioControls(
                 />
                 <label for="knob-dlq">"Dead-letter queue (redrive policy)"</label>
             </div>
+            <ChoiceField choice=&CHOICES[1] scenario=scenario on_change=set/>
+            <ChoiceField choice=&CHOICES[2] scenario=scenario on_change=set/>
             {knob_fields}
             <p class="muted knob-note">"A valid change restarts the run from 0 s with the same seed; an invalid one is explained and ignored."</p>
         </fieldset>
@@ -496,6 +486,40 @@ fn ScenarioControls(
 }
 
 /// One labelled numeric knob, validated as it is typed.
+/// A select for one of the scenario's [`Choice`]s.
+#[component]
+fn ChoiceField(
+    choice: &'static Choice,
+    scenario: RwSignal<SqsScenario>,
+    #[prop(into)] on_change: Callback<SqsScenario>,
+) -> impl IntoView {
+    let id = format!("knob-{}", choice.key);
+    let on_select = move |ev: leptos::ev::Event| {
+        let mut next = scenario.get_untracked();
+        (choice.set)(&mut next, &event_target_value(&ev));
+        on_change.run(next);
+    };
+    let options = choice
+        .options
+        .iter()
+        .map(|&(value, label)| {
+            view! { <option value=value prop:selected=move || scenario.with(|s| (choice.get)(s) == Some(value))>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="knob">
+            <label for=id.clone()>{choice.label}</label>
+            <select id=id data-testid=format!("knob-{}", choice.key) on:change=on_select>
+                {options}
+                // A value none of the options name (a burst pattern from a scenario file) stays shown.
+                <option value="" disabled=true prop:selected=move || scenario.with(|s| (choice.get)(s).is_none())>
+                    "Other (from the scenario)"
+                </option>
+            </select>
+        </div>
+    }
+}
+
 #[component]
 fn KnobField(
     knob: &'static Knob,

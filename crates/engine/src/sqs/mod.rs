@@ -22,7 +22,7 @@ pub use queue::{
 };
 pub use scenario::{
     ConsumerActivity, Consumers, DlqSettings, Producer, SqsModel, SqsScenario, SqsSim, SqsTotals, SqsTraceEvent,
-    Work as SqsWork, MAX_CONSUMERS,
+    Work as SqsWork, MAX_CONSUMERS, MAX_GROUPS, MAX_REQUEST_LATENCY_MS,
 };
 pub use service::{QueueId, Sqs, SqsEvent};
 

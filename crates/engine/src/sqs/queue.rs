@@ -425,8 +425,20 @@ impl Queue {
 
     /// `SendMessage`. `id` is the id to give a new message (the service hands them out).
     pub fn send(&mut self, now: SimTime, req: SendRequest, id: MessageId) -> Result<SendResult, SqsError> {
+        self.admit(now, Action::SendMessage)?;
+        self.send_admitted(now, req, id)
+    }
+
+    /// Lets time pass to `now` and counts one call of `action` against the FIFO throughput
+    /// limit (300 calls/s per action without high throughput; a batch is one call, SQS-11).
+    pub fn admit(&mut self, now: SimTime, action: Action) -> Result<(), SqsError> {
         self.advance(now);
-        self.check_throughput(Action::SendMessage)?;
+        self.check_throughput(action)
+    }
+
+    /// One message of a send whose call was already admitted (see [`Queue::admit`]).
+    pub fn send_admitted(&mut self, now: SimTime, req: SendRequest, id: MessageId) -> Result<SendResult, SqsError> {
+        self.advance(now);
         let size = match &req.body {
             Some(body) => {
                 if body.is_empty() {

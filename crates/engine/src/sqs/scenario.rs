@@ -28,6 +28,10 @@ pub const DEAD_LETTER_QUEUE: &str = "orders-dlq";
 
 /// The most consumers a scenario may have (a playground bound, not an AWS one).
 pub const MAX_CONSUMERS: u32 = 1_000;
+/// The most FIFO message groups a producer spreads messages over (a playground bound).
+pub const MAX_GROUPS: u32 = 1_000;
+/// The longest API round trip a scenario may set, milliseconds (a playground bound).
+pub const MAX_REQUEST_LATENCY_MS: f64 = 10_000.0;
 
 /// A whole SQS scenario: serde data, the same in a URL, a JSON file and a preset.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -184,7 +188,7 @@ impl SqsScenario {
         for (i, p) in self.producers.iter().enumerate() {
             p.workload.validate(&format!("producers[{i}].workload"))?;
             check_int_range(&format!("producers[{i}].message_size"), p.message_size, 1..=q.max_message_size)?;
-            check_int_range(&format!("producers[{i}].groups"), u64::from(p.groups), 1..=1_000)?;
+            check_int_range(&format!("producers[{i}].groups"), u64::from(p.groups), 1..=u64::from(MAX_GROUPS))?;
             check_range(&format!("producers[{i}].resend_fraction"), p.resend_fraction, 0.0..=1.0)?;
         }
         let c = &self.consumers;
@@ -195,7 +199,7 @@ impl SqsScenario {
         check_range("consumers.failure_probability", c.failure_probability, 0.0..=1.0)?;
         check_range("consumers.crash_probability", c.crash_probability, 0.0..=1.0)?;
         check_range("consumers.poison_fraction", c.poison_fraction, 0.0..=1.0)?;
-        check_range("consumers.request_latency_ms", c.request_latency_ms, 0.0..=10_000.0)?;
+        check_range("consumers.request_latency_ms", c.request_latency_ms, 0.0..=MAX_REQUEST_LATENCY_MS)?;
         check_range("duplicate_probability", self.duplicate_probability, 0.0..=1.0)
     }
 }

@@ -161,6 +161,23 @@ fn fifo_calls_beyond_300_per_second_are_throttled() {
 }
 
 #[test]
+fn a_fifo_batch_is_one_call_so_batches_reach_3000_messages_per_second() {
+    let mut sqs = Sqs::new(Fidelity::EXACT);
+    let attrs = QueueAttributes { fifo: true, content_based_deduplication: true, ..QueueAttributes::default() };
+    let q = sqs.create_queue_with("q.fifo", attrs).expect("valid");
+    let batch = |b: u64| -> Vec<SendRequest> {
+        (0..10).map(|i| SendRequest { group_id: Some("g".into()), ..body(&format!("m{b}-{i}")) }).collect()
+    };
+    for b in 0..300 {
+        let results = sqs.send_batch(secs(0), q, batch(b)).expect("within the limit");
+        assert!(results.iter().all(Result::is_ok), "batch {b}");
+    }
+    assert_eq!(sqs.get(q).visible_count(), 3_000);
+    let err = sqs.send_batch(secs(0), q, batch(300)).map(|_| ()).map_err(|e| e.code);
+    assert_eq!(err, Err("ThrottlingException"), "the 301st call in one second");
+}
+
+#[test]
 fn batches_hold_one_to_ten_entries() {
     let mut sqs = Sqs::new(Fidelity::EXACT);
     let q = sqs.create_queue("q", &BTreeMap::new()).expect("valid");

@@ -4,9 +4,10 @@
 
 use engine::dist::MAX_DURATION_MS;
 use engine::sqs::limits::{
-    DELAY_MAX_S, MAX_RECEIVE_COUNT_MAX, RECEIVE_MAX_MESSAGES, VISIBILITY_TIMEOUT_MAX_S, WAIT_TIME_MAX_S,
+    DELAY_MAX_S, MAX_RECEIVE_COUNT_MAX, MESSAGE_SIZE_MAX, RECEIVE_MAX_MESSAGES, RETENTION_MAX_S, RETENTION_MIN_S,
+    VISIBILITY_TIMEOUT_MAX_S, WAIT_TIME_MAX_S,
 };
-use engine::sqs::{DlqSettings, SqsScenario, MAX_CONSUMERS};
+use engine::sqs::{DlqSettings, SqsScenario, MAX_CONSUMERS, MAX_GROUPS, MAX_REQUEST_LATENCY_MS};
 use engine::workload::MAX_RATE_PER_S;
 use engine::{Distribution, Workload};
 
@@ -33,7 +34,7 @@ pub struct Knob {
 }
 
 /// The knobs, in the order the panel shows them.
-pub const KNOBS: [Knob; 10] = [
+pub const KNOBS: [Knob; 17] = [
     Knob {
         key: "visibility",
         label: "Visibility timeout (s)",
@@ -55,6 +56,72 @@ pub const KNOBS: [Knob; 10] = [
         integer: true,
         get: |s| Some(s.queue.delay_s as f64),
         set: |s, v| s.queue.delay_s = v as u64,
+    },
+    Knob {
+        key: "retention",
+        label: "Retention period (s)",
+        min: RETENTION_MIN_S as f64,
+        max: RETENTION_MAX_S as f64,
+        aws: true,
+        note: "",
+        integer: true,
+        get: |s| Some(s.queue.retention_s as f64),
+        set: |s, v| s.queue.retention_s = v as u64,
+    },
+    Knob {
+        key: "rate",
+        label: "Producer rate (msg/s)",
+        min: 0.0,
+        max: MAX_RATE_PER_S,
+        aws: false,
+        note: "",
+        integer: false,
+        get: |s| s.producers.first().map(|p| p.workload.mean_rate_per_s()),
+        set: set_rate,
+    },
+    Knob {
+        key: "size",
+        label: "Message size (bytes)",
+        min: 1.0,
+        max: MESSAGE_SIZE_MAX as f64,
+        aws: true,
+        note: "",
+        integer: true,
+        get: |s| s.producers.first().map(|p| p.message_size as f64),
+        set: |s, v| s.producers.iter_mut().for_each(|p| p.message_size = v as u64),
+    },
+    Knob {
+        key: "groups",
+        label: "FIFO message groups",
+        min: 1.0,
+        max: MAX_GROUPS as f64,
+        aws: false,
+        note: "FIFO only",
+        integer: true,
+        get: |s| s.queue.fifo.then(|| s.producers.first().map(|p| f64::from(p.groups))).flatten(),
+        set: |s, v| s.producers.iter_mut().for_each(|p| p.groups = v as u32),
+    },
+    Knob {
+        key: "resend",
+        label: "Producer resends (same dedup id)",
+        min: 0.0,
+        max: 1.0,
+        aws: false,
+        note: "FIFO only; deduplicated within 5 min",
+        integer: false,
+        get: |s| s.queue.fifo.then(|| s.producers.first().map(|p| p.resend_fraction)).flatten(),
+        set: |s, v| s.producers.iter_mut().for_each(|p| p.resend_fraction = v),
+    },
+    Knob {
+        key: "consumers",
+        label: "Consumers",
+        min: 0.0,
+        max: MAX_CONSUMERS as f64,
+        aws: false,
+        note: "",
+        integer: true,
+        get: |s| Some(f64::from(s.consumers.count)),
+        set: |s, v| s.consumers.count = v as u32,
     },
     Knob {
         key: "wait",
@@ -79,28 +146,6 @@ pub const KNOBS: [Knob; 10] = [
         set: |s, v| s.consumers.batch_size = v as u32,
     },
     Knob {
-        key: "consumers",
-        label: "Consumers",
-        min: 0.0,
-        max: MAX_CONSUMERS as f64,
-        aws: false,
-        note: "",
-        integer: true,
-        get: |s| Some(f64::from(s.consumers.count)),
-        set: |s, v| s.consumers.count = v as u32,
-    },
-    Knob {
-        key: "rate",
-        label: "Producer rate (msg/s)",
-        min: 0.0,
-        max: MAX_RATE_PER_S,
-        aws: false,
-        note: "",
-        integer: false,
-        get: |s| s.producers.first().map(|p| p.workload.mean_rate_per_s()),
-        set: set_rate,
-    },
-    Knob {
         key: "processing",
         label: "Processing time, median (s)",
         min: 0.001,
@@ -112,6 +157,17 @@ pub const KNOBS: [Knob; 10] = [
         set: |s, v| s.consumers.processing = with_median(&s.consumers.processing, v * 1000.0),
     },
     Knob {
+        key: "latency",
+        label: "API round trip (ms)",
+        min: 0.0,
+        max: MAX_REQUEST_LATENCY_MS,
+        aws: false,
+        note: "",
+        integer: false,
+        get: |s| Some(s.consumers.request_latency_ms),
+        set: |s, v| s.consumers.request_latency_ms = v,
+    },
+    Knob {
         key: "failure",
         label: "Failure probability",
         min: 0.0,
@@ -121,6 +177,17 @@ pub const KNOBS: [Knob; 10] = [
         integer: false,
         get: |s| Some(s.consumers.failure_probability),
         set: |s, v| s.consumers.failure_probability = v,
+    },
+    Knob {
+        key: "crash",
+        label: "Crash before delete (probability)",
+        min: 0.0,
+        max: 1.0,
+        aws: false,
+        note: "",
+        integer: false,
+        get: |s| Some(s.consumers.crash_probability),
+        set: |s, v| s.consumers.crash_probability = v,
     },
     Knob {
         key: "poison",
@@ -147,6 +214,17 @@ pub const KNOBS: [Knob; 10] = [
             let count = if v > f64::from(u32::MAX) { u32::MAX } else { v as u32 };
             s.dlq.get_or_insert_with(DlqSettings::default).max_receive_count = count;
         },
+    },
+    Knob {
+        key: "duplicates",
+        label: "Duplicate delivery chance",
+        min: 0.0,
+        max: 1.0,
+        aws: false,
+        note: "standard queues: a delete misses a stored copy",
+        integer: false,
+        get: |s| (!s.queue.fifo).then_some(s.duplicate_probability),
+        set: |s, v| s.duplicate_probability = v,
     },
 ];
 
@@ -178,6 +256,80 @@ fn group_digits(value: f64) -> String {
     }
     out
 }
+
+/// A choice among a few named options, shown as a select: `(value, label)` pairs, the current
+/// value of a scenario, and how to apply a value.
+pub struct Choice {
+    /// Stable id, used for element ids and `data-testid="knob-<key>"`.
+    pub key: &'static str,
+    /// The label shown to people.
+    pub label: &'static str,
+    /// `(value, label)` of each option.
+    pub options: &'static [(&'static str, &'static str)],
+    /// The current value (`None` when it is none of the options, e.g. a ramp from a scenario file).
+    pub get: fn(&SqsScenario) -> Option<&'static str>,
+    /// Applies an option's value.
+    pub set: fn(&mut SqsScenario, &str),
+}
+
+/// The choices, in the order the panel shows them (after the queue type).
+pub const CHOICES: [Choice; 3] = [
+    Choice {
+        key: "type",
+        label: "Queue type",
+        options: &[("standard", "Standard"), ("fifo", "FIFO")],
+        get: |s| Some(if s.queue.fifo { "fifo" } else { "standard" }),
+        set: |s, v| s.queue.fifo = v == "fifo",
+    },
+    Choice {
+        key: "pattern",
+        label: "Arrivals",
+        options: &[("poisson", "Random (Poisson)"), ("constant", "Steady")],
+        get: |s| match s.producers.first().map(|p| &p.workload) {
+            Some(Workload::Poisson { .. }) => Some("poisson"),
+            Some(Workload::Constant { .. }) => Some("constant"),
+            _ => None,
+        },
+        set: |s, v| {
+            for p in &mut s.producers {
+                let rate = p.workload.mean_rate_per_s();
+                p.workload = if v == "constant" {
+                    Workload::Constant { rate_per_s: rate }
+                } else {
+                    Workload::Poisson { rate_per_s: rate }
+                };
+            }
+        },
+    },
+    Choice {
+        key: "shape",
+        label: "Processing time spread",
+        options: &[
+            ("log_normal", "Long tail (log-normal, p99 = 5 × median)"),
+            ("exponential", "Exponential"),
+            ("uniform", "Uniform, ±50%"),
+            ("fixed", "Fixed"),
+        ],
+        get: |s| {
+            Some(match s.consumers.processing {
+                Distribution::LogNormal { .. } => "log_normal",
+                Distribution::Exponential { .. } => "exponential",
+                Distribution::Uniform { .. } => "uniform",
+                Distribution::Fixed { .. } => "fixed",
+            })
+        },
+        set: |s, v| {
+            // The median stays; only the spread around it changes.
+            let m = median_ms(&s.consumers.processing);
+            s.consumers.processing = match v {
+                "exponential" => Distribution::Exponential { mean_ms: m / std::f64::consts::LN_2 },
+                "uniform" => Distribution::Uniform { min_ms: m / 2.0, max_ms: m * 1.5 },
+                "fixed" => Distribution::Fixed { ms: m },
+                _ => Distribution::LogNormal { median_ms: m, p99_ms: (m * 5.0).min(MAX_DURATION_MS) },
+            };
+        },
+    },
+];
 
 /// The knob with this key.
 #[cfg(test)]
@@ -257,6 +409,27 @@ fn with_median(d: &Distribution, median: f64) -> Distribution {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn choices_keep_what_they_do_not_change() {
+        let s = SqsScenario::default();
+        let shape = &CHOICES[2];
+        for (value, _) in shape.options {
+            let mut next = s.clone();
+            (shape.set)(&mut next, value);
+            assert_eq!((shape.get)(&next), Some(*value));
+            assert!(
+                (median_ms(&next.consumers.processing) - median_ms(&s.consumers.processing)).abs() < 1e-9,
+                "{value}"
+            );
+            next.validate().unwrap_or_else(|e| panic!("{value}: {e}"));
+        }
+        let pattern = &CHOICES[1];
+        let mut next = s.clone();
+        (pattern.set)(&mut next, "constant");
+        assert_eq!((pattern.get)(&next), Some("constant"));
+        assert_eq!(next.producers[0].workload.mean_rate_per_s(), s.producers[0].workload.mean_rate_per_s());
+    }
+
+    #[test]
     fn ranges_come_from_the_engine_limits() {
         assert_eq!(knob("visibility").unwrap().range(), "0–43,200");
         assert_eq!(knob("wait").unwrap().range(), "0–20; 0 = short polling");
@@ -309,11 +482,18 @@ mod tests {
 
     #[test]
     fn every_knob_reads_back_what_it_wrote() {
-        let s = SqsScenario { dlq: Some(DlqSettings::default()), ..SqsScenario::default() };
+        let standard = SqsScenario { dlq: Some(DlqSettings::default()), ..SqsScenario::default() };
+        let mut fifo = standard.clone();
+        fifo.queue.fifo = true;
         for k in &KNOBS {
-            let value = (k.get)(&s).unwrap();
-            let next = apply(&s, k, &format_value(value)).unwrap();
-            assert_eq!((k.get)(&next), Some(value), "{}", k.key);
+            // Each knob applies to at least one queue type (FIFO groups and resends; standard duplicates).
+            let applies: Vec<&SqsScenario> = [&standard, &fifo].into_iter().filter(|s| (k.get)(s).is_some()).collect();
+            assert!(!applies.is_empty(), "{} applies to no queue type", k.key);
+            for s in applies {
+                let value = (k.get)(s).unwrap();
+                let next = apply(s, k, &format_value(value)).unwrap();
+                assert_eq!((k.get)(&next), Some(value), "{}", k.key);
+            }
         }
     }
 }
