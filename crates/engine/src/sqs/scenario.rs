@@ -228,7 +228,7 @@ pub enum Work {
     /// A consumer calls ReceiveMessage.
     Poll { consumer: u32 },
     /// A long poll's wait may end (the consumer's current poll decides).
-    PollDeadline { consumer: u32, poll: u64 },
+    PollDeadline { consumer: u32 },
     /// A consumer finishes processing its current message.
     Processed { consumer: u32 },
     /// A crashed consumer is back.
@@ -384,7 +384,7 @@ enum ConsumerState {
     /// Waiting for the response of a receive (or for the next poll).
     Idle,
     /// A long poll is waiting for a message until `deadline`.
-    Waiting { poll: u64, deadline: SimTime },
+    Waiting { deadline: SimTime },
     /// Processing message `index` of its batch (kept in `SqsModel::batches`).
     Processing { index: usize },
     /// Crashed; back at `until`.
@@ -418,7 +418,6 @@ pub struct SqsModel {
     /// Long pollers woken by the current work item: their receive goes out before the next
     /// item (at the same instant, without a trip through the scheduler).
     woken: VecDeque<u32>,
-    next_poll: u64,
     /// Whether a `PollDeadline` is scheduled for each consumer: at most one each, so a busy run
     /// does not fill the scheduler with deadlines of polls that already returned.
     deadline_pending: Vec<bool>,
@@ -468,7 +467,6 @@ impl SqsModel {
             batches: vec![Vec::new(); scenario.consumers.count as usize],
             waiting: VecDeque::new(),
             woken: VecDeque::new(),
-            next_poll: 0,
             deadline_pending: vec![false; scenario.consumers.count as usize],
             poison: BTreeSet::new(),
             processed: BTreeSet::new(),
@@ -669,14 +667,12 @@ impl SqsModel {
         if long_poll && !receivable {
             // Start (or keep) waiting: one logical ReceiveMessage call until a message or the deadline.
             if !matches!(self.consumers[consumer as usize], ConsumerState::Waiting { .. }) {
-                self.next_poll += 1;
-                let poll = self.next_poll;
                 self.call(Action::ReceiveMessage, 0);
                 let deadline = cx.now() + SimDuration::from_secs(wait_s);
-                self.consumers[consumer as usize] = ConsumerState::Waiting { poll, deadline };
+                self.consumers[consumer as usize] = ConsumerState::Waiting { deadline };
                 if !self.deadline_pending[consumer as usize] {
                     self.deadline_pending[consumer as usize] = true;
-                    cx.schedule_at(deadline, Work::PollDeadline { consumer, poll });
+                    cx.schedule_at(deadline, Work::PollDeadline { consumer });
                 }
             }
             self.waiting.push_back(consumer);
@@ -722,11 +718,11 @@ impl SqsModel {
 
     fn poll_deadline(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, consumer: u32) {
         self.deadline_pending[consumer as usize] = false;
-        let ConsumerState::Waiting { poll, deadline } = self.consumers[consumer as usize] else { return };
+        let ConsumerState::Waiting { deadline } = self.consumers[consumer as usize] else { return };
         if deadline > cx.now() {
             // A newer poll is waiting: its deadline is the one to keep.
             self.deadline_pending[consumer as usize] = true;
-            cx.schedule_at(deadline, Work::PollDeadline { consumer, poll });
+            cx.schedule_at(deadline, Work::PollDeadline { consumer });
             return;
         }
         self.waiting.retain(|&c| c != consumer);
@@ -859,7 +855,7 @@ impl Model for SqsModel {
         match work {
             Work::Produce { producer } => self.produce(cx, producer),
             Work::Poll { consumer } => self.poll(cx, consumer),
-            Work::PollDeadline { consumer, .. } => self.poll_deadline(cx, consumer),
+            Work::PollDeadline { consumer } => self.poll_deadline(cx, consumer),
             Work::Processed { consumer } => self.processed(cx, consumer),
             Work::Restarted { consumer } => {
                 self.consumers[consumer as usize] = ConsumerState::Idle;
