@@ -357,6 +357,11 @@ impl Queue {
         live.sort_unstable_by_key(|m| m.seq);
         live.into_iter()
     }
+    /// Whether `handle` is the receipt of the message's latest receive (an older receive's
+    /// visibility window has ended, whatever the message's state now).
+    pub fn is_current(&self, handle: ReceiptHandle) -> bool {
+        self.slot(handle.slot).is_some_and(|m| m.seq == handle.seq && m.receipt_generation == handle.generation)
+    }
     /// The live message with this id, if it is in this queue.
     pub fn find(&self, id: MessageId) -> Option<&Message> {
         self.slots.iter().flatten().find(|m| m.id == id)

@@ -305,7 +305,7 @@ pub const CHOICES: [Choice; 3] = [
         key: "shape",
         label: "Processing time spread",
         options: &[
-            ("log_normal", "Long tail (log-normal, p99 = 5 × median)"),
+            ("log_normal", "Long tail (log-normal)"),
             ("exponential", "Exponential"),
             ("uniform", "Uniform, ±50%"),
             ("fixed", "Fixed"),

@@ -220,7 +220,10 @@ pub fn diagram(sim: &SqsSim) -> DiagramView {
                 Some(current) => {
                     // One id and its place in the batch: two ids do not fit in a consumer box.
                     let of = if batch.len() > 1 { format!(" ({}/{})", index + 1, batch.len()) } else { String::new() };
-                    let left = queue.find(current.message_id).and_then(|m| match m.state {
+                    // Only the latest receive's window counts: a consumer still working on a
+                    // message another consumer has received since is past its timeout.
+                    let left = queue.find(current.message_id).filter(|_| queue.is_current(current.receipt_handle));
+                    let left = left.and_then(|m| match m.state {
                         MessageState::InFlight { until, .. } => Some(secs(until)),
                         _ => None,
                     });
@@ -402,6 +405,30 @@ mod tests {
         let now = lines(&sim);
         assert_eq!(now[0], ("crashed!".to_string(), "sqs-consumer crashed".to_string()));
         assert!(diagram(&sim).consumers[0].line2.starts_with("back in"));
+    }
+
+    #[test]
+    fn of_two_consumers_holding_one_message_only_the_latest_receive_has_time_left() {
+        let mut sim = SqsSim::try_new(&(preset("slow-consumer").unwrap().scenario)(), 42).unwrap();
+        let mut shared = 0;
+        for t in 1..=120 {
+            sim.run_until_done(SimTime::ZERO + SimDuration::from_millis(t * 500));
+            let view = diagram(&sim);
+            for a in &view.consumers {
+                let id = a.line1.split(' ').next().unwrap_or("");
+                let same: Vec<&ConsumerView> = view
+                    .consumers
+                    .iter()
+                    .filter(|c| id.starts_with("msg-") && c.line1.split(' ').next() == Some(id))
+                    .collect();
+                if same.len() > 1 {
+                    shared += 1;
+                    let live = same.iter().filter(|c| c.line2.ends_with("s left")).count();
+                    assert!(live <= 1, "at {t}: {same:?}");
+                }
+            }
+        }
+        assert!(shared > 0, "the slow consumer trap never had two consumers on one message");
     }
 
     #[test]
