@@ -310,6 +310,29 @@ sqsTest('/sqs: every preset loads and shows its effect', async () => {
   await page.context().close();
 });
 
+sqsTest('/sqs tokens are one tab stop; arrow keys move between them and Enter opens the inspector', async () => {
+  const page = await openSqs();
+  await page.locator('[data-testid=preset]').selectOption('scale');
+  await setSpeed(page, 9);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => document.querySelectorAll('g.sqs-token').length > 20, null, { timeout: 20000 });
+  await page.locator('[data-testid=play]').click();
+  assert((await page.locator('g.sqs-token[tabindex="0"]').count()) === 1, 'not exactly one token in the tab order');
+  await page.locator('g.sqs-token[tabindex="0"]').focus();
+  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-id'));
+  const first = await focused();
+  await page.keyboard.press('ArrowRight');
+  const second = await focused();
+  assert(first && second && Number(second) > Number(first), `ArrowRight moved focus from ${first} to ${second}`);
+  await page.keyboard.press('Home');
+  assert((await focused()) === first, 'Home did not return to the first token');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => document.querySelector('[data-testid=inspector]')?.innerText.includes(`msg-${id}`), first, { timeout: 5000 });
+  assert((await page.locator('g.sqs-token[tabindex="0"]').count()) === 1, 'the tab stop was lost');
+  noErrors(page);
+  await page.context().close();
+});
+
 sqsTest('/sqs refuses an out-of-range knob with the AWS range and keeps running', async () => {
   const page = await openSqs();
   const field = page.locator('[data-testid=knob-visibility]');

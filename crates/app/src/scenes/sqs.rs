@@ -338,14 +338,25 @@ fn Diagram(
                         }
                     }
                     on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                        let key = ev.key();
-                        if key != "Enter" && key != " " {
-                            return;
-                        }
-                        if let Some(id) = token_id_of(ev.target()) {
-                            ev.prevent_default();
-                            on_select.run(id);
-                        }
+                        let Some(id) = token_id_of(ev.target()) else { return };
+                        let step = match ev.key().as_str() {
+                            "Enter" | " " => {
+                                ev.prevent_default();
+                                on_select.run(id);
+                                return;
+                            }
+                            "ArrowRight" | "ArrowDown" => 1,
+                            "ArrowLeft" | "ArrowUp" => -1,
+                            "Home" => isize::MIN,
+                            "End" => isize::MAX,
+                            _ => return,
+                        };
+                        ev.prevent_default();
+                        layer.update_value(|layer| {
+                            if let Some(layer) = layer.as_mut() {
+                                layer.move_focus(id, step);
+                            }
+                        });
                     }
                 ></g>
             </svg>
@@ -388,7 +399,7 @@ fn Inspector(inspected: RwSignal<Option<History>>, selected: RwSignal<Option<u64
             <h3 class="panel-title">"Message inspector"</h3>
             <Show
                 when=move || inspected.with(Option::is_some)
-                fallback=|| view! { <p class="muted">"Click or press Enter on a token to see that message's history."</p> }
+                fallback=|| view! { <p class="muted">"Click a token to see that message's history (keyboard: Tab to the messages, arrow keys to move, Enter to open)."</p> }
             >
                 <p>
                     <strong>{move || inspected.with(|h| h.as_ref().map(|h| format!("msg-{}", h.id)).unwrap_or_default())}</strong>

@@ -5,6 +5,9 @@
 //! frame. Here a map from message id to its SVG nodes is diffed against the new view in one
 //! pass, and only attributes that changed are written. Clicks and keys are handled once, on the
 //! layer, by the `data-id` of the token they hit.
+//!
+//! Keyboard: the tokens are one tab stop (the selected token, else the oldest), and the arrow
+//! keys move between them in message order, so hundreds of tokens do not mean hundreds of Tabs.
 
 use std::collections::BTreeMap;
 
@@ -32,13 +35,15 @@ pub struct TokenLayer {
     document: Document,
     root: Element,
     nodes: BTreeMap<u64, TokenNodes>,
+    /// The token with `tabindex="0"`.
+    tab_stop: Option<u64>,
 }
 
 impl TokenLayer {
     /// Draws into `root`, which must be empty.
     pub fn new(root: Element) -> Option<TokenLayer> {
         let document = root.owner_document()?;
-        Some(TokenLayer { document, root, nodes: BTreeMap::new() })
+        Some(TokenLayer { document, root, nodes: BTreeMap::new(), tab_stop: None })
     }
 
     /// Makes the layer show `tokens`, with `selected` marked.
@@ -58,6 +63,34 @@ impl TokenLayer {
                 update(nodes, token, selected == Some(id));
             }
         }
+        let keep = |id: Option<u64>| id.filter(|id| self.nodes.contains_key(id));
+        let stop = keep(selected).or(keep(self.tab_stop)).or(self.nodes.keys().next().copied());
+        self.set_tab_stop(stop);
+    }
+
+    /// Moves keyboard focus `step` tokens on from token `from`, in message order (clamped to
+    /// the first and last token).
+    pub fn move_focus(&mut self, from: u64, step: isize) {
+        let ids: Vec<u64> = self.nodes.keys().copied().collect();
+        let Some(pos) = ids.iter().position(|&id| id == from) else { return };
+        let to = ids[pos.saturating_add_signed(step).min(ids.len() - 1)];
+        self.set_tab_stop(Some(to));
+        if let Some(g) = self.nodes.get(&to).and_then(|n| n.g.dyn_ref::<web_sys::SvgElement>()) {
+            let _ = g.focus();
+        }
+    }
+
+    fn set_tab_stop(&mut self, id: Option<u64>) {
+        if self.tab_stop == id {
+            return;
+        }
+        if let Some(old) = self.tab_stop.and_then(|old| self.nodes.get(&old)) {
+            let _ = old.g.set_attribute("tabindex", "-1");
+        }
+        if let Some(new) = id.and_then(|new| self.nodes.get(&new)) {
+            let _ = new.g.set_attribute("tabindex", "0");
+        }
+        self.tab_stop = id;
     }
 
     fn create(&self, id: u64) -> Option<TokenNodes> {
@@ -69,7 +102,7 @@ impl TokenLayer {
             Some(e)
         };
         let (w, h) = (TOKEN_W.to_string(), TOKEN_H.to_string());
-        let g = el("g", &[("role", "button"), ("tabindex", "0"), ("data-id", &id.to_string())])?;
+        let g = el("g", &[("role", "button"), ("tabindex", "-1"), ("data-id", &id.to_string())])?;
         let body = el("rect", &[("class", "sqs-token-body"), ("width", &w), ("height", &h), ("rx", "4")])?;
         let label = el(
             "text",
