@@ -9,7 +9,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::bench::{first_visit, FIRST_VISIT_BUDGET_GZIP};
 use crate::site::{build_release, site_dir};
-use crate::tools::{ensure_browser_test_tools, ensure_build_tools};
+use crate::tools::{ensure_browser_test_tools, ensure_build_tools, ensure_wasm_target};
 use crate::{cargo, output, root, run};
 
 /// The sub-path the browser tests serve the site under, as GitHub Pages does for project sites.
@@ -36,6 +36,7 @@ pub fn test(args: &[String]) -> Result<()> {
         run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))
     });
     step("clippy (wasm32: the full app, and the landing bundle without playgrounds)", &mut || {
+        ensure_wasm_target()?;
         let wasm = ["clippy", "-p", "app", "-p", "engine", "--target", "wasm32-unknown-unknown"];
         run(cargo().args(wasm).args(["--", "-D", "warnings"]))?;
         run(cargo().args(wasm).args(["--no-default-features", "--", "-D", "warnings"]))

@@ -59,7 +59,8 @@ fn cargo_bin_dir() -> PathBuf {
     PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo").join("bin")
 }
 
-fn ensure_wasm_target() -> Result<()> {
+/// The wasm32 target of the active toolchain (a fresh machine has only the host target).
+pub fn ensure_wasm_target() -> Result<()> {
     let installed = output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
         return Ok(());

@@ -32,8 +32,9 @@ pub struct LayoutMetrics {
 
 /// A header, a wide diagram area and a side column with controls above metrics.
 ///
-/// On a desktop the diagram sits left and the controls and metrics share the right column; below
-/// 960 px wide everything stacks (header, diagram, controls, metrics) and nothing scrolls sideways.
+/// On a desktop the diagram sits left with the metrics below it, and the controls fill the right
+/// column (they are long: one field per knob); below 960 px wide everything stacks (header,
+/// diagram, controls, metrics) and nothing scrolls sideways.
 #[component]
 pub fn PlaygroundLayout(
     /// The `id` of the outer element, so pages can link to it.
@@ -52,14 +53,12 @@ pub fn PlaygroundLayout(
         <section class="playground-layout" id=id>
             <header class="layout-header">{(layout_header.children)()}</header>
             <div class="layout-diagram">{(layout_diagram.children)()}</div>
-            <div class="layout-side">
-                <section class="panel layout-controls" aria-label="Controls">
-                    {(layout_controls.children)()}
-                </section>
-                <section class="panel layout-metrics" aria-label="Metrics">
-                    {(layout_metrics.children)()}
-                </section>
-            </div>
+            <section class="panel layout-controls" aria-label="Controls">
+                {(layout_controls.children)()}
+            </section>
+            <section class="panel layout-metrics" aria-label="Metrics">
+                {(layout_metrics.children)()}
+            </section>
         </section>
     }
 }

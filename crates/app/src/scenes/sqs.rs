@@ -31,13 +31,16 @@ const DEFAULT_SEED: u32 = 42;
 /// Lines kept in the event log.
 const LOG_LINES: usize = 40;
 
-/// The chart data of one frame: depth by lane, DLQ depth, throughput, empty receives.
+/// The chart data of one frame: depth by lane, age of oldest, DLQ depth, throughput, empty receives
+/// and duplicates processed.
 #[derive(Clone, Copy)]
 struct Charts {
     depth: RwSignal<Vec<Series>>,
+    oldest: RwSignal<Vec<Series>>,
     dlq: RwSignal<Vec<Series>>,
     throughput: RwSignal<Vec<Series>>,
     empty: RwSignal<Vec<Series>>,
+    duplicates: RwSignal<Vec<Series>>,
 }
 
 /// The SQS playground scene.
@@ -58,9 +61,11 @@ pub fn SqsScene() -> impl IntoView {
     let log = RwSignal::new(Vec::<LogEntry>::new());
     let charts = Charts {
         depth: RwSignal::new(Vec::new()),
+        oldest: RwSignal::new(Vec::new()),
         dlq: RwSignal::new(Vec::new()),
         throughput: RwSignal::new(Vec::new()),
         empty: RwSignal::new(Vec::new()),
+        duplicates: RwSignal::new(Vec::new()),
     };
     let selected = RwSignal::new(None::<u64>);
     let inspected = RwSignal::new(None::<History>);
@@ -496,7 +501,6 @@ fn ScenarioControls(
     }
 }
 
-/// One labelled numeric knob, validated as it is typed.
 /// A select for one of the scenario's [`Choice`]s.
 #[component]
 fn ChoiceField(
@@ -531,6 +535,7 @@ fn ChoiceField(
     }
 }
 
+/// One labelled numeric knob, validated as it is typed.
 #[component]
 fn KnobField(
     knob: &'static Knob,
@@ -655,10 +660,14 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
         <p class="hash-line muted">
             "Run hash so far: " <code data-testid="run-hash">{move || format_trace_hash(status.with(|s| s.hash))}</code>
         </p>
-        <TimeSeriesChart series=charts.depth title="Queue depth by lane" y_unit="messages" min_span_secs=30.0/>
-        <TimeSeriesChart series=charts.throughput title="Throughput" y_unit="per s" min_span_secs=30.0/>
-        <TimeSeriesChart series=charts.empty title="Empty receives" y_unit="per s" min_span_secs=30.0/>
-        <TimeSeriesChart series=charts.dlq title="Dead-letter queue depth" y_unit="messages" min_span_secs=30.0/>
+        <div class="chart-grid">
+            <TimeSeriesChart series=charts.depth title="Queue depth by lane" y_unit="messages" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.oldest title="Age of oldest message" y_unit="s" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.throughput title="Throughput" y_unit="per s" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.empty title="Empty receives" y_unit="per s" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.duplicates title="Duplicates processed" y_unit="per s" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.dlq title="Dead-letter queue depth" y_unit="messages" min_span_secs=30.0/>
+        </div>
     }
 }
 
@@ -680,7 +689,9 @@ fn capture_charts(sim: &SqsSim, charts: Charts) {
     };
     charts.depth.set(pick(&["visible", "in flight", "delayed"]));
     charts.throughput.set(pick(&["sent", "deleted"]));
+    charts.oldest.set(pick(&["age of oldest"]));
     charts.empty.set(pick(&["empty receives"]));
+    charts.duplicates.set(pick(&["duplicates processed"]));
     charts.dlq.set(pick(&["DLQ depth"]));
 }
 
