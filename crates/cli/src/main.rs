@@ -28,9 +28,10 @@ USAGE:
     nimbus hash [--seed N]
         Prints the trace hash of the reference scenario (10 simulated minutes), as the wasm
         build computes it too: the cross-target determinism check.
-    nimbus bench
+    nimbus bench [scheduler|reference|sqs]...
         Measures the engine: scheduler events per second, simulated/wall time of the
-        reference scenario.
+        reference scenario and of the SQS yardstick (1,000 msg/s, 20 consumers, 1 hour).
+        Naming parts runs only those.
     nimbus help
 ";
 

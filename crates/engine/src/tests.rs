@@ -356,6 +356,13 @@ proptest! {
     }
 
     #[test]
+    fn seconds_round_to_micros_half_away_from_zero(s in prop_oneof![any::<f64>(), -1.0e3..1.0e13f64, (0u64..1_000_000).prop_map(|k| k as f64 / 2.0e6)]) {
+        // The reference: libm's exact `round`, then `as`, which saturates and maps NaN to 0.
+        let expected = libm::round(s * 1e6) as u64;
+        prop_assert_eq!(SimDuration::from_secs_f64(s).as_micros(), expected, "{} s", s);
+    }
+
+    #[test]
     fn arrivals_never_decrease(w in arb_workload(), seed in any::<u64>()) {
         let mut rng = SimRng::new(seed);
         let mut a = Arrivals::new(&w);

@@ -271,6 +271,11 @@ pub struct Queue {
     next_seq: u64,
     next_stamp: u64,
     now: SimTime,
+    /// Nothing is due at `now`: everything added since the last `advance` is due later (timers
+    /// start after now, retention is at least 60 s), so advancing to `now` again is a no-op.
+    /// Cleared when that does not hold: a moved message older than this queue's retention,
+    /// changed attributes.
+    settled: bool,
     events: Vec<QueueEvent>,
     stats: QueueStats,
 }
@@ -305,6 +310,7 @@ impl Queue {
             calls: [(0, 0); Action::ALL.len()],
             next_seq: 0,
             next_stamp: 0,
+            settled: false,
             now: SimTime::ZERO,
             events: Vec::new(),
             stats: QueueStats::default(),
@@ -322,6 +328,7 @@ impl Queue {
     /// Replaces its attributes (already validated by `apply_set`).
     pub fn set_attributes(&mut self, attrs: QueueAttributes) {
         self.attrs = attrs;
+        self.settled = false;
     }
     /// Its counters.
     pub fn stats(&self) -> QueueStats {
@@ -389,7 +396,11 @@ impl Queue {
     /// messages outlive retention, dedup windows close. `now` never goes back.
     pub fn advance(&mut self, now: SimTime) {
         assert!(now >= self.now, "queue {}: time went back from {:?} to {now:?}", self.name, self.now);
+        if now == self.now && self.settled {
+            return;
+        }
         self.now = now;
+        self.settled = true;
         while let Some(top) = self.timers.peek() {
             let at = top.key.0;
             if at > now {
@@ -881,6 +892,9 @@ impl Queue {
             }
         };
         let sent_at = message.sent_at;
+        if sent_at + SimDuration::from_secs(self.attrs.retention_s) <= self.now {
+            self.settled = false;
+        }
         if let Some(name) = &message.group {
             let group = self.groups.entry(name.clone()).or_default();
             group.members.push_back((seq, slot));

@@ -746,7 +746,8 @@ impl SqsModel {
             self.totals.failures += 1;
             self.emit(cx, Reason::ProcessingFailed, Some(id), Some(consumer), msg.receive_count);
         } else {
-            if self.processed.contains(&id) {
+            let seen_before = self.processed.contains(&id);
+            if seen_before {
                 self.totals.duplicates_processed += 1;
                 self.emit(cx, Reason::DuplicateDelivery, Some(id), Some(consumer), msg.receive_count);
                 self.count(cx, |s| s.duplicates, 1.0);
@@ -765,7 +766,7 @@ impl SqsModel {
             let gone = self.sqs.delete(cx.now(), self.main, msg.receipt_handle, &mut cx.rng).unwrap_or(false);
             if gone {
                 // Usually the set never held it: checking first spares the common path a B-tree edit.
-                if self.processed.contains(&id) {
+                if seen_before {
                     self.processed.remove(&id);
                 }
                 self.totals.deleted += 1;
