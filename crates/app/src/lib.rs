@@ -10,6 +10,7 @@ mod panic;
 mod playgrounds;
 mod routing;
 mod scenes;
+mod share;
 mod shell;
 pub mod view_model;
 

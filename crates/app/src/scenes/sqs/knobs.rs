@@ -11,6 +11,8 @@ use engine::sqs::{DlqSettings, SqsScenario, MAX_CONSUMERS, MAX_GROUPS, MAX_REQUE
 use engine::workload::MAX_RATE_PER_S;
 use engine::{Distribution, Workload};
 
+use crate::share::LinkParams;
+
 /// One numeric knob: a label, the AWS range shown next to it, and how to read and write it.
 pub struct Knob {
     /// Stable id, used for element ids and `data-testid="knob-<key>"`.
@@ -371,6 +373,64 @@ pub fn apply(scenario: &SqsScenario, knob: &Knob, text: &str) -> Result<SqsScena
     Ok(next)
 }
 
+/// The dead-letter queue switch as a link parameter (`dlq=1` / `dlq=0`).
+const DLQ_KEY: &str = "dlq";
+
+/// The SQS scenario in a link: the choices first (they decide which knobs apply), then the DLQ
+/// switch, then the knobs, each as its control shows it.
+impl LinkParams for SqsScenario {
+    fn link_params(&self, base: &Self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        for c in &CHOICES {
+            let value = (c.get)(self);
+            if let Some(v) = value.filter(|_| value != (c.get)(base)) {
+                out.push((c.key, v.to_owned()));
+            }
+        }
+        if self.dlq.is_some() != base.dlq.is_some() {
+            out.push((DLQ_KEY, if self.dlq.is_some() { "1" } else { "0" }.to_owned()));
+        }
+        for k in &KNOBS {
+            let value = (k.get)(self);
+            if let Some(v) = value.filter(|_| value != (k.get)(base)) {
+                out.push((k.key, format_value(v)));
+            }
+        }
+        out
+    }
+
+    fn param_rank(key: &str) -> Option<usize> {
+        let choice = CHOICES.iter().position(|c| c.key == key);
+        let knob = KNOBS.iter().position(|k| k.key == key).map(|i| CHOICES.len() + 1 + i);
+        choice.or((key == DLQ_KEY).then_some(CHOICES.len())).or(knob)
+    }
+
+    fn apply_param(&self, key: &str, value: &str) -> Result<Self, String> {
+        if let Some(c) = CHOICES.iter().find(|c| c.key == key) {
+            let Some(&(option, _)) = c.options.iter().find(|(option, _)| *option == value) else {
+                let allowed: Vec<&str> = c.options.iter().map(|(option, _)| *option).collect();
+                return Err(format!("use one of {}.", allowed.join(", ")));
+            };
+            let mut next = self.clone();
+            (c.set)(&mut next, option);
+            return next.validate().map(|()| next).map_err(|err| format!("{err}."));
+        }
+        if key == DLQ_KEY {
+            let mut next = self.clone();
+            next.dlq = match value {
+                "1" => Some(self.dlq.clone().unwrap_or_default()),
+                "0" => None,
+                _ => return Err("use 1 (on) or 0 (off).".to_owned()),
+            };
+            return Ok(next);
+        }
+        match KNOBS.iter().find(|k| k.key == key) {
+            Some(knob) => apply(self, knob, value),
+            None => Err("not a setting of this playground.".to_owned()),
+        }
+    }
+}
+
 fn set_rate(s: &mut SqsScenario, rate: f64) {
     for p in &mut s.producers {
         p.workload = match p.workload {
@@ -408,6 +468,50 @@ fn with_median(d: &Distribution, median: f64) -> Distribution {
 
 #[cfg(test)]
 mod tests {
+    use super::super::presets::PRESETS;
+    use crate::share::{apply_params, LinkParams};
+
+    /// A preset with some settings changed, as a link, rebuilds exactly the same scenario.
+    #[test]
+    fn every_preset_round_trips_through_a_link() {
+        let edits: [(&str, &str); 6] =
+            [("type", "fifo"), ("visibility", "7"), ("groups", "4"), ("dlq", "1"), ("max-receive", "2"), ("shape", "fixed")];
+        for preset in &PRESETS {
+            let base = (preset.scenario)();
+            let mut changed = base.clone();
+            for (key, value) in edits {
+                changed = changed.apply_param(key, value).unwrap_or_else(|e| panic!("{}: {key}={value}: {e}", preset.key));
+            }
+            let params: Vec<(String, String)> =
+                changed.link_params(&base).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+            assert!(!params.is_empty());
+            let mut notices = Vec::new();
+            // Reversed: the order in the link does not matter.
+            let reversed: Vec<_> = params.iter().rev().cloned().collect();
+            assert_eq!(apply_params(base.clone(), &reversed, &mut notices), changed, "{}", preset.key);
+            assert!(notices.is_empty(), "{notices:?}");
+            assert!(base.link_params(&base).is_empty(), "an unchanged preset needs no parameters");
+        }
+    }
+
+    #[test]
+    fn bad_link_settings_are_skipped_with_the_rule() {
+        let base = SqsScenario::default();
+        let params: Vec<(String, String)> =
+            [("visibility", "99999"), ("type", "lifo"), ("dlq", "yes"), ("colour", "red"), ("wait", "5")]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect();
+        let mut notices = Vec::new();
+        let got = apply_params(base.clone(), &params, &mut notices);
+        assert_eq!(got.consumers.wait_s, 5, "the good setting still applies");
+        assert_eq!(got.queue.visibility_timeout_s, base.queue.visibility_timeout_s);
+        assert_eq!(notices.len(), 4, "{notices:?}");
+        assert!(notices.iter().any(|n| n.contains("visibility=“99999”") && n.contains("0–43200")), "{notices:?}");
+        assert!(notices.iter().any(|n| n.contains("use one of standard, fifo")), "{notices:?}");
+        assert!(notices.iter().any(|n| n.contains("not a setting")), "{notices:?}");
+    }
+
     #[test]
     fn choices_keep_what_they_do_not_change() {
         let s = SqsScenario::default();

@@ -1,0 +1,203 @@
+//! Links that replay a run: a playground's whole state in the URL query.
+//!
+//! `?v=1&p=poison&seed=7&speed=2&t=30.5&visibility=5` — the version, the preset, the seed, the
+//! speed, optionally the simulated time to start at, then every scenario setting that differs
+//! from the preset (defaults are omitted, so a link stays short and readable). Opening the link
+//! rebuilds the same scenario and seed, so the run is the same run, event for event.
+//!
+//! A link is input from anywhere: [`parse`] never fails. Unknown keys are ignored and bad values
+//! fall back to the defaults, each with a short notice saying what was ignored; the notices quote
+//! at most a few characters of what they refuse, and the page shows them as text, never markup.
+//!
+//! Each playground plugs in its scenario through [`LinkParams`]; the rest is shared.
+
+use std::fmt::Write as _;
+
+use crate::view_model::{format_speed, parse_seed, SPEED_LADDER};
+
+/// The link format's version, written as `v=1`.
+pub const LINK_VERSION: u32 = 1;
+/// Longest query read; the rest of a longer one is ignored (a link is a few hundred bytes).
+pub const MAX_QUERY_BYTES: usize = 2_048;
+/// Latest start time a link may ask for, in simulated seconds: the page must get there quickly.
+pub const MAX_START_SECS: f64 = 3_600.0;
+/// Characters of a refused key or value quoted in a notice.
+const QUOTE_CHARS: usize = 24;
+/// Notices shown at most; more are summarised.
+const MAX_NOTICES: usize = 5;
+
+/// What a link says, before the playground reads its scenario settings.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Link {
+    /// `p`: the preset the settings start from (the playground's first when absent).
+    pub preset: Option<String>,
+    /// `seed`.
+    pub seed: Option<u32>,
+    /// `speed`: one of [`SPEED_LADDER`].
+    pub speed: Option<f64>,
+    /// `t`: simulated seconds to run before showing the page.
+    pub start_secs: Option<f64>,
+    /// Every other `key=value`, in order: the playground's scenario settings.
+    pub params: Vec<(String, String)>,
+}
+
+/// A playground's scenario as link parameters: the settings that differ from a base (the preset)
+/// and how to apply one back.
+pub trait LinkParams: Clone {
+    /// `(key, value)` for each setting of `self` that differs from `base`, in a fixed order.
+    fn link_params(&self, base: &Self) -> Vec<(&'static str, String)>;
+    /// Where `key` goes in the order settings are applied (dependent ones last), or `None` for a
+    /// key this playground does not know.
+    fn param_rank(key: &str) -> Option<usize>;
+    /// Applies one setting; `Err` explains a bad value, with the allowed range.
+    fn apply_param(&self, key: &str, value: &str) -> Result<Self, String>;
+}
+
+/// Reads a query string (with or without its `?`). Never fails: see the module docs.
+pub fn parse(query: &str) -> (Link, Vec<String>) {
+    let mut notices = Vec::new();
+    let query = query.strip_prefix('?').unwrap_or(query);
+    let query = if query.len() > MAX_QUERY_BYTES {
+        notices.push(format!(
+            "The link is {} characters long; only the first {MAX_QUERY_BYTES} were read.",
+            query.len()
+        ));
+        // Cut at a character boundary: the query may hold raw non-ASCII text.
+        let mut end = MAX_QUERY_BYTES;
+        while !query.is_char_boundary(end) {
+            end -= 1;
+        }
+        &query[..end]
+    } else {
+        query
+    };
+    let mut link = Link::default();
+    // `form_urlencoded` decodes `+` and `%XX`, replacing invalid UTF-8 with U+FFFD.
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        let (key, value) = (key.trim(), value.trim());
+        match key {
+            "" => {}
+            "v" => {
+                if value != LINK_VERSION.to_string() {
+                    notices.push(format!(
+                        "This link is version {}; this page reads version {LINK_VERSION} links, so some settings may be ignored.",
+                        quote(value)
+                    ));
+                }
+            }
+            "p" => link.preset = Some(value.to_owned()),
+            "seed" => match parse_seed(value) {
+                Ok(seed) => link.seed = Some(seed),
+                Err(err) => notices.push(format!("Ignored seed={}: {}", quote(value), err.message())),
+            },
+            "speed" => match parse_speed(value) {
+                Some(speed) => link.speed = Some(speed),
+                None => notices.push(format!(
+                    "Ignored speed={}: use one of {}.",
+                    quote(value),
+                    SPEED_LADDER.iter().map(|s| format_speed(*s)).collect::<Vec<_>>().join(", ")
+                )),
+            },
+            "t" => match value.parse::<f64>() {
+                Ok(t) if (0.0..=MAX_START_SECS).contains(&t) => link.start_secs = Some(t),
+                _ => notices.push(format!(
+                    "Ignored t={}: the start time is a number of seconds from 0 to {MAX_START_SECS}.",
+                    quote(value)
+                )),
+            },
+            _ => link.params.push((key.to_owned(), value.to_owned())),
+        }
+    }
+    (link, notices)
+}
+
+/// Applies `params` onto `base` in the playground's order; unknown keys and bad values are
+/// skipped, each with a notice appended to `notices`.
+pub fn apply_params<S: LinkParams>(base: S, params: &[(String, String)], notices: &mut Vec<String>) -> S {
+    let mut known: Vec<(usize, &str, &str)> = Vec::new();
+    for (key, value) in params {
+        match S::param_rank(key) {
+            Some(rank) => known.push((rank, key, value)),
+            None => notices.push(format!("Ignored {}: not a setting of this playground.", quote(key))),
+        }
+    }
+    // Stable: a key given twice keeps its order, so the last one wins.
+    known.sort_by_key(|(rank, _, _)| *rank);
+    let mut scenario = base;
+    for (_, key, value) in known {
+        match scenario.apply_param(key, value) {
+            Ok(next) => scenario = next,
+            Err(why) => notices.push(format!("Ignored {key}={}: {why}", quote(value))),
+        }
+    }
+    scenario
+}
+
+/// The query for `link` (without `?`): empty when everything is a default.
+pub fn to_query(link: &Link) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    let mut any = false;
+    let mut pair = |k: &str, v: &str| {
+        if !any {
+            out.append_pair("v", &LINK_VERSION.to_string());
+            any = true;
+        }
+        out.append_pair(k, v);
+    };
+    if let Some(p) = &link.preset {
+        pair("p", p);
+    }
+    if let Some(seed) = link.seed {
+        pair("seed", &seed.to_string());
+    }
+    if let Some(speed) = link.speed {
+        pair("speed", &trim_number(speed, 2));
+    }
+    if let Some(t) = link.start_secs {
+        pair("t", &trim_number(t, 6));
+    }
+    for (k, v) in &link.params {
+        pair(k, v);
+    }
+    out.finish()
+}
+
+/// A speed from a link: a number on the ladder (`2`, `0.25`, `2x` and `2×` are all fine).
+fn parse_speed(text: &str) -> Option<f64> {
+    let number = text.trim_end_matches(['x', '×']);
+    let speed: f64 = number.parse().ok()?;
+    SPEED_LADDER.iter().copied().find(|s| (s - speed).abs() < 1e-9)
+}
+
+/// `value` with at most `decimals` decimals and no trailing zeros: `30`, `12.5`, `0.000001`.
+pub fn trim_number(value: f64, decimals: usize) -> String {
+    let mut text = String::new();
+    let _ = write!(text, "{value:.decimals$}");
+    if text.contains('.') {
+        let trimmed = text.trim_end_matches('0').trim_end_matches('.').len();
+        text.truncate(trimmed);
+    }
+    text
+}
+
+/// A refused key or value as a notice quotes it: short, and visibly cut when it was long.
+fn quote(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(QUOTE_CHARS).collect();
+    let cut = if chars.next().is_some() { "…" } else { "" };
+    format!("\u{201c}{head}{cut}\u{201d}")
+}
+
+/// Caps a list of notices at [`MAX_NOTICES`], summarising the rest, so a hostile link cannot
+/// flood the page.
+pub fn capped(mut notices: Vec<String>) -> Vec<String> {
+    if notices.len() > MAX_NOTICES {
+        let more = notices.len() - (MAX_NOTICES - 1);
+        notices.truncate(MAX_NOTICES - 1);
+        notices.push(format!("…and {more} more ignored settings."));
+    }
+    notices
+}
+
+#[cfg(test)]
+mod tests;

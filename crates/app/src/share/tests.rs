@@ -1,0 +1,85 @@
+use super::*;
+
+#[test]
+fn a_link_round_trips() {
+    let link = Link {
+        preset: Some("poison".into()),
+        seed: Some(7),
+        speed: Some(2.0),
+        start_secs: Some(30.25),
+        params: vec![("visibility".into(), "5".into()), ("type".into(), "fifo".into())],
+    };
+    let query = to_query(&link);
+    assert_eq!(query, "v=1&p=poison&seed=7&speed=2&t=30.25&visibility=5&type=fifo");
+    assert_eq!(parse(&format!("?{query}")), (link, vec![]));
+}
+
+#[test]
+fn defaults_make_an_empty_query() {
+    assert_eq!(to_query(&Link::default()), "");
+    assert_eq!(parse(""), (Link::default(), vec![]));
+}
+
+#[test]
+fn values_are_percent_encoded_both_ways() {
+    let link = Link { params: vec![("name".into(), "a&b=c d/é".into())], ..Link::default() };
+    let query = to_query(&link);
+    assert!(!query.contains(' ') && !query.contains('é'), "{query}");
+    assert_eq!(parse(&query).0, link);
+}
+
+#[test]
+fn bad_values_fall_back_with_a_notice() {
+    let (link, notices) = parse("v=1&seed=-3&speed=7&t=99999&p=slow");
+    assert_eq!(link, Link { preset: Some("slow".into()), ..Link::default() });
+    assert_eq!(notices.len(), 3, "{notices:?}");
+    assert!(notices[0].starts_with("Ignored seed="), "{notices:?}");
+    assert!(notices[1].contains("use one of 0.1×"), "{notices:?}");
+    assert!(notices[2].contains("from 0 to 3600"), "{notices:?}");
+}
+
+#[test]
+fn speeds_are_read_in_the_forms_people_write() {
+    for text in ["2", "2x", "2×", "2.0"] {
+        assert_eq!(parse(&format!("speed={text}")).0.speed, Some(2.0), "{text}");
+    }
+}
+
+#[test]
+fn a_newer_version_is_read_with_a_notice() {
+    let (link, notices) = parse("v=9&seed=5");
+    assert_eq!(link.seed, Some(5));
+    assert_eq!(notices.len(), 1);
+    assert!(notices[0].contains("version \u{201c}9\u{201d}"), "{notices:?}");
+}
+
+#[test]
+fn hostile_queries_are_cut_and_quoted_briefly() {
+    // Huge, script-bearing, with invalid UTF-8 escapes: parsed without a panic, quoted short.
+    let huge = format!("seed={}&x=%FF%FE<script>alert(1)</script>&speed=1e308&t=NaN&{}", "9".repeat(400), "a".repeat(100_000));
+    let (link, notices) = parse(&huge);
+    assert_eq!(link.seed, None);
+    assert!(notices[0].contains("only the first 2048"), "{notices:?}");
+    assert!(notices.iter().all(|n| n.chars().count() < 200), "{notices:?}");
+    let x = link.params.iter().find(|(k, _)| k == "x").map(|(_, v)| v.clone()).unwrap_or_default();
+    assert!(x.starts_with('\u{fffd}'), "invalid UTF-8 becomes U+FFFD: {x:?}");
+    // A multi-byte character straddling the cut does not split.
+    let (_, notices) = parse(&"é".repeat(MAX_QUERY_BYTES));
+    assert!(!notices.is_empty());
+}
+
+#[test]
+fn notices_are_capped() {
+    let many: Vec<String> = (0..20).map(|i| format!("n{i}")).collect();
+    let capped = capped(many);
+    assert_eq!(capped.len(), MAX_NOTICES);
+    assert_eq!(capped.last().map(String::as_str), Some("…and 16 more ignored settings."));
+}
+
+#[test]
+fn numbers_are_trimmed() {
+    assert_eq!(trim_number(30.0, 6), "30");
+    assert_eq!(trim_number(12.5, 6), "12.5");
+    assert_eq!(trim_number(0.000_001, 6), "0.000001");
+    assert_eq!(trim_number(0.25, 2), "0.25");
+}
