@@ -13,6 +13,8 @@
 
 use std::fmt::Write as _;
 
+use leptos::prelude::window;
+
 use crate::view_model::{format_speed, parse_seed, SPEED_LADDER};
 
 /// The link format's version, written as `v=1`.
@@ -88,7 +90,7 @@ pub fn parse(query: &str) -> (Link, Vec<String>) {
             "p" => link.preset = Some(value.to_owned()),
             "seed" => match parse_seed(value) {
                 Ok(seed) => link.seed = Some(seed),
-                Err(err) => notices.push(format!("Ignored seed={}: {}", quote(value), err.message())),
+                Err(_) => notices.push(format!("Ignored seed={}: a seed is a whole number from 0 to {}.", quote(value), u32::MAX)),
             },
             "speed" => match parse_speed(value) {
                 Some(speed) => link.speed = Some(speed),
@@ -181,7 +183,7 @@ pub fn trim_number(value: f64, decimals: usize) -> String {
 }
 
 /// A refused key or value as a notice quotes it: short, and visibly cut when it was long.
-fn quote(text: &str) -> String {
+pub fn quote(text: &str) -> String {
     let mut chars = text.chars();
     let head: String = chars.by_ref().take(QUOTE_CHARS).collect();
     let cut = if chars.next().is_some() { "…" } else { "" };
@@ -201,3 +203,42 @@ pub fn capped(mut notices: Vec<String>) -> Vec<String> {
 
 #[cfg(test)]
 mod tests;
+
+// ---- the browser side -----------------------------------------------------------------------
+
+/// The page's query string, `?` included (empty when there is none or no window).
+pub fn current_query() -> String {
+    window().location().search().unwrap_or_default()
+}
+
+/// This page's address with `query` (without `?`) as its query, keeping the path and the hash.
+pub fn page_url(query: &str) -> String {
+    let location = window().location();
+    let origin = location.origin().unwrap_or_default();
+    let path = location.pathname().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    match query.is_empty() {
+        true => format!("{origin}{path}{hash}"),
+        false => format!("{origin}{path}?{query}{hash}"),
+    }
+}
+
+/// Puts `query` in the address bar without a history entry (a slider tick is not a page).
+pub fn replace_query(query: &str) {
+    let url = page_url(query);
+    if window().location().href().ok().as_deref() == Some(url.as_str()) {
+        return;
+    }
+    if let Ok(history) = window().history() {
+        // A refusal (say, a sandboxed frame) leaves the address as it was; the page still works.
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Copies `text` to the clipboard; `false` when the browser refuses (no permission, an insecure
+/// page), so the caller can show the text for copying by hand.
+pub async fn copy_text(text: String) -> bool {
+    let clipboard = window().navigator().clipboard();
+    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await.is_ok()
+}
+

@@ -1,4 +1,4 @@
-//! Shared UI pieces, written once and used by every scene: controls, chart, event log, live region, layout.
+//! Shared UI pieces, written once and used by every scene: controls, chart, event log, live region, layout, sharing.
 
 mod announcer;
 mod chart;
@@ -6,6 +6,7 @@ pub mod chart_model;
 mod event_log;
 mod layout;
 mod player_controls;
+mod share_panel;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -14,6 +15,7 @@ pub use chart::{Series, TimeSeriesChart};
 pub use event_log::{log_entries, EventLog, LogEntry};
 pub use layout::{LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, PlaygroundLayout};
 pub use player_controls::{PlayerControls, PlayerState};
+pub use share_panel::{LinkNotices, SharePanel};
 
 /// A document-unique element id such as `seed-3`, for `for=`/`aria-describedby` pairs in reusable components.
 pub fn unique_id(prefix: &str) -> String {

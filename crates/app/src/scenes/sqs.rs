@@ -11,14 +11,15 @@ mod snapshot;
 mod token_layer;
 
 use engine::sqs::{DlqSettings, SqsScenario, SqsSim};
-use engine::{ConfigError, RunOutcome, SimDuration};
+use engine::{ConfigError, RunOutcome, SimDuration, SimTime};
 use leptos::prelude::*;
 
 use crate::anim::{prefers_reduced_motion, use_animation_frame};
 use crate::components::{
-    log_entries, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LogEntry,
-    PlayerControls, PlayerState, PlaygroundLayout, Series, TimeSeriesChart,
+    log_entries, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LinkNotices,
+    LogEntry, PlayerControls, PlayerState, PlaygroundLayout, Series, SharePanel, TimeSeriesChart,
 };
+use crate::share::{self, Link, LinkParams};
 use crate::view_model::{format_sim_time, format_trace_hash, sim_advance_micros};
 use knobs::{apply, format_value, Choice, Knob, CHOICES, KNOBS};
 use layout::*;
@@ -28,6 +29,8 @@ use token_layer::{token_id_of, TokenLayer};
 
 /// The seed the page opens with, so a first visit always shows the same run.
 const DEFAULT_SEED: u32 = 42;
+/// The speed the page opens with.
+const DEFAULT_SPEED: f64 = 1.0;
 /// Lines kept in the event log.
 const LOG_LINES: usize = 40;
 
@@ -46,16 +49,36 @@ struct Charts {
 /// The SQS playground scene.
 #[component]
 pub fn SqsScene() -> impl IntoView {
-    let first = &PRESETS[0];
-    let state = PlayerState::new(!prefers_reduced_motion(), 1.0, DEFAULT_SEED);
-    let scenario = RwSignal::new((first.scenario)());
+    // A link's state, if the page was opened from one (see `share`): what it cannot restore is
+    // listed in `notices` and the rest opens as shared.
+    let (link, mut notices) = share::parse(&share::current_query());
+    let first = match link.preset.as_deref() {
+        None => &PRESETS[0],
+        Some(key) => preset(key).unwrap_or_else(|| {
+            notices.push(format!("Unknown preset {}; opened \u{201c}{}\u{201d}.", share::quote(key), PRESETS[0].name));
+            &PRESETS[0]
+        }),
+    };
+    let base = (first.scenario)();
+    let initial = share::apply_params(base.clone(), &link.params, &mut notices);
+    let notices = RwSignal::new(share::capped(notices));
+    let state = PlayerState::new(
+        !prefers_reduced_motion(),
+        link.speed.unwrap_or(DEFAULT_SPEED),
+        link.seed.unwrap_or(DEFAULT_SEED),
+    );
+    let modified = RwSignal::new(initial != base);
+    let scenario = RwSignal::new(initial);
     let preset_key = RwSignal::new(first.key.to_string());
-    let modified = RwSignal::new(false);
     // Bumped when a preset replaces the scenario, so every knob drops what was typed into it.
     let knob_generation = RwSignal::new(0u32);
     let run_error = RwSignal::new(None::<String>);
 
-    let sim = StoredValue::new_local(new_run(&scenario.get_untracked(), DEFAULT_SEED).ok());
+    let mut first_run = new_run(&scenario.get_untracked(), state.seed.get_untracked()).ok();
+    if let (Some(run), Some(t)) = (first_run.as_mut(), link.start_secs) {
+        run.run_until_done(SimTime::ZERO + SimDuration::from_secs_f64(t));
+    }
+    let sim = StoredValue::new_local(first_run);
     let view_data = RwSignal::new(DiagramView::default());
     let status = RwSignal::new(CounterView::default());
     let log = RwSignal::new(Vec::<LogEntry>::new());
@@ -118,6 +141,29 @@ pub fn SqsScene() -> impl IntoView {
         },
         false,
     );
+
+    // The link for the current state: the preset and what differs from it, the seed and the
+    // speed (defaults omitted), and the simulated time when asked for.
+    let link_query = move |start_secs: Option<f64>| {
+        let key = preset_key.get();
+        let base = preset(&key).map(|p| (p.scenario)()).unwrap_or_default();
+        let params = scenario.with(|s| s.link_params(&base));
+        let seed = state.seed.get();
+        let speed = state.speed.get();
+        share::to_query(&Link {
+            preset: (key != PRESETS[0].key).then_some(key),
+            seed: (seed != DEFAULT_SEED).then_some(seed),
+            speed: (speed != DEFAULT_SPEED).then_some(speed),
+            start_secs,
+            params: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        })
+    };
+    // The address bar follows every change, without a history entry per change.
+    Effect::new(move |_| share::replace_query(&link_query(None)));
+    let share_link = move |with_time: bool| {
+        let now = with_time.then(|| sim.with_value(|sim| sim.as_ref().map_or(0.0, |s| s.now().as_secs_f64())));
+        untrack(|| share::page_url(&link_query(now)))
+    };
 
     let frames = StoredValue::new(0u32);
     use_animation_frame(state.playing.into(), move |dt_ms| {
@@ -184,6 +230,7 @@ pub fn SqsScene() -> impl IntoView {
                 <p>
                     "Messages are tokens. They wait in the delayed lane, become visible, and go in flight when a consumer receives them; a delete removes them, an expired visibility timeout sends them back. Click a token to see its history. Pick a preset to see one behaviour at a time."
                 </p>
+                <LinkNotices notices=notices/>
             </LayoutHeader>
             <LayoutDiagram slot>
                 <Diagram view_data=view_data selected=selected on_select=select/>
@@ -191,6 +238,7 @@ pub fn SqsScene() -> impl IntoView {
             </LayoutDiagram>
             <LayoutControls slot>
                 <PlayerControls state=state on_step=on_step on_reset=on_reset/>
+                <SharePanel link=share_link now_secs=Signal::derive(move || status.with(|s| s.now_secs))/>
                 <PresetPicker preset_key=preset_key modified=modified on_pick=load_preset/>
                 <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
                 <p class="field-message" data-testid="run-error">{move || run_error.get()}</p>
