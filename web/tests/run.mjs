@@ -3,7 +3,7 @@
 // Run by `cargo xtask test`; prints one line per test and a final "N passed, N failed" line.
 //
 //   node web/tests/run.mjs --site target/site --base /nimbus/ --chromium /usr/bin/chromium \
-//        --seed 42 --native-hash <hex from `nimbus hash --seed 42`>
+//        --seed 42 --native-hash <hex from `nimbus hash --seed 42`> [--only <part of a test name>]
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,7 +38,9 @@ function noErrors(page) {
 }
 
 const tests = [];
-const test = (name, fn) => tests.push([name, fn]);
+const test = (name, fn) => {
+  if (!args.only || name.includes(args.only)) tests.push([name, fn]);
+};
 
 const sqsTest = test;
 
@@ -377,6 +379,78 @@ sqsTest('/sqs screenshots at desktop and phone width, light and dark', async () 
   }
 });
 
+// ---- share links ---------------------------------------------------------------------------------
+const COUNTERS = ['sim-time', 'count-sent', 'count-received', 'count-deleted', 'run-hash'];
+const readCounters = (page) => Promise.all(COUNTERS.map((id) => page.locator(`[data-testid=${id}]`).first().textContent()));
+
+sqsTest('a copied link replays the run: same settings, same counters at the same simulated time; knob changes add no history entries', async () => {
+  const page = await openSqs();
+  const historyBefore = await page.evaluate(() => history.length);
+  await page.locator('[data-testid=preset]').selectOption('poison');
+  await page.locator('[data-testid=knob-visibility]').fill('12');
+  await page.locator('[data-testid=knob-consumers]').fill('3');
+  await page.locator('[data-testid=knob-consumers]').fill('4');
+  await page.locator('[data-testid=seed]').fill('7');
+  await setSpeed(page, 6);
+  const address = new URL(page.url());
+  assert(address.searchParams.get('p') === 'poison' && address.searchParams.get('visibility') === '12' && address.searchParams.get('consumers') === '4' && address.searchParams.get('seed') === '7' && address.searchParams.get('speed') === '10', `the address bar does not follow the state: ${page.url()}`);
+  assert((await page.evaluate(() => history.length)) === historyBefore, 'changing settings added history entries');
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 15, null, { timeout: 15000 });
+  await page.locator('[data-testid=play]').click();
+  await page.locator('[data-testid=share-with-time]').check();
+  await page.locator('[data-testid=copy-link]').click();
+  const link = await page.locator('[data-testid=share-link]').inputValue();
+  assert(/[?&]t=\d/.test(link), `the link has no start time: ${link}`);
+  const before = await readCounters(page);
+
+  const other = await newPage({ reducedMotion: 'reduce' });
+  await other.goto(link);
+  await ready(other);
+  await other.waitForSelector('svg[data-testid=sqs-diagram]');
+  const after = await readCounters(other);
+  assert(JSON.stringify(after) === JSON.stringify(before), `the link opened a different run:\n  original ${before}\n  link     ${after}`);
+  assert((await other.locator('[data-testid=preset]').inputValue()) === 'poison', 'the preset did not come back');
+  assert((await other.locator('[data-testid=knob-visibility]').inputValue()) === '12', 'the visibility knob did not come back');
+  assert((await other.locator('[data-testid=seed]').inputValue()) === '7', 'the seed did not come back');
+  assert((await other.locator('[data-testid=link-notice]').count()) === 0, 'a clean link shows a notice');
+  // The same simulated time later, both runs still agree.
+  for (const p of [page, other]) {
+    for (let i = 0; i < 25; i++) await p.locator('[data-testid=step]').click();
+  }
+  assert(JSON.stringify(await readCounters(page)) === JSON.stringify(await readCounters(other)), 'the runs drifted apart after the same steps');
+  noErrors(page);
+  noErrors(other);
+  await page.context().close();
+  await other.context().close();
+});
+
+sqsTest('a malformed or hostile link opens with defaults, says what it ignored, and injects nothing', async () => {
+  const page = await newPage({ reducedMotion: 'reduce' });
+  const hostile = [
+    'v=99', 'p=%3Cimg%20src%3Dx%20onerror%3Dwindow.pwned%3D1%3E', 'seed=99999999999999999999', 'speed=1e308',
+    'visibility=-5', 'consumers=%FF%FE', 'type=%3Cscript%3Ewindow.pwned%3D2%3C%2Fscript%3E',
+    // 10 KB: servers refuse much longer request lines (Node at 16 KB), so a page never sees them.
+    `junk=${'x'.repeat(10_000)}`,
+  ].join('&');
+  await page.goto(at(`sqs?${hostile}`));
+  await ready(page);
+  await page.waitForSelector('svg[data-testid=sqs-diagram]');
+  const notice = page.locator('[data-testid=link-notice]');
+  assert((await notice.count()) === 1, 'no notice for a malformed link');
+  const text = await notice.innerText();
+  assert(/ignored/i.test(text) && text.length < 2000, `notice: ${text.slice(0, 300)}`);
+  assert((await page.evaluate(() => window.pwned)) === undefined, 'markup from the link ran');
+  assert((await notice.locator('img, script').count()) === 0, 'the notice contains markup from the link');
+  assert((await page.locator('[data-testid=preset]').inputValue()) === 'slow-consumer', 'an unknown preset did not fall back to the first');
+  assert((await page.locator('[data-testid=seed]').inputValue()) === '42', 'a bad seed did not fall back to the default');
+  assert((await page.locator('[data-testid=knob-visibility]').inputValue()) !== '-5', 'a bad knob value was used');
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 1, null, { timeout: 15000 });
+  noErrors(page);
+  await page.context().close();
+});
+
 // ---- run ----------------------------------------------------------------------------------------
 let passed = 0;
 let failed = 0;
@@ -387,7 +461,9 @@ for (const [name, fn] of tests) {
     console.log(`ok   ${name}`);
   } catch (err) {
     failed++;
-    console.log(`FAIL ${name}\n     ${String(err.message ?? err).split('\n').join('\n     ')}`);
+    // Long messages (a URL of 10 KB) are cut so the log stays readable.
+    const message = String(err.message ?? err).slice(0, 2000);
+    console.log(`FAIL ${name}\n     ${message.split('\n').join('\n     ')}`);
   }
 }
 await browser.close();

@@ -60,10 +60,8 @@ pub fn parse(query: &str) -> (Link, Vec<String>) {
     let mut notices = Vec::new();
     let query = query.strip_prefix('?').unwrap_or(query);
     let query = if query.len() > MAX_QUERY_BYTES {
-        notices.push(format!(
-            "The link is {} characters long; only the first {MAX_QUERY_BYTES} were read.",
-            query.len()
-        ));
+        notices
+            .push(format!("The link is {} characters long; only the first {MAX_QUERY_BYTES} were read.", query.len()));
         // Cut at a character boundary: the query may hold raw non-ASCII text.
         let mut end = MAX_QUERY_BYTES;
         while !query.is_char_boundary(end) {
@@ -90,7 +88,11 @@ pub fn parse(query: &str) -> (Link, Vec<String>) {
             "p" => link.preset = Some(value.to_owned()),
             "seed" => match parse_seed(value) {
                 Ok(seed) => link.seed = Some(seed),
-                Err(_) => notices.push(format!("Ignored seed={}: a seed is a whole number from 0 to {}.", quote(value), u32::MAX)),
+                Err(_) => notices.push(format!(
+                    "Ignored seed={}: a seed is a whole number from 0 to {}.",
+                    quote(value),
+                    u32::MAX
+                )),
             },
             "speed" => match parse_speed(value) {
                 Some(speed) => link.speed = Some(speed),
@@ -241,4 +243,3 @@ pub async fn copy_text(text: String) -> bool {
     let clipboard = window().navigator().clipboard();
     wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await.is_ok()
 }
-

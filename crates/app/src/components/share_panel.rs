@@ -32,7 +32,9 @@ pub fn SharePanel(
         status.set("Copying…".to_string());
         spawn_local(async move {
             let copied = copy_text(url).await;
-            status.set(if copied { "Link copied." } else { "Copy the link below (the browser did not allow copying)." }.into());
+            status.set(
+                if copied { "Link copied." } else { "Copy the link below (the browser did not allow copying)." }.into(),
+            );
         });
     };
     // Select the shown link so Ctrl+C copies it.

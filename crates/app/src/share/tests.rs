@@ -56,7 +56,8 @@ fn a_newer_version_is_read_with_a_notice() {
 #[test]
 fn hostile_queries_are_cut_and_quoted_briefly() {
     // Huge, script-bearing, with invalid UTF-8 escapes: parsed without a panic, quoted short.
-    let huge = format!("seed={}&x=%FF%FE<script>alert(1)</script>&speed=1e308&t=NaN&{}", "9".repeat(400), "a".repeat(100_000));
+    let huge =
+        format!("seed={}&x=%FF%FE<script>alert(1)</script>&speed=1e308&t=NaN&{}", "9".repeat(400), "a".repeat(100_000));
     let (link, notices) = parse(&huge);
     assert_eq!(link.seed, None);
     assert!(notices[0].contains("only the first 2048"), "{notices:?}");

@@ -474,13 +474,20 @@ mod tests {
     /// A preset with some settings changed, as a link, rebuilds exactly the same scenario.
     #[test]
     fn every_preset_round_trips_through_a_link() {
-        let edits: [(&str, &str); 6] =
-            [("type", "fifo"), ("visibility", "7"), ("groups", "4"), ("dlq", "1"), ("max-receive", "2"), ("shape", "fixed")];
+        let edits: [(&str, &str); 6] = [
+            ("type", "fifo"),
+            ("visibility", "7"),
+            ("groups", "4"),
+            ("dlq", "1"),
+            ("max-receive", "2"),
+            ("shape", "fixed"),
+        ];
         for preset in &PRESETS {
             let base = (preset.scenario)();
             let mut changed = base.clone();
             for (key, value) in edits {
-                changed = changed.apply_param(key, value).unwrap_or_else(|e| panic!("{}: {key}={value}: {e}", preset.key));
+                changed =
+                    changed.apply_param(key, value).unwrap_or_else(|e| panic!("{}: {key}={value}: {e}", preset.key));
             }
             let params: Vec<(String, String)> =
                 changed.link_params(&base).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
