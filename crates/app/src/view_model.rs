@@ -49,6 +49,39 @@ pub fn format_speed(speed: f64) -> String {
     format!("{speed}×")
 }
 
+/// What a key does in a playground (when focus is not in a form field).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shortcut {
+    /// Space.
+    TogglePlay,
+    /// →.
+    Step,
+    /// R.
+    Reset,
+    /// + (or =, the same key without Shift).
+    Faster,
+    /// − (or _).
+    Slower,
+}
+
+/// The playground shortcut for a `KeyboardEvent.key`, if any.
+pub fn shortcut(key: &str) -> Option<Shortcut> {
+    match key {
+        " " | "Spacebar" => Some(Shortcut::TogglePlay),
+        "ArrowRight" => Some(Shortcut::Step),
+        "r" | "R" => Some(Shortcut::Reset),
+        "+" | "=" => Some(Shortcut::Faster),
+        "-" | "_" | "\u{2212}" => Some(Shortcut::Slower),
+        _ => None,
+    }
+}
+
+/// The next speed up (`steps` > 0) or down the ladder from `speed`, stopping at its ends.
+pub fn step_speed(speed: f64, steps: isize) -> f64 {
+    let idx = speed_index(speed).saturating_add_signed(steps).min(SPEED_LADDER.len() - 1);
+    SPEED_LADDER[idx]
+}
+
 /// The index of the ladder step closest to `speed`, so an unusual value still selects something sensible.
 pub fn speed_index(speed: f64) -> usize {
     let mut best = 0;

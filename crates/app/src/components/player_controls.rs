@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::components::unique_id;
-use crate::view_model::{format_speed, parse_seed, speed_index, SPEED_LADDER};
+use crate::view_model::{format_speed, parse_seed, shortcut, speed_index, step_speed, Shortcut, SPEED_LADDER};
 
 // Button icons as SVG paths in a 16×16 box: font glyphs for these symbols vary too much between systems.
 const PLAY_ICON: &str = "M4 2.5v11l9.5-5.5z";
@@ -45,8 +45,26 @@ pub fn PlayerControls(
     /// Rebuilds the simulation from the current seed.
     #[prop(into)]
     on_reset: Callback<()>,
+    /// Without the seed row (an embed's minimal controls).
+    #[prop(optional)]
+    compact: bool,
+    /// Page-wide keys (Space, →, R, +, −) with a visible hint: for a playground that owns its
+    /// page, not a demo inside a page that scrolls with Space.
+    #[prop(optional)]
+    shortcuts: bool,
 ) -> impl IntoView {
     let PlayerState { playing, speed, seed } = state;
+    if shortcuts {
+        use_shortcuts(state, on_step, on_reset);
+    }
+    let hint = shortcuts.then(|| {
+        view! {
+            <p class="shortcut-hint muted" data-testid="shortcut-hint">
+                "Keys: " <kbd>"Space"</kbd> " play/pause · " <kbd>"→"</kbd> " step · " <kbd>"R"</kbd> " reset · "
+                <kbd>"+"</kbd> " / " <kbd>"−"</kbd> " speed"
+            </p>
+        }
+    });
     let speed_id = unique_id("speed");
     let seed_id = unique_id("seed");
     let seed_message_id = unique_id("seed-message");
@@ -108,6 +126,33 @@ pub fn PlayerControls(
         })
         .collect_view();
 
+    // The seed row is left out of compact controls (an embed keeps the link's seed).
+    let seed_row = (!compact).then(|| {
+        view! {
+            <div class="control-row seed-row">
+                <label for=seed_id.clone()>"Seed"</label>
+                <input
+                    id=seed_id
+                    data-testid="seed"
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    spellcheck="false"
+                    size="10"
+                    aria-describedby=seed_message_id.clone()
+                    aria-invalid=move || draft.with(|text| parse_seed(text).is_err()).to_string()
+                    prop:value=seed_value
+                    on:input=on_seed_input
+                />
+                <button type="button" class="button" data-testid="new-seed" on:click=new_seed>
+                    "New seed"
+                </button>
+            </div>
+            <p id=seed_message_id.clone() class="field-message" data-testid="seed-message">
+                {seed_message}
+            </p>
+        }
+    });
     view! {
         <div class="player-controls" role="group" aria-label="Playback controls">
             <div class="control-row">
@@ -150,28 +195,41 @@ pub fn PlayerControls(
                     {speed_options}
                 </select>
             </div>
-            <div class="control-row seed-row">
-                <label for=seed_id.clone()>"Seed"</label>
-                <input
-                    id=seed_id
-                    data-testid="seed"
-                    type="text"
-                    inputmode="numeric"
-                    autocomplete="off"
-                    spellcheck="false"
-                    size="10"
-                    aria-describedby=seed_message_id.clone()
-                    aria-invalid=move || draft.with(|text| parse_seed(text).is_err()).to_string()
-                    prop:value=seed_value
-                    on:input=on_seed_input
-                />
-                <button type="button" class="button" data-testid="new-seed" on:click=new_seed>
-                    "New seed"
-                </button>
-            </div>
-            <p id=seed_message_id class="field-message" data-testid="seed-message">
-                {seed_message}
-            </p>
+            {seed_row}
+            {hint}
         </div>
     }
+}
+
+/// Space, →, R, + and − act on the player from anywhere on the page except form fields and
+/// buttons (where those keys already mean something).
+fn use_shortcuts(state: PlayerState, on_step: Callback<()>, on_reset: Callback<()>) {
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() || in_form_control(&ev) {
+            return;
+        }
+        let Some(action) = shortcut(&ev.key()) else { return };
+        ev.prevent_default();
+        match action {
+            Shortcut::TogglePlay => state.playing.update(|p| *p = !*p),
+            Shortcut::Step => {
+                state.playing.set(false);
+                on_step.run(());
+            }
+            Shortcut::Reset => on_reset.run(()),
+            Shortcut::Faster => state.speed.update(|s| *s = step_speed(*s, 1)),
+            Shortcut::Slower => state.speed.update(|s| *s = step_speed(*s, -1)),
+        }
+    });
+    on_cleanup(move || handle.remove());
+}
+
+/// Whether a key event comes from an element that uses keys itself.
+fn in_form_control(ev: &leptos::ev::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(element) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
+    matches!(
+        element.tag_name().to_ascii_lowercase().as_str(),
+        "input" | "select" | "textarea" | "button" | "a" | "summary"
+    ) || element.closest("[contenteditable]").ok().flatten().is_some()
 }

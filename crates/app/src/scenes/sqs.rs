@@ -237,7 +237,7 @@ pub fn SqsScene() -> impl IntoView {
                 <Inspector inspected=inspected selected=selected/>
             </LayoutDiagram>
             <LayoutControls slot>
-                <PlayerControls state=state on_step=on_step on_reset=on_reset/>
+                <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
                 <SharePanel link=share_link now_secs=Signal::derive(move || status.with(|s| s.now_secs))/>
                 <PresetPicker preset_key=preset_key modified=modified on_pick=load_preset/>
                 <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>

@@ -80,3 +80,17 @@ fn trace_hashes_are_sixteen_hex_digits() {
     assert_eq!(format_trace_hash(0x3f2a), "0000000000003f2a");
     assert_eq!(format_trace_hash(u64::MAX), "ffffffffffffffff");
 }
+
+#[test]
+fn shortcuts_map_keys_and_speed_steps_stop_at_the_ends() {
+    assert_eq!(shortcut(" "), Some(Shortcut::TogglePlay));
+    assert_eq!(shortcut("ArrowRight"), Some(Shortcut::Step));
+    assert_eq!(shortcut("R"), Some(Shortcut::Reset));
+    assert_eq!(shortcut("="), Some(Shortcut::Faster));
+    assert_eq!(shortcut("-"), Some(Shortcut::Slower));
+    assert_eq!(shortcut("x"), None);
+    assert_eq!(step_speed(1.0, 1), 2.0);
+    assert_eq!(step_speed(1.0, -1), 0.5);
+    assert_eq!(step_speed(100.0, 1), 100.0);
+    assert_eq!(step_speed(0.1, -1), 0.1);
+}
