@@ -4,6 +4,7 @@
 //! The `#[wasm_bindgen]` exports exist for the browser tests and the browser benchmark.
 
 mod anim;
+mod embed;
 pub mod components;
 mod pages;
 mod panic;
@@ -30,10 +31,16 @@ use shell::{FocusOnNavigate, SiteFooter, SiteHeader};
 pub fn App() -> impl IntoView {
     let base = SiteBase::from_document();
     provide_context(base.clone());
+    // What the opening link says about the page as a whole (embed mode, theme); the scene reads
+    // the rest of the link itself.
+    let page = share::parse(&share::current_query()).0.view;
+    embed::apply_page_options(page);
+    provide_context(page);
+    let chrome = !page.embed;
     view! {
         <Router base=base.router_base()>
             <FocusOnNavigate/>
-            <SiteHeader/>
+            {chrome.then(|| view! { <SiteHeader/> })}
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=LandingPage/>
@@ -44,7 +51,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apigw") view=|| view! { <PlaygroundPage slug="apigw"/> }/>
                 </Routes>
             </main>
-            <SiteFooter/>
+            {chrome.then(|| view! { <SiteFooter/> })}
         </Router>
     }
 }

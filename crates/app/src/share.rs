@@ -41,6 +41,75 @@ pub struct Link {
     pub start_secs: Option<f64>,
     /// Every other `key=value`, in order: the playground's scenario settings.
     pub params: Vec<(String, String)>,
+    /// How the page is shown (embed mode and its options).
+    pub view: ViewOptions,
+}
+
+/// How a playground page is shown: `embed=1`, `controls=`, `autoplay=`, `theme=`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ViewOptions {
+    /// Only the diagram and its controls, for an `<iframe>` in someone's page.
+    pub embed: bool,
+    /// Which controls an embed shows.
+    pub controls: Controls,
+    /// Start playing (`None`: yes, unless the reader prefers reduced motion).
+    pub autoplay: Option<bool>,
+    /// Colour scheme.
+    pub theme: Theme,
+}
+
+/// The controls an embed shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Controls {
+    /// Player, preset and every knob.
+    Full,
+    /// Play/pause, step, reset and speed.
+    #[default]
+    Min,
+    /// None: the diagram alone.
+    None,
+}
+
+/// The colour scheme a link asks for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Theme {
+    /// The reader's preference.
+    #[default]
+    Auto,
+    /// Light.
+    Light,
+    /// Dark.
+    Dark,
+}
+
+impl Controls {
+    const ALL: [(Controls, &'static str); 3] = [(Controls::Full, "full"), (Controls::Min, "min"), (Controls::None, "none")];
+}
+
+impl Theme {
+    const ALL: [(Theme, &'static str); 3] = [(Theme::Auto, "auto"), (Theme::Light, "light"), (Theme::Dark, "dark")];
+    /// The CSS `color-scheme` that forces it (`None` for auto).
+    pub fn color_scheme(self) -> Option<&'static str> {
+        match self {
+            Theme::Auto => None,
+            Theme::Light => Some("light"),
+            Theme::Dark => Some("dark"),
+        }
+    }
+}
+
+/// One of `options` by its name, or a notice listing the names.
+fn pick<T: Copy>(key: &str, value: &str, options: &[(T, &'static str)], notices: &mut Vec<String>) -> Option<T> {
+    let found = options.iter().find(|(_, name)| *name == value).map(|(v, _)| *v);
+    if found.is_none() {
+        let names: Vec<&str> = options.iter().map(|(_, name)| *name).collect();
+        notices.push(format!("Ignored {key}={}: use {}.", quote(value), names.join(", ")));
+    }
+    found
+}
+
+fn name_of<T: PartialEq>(value: T, options: &[(T, &'static str)]) -> &'static str {
+    options.iter().find(|(v, _)| *v == value).map_or("", |(_, name)| *name)
 }
 
 /// A playground's scenario as link parameters: the settings that differ from a base (the preset)
@@ -109,6 +178,10 @@ pub fn parse(query: &str) -> (Link, Vec<String>) {
                     quote(value)
                 )),
             },
+            "embed" => link.view.embed = pick(key, value, &[(false, "0"), (true, "1")], &mut notices).unwrap_or(false),
+            "controls" => link.view.controls = pick(key, value, &Controls::ALL, &mut notices).unwrap_or_default(),
+            "autoplay" => link.view.autoplay = pick(key, value, &[(false, "0"), (true, "1")], &mut notices),
+            "theme" => link.view.theme = pick(key, value, &Theme::ALL, &mut notices).unwrap_or_default(),
             _ => link.params.push((key.to_owned(), value.to_owned())),
         }
     }
@@ -162,6 +235,19 @@ pub fn to_query(link: &Link) -> String {
     }
     for (k, v) in &link.params {
         pair(k, v);
+    }
+    let view = link.view;
+    if view.embed {
+        pair("embed", "1");
+    }
+    if view.controls != Controls::default() {
+        pair("controls", name_of(view.controls, &Controls::ALL));
+    }
+    if let Some(autoplay) = view.autoplay {
+        pair("autoplay", if autoplay { "1" } else { "0" });
+    }
+    if view.theme != Theme::default() {
+        pair("theme", name_of(view.theme, &Theme::ALL));
     }
     out.finish()
 }

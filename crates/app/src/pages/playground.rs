@@ -8,6 +8,8 @@ use crate::pages::NotFoundPage;
 use crate::playgrounds::{find, page_title};
 use crate::routing::{use_document_title, use_site_base};
 #[cfg(feature = "playgrounds")]
+use crate::share::ViewOptions;
+#[cfg(feature = "playgrounds")]
 use crate::scenes::SqsScene;
 
 /// The page of the playground with this slug (`/sqs` shows `slug = "sqs"`).
@@ -22,6 +24,16 @@ pub fn PlaygroundPage(
         return view! { <NotFoundPage/> }.into_any();
     };
     use_document_title(page_title(playground.name));
+    #[cfg(feature = "playgrounds")]
+    if playground.slug == "sqs" && use_context::<ViewOptions>().is_some_and(|v| v.embed) {
+        // An embed is the scene alone: the host page has its own title and text.
+        return view! {
+            <article class="embed-page" data-playground=playground.slug aria-label=playground.name>
+                <SqsScene/>
+            </article>
+        }
+        .into_any();
+    }
     #[cfg(feature = "playgrounds")]
     if playground.slug == "sqs" {
         return view! {

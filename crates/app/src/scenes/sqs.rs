@@ -15,11 +15,12 @@ use engine::{ConfigError, RunOutcome, SimDuration, SimTime};
 use leptos::prelude::*;
 
 use crate::anim::{prefers_reduced_motion, use_animation_frame};
+use crate::embed::{use_host_bridge, use_in_view, HostRequest};
 use crate::components::{
     log_entries, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LinkNotices,
     LogEntry, PlayerControls, PlayerState, PlaygroundLayout, Series, SharePanel, TimeSeriesChart,
 };
-use crate::share::{self, Link, LinkParams};
+use crate::share::{self, Controls, Link, LinkParams, ViewOptions};
 use crate::view_model::{format_sim_time, format_trace_hash, sim_advance_micros};
 use knobs::{apply, format_value, Choice, Knob, CHOICES, KNOBS};
 use layout::*;
@@ -52,6 +53,7 @@ pub fn SqsScene() -> impl IntoView {
     // A link's state, if the page was opened from one (see `share`): what it cannot restore is
     // listed in `notices` and the rest opens as shared.
     let (link, mut notices) = share::parse(&share::current_query());
+    let view = link.view;
     let first = match link.preset.as_deref() {
         None => &PRESETS[0],
         Some(key) => preset(key).unwrap_or_else(|| {
@@ -63,7 +65,7 @@ pub fn SqsScene() -> impl IntoView {
     let initial = share::apply_params(base.clone(), &link.params, &mut notices);
     let notices = RwSignal::new(share::capped(notices));
     let state = PlayerState::new(
-        !prefers_reduced_motion(),
+        view.autoplay.unwrap_or_else(|| !prefers_reduced_motion()),
         link.speed.unwrap_or(DEFAULT_SPEED),
         link.seed.unwrap_or(DEFAULT_SEED),
     );
@@ -144,7 +146,7 @@ pub fn SqsScene() -> impl IntoView {
 
     // The link for the current state: the preset and what differs from it, the seed and the
     // speed (defaults omitted), and the simulated time when asked for.
-    let link_query = move |start_secs: Option<f64>| {
+    let link_query = move |start_secs: Option<f64>, view: ViewOptions| {
         let key = preset_key.get();
         let base = preset(&key).map(|p| (p.scenario)()).unwrap_or_default();
         let params = scenario.with(|s| s.link_params(&base));
@@ -156,17 +158,23 @@ pub fn SqsScene() -> impl IntoView {
             speed: (speed != DEFAULT_SPEED).then_some(speed),
             start_secs,
             params: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            view,
         })
     };
     // The address bar follows every change, without a history entry per change.
-    Effect::new(move |_| share::replace_query(&link_query(None)));
+    // An embed keeps its view options in its address; a copied link opens the full playground.
+    Effect::new(move |_| share::replace_query(&link_query(None, view)));
     let share_link = move |with_time: bool| {
         let now = with_time.then(|| sim.with_value(|sim| sim.as_ref().map_or(0.0, |s| s.now().as_secs_f64())));
-        untrack(|| share::page_url(&link_query(now)))
+        untrack(|| share::page_url(&link_query(now, ViewOptions::default())))
     };
 
     let frames = StoredValue::new(0u32);
-    use_animation_frame(state.playing.into(), move |dt_ms| {
+    // An embed off screen neither animates nor simulates; it resumes where it was.
+    let frame = NodeRef::<leptos::html::Section>::new();
+    let in_view = if view.embed { use_in_view(frame) } else { Signal::derive(|| true) };
+    let active = Signal::derive(move || state.playing.get() && in_view.get());
+    use_animation_frame(active, move |dt_ms| {
         let advance = sim_advance_micros(dt_ms, state.speed.get_untracked());
         if advance == 0 {
             return;
@@ -223,6 +231,72 @@ pub fn SqsScene() -> impl IntoView {
         }
     };
 
+    if view.embed {
+        // A patch from the host page, read like a link: a preset resets the settings to it,
+        // every other key changes one setting; what cannot apply is listed in the notices.
+        let apply_patch = move |query: String| {
+            let (patch, mut notes) = share::parse(&query);
+            let mut next = scenario.get_untracked();
+            if let Some(key) = patch.preset.as_deref() {
+                match preset(key) {
+                    Some(p) => {
+                        preset_key.set(p.key.to_string());
+                        next = (p.scenario)();
+                    }
+                    None => notes.push(format!("Unknown preset {}; kept the current one.", share::quote(key))),
+                }
+            }
+            let next = share::apply_params(next, &patch.params, &mut notes);
+            let base = preset_key.with_untracked(|k| preset(k).map(|p| (p.scenario)()));
+            modified.set(base.as_ref() != Some(&next));
+            knob_generation.update(|g| *g += 1);
+            if let Some(seed) = patch.seed {
+                state.seed.set(seed);
+            }
+            if let Some(speed) = patch.speed {
+                state.speed.set(speed);
+            }
+            scenario.set(next);
+            notices.set(share::capped(notes));
+        };
+        use_host_bridge(move |request| match request {
+            HostRequest::Play => state.playing.set(true),
+            HostRequest::Pause => state.playing.set(false),
+            HostRequest::Set(query) => apply_patch(query),
+        });
+        let full_link = move || share::page_url(&link_query(None, ViewOptions::default()));
+        let controls = match view.controls {
+            Controls::None => None,
+            Controls::Min => Some(
+                view! { <PlayerControls state=state on_step=on_step on_reset=on_reset compact=true shortcuts=true/> }
+                    .into_any(),
+            ),
+            Controls::Full => Some(
+                view! {
+                    <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
+                    <PresetPicker preset_key=preset_key modified=modified on_pick=load_preset/>
+                    <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
+                    <Inspector inspected=inspected selected=selected/>
+                }
+                .into_any(),
+            ),
+        };
+        return view! {
+            <section class="embed-frame" node_ref=frame aria-label="SQS playground" data-testid="embed-frame">
+                <LinkNotices notices=notices/>
+                <Diagram view_data=view_data selected=selected on_select=select/>
+                {controls.map(|c| view! { <div class="embed-controls panel">{c}</div> })}
+                <p class="embed-footer muted">
+                    <span data-testid="sim-time">{move || format_sim_time(status.with(|s| s.now_secs))}</span>
+                    " simulated · "
+                    <a href=full_link target="_blank" rel="noopener" data-testid="open-full">"Open in Nimbus ↗"</a>
+                </p>
+                <Announcer message=announcement/>
+            </section>
+        }
+        .into_any();
+    }
+
     view! {
         <PlaygroundLayout id="sqs-playground">
             <LayoutHeader slot>
@@ -251,6 +325,7 @@ pub fn SqsScene() -> impl IntoView {
             </LayoutMetrics>
         </PlaygroundLayout>
     }
+    .into_any()
 }
 
 /// The SVG diagram: producers, the queue's three lanes, consumers and the DLQ.

@@ -8,9 +8,13 @@ fn a_link_round_trips() {
         speed: Some(2.0),
         start_secs: Some(30.25),
         params: vec![("visibility".into(), "5".into()), ("type".into(), "fifo".into())],
+        view: ViewOptions { embed: true, controls: Controls::None, autoplay: Some(false), theme: Theme::Dark },
     };
     let query = to_query(&link);
-    assert_eq!(query, "v=1&p=poison&seed=7&speed=2&t=30.25&visibility=5&type=fifo");
+    assert_eq!(
+        query,
+        "v=1&p=poison&seed=7&speed=2&t=30.25&visibility=5&type=fifo&embed=1&controls=none&autoplay=0&theme=dark"
+    );
     assert_eq!(parse(&format!("?{query}")), (link, vec![]));
 }
 
@@ -83,4 +87,15 @@ fn numbers_are_trimmed() {
     assert_eq!(trim_number(12.5, 6), "12.5");
     assert_eq!(trim_number(0.000_001, 6), "0.000001");
     assert_eq!(trim_number(0.25, 2), "0.25");
+}
+
+#[test]
+fn view_options_fall_back_with_a_notice() {
+    let (link, notices) = parse("embed=yes&controls=most&autoplay=2&theme=blue");
+    assert_eq!(link.view, ViewOptions::default());
+    assert_eq!(notices.len(), 4, "{notices:?}");
+    assert!(notices[1].contains("use full, min, none"), "{notices:?}");
+    let (link, notices) = parse("embed=1&controls=full&theme=light");
+    assert_eq!(link.view, ViewOptions { embed: true, controls: Controls::Full, autoplay: None, theme: Theme::Light });
+    assert!(notices.is_empty());
 }

@@ -210,7 +210,7 @@ pub fn diagram(sim: &SqsSim) -> DiagramView {
             }
             ConsumerActivity::Polling => ("receiving".to_string(), String::new(), ""),
             ConsumerActivity::LongPolling { until } => {
-                ("long polling".to_string(), format!("{:.1} s of wait left", secs(until)), "")
+                ("long polling".to_string(), format!("{:.1} s wait left", secs(until)), "")
             }
             ConsumerActivity::Restarting { at } => {
                 ("crashed!".to_string(), format!("back in {:.1} s", secs(at)), " crashed")
