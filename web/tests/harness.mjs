@@ -54,6 +54,15 @@ export function launch(executablePath) {
   });
 }
 
+/** Whether `url` names an app route (served as 404.html) rather than a file. */
+function isRoute(url) {
+  try {
+    return !/\.[a-z0-9]+$/i.test(new URL(url).pathname);
+  } catch {
+    return false;
+  }
+}
+
 /** A fresh page that records console errors and uncaught exceptions in `page.errors`. */
 export async function newPage(browser, options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
@@ -64,7 +73,8 @@ export async function newPage(browser, options = {}) {
     // GitHub Pages answers deep links with 404.html *and status 404*; Chromium reports that
     // status for the document itself. That is the hosting model, not an app error.
     const where = msg.location()?.url ?? '';
-    if (/status of 404/.test(msg.text()) && (where === page.url() || where === '')) return;
+    // The same holds for embedded frames: any route (a path without a file extension).
+    if (/status of 404/.test(msg.text()) && (where === page.url() || where === '' || isRoute(where))) return;
     page.errors.push(msg.text());
   });
   page.on('pageerror', (err) => page.errors.push(String(err)));

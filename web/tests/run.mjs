@@ -451,6 +451,112 @@ sqsTest('a malformed or hostile link opens with defaults, says what it ignored, 
   await page.context().close();
 });
 
+// ---- embeds ------------------------------------------------------------------------------------
+const frameTime = async (frame) => parseFloat(await frame.locator('[data-testid=sim-time]').first().textContent());
+
+sqsTest('embed mode shows the scene alone, with the controls asked for, and a link to the full playground', async () => {
+  for (const [controls, expect] of [['min', { play: 1, knobs: 0, seed: 0 }], ['full', { play: 1, knobs: 1, seed: 1 }], ['none', { play: 0, knobs: 0, seed: 0 }]]) {
+    const page = await newPage({ viewport: { width: 320, height: 640 }, reducedMotion: 'reduce' });
+    await page.goto(at(`sqs?embed=1&p=poison&controls=${controls}`));
+    await page.waitForSelector('[data-testid=embed-frame] svg[data-testid=sqs-diagram]');
+    assert((await page.locator('header.site-header, footer.site-footer, h1').count()) === 0, `${controls}: the site chrome is shown`);
+    assert((await page.locator('[data-testid=play]').count()) === expect.play, `${controls}: play button count`);
+    assert((await page.locator('[data-testid=knob-visibility]').count()) === expect.knobs, `${controls}: knob count`);
+    assert((await page.locator('[data-testid=seed]').count()) === expect.seed, `${controls}: seed field count`);
+    const open = await page.locator('[data-testid=open-full]').getAttribute('href');
+    assert(open.includes('p=poison') && !open.includes('embed'), `the full-playground link is ${open}`);
+    const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert(scroll <= client, `${controls}: the embed is ${scroll}px wide in a 320px frame`);
+    if (controls === 'min') await page.screenshot({ path: path.join(shots, 'embed-320.png'), fullPage: true });
+    noErrors(page);
+    await page.context().close();
+  }
+});
+
+sqsTest('in the sample article only the embed in view advances its clock; frames report ready and resize and obey play, pause and set', async () => {
+  const page = await newPage({ viewport: { width: 1280, height: 800 } });
+  await page.addInitScript(() => {
+    window.nimbusMessages = [];
+    addEventListener('message', (e) => window.nimbusMessages.push(e.data));
+  });
+  await page.goto(at('examples/blog.html'));
+  // Load every (lazy) frame, then come back to the top: the first frame is in view, the last is not.
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.waitForFunction(() => window.nimbusMessages.filter((m) => m && m.type === 'nimbus:ready').length >= 3, null, { timeout: 20000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const first = page.frameLocator('#embed-poison');
+  const last = page.frameLocator('#embed-full');
+  await first.locator('[data-testid=sim-time]').waitFor();
+  const [a1, c1] = [await frameTime(first), await frameTime(last)];
+  await page.waitForTimeout(2500);
+  const [a2, c2] = [await frameTime(first), await frameTime(last)];
+  assert(a2 > a1, `the embed in view did not advance (${a1} → ${a2})`);
+  assert(c2 === c1, `the embed out of view advanced (${c1} → ${c2})`);
+  const resize = await page.evaluate(() => window.nimbusMessages.find((m) => m && m.type === 'nimbus:resize'));
+  assert(resize && resize.height > 200, `no sensible resize message: ${JSON.stringify(resize)}`);
+  const height = await page.locator('#embed-poison').evaluate((f) => f.getBoundingClientRect().height);
+  assert(Math.abs(height - resize.height) < 400 && height > 200, `the auto-height snippet did not size the frame (${height}px)`);
+  // The host drives the frame.
+  const post = (msg) => page.locator('#embed-poison').evaluate((f, m) => f.contentWindow.postMessage(m, '*'), msg);
+  await post({ type: 'nimbus:pause' });
+  await page.waitForTimeout(300);
+  const p1 = await frameTime(first);
+  await page.waitForTimeout(700);
+  assert((await frameTime(first)) === p1, 'nimbus:pause did not pause');
+  await post({ type: 'nimbus:set', patch: { visibility: 9, consumers: 'lots' } });
+  await post('nimbus:play'); // not an object: ignored
+  await post({ type: 'nimbus:explode' }); // unknown: ignored
+  await first.locator('[data-testid=link-notice]').waitFor({ timeout: 5000 });
+  const notice = await first.locator('[data-testid=link-notice]').innerText();
+  assert(notice.includes('consumers'), `the bad patch value was not reported: ${notice}`);
+  const src = page.frames().find((f) => f.url().includes('p=poison'));
+  assert(src && src.url().includes('visibility=9'), `the patch did not apply: ${src && src.url()}`);
+  await post({ type: 'nimbus:play' });
+  await page.waitForTimeout(800);
+  assert((await frameTime(first)) > 0, 'nimbus:play did not play');
+  noErrors(page);
+  await page.context().close();
+});
+
+sqsTest('reduced motion: tokens jump between places instead of travelling', async () => {
+  const page = await newPage({ reducedMotion: 'reduce' });
+  await page.goto(at('sqs?embed=1&p=poison&autoplay=1&speed=10'));
+  await page.waitForFunction(() => document.querySelectorAll('g.sqs-token').length > 0, null, { timeout: 15000 });
+  const durations = await page.locator('g.sqs-token').evaluateAll((ts) => ts.map((t) => getComputedStyle(t).transitionDuration));
+  assert(durations.every((d) => d.split(',').every((x) => parseFloat(x) === 0)), `tokens still move: ${durations.slice(0, 5)}`);
+  noErrors(page);
+  await page.context().close();
+});
+
+sqsTest('keyboard shortcuts: Space plays and pauses, → steps, + and − change speed, R resets', async () => {
+  const page = await openSqs();
+  const playing = async () => (await page.locator('[data-testid=play]').getAttribute('data-playing')) === 'true';
+  assert((await page.locator('[data-testid=shortcut-hint]').count()) === 1, 'no shortcut hint');
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Space');
+  assert(await playing(), 'Space did not play');
+  await page.keyboard.press('Space');
+  assert(!(await playing()), 'Space did not pause');
+  const before = await num(page, 'count-sent') + (await page.locator('[data-testid=event-log] li').count());
+  for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+  assert((await num(page, 'count-sent')) + (await page.locator('[data-testid=event-log] li').count()) > before, '→ did not step');
+  const speed = () => page.locator('[data-testid=speed]').inputValue();
+  const s0 = await speed();
+  await page.keyboard.press('+');
+  assert(Number(await speed()) === Number(s0) + 1, '+ did not speed up');
+  await page.keyboard.press('-');
+  await page.keyboard.press('-');
+  assert(Number(await speed()) === Number(s0) - 1, '− did not slow down');
+  await page.keyboard.press('r');
+  assert((await num(page, 'sim-time')) === 0, 'R did not reset');
+  // Typing in a field is typing, not a shortcut.
+  await page.locator('[data-testid=knob-visibility]').fill('');
+  await page.locator('[data-testid=knob-visibility]').type('5 ');
+  assert(!(await playing()), 'a space typed in a field toggled play');
+  noErrors(page);
+  await page.context().close();
+});
+
 // ---- run ----------------------------------------------------------------------------------------
 let passed = 0;
 let failed = 0;

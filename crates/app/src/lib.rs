@@ -4,8 +4,8 @@
 //! The `#[wasm_bindgen]` exports exist for the browser tests and the browser benchmark.
 
 mod anim;
-mod embed;
 pub mod components;
+mod embed;
 mod pages;
 mod panic;
 mod playgrounds;

@@ -83,7 +83,8 @@ pub enum Theme {
 }
 
 impl Controls {
-    const ALL: [(Controls, &'static str); 3] = [(Controls::Full, "full"), (Controls::Min, "min"), (Controls::None, "none")];
+    const ALL: [(Controls, &'static str); 3] =
+        [(Controls::Full, "full"), (Controls::Min, "min"), (Controls::None, "none")];
 }
 
 impl Theme {

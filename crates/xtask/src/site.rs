@@ -44,11 +44,16 @@ pub fn build_release(tools: &Tools, public_url: &str) -> Result<()> {
     Ok(())
 }
 
-/// Copies the regular files of `from` into `to`, except `skip`.
+/// Copies the files and folders of `from` into `to`, except `skip`.
 fn copy_files(from: &Path, to: &Path, skip: &Path) -> Result<()> {
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;
-        if entry.file_type()?.is_file() && entry.path() != skip {
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            let sub = to.join(entry.file_name());
+            std::fs::create_dir_all(&sub)?;
+            copy_files(&entry.path(), &sub, skip)?;
+        } else if kind.is_file() && entry.path() != skip {
             std::fs::copy(entry.path(), to.join(entry.file_name()))?;
         }
     }

@@ -7,41 +7,58 @@ use crate::components::unique_id;
 use crate::share::copy_text;
 use crate::view_model::format_sim_time;
 
-/// "Copy link", with a choice to start the link at the current simulated time.
+/// The links a playground can share: the full playground and an embed, each optionally from
+/// the current simulated time.
+#[derive(Clone, Copy)]
+pub struct ShareLinks {
+    /// The full playground's URL; `true` asks for the current simulated time in it.
+    pub page: Callback<bool, String>,
+    /// The embed's URL (`embed=1`), the same way.
+    pub embed: Callback<bool, String>,
+}
+
+/// "Copy link" and "Copy embed code", with a choice to start at the current simulated time.
 ///
-/// After a copy the link is also shown in a read-only field, selected, so it can be copied by
-/// hand where the browser refuses clipboard access.
+/// What was copied is also shown, selected, in a read-only field, so it can be copied by hand
+/// where the browser refuses clipboard access.
 #[component]
 pub fn SharePanel(
-    /// The link for the current state; `true` asks for the current simulated time in it.
+    /// How to build the links.
+    links: ShareLinks,
+    /// What the embedded frame shows, for its `title` (e.g. "Nimbus SQS playground: Poison message").
     #[prop(into)]
-    link: Callback<bool, String>,
+    title: Signal<String>,
     /// Simulated seconds now, for the label.
     #[prop(into)]
     now_secs: Signal<f64>,
 ) -> impl IntoView {
     let with_time = RwSignal::new(false);
-    let shown = RwSignal::new(None::<String>);
+    let shown = RwSignal::new(None::<(&'static str, String)>);
     let status = RwSignal::new(String::new());
     let time_id = unique_id("share-time");
-    let field = NodeRef::<leptos::html::Input>::new();
+    let field = NodeRef::<leptos::html::Textarea>::new();
 
-    let copy = move |_| {
-        let url = link.run(with_time.get_untracked());
-        shown.set(Some(url.clone()));
+    let copy = move |what: &'static str, text: String| {
+        shown.set(Some((what, text.clone())));
         status.set("Copying…".to_string());
         spawn_local(async move {
-            let copied = copy_text(url).await;
-            status.set(
-                if copied { "Link copied." } else { "Copy the link below (the browser did not allow copying)." }.into(),
-            );
+            let copied = copy_text(text).await;
+            status.set(match copied {
+                true => format!("{what} copied."),
+                false => format!("Copy the {} below (the browser did not allow copying).", what.to_lowercase()),
+            });
         });
     };
-    // Select the shown link so Ctrl+C copies it.
+    let copy_link = move |_| copy("Link", links.page.run(with_time.get_untracked()));
+    let copy_embed = move |_| {
+        let at = with_time.get_untracked();
+        copy("Embed code", embed_snippet(&links.embed.run(at), &links.page.run(at), &title.get_untracked()));
+    };
+    // Select what was copied so Ctrl+C copies it again.
     Effect::new(move |_| {
         if shown.with(Option::is_some) {
-            if let Some(input) = field.get() {
-                input.select();
+            if let Some(area) = field.get() {
+                area.select();
             }
         }
     });
@@ -49,9 +66,10 @@ pub fn SharePanel(
     view! {
         <div class="share-panel" role="group" aria-label="Share this run">
             <div class="control-row">
-                <button type="button" class="button" data-testid="copy-link" on:click=copy>"Copy link"</button>
-                <span class="muted" role="status" data-testid="share-status">{move || status.get()}</span>
+                <button type="button" class="button" data-testid="copy-link" on:click=copy_link>"Copy link"</button>
+                <button type="button" class="button" data-testid="copy-embed" on:click=copy_embed>"Copy embed code"</button>
             </div>
+            <p class="muted share-status" role="status" data-testid="share-status">{move || status.get()}</p>
             <div class="knob knob-check">
                 <input id=time_id.clone() type="checkbox" data-testid="share-with-time"
                     prop:checked=move || with_time.get()
@@ -59,11 +77,28 @@ pub fn SharePanel(
                 <label for=time_id>{move || format!("Start the link at {}", format_sim_time(now_secs.get()))}</label>
             </div>
             <Show when=move || shown.with(Option::is_some)>
-                <input class="share-link" type="text" readonly aria-label="Link to this run" data-testid="share-link"
-                    node_ref=field prop:value=move || shown.get().unwrap_or_default()/>
+                <textarea class="share-link" readonly rows="3" data-testid="share-link" node_ref=field
+                    aria-label=move || shown.with(|s| s.as_ref().map(|(what, _)| *what).unwrap_or_default())
+                    prop:value=move || shown.with(|s| s.as_ref().map(|(_, text)| text.clone()).unwrap_or_default())></textarea>
             </Show>
         </div>
     }
+}
+
+/// A ready `<iframe>` for a blog post: lazy, titled, sized to the playground's usual shape (the
+/// README shows how a host page can follow the embed's exact height), plus a plain link.
+pub fn embed_snippet(embed_url: &str, page_url: &str, title: &str) -> String {
+    let title = escape_attribute(title);
+    format!(
+        "<iframe src=\"{}\" title=\"{title}\" loading=\"lazy\" style=\"width:100%;max-width:36rem;aspect-ratio:2/3;border:0\"></iframe>\n<p><a href=\"{}\">Open this run in Nimbus</a></p>",
+        escape_attribute(embed_url),
+        escape_attribute(page_url)
+    )
+}
+
+/// Text safe inside a double-quoted HTML attribute.
+fn escape_attribute(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// What a link asked for that the page could not do, as a dismissible note.
@@ -80,5 +115,20 @@ pub fn LinkNotices(
                 <button type="button" class="button small" on:click=move |_| notices.set(Vec::new())>"Dismiss"</button>
             </div>
         </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::embed_snippet;
+
+    #[test]
+    fn the_embed_snippet_is_a_lazy_titled_iframe_with_escaped_attributes() {
+        let code = embed_snippet("https://x.test/sqs?v=1&embed=1", "https://x.test/sqs?v=1", "A \"quoted\" <title>");
+        assert!(code.starts_with("<iframe src=\"https://x.test/sqs?v=1&amp;embed=1\""), "{code}");
+        assert!(code.contains("title=\"A &quot;quoted&quot; &lt;title&gt;\""), "{code}");
+        assert!(code.contains("loading=\"lazy\"") && code.contains("aspect-ratio"), "{code}");
+        assert!(!code.contains("<script"), "{code}");
+        assert!(code.contains("<a href=\"https://x.test/sqs?v=1\">"), "{code}");
     }
 }

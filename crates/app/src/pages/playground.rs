@@ -8,9 +8,9 @@ use crate::pages::NotFoundPage;
 use crate::playgrounds::{find, page_title};
 use crate::routing::{use_document_title, use_site_base};
 #[cfg(feature = "playgrounds")]
-use crate::share::ViewOptions;
-#[cfg(feature = "playgrounds")]
 use crate::scenes::SqsScene;
+#[cfg(feature = "playgrounds")]
+use crate::share::ViewOptions;
 
 /// The page of the playground with this slug (`/sqs` shows `slug = "sqs"`).
 #[component]

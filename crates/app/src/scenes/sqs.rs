@@ -15,11 +15,11 @@ use engine::{ConfigError, RunOutcome, SimDuration, SimTime};
 use leptos::prelude::*;
 
 use crate::anim::{prefers_reduced_motion, use_animation_frame};
-use crate::embed::{use_host_bridge, use_in_view, HostRequest};
 use crate::components::{
     log_entries, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LinkNotices,
-    LogEntry, PlayerControls, PlayerState, PlaygroundLayout, Series, SharePanel, TimeSeriesChart,
+    LogEntry, PlayerControls, PlayerState, PlaygroundLayout, Series, ShareLinks, SharePanel, TimeSeriesChart,
 };
+use crate::embed::{use_host_bridge, use_in_view, HostRequest};
 use crate::share::{self, Controls, Link, LinkParams, ViewOptions};
 use crate::view_model::{format_sim_time, format_trace_hash, sim_advance_micros};
 use knobs::{apply, format_value, Choice, Knob, CHOICES, KNOBS};
@@ -164,10 +164,20 @@ pub fn SqsScene() -> impl IntoView {
     // The address bar follows every change, without a history entry per change.
     // An embed keeps its view options in its address; a copied link opens the full playground.
     Effect::new(move |_| share::replace_query(&link_query(None, view)));
-    let share_link = move |with_time: bool| {
+    let link_at = move |with_time: bool, view: ViewOptions| {
         let now = with_time.then(|| sim.with_value(|sim| sim.as_ref().map_or(0.0, |s| s.now().as_secs_f64())));
-        untrack(|| share::page_url(&link_query(now, ViewOptions::default())))
+        untrack(|| share::page_url(&link_query(now, view)))
     };
+    let share_links = ShareLinks {
+        page: Callback::new(move |with_time| link_at(with_time, ViewOptions::default())),
+        embed: Callback::new(move |with_time| {
+            link_at(with_time, ViewOptions { embed: true, ..ViewOptions::default() })
+        }),
+    };
+    let share_title = Signal::derive(move || {
+        let name = preset_key.with(|k| preset(k).map_or("", |p| p.name));
+        format!("Nimbus SQS playground: {name}")
+    });
 
     let frames = StoredValue::new(0u32);
     // An embed off screen neither animates nor simulates; it resumes where it was.
@@ -312,7 +322,7 @@ pub fn SqsScene() -> impl IntoView {
             </LayoutDiagram>
             <LayoutControls slot>
                 <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
-                <SharePanel link=share_link now_secs=Signal::derive(move || status.with(|s| s.now_secs))/>
+                <SharePanel links=share_links title=share_title now_secs=Signal::derive(move || status.with(|s| s.now_secs))/>
                 <PresetPicker preset_key=preset_key modified=modified on_pick=load_preset/>
                 <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
                 <p class="field-message" data-testid="run-error">{move || run_error.get()}</p>
