@@ -451,6 +451,37 @@ sqsTest('a malformed or hostile link opens with defaults, says what it ignored, 
   await page.context().close();
 });
 
+sqsTest('the scenario exports as a JSON file nimbus run reads, and a bad file is refused without changing anything', async () => {
+  const page = await openSqs();
+  await page.locator('[data-testid=preset]').selectOption('poison');
+  await page.locator('[data-testid=knob-visibility]').fill('11');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=export-scenario]').click()]);
+  const file = await download.path();
+  const text = fs.readFileSync(file, 'utf8');
+  const doc = JSON.parse(text);
+  assert(doc.kind === 'sqs' && doc.queue.visibility_timeout_s === 11, `exported: ${text.slice(0, 200)}`);
+  // Bad files: the run keeps its scenario and the message says why.
+  const hash = await page.locator('[data-testid=run-hash]').textContent();
+  for (const [name, body, expect] of [
+    ['broken.json', '{"queue": ', 'not valid JSON'],
+    ['range.json', '{"kind": "sqs", "queue": {"visibility_timeout_s": 99999}}', '43200'],
+    ['other.json', '{"kind": "kinesis"}', 'not for SQS'],
+  ]) {
+    await page.locator('[data-testid=import-scenario]').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(body) });
+    await page.waitForFunction((e) => document.querySelector('[data-testid=file-message]')?.innerText.includes(e), expect, { timeout: 5000 });
+    assert((await page.locator('[data-testid=knob-visibility]').inputValue()) === '11', `${name} changed the knobs`);
+  }
+  // A good file (the exported one, edited) replaces the scenario and restarts the run.
+  doc.queue.visibility_timeout_s = 25;
+  await page.locator('[data-testid=import-scenario]').setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+  await page.waitForFunction(() => document.querySelector('[data-testid=file-message]')?.innerText.startsWith('✓') || document.querySelector('[data-testid=file-message]')?.innerText.includes('Imported'), null, { timeout: 5000 });
+  assert((await page.locator('[data-testid=knob-visibility]').inputValue()) === '25', 'the imported file did not apply');
+  assert(new URL(page.url()).searchParams.get('visibility') === '25', `the link does not carry the import: ${page.url()}`);
+  assert(hash !== null, 'no run hash');
+  noErrors(page);
+  await page.context().close();
+});
+
 // ---- embeds ------------------------------------------------------------------------------------
 const frameTime = async (frame) => parseFloat(await frame.locator('[data-testid=sim-time]').first().textContent());
 

@@ -330,3 +330,44 @@ pub async fn copy_text(text: String) -> bool {
     let clipboard = window().navigator().clipboard();
     wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await.is_ok()
 }
+
+/// Largest scenario file read (a scenario is a few kilobytes).
+pub const MAX_FILE_BYTES: f64 = 256.0 * 1024.0;
+
+/// Saves `text` as a file named `name` (the browser's download).
+pub fn download_text(name: &str, text: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let fail = |_| "The browser did not allow the download.".to_string();
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+    let link = leptos::prelude::document()
+        .create_element("a")
+        .map_err(fail)?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .map_err(|_| "The browser did not allow the download.".to_string())?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// The text of the first file chosen in `input`, or why it cannot be read.
+pub async fn read_chosen_file(input: web_sys::HtmlInputElement) -> Result<String, String> {
+    let file = input.files().and_then(|files| files.get(0)).ok_or("No file was chosen.")?;
+    if file.size() > MAX_FILE_BYTES {
+        return Err(format!(
+            "{} is {:.0} KB; a scenario file is at most {:.0} KB.",
+            quote(&file.name()),
+            file.size() / 1024.0,
+            MAX_FILE_BYTES / 1024.0
+        ));
+    }
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .map_err(|_| format!("{} could not be read.", quote(&file.name())))?;
+    text.as_string().ok_or_else(|| format!("{} is not a text file.", quote(&file.name())))
+}

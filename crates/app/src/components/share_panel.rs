@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::unique_id;
-use crate::share::copy_text;
+use crate::share::{copy_text, download_text, read_chosen_file};
 use crate::view_model::format_sim_time;
 
 /// The links a playground can share: the full playground and an embed, each optionally from
@@ -81,6 +81,55 @@ pub fn SharePanel(
                     aria-label=move || shown.with(|s| s.as_ref().map(|(what, _)| *what).unwrap_or_default())
                     prop:value=move || shown.with(|s| s.as_ref().map(|(_, text)| text.clone()).unwrap_or_default())></textarea>
             </Show>
+        </div>
+    }
+}
+
+/// Export and import of the scenario as a JSON file, in the format `nimbus run` reads.
+///
+/// A bad file changes nothing: the message says what is wrong with it.
+#[component]
+pub fn ScenarioFile(
+    /// The current scenario's file name and text.
+    #[prop(into)]
+    export: Callback<(), (String, String)>,
+    /// Applies a file's text: `Ok` carries a note for the reader, `Err` what is wrong.
+    #[prop(into)]
+    import: Callback<String, Result<String, String>>,
+) -> impl IntoView {
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let input_id = unique_id("scenario-file");
+    let on_export = move |_| {
+        let (name, text) = export.run(());
+        message.set(download_text(&name, &text).err().map(Err));
+    };
+    let on_import = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        spawn_local(async move {
+            let result = match read_chosen_file(input.clone()).await {
+                Ok(text) => import.run(text),
+                Err(why) => Err(why),
+            };
+            // Choosing the same file again must fire `change` again.
+            input.set_value("");
+            message.set(Some(result));
+        });
+    };
+    view! {
+        <div class="scenario-file" role="group" aria-label="Scenario file">
+            <div class="control-row">
+                <button type="button" class="button" data-testid="export-scenario" on:click=on_export>"Export JSON"</button>
+                // The input is hidden behind its label (a file input cannot be styled); focus
+                // shows on the label.
+                <input id=input_id.clone() class="visually-hidden file-input" type="file" accept=".json,application/json"
+                    data-testid="import-scenario" on:change=on_import/>
+                <label class="button file-button" for=input_id>"Import JSON…"</label>
+            </div>
+            <p class="field-message" role="status" data-testid="file-message"
+                class:ok=move || message.with(|m| matches!(m, Some(Ok(_))))>
+                {move || message.get().map(|m| match m { Ok(note) => note, Err(why) => format!("Not imported: {why}") })}
+            </p>
         </div>
     }
 }

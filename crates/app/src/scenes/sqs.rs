@@ -17,7 +17,8 @@ use leptos::prelude::*;
 use crate::anim::{prefers_reduced_motion, use_animation_frame};
 use crate::components::{
     log_entries, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LinkNotices,
-    LogEntry, PlayerControls, PlayerState, PlaygroundLayout, Series, ShareLinks, SharePanel, TimeSeriesChart,
+    LogEntry, PlayerControls, PlayerState, PlaygroundLayout, ScenarioFile, Series, ShareLinks, SharePanel,
+    TimeSeriesChart,
 };
 use crate::embed::{use_host_bridge, use_in_view, HostRequest};
 use crate::share::{self, Controls, Link, LinkParams, ViewOptions};
@@ -174,6 +175,25 @@ pub fn SqsScene() -> impl IntoView {
             link_at(with_time, ViewOptions { embed: true, ..ViewOptions::default() })
         }),
     };
+    let export_file = move |()| {
+        let name = preset_key.with_untracked(|k| format!("nimbus-sqs-{k}.json"));
+        (name, scenario.with_untracked(SqsScenario::to_file_json))
+    };
+    let import_file = move |text: String| -> Result<String, String> {
+        let imported = SqsScenario::from_file_json(&text)?;
+        let base = preset_key.with_untracked(|k| preset(k).map(|p| (p.scenario)())).unwrap_or_default();
+        // A link holds the preset and the knobs; a file may hold more (several producers, say).
+        let params: Vec<(String, String)> =
+            imported.link_params(&base).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let linkable = share::apply_params(base.clone(), &params, &mut Vec::new()) == imported;
+        modified.set(imported != base);
+        knob_generation.update(|g| *g += 1);
+        scenario.set(imported);
+        Ok(match linkable {
+            true => "Imported: the run restarted with this scenario, and links carry it.".to_string(),
+            false => "Imported: the run restarted with this scenario. Some of its settings have no control here, so a link cannot carry them; share the file instead.".to_string(),
+        })
+    };
     let share_title = Signal::derive(move || {
         let name = preset_key.with(|k| preset(k).map_or("", |p| p.name));
         format!("Nimbus SQS playground: {name}")
@@ -323,6 +343,7 @@ pub fn SqsScene() -> impl IntoView {
             <LayoutControls slot>
                 <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
                 <SharePanel links=share_links title=share_title now_secs=Signal::derive(move || status.with(|s| s.now_secs))/>
+                <ScenarioFile export=export_file import=import_file/>
                 <PresetPicker preset_key=preset_key modified=modified on_pick=load_preset/>
                 <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
                 <p class="field-message" data-testid="run-error">{move || run_error.get()}</p>

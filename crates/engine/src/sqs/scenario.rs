@@ -33,6 +33,9 @@ pub const MAX_GROUPS: u32 = 1_000;
 /// The longest API round trip a scenario may set, milliseconds (a playground bound).
 pub const MAX_REQUEST_LATENCY_MS: f64 = 10_000.0;
 
+/// The `kind` of SQS scenario files.
+pub const SCENARIO_KIND: &str = "sqs";
+
 /// A whole SQS scenario: serde data, the same in a URL, a JSON file and a preset.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -158,6 +161,34 @@ impl SqsScenario {
         s.consumers.processing = Distribution::Fixed { ms: 5.0 };
         s.consumers.request_latency_ms = 10.0;
         s
+    }
+
+    /// The scenario as the file `nimbus run` reads: its fields plus `"kind": "sqs"`.
+    pub fn to_file_json(&self) -> String {
+        let mut doc = serde_json::to_value(self).unwrap_or_default();
+        if let Some(fields) = doc.as_object_mut() {
+            fields.insert("kind".into(), SCENARIO_KIND.into());
+        }
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    }
+
+    /// Reads a scenario file (as `nimbus run` does: `kind` may be absent but not another
+    /// playground's) and validates it; the error says what is wrong and where.
+    pub fn from_file_json(text: &str) -> Result<SqsScenario, String> {
+        let mut doc: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("This is not valid JSON: {e}."))?;
+        let Some(fields) = doc.as_object_mut() else {
+            return Err("A scenario file is a JSON object ({ \"kind\": \"sqs\", ... }).".into());
+        };
+        match fields.remove("kind") {
+            None => {}
+            Some(serde_json::Value::String(kind)) if kind == SCENARIO_KIND => {}
+            Some(other) => return Err(format!("This is a scenario for {other}, not for SQS (\"kind\": \"sqs\").")),
+        }
+        let scenario: SqsScenario =
+            serde_json::from_value(doc).map_err(|e| format!("This is not an SQS scenario: {e}."))?;
+        scenario.validate().map_err(|e| format!("{e}."))?;
+        Ok(scenario)
     }
 
     /// Checks every field against AWS's ranges; the error names the field, value and range.

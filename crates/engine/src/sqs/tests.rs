@@ -393,3 +393,19 @@ fn requests_are_billed_per_started_64_kb_and_priced_by_queue_type() {
     let cost = sim.model().estimated_cost_usd();
     assert!((cost - t.billed_requests as f64 * 0.40 / 1e6).abs() < 1e-12, "{cost}");
 }
+
+#[test]
+fn scenario_files_round_trip_and_explain_what_is_wrong() {
+    use crate::sqs::SqsScenario;
+    let s = SqsScenario::benchmark();
+    let text = s.to_file_json();
+    assert!(text.contains("\"kind\": \"sqs\""), "{text}");
+    assert_eq!(SqsScenario::from_file_json(&text), Ok(s));
+    assert_eq!(SqsScenario::from_file_json("{}"), Ok(SqsScenario::default()), "kind and every field are optional");
+    let err = |t: &str| SqsScenario::from_file_json(t).expect_err(t);
+    assert!(err("{").contains("not valid JSON"));
+    assert!(err("[1]").contains("JSON object"));
+    assert!(err(r#"{"kind": "kinesis"}"#).contains("not for SQS"));
+    assert!(err(r#"{"queue": {"visibility_timeout_s": 50000}}"#).contains("43200"));
+    assert!(err(r#"{"colour": 1}"#).contains("unknown field"));
+}

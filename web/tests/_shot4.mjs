@@ -1,0 +1,14 @@
+import { serveSite, launch, newPage } from './harness.mjs';
+const { server, at } = await serveSite('/work/main/target/site', '/nimbus/');
+const browser = await launch('/usr/bin/chromium');
+const page = await newPage(browser, { viewport: { width: 900, height: 1000 } });
+await page.goto(at('examples/blog.html'));
+await page.waitForTimeout(4000);
+await page.screenshot({ path: '/tmp/blog.png' });
+await page.goto(at('sqs?p=poison'));
+await page.waitForTimeout(1500);
+await page.locator('[data-testid=copy-embed]').click();
+await page.waitForTimeout(500);
+await page.screenshot({ path: '/tmp/embedcode.png' });
+console.log(await page.locator('[data-testid=share-link]').inputValue());
+await browser.close(); server.close();
