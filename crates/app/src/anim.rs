@@ -85,7 +85,8 @@ impl FrameLoop {
     }
 }
 
-fn now_ms() -> f64 {
+/// Wall-clock milliseconds (the page's performance clock); only for pacing the UI, never the engine.
+pub fn now_ms() -> f64 {
     window().performance().map(|performance| performance.now()).unwrap_or(0.0)
 }
 

@@ -26,13 +26,15 @@ use crate::view_model::{format_sim_time, format_trace_hash, sim_advance_micros};
 use knobs::{apply, format_value, Choice, Knob, CHOICES, KNOBS};
 use layout::*;
 use presets::{preset, PRESETS};
-use snapshot::{counters, diagram, history, CounterView, DiagramView, History};
+use snapshot::{counters, diagram, dlq_announcement, history, CounterView, DiagramView, History};
 use token_layer::{token_id_of, TokenLayer};
 
 /// The seed the page opens with, so a first visit always shows the same run.
 const DEFAULT_SEED: u32 = 42;
 /// The speed the page opens with.
 const DEFAULT_SPEED: f64 = 1.0;
+/// Shortest wall-clock gap between two dead-letter announcements, so a screen reader keeps up.
+const ANNOUNCE_EVERY_MS: f64 = 4_000.0;
 /// Lines kept in the event log.
 const LOG_LINES: usize = 40;
 
@@ -97,6 +99,8 @@ pub fn SqsScene() -> impl IntoView {
     let inspected = RwSignal::new(None::<History>);
     let announcement = RwSignal::new(String::new());
 
+    // Dead-letter moves announced so far, and when (wall-clock ms).
+    let dlq_said = StoredValue::new((0u64, f64::NEG_INFINITY));
     let publish = move || {
         sim.with_value(|sim| {
             let Some(sim) = sim else { return };
@@ -105,8 +109,17 @@ pub fn SqsScene() -> impl IntoView {
             if next.events != before.0 || next.events == 0 {
                 log.set(log_entries(sim.trace(), LOG_LINES));
             }
-            if next.moved_to_dlq > before.1 {
-                announcement.set(format!("A message moved to the dead-letter queue ({} so far).", next.moved_to_dlq));
+            // Dead-letter moves are said at a readable pace: at most one announcement every few
+            // seconds, naming the latest move and counting the others.
+            let now_ms = crate::anim::now_ms();
+            let (said, said_at) = dlq_said.get_value();
+            if next.moved_to_dlq < said {
+                dlq_said.set_value((0, f64::NEG_INFINITY));
+            } else if now_ms - said_at >= ANNOUNCE_EVERY_MS {
+                if let Some(text) = dlq_announcement(sim, said, next.moved_to_dlq) {
+                    announcement.set(text);
+                    dlq_said.set_value((next.moved_to_dlq, now_ms));
+                }
             }
             view_data.set(diagram(sim));
             capture_charts(sim, charts);

@@ -298,6 +298,21 @@ fn token(
     TokenView { id: m.id.0, lane, x, y, scale, label, class, receive_count, countdown_w, secs_left, aria }
 }
 
+/// What to say about dead-letter moves since `announced` of them were said: the latest one by
+/// name, and how many came with it (`total` is the count so far).
+pub fn dlq_announcement(sim: &SqsSim, announced: u64, total: u64) -> Option<String> {
+    let new = total.checked_sub(announced).filter(|&n| n > 0)?;
+    let latest = sim.trace().recent().rev().find(|e| e.reason == Reason::MovedToDlq && !e.in_dlq);
+    let what = match latest.and_then(|e| e.message.map(|m| (m, e.count))) {
+        Some((id, receives)) => format!("{id} moved to the dead-letter queue after {receives} receives"),
+        None => "A message moved to the dead-letter queue".to_string(),
+    };
+    Some(match new {
+        1 => format!("{what}."),
+        n => format!("{what}; {} more with it ({total} so far).", n - 1),
+    })
+}
+
 /// The counters of `sim` now.
 pub fn counters(sim: &SqsSim) -> CounterView {
     let model = sim.model();
@@ -478,5 +493,17 @@ mod tests {
         assert!(h.steps.iter().any(|s| s.reason == "MOVED_TO_DLQ"), "{h:?}");
         assert!(h.now.contains("dead-letter"));
         assert!(counters(&sim).dlq_depth > 0);
+    }
+
+    #[test]
+    fn dead_letter_moves_are_announced_by_name() {
+        let sim = run("poison", 60);
+        let total = counters(&sim).moved_to_dlq;
+        assert!(total >= 2, "{total}");
+        let one = dlq_announcement(&sim, total - 1, total).expect("a new move");
+        assert!(one.starts_with("msg-") && one.ends_with("after 3 receives."), "{one}");
+        let many = dlq_announcement(&sim, 0, total).expect("new moves");
+        assert!(many.contains(&format!("{} more with it ({total} so far)", total - 1)), "{many}");
+        assert_eq!(dlq_announcement(&sim, total, total), None);
     }
 }
