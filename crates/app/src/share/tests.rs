@@ -1,3 +1,5 @@
+//! Native tests of links: parsing (never failing, with notices), writing, and the caps on hostile input.
+
 use super::*;
 
 #[test]
