@@ -33,7 +33,11 @@ pub fn App() -> impl IntoView {
     provide_context(base.clone());
     // What the opening link says about the page as a whole (embed mode, theme); the scene reads
     // the rest of the link itself.
+    // The landing bundle (no playgrounds) has nothing to embed and skips the link parser.
+    #[cfg(feature = "playgrounds")]
     let page = share::parse(&share::current_query()).0.view;
+    #[cfg(not(feature = "playgrounds"))]
+    let page = share::ViewOptions::default();
     embed::apply_page_options(page);
     provide_context(page);
     let chrome = !page.embed;
