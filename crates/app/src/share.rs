@@ -290,8 +290,11 @@ pub fn capped(mut notices: Vec<String>) -> Vec<String> {
     notices
 }
 
+mod linked;
 #[cfg(test)]
 mod tests;
+
+pub use linked::{Defaults, LinkedRun, Presets};
 
 // ---- the browser side -----------------------------------------------------------------------
 

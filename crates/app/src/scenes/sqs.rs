@@ -17,11 +17,10 @@ use leptos::prelude::*;
 use crate::anim::{prefers_reduced_motion, use_animation_frame};
 use crate::components::{
     log_entries, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LinkNotices,
-    LogEntry, PlayerControls, PlayerState, PlaygroundLayout, ScenarioFile, Series, ShareLinks, SharePanel,
-    TimeSeriesChart,
+    LogEntry, PlayerControls, PlaygroundLayout, ScenarioFile, Series, ShareLinks, SharePanel, TimeSeriesChart,
 };
 use crate::embed::{use_host_bridge, use_in_view, HostRequest};
-use crate::share::{self, Controls, Link, LinkParams, ViewOptions};
+use crate::share::{Controls, Defaults, LinkedRun, Presets, ViewOptions};
 use crate::view_model::{format_sim_time, format_trace_hash, sim_advance_micros};
 use knobs::{apply, format_value, Choice, Knob, CHOICES, KNOBS};
 use layout::*;
@@ -37,6 +36,8 @@ const DEFAULT_SPEED: f64 = 1.0;
 const ANNOUNCE_EVERY_MS: f64 = 4_000.0;
 /// Lines kept in the event log.
 const LOG_LINES: usize = 40;
+/// Lines of the event log an embed shows to readers who prefer reduced motion.
+const EMBED_LOG_LINES: usize = 5;
 
 /// The chart data of one frame: depth by lane, age of oldest, DLQ depth, throughput, empty receives
 /// and duplicates processed.
@@ -53,34 +54,21 @@ struct Charts {
 /// The SQS playground scene.
 #[component]
 pub fn SqsScene() -> impl IntoView {
-    // A link's state, if the page was opened from one (see `share`): what it cannot restore is
-    // listed in `notices` and the rest opens as shared.
-    let (link, mut notices) = share::parse(&share::current_query());
-    let view = link.view;
-    let first = match link.preset.as_deref() {
-        None => &PRESETS[0],
-        Some(key) => preset(key).unwrap_or_else(|| {
-            notices.push(format!("Unknown preset {}; opened \u{201c}{}\u{201d}.", share::quote(key), PRESETS[0].name));
-            &PRESETS[0]
-        }),
-    };
-    let base = (first.scenario)();
-    let initial = share::apply_params(base.clone(), &link.params, &mut notices);
-    let notices = RwSignal::new(share::capped(notices));
-    let state = PlayerState::new(
-        view.autoplay.unwrap_or_else(|| !prefers_reduced_motion()),
-        link.speed.unwrap_or(DEFAULT_SPEED),
-        link.seed.unwrap_or(DEFAULT_SEED),
+    // The run as the page's link describes it (see `share`): what the link cannot restore is
+    // listed in `notices`, the rest opens as shared.
+    let linked = LinkedRun::open(
+        Presets {
+            first: PRESETS[0].key,
+            name: |k| preset(k).map(|p| p.name),
+            build: |k| preset(k).map(|p| (p.scenario)()),
+        },
+        Defaults { seed: DEFAULT_SEED, speed: DEFAULT_SPEED, playing: !prefers_reduced_motion() },
     );
-    let modified = RwSignal::new(initial != base);
-    let scenario = RwSignal::new(initial);
-    let preset_key = RwSignal::new(first.key.to_string());
-    // Bumped when a preset replaces the scenario, so every knob drops what was typed into it.
-    let knob_generation = RwSignal::new(0u32);
+    let LinkedRun { scenario, preset_key, modified, generation: knob_generation, notices, state, view, .. } = linked;
     let run_error = RwSignal::new(None::<String>);
 
     let mut first_run = new_run(&scenario.get_untracked(), state.seed.get_untracked()).ok();
-    if let (Some(run), Some(t)) = (first_run.as_mut(), link.start_secs) {
+    if let (Some(run), Some(t)) = (first_run.as_mut(), linked.start_secs) {
         run.run_until_done(SimTime::ZERO + SimDuration::from_secs_f64(t));
     }
     let sim = StoredValue::new_local(first_run);
@@ -158,29 +146,10 @@ pub fn SqsScene() -> impl IntoView {
         false,
     );
 
-    // The link for the current state: the preset and what differs from it, the seed and the
-    // speed (defaults omitted), and the simulated time when asked for.
-    let link_query = move |start_secs: Option<f64>, view: ViewOptions| {
-        let key = preset_key.get();
-        let base = preset(&key).map(|p| (p.scenario)()).unwrap_or_default();
-        let params = scenario.with(|s| s.link_params(&base));
-        let seed = state.seed.get();
-        let speed = state.speed.get();
-        share::to_query(&Link {
-            preset: (key != PRESETS[0].key).then_some(key),
-            seed: (seed != DEFAULT_SEED).then_some(seed),
-            speed: (speed != DEFAULT_SPEED).then_some(speed),
-            start_secs,
-            params: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
-            view,
-        })
-    };
-    // The address bar follows every change, without a history entry per change.
-    // An embed keeps its view options in its address; a copied link opens the full playground.
-    Effect::new(move |_| share::replace_query(&link_query(None, view)));
+    linked.follow_in_address_bar();
     let link_at = move |with_time: bool, view: ViewOptions| {
         let now = with_time.then(|| sim.with_value(|sim| sim.as_ref().map_or(0.0, |s| s.now().as_secs_f64())));
-        untrack(|| share::page_url(&link_query(now, view)))
+        linked.url(now, view)
     };
     let share_links = ShareLinks {
         page: Callback::new(move |with_time| link_at(with_time, ViewOptions::default())),
@@ -193,15 +162,7 @@ pub fn SqsScene() -> impl IntoView {
         (name, scenario.with_untracked(SqsScenario::to_file_json))
     };
     let import_file = move |text: String| -> Result<String, String> {
-        let imported = SqsScenario::from_file_json(&text)?;
-        let base = preset_key.with_untracked(|k| preset(k).map(|p| (p.scenario)())).unwrap_or_default();
-        // A link holds the preset and the knobs; a file may hold more (several producers, say).
-        let params: Vec<(String, String)> =
-            imported.link_params(&base).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-        let linkable = share::apply_params(base.clone(), &params, &mut Vec::new()) == imported;
-        modified.set(imported != base);
-        knob_generation.update(|g| *g += 1);
-        scenario.set(imported);
+        let linkable = linked.import(SqsScenario::from_file_json(&text)?);
         Ok(match linkable {
             true => "Imported: the run restarted with this scenario, and links carry it.".to_string(),
             false => "Imported: the run restarted with this scenario. Some of its settings have no control here, so a link cannot carry them; share the file instead.".to_string(),
@@ -265,49 +226,19 @@ pub fn SqsScene() -> impl IntoView {
         });
     };
     let load_preset = move |key: String| {
-        if let Some(p) = preset(&key) {
-            preset_key.set(key);
-            modified.set(false);
-            knob_generation.update(|g| *g += 1);
-            scenario.set((p.scenario)());
-            announcement.set(format!("Preset loaded: {}.", p.name));
+        if linked.load_preset(&key) {
+            let name = preset(&key).map_or("", |p| p.name);
+            announcement.set(format!("Preset loaded: {name}."));
         }
     };
 
     if view.embed {
-        // A patch from the host page, read like a link: a preset resets the settings to it,
-        // every other key changes one setting; what cannot apply is listed in the notices.
-        let apply_patch = move |query: String| {
-            let (patch, mut notes) = share::parse(&query);
-            let mut next = scenario.get_untracked();
-            if let Some(key) = patch.preset.as_deref() {
-                match preset(key) {
-                    Some(p) => {
-                        preset_key.set(p.key.to_string());
-                        next = (p.scenario)();
-                    }
-                    None => notes.push(format!("Unknown preset {}; kept the current one.", share::quote(key))),
-                }
-            }
-            let next = share::apply_params(next, &patch.params, &mut notes);
-            let base = preset_key.with_untracked(|k| preset(k).map(|p| (p.scenario)()));
-            modified.set(base.as_ref() != Some(&next));
-            knob_generation.update(|g| *g += 1);
-            if let Some(seed) = patch.seed {
-                state.seed.set(seed);
-            }
-            if let Some(speed) = patch.speed {
-                state.speed.set(speed);
-            }
-            scenario.set(next);
-            notices.set(share::capped(notes));
-        };
         use_host_bridge(move |request| match request {
             HostRequest::Play => state.playing.set(true),
             HostRequest::Pause => state.playing.set(false),
-            HostRequest::Set(query) => apply_patch(query),
+            HostRequest::Set(query) => linked.apply_patch(&query),
         });
-        let full_link = move || share::page_url(&link_query(None, ViewOptions::default()));
+        let full_link = move || linked.url(None, ViewOptions::default());
         let controls = match view.controls {
             Controls::None => None,
             Controls::Min => Some(
@@ -328,6 +259,8 @@ pub fn SqsScene() -> impl IntoView {
             <section class="embed-frame" node_ref=frame aria-label="SQS playground" data-testid="embed-frame">
                 <LinkNotices notices=notices/>
                 <Diagram view_data=view_data selected=selected on_select=select/>
+                // Without travelling tokens, the latest events say what each step did.
+                {prefers_reduced_motion().then(|| view! { <EventLog entries=log label="Recent SQS events" max_entries=EMBED_LOG_LINES/> })}
                 {controls.map(|c| view! { <div class="embed-controls panel">{c}</div> })}
                 <p class="embed-footer muted">
                     <span data-testid="sim-time">{move || format_sim_time(status.with(|s| s.now_secs))}</span>
