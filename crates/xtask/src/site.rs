@@ -78,8 +78,11 @@ pub fn serve(args: &[String]) -> Result<()> {
         if dev { " (debug)" } else { " (release)" }
     );
     let mut cmd = Command::new(tools.trunk());
+    // The full app (every playground) on every path: Trunk's fallback answers deep links such as
+    // /sqs with it. The light landing bundle is a release-size concern only.
     cmd.current_dir(root()).env("PATH", tools.path_env()?).args([
         "serve",
+        "web/app.html",
         "--offline",
         "--address",
         "127.0.0.1",
