@@ -22,15 +22,17 @@ USAGE:
         Runs a scenario file and prints its final metrics as JSON.
         DURATION is a number with a unit: 500ms, 90s, 15m, 1h, 2d (default 10m).
     nimbus conformance FILE...
-        Runs conformance files (the format of shared/conformance/sqs_timeline_cases.json)
+        Runs conformance files (the formats of shared/conformance/sqs_timeline_cases.json
+        and sns_filter_cases.json)
         against the models: one line per failure, then `N passed, N failed, N skipped`
         (skipped = flagged cases where the engine differs). Exit status 1 on any failure.
     nimbus hash [--seed N]
         Prints the trace hash of the reference scenario (10 simulated minutes), as the wasm
         build computes it too: the cross-target determinism check.
-    nimbus bench [scheduler|reference|sqs]...
+    nimbus bench [scheduler|reference|sqs|sns]...
         Measures the engine: scheduler events per second, simulated/wall time of the
-        reference scenario and of the SQS yardstick (1,000 msg/s, 20 consumers, 1 hour).
+        reference scenario and of the SQS yardstick (1,000 msg/s, 20 consumers, 1 hour),
+        SNS filter-policy evaluations per second.
         Naming parts runs only those.
     nimbus help
 ";

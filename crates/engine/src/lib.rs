@@ -20,6 +20,7 @@ pub mod rng;
 pub mod scenario;
 pub mod scheduler;
 pub mod sim;
+pub mod sns;
 pub mod sqs;
 pub mod time;
 pub mod trace;

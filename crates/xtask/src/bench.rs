@@ -18,6 +18,8 @@ pub const FIRST_VISIT_BUDGET_GZIP: u64 = 250_000;
 /// Issue 3: one simulated hour of the SQS benchmark scenario at least this many times faster
 /// than real time, natively.
 const SQS_NATIVE_GOAL: f64 = 5_000.0;
+/// Issue 5: SNS filter-policy evaluations per second natively, in millions (5-key policy).
+const SNS_FILTER_GOAL_M: f64 = 2.0;
 
 /// Sizes of a set of files: raw, gzip (level 9) and brotli (quality 11), in bytes.
 #[derive(Debug, Default, Clone, Copy)]
@@ -82,11 +84,17 @@ pub fn bench(args: &[String]) -> Result<()> {
     let native = output(cargo().args(["run", "-q", "--profile", "bench-native", "-p", "cli", "--", "bench"]))
         .context("`nimbus bench` failed")?;
     println!("{native}");
-    let native_speedup = sqs_speedup(&native)?;
+    let native_speedup = leading_number(&native, "sqs scenario")?;
     let native_met = native_speedup >= SQS_NATIVE_GOAL;
     println!(
         "sqs goal (issue 3): ≥ {SQS_NATIVE_GOAL}× real time natively — {}",
         if native_met { "met" } else { "MISSED" }
+    );
+    let filter_rate = leading_number(&native, "sns filter")?;
+    let filter_met = filter_rate >= SNS_FILTER_GOAL_M;
+    println!(
+        "sns filter goal (issue 5): ≥ {SNS_FILTER_GOAL_M} M evaluations/s natively — {}",
+        if filter_met { "met" } else { "MISSED" }
     );
 
     println!("\n== web bundle (release build)");
@@ -129,12 +137,18 @@ pub fn bench(args: &[String]) -> Result<()> {
     if !native_met {
         bail!("the native SQS speed-up {native_speedup}× is under the {SQS_NATIVE_GOAL}× goal");
     }
+    if !filter_met {
+        bail!("{filter_rate} M filter evaluations/s is under the {SNS_FILTER_GOAL_M} M goal");
+    }
     Ok(())
 }
 
-/// The SQS scenario's "N× real time" from `nimbus bench`'s output.
-fn sqs_speedup(native: &str) -> Result<f64> {
-    let line = native.lines().find(|l| l.starts_with("sqs scenario")).context("`nimbus bench` printed no SQS line")?;
-    let number = line.split(": ").nth(1).and_then(|rest| rest.split('×').next());
-    number.and_then(|n| n.trim().parse().ok()).with_context(|| format!("no speed-up in `{line}`"))
+/// The first number after `: ` on the line of `nimbus bench`'s output that starts with `prefix`.
+fn leading_number(native: &str, prefix: &str) -> Result<f64> {
+    let line = native
+        .lines()
+        .find(|l| l.starts_with(prefix))
+        .with_context(|| format!("`nimbus bench` printed no `{prefix}` line"))?;
+    let number = line.split(": ").nth(1).and_then(|rest| rest.split([' ', '×']).next());
+    number.and_then(|n| n.trim().parse().ok()).with_context(|| format!("no number in `{line}`"))
 }

@@ -6,6 +6,7 @@
 //! when the engine differs from them the case is reported as skipped with the difference,
 //! never as passed.
 
+pub mod sns;
 pub mod sqs;
 
 use serde_json::Value;
@@ -61,8 +62,11 @@ pub fn run_file(text: &str) -> Result<Report, FormatError> {
     if sqs::is_sqs_timeline_file(&doc) {
         return Ok(sqs::run(&doc));
     }
+    if sns::is_sns_filter_file(&doc) {
+        return Ok(sns::run(&doc));
+    }
     Err(FormatError(
-        "unrecognised conformance format (this engine runs SQS timeline files so far; SNS, Kinesis and VPC files come with their models)"
+        "unrecognised conformance format (this engine runs SQS timeline and SNS filter files so far; Kinesis and VPC files come with their models)"
             .to_owned(),
     ))
 }
