@@ -3,7 +3,16 @@
 //!
 //! A policy is compiled once into [`FilterPolicy`]: a conjunction of terms, each a leaf (a key
 //! path and the conditions any of which must hold) or an `$or` of sub-policies. Matching walks
-//! it against a [`Message`] without allocating on the common path.
+//! it against a [`Message`].
+//!
+//! On the shared conformance cases flagged as uncertain, the choices are: a `String.Array`
+//! attribute holding a lone JSON scalar counts as that one value (as moto does); empty nested
+//! objects, an `anything-but` list mixing strings and numbers, an empty `anything-but` prefix
+//! and extra keys in an `anything-but` object are refused (as event-ruler's compiler does; the
+//! texts are ours); combinations count leaves multiplied and `$or` alternatives added, without
+//! the nesting depth factor one AWS page describes; JSON syntax errors carry serde's wording;
+//! `Subscribe` errors always carry AWS's recorded `Attributes Reason:` prefix; a number beyond
+//! ±10⁹ is refused as `InvalidParameter`, not moto's `InternalError`.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -150,9 +159,11 @@ impl Message {
             let values = match kind {
                 "String" => vec![Scalar::Str(value.to_owned())],
                 "Number" => vec![value.trim().parse::<f64>().map_or_else(|_| Scalar::Str(value.to_owned()), number)],
+                // A JSON array counts element by element; a lone JSON scalar as itself.
                 "String.Array" => match serde_json::from_str::<Value>(value) {
                     Ok(Value::Array(items)) => items.iter().filter_map(scalar_of).collect(),
-                    _ => continue,
+                    Ok(scalar) => scalar_of(&scalar).into_iter().collect(),
+                    Err(_) => continue,
                 },
                 _ => continue,
             };
@@ -264,6 +275,7 @@ fn is_or(value: &Value) -> bool {
 fn check_shape(map: &serde_json::Map<String, Value>) -> Result<(), Problem> {
     for (key, value) in map {
         match value {
+            Value::Object(inner) if inner.is_empty() => return bad("Empty objects are not allowed"),
             Value::Object(inner) => check_shape(inner)?,
             Value::Array(items) if is_or_entry(key, value) => {
                 for alt in items.iter().filter_map(Value::as_object) {
@@ -369,11 +381,24 @@ fn operator(op: &str, arg: &Value) -> Result<Condition, Problem> {
 fn anything_but(arg: &Value) -> Result<Condition, Problem> {
     match arg {
         Value::String(_) | Value::Number(_) => Ok(Condition::AnythingBut(vec![but_value(arg)?])),
-        Value::Array(items) => Ok(Condition::AnythingBut(items.iter().map(but_value).collect::<Result<_, _>>()?)),
+        Value::Array(items) => {
+            let list: Vec<Scalar> = items.iter().map(but_value).collect::<Result<_, _>>()?;
+            // One type per list: strings or numbers.
+            if list.iter().any(|v| matches!(v, Scalar::Str(_))) && list.iter().any(|v| matches!(v, Scalar::Num(_))) {
+                return bad("Inside anything but list, all values must be of the same type");
+            }
+            Ok(Condition::AnythingBut(list))
+        }
         Value::Object(map) => {
             let Some((op, inner)) = map.iter().next() else { return bad("Unsupported anything-but pattern: {}") };
+            if map.len() > 1 {
+                return bad("Only one key allowed in match expression");
+            }
             match op.as_str() {
-                "prefix" => Ok(Condition::AnythingButPrefix(string_arg("prefix", inner)?.to_owned())),
+                "prefix" => match string_arg("prefix", inner)? {
+                    "" => bad("Null prefix not allowed"),
+                    prefix => Ok(Condition::AnythingButPrefix(prefix.to_owned())),
+                },
                 other => bad(format!("Unsupported anything-but pattern: {other}")),
             }
         }
