@@ -73,10 +73,13 @@ impl SimDuration {
     /// A duration from fractional seconds, rounded to the nearest microsecond; negative
     /// and NaN become zero, huge values saturate.
     pub fn from_secs_f64(s: f64) -> SimDuration {
-        // Rounds half away from zero, exactly as `round` does, without a call (this is on every
-        // sampled delay's path). `as` saturates out-of-range floats (negative ones to 0) and maps
-        // NaN to 0; below 2^53 the fraction is exact, above it every float is an integer.
-        let micros = s * MICROS_PER_SEC as f64;
+        SimDuration::from_micros_f64(s * MICROS_PER_SEC as f64)
+    }
+    /// Fractional microseconds, rounded half away from zero as `round` does, without a call
+    /// (this is on every sampled delay's path). `as` saturates out-of-range floats (negative
+    /// ones to 0) and maps NaN to 0; below 2^53 the fraction is exact, above it every float is
+    /// an integer.
+    pub fn from_micros_f64(micros: f64) -> SimDuration {
         let whole = micros as u64;
         let fraction = micros - whole as f64;
         SimDuration(if fraction >= 0.5 { whole.saturating_add(1) } else { whole })

@@ -97,12 +97,18 @@ pub struct Arrivals {
     k: u64,
     /// Last arrival handed out (Poisson adds gaps to it).
     last: SimTime,
+    /// Mean Poisson gap in microseconds (1 / rate): a multiply per arrival instead of a divide.
+    mean_gap_micros: f64,
 }
 
 impl Arrivals {
     /// Starts `workload` at time zero. The workload must have passed [`Workload::validate`].
     pub fn new(workload: &Workload) -> Arrivals {
-        Arrivals { workload: workload.clone(), k: 0, last: SimTime::ZERO }
+        let mean_gap_micros = match *workload {
+            Workload::Poisson { rate_per_s } if rate_per_s > 0.0 => 1e6 / rate_per_s,
+            _ => 0.0,
+        };
+        Arrivals { workload: workload.clone(), k: 0, last: SimTime::ZERO, mean_gap_micros }
     }
 
     /// The next arrival instant, or `None` if there are no more (a zero rate).
@@ -119,9 +125,9 @@ impl Arrivals {
                 if rate_per_s <= 0.0 {
                     return None;
                 }
-                let gap = rng.exp1() / rate_per_s;
+                let gap = rng.exp1() * self.mean_gap_micros;
                 // The first arrival also waits a gap, as a Poisson process started at zero does.
-                self.last + SimDuration::from_secs_f64(gap)
+                self.last + SimDuration::from_micros_f64(gap)
             }
             Workload::Bursts { size, every_s, spread_s } => {
                 let burst = self.k / u64::from(size);
