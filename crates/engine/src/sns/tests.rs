@@ -65,3 +65,54 @@ fn cidr_and_string_arrays_and_binary_attributes() {
     let p = policy(r#"{"blob": [{"exists": false}]}"#, FilterScope::MessageAttributes);
     assert!(p.matches(&attrs(&[("blob", "Binary", "AAEC")])));
 }
+
+use super::retry::*;
+use crate::SimDuration;
+
+fn secs(p: &RetryPolicy, n: u32) -> Option<f64> {
+    p.delay_before(n).map(SimDuration::as_secs_f64)
+}
+
+#[test]
+fn aws_managed_endpoints_retry_100015_times_over_about_23_days() {
+    let p = RetryPolicy::AWS_MANAGED;
+    assert_eq!([secs(&p, 1), secs(&p, 3), secs(&p, 4), secs(&p, 5)], [Some(0.0), Some(0.0), Some(1.0), Some(1.0)]);
+    // The backoff phase climbs from 1 to 20 s, then 20 s until the end.
+    assert_eq!(secs(&p, 6), Some(1.0));
+    assert_eq!(secs(&p, 15), Some(20.0));
+    assert!((6..15).all(|n| secs(&p, n) < secs(&p, n + 1)), "the backoff delays grow");
+    assert_eq!(secs(&p, 100_015), Some(20.0));
+    assert_eq!(p.delay_before(100_016), None);
+    let days = p.total_retry_time().as_secs_f64() / 86_400.0;
+    assert!((23.0..23.3).contains(&days), "{days} days");
+}
+
+#[test]
+fn customer_managed_endpoints_retry_50_times_over_about_6_hours() {
+    let p = RetryPolicy::CUSTOMER_MANAGED;
+    assert_eq!(secs(&p, 1), Some(10.0));
+    assert_eq!(secs(&p, 12), Some(600.0));
+    assert_eq!(p.delay_before(51), None);
+    let hours = p.total_retry_time().as_secs_f64() / 3_600.0;
+    assert!((6.0..7.0).contains(&hours), "{hours} hours");
+}
+
+#[test]
+fn http_retries_3_times_20_seconds_apart_and_custom_policies_keep_the_limits() {
+    let p = RetryPolicy::HTTP_DEFAULT;
+    assert_eq!([secs(&p, 1), secs(&p, 2), secs(&p, 3), secs(&p, 4)], [Some(20.0), Some(20.0), Some(20.0), None]);
+    let custom = |retries, min, max| RetryPolicy {
+        num_retries: retries,
+        min_delay_s: min,
+        max_delay_s: max,
+        backoff: Backoff::Geometric,
+        ..RetryPolicy::HTTP_DEFAULT
+    };
+    let ok = RetryPolicy::http_custom(custom(10, 1, 60)).expect("a valid policy");
+    assert_eq!((secs(&ok, 1), secs(&ok, 10)), (Some(1.0), Some(60.0)));
+    let err = |p| RetryPolicy::http_custom(p).expect_err("refused").message;
+    assert!(err(custom(101, 1, 60)).contains("between 0 and 100"));
+    assert!(err(custom(10, 0, 60)).contains("minDelayTarget must be between 1 and 3600"));
+    assert!(err(custom(10, 90, 60)).contains("must not be greater than"));
+    assert!(err(custom(100, 60, 3_600)).contains("at most 3600 s"));
+}
