@@ -221,6 +221,11 @@ impl FilterPolicy {
         compile(value, scope).map_err(|p| p.into_error(api))
     }
 
+    /// Where the policy looks.
+    pub fn scope(&self) -> FilterScope {
+        self.scope
+    }
+
     /// Whether the message matches, and why.
     pub fn evaluate(&self, message: &Message) -> Decision {
         if self.scope == FilterScope::MessageBody && matches!(message, Message::UnparsableBody) {

@@ -116,3 +116,79 @@ fn http_retries_3_times_20_seconds_apart_and_custom_policies_keep_the_limits() {
     assert!(err(custom(10, 90, 60)).contains("must not be greater than"));
     assert!(err(custom(100, 60, 3_600)).contains("at most 3600 s"));
 }
+
+use super::topic::*;
+use crate::SimTime;
+
+fn order(kind: &str) -> PublishRequest {
+    PublishRequest {
+        body: format!(r#"{{"type": "{kind}", "amount": 42}}"#),
+        attributes: vec![("type".into(), "String".into(), kind.into())],
+        ..PublishRequest::default()
+    }
+}
+
+#[test]
+fn a_publish_fans_out_to_every_subscription_and_filters_say_why() {
+    let mut sns = Sns::new();
+    let topic = sns.create_topic("orders", false, false).expect("topic");
+    assert_eq!(sns.create_topic("orders", false, false), Ok(topic), "CreateTopic is idempotent");
+    let all = sns.subscribe(topic, Protocol::Sqs { fifo: false }, false, None).expect("sub");
+    let books = sns
+        .subscribe(
+            topic,
+            Protocol::Sqs { fifo: false },
+            true,
+            Some((r#"{"type": ["book"]}"#, FilterScope::MessageAttributes)),
+        )
+        .expect("sub");
+    let big = sns
+        .subscribe(
+            topic,
+            Protocol::Lambda,
+            false,
+            Some((r#"{"amount": [{"numeric": [">", 100]}]}"#, FilterScope::MessageBody)),
+        )
+        .expect("sub");
+    let out = sns.publish(SimTime::ZERO, topic, &order("book")).expect("publish");
+    let got: Vec<(SubscriptionId, bool)> = out.fanout.iter().map(|f| (f.subscription, f.delivered)).collect();
+    assert_eq!(got, [(all, true), (books, true), (big, false)]);
+    assert_eq!(out.fanout[2].reason, r#""amount": 42 failed numeric > 100"#);
+    let out = sns.publish(SimTime::ZERO, topic, &order("toy")).expect("publish");
+    assert!(!out.fanout[1].delivered && out.fanout[1].reason.contains(r#""toy" failed "book""#), "{:?}", out.fanout[1]);
+}
+
+#[test]
+fn fifo_topics_need_groups_deduplicate_for_5_minutes_and_deliver_only_to_sqs() {
+    let mut sns = Sns::new();
+    assert!(sns.create_topic("orders", true, false).is_err(), "FIFO names end in .fifo");
+    let topic = sns.create_topic("orders.fifo", true, true).expect("topic");
+    assert_eq!(sns.subscribe(topic, Protocol::Http, false, None).map_err(|e| e.code), Err("InvalidParameter"));
+    sns.subscribe(topic, Protocol::Sqs { fifo: true }, false, None).expect("sqs");
+    assert!(sns.publish(SimTime::ZERO, topic, &order("book")).is_err(), "no group id");
+    let grouped = PublishRequest { group_id: Some("g1".into()), ..order("book") };
+    assert!(!sns.publish(SimTime::ZERO, topic, &grouped).expect("first").deduplicated);
+    assert!(sns.publish(SimTime::from_secs(299), topic, &grouped).expect("again").deduplicated);
+    assert!(!sns.publish(SimTime::from_secs(300), topic, &grouped).expect("after 5 min").deduplicated);
+}
+
+#[test]
+fn publish_limits_carry_aws_codes() {
+    let mut sns = Sns::new();
+    let topic = sns.create_topic("t", false, false).expect("topic");
+    let huge = PublishRequest { body: "x".repeat(MAX_MESSAGE_BYTES + 1), ..PublishRequest::default() };
+    assert_eq!(sns.publish(SimTime::ZERO, topic, &huge).map_err(|e| e.code), Err("InvalidParameter"));
+    let eleven = vec![order("a"); 11];
+    assert_eq!(
+        sns.publish_batch(SimTime::ZERO, topic, &eleven).map_err(|e| e.code),
+        Err("TooManyEntriesInBatchRequest")
+    );
+    let ten = vec![order("a"); 10];
+    assert_eq!(sns.publish_batch(SimTime::ZERO, topic, &ten).expect("batch").len(), 10);
+    let bad_filter =
+        sns.subscribe(topic, Protocol::Http, false, Some((r#"{"a": []}"#, FilterScope::MessageAttributes)));
+    assert_eq!(
+        bad_filter.map_err(|e| e.message),
+        Err("Invalid parameter: Attributes Reason: FilterPolicy: Empty arrays are not allowed".to_string())
+    );
+}
