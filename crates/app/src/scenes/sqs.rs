@@ -93,8 +93,8 @@ pub fn SqsScene() -> impl IntoView {
         sim.with_value(|sim| {
             let Some(sim) = sim else { return };
             let next = counters(sim);
-            let before = status.with_untracked(|s| (s.events, s.moved_to_dlq));
-            if next.events != before.0 || next.events == 0 {
+            let events_before = status.with_untracked(|s| s.events);
+            if next.events != events_before || next.events == 0 {
                 log.set(log_entries(sim.trace(), LOG_LINES));
             }
             // Dead-letter moves are said at a readable pace: at most one announcement every few
