@@ -15,7 +15,7 @@ pub use chart::{Series, TimeSeriesChart};
 pub use event_log::{log_entries, EventLog, LogEntry};
 pub use layout::{LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, PlaygroundLayout};
 pub use player_controls::{PlayerControls, PlayerState};
-pub use share_panel::{embed_snippet, LinkNotices, ScenarioFile, ShareLinks, SharePanel};
+pub use share_panel::{LinkNotices, ScenarioFile, ShareLinks, SharePanel};
 
 /// A document-unique element id such as `seed-3`, for `for=`/`aria-describedby` pairs in reusable components.
 pub fn unique_id(prefix: &str) -> String {
