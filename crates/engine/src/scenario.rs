@@ -94,3 +94,35 @@ fn format_number(x: f64) -> String {
     }
     format!("{x}")
 }
+
+/// A scenario as the file `nimbus run` reads: its fields plus `"kind": kind`.
+pub fn to_file_json<T: serde::Serialize>(scenario: &T, kind: &str) -> String {
+    let mut doc = serde_json::to_value(scenario).unwrap_or_default();
+    if let Some(fields) = doc.as_object_mut() {
+        fields.insert("kind".into(), kind.into());
+    }
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// Reads a scenario file as `nimbus run` does (`kind` may be absent, but not another
+/// playground's) and validates it with `validate`; the error says what is wrong and where, for
+/// people (`service` names the playground: "SQS").
+pub fn from_file_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    kind: &str,
+    service: &str,
+    validate: fn(&T) -> Result<(), ConfigError>,
+) -> Result<T, String> {
+    let mut doc: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("This is not valid JSON: {e}."))?;
+    let Some(fields) = doc.as_object_mut() else {
+        return Err(format!("A scenario file is a JSON object ({{ \"kind\": \"{kind}\", ... }})."));
+    };
+    match fields.remove("kind") {
+        None => {}
+        Some(serde_json::Value::String(k)) if k == kind => {}
+        Some(other) => return Err(format!("This is a scenario for {other}, not for {service} (\"kind\": \"{kind}\").")),
+    }
+    let scenario: T = serde_json::from_value(doc).map_err(|e| format!("This is not an {service} scenario: {e}."))?;
+    validate(&scenario).map_err(|e| format!("{e}."))?;
+    Ok(scenario)
+}

@@ -138,6 +138,13 @@ impl<M: Model> Sim<M> {
         self.cx.sched.peek_time()
     }
 
+    /// Lets someone outside the simulation act on the model now (a reader pressing "Publish"),
+    /// with the same scheduler, RNG and trace as scheduled work. A run with such acts is only
+    /// reproduced by the same acts at the same instants.
+    pub fn act<R>(&mut self, f: impl FnOnce(&mut M, &mut Ctx<M::Work, M::Event>) -> R) -> R {
+        f(&mut self.model, &mut self.cx)
+    }
+
     /// Handles the next scheduled item and returns its time; `None` when nothing is scheduled.
     pub fn step(&mut self) -> Option<SimTime> {
         let (at, work) = self.cx.sched.pop()?;

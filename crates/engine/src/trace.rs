@@ -54,6 +54,20 @@ pub enum Reason {
     StaleReceipt,
     /// A request was refused for exceeding a rate limit.
     Throttled,
+    /// A message was published to a topic.
+    Published,
+    /// A subscription's filter policy stopped its copy of a message.
+    FilteredOut,
+    /// A copy was delivered to its endpoint.
+    Delivered,
+    /// A delivery failed with a server-side error; it is retried by the delivery policy.
+    DeliveryFailed,
+    /// A delivery failed with a client-side error; it is not retried.
+    DeliveryRejected,
+    /// A delivery ran out of retries or was rejected, and there is no dead-letter queue: gone.
+    MessageLost,
+    /// A message reached its queue after a later message of the same group.
+    OutOfOrder,
 }
 
 impl Reason {
@@ -80,6 +94,13 @@ impl Reason {
             Reason::CopySurvivedDelete => "COPY_SURVIVED_DELETE",
             Reason::StaleReceipt => "STALE_RECEIPT_HANDLE",
             Reason::Throttled => "THROTTLED",
+            Reason::Published => "PUBLISHED",
+            Reason::FilteredOut => "FILTERED_OUT",
+            Reason::Delivered => "DELIVERED",
+            Reason::DeliveryFailed => "DELIVERY_FAILED",
+            Reason::DeliveryRejected => "DELIVERY_REJECTED",
+            Reason::MessageLost => "MESSAGE_LOST",
+            Reason::OutOfOrder => "OUT_OF_ORDER",
         }
     }
 
@@ -106,6 +127,13 @@ impl Reason {
             Reason::CopySurvivedDelete => 18,
             Reason::StaleReceipt => 19,
             Reason::Throttled => 20,
+            Reason::Published => 21,
+            Reason::FilteredOut => 22,
+            Reason::Delivered => 23,
+            Reason::DeliveryFailed => 24,
+            Reason::DeliveryRejected => 25,
+            Reason::MessageLost => 26,
+            Reason::OutOfOrder => 27,
         }
     }
 }

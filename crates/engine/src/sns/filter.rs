@@ -21,9 +21,10 @@ use std::net::IpAddr;
 use serde_json::Value;
 
 /// Where a policy looks (`FilterPolicyScope`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum FilterScope {
     /// Message attributes (the default); no nesting.
+    #[default]
     MessageAttributes,
     /// The JSON body, nested keys allowed.
     MessageBody,

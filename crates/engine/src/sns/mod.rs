@@ -1,12 +1,13 @@
-//! Amazon SNS, so far: subscription filter policies (validation and matching with reasons),
-//! delivery retry policies (when each retry of a failed delivery happens), and topics with
-//! subscriptions and publish fan-out (which subscriptions get a copy, and why).
-//!
-//! Endpoints, delivery over time, subscription dead-letter queues and the playground come next
-//! (issue 5); these modules are their first pieces and are complete on their own.
+//! Amazon SNS: subscription filter policies (validation and matching with reasons), delivery
+//! retry policies (when each retry of a failed delivery happens), topics with subscriptions and
+//! publish fan-out (which subscriptions get a copy, and why), and the scenario the playground
+//! runs: publishers, endpoints that can be slow or failing, delivery over simulated time with
+//! retries, subscription dead-letter queues and lost messages.
 
 pub mod filter;
+pub mod model;
 pub mod retry;
+pub mod scenario;
 pub mod topic;
 
 #[cfg(test)]
@@ -15,3 +16,7 @@ mod tests;
 pub use filter::{Decision, FilterPolicy, FilterScope, Message, PolicyApi, PolicyError};
 pub use retry::{Backoff, RetryPolicy, RetryPolicyError};
 pub use topic::{Fanout, Protocol, PublishRequest, Published, Sns, SnsError, SubscriptionId, TopicId};
+pub use model::{ConsumerState, Delivery, DeliveryPhase, QueuedCopy, SnsModel, SnsSim, SnsTotals, SnsTraceEvent, SubscriptionTotals};
+pub use scenario::{Attribute, EndpointKind, Health, MessageTemplate, Publisher, SnsScenario, SubscriptionSettings, TopicSettings};
+#[cfg(test)]
+mod model_tests;

@@ -9,6 +9,8 @@
 //! exponential (each delay a constant factor above the last). Jitter is the caller's: the
 //! delays here are the policy's targets.
 
+use serde::{Deserialize, Serialize};
+
 use crate::time::SimDuration;
 
 /// The limits of a custom HTTP/S policy (SNS-10).
@@ -19,7 +21,8 @@ pub const HTTP_MAX_DELAY_S: u32 = 3_600;
 pub const HTTP_MAX_TOTAL_S: u64 = 3_600;
 
 /// How backoff delays climb from the minimum to the maximum.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Backoff {
     /// Even steps (the HTTP/S default).
     Linear,
@@ -32,7 +35,8 @@ pub enum Backoff {
 }
 
 /// A delivery retry policy.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RetryPolicy {
     /// `minDelayTarget`, seconds.
     pub min_delay_s: u32,

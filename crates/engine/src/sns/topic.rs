@@ -210,22 +210,7 @@ impl Sns {
     /// `Publish` at `now`: checks the message, then decides for every subscription of the topic.
     pub fn publish(&mut self, now: SimTime, topic: TopicId, req: &PublishRequest) -> Result<Published, SnsError> {
         let t = self.topic(topic)?;
-        if req.body.is_empty() {
-            return Err(SnsError::invalid("Empty message"));
-        }
-        let size = req.body.len() + req.attributes.iter().map(|(n, k, v)| n.len() + k.len() + v.len()).sum::<usize>();
-        if size > MAX_MESSAGE_BYTES {
-            return Err(SnsError::invalid(format!(
-                "Message too long: {size} bytes with its attributes; at most {MAX_MESSAGE_BYTES}"
-            )));
-        }
-        for (name, kind, _) in &req.attributes {
-            if !matches!(kind.as_str(), "String" | "Number" | "String.Array" | "Binary") {
-                return Err(SnsError::invalid(format!(
-                    "The message attribute '{name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String."
-                )));
-            }
-        }
+        check_message(req)?;
         if t.fifo {
             if req.group_id.is_none() {
                 return Err(SnsError::invalid("The MessageGroupId parameter is required for FIFO topics"));
@@ -254,11 +239,27 @@ impl Sns {
             topic.dedup.insert(key.clone(), until);
             topic.dedup_expiry.push_back((until, key));
         }
+        let fanout = self.fanout(topic, req);
+        Ok(Published { deduplicated: false, fanout })
+    }
+
+    /// Which subscriptions of `topic` would get `req`, and why, without publishing it: what
+    /// the playground's message composer shows before a publish.
+    pub fn preview(&self, topic: TopicId, req: &PublishRequest) -> Result<Vec<Fanout>, SnsError> {
+        let t = self.topic(topic)?;
+        check_message(req)?;
+        if t.fifo && req.group_id.is_none() {
+            return Err(SnsError::invalid("The MessageGroupId parameter is required for FIFO topics"));
+        }
+        Ok(self.fanout(topic, req))
+    }
+
+    /// The filter decision of every subscription of `topic` for `req`.
+    fn fanout(&self, topic: TopicId, req: &PublishRequest) -> Vec<Fanout> {
         let attributes =
             Message::from_attributes(req.attributes.iter().map(|(n, k, v)| (n.as_str(), k.as_str(), v.as_str())));
         let body = Message::from_body(&req.body);
-        let fanout = self
-            .subscriptions
+        self.subscriptions
             .iter()
             .enumerate()
             .filter(|(_, s)| s.topic == topic)
@@ -273,8 +274,7 @@ impl Sns {
                 };
                 Fanout { subscription: SubscriptionId(i), delivered, reason }
             })
-            .collect();
-        Ok(Published { deduplicated: false, fanout })
+            .collect()
     }
 
     /// `PublishBatch`: at most 10 entries and 256 KB in all; each entry is published in order
@@ -312,4 +312,26 @@ impl Sns {
     fn topic(&self, id: TopicId) -> Result<&Topic, SnsError> {
         self.topics.get(id.0).ok_or_else(|| SnsError { code: "NotFound", message: "Topic does not exist".into() })
     }
+}
+
+/// The checks every publish makes of a message: not empty, at most 256 KB with its attributes,
+/// attribute types SNS knows (SNS-01).
+pub(crate) fn check_message(req: &PublishRequest) -> Result<(), SnsError> {
+if req.body.is_empty() {
+        return Err(SnsError::invalid("Empty message"));
+    }
+    let size = req.body.len() + req.attributes.iter().map(|(n, k, v)| n.len() + k.len() + v.len()).sum::<usize>();
+    if size > MAX_MESSAGE_BYTES {
+        return Err(SnsError::invalid(format!(
+            "Message too long: {size} bytes with its attributes; at most {MAX_MESSAGE_BYTES}"
+        )));
+    }
+    for (name, kind, _) in &req.attributes {
+        if !matches!(kind.as_str(), "String" | "Number" | "String.Array" | "Binary") {
+            return Err(SnsError::invalid(format!(
+                "The message attribute '{name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String."
+            )));
+        }
+    }
+    Ok(())
 }

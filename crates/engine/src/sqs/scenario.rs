@@ -165,30 +165,12 @@ impl SqsScenario {
 
     /// The scenario as the file `nimbus run` reads: its fields plus `"kind": "sqs"`.
     pub fn to_file_json(&self) -> String {
-        let mut doc = serde_json::to_value(self).unwrap_or_default();
-        if let Some(fields) = doc.as_object_mut() {
-            fields.insert("kind".into(), SCENARIO_KIND.into());
-        }
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
+        crate::scenario::to_file_json(self, SCENARIO_KIND)
     }
 
-    /// Reads a scenario file (as `nimbus run` does: `kind` may be absent but not another
-    /// playground's) and validates it; the error says what is wrong and where.
+    /// Reads and validates a scenario file (see [`crate::scenario::from_file_json`]).
     pub fn from_file_json(text: &str) -> Result<SqsScenario, String> {
-        let mut doc: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| format!("This is not valid JSON: {e}."))?;
-        let Some(fields) = doc.as_object_mut() else {
-            return Err("A scenario file is a JSON object ({ \"kind\": \"sqs\", ... }).".into());
-        };
-        match fields.remove("kind") {
-            None => {}
-            Some(serde_json::Value::String(kind)) if kind == SCENARIO_KIND => {}
-            Some(other) => return Err(format!("This is a scenario for {other}, not for SQS (\"kind\": \"sqs\").")),
-        }
-        let scenario: SqsScenario =
-            serde_json::from_value(doc).map_err(|e| format!("This is not an SQS scenario: {e}."))?;
-        scenario.validate().map_err(|e| format!("{e}."))?;
-        Ok(scenario)
+        crate::scenario::from_file_json(text, SCENARIO_KIND, "SQS", SqsScenario::validate)
     }
 
     /// Checks every field against AWS's ranges; the error names the field, value and range.
