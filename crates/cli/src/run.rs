@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{bail, Context, Result};
 use engine::reference::{reference_trace_hash, ReferenceScenario, ReferenceSim};
+use engine::sns::{SnsScenario, SnsSim};
 use engine::sqs::{SqsScenario, SqsSim};
 use engine::{SimDuration, SimTime};
 use serde::Serialize;
@@ -102,7 +103,53 @@ pub fn run(rest: &[String]) -> Result<()> {
                 }),
             }
         }
-        other => bail!("{path}: unknown scenario kind `{other}` (known: reference, sqs)"),
+        "sns" => {
+            let scenario: SnsScenario =
+                serde_json::from_value(doc).with_context(|| format!("{path}: not an SNS scenario"))?;
+            let mut sim = SnsSim::try_new(&scenario, seed)
+                .with_context(|| format!("{path}: invalid scenario"))?
+                .without_recent_events();
+            sim.run_until_done(until);
+            let model = sim.model();
+            let t = model.totals();
+            let subscriptions: Vec<_> = scenario
+                .subscriptions
+                .iter()
+                .zip(&t.subscriptions)
+                .enumerate()
+                .map(|(i, (s, c))| {
+                    serde_json::json!({
+                        "name": s.name,
+                        "endpoint": s.endpoint,
+                        "matched": c.matched,
+                        "filtered": c.filtered,
+                        "delivered": c.delivered,
+                        "retries": c.retries,
+                        "rejected": c.rejected,
+                        "dead_lettered": c.dead_lettered,
+                        "lost": c.lost,
+                        "out_of_order": c.out_of_order,
+                        "processed": c.processed,
+                        "queue_depth": model.queue(i).map(|q| q.visible_count() + q.in_flight_count()),
+                        "dlq_depth": model.dead_letter_queue(i).map(|q| q.visible_count()),
+                    })
+                })
+                .collect();
+            RunReport {
+                kind: "sns",
+                seed,
+                simulated_s: sim.now().as_secs_f64(),
+                trace_hash: format!("{:016x}", sim.trace_hash()),
+                events: sim.trace().count(),
+                metrics: serde_json::json!({
+                    "published": t.published,
+                    "deduplicated": t.deduplicated,
+                    "deliveries_in_progress": model.deliveries().count(),
+                    "subscriptions": subscriptions,
+                }),
+            }
+        }
+        other => bail!("{path}: unknown scenario kind `{other}` (known: reference, sqs, sns)"),
     };
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())

@@ -6,7 +6,9 @@ pub mod chart_model;
 mod event_log;
 mod layout;
 mod player_controls;
+mod preset_picker;
 mod share_panel;
+pub mod token_layer;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -15,7 +17,9 @@ pub use chart::{Series, TimeSeriesChart};
 pub use event_log::{log_entries, EventLog, LogEntry};
 pub use layout::{LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, PlaygroundLayout};
 pub use player_controls::{PlayerControls, PlayerState};
+pub use preset_picker::PresetPicker;
 pub use share_panel::{LinkNotices, ScenarioFile, ShareLinks, SharePanel};
+pub use token_layer::{token_id_of, TokenLayer, TokenLook};
 
 /// A document-unique element id such as `seed-3`, for `for=`/`aria-describedby` pairs in reusable components.
 pub fn unique_id(prefix: &str) -> String {

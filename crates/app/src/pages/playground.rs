@@ -1,4 +1,4 @@
-//! A playground's page: its scene when it has one (SQS), otherwise a plain note of what it will show.
+//! A playground's page: its scene when it has one (SQS, SNS), otherwise a plain note of what it will show.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -8,7 +8,7 @@ use crate::pages::NotFoundPage;
 use crate::playgrounds::{find, page_title};
 use crate::routing::{use_document_title, use_site_base};
 #[cfg(feature = "playgrounds")]
-use crate::scenes::SqsScene;
+use crate::scenes::{SnsScene, SqsScene};
 #[cfg(feature = "playgrounds")]
 use crate::share::ViewOptions;
 
@@ -25,25 +25,31 @@ pub fn PlaygroundPage(
     };
     use_document_title(page_title(playground.name));
     #[cfg(feature = "playgrounds")]
-    if playground.slug == "sqs" && use_context::<ViewOptions>().is_some_and(|v| v.embed) {
-        // An embed is the scene alone: the host page has its own title and text.
-        return view! {
-            <article class="embed-page" data-playground=playground.slug aria-label=playground.name>
-                <SqsScene/>
-            </article>
+    {
+        let scene = match playground.slug {
+            "sqs" => Some(view! { <SqsScene/> }.into_any()),
+            "sns" => Some(view! { <SnsScene/> }.into_any()),
+            _ => None,
+        };
+        if let Some(scene) = scene {
+            if use_context::<ViewOptions>().is_some_and(|v| v.embed) {
+                // An embed is the scene alone: the host page has its own title and text.
+                return view! {
+                    <article class="embed-page" data-playground=playground.slug aria-label=playground.name>
+                        {scene}
+                    </article>
+                }
+                .into_any();
+            }
+            return view! {
+                <article class="page playground-page" data-playground=playground.slug>
+                    <h1>{playground.name}</h1>
+                    <p class="lede">{playground.promise}</p>
+                    {scene}
+                </article>
+            }
+            .into_any();
         }
-        .into_any();
-    }
-    #[cfg(feature = "playgrounds")]
-    if playground.slug == "sqs" {
-        return view! {
-            <article class="page playground-page" data-playground=playground.slug>
-                <h1>{playground.name}</h1>
-                <p class="lede">{playground.promise}</p>
-                <SqsScene/>
-            </article>
-        }
-        .into_any();
     }
     let will_show = playground.will_show.iter().map(|item| view! { <li>{*item}</li> }).collect_view();
     view! {

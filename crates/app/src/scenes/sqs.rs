@@ -8,7 +8,6 @@ mod knobs;
 mod layout;
 mod presets;
 mod snapshot;
-mod token_layer;
 
 use engine::sqs::{DlqSettings, SqsScenario, SqsSim};
 use engine::{ConfigError, RunOutcome, SimDuration, SimTime};
@@ -17,7 +16,8 @@ use leptos::prelude::*;
 use crate::anim::{prefers_reduced_motion, use_animation_frame};
 use crate::components::{
     log_entries, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LinkNotices,
-    LogEntry, PlayerControls, PlaygroundLayout, ScenarioFile, Series, ShareLinks, SharePanel, TimeSeriesChart,
+    LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series, ShareLinks, SharePanel, TimeSeriesChart,
+    token_id_of, TokenLayer,
 };
 use crate::embed::{use_host_bridge, use_in_view, HostRequest};
 use crate::share::{Controls, Defaults, LinkedRun, Presets, ViewOptions};
@@ -26,7 +26,6 @@ use knobs::{apply, format_value, Choice, Knob, CHOICES, KNOBS};
 use layout::*;
 use presets::{preset, PRESETS};
 use snapshot::{counters, diagram, dlq_announcement, history, CounterView, DiagramView, History};
-use token_layer::{token_id_of, TokenLayer};
 
 /// The seed the page opens with, so a first visit always shows the same run.
 const DEFAULT_SEED: u32 = 42;
@@ -248,7 +247,7 @@ pub fn SqsScene() -> impl IntoView {
             Controls::Full => Some(
                 view! {
                     <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
-                    <PresetPicker preset_key=preset_key modified=modified on_pick=load_preset/>
+                    <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
                     <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
                     <Inspector inspected=inspected selected=selected/>
                 }
@@ -290,7 +289,7 @@ pub fn SqsScene() -> impl IntoView {
                 <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
                 <SharePanel links=share_links title=share_title now_secs=Signal::derive(move || status.with(|s| s.now_secs))/>
                 <ScenarioFile export=export_file import=import_file/>
-                <PresetPicker preset_key=preset_key modified=modified on_pick=load_preset/>
+                <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
                 <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
                 <p class="field-message" data-testid="run-error">{move || run_error.get()}</p>
             </LayoutControls>
@@ -314,7 +313,7 @@ fn Diagram(
 ) -> impl IntoView {
     // Tokens are drawn by hand (see `token_layer`); this effect keeps them in step with the view.
     let token_root = NodeRef::<leptos::svg::G>::new();
-    let layer = StoredValue::new_local(None::<TokenLayer>);
+    let layer = StoredValue::new_local(None::<TokenLayer<snapshot::TokenView>>);
     Effect::new(move |_| {
         let Some(root) = token_root.get() else { return };
         let selected = selected.get();
@@ -524,36 +523,6 @@ fn Inspector(inspected: RwSignal<Option<History>>, selected: RwSignal<Option<u64
                 </div>
             </Show>
         </section>
-    }
-}
-
-/// The preset picker and the explanation of the chosen preset.
-#[component]
-fn PresetPicker(
-    preset_key: RwSignal<String>,
-    modified: RwSignal<bool>,
-    #[prop(into)] on_pick: Callback<String>,
-) -> impl IntoView {
-    let options = PRESETS
-        .iter()
-        .map(|p| {
-            view! { <option value=p.key prop:selected=move || preset_key.with(|k| k == p.key)>{p.name}</option> }
-        })
-        .collect_view();
-    let explanation = move || preset_key.with(|k| preset(k).map(|p| p.explanation).unwrap_or_default());
-    view! {
-        <div class="sqs-presets">
-            <div class="control-row">
-                <label for="sqs-preset">"Preset"</label>
-                <select id="sqs-preset" data-testid="preset" on:change=move |ev| on_pick.run(event_target_value(&ev))>
-                    {options}
-                </select>
-            </div>
-            <p class="preset-explanation" data-testid="preset-explanation">
-                {explanation}
-                {move || if modified.get() { " (You have changed settings since loading it.)" } else { "" }}
-            </p>
-        </div>
     }
 }
 
@@ -769,6 +738,14 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
             <TimeSeriesChart series=charts.dlq title="Dead-letter queue depth" y_unit="messages" min_span_secs=30.0/>
         </div>
     }
+}
+
+fn preset_options() -> Vec<(&'static str, &'static str)> {
+    PRESETS.iter().map(|p| (p.key, p.name)).collect()
+}
+
+fn explain(key: &str) -> &'static str {
+    preset(key).map_or("", |p| p.explanation)
 }
 
 fn new_run(scenario: &SqsScenario, seed: u32) -> Result<SqsSim, ConfigError> {

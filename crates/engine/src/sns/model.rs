@@ -6,10 +6,11 @@
 //! Subscribed SQS queues are real [`crate::sqs::Queue`]s with long-polling consumers.
 //!
 //! Jitter: AWS applies jitter to retry delays without saying how much (SNS-10). Here each delay
-//! is spread uniformly within ±10 % of the policy's target. Standard topics deliver with
-//! latencies spread within ±50 % (best-effort order, so copies can overtake each other); FIFO
-//! topics deliver one copy at a time per subscription and message group, so order holds even
-//! through retries.
+//! is spread uniformly within ±10 % of the policy's target. Standard topics (and FIFO topics
+//! delivering to standard queues) deliver with latencies spread within ±50 %: best-effort
+//! order, so copies can overtake each other. A FIFO topic delivers to a FIFO queue one copy at a
+//! time per message group, so order holds even through retries (a group's throughput is then
+//! one copy per endpoint latency).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
@@ -253,6 +254,8 @@ struct SubState {
     last_of_group: BTreeMap<u32, u64>,
     /// Per-attempt payload size: the body, or the JSON envelope around it.
     raw: bool,
+    /// A FIFO topic delivering to a FIFO queue: one copy at a time per message group, in order.
+    ordered: bool,
 }
 
 /// A message still being delivered somewhere, and what it was.
@@ -351,6 +354,7 @@ impl SnsModel {
                 copies: BTreeMap::new(),
                 last_of_group: BTreeMap::new(),
                 raw: s.raw,
+                ordered: scenario.topic.fifo && s.fifo_queue,
             });
         }
         let templates = scenario
@@ -566,7 +570,7 @@ impl SnsModel {
             copies += 1;
             let d = Delivery { message: id, sub, attempts: 0, phase: DeliveryPhase::Queued, template, group };
             let slot = self.insert(d);
-            let line = self.scenario.topic.fifo.then(|| self.lines.entry((sub, group)).or_default());
+            let line = self.subs[sub as usize].ordered.then(|| self.lines.entry((sub, group)).or_default());
             match line {
                 // Behind an earlier message of its group: it goes when that one is done.
                 Some(line) if !line.is_empty() => line.push_back(slot),
@@ -604,7 +608,7 @@ impl SnsModel {
         if self.health_at(d.sub as usize, cx.now()) == Health::Slow {
             latency = latency.saturating_mul(10);
         }
-        if !self.scenario.topic.fifo {
+        if !self.subs[d.sub as usize].ordered {
             // Best-effort order: a copy can overtake an earlier one.
             latency = SimDuration::from_secs_f64(latency.as_secs_f64() * (0.5 + cx.rng.next_f64()));
         }
@@ -730,7 +734,7 @@ impl SnsModel {
                 self.messages.remove(&d.message);
             }
         }
-        if self.scenario.topic.fifo {
+        if self.subs[d.sub as usize].ordered {
             if let Some(line) = self.lines.get_mut(&(d.sub, d.group)) {
                 line.pop_front();
                 match line.front().copied() {

@@ -256,3 +256,19 @@ fn a_composed_message_is_previewed_then_published() {
     let bad = super::PublishRequest { body: String::new(), ..Default::default() };
     assert!(sim.model().preview(&bad).is_err());
 }
+
+#[test]
+fn typed_attributes_read_as_sns_types() {
+    let attrs = super::topic::attributes_from_json(r#"{"a": "x", "n": 4.5, "l": ["p", "q"]}"#).expect("valid");
+    assert_eq!(
+        attrs,
+        [
+            ("a".to_owned(), "String".to_owned(), "x".to_owned()),
+            ("n".to_owned(), "Number".to_owned(), "4.5".to_owned()),
+            ("l".to_owned(), "String.Array".to_owned(), r#"["p","q"]"#.to_owned()),
+        ]
+    );
+    assert!(super::topic::attributes_from_json("[1]").is_err());
+    assert!(super::topic::attributes_from_json(r#"{"b": true}"#).expect_err("bool").contains("\"b\""));
+    assert_eq!(super::topic::attributes_from_json(" "), Ok(Vec::new()));
+}

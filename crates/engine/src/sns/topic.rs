@@ -335,3 +335,24 @@ if req.body.is_empty() {
     }
     Ok(())
 }
+
+/// Message attributes written as a JSON object, the way a reader types them: strings become
+/// `String`, numbers `Number`, arrays `String.Array`; anything else is explained.
+pub fn attributes_from_json(text: &str) -> Result<Vec<(String, String, String)>, String> {
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("The attributes are not valid JSON: {e}."))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err("Write the attributes as a JSON object: {\"name\": \"value\"}.".into());
+    };
+    map.into_iter()
+        .map(|(name, v)| match v {
+            serde_json::Value::String(s) => Ok((name, "String".into(), s)),
+            serde_json::Value::Number(n) => Ok((name, "Number".into(), n.to_string())),
+            serde_json::Value::Array(_) => Ok((name, "String.Array".into(), v.to_string())),
+            other => Err(format!("Attribute \"{name}\": {other} is not a string, a number or an array.")),
+        })
+        .collect()
+}

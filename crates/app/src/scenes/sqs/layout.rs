@@ -21,10 +21,7 @@ pub const QUEUE_TITLE_H: f64 = 22.0;
 pub const LANE_X: f64 = 88.0;
 /// Rows of tokens in one lane.
 pub const LANE_ROWS: usize = 3;
-/// Token size and spacing.
-pub const TOKEN_W: f64 = 18.0;
-/// Token height.
-pub const TOKEN_H: f64 = 14.0;
+pub use crate::components::token_layer::{TOKEN_H, TOKEN_W};
 /// Horizontal distance between token origins.
 pub const STEP_X: f64 = 20.0;
 /// Vertical distance between token rows.

@@ -40,6 +40,33 @@ pub struct TokenView {
     pub aria: String,
 }
 
+impl crate::components::TokenLook for TokenView {
+    fn x(&self) -> f64 {
+        self.x
+    }
+    fn y(&self) -> f64 {
+        self.y
+    }
+    fn scale(&self) -> f64 {
+        self.scale
+    }
+    fn class(&self) -> &str {
+        &self.class
+    }
+    fn label(&self) -> &str {
+        &self.label
+    }
+    fn aria(&self) -> &str {
+        &self.aria
+    }
+    fn badge(&self) -> u32 {
+        self.receive_count
+    }
+    fn bar_w(&self) -> f64 {
+        self.countdown_w
+    }
+}
+
 /// One consumer box.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConsumerView {

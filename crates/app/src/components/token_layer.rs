@@ -1,4 +1,4 @@
-//! The message tokens of the SQS diagram, kept in the SVG by hand.
+//! The message tokens of a diagram (SQS lanes, SNS fan-out), kept in the SVG by hand.
 //!
 //! Hundreds of tokens enter, move and leave every frame. Leptos's keyed `<For>` removes keys
 //! from an ordered index one at a time (O(n) each), which with 500 tokens took longer than a
@@ -14,40 +14,62 @@ use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
-use super::layout::{TOKEN_H, TOKEN_W};
-use super::snapshot::TokenView;
-
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
+/// Token width in `viewBox` units.
+pub const TOKEN_W: f64 = 18.0;
+/// Token height.
+pub const TOKEN_H: f64 = 14.0;
+
+/// What a scene's token shows: its view-model type implements this.
+pub trait TokenLook: Clone {
+    /// Top-left corner in `viewBox` units.
+    fn x(&self) -> f64;
+    /// Top-left corner in `viewBox` units.
+    fn y(&self) -> f64;
+    /// Drawing scale (1 = full size).
+    fn scale(&self) -> f64;
+    /// CSS classes.
+    fn class(&self) -> &str;
+    /// The short text inside the token.
+    fn label(&self) -> &str;
+    /// The accessible name: everything the token shows, in words.
+    fn aria(&self) -> &str;
+    /// A number drawn as a badge when above one (receive count, delivery attempts).
+    fn badge(&self) -> u32;
+    /// Width of the bar under the token (a countdown), 0 for none.
+    fn bar_w(&self) -> f64;
+}
+
 /// The SVG nodes of one token and what they show now.
-struct TokenNodes {
+struct TokenNodes<T> {
     g: Element,
     label: Element,
     countdown: Element,
     badge: Element,
     count: Element,
-    shown: Option<TokenView>,
+    shown: Option<T>,
     selected: bool,
 }
 
 /// The tokens drawn inside one `<g>` of the diagram.
-pub struct TokenLayer {
+pub struct TokenLayer<T: TokenLook> {
     document: Document,
     root: Element,
-    nodes: BTreeMap<u64, TokenNodes>,
+    nodes: BTreeMap<u64, TokenNodes<T>>,
     /// The token with `tabindex="0"`.
     tab_stop: Option<u64>,
 }
 
-impl TokenLayer {
+impl<T: TokenLook> TokenLayer<T> {
     /// Draws into `root`, which must be empty.
-    pub fn new(root: Element) -> Option<TokenLayer> {
+    pub fn new(root: Element) -> Option<TokenLayer<T>> {
         let document = root.owner_document()?;
         Some(TokenLayer { document, root, nodes: BTreeMap::new(), tab_stop: None })
     }
 
     /// Makes the layer show `tokens`, with `selected` marked.
-    pub fn render(&mut self, tokens: &BTreeMap<u64, TokenView>, selected: Option<u64>) {
+    pub fn render(&mut self, tokens: &BTreeMap<u64, T>, selected: Option<u64>) {
         let gone: Vec<u64> = self.nodes.keys().filter(|id| !tokens.contains_key(id)).copied().collect();
         for id in gone {
             if let Some(nodes) = self.nodes.remove(&id) {
@@ -93,7 +115,7 @@ impl TokenLayer {
         self.tab_stop = id;
     }
 
-    fn create(&self, id: u64) -> Option<TokenNodes> {
+    fn create(&self, id: u64) -> Option<TokenNodes<T>> {
         let el = |tag: &str, attrs: &[(&str, &str)]| -> Option<Element> {
             let e = self.document.create_element_ns(Some(SVG_NS), tag).ok()?;
             for (k, v) in attrs {
@@ -128,31 +150,30 @@ impl TokenLayer {
 }
 
 /// Writes the attributes of `token` that differ from what `nodes` shows.
-fn update(nodes: &mut TokenNodes, token: &TokenView, selected: bool) {
+fn update<T: TokenLook>(nodes: &mut TokenNodes<T>, token: &T, selected: bool) {
     let old = nodes.shown.as_ref();
-    let changed = |f: fn(&TokenView) -> String| old.is_none_or(|o| f(o) != f(token));
-    if changed(|t| t.class.clone()) || nodes.selected != selected || old.is_none() {
-        let class = if selected { format!("{} selected", token.class) } else { token.class.clone() };
+    if old.is_none_or(|o| o.class() != token.class()) || nodes.selected != selected {
+        let class = if selected { format!("{} selected", token.class()) } else { token.class().to_owned() };
         let _ = nodes.g.set_attribute("class", &class);
         let _ = nodes.g.set_attribute("aria-pressed", if selected { "true" } else { "false" });
     }
-    if old.is_none_or(|o| (o.x, o.y, o.scale) != (token.x, token.y, token.scale)) {
-        let style = format!("transform:translate({}px,{}px) scale({})", token.x, token.y, token.scale);
+    if old.is_none_or(|o| (o.x(), o.y(), o.scale()) != (token.x(), token.y(), token.scale())) {
+        let style = format!("transform:translate({}px,{}px) scale({})", token.x(), token.y(), token.scale());
         let _ = nodes.g.set_attribute("style", &style);
     }
-    if changed(|t| t.aria.clone()) {
-        let _ = nodes.g.set_attribute("aria-label", &token.aria);
+    if old.is_none_or(|o| o.aria() != token.aria()) {
+        let _ = nodes.g.set_attribute("aria-label", token.aria());
     }
-    if changed(|t| t.label.clone()) {
-        nodes.label.set_text_content(Some(&token.label));
+    if old.is_none_or(|o| o.label() != token.label()) {
+        nodes.label.set_text_content(Some(token.label()));
     }
-    if old.is_none_or(|o| o.countdown_w != token.countdown_w) {
-        let _ = nodes.countdown.set_attribute("width", &token.countdown_w.to_string());
+    if old.is_none_or(|o| o.bar_w() != token.bar_w()) {
+        let _ = nodes.countdown.set_attribute("width", &token.bar_w().to_string());
     }
-    if old.is_none_or(|o| o.receive_count != token.receive_count) {
-        let badge = token.receive_count > 1;
+    if old.is_none_or(|o| o.badge() != token.badge()) {
+        let badge = token.badge() > 1;
         let _ = nodes.badge.set_attribute("r", if badge { "6" } else { "0" });
-        nodes.count.set_text_content(Some(&if badge { token.receive_count.to_string() } else { String::new() }));
+        nodes.count.set_text_content(Some(&if badge { token.badge().to_string() } else { String::new() }));
     }
     nodes.selected = selected;
     nodes.shown = Some(token.clone());

@@ -1,0 +1,569 @@
+//! What one frame of the SNS diagram shows, computed from the run: the subscription columns
+//! and every token, where it is and why; the counters; a message's history for the inspector.
+//!
+//! A copy's token is placed by its state (on the wire, waiting for a retry, in a queue or its
+//! DLQ). Moments that leave no state behind are shown for a short simulated while from the
+//! trace: a fresh publish sits at the topic (so the split into copies is seen), a filtered copy
+//! at its subscription with a ✕, a delivery to a Lambda or HTTP endpoint at the endpoint, a lost
+//! copy at the DLQ slot. CSS transitions move tokens between places.
+
+use std::collections::BTreeMap;
+
+use engine::sns::model::COPY_IDS;
+use engine::sns::{DeliveryPhase, EndpointKind, SnsSim, SnsTraceEvent};
+use engine::{Reason, SimDuration, SimTime};
+
+use crate::components::token_layer::{TOKEN_H, TOKEN_W};
+use crate::components::TokenLook;
+
+/// The diagram's `viewBox` size.
+pub const VIEW_W: f64 = 960.0;
+/// The diagram's height.
+pub const VIEW_H: f64 = 600.0;
+/// Outer padding.
+pub const PAD: f64 = 12.0;
+/// The publisher box.
+pub const PUBLISHER_Y: f64 = 10.0;
+/// The topic box.
+pub const TOPIC_Y: f64 = 84.0;
+/// Topic box height.
+pub const TOPIC_H: f64 = 52.0;
+/// Subscription boxes.
+pub const SUB_Y: f64 = 196.0;
+/// Subscription box height.
+pub const SUB_H: f64 = 62.0;
+/// The retry waiting area under a subscription.
+pub const RETRY_Y: f64 = 266.0;
+/// Endpoint boxes.
+pub const ENDPOINT_Y: f64 = 330.0;
+/// Endpoint box height.
+pub const ENDPOINT_H: f64 = 140.0;
+/// Dead-letter queue boxes.
+pub const DLQ_Y: f64 = 490.0;
+/// DLQ box height.
+pub const DLQ_H: f64 = 96.0;
+/// Token grid step.
+const STEP_X: f64 = 21.0;
+/// Token grid row step.
+const STEP_Y: f64 = 18.0;
+/// How long (simulated) a fresh publish stays at the topic.
+const AT_TOPIC: SimDuration = SimDuration::from_millis(400);
+/// How long a filtered copy, an endpoint delivery or a loss stays drawn.
+const LINGER: SimDuration = SimDuration::from_millis(2_500);
+
+/// One token: a copy of a message for one subscription.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TokenView {
+    /// `message * 8 + subscription`.
+    pub id: u64,
+    /// Top-left corner.
+    pub x: f64,
+    /// Top-left corner.
+    pub y: f64,
+    /// The message's template label.
+    pub label: String,
+    /// CSS classes: place and state.
+    pub class: String,
+    /// Delivery attempts so far (drawn as a badge above one).
+    pub attempts: u32,
+    /// The accessible name.
+    pub aria: String,
+}
+
+impl TokenLook for TokenView {
+    fn x(&self) -> f64 {
+        self.x
+    }
+    fn y(&self) -> f64 {
+        self.y
+    }
+    fn scale(&self) -> f64 {
+        1.0
+    }
+    fn class(&self) -> &str {
+        &self.class
+    }
+    fn label(&self) -> &str {
+        &self.label
+    }
+    fn aria(&self) -> &str {
+        &self.aria
+    }
+    fn badge(&self) -> u32 {
+        self.attempts
+    }
+    fn bar_w(&self) -> f64 {
+        0.0
+    }
+}
+
+/// One subscription column.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ColumnView {
+    /// Endpoint name.
+    pub name: String,
+    /// `SQS queue`, `Lambda function`, `HTTP/S endpoint`.
+    pub kind: &'static str,
+    /// The filter in one short line.
+    pub filter: String,
+    /// Health now.
+    pub health: &'static str,
+    /// Whether the endpoint is failing now.
+    pub failing: bool,
+    /// Counters line of the subscription box.
+    pub counts: String,
+    /// The endpoint's status line.
+    pub endpoint_line: String,
+    /// Copies waiting for a retry.
+    pub retrying: usize,
+    /// Dead-letter queue depth, if it has one.
+    pub dlq: Option<usize>,
+    /// Copies lost so far.
+    pub lost: u64,
+    /// Tokens that did not fit: retry area, endpoint, DLQ.
+    pub hidden: [usize; 3],
+}
+
+/// The whole diagram for one frame.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DiagramView {
+    /// The publisher line.
+    pub publisher_line: String,
+    /// The topic title.
+    pub topic_title: String,
+    /// Published and deduplicated.
+    pub topic_line: String,
+    /// One per subscription.
+    pub columns: Vec<ColumnView>,
+    /// Every token by id.
+    pub tokens: BTreeMap<u64, TokenView>,
+}
+
+/// The left edge and width of column `i` of `n`.
+pub fn column(i: usize, n: usize) -> (f64, f64) {
+    let w = (VIEW_W - 2.0 * PAD) / n.max(1) as f64;
+    (PAD + w * i as f64, w)
+}
+
+/// Where slot `k` of a grid starting at `(x, y)` in a box `w` wide goes, if it fits `rows`.
+fn grid(x: f64, y: f64, w: f64, rows: usize, k: usize) -> Option<(f64, f64)> {
+    let per_row = (((w - 16.0) / STEP_X).floor() as usize).max(1);
+    let (row, col) = (k / per_row, k % per_row);
+    (row < rows).then(|| (x + 8.0 + col as f64 * STEP_X, y + row as f64 * STEP_Y))
+}
+
+fn grid_capacity(w: f64, rows: usize) -> usize {
+    (((w - 16.0) / STEP_X).floor() as usize).max(1) * rows
+}
+
+/// The token position of the topic's outlet, spread a little by subscription.
+fn topic_spot(sub: usize, n: usize) -> (f64, f64) {
+    let x = VIEW_W / 2.0 - (n as f64 * STEP_X) / 2.0 + sub as f64 * STEP_X;
+    (x, TOPIC_Y + TOPIC_H - TOKEN_H - 6.0)
+}
+
+/// The scene's snapshot of the run.
+pub fn diagram(sim: &SnsSim) -> DiagramView {
+    let m = sim.model();
+    let scenario = m.scenario();
+    let now = sim.now();
+    let n = scenario.subscriptions.len();
+    let totals = m.totals();
+    let labels: Vec<&str> = scenario.messages.iter().map(|t| t.label.as_str()).collect();
+    let label_of = |template: Option<u32>| template.and_then(|t| labels.get(t as usize).copied()).unwrap_or("you");
+    let mut view = DiagramView {
+        publisher_line: publisher_line(sim),
+        topic_title: format!(
+            "Topic {} ({})",
+            scenario.topic_name(),
+            if scenario.topic.fifo { "FIFO" } else { "standard" }
+        ),
+        topic_line: match totals.deduplicated {
+            0 => format!("published {}", totals.published),
+            d => format!("published {} · deduplicated {d}", totals.published),
+        },
+        ..DiagramView::default()
+    };
+    let mut used = vec![[0usize; 3]; n];
+    let mut place = |view: &mut DiagramView, sub: usize, area: usize, token: TokenView| -> bool {
+        let (x0, w) = column(sub, n);
+        let k = used[sub][area];
+        used[sub][area] += 1;
+        let spot = match area {
+            0 => grid(x0 + 2.0, RETRY_Y + 22.0, w - 4.0, 2, k),
+            1 => grid(x0 + 2.0, ENDPOINT_Y + 56.0, w - 4.0, 4, k),
+            _ => grid(x0 + 2.0, DLQ_Y + 28.0, w - 4.0, 3, k),
+        };
+        match spot {
+            Some((x, y)) => {
+                view.tokens.insert(token.id, TokenView { x, y, ..token });
+                true
+            }
+            None => false,
+        }
+    };
+    let token = |id: u64, label: &str, class: String, attempts: u32, aria: String| TokenView {
+        id,
+        x: 0.0,
+        y: 0.0,
+        label: label.chars().take(5).collect(),
+        class,
+        attempts,
+        aria,
+    };
+
+    // Moments from the trace: filtered, delivered to a push endpoint, lost.
+    let recent: Vec<&SnsTraceEvent> =
+        sim.trace().recent().rev().take_while(|e| now.saturating_since(e.at) <= LINGER).collect();
+    let mut template_of: BTreeMap<u64, Option<u32>> = BTreeMap::new();
+    for d in m.deliveries() {
+        template_of.insert(d.message, d.template);
+    }
+    for e in recent.iter().rev() {
+        let (Some(msg), Some((sub, name))) = (e.message, e.subscription.as_ref()) else { continue };
+        let sub = *sub as usize;
+        if sub >= n {
+            continue;
+        }
+        let id = msg * COPY_IDS + sub as u64;
+        let kind = scenario.subscriptions[sub].endpoint;
+        let label = recent_label(sim, msg, &labels);
+        let (x0, w) = column(sub, n);
+        match e.reason {
+            Reason::FilteredOut => {
+                let k = view.tokens.values().filter(|t| t.class.contains("filtered") && t.id % COPY_IDS == sub as u64).count();
+                let x = x0 + w - 30.0 - (k % 4) as f64 * 6.0;
+                let y = SUB_Y + 8.0 + (k % 4) as f64 * 4.0;
+                let aria = format!("msg-{msg} filtered out by {name}: {}", e.note.as_deref().unwrap_or(""));
+                view.tokens.insert(id, TokenView { x, y, ..token(id, &label, "sns-token filtered".into(), 0, aria) });
+            }
+            Reason::Delivered if kind != EndpointKind::Sqs => {
+                let aria = format!("msg-{msg} delivered to {name}");
+                place(&mut view, sub, 1, token(id, &label, "sns-token delivered".into(), e.attempt, aria));
+            }
+            Reason::MessageLost => {
+                let aria = format!("msg-{msg} lost at {name}: {}", e.note.as_deref().unwrap_or(""));
+                place(&mut view, sub, 2, token(id, &label, "sns-token lost".into(), e.attempt, aria));
+            }
+            _ => {}
+        }
+    }
+
+    // Copies on their way.
+    let (mut on_wire, mut waiting) = (vec![0usize; n], vec![0usize; n]);
+    for d in m.deliveries() {
+        let sub = d.sub as usize;
+        if sub >= n {
+            continue;
+        }
+        let id = d.message * COPY_IDS + u64::from(d.sub);
+        let label = label_of(d.template);
+        let name = &scenario.subscriptions[sub].name;
+        match d.phase {
+            DeliveryPhase::InFlight { .. } => {
+                let (x0, w) = column(sub, n);
+                let k = on_wire[sub];
+                on_wire[sub] += 1;
+                let x = x0 + w / 2.0 - TOKEN_W / 2.0 + ((k % 5) as f64 - 2.0) * 4.0;
+                let y = ENDPOINT_Y - 40.0 + (k % 5) as f64 * 3.0;
+                let aria = format!("msg-{} on its way to {name}, attempt {}", d.message, d.attempts);
+                view.tokens.insert(id, TokenView { x, y, ..token(id, label, "sns-token wire".into(), d.attempts, aria) });
+            }
+            DeliveryPhase::Backoff { until } => {
+                waiting[sub] += 1;
+                let secs = until.saturating_since(now).as_secs_f64();
+                let aria = format!("msg-{} for {name}: attempt {} failed, next in {secs:.1} s", d.message, d.attempts);
+                if !place(&mut view, sub, 0, token(id, label, "sns-token backoff".into(), d.attempts, aria)) {
+                    view.tokens.remove(&id);
+                }
+            }
+            DeliveryPhase::Queued => {
+                waiting[sub] += 1;
+                let aria = format!("msg-{} for {name}: waiting behind an earlier message of its group", d.message);
+                place(&mut view, sub, 0, token(id, label, "sns-token queued".into(), d.attempts, aria));
+            }
+        }
+    }
+
+    // Copies in queues and dead-letter queues.
+    for sub in 0..n {
+        let name = &scenario.subscriptions[sub].name;
+        let areas = [(1usize, m.queue(sub), "in the queue"), (2, m.dead_letter_queue(sub), "in the dead-letter queue")];
+        for (area, queue, place_name) in areas {
+            let Some(q) = queue else { continue };
+            for msg in q.messages() {
+                let Some(copy) = m.queued_copy(sub, msg.id) else { continue };
+                let id = copy.message * COPY_IDS + sub as u64;
+                let in_flight = matches!(msg.state, engine::sqs::MessageState::InFlight { .. });
+                let class = match (area, in_flight) {
+                    (2, _) => "sns-token dead",
+                    (_, true) => "sns-token processing",
+                    _ => "sns-token queued-sqs",
+                };
+                let what = if in_flight { "being processed" } else { place_name };
+                let aria = format!("msg-{} {what} ({name})", copy.message);
+                place(&mut view, sub, area, token(id, label_of(copy.template), class.into(), 0, aria));
+            }
+        }
+    }
+
+    // A fresh publish: every copy still at the topic, so the split is seen.
+    for e in &recent {
+        if e.reason != Reason::Published || now.saturating_since(e.at) > AT_TOPIC {
+            continue;
+        }
+        let Some(msg) = e.message else { continue };
+        for sub in 0..n {
+            let id = msg * COPY_IDS + sub as u64;
+            if let Some(t) = view.tokens.get_mut(&id) {
+                let (x, y) = topic_spot(sub, n);
+                t.x = x;
+                t.y = y;
+            }
+        }
+    }
+
+    for (sub, s) in scenario.subscriptions.iter().enumerate() {
+        let t = &totals.subscriptions[sub];
+        let health = m.health_at(sub, now);
+        let (_, w) = column(sub, n);
+        let endpoint_line = match s.endpoint {
+            EndpointKind::Sqs => {
+                let q = m.queue(sub);
+                let (visible, in_flight) = q.map_or((0, 0), |q| (q.visible_count(), q.in_flight_count()));
+                format!("{visible} waiting · {in_flight} processing · {} consumers", s.consumers)
+            }
+            EndpointKind::Lambda => format!("{} invocations", t.delivered),
+            EndpointKind::Http => format!("{} delivered", t.delivered),
+        };
+        let capacity = [grid_capacity(w - 4.0, 2), grid_capacity(w - 4.0, 4), grid_capacity(w - 4.0, 3)];
+        let area_count = [
+            waiting[sub],
+            m.queue(sub).map_or(0, |q| q.visible_count() + q.in_flight_count()),
+            m.dead_letter_queue(sub).map_or(0, |q| q.visible_count()),
+        ];
+        view.columns.push(ColumnView {
+            name: s.name.clone(),
+            kind: s.endpoint.label(),
+            filter: filter_line(s.filter_policy.as_deref(), s.filter_scope == engine::sns::filter::FilterScope::MessageBody),
+            health: health.label(),
+            failing: matches!(health, engine::sns::Health::ServerErrors | engine::sns::Health::ClientErrors),
+            counts: format!("✓ {} · ✕ {}", t.matched, t.filtered),
+            endpoint_line,
+            retrying: waiting[sub],
+            dlq: s.dlq.then(|| m.dead_letter_queue(sub).map_or(0, |q| q.visible_count())),
+            lost: t.lost,
+            hidden: [0, 1, 2].map(|a| area_count[a].saturating_sub(capacity[a])),
+        });
+    }
+    view
+}
+
+/// The label of a message that may have finished delivering (its template is then read from
+/// the trace's history of another copy, or falls back to its id).
+fn recent_label(sim: &SnsSim, msg: u64, labels: &[&str]) -> String {
+    let m = sim.model();
+    let template = m
+        .deliveries()
+        .find(|d| d.message == msg)
+        .map(|d| d.template)
+        .or_else(|| (0..m.scenario().subscriptions.len()).find_map(|s| queued_template(sim, s, msg)));
+    match template {
+        Some(Some(t)) => labels.get(t as usize).map_or_else(|| "msg".into(), |l| (*l).to_owned()),
+        Some(None) => "you".into(),
+        None => String::new(),
+    }
+}
+
+fn queued_template(sim: &SnsSim, sub: usize, msg: u64) -> Option<Option<u32>> {
+    let m = sim.model();
+    let queues = [m.queue(sub), m.dead_letter_queue(sub)];
+    queues.into_iter().flatten().flat_map(|q| q.messages()).find_map(|x| {
+        m.queued_copy(sub, x.id).filter(|c| c.message == msg).map(|c| c.template)
+    })
+}
+
+fn publisher_line(sim: &SnsSim) -> String {
+    let s = sim.model().scenario();
+    let rate = super::knobs::rate(s).map_or_else(|| "a pattern".into(), |r| format!("{r} msg/s"));
+    let kinds: Vec<&str> = s.messages.iter().map(|m| m.label.as_str()).collect();
+    format!("Publisher: {rate} · messages: {}", kinds.join(", "))
+}
+
+/// A policy in one short line: `order_type: books`, or "no filter policy".
+pub fn filter_line(policy: Option<&str>, body: bool) -> String {
+    let Some(text) = policy else { return "no filter policy: gets everything".into() };
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact = compact.trim_start_matches('{').trim_end_matches('}').replace('"', "");
+    let scope = if body { "body " } else { "" };
+    let line = format!("{scope}filter {compact}");
+    if line.chars().count() > 34 {
+        format!("{}…", line.chars().take(33).collect::<String>())
+    } else {
+        line
+    }
+}
+
+/// The counters under the diagram.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CounterView {
+    /// Simulated seconds.
+    pub now_secs: f64,
+    /// Events so far.
+    pub events: u64,
+    /// The run's hash so far.
+    pub hash: u64,
+    /// Published.
+    pub published: u64,
+    /// Deduplicated.
+    pub deduplicated: u64,
+    /// Per subscription: name and counts.
+    pub rows: Vec<(String, engine::sns::SubscriptionTotals)>,
+}
+
+/// The counters of the run.
+pub fn counters(sim: &SnsSim) -> CounterView {
+    let m = sim.model();
+    let t = m.totals();
+    CounterView {
+        now_secs: sim.now().as_secs_f64(),
+        events: sim.trace().count(),
+        hash: sim.trace_hash(),
+        published: t.published,
+        deduplicated: t.deduplicated,
+        rows: m.scenario().subscriptions.iter().map(|s| s.name.clone()).zip(t.subscriptions.iter().cloned()).collect(),
+    }
+}
+
+/// One step of a message's history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// When.
+    pub at_secs: f64,
+    /// The reason code.
+    pub reason: &'static str,
+    /// What happened.
+    pub text: String,
+}
+
+/// What the inspector shows for a selected copy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct History {
+    /// The message.
+    pub message: u64,
+    /// The subscription of the selected copy.
+    pub subscription: String,
+    /// Why the subscription's filter let it through or stopped it.
+    pub decision: String,
+    /// Every event of the message still in the recent-events window (all copies).
+    pub steps: Vec<Step>,
+    /// What the endpoint receives: the JSON envelope, or the raw body.
+    pub payload: Option<String>,
+    /// Whether the subscription delivers raw.
+    pub raw: bool,
+    /// Older steps scrolled out of the window.
+    pub truncated: bool,
+}
+
+/// The history of copy `id` (`message * 8 + subscription`).
+pub fn history(sim: &SnsSim, id: u64) -> History {
+    let m = sim.model();
+    let (message, sub) = (id / COPY_IDS, (id % COPY_IDS) as usize);
+    let steps: Vec<Step> = sim
+        .trace()
+        .recent()
+        .filter(|e| e.message == Some(message))
+        .map(|e| Step { at_secs: e.at.as_secs_f64(), reason: e.reason.code(), text: engine::TraceRecord::describe(e) })
+        .collect();
+    let published_seen = sim.trace().recent().any(|e| e.message == Some(message) && e.reason == Reason::Published);
+    let settings = m.scenario().subscriptions.get(sub);
+    let decision = sim
+        .trace()
+        .recent()
+        .find(|e| e.message == Some(message) && e.subscription.as_ref().is_some_and(|s| s.0 as usize == sub) && e.reason == Reason::FilteredOut)
+        .map(|e| format!("Filtered out: {}", e.note.as_deref().unwrap_or("")))
+        .unwrap_or_else(|| match settings.and_then(|s| s.filter_policy.as_ref()) {
+            Some(_) => "Its filter policy matched: the copy was sent.".into(),
+            None => "No filter policy: this subscription gets every message.".into(),
+        });
+    let template = m
+        .deliveries()
+        .find(|d| d.message == message)
+        .map(|d| d.template)
+        .or_else(|| queued_template(sim, sub, message));
+    let published_at = sim
+        .trace()
+        .recent()
+        .find(|e| e.message == Some(message) && e.reason == Reason::Published)
+        .map_or(SimTime::ZERO, |e| e.at);
+    History {
+        message,
+        subscription: settings.map_or_else(String::new, |s| s.name.clone()),
+        decision,
+        steps,
+        payload: template.and_then(|t| m.payload(sub, message, t, published_at)),
+        raw: settings.is_some_and(|s| s.raw),
+        truncated: !published_seen,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenes::sns::presets::preset;
+
+    fn run(key: &str, secs: f64) -> SnsSim {
+        let scenario = (preset(key).expect("preset").scenario)();
+        let mut sim = SnsSim::try_new(&scenario, 42).expect("valid");
+        sim.run_until_done(SimTime::ZERO + SimDuration::from_secs_f64(secs));
+        sim
+    }
+
+    #[test]
+    fn filtered_copies_stop_at_their_subscription_and_say_why() {
+        let sim = run("orders-by-type", 20.0);
+        let view = diagram(&sim);
+        assert_eq!(view.columns.len(), 4);
+        let filtered: Vec<_> = view.tokens.values().filter(|t| t.class.contains("filtered")).collect();
+        assert!(!filtered.is_empty());
+        for t in &filtered {
+            let (x0, w) = column((t.id % COPY_IDS) as usize, 4);
+            // A copy published in the last moment still sits at the topic.
+            let at_topic = t.y < SUB_Y;
+            assert!(at_topic || (t.x >= x0 && t.x + TOKEN_W <= x0 + w && t.y < SUB_Y + SUB_H), "inside its subscription box: {t:?}");
+            assert!(t.aria.contains("filtered out by") && t.aria.contains("failed"), "{}", t.aria);
+        }
+        let h = history(&sim, filtered[0].id);
+        assert!(h.decision.starts_with("Filtered out:"), "{}", h.decision);
+        assert!(h.steps.iter().any(|s| s.reason == "PUBLISHED"));
+    }
+
+    #[test]
+    fn retries_wait_under_the_subscription_and_dead_letters_sit_in_the_dlq() {
+        let sim = run("http-down-dlq", 150.0);
+        let view = diagram(&sim);
+        assert!(view.columns[0].failing && view.columns[0].dlq.is_some_and(|d| d > 0));
+        assert!(view.tokens.values().any(|t| t.class.contains("backoff") && t.y >= RETRY_Y && t.y < ENDPOINT_Y));
+        assert!(view.tokens.values().any(|t| t.class.contains("dead") && t.y >= DLQ_Y));
+        let dead = view.tokens.values().find(|t| t.class.contains("dead")).expect("a dead letter");
+        let h = history(&sim, dead.id);
+        assert!(h.payload.as_deref().is_some_and(|p| p.contains("\"Type\": \"Notification\"")), "{:?}", h.payload);
+    }
+
+    #[test]
+    fn every_token_stays_inside_the_diagram_and_tokens_do_not_overlap_in_a_grid() {
+        for p in super::super::presets::PRESETS {
+            let sim = run(p.key, 90.0);
+            let view = diagram(&sim);
+            for t in view.tokens.values() {
+                assert!(t.x >= 0.0 && t.x + TOKEN_W <= VIEW_W && t.y >= 0.0 && t.y + TOKEN_H <= VIEW_H, "{}: {t:?}", p.key);
+            }
+            let grid: Vec<_> = view.tokens.values().filter(|t| t.y > SUB_Y + SUB_H && !t.class.contains("wire")).collect();
+            for (i, a) in grid.iter().enumerate() {
+                for b in &grid[i + 1..] {
+                    assert!((a.x - b.x).abs() >= TOKEN_W || (a.y - b.y).abs() >= TOKEN_H, "{}: {a:?} overlaps {b:?}", p.key);
+                }
+            }
+        }
+    }
+}
