@@ -16,7 +16,7 @@ use web_sys::{Document, Element};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
-/// Token width in `viewBox` units.
+/// Token width in `viewBox` units (the SQS lanes' size; a scene may draw wider tokens).
 pub const TOKEN_W: f64 = 18.0;
 /// Token height.
 pub const TOKEN_H: f64 = 14.0;
@@ -59,13 +59,15 @@ pub struct TokenLayer<T: TokenLook> {
     nodes: BTreeMap<u64, TokenNodes<T>>,
     /// The token with `tabindex="0"`.
     tab_stop: Option<u64>,
+    /// Token width in `viewBox` units.
+    width: f64,
 }
 
 impl<T: TokenLook> TokenLayer<T> {
-    /// Draws into `root`, which must be empty.
-    pub fn new(root: Element) -> Option<TokenLayer<T>> {
+    /// Draws tokens `width` wide (and [`TOKEN_H`] high) into `root`, which must be empty.
+    pub fn new(root: Element, width: f64) -> Option<TokenLayer<T>> {
         let document = root.owner_document()?;
-        Some(TokenLayer { document, root, nodes: BTreeMap::new(), tab_stop: None })
+        Some(TokenLayer { document, root, nodes: BTreeMap::new(), tab_stop: None, width })
     }
 
     /// Makes the layer show `tokens`, with `selected` marked.
@@ -123,14 +125,14 @@ impl<T: TokenLook> TokenLayer<T> {
             }
             Some(e)
         };
-        let (w, h) = (TOKEN_W.to_string(), TOKEN_H.to_string());
+        let (w, h) = (self.width.to_string(), TOKEN_H.to_string());
         let g = el("g", &[("role", "button"), ("tabindex", "-1"), ("data-id", &id.to_string())])?;
         let body = el("rect", &[("class", "sqs-token-body"), ("width", &w), ("height", &h), ("rx", "4")])?;
         let label = el(
             "text",
             &[
                 ("class", "sqs-token-label"),
-                ("x", &(TOKEN_W / 2.0).to_string()),
+                ("x", &(self.width / 2.0).to_string()),
                 ("y", &(TOKEN_H - 4.0).to_string()),
                 ("text-anchor", "middle"),
             ],

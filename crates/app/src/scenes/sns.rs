@@ -303,7 +303,7 @@ fn Diagram(
         view_data.with(|d| {
             layer.update_value(|layer| {
                 if layer.is_none() {
-                    *layer = TokenLayer::new(root.into());
+                    *layer = TokenLayer::new(root.into(), SNS_TOKEN_W);
                 }
                 if let Some(layer) = layer.as_mut() {
                     layer.render(&d.tokens, selected);
@@ -329,6 +329,7 @@ fn Diagram(
     let topic_x = VIEW_W / 2.0 - 170.0;
     view! {
         <figure class="sqs-figure sns-figure">
+            <div class="sns-scroll" tabindex="0" aria-label="Diagram (scrolls sideways on narrow screens)">
             <svg class="sqs-diagram sns-diagram" viewBox=format!("0 0 {VIEW_W} {VIEW_H}") role="group" aria-label=label data-testid="sns-diagram">
                 <g aria-hidden="true">
                     <rect class="sqs-box" x=PAD y=PUBLISHER_Y width=VIEW_W - 2.0 * PAD height="40" rx="8"></rect>
@@ -410,6 +411,7 @@ fn Diagram(
                     }
                 ></g>
             </svg>
+            </div>
             <figcaption class="sqs-legend">
                 "Label on a token: the kind of message. ✕ (crossed out) at a subscription: its filter stopped that copy. "
                 "Number on a token: delivery attempts. Amber: waiting for a retry; dark red: in a dead-letter queue; red: lost."

@@ -320,7 +320,7 @@ fn Diagram(
         view_data.with(|d| {
             layer.update_value(|layer| {
                 if layer.is_none() {
-                    *layer = TokenLayer::new(root.into());
+                    *layer = TokenLayer::new(root.into(), TOKEN_W);
                 }
                 if let Some(layer) = layer.as_mut() {
                     layer.render(&d.tokens, selected);

@@ -89,6 +89,8 @@ pub struct SnsTraceEvent {
     pub attempt: u32,
     /// The explanation: the filter's decision, the next retry, why a delivery failed.
     pub note: Option<Arc<str>>,
+    /// The message's template (`None`: composed by hand, or no message): what it looks like.
+    pub template: Option<u32>,
 }
 
 impl TraceRecord for SnsTraceEvent {
@@ -475,17 +477,28 @@ impl SnsModel {
         Some(if raw { req.body.clone() } else { envelope(self.scenario.topic_name(), message, req, at) })
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn emit(
         &self,
         cx: &mut Ctx<Work, SnsTraceEvent>,
         reason: Reason,
         message: u64,
+        template: Option<u32>,
         sub: Option<u32>,
         attempt: u32,
         note: Option<Arc<str>>,
     ) {
         let subscription = sub.map(|s| (s, self.subs[s as usize].name.clone()));
-        cx.emit(SnsTraceEvent { at: cx.now(), reason, message: Some(message), subscription, actor: None, attempt, note });
+        cx.emit(SnsTraceEvent {
+            at: cx.now(),
+            reason,
+            message: Some(message),
+            subscription,
+            actor: None,
+            attempt,
+            note,
+            template,
+        });
     }
 
     fn count(&self, cx: &mut Ctx<Work, SnsTraceEvent>, pick: impl Fn(&SnsSeries) -> Option<SeriesId>) {
@@ -521,6 +534,7 @@ impl SnsModel {
                 actor: Some(publisher),
                 attempt: 0,
                 note: None,
+                template: None,
             });
         }
         if let Some(at) = self.publishers[publisher as usize].0.next(&mut cx.rng) {
@@ -548,6 +562,7 @@ impl SnsModel {
             actor: publisher,
             attempt: 0,
             note: None,
+            template,
         };
         if published.deduplicated {
             self.totals.deduplicated += 1;
@@ -562,7 +577,7 @@ impl SnsModel {
             let sub = f.subscription.0 as u32;
             if !f.delivered {
                 self.totals.subscriptions[sub as usize].filtered += 1;
-                self.emit(cx, Reason::FilteredOut, id, Some(sub), 0, Some(Arc::from(f.reason)));
+                self.emit(cx, Reason::FilteredOut, id, template, Some(sub), 0, Some(Arc::from(f.reason)));
                 self.count(cx, |s| s.filtered.get(sub as usize).copied().flatten());
                 continue;
             }
@@ -629,7 +644,7 @@ impl SnsModel {
                 if let Some(queue) = self.subs[s].queue {
                     self.enqueue(cx, &d, queue, false);
                 }
-                self.emit(cx, Reason::Delivered, d.message, Some(d.sub), d.attempts, None);
+                self.emit(cx, Reason::Delivered, d.message, d.template, Some(d.sub), d.attempts, None);
                 self.count(cx, |x| x.delivered.get(s).copied().flatten());
                 self.finish(cx, slot);
             }
@@ -643,7 +658,7 @@ impl SnsModel {
                         self.totals.subscriptions[s].retries += 1;
                         self.count(cx, |x| Some(x.retries));
                         let note = format!("{error}; retry {} in {}", d.attempts, format_delay(delay));
-                        self.emit(cx, Reason::DeliveryFailed, d.message, Some(d.sub), d.attempts, Some(note.into()));
+                        self.emit(cx, Reason::DeliveryFailed, d.message, d.template, Some(d.sub), d.attempts, Some(note.into()));
                         if let Some(d) = self.deliveries[slot as usize].as_mut() {
                             d.phase = DeliveryPhase::Backoff { until };
                         }
@@ -651,7 +666,7 @@ impl SnsModel {
                     }
                     None => {
                         let note = format!("{error}; all {} retries used", self.subs[s].policy.num_retries);
-                        self.emit(cx, Reason::DeliveryFailed, d.message, Some(d.sub), d.attempts, Some(error.into()));
+                        self.emit(cx, Reason::DeliveryFailed, d.message, d.template, Some(d.sub), d.attempts, Some(error.into()));
                         self.give_up(cx, slot, note);
                     }
                 }
@@ -659,7 +674,7 @@ impl SnsModel {
             Health::ClientErrors => {
                 let error = client_error(kind);
                 self.totals.subscriptions[s].rejected += 1;
-                self.emit(cx, Reason::DeliveryRejected, d.message, Some(d.sub), d.attempts, Some(error.into()));
+                self.emit(cx, Reason::DeliveryRejected, d.message, d.template, Some(d.sub), d.attempts, Some(error.into()));
                 self.give_up(cx, slot, error.to_owned());
             }
         }
@@ -673,12 +688,12 @@ impl SnsModel {
             Some(dlq) => {
                 self.totals.subscriptions[s].dead_lettered += 1;
                 self.enqueue(cx, &d, dlq, true);
-                self.emit(cx, Reason::MovedToDlq, d.message, Some(d.sub), d.attempts, Some(why.into()));
+                self.emit(cx, Reason::MovedToDlq, d.message, d.template, Some(d.sub), d.attempts, Some(why.into()));
             }
             None => {
                 self.totals.subscriptions[s].lost += 1;
                 self.count(cx, |x| Some(x.lost));
-                self.emit(cx, Reason::MessageLost, d.message, Some(d.sub), d.attempts, Some(why.into()));
+                self.emit(cx, Reason::MessageLost, d.message, d.template, Some(d.sub), d.attempts, Some(why.into()));
             }
         }
         self.finish(cx, slot);
@@ -704,7 +719,7 @@ impl SnsModel {
             if d.message < *last {
                 let note = format!("msg-{} got there first", *last);
                 self.totals.subscriptions[s].out_of_order += 1;
-                self.emit(cx, Reason::OutOfOrder, d.message, Some(d.sub), d.attempts, Some(note.into()));
+                self.emit(cx, Reason::OutOfOrder, d.message, d.template, Some(d.sub), d.attempts, Some(note.into()));
             } else {
                 *last = d.message;
             }
@@ -761,7 +776,8 @@ impl SnsModel {
             self.subs[s as usize].waiting.push_back(c);
             return;
         };
-        let message = self.subs[s as usize].copies.get(&r.message_id).map_or(0, |q| q.message);
+        let copy = self.subs[s as usize].copies.get(&r.message_id);
+        let (message, template) = copy.map_or((0, None), |q| (q.message, q.template));
         self.subs[s as usize].consumers[c as usize] = ConsumerState::Processing { message, id: r.message_id, handle: r.receipt_handle };
         cx.emit(SnsTraceEvent {
             at: cx.now(),
@@ -771,6 +787,7 @@ impl SnsModel {
             actor: Some(c),
             attempt: r.receive_count,
             note: None,
+            template,
         });
         let work = SimDuration::from_secs_f64(self.scenario.subscriptions[s as usize].processing_ms / 1000.0);
         cx.schedule_in(work + CONSUMER_CALL, Work::Processed { sub: s, consumer: c });
@@ -781,6 +798,7 @@ impl SnsModel {
         let ConsumerState::Processing { message, id, handle } = self.subs[s as usize].consumers[c as usize] else {
             return;
         };
+        let template = self.subs[s as usize].copies.get(&id).and_then(|q| q.template);
         if self.sqs.delete(cx.now(), queue, handle, &mut cx.rng).unwrap_or(false) {
             self.subs[s as usize].copies.remove(&id);
         }
@@ -793,6 +811,7 @@ impl SnsModel {
             actor: Some(c),
             attempt: 0,
             note: None,
+            template,
         });
         self.after_queue_call(cx);
         self.poll(cx, s, c);
@@ -806,8 +825,9 @@ impl SnsModel {
             for e in events {
                 if let crate::sqs::QueueEvent::VisibilityExpired { id, receive_count, .. } = e.event {
                     if let Some(s) = self.subs.iter().position(|s| s.queue == Some(e.queue)) {
-                        let message = self.subs[s].copies.get(&id).map_or(0, |q| q.message);
-                        self.emit(cx, Reason::VisibilityExpired, message, Some(s as u32), receive_count, None);
+                        let copy = self.subs[s].copies.get(&id);
+                        let (message, template) = copy.map_or((0, None), |q| (q.message, q.template));
+                        self.emit(cx, Reason::VisibilityExpired, message, template, Some(s as u32), receive_count, None);
                     }
                 }
             }

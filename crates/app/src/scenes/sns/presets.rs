@@ -101,7 +101,7 @@ fn order_messages() -> Vec<MessageTemplate> {
             vec![attr("order_type", "String", kind), attr("amount", "Number", amount)],
         )
     };
-    vec![order("book", "books", "42"), order("tv", "electronics", "899"), order("phone", "electronics", "75"), order("food", "grocery", "130")]
+    vec![order("book", "books", "42"), order("tv", "electronics", "899"), order("cam", "electronics", "75"), order("food", "grocery", "130")]
 }
 
 fn orders_by_type() -> SnsScenario {
@@ -134,10 +134,10 @@ fn body_filter() -> SnsScenario {
     SnsScenario {
         publishers: publisher(1.5),
         messages: vec![
-            body("gold-eu", "gold", "eu-west-1", "paid"),
-            body("std-us", "standard", "us-east-1", "paid"),
-            body("gold-us", "gold", "us-west-2", "refunded"),
-            body("std-eu", "standard", "eu-central-1", "cancelled"),
+            body("g-eu", "gold", "eu-west-1", "paid"),
+            body("s-us", "standard", "us-east-1", "paid"),
+            body("g-us", "gold", "us-west-2", "refunded"),
+            body("s-eu", "standard", "eu-central-1", "cancelled"),
         ],
         subscriptions: vec![
             body_sub("gold-queue", EndpointKind::Sqs, r#"{"customer": {"tier": ["gold"]}}"#),

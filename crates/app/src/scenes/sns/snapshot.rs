@@ -13,7 +13,7 @@ use engine::sns::model::COPY_IDS;
 use engine::sns::{DeliveryPhase, EndpointKind, SnsSim, SnsTraceEvent};
 use engine::{Reason, SimDuration, SimTime};
 
-use crate::components::token_layer::{TOKEN_H, TOKEN_W};
+use crate::components::token_layer::TOKEN_H;
 use crate::components::TokenLook;
 
 /// The diagram's `viewBox` size.
@@ -42,8 +42,10 @@ pub const ENDPOINT_H: f64 = 140.0;
 pub const DLQ_Y: f64 = 490.0;
 /// DLQ box height.
 pub const DLQ_H: f64 = 96.0;
+/// Token width: wide enough for a four-letter label.
+pub const SNS_TOKEN_W: f64 = 26.0;
 /// Token grid step.
-const STEP_X: f64 = 21.0;
+const STEP_X: f64 = 29.0;
 /// Token grid row step.
 const STEP_Y: f64 = 18.0;
 /// How long (simulated) a fresh publish stays at the topic.
@@ -206,7 +208,7 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
         id,
         x: 0.0,
         y: 0.0,
-        label: label.chars().take(5).collect(),
+        label: label.chars().take(4).collect(),
         class,
         attempts,
         aria,
@@ -215,10 +217,6 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
     // Moments from the trace: filtered, delivered to a push endpoint, lost.
     let recent: Vec<&SnsTraceEvent> =
         sim.trace().recent().rev().take_while(|e| now.saturating_since(e.at) <= LINGER).collect();
-    let mut template_of: BTreeMap<u64, Option<u32>> = BTreeMap::new();
-    for d in m.deliveries() {
-        template_of.insert(d.message, d.template);
-    }
     for e in recent.iter().rev() {
         let (Some(msg), Some((sub, name))) = (e.message, e.subscription.as_ref()) else { continue };
         let sub = *sub as usize;
@@ -227,23 +225,23 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
         }
         let id = msg * COPY_IDS + sub as u64;
         let kind = scenario.subscriptions[sub].endpoint;
-        let label = recent_label(sim, msg, &labels);
+        let label = label_of(e.template);
         let (x0, w) = column(sub, n);
         match e.reason {
             Reason::FilteredOut => {
                 let k = view.tokens.values().filter(|t| t.class.contains("filtered") && t.id % COPY_IDS == sub as u64).count();
-                let x = x0 + w - 30.0 - (k % 4) as f64 * 6.0;
+                let x = x0 + w - 12.0 - SNS_TOKEN_W - (k % 4) as f64 * 6.0;
                 let y = SUB_Y + 8.0 + (k % 4) as f64 * 4.0;
                 let aria = format!("msg-{msg} filtered out by {name}: {}", e.note.as_deref().unwrap_or(""));
-                view.tokens.insert(id, TokenView { x, y, ..token(id, &label, "sns-token filtered".into(), 0, aria) });
+                view.tokens.insert(id, TokenView { x, y, ..token(id, label, "sqs-token sns-token filtered".into(), 0, aria) });
             }
             Reason::Delivered if kind != EndpointKind::Sqs => {
                 let aria = format!("msg-{msg} delivered to {name}");
-                place(&mut view, sub, 1, token(id, &label, "sns-token delivered".into(), e.attempt, aria));
+                place(&mut view, sub, 1, token(id, label, "sqs-token sns-token delivered".into(), e.attempt, aria));
             }
             Reason::MessageLost => {
                 let aria = format!("msg-{msg} lost at {name}: {}", e.note.as_deref().unwrap_or(""));
-                place(&mut view, sub, 2, token(id, &label, "sns-token lost".into(), e.attempt, aria));
+                place(&mut view, sub, 2, token(id, label, "sqs-token sns-token lost".into(), e.attempt, aria));
             }
             _ => {}
         }
@@ -264,23 +262,23 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
                 let (x0, w) = column(sub, n);
                 let k = on_wire[sub];
                 on_wire[sub] += 1;
-                let x = x0 + w / 2.0 - TOKEN_W / 2.0 + ((k % 5) as f64 - 2.0) * 4.0;
+                let x = x0 + w / 2.0 - SNS_TOKEN_W / 2.0 + ((k % 5) as f64 - 2.0) * 4.0;
                 let y = ENDPOINT_Y - 40.0 + (k % 5) as f64 * 3.0;
                 let aria = format!("msg-{} on its way to {name}, attempt {}", d.message, d.attempts);
-                view.tokens.insert(id, TokenView { x, y, ..token(id, label, "sns-token wire".into(), d.attempts, aria) });
+                view.tokens.insert(id, TokenView { x, y, ..token(id, label, "sqs-token sns-token wire".into(), d.attempts, aria) });
             }
             DeliveryPhase::Backoff { until } => {
                 waiting[sub] += 1;
                 let secs = until.saturating_since(now).as_secs_f64();
                 let aria = format!("msg-{} for {name}: attempt {} failed, next in {secs:.1} s", d.message, d.attempts);
-                if !place(&mut view, sub, 0, token(id, label, "sns-token backoff".into(), d.attempts, aria)) {
+                if !place(&mut view, sub, 0, token(id, label, "sqs-token sns-token backoff".into(), d.attempts, aria)) {
                     view.tokens.remove(&id);
                 }
             }
             DeliveryPhase::Queued => {
                 waiting[sub] += 1;
                 let aria = format!("msg-{} for {name}: waiting behind an earlier message of its group", d.message);
-                place(&mut view, sub, 0, token(id, label, "sns-token queued".into(), d.attempts, aria));
+                place(&mut view, sub, 0, token(id, label, "sqs-token sns-token queued".into(), d.attempts, aria));
             }
         }
     }
@@ -296,9 +294,9 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
                 let id = copy.message * COPY_IDS + sub as u64;
                 let in_flight = matches!(msg.state, engine::sqs::MessageState::InFlight { .. });
                 let class = match (area, in_flight) {
-                    (2, _) => "sns-token dead",
-                    (_, true) => "sns-token processing",
-                    _ => "sns-token queued-sqs",
+                    (2, _) => "sqs-token sns-token dead",
+                    (_, true) => "sqs-token sns-token processing",
+                    _ => "sqs-token sns-token queued-sqs",
                 };
                 let what = if in_flight { "being processed" } else { place_name };
                 let aria = format!("msg-{} {what} ({name})", copy.message);
@@ -331,7 +329,8 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
             EndpointKind::Sqs => {
                 let q = m.queue(sub);
                 let (visible, in_flight) = q.map_or((0, 0), |q| (q.visible_count(), q.in_flight_count()));
-                format!("{visible} waiting · {in_flight} processing · {} consumers", s.consumers)
+                let plural = if s.consumers == 1 { "" } else { "s" };
+                format!("{visible} waiting · {in_flight} processing · {} consumer{plural}", s.consumers)
             }
             EndpointKind::Lambda => format!("{} invocations", t.delivered),
             EndpointKind::Http => format!("{} delivered", t.delivered),
@@ -345,7 +344,11 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
         view.columns.push(ColumnView {
             name: s.name.clone(),
             kind: s.endpoint.label(),
-            filter: filter_line(s.filter_policy.as_deref(), s.filter_scope == engine::sns::filter::FilterScope::MessageBody),
+            filter: filter_line(
+                s.filter_policy.as_deref(),
+                s.filter_scope == engine::sns::filter::FilterScope::MessageBody,
+                ((w - 24.0) / 5.6) as usize,
+            ),
             health: health.label(),
             failing: matches!(health, engine::sns::Health::ServerErrors | engine::sns::Health::ClientErrors),
             counts: format!("✓ {} · ✕ {}", t.matched, t.filtered),
@@ -357,22 +360,6 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
         });
     }
     view
-}
-
-/// The label of a message that may have finished delivering (its template is then read from
-/// the trace's history of another copy, or falls back to its id).
-fn recent_label(sim: &SnsSim, msg: u64, labels: &[&str]) -> String {
-    let m = sim.model();
-    let template = m
-        .deliveries()
-        .find(|d| d.message == msg)
-        .map(|d| d.template)
-        .or_else(|| (0..m.scenario().subscriptions.len()).find_map(|s| queued_template(sim, s, msg)));
-    match template {
-        Some(Some(t)) => labels.get(t as usize).map_or_else(|| "msg".into(), |l| (*l).to_owned()),
-        Some(None) => "you".into(),
-        None => String::new(),
-    }
 }
 
 fn queued_template(sim: &SnsSim, sub: usize, msg: u64) -> Option<Option<u32>> {
@@ -390,15 +377,19 @@ fn publisher_line(sim: &SnsSim) -> String {
     format!("Publisher: {rate} · messages: {}", kinds.join(", "))
 }
 
-/// A policy in one short line: `order_type: books`, or "no filter policy".
-pub fn filter_line(policy: Option<&str>, body: bool) -> String {
-    let Some(text) = policy else { return "no filter policy: gets everything".into() };
+/// A policy in one line of at most `max` characters: `filter order_type:[books]`.
+pub fn filter_line(policy: Option<&str>, body: bool, max: usize) -> String {
+    let max = max.max(8);
+    let Some(text) = policy else {
+        let line = "no filter policy: gets everything";
+        return if line.len() > max { "no filter policy".into() } else { line.into() };
+    };
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let compact = compact.trim_start_matches('{').trim_end_matches('}').replace('"', "");
     let scope = if body { "body " } else { "" };
     let line = format!("{scope}filter {compact}");
-    if line.chars().count() > 34 {
-        format!("{}…", line.chars().take(33).collect::<String>())
+    if line.chars().count() > max {
+        format!("{}…", line.chars().take(max - 1).collect::<String>())
     } else {
         line
     }
@@ -486,10 +477,12 @@ pub fn history(sim: &SnsSim, id: u64) -> History {
             Some(_) => "Its filter policy matched: the copy was sent.".into(),
             None => "No filter policy: this subscription gets every message.".into(),
         });
-    let template = m
-        .deliveries()
-        .find(|d| d.message == message)
-        .map(|d| d.template)
+    let template = sim
+        .trace()
+        .recent()
+        .find(|e| e.message == Some(message))
+        .map(|e| e.template)
+        .or_else(|| m.deliveries().find(|d| d.message == message).map(|d| d.template))
         .or_else(|| queued_template(sim, sub, message));
     let published_at = sim
         .trace()
@@ -530,7 +523,7 @@ mod tests {
             let (x0, w) = column((t.id % COPY_IDS) as usize, 4);
             // A copy published in the last moment still sits at the topic.
             let at_topic = t.y < SUB_Y;
-            assert!(at_topic || (t.x >= x0 && t.x + TOKEN_W <= x0 + w && t.y < SUB_Y + SUB_H), "inside its subscription box: {t:?}");
+            assert!(at_topic || (t.x >= x0 && t.x + SNS_TOKEN_W <= x0 + w && t.y < SUB_Y + SUB_H), "inside its subscription box: {t:?}");
             assert!(t.aria.contains("filtered out by") && t.aria.contains("failed"), "{}", t.aria);
         }
         let h = history(&sim, filtered[0].id);
@@ -556,12 +549,12 @@ mod tests {
             let sim = run(p.key, 90.0);
             let view = diagram(&sim);
             for t in view.tokens.values() {
-                assert!(t.x >= 0.0 && t.x + TOKEN_W <= VIEW_W && t.y >= 0.0 && t.y + TOKEN_H <= VIEW_H, "{}: {t:?}", p.key);
+                assert!(t.x >= 0.0 && t.x + SNS_TOKEN_W <= VIEW_W && t.y >= 0.0 && t.y + TOKEN_H <= VIEW_H, "{}: {t:?}", p.key);
             }
             let grid: Vec<_> = view.tokens.values().filter(|t| t.y > SUB_Y + SUB_H && !t.class.contains("wire")).collect();
             for (i, a) in grid.iter().enumerate() {
                 for b in &grid[i + 1..] {
-                    assert!((a.x - b.x).abs() >= TOKEN_W || (a.y - b.y).abs() >= TOKEN_H, "{}: {a:?} overlaps {b:?}", p.key);
+                    assert!((a.x - b.x).abs() >= SNS_TOKEN_W || (a.y - b.y).abs() >= TOKEN_H, "{}: {a:?} overlaps {b:?}", p.key);
                 }
             }
         }
