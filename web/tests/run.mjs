@@ -61,7 +61,7 @@ test('landing page shows the five playground cards without console errors', asyn
   await page.context().close();
 });
 
-test('each card opens its playground (a full load of the app from the light landing bundle); SQS is live, the others say they are not built yet', async () => {
+test('each card opens its playground (a full load of the app from the light landing bundle); SQS and SNS are live, the others say they are not built yet', async () => {
   const page = await newPage();
   await page.goto(at());
   await ready(page);
@@ -71,9 +71,9 @@ test('each card opens its playground (a full load of the app from the light land
     await page.waitForURL(at(slug));
     const h1 = await page.locator('h1').innerText();
     assert(h1.includes(name), `/${slug}: h1 is "${h1}"`);
-    if (slug === 'sqs') {
-      assert((await page.locator('.not-built').count()) === 0, '/sqs still shows the .not-built notice');
-      assert((await page.locator('svg[data-testid=sqs-diagram]').count()) === 1, '/sqs has no diagram');
+    if (slug === 'sqs' || slug === 'sns') {
+      assert((await page.locator('.not-built').count()) === 0, `/${slug} still shows the .not-built notice`);
+      await page.waitForSelector(`svg[data-testid=${slug}-diagram]`);
     } else {
       assert((await page.locator('.not-built').count()) === 1, `/${slug}: no .not-built notice`);
     }
@@ -588,6 +588,166 @@ sqsTest('keyboard shortcuts: Space plays and pauses, → steps, + and − change
   assert(!(await playing()), 'a space typed in a field toggled play');
   noErrors(page);
   await page.context().close();
+});
+
+// ---- SNS ---------------------------------------------------------------------------------------
+async function openSns(query = '', options = {}) {
+  const page = await newPage({ reducedMotion: 'reduce', ...options });
+  await page.goto(at(`sns${query}`));
+  await ready(page);
+  await page.waitForSelector('svg[data-testid=sns-diagram]');
+  return page;
+}
+// The per-subscription table, as { s1: { matched, filtered, ... }, ... }.
+const snsTable = (page) =>
+  page.locator('[data-testid=sub-table] tbody tr').evaluateAll((rows) =>
+    Object.fromEntries(
+      rows.map((row, i) => [
+        `s${i + 1}`,
+        Object.fromEntries([...row.querySelectorAll('td')].map((td) => [td.dataset.testid.replace(/^s\d+-/, ''), Number(td.textContent)])),
+      ]),
+    ),
+  );
+const snsState = async (page) => JSON.stringify([await num(page, 'sim-time'), await num(page, 'count-published'), await snsTable(page), await page.locator('[data-testid=run-hash]').textContent()]);
+
+test('/sns loads without console errors; playing publishes and fans out to four subscriptions', async () => {
+  const page = await openSns();
+  assert((await page.locator('[data-testid^=sub-][data-testid$=-counts]').count()) === 4, 'the first preset should have four subscriptions');
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=count-published]')?.innerText) > 5, null, { timeout: 15000 });
+  await page.locator('[data-testid=play]').click();
+  const t = await snsTable(page);
+  assert(t.s4.matched === (await num(page, 'count-published')), `the audit endpoint (no policy) should get every message: ${JSON.stringify(t)}`);
+  assert(t.s1.filtered > 0 && t.s3.filtered > 0, `filters stopped nothing: ${JSON.stringify(t)}`);
+  assert((await page.locator('svg[data-testid=chart] path').count()) >= 1, 'the charts draw no line');
+  assert((await page.locator('[data-testid=event-log] li').count()) >= 1, 'no events in the log');
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/sns: a published message reaches exactly the subscriptions whose policy matches, as the composer previewed', async () => {
+  const page = await openSns();
+  await page.locator('[data-testid=composer-attributes]').fill('{"order_type": "electronics", "amount": 50}');
+  const verdicts = await page.locator('[data-testid=composer-verdict]').evaluateAll((lis) => lis.map((li) => [li.querySelector('strong').textContent, li.dataset.delivered, li.textContent]));
+  const expect = { 'books-queue': 'false', 'electronics-queue': 'true', 'big-orders': 'false', 'audit-webhook': 'true' };
+  for (const [name, delivered] of verdicts) assert(expect[name] === delivered, `preview for ${name}: ${delivered} (${JSON.stringify(verdicts)})`);
+  const why = verdicts.find(([name]) => name === 'big-orders')[2];
+  assert(why.includes('"amount": 50 failed numeric > 100'), `the preview does not say why: ${why}`);
+  const before = await snsTable(page);
+  await page.locator('[data-testid=composer-publish]').click();
+  assert((await page.locator('[data-testid=composer-outcome]').innerText()).includes('Published msg-'), 'no publish confirmation');
+  const after = await snsTable(page);
+  const delta = (s, k) => after[s][k] - before[s][k];
+  assert(delta('s1', 'filtered') === 1 && delta('s1', 'matched') === 0, 'books-queue should filter it');
+  assert(delta('s2', 'matched') === 1 && delta('s2', 'filtered') === 0, 'electronics-queue should get it');
+  assert(delta('s3', 'filtered') === 1 && delta('s3', 'matched') === 0, 'big-orders should filter it');
+  assert(delta('s4', 'matched') === 1, 'audit-webhook should get it');
+  // Its copies arrive: step until both deliveries are counted.
+  for (let i = 0; i < 40 && (await snsTable(page)).s4.delivered - before.s4.delivered < 1; i++) await page.locator('[data-testid=step]').click();
+  const done = await snsTable(page);
+  assert(done.s2.delivered - before.s2.delivered >= 1 && done.s4.delivered - before.s4.delivered >= 1, `copies not delivered: ${JSON.stringify(done)}`);
+  // An invalid message is explained, not published.
+  await page.locator('[data-testid=composer-attributes]').fill('{"order_type": true}');
+  assert((await page.locator('[data-testid=composer-error]').innerText()).includes('"order_type"'), 'a bad attribute is not explained');
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/sns: an invalid filter policy shows AWS\'s error and the previous policy keeps running', async () => {
+  const page = await openSns();
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 3, null, { timeout: 15000 });
+  const field = page.locator('[data-testid="knob-s1.filter"]');
+  await field.fill('{"order_type": "books"}');
+  const message = await page.locator('[data-testid="knob-s1.filter-message"]').innerText();
+  assert(message.startsWith('Invalid parameter: Attributes Reason: FilterPolicy:'), `not AWS's error text: ${message}`);
+  assert((await page.locator('[data-testid=sub-1]').textContent()).includes('order_type:[books]'), 'the old policy is no longer shown as active');
+  assert((await num(page, 'sim-time')) > 3, 'an invalid policy restarted the run');
+  await field.fill('{"order_type": [');
+  assert((await page.locator('[data-testid="knob-s1.filter-message"]').innerText()).includes('FilterPolicy'), 'broken JSON is not explained');
+  await field.fill('{"order_type": ["grocery"]}');
+  await page.waitForFunction(() => document.querySelector('[data-testid="knob-s1.filter-message"]')?.innerText === '');
+  assert((await page.locator('[data-testid=sub-1]').textContent()).includes('order_type:[grocery]'), 'the new policy is not active');
+  assert(new URL(page.url()).searchParams.get('s1.filter') === '{"order_type": ["grocery"]}', `the link does not carry the policy: ${page.url()}`);
+  await page.locator('[data-testid=play]').click();
+  noErrors(page);
+  await page.context().close();
+});
+
+// Each preset opened at a simulated time where its lesson shows (seed 42).
+const SNS_EFFECTS = [
+  ['orders-by-type', 30, 'filters stop copies', (t) => t.s1.filtered > 0 && t.s2.filtered > 0 && t.s4.filtered === 0],
+  ['body-filter', 30, 'body filters stop and pass copies', (t) => Object.values(t).every((s) => s.filtered > 0 && s.matched > 0)],
+  ['http-down-dlq', 90, 'retries, then the DLQ; nothing delivered to the webhook', (t) => t.s1.retries > 0 && t.s1.dlq > 0 && t.s1.delivered === 0 && t.s1.lost === 0],
+  ['no-dlq-lost', 90, 'lost after retries; client errors lost without retries', (t) => t.s1.lost > 0 && t.s2.lost > 0 && t.s2.retries === 0 && t.s3.lost === 0],
+  ['fifo-order', 45, 'FIFO queues in order, the standard one not', (t) => t.s1['out-of-order'] + t.s2['out-of-order'] === 0 && t.s2.retries > 0 && t.s3['out-of-order'] > 0],
+  ['sns-vs-sqs', 90, 'pushed copies lost while the queue holds its backlog', (t) => t.s1.lost > 0 && t.s2.processed === 0 && t.s2.delivered > 60],
+];
+
+test('/sns: every preset shows its effect, and the picker explains it', async () => {
+  for (const [key, secs, lesson, check] of SNS_EFFECTS) {
+    const page = await openSns(`?p=${key}&t=${secs}`);
+    const t = await snsTable(page);
+    assert(check(t), `${key} at ${secs} s: expected ${lesson}, got ${JSON.stringify(t)}`);
+    if (key === 'http-down-dlq') {
+      assert((await page.locator('[data-testid=sub-1-dlq]').textContent()).match(/DLQ: [1-9]/), 'the DLQ box shows no messages');
+      assert((await page.locator('g.sns-token.backoff').count()) > 0, 'no copy waits for a retry');
+      await page.locator('g.sns-token.dead').first().click();
+      const text = await page.locator('[data-testid=inspector]').innerText();
+      assert(text.includes('MOVED_TO_DLQ') || text.includes('Older history'), `the inspector does not explain the DLQ move: ${text.slice(0, 300)}`);
+      assert((await page.locator('[data-testid=inspector-payload]').textContent()).includes('"Type": "Notification"'), 'no JSON envelope shown');
+      await page.screenshot({ path: path.join(shots, 'sns-dlq-desktop.png'), fullPage: true });
+    }
+    noErrors(page);
+    await page.context().close();
+  }
+  const page = await openSns();
+  await page.locator('[data-testid=preset]').selectOption('no-dlq-lost');
+  assert((await page.locator('[data-testid=preset-explanation]').innerText()).includes('SNS keeps no messages'), 'the explanation did not change');
+  assert((await page.locator('[data-testid^=sub-][data-testid$=-counts]').count()) === 3, 'the preset did not load its subscriptions');
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/sns: a copied link replays the run with the same settings and counters', async () => {
+  const page = await openSns();
+  await page.locator('[data-testid=preset]').selectOption('http-down-dlq');
+  await page.locator('[data-testid="knob-s1.dlq"]').uncheck();
+  await page.locator('[data-testid="knob-s2.health"]').selectOption('5xx');
+  await page.locator('[data-testid="knob-s2.filter"]').fill('{"amount": [{"numeric": [">", 100]}]}');
+  await page.locator('[data-testid=seed]').fill('9');
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 20, null, { timeout: 15000 });
+  await page.locator('[data-testid=play]').click();
+  await page.locator('[data-testid=share-with-time]').check();
+  await page.locator('[data-testid=copy-link]').click();
+  const link = await page.locator('[data-testid=share-link]').inputValue();
+  const q = new URL(link).searchParams;
+  assert(q.get('p') === 'http-down-dlq' && q.get('s1.dlq') === '0' && q.get('s2.health') === '5xx' && q.get('seed') === '9', `the link misses settings: ${link}`);
+  const before = await snsState(page);
+  const other = await openSns(new URL(link).search);
+  assert((await snsState(other)) === before, `the link opened a different run:\n  original ${before}\n  link     ${await snsState(other)}`);
+  assert((await other.locator('[data-testid="knob-s2.filter"]').inputValue()) === '{"amount": [{"numeric": [">", 100]}]}', 'the filter policy did not come back');
+  assert((await other.locator('[data-testid=link-notice]').count()) === 0, 'a clean link shows a notice');
+  for (const p of [page, other]) for (let i = 0; i < 25; i++) await p.locator('[data-testid=step]').click();
+  assert((await snsState(page)) === (await snsState(other)), 'the runs drifted apart after the same steps');
+  noErrors(page);
+  noErrors(other);
+  await page.context().close();
+  await other.context().close();
+});
+
+test('/sns screenshots at desktop and phone width, light and dark', async () => {
+  for (const [name, options] of [['desktop', {}], ['phone', { viewport: { width: 390, height: 844 } }], ['dark', { colorScheme: 'dark' }]]) {
+    const page = await openSns('?p=orders-by-type&t=20', options);
+    await page.screenshot({ path: path.join(shots, `sns-${name}.png`), fullPage: true });
+    assert((await page.evaluate(() => document.documentElement.scrollWidth)) <= (options.viewport?.width ?? 1280), `${name}: the page scrolls sideways`);
+    noErrors(page);
+    await page.context().close();
+  }
 });
 
 // ---- run ----------------------------------------------------------------------------------------

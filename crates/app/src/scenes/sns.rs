@@ -616,12 +616,13 @@ fn SubscriptionEditor(
         let s = settings();
         format!("{} · {}", s.name, s.endpoint.label())
     };
-    let health_id = format!("sub-{sub}-health");
+    let health_id = format!("knob-{}", key(Field::Health));
     let health_options = HEALTH_OPTIONS
         .iter()
         .map(|&(v, label)| view! { <option value=v prop:selected=move || value(Field::Health).get() == v>{label}</option> })
         .collect_view();
-    let check = move |f: Field, id: String, label: &'static str| {
+    let check = move |f: Field, label: &'static str| {
+        let id = format!("knob-{}", key(f));
         view! {
             <div class="knob knob-check">
                 <input id=id.clone() type="checkbox" data-testid=id.clone()
@@ -637,21 +638,21 @@ fn SubscriptionEditor(
             <legend>{title}</legend>
             <div class="knob">
                 <label for=health_id.clone()>"Endpoint"</label>
-                <select id=health_id data-testid=format!("s{}-health", sub + 1) on:change=move |ev| error.set(apply(key(Field::Health), &event_target_value(&ev)).err())>
+                <select id=health_id.clone() data-testid=health_id on:change=move |ev| error.set(apply(key(Field::Health), &event_target_value(&ev)).err())>
                     {health_options}
                 </select>
             </div>
             <TextField key=key(Field::Recover) label="Recovers after (s, 0 = never)" range="range 0–86,400" value=value(Field::Recover) apply=apply generation=generation multiline=false/>
-            {check(Field::Dlq, format!("s{}-dlq", sub + 1), "Dead-letter queue (redrive policy)")}
+            {check(Field::Dlq, "Dead-letter queue (redrive policy)")}
             <Show when=move || !is(EndpointKind::Lambda)>
-                {check(Field::Raw, format!("s{}-raw", sub + 1), "Raw message delivery")}
+                {check(Field::Raw, "Raw message delivery")}
             </Show>
             <Show when=move || is(EndpointKind::Sqs)>
                 <TextField key=key(Field::Consumers) label="Queue consumers" range="range 0–20" value=value(Field::Consumers) apply=apply generation=generation multiline=false/>
             </Show>
             <div class="knob">
-                <label for=format!("s{}-scope", sub + 1)>"FilterPolicyScope"</label>
-                <select id=format!("s{}-scope", sub + 1) data-testid=format!("s{}-scope", sub + 1)
+                <label for=format!("knob-{}", key(Field::Scope))>"FilterPolicyScope"</label>
+                <select id=format!("knob-{}", key(Field::Scope)) data-testid=format!("knob-{}", key(Field::Scope))
                     on:change=move |ev| error.set(apply(key(Field::Scope), &event_target_value(&ev)).err())>
                     <option value="attributes" prop:selected=move || value(Field::Scope).get() == "attributes">"MessageAttributes"</option>
                     <option value="body" prop:selected=move || value(Field::Scope).get() == "body">"MessageBody"</option>
