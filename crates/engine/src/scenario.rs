@@ -120,7 +120,9 @@ pub fn from_file_json<T: serde::de::DeserializeOwned>(
     match fields.remove("kind") {
         None => {}
         Some(serde_json::Value::String(k)) if k == kind => {}
-        Some(other) => return Err(format!("This is a scenario for {other}, not for {service} (\"kind\": \"{kind}\").")),
+        Some(other) => {
+            return Err(format!("This is a scenario for {other}, not for {service} (\"kind\": \"{kind}\")."))
+        }
     }
     let scenario: T = serde_json::from_value(doc).map_err(|e| format!("This is not an {service} scenario: {e}."))?;
     validate(&scenario).map_err(|e| format!("{e}."))?;

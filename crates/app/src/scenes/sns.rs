@@ -130,7 +130,9 @@ pub fn SnsScene() -> impl IntoView {
     };
     let share_links = ShareLinks {
         page: Callback::new(move |with_time| link_at(with_time, ViewOptions::default())),
-        embed: Callback::new(move |with_time| link_at(with_time, ViewOptions { embed: true, ..ViewOptions::default() })),
+        embed: Callback::new(move |with_time| {
+            link_at(with_time, ViewOptions { embed: true, ..ViewOptions::default() })
+        }),
     };
     let export_file = move |()| {
         let name = preset_key.with_untracked(|k| format!("nimbus-sns-{k}.json"));
@@ -321,7 +323,15 @@ fn Diagram(
             let subs: Vec<String> = d
                 .columns
                 .iter()
-                .map(|c| format!("{} ({}, {}; {})", c.name, c.kind, c.health, c.counts.replace('✓', "matched").replace('✕', "filtered")))
+                .map(|c| {
+                    format!(
+                        "{} ({}, {}; {})",
+                        c.name,
+                        c.kind,
+                        c.health,
+                        c.counts.replace('✓', "matched").replace('✕', "filtered")
+                    )
+                })
                 .collect();
             format!("{}. {}. Subscriptions: {}.", d.topic_title, d.topic_line, subs.join("; "))
         })
@@ -355,8 +365,8 @@ fn Diagram(
                                     <text class="sqs-overflow" x=x + 12.0 y=RETRY_Y + 14.0>
                                         {move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| match (c.retrying, c.hidden[0]) {
                                             (0, _) => String::new(),
-                                            (n, 0) => format!("waiting to retry: {n}"),
-                                            (n, h) => format!("waiting to retry: {n} (+{h} not drawn)"),
+                                            (n, 0) => format!("waiting: {n}"),
+                                            (n, h) => format!("waiting: {n} (+{h})"),
                                         }))}
                                     </text>
                                     <line class="sqs-arrow" x1=mid y1=SUB_Y + SUB_H x2=mid y2=ENDPOINT_Y - 2.0></line>
@@ -414,7 +424,8 @@ fn Diagram(
             </div>
             <figcaption class="sqs-legend">
                 "Label on a token: the kind of message. ✕ (crossed out) at a subscription: its filter stopped that copy. "
-                "Number on a token: delivery attempts. Amber: waiting for a retry; dark red: in a dead-letter queue; red: lost."
+                "Number on a token: delivery attempts. Amber, under a subscription: waiting for its next retry (dashed: on a FIFO topic, waiting behind an earlier message of its group). "
+                "Blue: on its way, or being processed by a queue consumer; green: delivered to a function or endpoint; dark red: in a dead-letter queue; red: lost. Crowded areas draw small tokens."
             </figcaption>
         </figure>
     }
@@ -564,7 +575,11 @@ fn Composer(
 
 /// The topic and publish settings, and one editor per subscription.
 #[component]
-fn ScenarioControls(scenario: RwSignal<SnsScenario>, modified: RwSignal<bool>, generation: RwSignal<u32>) -> impl IntoView {
+fn ScenarioControls(
+    scenario: RwSignal<SnsScenario>,
+    modified: RwSignal<bool>,
+    generation: RwSignal<u32>,
+) -> impl IntoView {
     let apply = move |key: &str, value: &str| -> Result<(), String> {
         let next = scenario.with_untracked(|s| knobs::set(s, key, value))?;
         if scenario.with_untracked(|s| *s != next) {
@@ -610,7 +625,9 @@ fn SubscriptionEditor(
 ) -> impl IntoView {
     let settings = move || scenario.with(|s| s.subscriptions.get(sub).cloned().unwrap_or_default());
     let key = move |f: Field| f.key(sub).unwrap_or("");
-    let value = move |f: Field| Signal::derive(move || scenario.with(|s| s.subscriptions.get(sub).map(|x| f.get(x)).unwrap_or_default()));
+    let value = move |f: Field| {
+        Signal::derive(move || scenario.with(|s| s.subscriptions.get(sub).map(|x| f.get(x)).unwrap_or_default()))
+    };
     let error = RwSignal::new(None::<String>);
     let title = move || {
         let s = settings();

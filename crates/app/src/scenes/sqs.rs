@@ -15,9 +15,9 @@ use leptos::prelude::*;
 
 use crate::anim::{prefers_reduced_motion, use_animation_frame};
 use crate::components::{
-    log_entries, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LinkNotices,
-    LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series, ShareLinks, SharePanel, TimeSeriesChart,
-    token_id_of, TokenLayer,
+    log_entries, token_id_of, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
+    LinkNotices, LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series, ShareLinks,
+    SharePanel, TimeSeriesChart, TokenLayer,
 };
 use crate::embed::{use_host_bridge, use_in_view, HostRequest};
 use crate::share::{Controls, Defaults, LinkedRun, Presets, ViewOptions};

@@ -14,9 +14,13 @@ pub mod topic;
 mod tests;
 
 pub use filter::{Decision, FilterPolicy, FilterScope, Message, PolicyApi, PolicyError};
+pub use model::{
+    ConsumerState, Delivery, DeliveryPhase, QueuedCopy, SnsModel, SnsSim, SnsTotals, SnsTraceEvent, SubscriptionTotals,
+};
 pub use retry::{Backoff, RetryPolicy, RetryPolicyError};
+pub use scenario::{
+    Attribute, EndpointKind, Health, MessageTemplate, Publisher, SnsScenario, SubscriptionSettings, TopicSettings,
+};
 pub use topic::{Fanout, Protocol, PublishRequest, Published, Sns, SnsError, SubscriptionId, TopicId};
-pub use model::{ConsumerState, Delivery, DeliveryPhase, QueuedCopy, SnsModel, SnsSim, SnsTotals, SnsTraceEvent, SubscriptionTotals};
-pub use scenario::{Attribute, EndpointKind, Health, MessageTemplate, Publisher, SnsScenario, SubscriptionSettings, TopicSettings};
 #[cfg(test)]
 mod model_tests;

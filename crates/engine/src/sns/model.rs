@@ -117,7 +117,9 @@ impl TraceRecord for SnsTraceEvent {
         match self.reason {
             Reason::Published => format!("publisher {who} published {m}"),
             Reason::Deduplicated => {
-                format!("publisher {who} published {m} again: accepted, not delivered (same deduplication id within 5 min)")
+                format!(
+                    "publisher {who} published {m} again: accepted, not delivered (same deduplication id within 5 min)"
+                )
             }
             Reason::FilteredOut => format!("{m} → {to}: filtered out: {note}"),
             Reason::Delivered => match self.attempt {
@@ -348,7 +350,8 @@ impl SnsModel {
                 name: Arc::from(s.name.as_str()),
                 policy: s.retry_policy(),
                 latency: SimDuration::from_secs_f64(s.latency_ms / 1000.0),
-                recovers_at: (s.recovers_after_s > 0).then(|| SimTime::ZERO + SimDuration::from_secs(s.recovers_after_s)),
+                recovers_at: (s.recovers_after_s > 0)
+                    .then(|| SimTime::ZERO + SimDuration::from_secs(s.recovers_after_s)),
                 queue,
                 dlq,
                 consumers: vec![ConsumerState::Waiting; consumers as usize],
@@ -453,7 +456,11 @@ impl SnsModel {
     }
 
     /// Publishes a message composed by hand (the playground's composer), now.
-    pub fn publish_composed(&mut self, cx: &mut Ctx<Work, SnsTraceEvent>, mut req: PublishRequest) -> Result<u64, SnsError> {
+    pub fn publish_composed(
+        &mut self,
+        cx: &mut Ctx<Work, SnsTraceEvent>,
+        mut req: PublishRequest,
+    ) -> Result<u64, SnsError> {
         if self.scenario.topic.fifo {
             let n = self.next_message;
             req.group_id.get_or_insert_with(|| "g0".into());
@@ -598,8 +605,7 @@ impl SnsModel {
         }
         if copies > 0 {
             let composed = keep_text.then(|| Arc::new(req.clone()));
-            self.messages
-                .insert(id, InTransit { copies_left: copies, composed });
+            self.messages.insert(id, InTransit { copies_left: copies, composed });
         }
         Ok(id)
     }
@@ -658,7 +664,15 @@ impl SnsModel {
                         self.totals.subscriptions[s].retries += 1;
                         self.count(cx, |x| Some(x.retries));
                         let note = format!("{error}; retry {} in {}", d.attempts, format_delay(delay));
-                        self.emit(cx, Reason::DeliveryFailed, d.message, d.template, Some(d.sub), d.attempts, Some(note.into()));
+                        self.emit(
+                            cx,
+                            Reason::DeliveryFailed,
+                            d.message,
+                            d.template,
+                            Some(d.sub),
+                            d.attempts,
+                            Some(note.into()),
+                        );
                         if let Some(d) = self.deliveries[slot as usize].as_mut() {
                             d.phase = DeliveryPhase::Backoff { until };
                         }
@@ -666,7 +680,15 @@ impl SnsModel {
                     }
                     None => {
                         let note = format!("{error}; all {} retries used", self.subs[s].policy.num_retries);
-                        self.emit(cx, Reason::DeliveryFailed, d.message, d.template, Some(d.sub), d.attempts, Some(error.into()));
+                        self.emit(
+                            cx,
+                            Reason::DeliveryFailed,
+                            d.message,
+                            d.template,
+                            Some(d.sub),
+                            d.attempts,
+                            Some(error.into()),
+                        );
                         self.give_up(cx, slot, note);
                     }
                 }
@@ -674,7 +696,15 @@ impl SnsModel {
             Health::ClientErrors => {
                 let error = client_error(kind);
                 self.totals.subscriptions[s].rejected += 1;
-                self.emit(cx, Reason::DeliveryRejected, d.message, d.template, Some(d.sub), d.attempts, Some(error.into()));
+                self.emit(
+                    cx,
+                    Reason::DeliveryRejected,
+                    d.message,
+                    d.template,
+                    Some(d.sub),
+                    d.attempts,
+                    Some(error.into()),
+                );
                 self.give_up(cx, slot, error.to_owned());
             }
         }
@@ -778,7 +808,8 @@ impl SnsModel {
         };
         let copy = self.subs[s as usize].copies.get(&r.message_id);
         let (message, template) = copy.map_or((0, None), |q| (q.message, q.template));
-        self.subs[s as usize].consumers[c as usize] = ConsumerState::Processing { message, id: r.message_id, handle: r.receipt_handle };
+        self.subs[s as usize].consumers[c as usize] =
+            ConsumerState::Processing { message, id: r.message_id, handle: r.receipt_handle };
         cx.emit(SnsTraceEvent {
             at: cx.now(),
             reason: Reason::Received,
@@ -827,7 +858,15 @@ impl SnsModel {
                     if let Some(s) = self.subs.iter().position(|s| s.queue == Some(e.queue)) {
                         let copy = self.subs[s].copies.get(&id);
                         let (message, template) = copy.map_or((0, None), |q| (q.message, q.template));
-                        self.emit(cx, Reason::VisibilityExpired, message, template, Some(s as u32), receive_count, None);
+                        self.emit(
+                            cx,
+                            Reason::VisibilityExpired,
+                            message,
+                            template,
+                            Some(s as u32),
+                            receive_count,
+                            None,
+                        );
                     }
                 }
             }

@@ -40,7 +40,10 @@ fn orders() -> SnsScenario {
             template("tv", vec![attr("type", "String", "electronics"), attr("amount", "Number", "900")]),
         ],
         subscriptions: vec![
-            SubscriptionSettings { filter_policy: Some(r#"{"type": ["books"]}"#.into()), ..sub("books", EndpointKind::Sqs) },
+            SubscriptionSettings {
+                filter_policy: Some(r#"{"type": ["books"]}"#.into()),
+                ..sub("books", EndpointKind::Sqs)
+            },
             SubscriptionSettings {
                 filter_policy: Some(r#"{"amount": [{"numeric": [">", 100]}]}"#.into()),
                 ..sub("big-orders", EndpointKind::Lambda)
@@ -71,13 +74,24 @@ fn a_publish_reaches_exactly_the_matching_subscriptions_and_says_why_not() {
     assert!(filtered.describe().contains("big-orders: filtered out"));
     // Healthy endpoints deliver everything that matched (but the last few still on their way).
     assert!(books.delivered + 2 >= books.matched && audit.delivered + 2 >= audit.matched);
-    assert_eq!(books.processed + sim.model().queue(0).map_or(0, |q| q.visible_count() + q.in_flight_count()) as u64, books.delivered);
+    assert_eq!(
+        books.processed + sim.model().queue(0).map_or(0, |q| q.visible_count() + q.in_flight_count()) as u64,
+        books.delivered
+    );
 }
 
 fn failing_http(health: Health, dlq: bool) -> SnsScenario {
     SnsScenario {
-        publishers: vec![Publisher { workload: Workload::Bursts { size: 1, every_s: 1_000.0, spread_s: 0.0 }, groups: 1 }],
-        subscriptions: vec![SubscriptionSettings { health, dlq, latency_ms: 100.0, ..sub("webhook", EndpointKind::Http) }],
+        publishers: vec![Publisher {
+            workload: Workload::Bursts { size: 1, every_s: 1_000.0, spread_s: 0.0 },
+            groups: 1,
+        }],
+        subscriptions: vec![SubscriptionSettings {
+            health,
+            dlq,
+            latency_ms: 100.0,
+            ..sub("webhook", EndpointKind::Http)
+        }],
         ..SnsScenario::default()
     }
 }
@@ -116,7 +130,8 @@ fn client_errors_are_not_retried() {
 #[test]
 fn a_custom_http_policy_is_followed_and_a_recovered_endpoint_gets_the_message() {
     let mut s = failing_http(Health::ServerErrors, false);
-    s.subscriptions[0].delivery_policy = Some(RetryPolicy { num_retries: 10, min_delay_s: 5, max_delay_s: 5, ..RetryPolicy::HTTP_DEFAULT });
+    s.subscriptions[0].delivery_policy =
+        Some(RetryPolicy { num_retries: 10, min_delay_s: 5, max_delay_s: 5, ..RetryPolicy::HTTP_DEFAULT });
     s.subscriptions[0].recovers_after_s = 22;
     let sim = run(&s, 200);
     let t = &sim.model().totals().subscriptions[0];
@@ -133,7 +148,8 @@ fn a_custom_http_policy_is_followed_and_a_recovered_endpoint_gets_the_message() 
 #[test]
 fn sqs_endpoints_retry_with_the_aws_managed_policy() {
     let mut s = failing_http(Health::ServerErrors, false);
-    s.subscriptions[0] = SubscriptionSettings { health: Health::ServerErrors, consumers: 0, ..sub("q", EndpointKind::Sqs) };
+    s.subscriptions[0] =
+        SubscriptionSettings { health: Health::ServerErrors, consumers: 0, ..sub("q", EndpointKind::Sqs) };
     let sim = run(&s, 60);
     let t = &sim.model().totals().subscriptions[0];
     // 3 immediate, 2 at 1 s, then backoff from 1 s towards 20 s: more than 8 retries in a minute, still going.
@@ -244,7 +260,10 @@ fn a_composed_message_is_previewed_then_published() {
     let mut sim = SnsSim::try_new(&orders(), 7).expect("valid");
     let req = super::PublishRequest {
         body: "{}".into(),
-        attributes: vec![("type".into(), "String".into(), "books".into()), ("amount".into(), "Number".into(), "250".into())],
+        attributes: vec![
+            ("type".into(), "String".into(), "books".into()),
+            ("amount".into(), "Number".into(), "250".into()),
+        ],
         ..Default::default()
     };
     let preview = sim.model().preview(&req).expect("valid message");

@@ -317,7 +317,7 @@ impl Sns {
 /// The checks every publish makes of a message: not empty, at most 256 KB with its attributes,
 /// attribute types SNS knows (SNS-01).
 pub(crate) fn check_message(req: &PublishRequest) -> Result<(), SnsError> {
-if req.body.is_empty() {
+    if req.body.is_empty() {
         return Err(SnsError::invalid("Empty message"));
     }
     let size = req.body.len() + req.attributes.iter().map(|(n, k, v)| n.len() + k.len() + v.len()).sum::<usize>();

@@ -205,9 +205,7 @@ pub fn set(s: &SnsScenario, key: &str, value: &str) -> Result<SnsScenario, Strin
 }
 
 fn parse_key(key: &str) -> Option<(usize, Field)> {
-    SUB_KEYS.iter().enumerate().find_map(|(sub, keys)| {
-        keys.iter().position(|k| *k == key).map(|i| (sub, FIELDS[i]))
-    })
+    SUB_KEYS.iter().enumerate().find_map(|(sub, keys)| keys.iter().position(|k| *k == key).map(|i| (sub, FIELDS[i])))
 }
 
 impl LinkParams for SnsScenario {
@@ -237,9 +235,8 @@ impl LinkParams for SnsScenario {
         match key {
             TOPIC_KEY => Some(0),
             RATE_KEY => Some(1),
-            _ => parse_key(key).map(|(sub, field)| {
-                2 + sub * FIELDS.len() + FIELDS.iter().position(|f| *f == field).unwrap_or(0)
-            }),
+            _ => parse_key(key)
+                .map(|(sub, field)| 2 + sub * FIELDS.len() + FIELDS.iter().position(|f| *f == field).unwrap_or(0)),
         }
     }
 

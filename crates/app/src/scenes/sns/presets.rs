@@ -1,9 +1,9 @@
 //! The SNS presets: named scenarios (plain data) with what to watch and why it happens.
 
+use engine::sns::filter::FilterScope;
 use engine::sns::{
     Attribute, EndpointKind, Health, MessageTemplate, Publisher, SnsScenario, SubscriptionSettings, TopicSettings,
 };
-use engine::sns::filter::FilterScope;
 use engine::Workload;
 
 /// One preset: a scenario and its explanation.
@@ -101,7 +101,12 @@ fn order_messages() -> Vec<MessageTemplate> {
             vec![attr("order_type", "String", kind), attr("amount", "Number", amount)],
         )
     };
-    vec![order("book", "books", "42"), order("tv", "electronics", "899"), order("cam", "electronics", "75"), order("food", "grocery", "130")]
+    vec![
+        order("book", "books", "42"),
+        order("tv", "electronics", "899"),
+        order("cam", "electronics", "75"),
+        order("food", "grocery", "130"),
+    ]
 }
 
 fn orders_by_type() -> SnsScenario {
@@ -123,7 +128,9 @@ fn body_filter() -> SnsScenario {
         message(
             label,
             1,
-            &format!(r#"{{"customer": {{"tier": "{tier}", "region": "{region}"}}, "order": {{"status": "{status}"}}}}"#),
+            &format!(
+                r#"{{"customer": {{"tier": "{tier}", "region": "{region}"}}, "order": {{"status": "{status}"}}}}"#
+            ),
             Vec::new(),
         )
     };
@@ -153,7 +160,11 @@ fn http_down_dlq() -> SnsScenario {
         publishers: publisher(0.5),
         messages: order_messages(),
         subscriptions: vec![
-            SubscriptionSettings { health: Health::ServerErrors, dlq: true, ..sub("webhook", EndpointKind::Http, None) },
+            SubscriptionSettings {
+                health: Health::ServerErrors,
+                dlq: true,
+                ..sub("webhook", EndpointKind::Http, None)
+            },
             sub("orders-queue", EndpointKind::Sqs, None),
         ],
         ..SnsScenario::default()
@@ -205,7 +216,11 @@ fn sns_vs_sqs() -> SnsScenario {
         publishers: publisher(1.0),
         messages: order_messages(),
         subscriptions: vec![
-            SubscriptionSettings { health: Health::ServerErrors, recovers_after_s: 60, ..sub("webhook", EndpointKind::Http, None) },
+            SubscriptionSettings {
+                health: Health::ServerErrors,
+                recovers_after_s: 60,
+                ..sub("webhook", EndpointKind::Http, None)
+            },
             SubscriptionSettings { consumers: 0, ..sub("orders-queue", EndpointKind::Sqs, None) },
         ],
         ..SnsScenario::default()
@@ -233,7 +248,9 @@ mod tests {
         let t = run("body-filter", 60).model().totals().clone();
         assert!(t.subscriptions.iter().all(|s| s.filtered > 0 && s.delivered > 0));
         let t = run("http-down-dlq", 120).model().totals().clone();
-        assert!(t.subscriptions[0].dead_lettered > 0 && t.subscriptions[0].lost == 0 && t.subscriptions[0].delivered == 0);
+        assert!(
+            t.subscriptions[0].dead_lettered > 0 && t.subscriptions[0].lost == 0 && t.subscriptions[0].delivered == 0
+        );
         let t = run("no-dlq-lost", 120).model().totals().clone();
         assert!(t.subscriptions[0].lost > 0 && t.subscriptions[1].lost > 0 && t.subscriptions[1].retries == 0);
         let t = run("fifo-order", 60).model().totals().clone();

@@ -33,15 +33,15 @@ pub const SUB_Y: f64 = 196.0;
 /// Subscription box height.
 pub const SUB_H: f64 = 62.0;
 /// The retry waiting area under a subscription.
-pub const RETRY_Y: f64 = 266.0;
+pub const RETRY_Y: f64 = 284.0;
 /// Endpoint boxes.
-pub const ENDPOINT_Y: f64 = 330.0;
+pub const ENDPOINT_Y: f64 = 348.0;
 /// Endpoint box height.
 pub const ENDPOINT_H: f64 = 140.0;
 /// Dead-letter queue boxes.
-pub const DLQ_Y: f64 = 490.0;
+pub const DLQ_Y: f64 = 504.0;
 /// DLQ box height.
-pub const DLQ_H: f64 = 96.0;
+pub const DLQ_H: f64 = 90.0;
 /// Token width: wide enough for a four-letter label.
 pub const SNS_TOKEN_W: f64 = 26.0;
 /// Token grid step.
@@ -52,6 +52,9 @@ const STEP_Y: f64 = 18.0;
 const AT_TOPIC: SimDuration = SimDuration::from_millis(400);
 /// How long a filtered copy, an endpoint delivery or a loss stays drawn.
 const LINGER: SimDuration = SimDuration::from_millis(2_500);
+/// The most tokens stacked at one spot (filtered at a subscription, on a wire): a pile shows
+/// there are many, the counters say how many.
+const MAX_STACKED: usize = 6;
 
 /// One token: a copy of a message for one subscription.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,6 +65,8 @@ pub struct TokenView {
     pub x: f64,
     /// Top-left corner.
     pub y: f64,
+    /// Drawing scale: 1, or [`DENSE_SCALE`] in a crowded area.
+    pub scale: f64,
     /// The message's template label.
     pub label: String,
     /// CSS classes: place and state.
@@ -80,7 +85,7 @@ impl TokenLook for TokenView {
         self.y
     }
     fn scale(&self) -> f64 {
-        1.0
+        self.scale
     }
     fn class(&self) -> &str {
         &self.class
@@ -147,15 +152,47 @@ pub fn column(i: usize, n: usize) -> (f64, f64) {
     (PAD + w * i as f64, w)
 }
 
-/// Where slot `k` of a grid starting at `(x, y)` in a box `w` wide goes, if it fits `rows`.
-fn grid(x: f64, y: f64, w: f64, rows: usize, k: usize) -> Option<(f64, f64)> {
-    let per_row = (((w - 16.0) / STEP_X).floor() as usize).max(1);
-    let (row, col) = (k / per_row, k % per_row);
-    (row < rows).then(|| (x + 8.0 + col as f64 * STEP_X, y + row as f64 * STEP_Y))
+/// The three token areas of a column: copies waiting (for a retry, or behind their group), the
+/// endpoint (a queue's messages, or recent deliveries to a push endpoint), the DLQ (or losses).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Area {
+    Waiting,
+    Endpoint,
+    DeadLetter,
 }
 
-fn grid_capacity(w: f64, rows: usize) -> usize {
-    (((w - 16.0) / STEP_X).floor() as usize).max(1) * rows
+impl Area {
+    /// Top of the grid and rows of full-size tokens.
+    fn grid(self) -> (f64, usize) {
+        match self {
+            Area::Waiting => (RETRY_Y + 22.0, 2),
+            Area::Endpoint => (ENDPOINT_Y + 56.0, 4),
+            Area::DeadLetter => (DLQ_Y + 28.0, 3),
+        }
+    }
+}
+
+/// Scale of tokens in a crowded area: half size, four times as many, labels hidden.
+pub const DENSE_SCALE: f64 = 0.5;
+
+/// Full-size tokens per row in a column `w` wide.
+fn per_row(w: f64) -> usize {
+    (((w - 20.0) / STEP_X).floor() as usize).max(1)
+}
+
+/// How many tokens an area of a column `w` wide holds, full size or dense.
+fn capacity(area: Area, w: f64, dense: bool) -> usize {
+    let k = if dense { 4 } else { 1 };
+    per_row(w) * area.grid().1 * k
+}
+
+/// Where slot `k` of `area` goes in the column at `x0`, `w` wide.
+fn slot(area: Area, x0: f64, w: f64, dense: bool, k: usize) -> (f64, f64) {
+    let (y, _) = area.grid();
+    let f = if dense { DENSE_SCALE } else { 1.0 };
+    let row_len = per_row(w) * if dense { 2 } else { 1 };
+    let (row, col) = (k / row_len, k % row_len);
+    (x0 + 10.0 + col as f64 * STEP_X * f, y + row as f64 * STEP_Y * f)
 }
 
 /// The token position of the topic's outlet, spread a little by subscription.
@@ -186,28 +223,16 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
         },
         ..DiagramView::default()
     };
-    let mut used = vec![[0usize; 3]; n];
-    let mut place = |view: &mut DiagramView, sub: usize, area: usize, token: TokenView| -> bool {
-        let (x0, w) = column(sub, n);
-        let k = used[sub][area];
-        used[sub][area] += 1;
-        let spot = match area {
-            0 => grid(x0 + 2.0, RETRY_Y + 22.0, w - 4.0, 2, k),
-            1 => grid(x0 + 2.0, ENDPOINT_Y + 56.0, w - 4.0, 4, k),
-            _ => grid(x0 + 2.0, DLQ_Y + 28.0, w - 4.0, 3, k),
-        };
-        match spot {
-            Some((x, y)) => {
-                view.tokens.insert(token.id, TokenView { x, y, ..token });
-                true
-            }
-            None => false,
-        }
+    // Tokens of each area, laid out once all are known (a crowded area draws them dense).
+    let mut areas: Vec<[Vec<TokenView>; 3]> = vec![Default::default(); n];
+    let place = |areas: &mut Vec<[Vec<TokenView>; 3]>, sub: usize, area: Area, token: TokenView| {
+        areas[sub][area as usize].push(token)
     };
     let token = |id: u64, label: &str, class: String, attempts: u32, aria: String| TokenView {
         id,
         x: 0.0,
         y: 0.0,
+        scale: 1.0,
         label: label.chars().take(4).collect(),
         class,
         attempts,
@@ -217,7 +242,8 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
     // Moments from the trace: filtered, delivered to a push endpoint, lost.
     let recent: Vec<&SnsTraceEvent> =
         sim.trace().recent().rev().take_while(|e| now.saturating_since(e.at) <= LINGER).collect();
-    for e in recent.iter().rev() {
+    let mut filtered = vec![0usize; n];
+    for e in recent.iter() {
         let (Some(msg), Some((sub, name))) = (e.message, e.subscription.as_ref()) else { continue };
         let sub = *sub as usize;
         if sub >= n {
@@ -229,19 +255,34 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
         let (x0, w) = column(sub, n);
         match e.reason {
             Reason::FilteredOut => {
-                let k = view.tokens.values().filter(|t| t.class.contains("filtered") && t.id % COPY_IDS == sub as u64).count();
+                let k = filtered[sub];
+                filtered[sub] += 1;
+                if k >= MAX_STACKED {
+                    continue;
+                }
                 let x = x0 + w - 12.0 - SNS_TOKEN_W - (k % 4) as f64 * 6.0;
                 let y = SUB_Y + 8.0 + (k % 4) as f64 * 4.0;
                 let aria = format!("msg-{msg} filtered out by {name}: {}", e.note.as_deref().unwrap_or(""));
-                view.tokens.insert(id, TokenView { x, y, ..token(id, label, "sqs-token sns-token filtered".into(), 0, aria) });
+                view.tokens
+                    .insert(id, TokenView { x, y, ..token(id, label, "sqs-token sns-token filtered".into(), 0, aria) });
             }
             Reason::Delivered if kind != EndpointKind::Sqs => {
                 let aria = format!("msg-{msg} delivered to {name}");
-                place(&mut view, sub, 1, token(id, label, "sqs-token sns-token delivered".into(), e.attempt, aria));
+                place(
+                    &mut areas,
+                    sub,
+                    Area::Endpoint,
+                    token(id, label, "sqs-token sns-token delivered".into(), e.attempt, aria),
+                );
             }
             Reason::MessageLost => {
                 let aria = format!("msg-{msg} lost at {name}: {}", e.note.as_deref().unwrap_or(""));
-                place(&mut view, sub, 2, token(id, label, "sqs-token sns-token lost".into(), e.attempt, aria));
+                place(
+                    &mut areas,
+                    sub,
+                    Area::DeadLetter,
+                    token(id, label, "sqs-token sns-token lost".into(), e.attempt, aria),
+                );
             }
             _ => {}
         }
@@ -262,47 +303,97 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
                 let (x0, w) = column(sub, n);
                 let k = on_wire[sub];
                 on_wire[sub] += 1;
+                if k >= MAX_STACKED {
+                    continue;
+                }
+                // On the arrow, just under the subscription box.
                 let x = x0 + w / 2.0 - SNS_TOKEN_W / 2.0 + ((k % 5) as f64 - 2.0) * 4.0;
-                let y = ENDPOINT_Y - 40.0 + (k % 5) as f64 * 3.0;
+                let y = SUB_Y + SUB_H + 3.0 + (k % 3) as f64 * 2.0;
                 let aria = format!("msg-{} on its way to {name}, attempt {}", d.message, d.attempts);
-                view.tokens.insert(id, TokenView { x, y, ..token(id, label, "sqs-token sns-token wire".into(), d.attempts, aria) });
+                view.tokens.insert(
+                    id,
+                    TokenView { x, y, ..token(id, label, "sqs-token sns-token wire".into(), d.attempts, aria) },
+                );
             }
             DeliveryPhase::Backoff { until } => {
                 waiting[sub] += 1;
                 let secs = until.saturating_since(now).as_secs_f64();
                 let aria = format!("msg-{} for {name}: attempt {} failed, next in {secs:.1} s", d.message, d.attempts);
-                if !place(&mut view, sub, 0, token(id, label, "sqs-token sns-token backoff".into(), d.attempts, aria)) {
-                    view.tokens.remove(&id);
-                }
+                place(
+                    &mut areas,
+                    sub,
+                    Area::Waiting,
+                    token(id, label, "sqs-token sns-token backoff".into(), d.attempts, aria),
+                );
             }
             DeliveryPhase::Queued => {
                 waiting[sub] += 1;
                 let aria = format!("msg-{} for {name}: waiting behind an earlier message of its group", d.message);
-                place(&mut view, sub, 0, token(id, label, "sqs-token sns-token queued".into(), d.attempts, aria));
+                place(
+                    &mut areas,
+                    sub,
+                    Area::Waiting,
+                    token(id, label, "sqs-token sns-token queued".into(), d.attempts, aria),
+                );
             }
         }
     }
 
-    // Copies in queues and dead-letter queues.
+    // Copies in queues and dead-letter queues: only as many as can be drawn are read.
     for sub in 0..n {
         let name = &scenario.subscriptions[sub].name;
-        let areas = [(1usize, m.queue(sub), "in the queue"), (2, m.dead_letter_queue(sub), "in the dead-letter queue")];
-        for (area, queue, place_name) in areas {
+        let (_, w) = column(sub, n);
+        let areas_of = [
+            (Area::Endpoint, m.queue(sub), "in the queue"),
+            (Area::DeadLetter, m.dead_letter_queue(sub), "in the dead-letter queue"),
+        ];
+        for (area, queue, place_name) in areas_of {
             let Some(q) = queue else { continue };
-            for msg in q.messages() {
+            let room = capacity(area, w, true).saturating_sub(areas[sub][area as usize].len());
+            for msg in q.messages().take(room) {
                 let Some(copy) = m.queued_copy(sub, msg.id) else { continue };
                 let id = copy.message * COPY_IDS + sub as u64;
                 let in_flight = matches!(msg.state, engine::sqs::MessageState::InFlight { .. });
                 let class = match (area, in_flight) {
-                    (2, _) => "sqs-token sns-token dead",
+                    (Area::DeadLetter, _) => "sqs-token sns-token dead",
                     (_, true) => "sqs-token sns-token processing",
                     _ => "sqs-token sns-token queued-sqs",
                 };
                 let what = if in_flight { "being processed" } else { place_name };
                 let aria = format!("msg-{} {what} ({name})", copy.message);
-                place(&mut view, sub, area, token(id, label_of(copy.template), class.into(), 0, aria));
+                place(&mut areas, sub, area, token(id, label_of(copy.template), class.into(), 0, aria));
             }
         }
+    }
+
+    // Lay the areas out: full size while they fit, else dense; what does not fit is counted.
+    let mut hidden = vec![[0usize; 3]; n];
+    let mut dense = vec![[false; 3]; n];
+    for (sub, lists) in areas.into_iter().enumerate() {
+        let (x0, w) = column(sub, n);
+        for (a, list) in lists.into_iter().enumerate() {
+            let area = [Area::Waiting, Area::Endpoint, Area::DeadLetter][a];
+            let crowded = list.len() > capacity(area, w, false);
+            dense[sub][a] = crowded;
+            let room = capacity(area, w, crowded);
+            for (k, mut t) in list.into_iter().enumerate().take(room) {
+                (t.x, t.y) = slot(area, x0, w, crowded, k);
+                if crowded {
+                    t.scale = DENSE_SCALE;
+                    t.class.push_str(" dense");
+                }
+                view.tokens.insert(t.id, t);
+            }
+        }
+        hidden[sub] = [0, 1, 2].map(|a| {
+            let area = [Area::Waiting, Area::Endpoint, Area::DeadLetter][a];
+            let total = match area {
+                Area::Waiting => waiting[sub],
+                Area::Endpoint => m.queue(sub).map_or(0, |q| q.visible_count() + q.in_flight_count()),
+                Area::DeadLetter => m.dead_letter_queue(sub).map_or(0, |q| q.visible_count()),
+            };
+            total.saturating_sub(capacity(area, w, dense[sub][a]))
+        });
     }
 
     // A fresh publish: every copy still at the topic, so the split is seen.
@@ -335,12 +426,6 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
             EndpointKind::Lambda => format!("{} invocations", t.delivered),
             EndpointKind::Http => format!("{} delivered", t.delivered),
         };
-        let capacity = [grid_capacity(w - 4.0, 2), grid_capacity(w - 4.0, 4), grid_capacity(w - 4.0, 3)];
-        let area_count = [
-            waiting[sub],
-            m.queue(sub).map_or(0, |q| q.visible_count() + q.in_flight_count()),
-            m.dead_letter_queue(sub).map_or(0, |q| q.visible_count()),
-        ];
         view.columns.push(ColumnView {
             name: s.name.clone(),
             kind: s.endpoint.label(),
@@ -356,7 +441,7 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
             retrying: waiting[sub],
             dlq: s.dlq.then(|| m.dead_letter_queue(sub).map_or(0, |q| q.visible_count())),
             lost: t.lost,
-            hidden: [0, 1, 2].map(|a| area_count[a].saturating_sub(capacity[a])),
+            hidden: hidden[sub],
         });
     }
     view
@@ -365,9 +450,11 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
 fn queued_template(sim: &SnsSim, sub: usize, msg: u64) -> Option<Option<u32>> {
     let m = sim.model();
     let queues = [m.queue(sub), m.dead_letter_queue(sub)];
-    queues.into_iter().flatten().flat_map(|q| q.messages()).find_map(|x| {
-        m.queued_copy(sub, x.id).filter(|c| c.message == msg).map(|c| c.template)
-    })
+    queues
+        .into_iter()
+        .flatten()
+        .flat_map(|q| q.messages())
+        .find_map(|x| m.queued_copy(sub, x.id).filter(|c| c.message == msg).map(|c| c.template))
 }
 
 fn publisher_line(sim: &SnsSim) -> String {
@@ -471,7 +558,11 @@ pub fn history(sim: &SnsSim, id: u64) -> History {
     let decision = sim
         .trace()
         .recent()
-        .find(|e| e.message == Some(message) && e.subscription.as_ref().is_some_and(|s| s.0 as usize == sub) && e.reason == Reason::FilteredOut)
+        .find(|e| {
+            e.message == Some(message)
+                && e.subscription.as_ref().is_some_and(|s| s.0 as usize == sub)
+                && e.reason == Reason::FilteredOut
+        })
         .map(|e| format!("Filtered out: {}", e.note.as_deref().unwrap_or("")))
         .unwrap_or_else(|| match settings.and_then(|s| s.filter_policy.as_ref()) {
             Some(_) => "Its filter policy matched: the copy was sent.".into(),
@@ -523,7 +614,10 @@ mod tests {
             let (x0, w) = column((t.id % COPY_IDS) as usize, 4);
             // A copy published in the last moment still sits at the topic.
             let at_topic = t.y < SUB_Y;
-            assert!(at_topic || (t.x >= x0 && t.x + SNS_TOKEN_W <= x0 + w && t.y < SUB_Y + SUB_H), "inside its subscription box: {t:?}");
+            assert!(
+                at_topic || (t.x >= x0 && t.x + SNS_TOKEN_W <= x0 + w && t.y < SUB_Y + SUB_H),
+                "inside its subscription box: {t:?}"
+            );
             assert!(t.aria.contains("filtered out by") && t.aria.contains("failed"), "{}", t.aria);
         }
         let h = history(&sim, filtered[0].id);
@@ -549,12 +643,18 @@ mod tests {
             let sim = run(p.key, 90.0);
             let view = diagram(&sim);
             for t in view.tokens.values() {
-                assert!(t.x >= 0.0 && t.x + SNS_TOKEN_W <= VIEW_W && t.y >= 0.0 && t.y + TOKEN_H <= VIEW_H, "{}: {t:?}", p.key);
+                assert!(
+                    t.x >= 0.0 && t.x + SNS_TOKEN_W <= VIEW_W && t.y >= 0.0 && t.y + TOKEN_H <= VIEW_H,
+                    "{}: {t:?}",
+                    p.key
+                );
             }
-            let grid: Vec<_> = view.tokens.values().filter(|t| t.y > SUB_Y + SUB_H && !t.class.contains("wire")).collect();
+            let grid: Vec<_> =
+                view.tokens.values().filter(|t| t.y > SUB_Y + SUB_H && !t.class.contains("wire")).collect();
             for (i, a) in grid.iter().enumerate() {
                 for b in &grid[i + 1..] {
-                    assert!((a.x - b.x).abs() >= SNS_TOKEN_W || (a.y - b.y).abs() >= TOKEN_H, "{}: {a:?} overlaps {b:?}", p.key);
+                    let (w, h) = (SNS_TOKEN_W * a.scale.min(b.scale), TOKEN_H * a.scale.min(b.scale));
+                    assert!((a.x - b.x).abs() >= w || (a.y - b.y).abs() >= h, "{}: {a:?} overlaps {b:?}", p.key);
                 }
             }
         }
