@@ -5,8 +5,10 @@ mod chart;
 pub mod chart_model;
 mod event_log;
 mod layout;
+mod message_inspector;
 mod player_controls;
 mod preset_picker;
+mod setting_field;
 mod share_panel;
 pub mod token_layer;
 
@@ -16,10 +18,12 @@ pub use announcer::Announcer;
 pub use chart::{Series, TimeSeriesChart};
 pub use event_log::{log_entries, EventLog, LogEntry};
 pub use layout::{LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, PlaygroundLayout};
+pub use message_inspector::{HistoryStep, MessageInspector};
 pub use player_controls::{PlayerControls, PlayerState};
 pub use preset_picker::PresetPicker;
+pub use setting_field::SettingField;
 pub use share_panel::{LinkNotices, ScenarioFile, ShareLinks, SharePanel};
-pub use token_layer::{token_id_of, TokenLayer, TokenLook};
+pub use token_layer::{token_group, Token};
 
 /// A document-unique element id such as `seed-3`, for `for=`/`aria-describedby` pairs in reusable components.
 pub fn unique_id(prefix: &str) -> String {

@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 
+use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
 
@@ -21,57 +22,60 @@ pub const TOKEN_W: f64 = 18.0;
 /// Token height.
 pub const TOKEN_H: f64 = 14.0;
 
-/// What a scene's token shows: its view-model type implements this.
-pub trait TokenLook: Clone {
+/// What one token shows; a scene's snapshot makes one per token.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Token {
+    /// Its id (`data-id`; the order the arrow keys follow).
+    pub id: u64,
     /// Top-left corner in `viewBox` units.
-    fn x(&self) -> f64;
+    pub x: f64,
     /// Top-left corner in `viewBox` units.
-    fn y(&self) -> f64;
+    pub y: f64,
     /// Drawing scale (1 = full size).
-    fn scale(&self) -> f64;
+    pub scale: f64,
+    /// The short text inside it.
+    pub label: String,
     /// CSS classes.
-    fn class(&self) -> &str;
-    /// The short text inside the token.
-    fn label(&self) -> &str;
-    /// The accessible name: everything the token shows, in words.
-    fn aria(&self) -> &str;
-    /// A number drawn as a badge when above one (receive count, delivery attempts).
-    fn badge(&self) -> u32;
-    /// Width of the bar under the token (a countdown), 0 for none.
-    fn bar_w(&self) -> f64;
+    pub class: String,
+    /// A count drawn as a badge when above one (receive count, delivery attempts).
+    pub badge: u32,
+    /// Width of the bar under it (a countdown), 0 for none.
+    pub bar_w: f64,
+    /// The accessible name: everything it shows, in words.
+    pub aria: String,
 }
 
 /// The SVG nodes of one token and what they show now.
-struct TokenNodes<T> {
+struct TokenNodes {
     g: Element,
     label: Element,
     countdown: Element,
     badge: Element,
     count: Element,
-    shown: Option<T>,
+    shown: Option<Token>,
     selected: bool,
 }
 
 /// The tokens drawn inside one `<g>` of the diagram.
-pub struct TokenLayer<T: TokenLook> {
+pub struct TokenLayer {
     document: Document,
     root: Element,
-    nodes: BTreeMap<u64, TokenNodes<T>>,
+    nodes: BTreeMap<u64, TokenNodes>,
     /// The token with `tabindex="0"`.
     tab_stop: Option<u64>,
     /// Token width in `viewBox` units.
     width: f64,
 }
 
-impl<T: TokenLook> TokenLayer<T> {
+impl TokenLayer {
     /// Draws tokens `width` wide (and [`TOKEN_H`] high) into `root`, which must be empty.
-    pub fn new(root: Element, width: f64) -> Option<TokenLayer<T>> {
+    pub fn new(root: Element, width: f64) -> Option<TokenLayer> {
         let document = root.owner_document()?;
         Some(TokenLayer { document, root, nodes: BTreeMap::new(), tab_stop: None, width })
     }
 
     /// Makes the layer show `tokens`, with `selected` marked.
-    pub fn render(&mut self, tokens: &BTreeMap<u64, T>, selected: Option<u64>) {
+    pub fn render(&mut self, tokens: &BTreeMap<u64, Token>, selected: Option<u64>) {
         let gone: Vec<u64> = self.nodes.keys().filter(|id| !tokens.contains_key(id)).copied().collect();
         for id in gone {
             if let Some(nodes) = self.nodes.remove(&id) {
@@ -117,7 +121,7 @@ impl<T: TokenLook> TokenLayer<T> {
         self.tab_stop = id;
     }
 
-    fn create(&self, id: u64) -> Option<TokenNodes<T>> {
+    fn create(&self, id: u64) -> Option<TokenNodes> {
         let el = |tag: &str, attrs: &[(&str, &str)]| -> Option<Element> {
             let e = self.document.create_element_ns(Some(SVG_NS), tag).ok()?;
             for (k, v) in attrs {
@@ -152,30 +156,30 @@ impl<T: TokenLook> TokenLayer<T> {
 }
 
 /// Writes the attributes of `token` that differ from what `nodes` shows.
-fn update<T: TokenLook>(nodes: &mut TokenNodes<T>, token: &T, selected: bool) {
+fn update(nodes: &mut TokenNodes, token: &Token, selected: bool) {
     let old = nodes.shown.as_ref();
-    if old.is_none_or(|o| o.class() != token.class()) || nodes.selected != selected {
-        let class = if selected { format!("{} selected", token.class()) } else { token.class().to_owned() };
+    if old.is_none_or(|o| o.class != token.class) || nodes.selected != selected {
+        let class = if selected { format!("{} selected", token.class) } else { token.class.clone() };
         let _ = nodes.g.set_attribute("class", &class);
         let _ = nodes.g.set_attribute("aria-pressed", if selected { "true" } else { "false" });
     }
-    if old.is_none_or(|o| (o.x(), o.y(), o.scale()) != (token.x(), token.y(), token.scale())) {
-        let style = format!("transform:translate({}px,{}px) scale({})", token.x(), token.y(), token.scale());
+    if old.is_none_or(|o| (o.x, o.y, o.scale) != (token.x, token.y, token.scale)) {
+        let style = format!("transform:translate({}px,{}px) scale({})", token.x, token.y, token.scale);
         let _ = nodes.g.set_attribute("style", &style);
     }
-    if old.is_none_or(|o| o.aria() != token.aria()) {
-        let _ = nodes.g.set_attribute("aria-label", token.aria());
+    if old.is_none_or(|o| o.aria != token.aria) {
+        let _ = nodes.g.set_attribute("aria-label", &token.aria);
     }
-    if old.is_none_or(|o| o.label() != token.label()) {
-        nodes.label.set_text_content(Some(token.label()));
+    if old.is_none_or(|o| o.label != token.label) {
+        nodes.label.set_text_content(Some(&token.label));
     }
-    if old.is_none_or(|o| o.bar_w() != token.bar_w()) {
-        let _ = nodes.countdown.set_attribute("width", &token.bar_w().to_string());
+    if old.is_none_or(|o| o.bar_w != token.bar_w) {
+        let _ = nodes.countdown.set_attribute("width", &token.bar_w.to_string());
     }
-    if old.is_none_or(|o| o.badge() != token.badge()) {
-        let badge = token.badge() > 1;
+    if old.is_none_or(|o| o.badge != token.badge) {
+        let badge = token.badge > 1;
         let _ = nodes.badge.set_attribute("r", if badge { "6" } else { "0" });
-        nodes.count.set_text_content(Some(&if badge { token.badge().to_string() } else { String::new() }));
+        nodes.count.set_text_content(Some(&if badge { token.badge.to_string() } else { String::new() }));
     }
     nodes.selected = selected;
     nodes.shown = Some(token.clone());
@@ -185,4 +189,65 @@ fn update<T: TokenLook>(nodes: &mut TokenNodes<T>, token: &T, selected: bool) {
 pub fn token_id_of(target: Option<web_sys::EventTarget>) -> Option<u64> {
     let element: Element = target?.dyn_into().ok()?;
     element.closest("[data-id]").ok()??.get_attribute("data-id")?.parse().ok()
+}
+
+/// The tokens of a diagram as one SVG group: drawn by a [`TokenLayer`] in step with the view,
+/// one tab stop, arrow keys to move between tokens, Enter or a click to select one.
+/// `with_tokens` calls its argument with the current tokens (tracked: the group redraws when
+/// they change); `width` is the token width in `viewBox` units; `class` the group's classes.
+pub fn token_group(
+    with_tokens: impl Fn(&mut dyn FnMut(&BTreeMap<u64, Token>)) + 'static,
+    selected: RwSignal<Option<u64>>,
+    on_select: Callback<u64>,
+    width: f64,
+    class: &'static str,
+) -> impl IntoView {
+    let root = NodeRef::<leptos::svg::G>::new();
+    let layer = StoredValue::new_local(None::<TokenLayer>);
+    Effect::new(move |_| {
+        let Some(g) = root.get() else { return };
+        let selected = selected.get();
+        with_tokens(&mut |tokens| {
+            layer.update_value(|layer| {
+                if layer.is_none() {
+                    *layer = TokenLayer::new(g.clone().into(), width);
+                }
+                if let Some(layer) = layer.as_mut() {
+                    layer.render(tokens, selected);
+                }
+            })
+        });
+    });
+    view! {
+        <g
+            class=class
+            node_ref=root
+            on:click=move |ev| {
+                if let Some(id) = token_id_of(ev.target()) {
+                    on_select.run(id);
+                }
+            }
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                let Some(id) = token_id_of(ev.target()) else { return };
+                let step = match ev.key().as_str() {
+                    "Enter" | " " => {
+                        ev.prevent_default();
+                        on_select.run(id);
+                        return;
+                    }
+                    "ArrowRight" | "ArrowDown" => 1,
+                    "ArrowLeft" | "ArrowUp" => -1,
+                    "Home" => isize::MIN,
+                    "End" => isize::MAX,
+                    _ => return,
+                };
+                ev.prevent_default();
+                layer.update_value(|layer| {
+                    if let Some(layer) = layer.as_mut() {
+                        layer.move_focus(id, step);
+                    }
+                });
+            }
+        ></g>
+    }
 }

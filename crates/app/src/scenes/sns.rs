@@ -11,18 +11,17 @@ mod presets;
 mod snapshot;
 
 use engine::sns::{EndpointKind, PublishRequest, SnsScenario, SnsSim};
-use engine::{ConfigError, RunOutcome, SimDuration, SimTime};
 use leptos::prelude::*;
 
-use crate::anim::{prefers_reduced_motion, use_animation_frame};
+use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
+use crate::anim::prefers_reduced_motion;
 use crate::components::{
-    log_entries, token_id_of, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series, ShareLinks,
-    SharePanel, TimeSeriesChart, TokenLayer,
+    log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
+    LinkNotices, LogEntry, MessageInspector, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series,
+    SettingField, SharePanel, TimeSeriesChart,
 };
-use crate::embed::{use_host_bridge, use_in_view, HostRequest};
-use crate::share::{Controls, Defaults, LinkedRun, Presets, ViewOptions};
-use crate::view_model::{format_sim_time, format_trace_hash, sim_advance_micros};
+use crate::share::{Defaults, LinkedRun, Presets};
+use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{Field, HEALTH_OPTIONS, RATE_KEY, TOPIC_KEY};
 use presets::{preset, PRESETS};
 use snapshot::*;
@@ -33,8 +32,6 @@ const DEFAULT_SEED: u32 = 42;
 const DEFAULT_SPEED: f64 = 1.0;
 /// Lines kept in the event log.
 const LOG_LINES: usize = 40;
-/// Lines of the event log an embed shows to readers who prefer reduced motion.
-const EMBED_LOG_LINES: usize = 5;
 
 /// The chart data of one frame.
 #[derive(Clone, Copy)]
@@ -57,14 +54,17 @@ pub fn SnsScene() -> impl IntoView {
         },
         Defaults { seed: DEFAULT_SEED, speed: DEFAULT_SPEED, playing: !prefers_reduced_motion() },
     );
+    let live = LiveRun::open(
+        linked,
+        SceneSpec {
+            service: "SNS",
+            preset_name: |k| preset(k).map(|p| p.name),
+            new_run: SnsSim::try_new,
+            to_file: SnsScenario::to_file_json,
+            from_file: SnsScenario::from_file_json,
+        },
+    );
     let LinkedRun { scenario, preset_key, modified, generation, notices, state, view, .. } = linked;
-    let run_error = RwSignal::new(None::<String>);
-
-    let mut first_run = new_run(&scenario.get_untracked(), state.seed.get_untracked()).ok();
-    if let (Some(run), Some(t)) = (first_run.as_mut(), linked.start_secs) {
-        run.run_until_done(SimTime::ZERO + SimDuration::from_secs_f64(t));
-    }
-    let sim = StoredValue::new_local(first_run);
     let view_data = RwSignal::new(DiagramView::default());
     let status = RwSignal::new(CounterView::default());
     let log = RwSignal::new(Vec::<LogEntry>::new());
@@ -77,11 +77,9 @@ pub fn SnsScene() -> impl IntoView {
     };
     let selected = RwSignal::new(None::<u64>);
     let inspected = RwSignal::new(None::<History>);
-    let announcement = RwSignal::new(String::new());
 
     let publish = move || {
-        sim.with_value(|sim| {
-            let Some(sim) = sim else { return };
+        live.with(|sim| {
             let next = counters(sim);
             if next.events != status.with_untracked(|s| s.events) || next.events == 0 {
                 log.set(log_entries(sim.trace(), LOG_LINES));
@@ -92,167 +90,52 @@ pub fn SnsScene() -> impl IntoView {
                 inspected.set(Some(history(sim, id)));
             }
             status.set(next);
-        })
-    };
-    let rebuild = move |scenario: &SnsScenario, seed: u32| match new_run(scenario, seed) {
-        Ok(run) => {
-            sim.set_value(Some(run));
-            run_error.set(None);
-            publish();
-        }
-        // Scenarios are validated before they get here; if one still fails, the last run keeps going.
-        Err(err) => run_error.set(Some(err.to_string())),
-    };
-    publish();
-
-    Effect::watch(
-        move || state.seed.get(),
-        move |seed, _, _| {
-            scenario.with_untracked(|s| rebuild(s, *seed));
-            announcement.set(format!("New run with seed {seed}."));
-        },
-        false,
-    );
-    Effect::watch(
-        move || scenario.get(),
-        move |next, _, _| {
-            rebuild(next, state.seed.get_untracked());
-            selected.set(None);
-            inspected.set(None);
-        },
-        false,
-    );
-
-    linked.follow_in_address_bar();
-    let link_at = move |with_time: bool, view: ViewOptions| {
-        let now = with_time.then(|| sim.with_value(|sim| sim.as_ref().map_or(0.0, |s| s.now().as_secs_f64())));
-        linked.url(now, view)
-    };
-    let share_links = ShareLinks {
-        page: Callback::new(move |with_time| link_at(with_time, ViewOptions::default())),
-        embed: Callback::new(move |with_time| {
-            link_at(with_time, ViewOptions { embed: true, ..ViewOptions::default() })
-        }),
-    };
-    let export_file = move |()| {
-        let name = preset_key.with_untracked(|k| format!("nimbus-sns-{k}.json"));
-        (name, scenario.with_untracked(SnsScenario::to_file_json))
-    };
-    let import_file = move |text: String| -> Result<String, String> {
-        let linkable = linked.import(SnsScenario::from_file_json(&text)?);
-        Ok(match linkable {
-            true => "Imported: the run restarted with this scenario, and links carry it.".to_string(),
-            false => "Imported: the run restarted with this scenario. Some of its settings have no control here, so a link cannot carry them; share the file instead.".to_string(),
-        })
-    };
-    let share_title = Signal::derive(move || {
-        let name = preset_key.with(|k| preset(k).map_or("", |p| p.name));
-        format!("Nimbus SNS playground: {name}")
-    });
-
-    let frame = NodeRef::<leptos::html::Section>::new();
-    let in_view = if view.embed { use_in_view(frame) } else { Signal::derive(|| true) };
-    let active = Signal::derive(move || state.playing.get() && in_view.get());
-    use_animation_frame(active, move |dt_ms| {
-        let advance = sim_advance_micros(dt_ms, state.speed.get_untracked());
-        if advance == 0 {
-            return;
-        }
-        let outcome = sim
-            .try_update_value(|sim| {
-                sim.as_mut().map(|sim| {
-                    let target = sim.now() + SimDuration::from_micros(advance);
-                    sim.run_until(target)
-                })
-            })
-            .flatten();
-        publish();
-        if outcome == Some(RunOutcome::Idle) {
-            state.playing.set(false);
-            announcement.set("The run is over: nothing more is scheduled.".to_string());
-        }
-    });
-
-    let on_step = move || {
-        sim.update_value(|sim| {
-            if let Some(sim) = sim {
-                sim.step();
-            }
         });
-        publish();
     };
-    let on_reset = move || {
-        let seed = state.seed.get_untracked();
-        scenario.with_untracked(|s| rebuild(s, seed));
-        announcement.set(format!("Run reset to 0 s with seed {seed}."));
-    };
+    live.wire(publish, move || {
+        selected.set(None);
+        inspected.set(None);
+    });
+    let frame = NodeRef::<leptos::html::Section>::new();
+    live.animate(in_view(view.embed, frame), publish, |_| true);
+
+    let on_step = move || live.step(publish);
+    let on_reset = move || live.reset(publish);
     let select = move |id: u64| {
         selected.set(Some(id));
-        sim.with_value(|sim| {
-            if let Some(sim) = sim {
-                inspected.set(Some(history(sim, id)));
-            }
-        });
-    };
-    let load_preset = move |key: String| {
-        if linked.load_preset(&key) {
-            let name = preset(&key).map_or("", |p| p.name);
-            announcement.set(format!("Preset loaded: {name}."));
+        if let Some(h) = live.with(|sim| history(sim, id)) {
+            inspected.set(Some(h));
         }
     };
+    let load_preset = move |key: String| live.load_preset(&key);
     // The composer publishes into the running simulation, now.
     let publish_composed = move |req: PublishRequest| -> Result<String, String> {
-        let result = sim
-            .try_update_value(|sim| sim.as_mut().map(|sim| sim.act(|m, cx| m.publish_composed(cx, req))))
-            .flatten()
+        let result = live
+            .update(|sim| sim.act(|m, cx| m.publish_composed(cx, req)))
             .ok_or_else(|| "There is no run to publish into.".to_string())?;
         publish();
         match result {
             Ok(id) => {
                 let text = format!("Published msg-{id}: watch its copies leave the topic.");
-                announcement.set(text.clone());
+                live.announcement.set(text.clone());
                 Ok(text)
             }
             Err(e) => Err(e.to_string()),
         }
     };
-    let preview = move |req: &PublishRequest| sim.with_value(|sim| sim.as_ref().map(|s| s.model().preview(req)));
+    let preview = move |req: &PublishRequest| live.with(|sim| sim.model().preview(req));
+    let now_secs = Signal::derive(move || status.with(|s| s.now_secs));
 
     if view.embed {
-        use_host_bridge(move |request| match request {
-            HostRequest::Play => state.playing.set(true),
-            HostRequest::Pause => state.playing.set(false),
-            HostRequest::Set(query) => linked.apply_patch(&query),
-        });
-        let full_link = move || linked.url(None, ViewOptions::default());
-        let controls = match view.controls {
-            Controls::None => None,
-            Controls::Min => Some(
-                view! { <PlayerControls state=state on_step=on_step on_reset=on_reset compact=true shortcuts=true/> }
-                    .into_any(),
-            ),
-            Controls::Full => Some(
-                view! {
-                    <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
-                    <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
-                    <Inspector inspected=inspected selected=selected/>
-                }
-                .into_any(),
-            ),
-        };
+        let full_controls = view! {
+            <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
+            <Inspector inspected=inspected selected=selected/>
+        }
+        .into_any();
+        let diagram = view! { <Diagram view_data=view_data selected=selected on_select=select/> }.into_any();
         return view! {
-            <section class="embed-frame" node_ref=frame aria-label="SNS playground" data-testid="embed-frame">
-                <LinkNotices notices=notices/>
-                <Diagram view_data=view_data selected=selected on_select=select/>
-                {prefers_reduced_motion().then(|| view! { <EventLog entries=log label="Recent SNS events" max_entries=EMBED_LOG_LINES/> })}
-                {controls.map(|c| view! { <div class="embed-controls panel">{c}</div> })}
-                <p class="embed-footer muted">
-                    <span data-testid="sim-time">{move || format_sim_time(status.with(|s| s.now_secs))}</span>
-                    " simulated · "
-                    <a href=full_link target="_blank" rel="noopener" data-testid="open-full">"Open in Nimbus ↗"</a>
-                </p>
-                <Announcer message=announcement/>
-            </section>
+            <EmbedFrame live=live label="SNS playground" diagram=diagram full_controls=full_controls log=log
+                now_secs=now_secs on_step=on_step on_reset=on_reset frame=frame/>
         }
         .into_any();
     }
@@ -273,17 +156,17 @@ pub fn SnsScene() -> impl IntoView {
             </LayoutDiagram>
             <LayoutControls slot>
                 <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
-                <SharePanel links=share_links title=share_title now_secs=Signal::derive(move || status.with(|s| s.now_secs))/>
-                <ScenarioFile export=export_file import=import_file/>
+                <SharePanel links=live.share_links() title=live.share_title() now_secs=now_secs/>
+                <ScenarioFile export=live.export_file() import=live.import_file()/>
                 <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
                 <ScenarioControls scenario=scenario modified=modified generation=generation/>
-                <p class="field-message" data-testid="run-error">{move || run_error.get()}</p>
+                <p class="field-message" data-testid="run-error">{move || live.run_error.get()}</p>
             </LayoutControls>
             <LayoutMetrics slot>
                 <Metrics status=status charts=charts/>
                 <h3 class="panel-title">"Recent events"</h3>
                 <EventLog entries=log label="Recent SNS events" max_entries=LOG_LINES/>
-                <Announcer message=announcement/>
+                <Announcer message=live.announcement/>
             </LayoutMetrics>
         </PlaygroundLayout>
     }
@@ -297,22 +180,6 @@ fn Diagram(
     selected: RwSignal<Option<u64>>,
     #[prop(into)] on_select: Callback<u64>,
 ) -> impl IntoView {
-    let token_root = NodeRef::<leptos::svg::G>::new();
-    let layer = StoredValue::new_local(None::<TokenLayer<TokenView>>);
-    Effect::new(move |_| {
-        let Some(root) = token_root.get() else { return };
-        let selected = selected.get();
-        view_data.with(|d| {
-            layer.update_value(|layer| {
-                if layer.is_none() {
-                    *layer = TokenLayer::new(root.into(), SNS_TOKEN_W);
-                }
-                if let Some(layer) = layer.as_mut() {
-                    layer.render(&d.tokens, selected);
-                }
-            })
-        });
-    });
     let count = move || view_data.with(|d| d.columns.len());
     let column_ids = move || (0..count()).collect::<Vec<_>>();
     let col = move |i: usize, read: fn(&ColumnView) -> String| {
@@ -390,36 +257,7 @@ fn Diagram(
                         }
                     </For>
                 </g>
-                <g
-                    class="sqs-tokens sns-tokens"
-                    node_ref=token_root
-                    on:click=move |ev| {
-                        if let Some(id) = token_id_of(ev.target()) {
-                            on_select.run(id);
-                        }
-                    }
-                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                        let Some(id) = token_id_of(ev.target()) else { return };
-                        let step = match ev.key().as_str() {
-                            "Enter" | " " => {
-                                ev.prevent_default();
-                                on_select.run(id);
-                                return;
-                            }
-                            "ArrowRight" | "ArrowDown" => 1,
-                            "ArrowLeft" | "ArrowUp" => -1,
-                            "Home" => isize::MIN,
-                            "End" => isize::MAX,
-                            _ => return,
-                        };
-                        ev.prevent_default();
-                        layer.update_value(|layer| {
-                            if let Some(layer) = layer.as_mut() {
-                                layer.move_focus(id, step);
-                            }
-                        });
-                    }
-                ></g>
+                {token_group(move |f: &mut dyn FnMut(&_)| view_data.with(|d| f(&d.tokens)), selected, on_select, SNS_TOKEN_W, "sqs-tokens sns-tokens")}
             </svg>
             </div>
             <figcaption class="sqs-legend">
@@ -435,55 +273,28 @@ fn Diagram(
 #[component]
 fn Inspector(inspected: RwSignal<Option<History>>, selected: RwSignal<Option<u64>>) -> impl IntoView {
     let read = move |f: fn(&History) -> String| inspected.with(|h| h.as_ref().map(f).unwrap_or_default());
-    let steps = move || {
-        inspected.with(|h| {
-            h.as_ref()
-                .map(|h| {
-                    h.steps
-                        .iter()
-                        .map(|s| {
-                            view! {
-                                <li>
-                                    <span class="log-time">{format_sim_time(s.at_secs)}</span>
-                                    " "
-                                    <span class="badge" data-reason=s.reason>{s.reason}</span>
-                                    " "
-                                    <span class="log-message">{s.text.clone()}</span>
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                })
-                .unwrap_or_default()
-        })
-    };
     view! {
-        <section class="sqs-inspector" aria-label="Message inspector" data-testid="inspector">
-            <h3 class="panel-title">"Message inspector"</h3>
-            <Show
-                when=move || inspected.with(Option::is_some)
-                fallback=|| view! { <p class="muted">"Click a token to see that message's fan-out: which subscriptions got it, which filters stopped it and why, and what the endpoint receives (keyboard: Tab to the messages, arrow keys to move, Enter to open)."</p> }
-            >
-                <p>
-                    <strong>{move || read(|h| format!("msg-{} → {}", h.message, h.subscription))}</strong>
-                    " "
-                    <button type="button" class="button small" on:click=move |_| selected.set(None)>"Close"</button>
-                </p>
-                <p data-testid="inspector-decision">{move || read(|h| h.decision.clone())}</p>
-                <p class="muted">
-                    {move || read(|h| if h.truncated { "Older history has scrolled out of the recent-events window (the last 512 events); these are the steps still in it.".into() } else { String::new() })}
-                </p>
-                <div class="event-log">
-                    <ol aria-label="Message history" tabindex="0">{steps}</ol>
-                </div>
-                <Show when=move || inspected.with(|h| h.as_ref().is_some_and(|h| h.payload.is_some()))>
-                    <details class="sns-payload">
-                        <summary>{move || read(|h| if h.raw { "What the endpoint receives (raw delivery: the body as-is)".into() } else { "What the endpoint receives (the JSON envelope; raw delivery is off)".into() })}</summary>
-                        <pre data-testid="inspector-payload">{move || read(|h| h.payload.clone().unwrap_or_default())}</pre>
-                    </details>
-                </Show>
+        <MessageInspector
+            open=Signal::derive(move || inspected.with(Option::is_some))
+            title=Signal::derive(move || read(|h| format!("msg-{} → {}", h.message, h.subscription)))
+            steps=Signal::derive(move || inspected.with(|h| h.as_ref().map(|h| h.steps.clone()).unwrap_or_default()))
+            truncated=Signal::derive(move || inspected.with(|h| h.as_ref().is_some_and(|h| h.truncated)))
+            hint="Click a token to see that message's fan-out: which subscriptions got it, which filters stopped it and why, and what the endpoint receives (keyboard: Tab to the messages, arrow keys to move, Enter to open)."
+            on_close=move |()| selected.set(None)
+        >
+            <p data-testid="inspector-decision">{move || read(|h| h.decision.clone())}</p>
+            <Show when=move || inspected.with(|h| h.as_ref().is_some_and(|h| h.payload.is_some()))>
+                <details class="sns-payload">
+                    <summary>
+                        {move || read(|h| match h.raw {
+                            true => "What the endpoint receives (raw delivery: the body as-is)".into(),
+                            false => "What the endpoint receives (the JSON envelope; raw delivery is off)".into(),
+                        })}
+                    </summary>
+                    <pre data-testid="inspector-payload">{move || read(|h| h.payload.clone().unwrap_or_default())}</pre>
+                </details>
             </Show>
-        </section>
+        </MessageInspector>
     }
 }
 
@@ -603,9 +414,9 @@ fn ScenarioControls(
                 </select>
                 <p class="field-message" data-testid="knob-topic-message">{move || topic_error.get()}</p>
             </div>
-            <TextField key=RATE_KEY label="Publish rate (messages/s)" range="range 0–200"
+            <SettingField key=RATE_KEY label="Publish rate (messages/s)" range="range 0–200"
                 value=Signal::derive(move || scenario.with(|s| knobs::rate(s).map(|r| r.to_string()).unwrap_or_default()))
-                apply=apply generation=generation multiline=false/>
+                apply=move |text: String| apply(RATE_KEY, &text) generation=generation/>
             <For each=subs key=move |i| (*i, generation.get()) let:i>
                 <SubscriptionEditor sub=i scenario=scenario apply=apply generation=generation/>
             </For>
@@ -659,13 +470,15 @@ fn SubscriptionEditor(
                     {health_options}
                 </select>
             </div>
-            <TextField key=key(Field::Recover) label="Recovers after (s, 0 = never)" range="range 0–86,400" value=value(Field::Recover) apply=apply generation=generation multiline=false/>
+            <SettingField key=key(Field::Recover) label="Recovers after (s, 0 = never)" range="range 0–86,400"
+                value=value(Field::Recover) apply=move |text: String| apply(key(Field::Recover), &text) generation=generation/>
             {check(Field::Dlq, "Dead-letter queue (redrive policy)")}
             <Show when=move || !is(EndpointKind::Lambda)>
                 {check(Field::Raw, "Raw message delivery")}
             </Show>
             <Show when=move || is(EndpointKind::Sqs)>
-                <TextField key=key(Field::Consumers) label="Queue consumers" range="range 0–20" value=value(Field::Consumers) apply=apply generation=generation multiline=false/>
+                <SettingField key=key(Field::Consumers) label="Queue consumers" range="range 0–20"
+                    value=value(Field::Consumers) apply=move |text: String| apply(key(Field::Consumers), &text) generation=generation/>
             </Show>
             <div class="knob">
                 <label for=format!("knob-{}", key(Field::Scope))>"FilterPolicyScope"</label>
@@ -675,63 +488,10 @@ fn SubscriptionEditor(
                     <option value="body" prop:selected=move || value(Field::Scope).get() == "body">"MessageBody"</option>
                 </select>
             </div>
-            <TextField key=key(Field::Filter) label="Filter policy (JSON; empty = every message)" range="" value=value(Field::Filter) apply=apply generation=generation multiline=true/>
+            <SettingField key=key(Field::Filter) label="Filter policy (JSON; empty = every message)" range=""
+                value=value(Field::Filter) apply=move |text: String| apply(key(Field::Filter), &text) generation=generation multiline=true/>
             <p class="field-message">{move || error.get()}</p>
         </fieldset>
-    }
-}
-
-/// A text (or multi-line) setting, validated as it is typed: an invalid value is explained
-/// under the field and the previous value keeps running.
-#[component]
-fn TextField(
-    key: &'static str,
-    label: &'static str,
-    range: &'static str,
-    value: Signal<String>,
-    apply: impl Fn(&str, &str) -> Result<(), String> + Copy + Send + Sync + 'static,
-    generation: RwSignal<u32>,
-    multiline: bool,
-) -> impl IntoView {
-    let id = format!("knob-{key}");
-    let message_id = format!("{id}-message");
-    let draft = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
-    Effect::watch(
-        move || generation.get(),
-        move |_, _, _| {
-            draft.set(None);
-            error.set(None);
-        },
-        false,
-    );
-    let shown = move || draft.get().unwrap_or_else(|| value.get());
-    let on_input = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev);
-        error.set(apply(key, &text).err());
-        draft.set(Some(text));
-    };
-    let field = if multiline {
-        view! {
-            <textarea id=id.clone() rows="3" spellcheck="false" data-testid=id.clone() aria-describedby=message_id.clone()
-                aria-invalid=move || error.with(Option::is_some).to_string() prop:value=shown on:input=on_input></textarea>
-        }
-        .into_any()
-    } else {
-        view! {
-            <input id=id.clone() type="text" inputmode="decimal" autocomplete="off" spellcheck="false" data-testid=id.clone()
-                aria-describedby=message_id.clone() aria-invalid=move || error.with(Option::is_some).to_string()
-                prop:value=shown on:input=on_input/>
-        }
-        .into_any()
-    };
-    view! {
-        <div class="knob">
-            <label for=id.clone()>{label}</label>
-            {(!range.is_empty()).then(|| view! { <span class="knob-range">{range}</span> })}
-            {field}
-            <p id=message_id.clone() class="field-message" data-testid=message_id>{move || error.get()}</p>
-        </div>
     }
 }
 
@@ -815,10 +575,6 @@ fn preset_options() -> Vec<(&'static str, &'static str)> {
 
 fn explain(key: &str) -> &'static str {
     preset(key).map_or("", |p| p.explanation)
-}
-
-fn new_run(scenario: &SnsScenario, seed: u32) -> Result<SnsSim, ConfigError> {
-    SnsSim::try_new(scenario, u64::from(seed))
 }
 
 fn capture_charts(sim: &SnsSim, charts: Charts) {

@@ -10,18 +10,17 @@ mod presets;
 mod snapshot;
 
 use engine::sqs::{DlqSettings, SqsScenario, SqsSim};
-use engine::{ConfigError, RunOutcome, SimDuration, SimTime};
 use leptos::prelude::*;
 
-use crate::anim::{prefers_reduced_motion, use_animation_frame};
+use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
+use crate::anim::prefers_reduced_motion;
 use crate::components::{
-    log_entries, token_id_of, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series, ShareLinks,
-    SharePanel, TimeSeriesChart, TokenLayer,
+    log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
+    LinkNotices, LogEntry, MessageInspector, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series,
+    SettingField, SharePanel, TimeSeriesChart,
 };
-use crate::embed::{use_host_bridge, use_in_view, HostRequest};
-use crate::share::{Controls, Defaults, LinkedRun, Presets, ViewOptions};
-use crate::view_model::{format_sim_time, format_trace_hash, sim_advance_micros};
+use crate::share::{Defaults, LinkedRun, Presets};
+use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{apply, format_value, Choice, Knob, CHOICES, KNOBS};
 use layout::*;
 use presets::{preset, PRESETS};
@@ -35,8 +34,6 @@ const DEFAULT_SPEED: f64 = 1.0;
 const ANNOUNCE_EVERY_MS: f64 = 4_000.0;
 /// Lines kept in the event log.
 const LOG_LINES: usize = 40;
-/// Lines of the event log an embed shows to readers who prefer reduced motion.
-const EMBED_LOG_LINES: usize = 5;
 
 /// The chart data of one frame: depth by lane, age of oldest, DLQ depth, throughput, empty receives
 /// and duplicates processed.
@@ -63,14 +60,17 @@ pub fn SqsScene() -> impl IntoView {
         },
         Defaults { seed: DEFAULT_SEED, speed: DEFAULT_SPEED, playing: !prefers_reduced_motion() },
     );
+    let live = LiveRun::open(
+        linked,
+        SceneSpec {
+            service: "SQS",
+            preset_name: |k| preset(k).map(|p| p.name),
+            new_run: SqsSim::try_new,
+            to_file: SqsScenario::to_file_json,
+            from_file: SqsScenario::from_file_json,
+        },
+    );
     let LinkedRun { scenario, preset_key, modified, generation: knob_generation, notices, state, view, .. } = linked;
-    let run_error = RwSignal::new(None::<String>);
-
-    let mut first_run = new_run(&scenario.get_untracked(), state.seed.get_untracked()).ok();
-    if let (Some(run), Some(t)) = (first_run.as_mut(), linked.start_secs) {
-        run.run_until_done(SimTime::ZERO + SimDuration::from_secs_f64(t));
-    }
-    let sim = StoredValue::new_local(first_run);
     let view_data = RwSignal::new(DiagramView::default());
     let status = RwSignal::new(CounterView::default());
     let log = RwSignal::new(Vec::<LogEntry>::new());
@@ -84,13 +84,12 @@ pub fn SqsScene() -> impl IntoView {
     };
     let selected = RwSignal::new(None::<u64>);
     let inspected = RwSignal::new(None::<History>);
-    let announcement = RwSignal::new(String::new());
+    let announcement = live.announcement;
 
     // Dead-letter moves announced so far, and when (wall-clock ms).
     let dlq_said = StoredValue::new((0u64, f64::NEG_INFINITY));
     let publish = move || {
-        sim.with_value(|sim| {
-            let Some(sim) = sim else { return };
+        live.with(|sim| {
             let next = counters(sim);
             let events_before = status.with_untracked(|s| s.events);
             if next.events != events_before || next.events == 0 {
@@ -114,160 +113,42 @@ pub fn SqsScene() -> impl IntoView {
                 inspected.set(Some(history(sim, id)));
             }
             status.set(next);
-        })
-    };
-    let rebuild = move |scenario: &SqsScenario, seed: u32| match new_run(scenario, seed) {
-        Ok(run) => {
-            sim.set_value(Some(run));
-            run_error.set(None);
-            publish();
-        }
-        // Scenarios are validated before they get here; if one still fails, the last run keeps going.
-        Err(err) => run_error.set(Some(err.to_string())),
-    };
-    publish();
-
-    Effect::watch(
-        move || state.seed.get(),
-        move |seed, _, _| {
-            scenario.with_untracked(|s| rebuild(s, *seed));
-            announcement.set(format!("New run with seed {seed}."));
-        },
-        false,
-    );
-    Effect::watch(
-        move || scenario.get(),
-        move |next, _, _| {
-            rebuild(next, state.seed.get_untracked());
-            selected.set(None);
-            inspected.set(None);
-        },
-        false,
-    );
-
-    linked.follow_in_address_bar();
-    let link_at = move |with_time: bool, view: ViewOptions| {
-        let now = with_time.then(|| sim.with_value(|sim| sim.as_ref().map_or(0.0, |s| s.now().as_secs_f64())));
-        linked.url(now, view)
-    };
-    let share_links = ShareLinks {
-        page: Callback::new(move |with_time| link_at(with_time, ViewOptions::default())),
-        embed: Callback::new(move |with_time| {
-            link_at(with_time, ViewOptions { embed: true, ..ViewOptions::default() })
-        }),
-    };
-    let export_file = move |()| {
-        let name = preset_key.with_untracked(|k| format!("nimbus-sqs-{k}.json"));
-        (name, scenario.with_untracked(SqsScenario::to_file_json))
-    };
-    let import_file = move |text: String| -> Result<String, String> {
-        let linkable = linked.import(SqsScenario::from_file_json(&text)?);
-        Ok(match linkable {
-            true => "Imported: the run restarted with this scenario, and links carry it.".to_string(),
-            false => "Imported: the run restarted with this scenario. Some of its settings have no control here, so a link cannot carry them; share the file instead.".to_string(),
-        })
-    };
-    let share_title = Signal::derive(move || {
-        let name = preset_key.with(|k| preset(k).map_or("", |p| p.name));
-        format!("Nimbus SQS playground: {name}")
-    });
-
-    let frames = StoredValue::new(0u32);
-    // An embed off screen neither animates nor simulates; it resumes where it was.
-    let frame = NodeRef::<leptos::html::Section>::new();
-    let in_view = if view.embed { use_in_view(frame) } else { Signal::derive(|| true) };
-    let active = Signal::derive(move || state.playing.get() && in_view.get());
-    use_animation_frame(active, move |dt_ms| {
-        let advance = sim_advance_micros(dt_ms, state.speed.get_untracked());
-        if advance == 0 {
-            return;
-        }
-        let outcome = sim
-            .try_update_value(|sim| {
-                sim.as_mut().map(|sim| {
-                    let target = sim.now() + SimDuration::from_micros(advance);
-                    sim.run_until(target)
-                })
-            })
-            .flatten();
-        // A crowded diagram (hundreds of tokens) is redrawn every other frame: the DOM and paint
-        // work of one redraw then fits in a frame, and the clock still advances every frame.
-        let crowded = view_data.with_untracked(|d| d.dense.iter().any(|&dense| dense));
-        frames.update_value(|n| *n = n.wrapping_add(1));
-        if !crowded || frames.get_value().is_multiple_of(2) || outcome == Some(RunOutcome::Idle) {
-            publish();
-        }
-        if outcome == Some(RunOutcome::Idle) {
-            state.playing.set(false);
-            announcement.set("The run is over: nothing more is scheduled.".to_string());
-        }
-    });
-
-    let on_step = move || {
-        sim.update_value(|sim| {
-            if let Some(sim) = sim {
-                sim.step();
-            }
         });
-        publish();
     };
-    let on_reset = move || {
-        let seed = state.seed.get_untracked();
-        scenario.with_untracked(|s| rebuild(s, seed));
-        announcement.set(format!("Run reset to 0 s with seed {seed}."));
-    };
+    live.wire(publish, move || {
+        selected.set(None);
+        inspected.set(None);
+    });
+    // A crowded diagram (hundreds of tokens) is redrawn every other frame: the DOM and paint
+    // work of one redraw then fits in a frame, and the clock still advances every frame.
+    let frame = NodeRef::<leptos::html::Section>::new();
+    live.animate(in_view(view.embed, frame), publish, move |frames| {
+        let crowded = view_data.with_untracked(|d| d.dense.iter().any(|&dense| dense));
+        !crowded || frames.is_multiple_of(2)
+    });
+
+    let on_step = move || live.step(publish);
+    let on_reset = move || live.reset(publish);
     let select = move |id: u64| {
         selected.set(Some(id));
-        sim.with_value(|sim| {
-            if let Some(sim) = sim {
-                inspected.set(Some(history(sim, id)));
-            }
-        });
-    };
-    let load_preset = move |key: String| {
-        if linked.load_preset(&key) {
-            let name = preset(&key).map_or("", |p| p.name);
-            announcement.set(format!("Preset loaded: {name}."));
+        if let Some(h) = live.with(|sim| history(sim, id)) {
+            inspected.set(Some(h));
         }
     };
+    let load_preset = move |key: String| live.load_preset(&key);
+    let now_secs = Signal::derive(move || status.with(|s| s.now_secs));
 
     if view.embed {
-        use_host_bridge(move |request| match request {
-            HostRequest::Play => state.playing.set(true),
-            HostRequest::Pause => state.playing.set(false),
-            HostRequest::Set(query) => linked.apply_patch(&query),
-        });
-        let full_link = move || linked.url(None, ViewOptions::default());
-        let controls = match view.controls {
-            Controls::None => None,
-            Controls::Min => Some(
-                view! { <PlayerControls state=state on_step=on_step on_reset=on_reset compact=true shortcuts=true/> }
-                    .into_any(),
-            ),
-            Controls::Full => Some(
-                view! {
-                    <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
-                    <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
-                    <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
-                    <Inspector inspected=inspected selected=selected/>
-                }
-                .into_any(),
-            ),
-        };
+        let full_controls = view! {
+            <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
+            <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
+            <Inspector inspected=inspected selected=selected/>
+        }
+        .into_any();
+        let diagram = view! { <Diagram view_data=view_data selected=selected on_select=select/> }.into_any();
         return view! {
-            <section class="embed-frame" node_ref=frame aria-label="SQS playground" data-testid="embed-frame">
-                <LinkNotices notices=notices/>
-                <Diagram view_data=view_data selected=selected on_select=select/>
-                // Without travelling tokens, the latest events say what each step did.
-                {prefers_reduced_motion().then(|| view! { <EventLog entries=log label="Recent SQS events" max_entries=EMBED_LOG_LINES/> })}
-                {controls.map(|c| view! { <div class="embed-controls panel">{c}</div> })}
-                <p class="embed-footer muted">
-                    <span data-testid="sim-time">{move || format_sim_time(status.with(|s| s.now_secs))}</span>
-                    " simulated · "
-                    <a href=full_link target="_blank" rel="noopener" data-testid="open-full">"Open in Nimbus ↗"</a>
-                </p>
-                <Announcer message=announcement/>
-            </section>
+            <EmbedFrame live=live label="SQS playground" diagram=diagram full_controls=full_controls log=log
+                now_secs=now_secs on_step=on_step on_reset=on_reset frame=frame/>
         }
         .into_any();
     }
@@ -287,11 +168,11 @@ pub fn SqsScene() -> impl IntoView {
             </LayoutDiagram>
             <LayoutControls slot>
                 <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
-                <SharePanel links=share_links title=share_title now_secs=Signal::derive(move || status.with(|s| s.now_secs))/>
-                <ScenarioFile export=export_file import=import_file/>
+                <SharePanel links=live.share_links() title=live.share_title() now_secs=now_secs/>
+                <ScenarioFile export=live.export_file() import=live.import_file()/>
                 <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
                 <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
-                <p class="field-message" data-testid="run-error">{move || run_error.get()}</p>
+                <p class="field-message" data-testid="run-error">{move || live.run_error.get()}</p>
             </LayoutControls>
             <LayoutMetrics slot>
                 <Metrics status=status charts=charts/>
@@ -311,23 +192,6 @@ fn Diagram(
     selected: RwSignal<Option<u64>>,
     #[prop(into)] on_select: Callback<u64>,
 ) -> impl IntoView {
-    // Tokens are drawn by hand (see `token_layer`); this effect keeps them in step with the view.
-    let token_root = NodeRef::<leptos::svg::G>::new();
-    let layer = StoredValue::new_local(None::<TokenLayer<snapshot::TokenView>>);
-    Effect::new(move |_| {
-        let Some(root) = token_root.get() else { return };
-        let selected = selected.get();
-        view_data.with(|d| {
-            layer.update_value(|layer| {
-                if layer.is_none() {
-                    *layer = TokenLayer::new(root.into(), TOKEN_W);
-                }
-                if let Some(layer) = layer.as_mut() {
-                    layer.render(&d.tokens, selected);
-                }
-            })
-        });
-    });
     let lanes = Lane::MAIN
         .iter()
         .enumerate()
@@ -433,36 +297,7 @@ fn Diagram(
                         })}
                     </text>
                 </g>
-                <g
-                    class="sqs-tokens"
-                    node_ref=token_root
-                    on:click=move |ev| {
-                        if let Some(id) = token_id_of(ev.target()) {
-                            on_select.run(id);
-                        }
-                    }
-                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
-                        let Some(id) = token_id_of(ev.target()) else { return };
-                        let step = match ev.key().as_str() {
-                            "Enter" | " " => {
-                                ev.prevent_default();
-                                on_select.run(id);
-                                return;
-                            }
-                            "ArrowRight" | "ArrowDown" => 1,
-                            "ArrowLeft" | "ArrowUp" => -1,
-                            "Home" => isize::MIN,
-                            "End" => isize::MAX,
-                            _ => return,
-                        };
-                        ev.prevent_default();
-                        layer.update_value(|layer| {
-                            if let Some(layer) = layer.as_mut() {
-                                layer.move_focus(id, step);
-                            }
-                        });
-                    }
-                ></g>
+                {token_group(move |f: &mut dyn FnMut(&_)| view_data.with(|d| f(&d.tokens)), selected, on_select, TOKEN_W, "sqs-tokens")}
             </svg>
             <figcaption class="sqs-legend">
                 "Bar under an in-flight token: visibility time left. Number on a token: receive count. "
@@ -476,53 +311,16 @@ fn Diagram(
 /// The history of the selected message.
 #[component]
 fn Inspector(inspected: RwSignal<Option<History>>, selected: RwSignal<Option<u64>>) -> impl IntoView {
-    let steps = move || {
-        inspected.with(|h| {
-            h.as_ref()
-                .map(|h| {
-                    h.steps
-                        .iter()
-                        .map(|s| {
-                            view! {
-                                <li>
-                                    <span class="log-time">{format_sim_time(s.at_secs)}</span>
-                                    " "
-                                    <span class="badge" data-reason=s.reason>{s.reason}</span>
-                                    " "
-                                    <span class="log-message">{s.text.clone()}</span>
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                })
-                .unwrap_or_default()
-        })
-    };
+    let read = move |f: fn(&History) -> String| inspected.with(|h| h.as_ref().map(f).unwrap_or_default());
     view! {
-        <section class="sqs-inspector" aria-label="Message inspector" data-testid="inspector">
-            <h3 class="panel-title">"Message inspector"</h3>
-            <Show
-                when=move || inspected.with(Option::is_some)
-                fallback=|| view! { <p class="muted">"Click a token to see that message's history (keyboard: Tab to the messages, arrow keys to move, Enter to open)."</p> }
-            >
-                <p>
-                    <strong>{move || inspected.with(|h| h.as_ref().map(|h| format!("msg-{}", h.id)).unwrap_or_default())}</strong>
-                    ": "
-                    {move || inspected.with(|h| h.as_ref().map(|h| h.now.clone()).unwrap_or_default())}
-                    " "
-                    <button type="button" class="button small" on:click=move |_| selected.set(None)>"Close"</button>
-                </p>
-                <p class="muted">
-                    {move || inspected.with(|h| match h {
-                        Some(h) if h.truncated => "Older history has scrolled out of the recent-events window (the last 512 events); these are the steps still in it.".to_string(),
-                        _ => String::new(),
-                    })}
-                </p>
-                <div class="event-log">
-                    <ol aria-label="Message history" tabindex="0">{steps}</ol>
-                </div>
-            </Show>
-        </section>
+        <MessageInspector
+            open=Signal::derive(move || inspected.with(Option::is_some))
+            title=Signal::derive(move || read(|h| format!("msg-{}: {}", h.id, h.now)))
+            steps=Signal::derive(move || inspected.with(|h| h.as_ref().map(|h| h.steps.clone()).unwrap_or_default()))
+            truncated=Signal::derive(move || inspected.with(|h| h.as_ref().is_some_and(|h| h.truncated)))
+            hint="Click a token to see that message's history (keyboard: Tab to the messages, arrow keys to move, Enter to open)."
+            on_close=move |()| selected.set(None)
+        />
     }
 }
 
@@ -612,59 +410,24 @@ fn KnobField(
     modified: RwSignal<bool>,
     generation: RwSignal<u32>,
 ) -> impl IntoView {
-    let id = format!("knob-{}", knob.key);
-    let message_id = format!("knob-{}-message", knob.key);
-    let range_id = format!("knob-{}-range", knob.key);
-    // What is in the field while it differs from the scenario (say, while something invalid is typed).
-    let draft = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
-    Effect::watch(
-        move || generation.get(),
-        move |_, _, _| {
-            draft.set(None);
-            error.set(None);
-        },
-        false,
-    );
-    let value = move || match draft.get() {
-        Some(text) => text,
-        None => scenario.with(|s| (knob.get)(s).map(format_value).unwrap_or_default()),
-    };
-    let on_input = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev);
-        match scenario.with_untracked(|s| apply(s, knob, &text)) {
-            Ok(next) => {
-                error.set(None);
-                if scenario.with_untracked(|s| *s != next) {
-                    scenario.set(next);
-                    modified.set(true);
-                }
-            }
-            Err(message) => error.set(Some(message)),
+    let apply = move |text: String| -> Result<(), String> {
+        let next = scenario.with_untracked(|s| apply(s, knob, &text))?;
+        if scenario.with_untracked(|s| *s != next) {
+            scenario.set(next);
+            modified.set(true);
         }
-        draft.set(Some(text));
+        Ok(())
     };
     view! {
-        <div class="knob">
-            <label for=id.clone()>{knob.label}</label>
-            <span class="knob-range" id=range_id.clone()>{format!("{} {}", if knob.aws { "AWS range" } else { "range" }, knob.range())}</span>
-            <input
-                id=id
-                type="text"
-                inputmode="decimal"
-                autocomplete="off"
-                spellcheck="false"
-                data-testid=format!("knob-{}", knob.key)
-                aria-describedby=format!("{range_id} {message_id}")
-                aria-invalid=move || error.with(Option::is_some).to_string()
-                disabled=move || scenario.with(|s| (knob.get)(s).is_none())
-                prop:value=value
-                on:input=on_input
-            />
-            <p id=message_id class="field-message" data-testid=format!("knob-{}-message", knob.key)>
-                {move || error.get()}
-            </p>
-        </div>
+        <SettingField
+            key=knob.key
+            label=knob.label
+            range=format!("{} {}", if knob.aws { "AWS range" } else { "range" }, knob.range())
+            value=Signal::derive(move || scenario.with(|s| (knob.get)(s).map(format_value).unwrap_or_default()))
+            apply=apply
+            generation=generation
+            disabled=Signal::derive(move || scenario.with(|s| (knob.get)(s).is_none()))
+        />
     }
 }
 
@@ -746,10 +509,6 @@ fn preset_options() -> Vec<(&'static str, &'static str)> {
 
 fn explain(key: &str) -> &'static str {
     preset(key).map_or("", |p| p.explanation)
-}
-
-fn new_run(scenario: &SqsScenario, seed: u32) -> Result<SqsSim, ConfigError> {
-    SqsSim::try_new(scenario, u64::from(seed))
 }
 
 fn capture_charts(sim: &SqsSim, charts: Charts) {

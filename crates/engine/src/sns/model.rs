@@ -508,6 +508,32 @@ impl SnsModel {
         });
     }
 
+    /// Traces an event of one copy's delivery.
+    fn emit_copy(&self, cx: &mut Ctx<Work, SnsTraceEvent>, reason: Reason, d: &Delivery, note: Option<Arc<str>>) {
+        self.emit(cx, reason, d.message, d.template, Some(d.sub), d.attempts, note);
+    }
+
+    /// Traces what a queue consumer did with a message.
+    fn emit_consumer(
+        &self,
+        cx: &mut Ctx<Work, SnsTraceEvent>,
+        reason: Reason,
+        (s, c): (u32, u32),
+        (message, template): (u64, Option<u32>),
+        attempt: u32,
+    ) {
+        cx.emit(SnsTraceEvent {
+            at: cx.now(),
+            reason,
+            message: Some(message),
+            subscription: Some((s, self.subs[s as usize].name.clone())),
+            actor: Some(c),
+            attempt,
+            note: None,
+            template,
+        });
+    }
+
     fn count(&self, cx: &mut Ctx<Work, SnsTraceEvent>, pick: impl Fn(&SnsSeries) -> Option<SeriesId>) {
         if let Some(id) = self.series.as_ref().and_then(pick) {
             cx.metrics.record(id, cx.now(), 1.0);
@@ -650,7 +676,7 @@ impl SnsModel {
                 if let Some(queue) = self.subs[s].queue {
                     self.enqueue(cx, &d, queue, false);
                 }
-                self.emit(cx, Reason::Delivered, d.message, d.template, Some(d.sub), d.attempts, None);
+                self.emit_copy(cx, Reason::Delivered, &d, None);
                 self.count(cx, |x| x.delivered.get(s).copied().flatten());
                 self.finish(cx, slot);
             }
@@ -664,15 +690,7 @@ impl SnsModel {
                         self.totals.subscriptions[s].retries += 1;
                         self.count(cx, |x| Some(x.retries));
                         let note = format!("{error}; retry {} in {}", d.attempts, format_delay(delay));
-                        self.emit(
-                            cx,
-                            Reason::DeliveryFailed,
-                            d.message,
-                            d.template,
-                            Some(d.sub),
-                            d.attempts,
-                            Some(note.into()),
-                        );
+                        self.emit_copy(cx, Reason::DeliveryFailed, &d, Some(note.into()));
                         if let Some(d) = self.deliveries[slot as usize].as_mut() {
                             d.phase = DeliveryPhase::Backoff { until };
                         }
@@ -680,15 +698,7 @@ impl SnsModel {
                     }
                     None => {
                         let note = format!("{error}; all {} retries used", self.subs[s].policy.num_retries);
-                        self.emit(
-                            cx,
-                            Reason::DeliveryFailed,
-                            d.message,
-                            d.template,
-                            Some(d.sub),
-                            d.attempts,
-                            Some(error.into()),
-                        );
+                        self.emit_copy(cx, Reason::DeliveryFailed, &d, Some(error.into()));
                         self.give_up(cx, slot, note);
                     }
                 }
@@ -696,15 +706,7 @@ impl SnsModel {
             Health::ClientErrors => {
                 let error = client_error(kind);
                 self.totals.subscriptions[s].rejected += 1;
-                self.emit(
-                    cx,
-                    Reason::DeliveryRejected,
-                    d.message,
-                    d.template,
-                    Some(d.sub),
-                    d.attempts,
-                    Some(error.into()),
-                );
+                self.emit_copy(cx, Reason::DeliveryRejected, &d, Some(error.into()));
                 self.give_up(cx, slot, error.to_owned());
             }
         }
@@ -718,12 +720,12 @@ impl SnsModel {
             Some(dlq) => {
                 self.totals.subscriptions[s].dead_lettered += 1;
                 self.enqueue(cx, &d, dlq, true);
-                self.emit(cx, Reason::MovedToDlq, d.message, d.template, Some(d.sub), d.attempts, Some(why.into()));
+                self.emit_copy(cx, Reason::MovedToDlq, &d, Some(why.into()));
             }
             None => {
                 self.totals.subscriptions[s].lost += 1;
                 self.count(cx, |x| Some(x.lost));
-                self.emit(cx, Reason::MessageLost, d.message, d.template, Some(d.sub), d.attempts, Some(why.into()));
+                self.emit_copy(cx, Reason::MessageLost, &d, Some(why.into()));
             }
         }
         self.finish(cx, slot);
@@ -749,7 +751,7 @@ impl SnsModel {
             if d.message < *last {
                 let note = format!("msg-{} got there first", *last);
                 self.totals.subscriptions[s].out_of_order += 1;
-                self.emit(cx, Reason::OutOfOrder, d.message, d.template, Some(d.sub), d.attempts, Some(note.into()));
+                self.emit_copy(cx, Reason::OutOfOrder, d, Some(note.into()));
             } else {
                 *last = d.message;
             }
@@ -810,16 +812,7 @@ impl SnsModel {
         let (message, template) = copy.map_or((0, None), |q| (q.message, q.template));
         self.subs[s as usize].consumers[c as usize] =
             ConsumerState::Processing { message, id: r.message_id, handle: r.receipt_handle };
-        cx.emit(SnsTraceEvent {
-            at: cx.now(),
-            reason: Reason::Received,
-            message: Some(message),
-            subscription: Some((s, self.subs[s as usize].name.clone())),
-            actor: Some(c),
-            attempt: r.receive_count,
-            note: None,
-            template,
-        });
+        self.emit_consumer(cx, Reason::Received, (s, c), (message, template), r.receive_count);
         let work = SimDuration::from_secs_f64(self.scenario.subscriptions[s as usize].processing_ms / 1000.0);
         cx.schedule_in(work + CONSUMER_CALL, Work::Processed { sub: s, consumer: c });
     }
@@ -834,16 +827,7 @@ impl SnsModel {
             self.subs[s as usize].copies.remove(&id);
         }
         self.totals.subscriptions[s as usize].processed += 1;
-        cx.emit(SnsTraceEvent {
-            at: cx.now(),
-            reason: Reason::Processed,
-            message: Some(message),
-            subscription: Some((s, self.subs[s as usize].name.clone())),
-            actor: Some(c),
-            attempt: 0,
-            note: None,
-            template,
-        });
+        self.emit_consumer(cx, Reason::Processed, (s, c), (message, template), 0);
         self.after_queue_call(cx);
         self.poll(cx, s, c);
     }

@@ -13,8 +13,9 @@ use engine::sns::model::COPY_IDS;
 use engine::sns::{DeliveryPhase, EndpointKind, SnsSim, SnsTraceEvent};
 use engine::{Reason, SimDuration, SimTime};
 
+use crate::components::token_layer::Token;
 use crate::components::token_layer::TOKEN_H;
-use crate::components::TokenLook;
+use crate::components::HistoryStep;
 
 /// The diagram's `viewBox` size.
 pub const VIEW_W: f64 = 960.0;
@@ -56,53 +57,9 @@ const LINGER: SimDuration = SimDuration::from_millis(2_500);
 /// there are many, the counters say how many.
 const MAX_STACKED: usize = 6;
 
-/// One token: a copy of a message for one subscription.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TokenView {
-    /// `message * 8 + subscription`.
-    pub id: u64,
-    /// Top-left corner.
-    pub x: f64,
-    /// Top-left corner.
-    pub y: f64,
-    /// Drawing scale: 1, or [`DENSE_SCALE`] in a crowded area.
-    pub scale: f64,
-    /// The message's template label.
-    pub label: String,
-    /// CSS classes: place and state.
-    pub class: String,
-    /// Delivery attempts so far (drawn as a badge above one).
-    pub attempts: u32,
-    /// The accessible name.
-    pub aria: String,
-}
-
-impl TokenLook for TokenView {
-    fn x(&self) -> f64 {
-        self.x
-    }
-    fn y(&self) -> f64 {
-        self.y
-    }
-    fn scale(&self) -> f64 {
-        self.scale
-    }
-    fn class(&self) -> &str {
-        &self.class
-    }
-    fn label(&self) -> &str {
-        &self.label
-    }
-    fn aria(&self) -> &str {
-        &self.aria
-    }
-    fn badge(&self) -> u32 {
-        self.attempts
-    }
-    fn bar_w(&self) -> f64 {
-        0.0
-    }
-}
+/// One token: a copy of a message for one subscription (id `message * 8 + subscription`; the
+/// badge counts delivery attempts).
+pub type TokenView = Token;
 
 /// One subscription column.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -235,7 +192,8 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
         scale: 1.0,
         label: label.chars().take(4).collect(),
         class,
-        attempts,
+        badge: attempts,
+        bar_w: 0.0,
         aria,
     };
 
@@ -513,17 +471,6 @@ pub fn counters(sim: &SnsSim) -> CounterView {
     }
 }
 
-/// One step of a message's history.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Step {
-    /// When.
-    pub at_secs: f64,
-    /// The reason code.
-    pub reason: &'static str,
-    /// What happened.
-    pub text: String,
-}
-
 /// What the inspector shows for a selected copy.
 #[derive(Clone, Debug, PartialEq)]
 pub struct History {
@@ -534,7 +481,7 @@ pub struct History {
     /// Why the subscription's filter let it through or stopped it.
     pub decision: String,
     /// Every event of the message still in the recent-events window (all copies).
-    pub steps: Vec<Step>,
+    pub steps: Vec<HistoryStep>,
     /// What the endpoint receives: the JSON envelope, or the raw body.
     pub payload: Option<String>,
     /// Whether the subscription delivers raw.
@@ -547,12 +494,8 @@ pub struct History {
 pub fn history(sim: &SnsSim, id: u64) -> History {
     let m = sim.model();
     let (message, sub) = (id / COPY_IDS, (id % COPY_IDS) as usize);
-    let steps: Vec<Step> = sim
-        .trace()
-        .recent()
-        .filter(|e| e.message == Some(message))
-        .map(|e| Step { at_secs: e.at.as_secs_f64(), reason: e.reason.code(), text: engine::TraceRecord::describe(e) })
-        .collect();
+    let steps: Vec<HistoryStep> =
+        sim.trace().recent().filter(|e| e.message == Some(message)).map(HistoryStep::of).collect();
     let published_seen = sim.trace().recent().any(|e| e.message == Some(message) && e.reason == Reason::Published);
     let settings = m.scenario().subscriptions.get(sub);
     let decision = sim

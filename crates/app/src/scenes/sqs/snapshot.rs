@@ -6,66 +6,19 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use engine::sqs::{pricing, ConsumerActivity, Message, MessageId, MessageState, SqsSim};
-use engine::{Reason, SimTime, TraceRecord};
+use engine::{Reason, SimTime};
 
 use super::layout::{countdown_width, lane_capacity, token_pos, Lane, DENSE_SCALE};
+use crate::components::token_layer::Token;
+use crate::components::HistoryStep;
 
 /// How many group colours the stylesheet defines (`group-0` … `group-5`).
 pub const GROUP_STYLES: usize = 6;
 
-/// One message token as drawn.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TokenView {
-    /// The message id number (`msg-12` is 12): the `<For>` key.
-    pub id: u64,
-    /// Which lane it is in.
-    pub lane: Lane,
-    /// Top-left corner in `viewBox` units.
-    pub x: f64,
-    /// Top-left corner in `viewBox` units.
-    pub y: f64,
-    /// Drawing scale: 1, or [`DENSE_SCALE`] in a crowded lane.
-    pub scale: f64,
-    /// The text inside the token: the FIFO group (`g1`), or empty.
-    pub label: String,
-    /// CSS classes: lane, group colour, blocked, poison.
-    pub class: String,
-    /// `ApproximateReceiveCount` (0 in the DLQ); drawn as a badge when above one.
-    pub receive_count: u32,
-    /// Width of the visibility countdown bar (in flight only; 0 otherwise).
-    pub countdown_w: f64,
-    /// Seconds until the visibility timeout ends (in flight) or the delay ends (delayed).
-    pub secs_left: Option<f64>,
-    /// The accessible name: everything the token shows, in words.
-    pub aria: String,
-}
-
-impl crate::components::TokenLook for TokenView {
-    fn x(&self) -> f64 {
-        self.x
-    }
-    fn y(&self) -> f64 {
-        self.y
-    }
-    fn scale(&self) -> f64 {
-        self.scale
-    }
-    fn class(&self) -> &str {
-        &self.class
-    }
-    fn label(&self) -> &str {
-        &self.label
-    }
-    fn aria(&self) -> &str {
-        &self.aria
-    }
-    fn badge(&self) -> u32 {
-        self.receive_count
-    }
-    fn bar_w(&self) -> f64 {
-        self.countdown_w
-    }
-}
+/// One message token as drawn: the id is the message id number (`msg-12` is 12), the badge its
+/// `ApproximateReceiveCount` (0 in the DLQ), the bar its visibility countdown (in flight only),
+/// the class its lane (`lane-in-flight`), group colour, blocked and poison marks.
+pub type TokenView = Token;
 
 /// One consumer box.
 #[derive(Clone, Debug, PartialEq)]
@@ -130,17 +83,6 @@ pub struct CounterView {
     pub moved_to_dlq: u64,
     /// Messages in the DLQ now.
     pub dlq_depth: usize,
-}
-
-/// One step of a message's history.
-#[derive(Clone, Debug, PartialEq)]
-pub struct HistoryStep {
-    /// Simulated seconds.
-    pub at_secs: f64,
-    /// The reason code.
-    pub reason: &'static str,
-    /// What happened, in words.
-    pub text: String,
 }
 
 /// A message's history from the recent trace window.
@@ -322,7 +264,7 @@ fn token(
     // In the DLQ every message has the same count (maxReceiveCount); badges there would only clutter.
     let receive_count = if lane == Lane::Dlq { 0 } else { m.receive_count };
     let scale = if dense { DENSE_SCALE } else { 1.0 };
-    TokenView { id: m.id.0, lane, x, y, scale, label, class, receive_count, countdown_w, secs_left, aria }
+    Token { id: m.id.0, x, y, scale, label, class, badge: receive_count, bar_w: countdown_w, aria }
 }
 
 /// What to say about dead-letter moves since `announced` of them were said: the latest one by
@@ -377,12 +319,8 @@ pub fn counters(sim: &SqsSim) -> CounterView {
 pub fn history(sim: &SqsSim, id: u64) -> History {
     let model = sim.model();
     let target = MessageId(id);
-    let steps: Vec<HistoryStep> = sim
-        .trace()
-        .recent()
-        .filter(|e| e.message == Some(target))
-        .map(|e| HistoryStep { at_secs: e.at().as_secs_f64(), reason: e.reason().code(), text: e.describe() })
-        .collect();
+    let steps: Vec<HistoryStep> =
+        sim.trace().recent().filter(|e| e.message == Some(target)).map(HistoryStep::of).collect();
     let truncated = !sim.trace().recent().any(|e| e.message == Some(target) && e.reason == Reason::Sent);
     let now = if let Some(m) = model.main_queue().find(target) {
         let place = match m.state {
@@ -499,7 +437,11 @@ mod tests {
         assert!(view.tokens.len() <= 3 * lane_capacity(Lane::Visible, true));
         for t in view.tokens.values() {
             let m = queue.find(MessageId(t.id)).unwrap();
-            assert_eq!(lane_of(m.state), t.lane);
+            assert!(
+                t.class.contains(&format!("lane-{} ", lane_of(m.state).class()))
+                    || t.class.ends_with(&format!("lane-{}", lane_of(m.state).class())),
+                "{t:?}"
+            );
         }
     }
 
@@ -515,7 +457,7 @@ mod tests {
     fn poison_history_ends_in_the_dlq() {
         let sim = run("poison", 30);
         let view = diagram(&sim);
-        let dlq = view.tokens.values().find(|t| t.lane == Lane::Dlq).expect("a DLQ token");
+        let dlq = view.tokens.values().find(|t| t.class.contains("lane-dlq")).expect("a DLQ token");
         let h = history(&sim, dlq.id);
         assert!(h.steps.iter().any(|s| s.reason == "MOVED_TO_DLQ"), "{h:?}");
         assert!(h.now.contains("dead-letter"));

@@ -1,0 +1,301 @@
+//! What every live playground scene does the same way, whatever it simulates: the run kept
+//! outside the signal graph (a `StoredValue`), opened from the page's link, rebuilt when the
+//! scenario or the seed changes, advanced by animation frames while playing (and, in an embed,
+//! while in view), stepped and reset by the player controls, and shared as links, embed code,
+//! scenario files and a host page's messages. A scene adds its own snapshot (`publish`), its
+//! diagram and its panels.
+
+use engine::{ConfigError, Model, RunOutcome, Sim, SimDuration, SimTime};
+use leptos::prelude::*;
+
+use crate::anim::use_animation_frame;
+use crate::components::{Announcer, EventLog, LinkNotices, LogEntry, PlayerControls, ShareLinks};
+use crate::embed::{use_host_bridge, use_in_view, HostRequest};
+use crate::share::{Controls, LinkParams, LinkedRun, ViewOptions};
+use crate::view_model::{format_sim_time, sim_advance_micros};
+
+/// Lines of the event log an embed shows to readers who prefer reduced motion.
+const EMBED_LOG_LINES: usize = 5;
+
+/// What differs between playgrounds in the shared plumbing.
+pub struct SceneSpec<S: 'static, M: Model + 'static> {
+    /// `SQS`: in file names (lower-cased), titles and labels.
+    pub service: &'static str,
+    /// A preset's name, by key.
+    pub preset_name: fn(&str) -> Option<&'static str>,
+    /// Builds a run of a scenario with a seed.
+    pub new_run: fn(&S, u64) -> Result<Sim<M>, ConfigError>,
+    /// The scenario as a `nimbus run` file.
+    pub to_file: fn(&S) -> String,
+    /// Reads and validates a scenario file.
+    pub from_file: fn(&str) -> Result<S, String>,
+}
+
+impl<S, M: Model> Clone for SceneSpec<S, M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S, M: Model> Copy for SceneSpec<S, M> {}
+
+/// A playground's live run and its shared state. `Copy`: signals and stored values only.
+pub struct LiveRun<S: Send + Sync + 'static, M: Model + 'static> {
+    /// The run (`None` only if a scenario that passed validation still failed to build).
+    pub sim: StoredValue<Option<Sim<M>>, LocalStorage>,
+    /// What the link, the presets and the controls share.
+    pub linked: LinkedRun<S>,
+    /// Why the last rebuild failed, if it did (the previous run keeps going).
+    pub run_error: RwSignal<Option<String>>,
+    /// What the live region says.
+    pub announcement: RwSignal<String>,
+    spec: SceneSpec<S, M>,
+}
+
+impl<S: Send + Sync + 'static, M: Model + 'static> Clone for LiveRun<S, M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S: Send + Sync + 'static, M: Model + 'static> Copy for LiveRun<S, M> {}
+
+impl<S, M> LiveRun<S, M>
+where
+    S: LinkParams + PartialEq + Default + Clone + Send + Sync + 'static,
+    M: Model + 'static,
+{
+    /// The first run, as the page's link describes it (at the simulated time it asks for).
+    pub fn open(linked: LinkedRun<S>, spec: SceneSpec<S, M>) -> Self {
+        let mut first =
+            (spec.new_run)(&linked.scenario.get_untracked(), u64::from(linked.state.seed.get_untracked())).ok();
+        if let (Some(run), Some(t)) = (first.as_mut(), linked.start_secs) {
+            run.run_until_done(SimTime::ZERO + SimDuration::from_secs_f64(t));
+        }
+        LiveRun {
+            sim: StoredValue::new_local(first),
+            linked,
+            run_error: RwSignal::new(None),
+            announcement: RwSignal::new(String::new()),
+            spec,
+        }
+    }
+
+    /// Reads the run, if there is one.
+    pub fn with<R>(&self, f: impl FnOnce(&Sim<M>) -> R) -> Option<R> {
+        self.sim.with_value(|sim| sim.as_ref().map(f))
+    }
+
+    /// Changes the run, if there is one.
+    pub fn update<R>(&self, f: impl FnOnce(&mut Sim<M>) -> R) -> Option<R> {
+        self.sim.try_update_value(|sim| sim.as_mut().map(f)).flatten()
+    }
+
+    /// Rebuilds the run from the scenario and seed, then calls `publish`; a failure keeps the
+    /// old run and says why.
+    pub fn rebuild(&self, publish: impl Fn()) {
+        let seed = u64::from(self.linked.state.seed.get_untracked());
+        match self.linked.scenario.with_untracked(|s| (self.spec.new_run)(s, seed)) {
+            Ok(run) => {
+                self.sim.set_value(Some(run));
+                self.run_error.set(None);
+                publish();
+            }
+            Err(err) => self.run_error.set(Some(err.to_string())),
+        }
+    }
+
+    /// Publishes now, rebuilds on every new seed or scenario (calling `on_new_scenario` after a
+    /// scenario change, say to close the inspector), and keeps the address bar on the state.
+    pub fn wire(self, publish: impl Fn() + Copy + 'static, on_new_scenario: impl Fn() + 'static) {
+        publish();
+        let state = self.linked.state;
+        Effect::watch(
+            move || state.seed.get(),
+            move |seed, _, _| {
+                self.rebuild(publish);
+                self.announcement.set(format!("New run with seed {seed}."));
+            },
+            false,
+        );
+        Effect::watch(
+            move || self.linked.scenario.track(),
+            move |_, _, _| {
+                self.rebuild(publish);
+                on_new_scenario();
+            },
+            false,
+        );
+        self.linked.follow_in_address_bar();
+    }
+
+    /// Advances the run with the animation frames while playing and `in_view`; `publish_now`
+    /// says, for the frame count, whether to publish this frame (a crowded scene may skip some).
+    pub fn animate(
+        self,
+        in_view: Signal<bool>,
+        publish: impl Fn() + 'static,
+        publish_now: impl Fn(u32) -> bool + 'static,
+    ) {
+        let state = self.linked.state;
+        let active = Signal::derive(move || state.playing.get() && in_view.get());
+        let frames = StoredValue::new(0u32);
+        use_animation_frame(active, move |dt_ms| {
+            let advance = sim_advance_micros(dt_ms, state.speed.get_untracked());
+            if advance == 0 {
+                return;
+            }
+            let outcome = self.update(|sim| {
+                let target = sim.now() + SimDuration::from_micros(advance);
+                sim.run_until(target)
+            });
+            frames.update_value(|n| *n = n.wrapping_add(1));
+            if publish_now(frames.get_value()) || outcome == Some(RunOutcome::Idle) {
+                publish();
+            }
+            if outcome == Some(RunOutcome::Idle) {
+                state.playing.set(false);
+                self.announcement.set("The run is over: nothing more is scheduled.".to_string());
+            }
+        });
+    }
+
+    /// The player's Step: one scheduled item.
+    pub fn step(&self, publish: impl Fn()) {
+        self.update(|sim| sim.step());
+        publish();
+    }
+
+    /// The player's Reset: the same scenario and seed from 0 s.
+    pub fn reset(&self, publish: impl Fn()) {
+        self.rebuild(publish);
+        let seed = self.linked.state.seed.get_untracked();
+        self.announcement.set(format!("Run reset to 0 s with seed {seed}."));
+    }
+
+    /// Loads a preset and says so.
+    pub fn load_preset(&self, key: &str) {
+        if self.linked.load_preset(key) {
+            let name = (self.spec.preset_name)(key).unwrap_or("");
+            self.announcement.set(format!("Preset loaded: {name}."));
+        }
+    }
+
+    /// Simulated seconds so far.
+    pub fn now_secs(&self) -> f64 {
+        self.with(|s| s.now().as_secs_f64()).unwrap_or(0.0)
+    }
+
+    /// The page and embed links of the share panel.
+    pub fn share_links(self) -> ShareLinks {
+        let link_at = move |with_time: bool, view: ViewOptions| {
+            let now = with_time.then(|| self.now_secs());
+            self.linked.url(now, view)
+        };
+        ShareLinks {
+            page: Callback::new(move |with_time| link_at(with_time, ViewOptions::default())),
+            embed: Callback::new(move |with_time| {
+                link_at(with_time, ViewOptions { embed: true, ..ViewOptions::default() })
+            }),
+        }
+    }
+
+    /// The share panel's title: `Nimbus SQS playground: Poison message → DLQ`.
+    pub fn share_title(self) -> Signal<String> {
+        Signal::derive(move || {
+            let name = self.linked.preset_key.with(|k| (self.spec.preset_name)(k).unwrap_or(""));
+            format!("Nimbus {} playground: {name}", self.spec.service)
+        })
+    }
+
+    /// The scenario file to export: its name and text.
+    pub fn export_file(self) -> Callback<(), (String, String)> {
+        Callback::new(move |()| {
+            let service = self.spec.service.to_lowercase();
+            let name = self.linked.preset_key.with_untracked(|k| format!("nimbus-{service}-{k}.json"));
+            (name, self.linked.scenario.with_untracked(|s| (self.spec.to_file)(s)))
+        })
+    }
+
+    /// Imports a scenario file: the run restarts with it; `Err` says what is wrong and changes nothing.
+    pub fn import_file(self) -> Callback<String, Result<String, String>> {
+        Callback::new(move |text: String| {
+            let linkable = self.linked.import((self.spec.from_file)(&text)?);
+            Ok(match linkable {
+                true => "Imported: the run restarted with this scenario, and links carry it.".to_string(),
+                false => "Imported: the run restarted with this scenario. Some of its settings have no control here, so a link cannot carry them; share the file instead.".to_string(),
+            })
+        })
+    }
+}
+
+/// The embed view of a playground: the diagram, the controls the link asks for, the simulated
+/// time and a link to the full playground. It answers the host page's play, pause and set.
+#[component]
+pub fn EmbedFrame<S, M>(
+    live: LiveRun<S, M>,
+    /// The accessible name of the frame: `SQS playground`.
+    label: &'static str,
+    /// The diagram.
+    diagram: AnyView,
+    /// What `controls=full` adds under the player controls (presets, settings, inspector).
+    full_controls: AnyView,
+    /// The recent events, listed for readers who prefer reduced motion.
+    log: RwSignal<Vec<LogEntry>>,
+    /// Simulated seconds, as published.
+    now_secs: Signal<f64>,
+    #[prop(into)] on_step: Callback<()>,
+    #[prop(into)] on_reset: Callback<()>,
+    /// Where the in-view observer watches (the scene's frame).
+    frame: NodeRef<leptos::html::Section>,
+) -> impl IntoView
+where
+    S: LinkParams + PartialEq + Default + Clone + Send + Sync + 'static,
+    M: Model + 'static,
+{
+    let linked = live.linked;
+    let state = linked.state;
+    use_host_bridge(move |request| match request {
+        HostRequest::Play => state.playing.set(true),
+        HostRequest::Pause => state.playing.set(false),
+        HostRequest::Set(query) => linked.apply_patch(&query),
+    });
+    let full_link = move || linked.url(None, ViewOptions::default());
+    let (step, reset) = (move || on_step.run(()), move || on_reset.run(()));
+    let controls = match linked.view.controls {
+        Controls::None => None,
+        Controls::Min => Some(
+            view! { <PlayerControls state=state on_step=step on_reset=reset compact=true shortcuts=true/> }.into_any(),
+        ),
+        Controls::Full => Some(
+            view! { <PlayerControls state=state on_step=step on_reset=reset shortcuts=true/> {full_controls} }
+                .into_any(),
+        ),
+    };
+    let log_label = format!("Recent {} events", label.split(' ').next().unwrap_or(label));
+    view! {
+        <section class="embed-frame" node_ref=frame aria-label=label data-testid="embed-frame">
+            <LinkNotices notices=linked.notices/>
+            {diagram}
+            // Without travelling tokens, the latest events say what each step did.
+            {crate::anim::prefers_reduced_motion().then(|| view! { <EventLog entries=log label=log_label max_entries=EMBED_LOG_LINES/> })}
+            {controls.map(|c| view! { <div class="embed-controls panel">{c}</div> })}
+            <p class="embed-footer muted">
+                <span data-testid="sim-time">{move || format_sim_time(now_secs.get())}</span>
+                " simulated · "
+                <a href=full_link target="_blank" rel="noopener" data-testid="open-full">"Open in Nimbus ↗"</a>
+            </p>
+            <Announcer message=live.announcement/>
+        </section>
+    }
+}
+
+/// Whether the scene is on screen: always for a page, by IntersectionObserver for an embed (an
+/// embed off screen neither animates nor simulates; it resumes where it was).
+pub fn in_view(embed: bool, frame: NodeRef<leptos::html::Section>) -> Signal<bool> {
+    if embed {
+        use_in_view(frame)
+    } else {
+        Signal::derive(|| true)
+    }
+}
