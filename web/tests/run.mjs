@@ -740,6 +740,39 @@ test('/sns: a copied link replays the run with the same settings and counters', 
   await other.context().close();
 });
 
+test('/sns embeds: the scene alone in 320 px, the controls asked for, and a host page can set a preset', async () => {
+  for (const [controls, play, preset] of [['min', 1, 0], ['full', 1, 1], ['none', 0, 0]]) {
+    const page = await newPage({ viewport: { width: 320, height: 640 }, reducedMotion: 'reduce' });
+    await page.goto(at(`sns?embed=1&p=http-down-dlq&controls=${controls}`));
+    await page.waitForSelector('[data-testid=embed-frame] svg[data-testid=sns-diagram]');
+    assert((await page.locator('header.site-header, footer.site-footer, h1').count()) === 0, `${controls}: the site chrome is shown`);
+    assert((await page.locator('[data-testid=play]').count()) === play, `${controls}: play button count`);
+    assert((await page.locator('[data-testid=preset]').count()) === preset, `${controls}: preset picker count`);
+    const open = await page.locator('[data-testid=open-full]').getAttribute('href');
+    assert(open.includes('p=http-down-dlq') && !open.includes('embed'), `the full-playground link is ${open}`);
+    const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+    assert(scroll <= client, `${controls}: the embed is ${scroll}px wide in a 320px frame`);
+    if (controls === 'full') await page.screenshot({ path: path.join(shots, 'sns-embed-320.png'), fullPage: true });
+    noErrors(page);
+    await page.context().close();
+  }
+  // In a host page, a "set" message is read like a link.
+  const host = await newPage({ reducedMotion: 'reduce' });
+  await host.goto(at('examples/blog.html'));
+  await host.evaluate((src) => {
+    const frame = document.createElement('iframe');
+    Object.assign(frame, { id: 'sns-embed', src, width: 640, height: 700 });
+    document.body.prepend(frame);
+  }, at('sns?embed=1&p=http-down-dlq'));
+  const frame = host.frameLocator('#sns-embed');
+  await frame.locator('[data-testid=sub-2-counts]').waitFor({ timeout: 15000 });
+  assert((await frame.locator('[data-testid^=sub-][data-testid$=-counts]').count()) === 2, 'the embed did not open its preset');
+  await host.locator('#sns-embed').evaluate((f) => f.contentWindow.postMessage({ type: 'nimbus:set', patch: 'p=orders-by-type' }, '*'));
+  await frame.locator('[data-testid=sub-4-counts]').waitFor({ timeout: 5000 });
+  noErrors(host);
+  await host.context().close();
+});
+
 test('/sns screenshots at desktop and phone width, light and dark', async () => {
   for (const [name, options] of [['desktop', {}], ['phone', { viewport: { width: 390, height: 844 } }], ['dark', { colorScheme: 'dark' }]]) {
     const page = await openSns('?p=orders-by-type&t=20', options);

@@ -32,6 +32,8 @@ const DEFAULT_SEED: u32 = 42;
 const DEFAULT_SPEED: f64 = 1.0;
 /// Lines kept in the event log.
 const LOG_LINES: usize = 40;
+/// Shortest wall-clock gap between two announcements of failed deliveries, so a screen reader keeps up.
+const ANNOUNCE_EVERY_MS: f64 = 4_000.0;
 
 /// The chart data of one frame.
 #[derive(Clone, Copy)]
@@ -78,11 +80,25 @@ pub fn SnsScene() -> impl IntoView {
     let selected = RwSignal::new(None::<u64>);
     let inspected = RwSignal::new(None::<History>);
 
+    // Copies dead-lettered or lost, announced so far, and when (wall-clock ms).
+    let failures_said = StoredValue::new((0u64, f64::NEG_INFINITY));
     let publish = move || {
         live.with(|sim| {
             let next = counters(sim);
             if next.events != status.with_untracked(|s| s.events) || next.events == 0 {
                 log.set(log_entries(sim.trace(), LOG_LINES));
+            }
+            // Failures for good are said at a readable pace: at most one announcement every few
+            // seconds, naming the latest and counting the others.
+            let (now_ms, failed) = (crate::anim::now_ms(), failed_for_good(sim));
+            let (said, said_at) = failures_said.get_value();
+            if failed < said {
+                failures_said.set_value((0, f64::NEG_INFINITY));
+            } else if now_ms - said_at >= ANNOUNCE_EVERY_MS {
+                if let Some(text) = failure_announcement(sim, said, failed) {
+                    live.announcement.set(text);
+                    failures_said.set_value((failed, now_ms));
+                }
             }
             view_data.set(diagram(sim));
             capture_charts(sim, charts);

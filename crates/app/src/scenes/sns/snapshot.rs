@@ -440,6 +440,27 @@ pub fn filter_line(policy: Option<&str>, body: bool, max: usize) -> String {
     }
 }
 
+/// What to say about copies that failed for good since `announced` of `total` (dead-lettered or
+/// lost): the latest by name and why, and how many more; `None` when there is nothing new.
+pub fn failure_announcement(sim: &SnsSim, announced: u64, total: u64) -> Option<String> {
+    let new = total.checked_sub(announced).filter(|&n| n > 0)?;
+    let latest = sim.trace().recent().rev().find(|e| matches!(e.reason, Reason::MovedToDlq | Reason::MessageLost));
+    let what = match latest {
+        Some(e) => engine::TraceRecord::describe(e),
+        None => "A copy could not be delivered".to_string(),
+    };
+    Some(match new {
+        1 => format!("{what}."),
+        n => format!("{what}; {} more with it ({total} so far).", n - 1),
+    })
+}
+
+/// Copies dead-lettered or lost so far.
+pub fn failed_for_good(sim: &SnsSim) -> u64 {
+    let t = sim.model().totals();
+    t.sum(|s| s.dead_lettered) + t.sum(|s| s.lost)
+}
+
 /// The counters under the diagram.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CounterView {
@@ -578,6 +599,16 @@ mod tests {
         let dead = view.tokens.values().find(|t| t.class.contains("dead")).expect("a dead letter");
         let h = history(&sim, dead.id);
         assert!(h.payload.as_deref().is_some_and(|p| p.contains("\"Type\": \"Notification\"")), "{:?}", h.payload);
+    }
+
+    #[test]
+    fn failures_are_announced_by_name_with_the_reason() {
+        let sim = run("no-dlq-lost", 90.0);
+        let failed = failed_for_good(&sim);
+        assert!(failed > 2);
+        let text = failure_announcement(&sim, failed - 3, failed).expect("three new");
+        assert!(text.contains("lost") && text.contains("2 more with it"), "{text}");
+        assert_eq!(failure_announcement(&sim, failed, failed), None);
     }
 
     #[test]
