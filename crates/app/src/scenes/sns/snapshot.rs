@@ -390,7 +390,8 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
             filter: filter_line(
                 s.filter_policy.as_deref(),
                 s.filter_scope == engine::sns::filter::FilterScope::MessageBody,
-                ((w - 24.0) / 5.6) as usize,
+                // Room is left at the right for the pile of filtered copies.
+                ((w - 24.0 - SNS_TOKEN_W - 24.0) / 5.6) as usize,
             ),
             health: health.label(),
             failing: matches!(health, engine::sns::Health::ServerErrors | engine::sns::Health::ClientErrors),
