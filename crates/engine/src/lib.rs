@@ -14,6 +14,7 @@
 
 pub mod conformance;
 pub mod dist;
+pub mod kinesis;
 pub mod metrics;
 pub mod reference;
 pub mod rng;

@@ -431,6 +431,22 @@ fn sns_filter_conformance_cases_pass() {
 }
 
 #[test]
+fn kinesis_hash_conformance_cases_pass() {
+    let report =
+        crate::conformance::run_file(&read_shared("kinesis_hash_cases.json")).expect("the Kinesis file is recognised");
+    let (passed, failed, skipped) = report.counts();
+    assert!(passed + skipped >= 98, "only {} cases read", report.cases.len());
+    let differing: Vec<String> = report
+        .cases
+        .iter()
+        .filter(|(_, o)| !matches!(o, crate::conformance::CaseOutcome::Passed))
+        .map(|(label, o)| format!("{label}: {o:?}"))
+        .collect();
+    assert_eq!(failed, 0, "{}", differing.join("\n"));
+    assert_eq!(skipped, 0, "flagged cases differ: {}", differing.join("\n"));
+}
+
+#[test]
 fn sqs_conformance_cases_pass() {
     let report =
         crate::conformance::run_file(&read_shared("sqs_timeline_cases.json")).expect("the SQS file is recognised");

@@ -6,6 +6,7 @@
 //! when the engine differs from them the case is reported as skipped with the difference,
 //! never as passed.
 
+pub mod kinesis;
 pub mod sns;
 pub mod sqs;
 
@@ -65,8 +66,11 @@ pub fn run_file(text: &str) -> Result<Report, FormatError> {
     if sns::is_sns_filter_file(&doc) {
         return Ok(sns::run(&doc));
     }
+    if kinesis::is_kinesis_file(&doc) {
+        return Ok(kinesis::run(&doc));
+    }
     Err(FormatError(
-        "unrecognised conformance format (this engine runs SQS timeline and SNS filter files so far; Kinesis and VPC files come with their models)"
+        "unrecognised conformance format (this engine runs SQS timeline, SNS filter and Kinesis hash files so far; VPC files come with their model)"
             .to_owned(),
     ))
 }

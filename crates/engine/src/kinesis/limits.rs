@@ -1,0 +1,32 @@
+//! Kinesis Data Streams numbers the model honours, with their aws-facts references.
+
+/// Write limit per shard, bytes per second, partition keys included (KDS-01).
+pub const SHARD_WRITE_BYTES_PER_S: u64 = 1 << 20;
+/// Write limit per shard, records per second (KDS-01).
+pub const SHARD_WRITE_RECORDS_PER_S: u64 = 1_000;
+/// Read limit per shard, bytes per second, shared by polling consumers (KDS-01).
+pub const SHARD_READ_BYTES_PER_S: u64 = 2 << 20;
+/// GetRecords calls per shard per second, shared by polling consumers (KDS-01, KDS-11).
+pub const SHARD_READ_CALLS_PER_S: u32 = 5;
+/// Most records one GetRecords returns (KDS-11).
+pub const GET_RECORDS_MAX_RECORDS: u32 = 10_000;
+/// Most bytes one GetRecords returns (KDS-11).
+pub const GET_RECORDS_MAX_BYTES: u64 = 10 << 20;
+/// Largest record: data plus partition key (KDS-06).
+pub const RECORD_MAX_BYTES: u64 = 1 << 20;
+/// Records in one PutRecords (KDS-07).
+pub const PUT_RECORDS_MAX: usize = 500;
+/// Partition key length, characters (KDS-02).
+pub const PARTITION_KEY_MAX_CHARS: usize = 256;
+/// Shard iterators expire after this many seconds (KDS-13).
+pub const ITERATOR_EXPIRY_S: u64 = 300;
+/// Default retention, hours (KDS-16).
+pub const RETENTION_DEFAULT_H: u64 = 24;
+/// Longest retention, hours (KDS-16).
+pub const RETENTION_MAX_H: u64 = 8_760;
+/// Enhanced fan-out: each consumer's own read rate per shard, bytes per second (KDS-17).
+pub const EFO_BYTES_PER_S: u64 = 2 << 20;
+/// Enhanced fan-out consumers per stream (KDS-17).
+pub const EFO_MAX_CONSUMERS: usize = 20;
+/// Shards per stream (KDS-24).
+pub const MAX_SHARDS: usize = 10_000;

@@ -1,0 +1,20 @@
+//! Amazon Kinesis Data Streams, so far: the hash-key space (MD5 partition keys, explicit hash
+//! keys, the even split at creation), and a stream as a state machine — writes under per-shard
+//! limits with per-record results, reads through shard iterators under the shared read limits,
+//! retention, and resharding (split, merge, uniform scaling) with closed parents readable until
+//! their records expire. The playground scenario (producers, consumers, enhanced fan-out) comes
+//! with the rest of issue 6.
+
+pub mod error;
+pub mod hash;
+pub mod limits;
+pub mod stream;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::KinesisError;
+pub use hash::{even_ranges, parse_hash_key, partition_hash, MAX_HASH_KEY};
+pub use stream::{
+    GetRecordsOutput, IteratorType, PutResult, Record, Shard, ShardId, ShardIterator, ShardState, Stream,
+};

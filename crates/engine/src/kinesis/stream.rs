@@ -1,0 +1,560 @@
+//! One Kinesis data stream as a state machine: shards owning hash-key ranges, writes routed by
+//! hash key under each shard's write limits, reads through shard iterators under each shard's
+//! shared read limits, retention trimming, and resharding (split, merge, uniform scaling) with
+//! closed parents that stay readable until retention ends.
+//!
+//! Time is the caller's: every call takes `now`. Limits use one-second windows aligned to whole
+//! simulated seconds (a burst at the end of one second and the start of the next is two
+//! windows), which is how a per-second quota reads; the read budget after a large GetRecords is
+//! the time it takes to read those bytes at 2 MiB/s (10 MiB → the next 5 s throttled, KDS-11).
+
+use std::collections::VecDeque;
+use std::fmt;
+
+use super::error::KinesisError;
+use super::hash::{even_ranges, parse_hash_key, partition_hash};
+use super::limits::*;
+use crate::time::{SimDuration, SimTime};
+
+/// A shard's id number: `shardId-000000000003` is 3.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ShardId(pub u32);
+
+impl fmt::Display for ShardId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "shardId-{:012}", self.0)
+    }
+}
+
+impl ShardId {
+    /// Reads `shardId-000000000003` (or a bare number).
+    pub fn parse(text: &str) -> Option<ShardId> {
+        let digits = text.strip_prefix("shardId-").unwrap_or(text);
+        digits.parse().ok().map(ShardId)
+    }
+}
+
+/// Where a shard is in its life (KDS-22).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShardState {
+    /// Takes writes.
+    Open,
+    /// Resharded at `at`: no new writes, readable until its records expire.
+    Closed {
+        /// When it closed.
+        at: SimTime,
+    },
+    /// Closed and past retention: no longer listed.
+    Expired,
+}
+
+/// One record in a shard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// Sequence number: unique in its shard and increasing (KDS-09).
+    pub seq: u64,
+    /// The hash key it was routed by.
+    pub hash: u128,
+    /// Data plus partition key, bytes.
+    pub bytes: u64,
+    /// `ApproximateArrivalTimestamp`.
+    pub arrived: SimTime,
+    /// The caller's own id for it (which key, which producer message).
+    pub tag: u64,
+}
+
+/// A shard.
+#[derive(Clone, Debug)]
+pub struct Shard {
+    /// Its id.
+    pub id: ShardId,
+    /// First hash key it owns.
+    pub start: u128,
+    /// Last hash key it owns (inclusive).
+    pub end: u128,
+    /// `ParentShardId`.
+    pub parent: Option<ShardId>,
+    /// `AdjacentParentShardId` (merges).
+    pub adjacent_parent: Option<ShardId>,
+    /// Open, closed or expired.
+    pub state: ShardState,
+    records: VecDeque<Record>,
+    last_seq: u64,
+    write: WriteWindow,
+    read: ReadWindow,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct WriteWindow {
+    second: u64,
+    bytes: u64,
+    records: u64,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct ReadWindow {
+    second: u64,
+    calls: u32,
+    /// Reads are throttled until the bytes already read would have taken at 2 MiB/s.
+    busy_until: SimTime,
+}
+
+impl Shard {
+    fn new(id: ShardId, (start, end): (u128, u128), parent: Option<ShardId>, adjacent: Option<ShardId>) -> Shard {
+        Shard {
+            id,
+            start,
+            end,
+            parent,
+            adjacent_parent: adjacent,
+            state: ShardState::Open,
+            records: VecDeque::new(),
+            last_seq: 0,
+            write: WriteWindow::default(),
+            read: ReadWindow::default(),
+        }
+    }
+    /// Whether it takes writes.
+    pub fn is_open(&self) -> bool {
+        self.state == ShardState::Open
+    }
+    /// Its records still within retention, oldest first.
+    pub fn records(&self) -> &VecDeque<Record> {
+        &self.records
+    }
+    /// Bytes and records written in the current second (for the write-limit view).
+    pub fn write_load(&self, now: SimTime) -> (u64, u64) {
+        if self.write.second == now.as_micros() / 1_000_000 {
+            (self.write.bytes, self.write.records)
+        } else {
+            (0, 0)
+        }
+    }
+    /// Whether a hash key is in its range.
+    pub fn owns(&self, hash: u128) -> bool {
+        self.start <= hash && hash <= self.end
+    }
+    /// The index of the first record with a sequence number at or above `seq`.
+    fn position(&self, seq: u64) -> usize {
+        self.records.partition_point(|r| r.seq < seq)
+    }
+}
+
+/// Where reading starts (KDS-14).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IteratorType {
+    /// The oldest record still retained.
+    TrimHorizon,
+    /// Just after the newest record.
+    Latest,
+    /// At a sequence number.
+    AtSequenceNumber(u64),
+    /// Just after a sequence number.
+    AfterSequenceNumber(u64),
+    /// The first record that arrived at or after a time (the trim horizon if older).
+    AtTimestamp(SimTime),
+}
+
+/// A position in one shard, valid for 5 minutes from when it was issued (KDS-13).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShardIterator {
+    /// The shard.
+    pub shard: ShardId,
+    /// The next record to read has this sequence number or a higher one.
+    pub from_seq: u64,
+    /// When it was issued.
+    pub issued: SimTime,
+}
+
+/// What a GetRecords returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GetRecordsOutput {
+    /// The records, in sequence order.
+    pub records: Vec<Record>,
+    /// Where to read next; `None` once a closed shard is read to its end (KDS-12).
+    pub next: Option<ShardIterator>,
+    /// How far behind the newest record of the shard the reader is, milliseconds.
+    pub millis_behind_latest: u64,
+    /// At the end of a closed shard: its children, to read next (KDS-12).
+    pub child_shards: Vec<ShardId>,
+}
+
+/// Where a written record went (its shard and sequence number), or why it was refused.
+pub type PutResult = Result<(ShardId, u64), KinesisError>;
+
+/// A data stream.
+#[derive(Clone, Debug)]
+pub struct Stream {
+    name: String,
+    shards: Vec<Shard>,
+    retention: SimDuration,
+}
+
+impl Stream {
+    /// `CreateStream` with `shards` shards splitting the hash space evenly (KDS-04) and
+    /// `retention_h` hours of retention (24–8,760, KDS-16).
+    pub fn create(name: &str, shards: u32, retention_h: u64) -> Result<Stream, KinesisError> {
+        if shards == 0 || shards as usize > MAX_SHARDS {
+            return Err(KinesisError::invalid_argument(format!(
+                "ShardCount {shards} is outside the allowed range 1–{MAX_SHARDS}"
+            )));
+        }
+        if !(RETENTION_DEFAULT_H..=RETENTION_MAX_H).contains(&retention_h) {
+            return Err(KinesisError::invalid_argument(format!(
+                "Minimum allowed retention period is {RETENTION_DEFAULT_H} hours and maximum is {RETENTION_MAX_H} hours; got {retention_h}"
+            )));
+        }
+        let shards = even_ranges(shards)
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| Shard::new(ShardId(i as u32), r, None, None))
+            .collect();
+        Ok(Stream { name: name.to_owned(), shards, retention: SimDuration::from_secs(retention_h * 3_600) })
+    }
+
+    /// The stream's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// Every shard ever created, by id (expired ones included, marked so).
+    pub fn all_shards(&self) -> &[Shard] {
+        &self.shards
+    }
+    /// The shards `ListShards` shows: open and closed, not expired.
+    pub fn shards(&self) -> impl Iterator<Item = &Shard> {
+        self.shards.iter().filter(|s| s.state != ShardState::Expired)
+    }
+    /// The open shards, in hash-key order.
+    pub fn open_shards(&self) -> Vec<&Shard> {
+        let mut open: Vec<&Shard> = self.shards.iter().filter(|s| s.is_open()).collect();
+        open.sort_by_key(|s| s.start);
+        open
+    }
+    /// A shard by id.
+    pub fn shard(&self, id: ShardId) -> Option<&Shard> {
+        self.shards.get(id.0 as usize)
+    }
+    /// The retention period.
+    pub fn retention(&self) -> SimDuration {
+        self.retention
+    }
+
+    fn shard_by_name(&self, text: &str) -> Result<usize, KinesisError> {
+        ShardId::parse(text).filter(|id| (id.0 as usize) < self.shards.len()).map(|id| id.0 as usize).ok_or_else(|| {
+            KinesisError::not_found(format!(
+                "Could not find shard {text} in stream {} under account 123456789012.",
+                self.name
+            ))
+        })
+    }
+
+    /// The open shard that owns `hash` (the open shards always cover the whole space, KDS-05).
+    pub fn route(&self, hash: u128) -> ShardId {
+        self.shards.iter().find(|s| s.is_open() && s.owns(hash)).map_or(ShardId(0), |s| s.id)
+    }
+
+    /// Writes one record of `bytes` (data plus partition key) with hash key `hash`, unless its
+    /// shard is over a write limit this second (`ProvisionedThroughputExceededException`).
+    pub fn put(&mut self, now: SimTime, hash: u128, bytes: u64, tag: u64) -> PutResult {
+        let id = self.route(hash);
+        let shard = &mut self.shards[id.0 as usize];
+        let second = now.as_micros() / 1_000_000;
+        if shard.write.second != second {
+            shard.write = WriteWindow { second, bytes: 0, records: 0 };
+        }
+        if shard.write.records + 1 > SHARD_WRITE_RECORDS_PER_S || shard.write.bytes + bytes > SHARD_WRITE_BYTES_PER_S {
+            return Err(KinesisError::throughput(format!(
+                "Rate exceeded for shard {id} in stream {} under account 123456789012.",
+                self.name
+            )));
+        }
+        shard.write.records += 1;
+        shard.write.bytes += bytes;
+        // Unique and increasing; gaps grow with the time between writes (KDS-09).
+        let seq = (shard.last_seq + 1).max(now.as_micros());
+        shard.last_seq = seq;
+        shard.records.push_back(Record { seq, hash, bytes, arrived: now, tag });
+        Ok((id, seq))
+    }
+
+    /// `PutRecord`: checks the partition key (1–256 characters), the explicit hash key and the
+    /// size, then writes.
+    pub fn put_record(
+        &mut self,
+        now: SimTime,
+        partition_key: &str,
+        explicit_hash_key: Option<&str>,
+        data_bytes: u64,
+        tag: u64,
+    ) -> Result<(ShardId, u64), KinesisError> {
+        let chars = partition_key.chars().count();
+        if chars == 0 || chars > PARTITION_KEY_MAX_CHARS {
+            return Err(KinesisError::validation(format!(
+                "1 validation error detected: Value '{partition_key}' at 'partitionKey' failed to satisfy constraint: Member must have length between 1 and {PARTITION_KEY_MAX_CHARS}"
+            )));
+        }
+        let hash = match explicit_hash_key {
+            Some(text) => parse_hash_key(text, "explicitHashKey")?,
+            None => partition_hash(partition_key),
+        };
+        let bytes = data_bytes + partition_key.len() as u64;
+        if bytes > RECORD_MAX_BYTES {
+            return Err(KinesisError::validation(format!(
+                "1 validation error detected: the record is {bytes} bytes with its partition key; at most {RECORD_MAX_BYTES}"
+            )));
+        }
+        self.put(now, hash, bytes, tag)
+    }
+
+    /// `PutRecords`: at most 500 records; each has its own result, throttled ones included.
+    pub fn put_records(
+        &mut self,
+        now: SimTime,
+        entries: &[(&str, Option<&str>, u64)],
+    ) -> Result<Vec<PutResult>, KinesisError> {
+        if entries.is_empty() || entries.len() > PUT_RECORDS_MAX {
+            return Err(KinesisError::validation(format!(
+                "1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length between 1 and {PUT_RECORDS_MAX}"
+            )));
+        }
+        Ok(entries
+            .iter()
+            .enumerate()
+            .map(|(i, (key, explicit, bytes))| self.put_record(now, key, *explicit, *bytes, i as u64))
+            .collect())
+    }
+
+    fn next_id(&self) -> ShardId {
+        ShardId(self.shards.len() as u32)
+    }
+
+    fn check_open(&self, index: usize) -> Result<(), KinesisError> {
+        match self.shards[index].is_open() {
+            true => Ok(()),
+            false => Err(KinesisError::invalid_argument(format!(
+                "Shard {} in stream {} under account 123456789012 has already been merged or split, and thus is not eligible for merging or splitting.",
+                self.shards[index].id, self.name
+            ))),
+        }
+    }
+
+    /// `SplitShard`: the parent closes; one child takes `[start, new − 1]`, the other
+    /// `[new, end]` (KDS-21). The new starting key must lie strictly inside the parent's range.
+    pub fn split_shard(
+        &mut self,
+        now: SimTime,
+        shard: &str,
+        new_starting_hash_key: &str,
+    ) -> Result<(ShardId, ShardId), KinesisError> {
+        let new = parse_hash_key(new_starting_hash_key, "newStartingHashKey")?;
+        let index = self.shard_by_name(shard)?;
+        let (start, end, id) = (self.shards[index].start, self.shards[index].end, self.shards[index].id);
+        if new <= start.saturating_add(1) || new >= end {
+            return Err(KinesisError::invalid_argument(format!(
+                "NewStartingHashKey {new} used in SplitShard() on shard {id} in stream {} under account 123456789012 is not both greater than one plus the shard's StartingHashKey {start} and less than the shard's EndingHashKey {end}.",
+                self.name
+            )));
+        }
+        self.check_open(index)?;
+        self.shards[index].state = ShardState::Closed { at: now };
+        let low = self.next_id();
+        self.shards.push(Shard::new(low, (start, new - 1), Some(id), None));
+        let high = self.next_id();
+        self.shards.push(Shard::new(high, (new, end), Some(id), None));
+        Ok((low, high))
+    }
+
+    /// `MergeShards`: two adjacent open shards (the first's range ends just before the second's
+    /// starts) close, and one child takes both ranges (KDS-21).
+    pub fn merge_shards(&mut self, now: SimTime, shard: &str, adjacent: &str) -> Result<ShardId, KinesisError> {
+        let (a, b) = (self.shard_by_name(shard)?, self.shard_by_name(adjacent)?);
+        self.check_open(a)?;
+        self.check_open(b)?;
+        let (first, second) = (&self.shards[a], &self.shards[b]);
+        if first.end.checked_add(1) != Some(second.start) {
+            return Err(KinesisError::invalid_argument(format!(
+                "Shards {} and {} in stream {} under account 123456789012 are not an adjacent pair of shards eligible for merging",
+                first.id, second.id, self.name
+            )));
+        }
+        let range = (first.start, second.end);
+        let parents = (first.id, second.id);
+        self.shards[a].state = ShardState::Closed { at: now };
+        self.shards[b].state = ShardState::Closed { at: now };
+        let child = self.next_id();
+        self.shards.push(Shard::new(child, range, Some(parents.0), Some(parents.1)));
+        Ok(child)
+    }
+
+    /// `UpdateShardCount` with `UNIFORM_SCALING`: within ½× and 2× of the open shards
+    /// (`LimitExceededException` otherwise, KDS-24). As observed on AWS (and pinned by the
+    /// conformance cases): to scale up, every open shard is split at its midpoint; then
+    /// adjacent pairs are merged, lowest hash keys first, until the target is reached. The
+    /// short-lived shards this creates count, as AWS says they do.
+    pub fn update_shard_count(&mut self, now: SimTime, target: u32) -> Result<(), KinesisError> {
+        let open = self.shards.iter().filter(|s| s.is_open()).count() as u64;
+        let t = u64::from(target);
+        let limit = |text: String| Err(KinesisError { code: "LimitExceededException", message: text });
+        let counts = format!("Current open shard count: {open}, Target shard count: {target}");
+        if target == 0 || t > MAX_SHARDS as u64 {
+            return limit(format!(
+                "Target shard count or number of open shards cannot be greater than {MAX_SHARDS}. {counts}"
+            ));
+        }
+        if t > open * 2 {
+            return limit(format!(
+                "UpdateShardCount cannot scale up over double your current open shard count. {counts}"
+            ));
+        }
+        if t * 2 < open {
+            return limit(format!(
+                "UpdateShardCount cannot scale down below half your current open shard count. {counts}"
+            ));
+        }
+        if t > open {
+            for s in self.open_shards().iter().map(|s| (s.id, s.start, s.end)).collect::<Vec<_>>() {
+                let mid = s.1 + (s.2 - s.1) / 2 + 1;
+                self.split_shard(now, &s.0.to_string(), &mid.to_string())?;
+            }
+        }
+        loop {
+            let open: Vec<ShardId> = self.open_shards().iter().map(|s| s.id).collect();
+            let mut merges = open.len().saturating_sub(target as usize);
+            if merges == 0 {
+                return Ok(());
+            }
+            for pair in open.chunks_exact(2) {
+                self.merge_shards(now, &pair[0].to_string(), &pair[1].to_string())?;
+                merges -= 1;
+                if merges == 0 {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Drops records older than the retention period; a closed shard with nothing left expires.
+    pub fn trim(&mut self, now: SimTime) {
+        let Some(horizon) = now.as_micros().checked_sub(self.retention.as_micros()).map(SimTime::from_micros) else {
+            return;
+        };
+        for shard in &mut self.shards {
+            while shard.records.front().is_some_and(|r| r.arrived < horizon) {
+                shard.records.pop_front();
+            }
+            if let ShardState::Closed { at } = shard.state {
+                if at < horizon && shard.records.is_empty() {
+                    shard.state = ShardState::Expired;
+                }
+            }
+        }
+    }
+
+    /// `GetShardIterator` (KDS-13, KDS-14).
+    pub fn shard_iterator(
+        &self,
+        now: SimTime,
+        shard: ShardId,
+        kind: IteratorType,
+    ) -> Result<ShardIterator, KinesisError> {
+        let s = self
+            .shard(shard)
+            .filter(|s| s.state != ShardState::Expired)
+            .ok_or_else(|| KinesisError::not_found(format!("Shard {shard} in stream {} does not exist", self.name)))?;
+        let from_seq = match kind {
+            IteratorType::TrimHorizon => 0,
+            IteratorType::Latest => s.last_seq + 1,
+            IteratorType::AtSequenceNumber(n) => n,
+            IteratorType::AfterSequenceNumber(n) => n + 1,
+            IteratorType::AtTimestamp(t) => s.records.iter().find(|r| r.arrived >= t).map_or(s.last_seq + 1, |r| r.seq),
+        };
+        Ok(ShardIterator { shard, from_seq, issued: now })
+    }
+
+    /// `GetRecords`: up to `limit` records and 10 MiB from the iterator, under the shard's
+    /// shared limits (5 calls/s; reading is throttled until the bytes read would have taken at
+    /// 2 MiB/s). A throttled or failed call returns no records.
+    pub fn get_records(
+        &mut self,
+        now: SimTime,
+        it: ShardIterator,
+        limit: u32,
+    ) -> Result<GetRecordsOutput, KinesisError> {
+        if !(1..=GET_RECORDS_MAX_RECORDS).contains(&limit) {
+            return Err(KinesisError::invalid_argument(format!(
+                "Limit {limit} is outside the allowed range 1–{GET_RECORDS_MAX_RECORDS}"
+            )));
+        }
+        if now.saturating_since(it.issued) > SimDuration::from_secs(ITERATOR_EXPIRY_S) {
+            return Err(KinesisError {
+                code: "ExpiredIteratorException",
+                message: format!(
+                    "Iterator expired. The iterator was created at {} s; it is valid for 5 minutes.",
+                    it.issued.as_secs_f64()
+                ),
+            });
+        }
+        let name = self.name.clone();
+        let children: Vec<ShardId> = self
+            .shards
+            .iter()
+            .filter(|s| s.parent == Some(it.shard) || s.adjacent_parent == Some(it.shard))
+            .map(|s| s.id)
+            .collect();
+        let shard =
+            self.shards.get_mut(it.shard.0 as usize).filter(|s| s.state != ShardState::Expired).ok_or_else(|| {
+                KinesisError::not_found(format!("Shard {} in stream {name} does not exist", it.shard))
+            })?;
+        let second = now.as_micros() / 1_000_000;
+        if shard.read.second != second {
+            shard.read.second = second;
+            shard.read.calls = 0;
+        }
+        if shard.read.calls >= SHARD_READ_CALLS_PER_S || now < shard.read.busy_until {
+            return Err(KinesisError::throughput(format!(
+                "Rate exceeded for shard {} in stream {name} under account 123456789012.",
+                it.shard
+            )));
+        }
+        shard.read.calls += 1;
+        let from = shard.position(it.from_seq);
+        let mut records = Vec::new();
+        let mut bytes = 0;
+        for r in shard.records.iter().skip(from) {
+            if records.len() as u32 >= limit || bytes + r.bytes > GET_RECORDS_MAX_BYTES {
+                break;
+            }
+            bytes += r.bytes;
+            records.push(*r);
+        }
+        let read_time = SimDuration::from_micros(bytes * 1_000_000 / SHARD_READ_BYTES_PER_S);
+        shard.read.busy_until = now + read_time;
+        let next_seq = records.last().map_or(it.from_seq, |r| r.seq + 1);
+        let unread = shard.records.get(from + records.len());
+        let millis_behind_latest = unread.map_or(0, |r| now.saturating_since(r.arrived).as_millis());
+        let closed_and_done = !shard.is_open() && unread.is_none();
+        Ok(GetRecordsOutput {
+            records,
+            next: (!closed_and_done).then_some(ShardIterator { shard: it.shard, from_seq: next_seq, issued: now }),
+            millis_behind_latest,
+            child_shards: if closed_and_done { children } else { Vec::new() },
+        })
+    }
+
+    /// Records of a shard from a sequence number on, without the shared read limits: what an
+    /// enhanced fan-out subscription pushes (each consumer has its own 2 MiB/s, KDS-17; the
+    /// caller paces it). At most `max_bytes`.
+    pub fn read_pushed(&self, shard: ShardId, from_seq: u64, max_bytes: u64) -> Vec<Record> {
+        let Some(s) = self.shard(shard) else { return Vec::new() };
+        let mut bytes = 0;
+        s.records
+            .iter()
+            .skip(s.position(from_seq))
+            .take_while(|r| {
+                bytes += r.bytes;
+                bytes <= max_bytes
+            })
+            .copied()
+            .collect()
+    }
+}

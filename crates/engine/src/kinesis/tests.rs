@@ -1,0 +1,154 @@
+//! Kinesis stream tests beyond the shared conformance cases: limits, reads, iterators,
+//! retention and lineage.
+
+use super::*;
+use crate::time::{SimDuration, SimTime};
+
+fn at(secs: f64) -> SimTime {
+    SimTime::ZERO + SimDuration::from_secs_f64(secs)
+}
+
+fn stream(shards: u32) -> Stream {
+    Stream::create("s", shards, 24).expect("valid")
+}
+
+#[test]
+fn the_open_shards_cover_the_whole_hash_space_through_any_resharding() {
+    let mut s = stream(3);
+    let check = |s: &Stream| {
+        let open = s.open_shards();
+        assert_eq!(open[0].start, 0);
+        assert_eq!(open.last().map(|x| x.end), Some(MAX_HASH_KEY));
+        for pair in open.windows(2) {
+            assert_eq!(pair[0].end + 1, pair[1].start, "gap or overlap between {} and {}", pair[0].id, pair[1].id);
+        }
+    };
+    check(&s);
+    let mid = (s.shard(ShardId(1)).map_or(0, |x| x.start) + s.shard(ShardId(1)).map_or(0, |x| x.end)) / 2;
+    s.split_shard(at(1.0), "shardId-000000000001", &mid.to_string()).expect("split");
+    check(&s);
+    s.merge_shards(at(2.0), "shardId-000000000003", "shardId-000000000004").expect("merge the children back");
+    check(&s);
+    s.update_shard_count(at(3.0), 6).expect("double");
+    check(&s);
+    s.update_shard_count(at(4.0), 4).expect("shrink");
+    check(&s);
+    assert_eq!(s.open_shards().len(), 4);
+    for h in [0, 1, MAX_HASH_KEY / 3, MAX_HASH_KEY - 1, MAX_HASH_KEY] {
+        assert!(s.shard(s.route(h)).is_some_and(|x| x.is_open() && x.owns(h)));
+    }
+}
+
+#[test]
+fn a_shard_takes_1000_records_or_1_mib_a_second_then_throttles() {
+    let mut s = stream(1);
+    for i in 0..1_000 {
+        s.put(at(0.5), i, 10, i as u64).expect("within the record limit");
+    }
+    let err = s.put(at(0.9), 7, 10, 0).expect_err("record 1,001 in the same second");
+    assert_eq!(err.code, "ProvisionedThroughputExceededException");
+    s.put(at(1.0), 7, 10, 0).expect("a new second");
+    let mut s = stream(1);
+    s.put(at(0.0), 1, 1 << 19, 0).expect("half a MiB");
+    s.put(at(0.1), 1, 1 << 19, 0).expect("the second half");
+    assert!(s.put(at(0.2), 1, 1, 0).is_err(), "over 1 MiB in one second");
+}
+
+#[test]
+fn sequence_numbers_increase_per_shard_and_put_records_reports_per_record() {
+    let mut s = stream(2);
+    let keys: Vec<String> = (0..600).map(|i| format!("key-{i}")).collect();
+    let entries: Vec<(&str, Option<&str>, u64)> = keys.iter().take(500).map(|k| (k.as_str(), None, 100)).collect();
+    let results = s.put_records(at(1.0), &entries).expect("500 is allowed");
+    assert_eq!(results.len(), 500);
+    assert!(results.iter().all(Result::is_ok));
+    for shard in s.shards() {
+        let seqs: Vec<u64> = shard.records().iter().map(|r| r.seq).collect();
+        assert!(seqs.windows(2).all(|w| w[0] < w[1]));
+    }
+    let too_many: Vec<(&str, Option<&str>, u64)> = keys.iter().map(|k| (k.as_str(), None, 1)).collect();
+    assert_eq!(s.put_records(at(2.0), &too_many).expect_err("600").code, "ValidationException");
+    // Over the shard's limit inside one call: some records fail, each with its own error.
+    let mut hot = stream(1);
+    let burst: Vec<(&str, Option<&str>, u64)> = keys.iter().take(500).map(|k| (k.as_str(), None, 4_000)).collect();
+    let results = hot.put_records(at(3.0), &burst).expect("a valid request");
+    let failed = results
+        .iter()
+        .filter(|r| r.as_ref().is_err_and(|e| e.code == "ProvisionedThroughputExceededException"))
+        .count();
+    assert!(failed > 200 && failed < 300, "{failed} of 500 throttled by 1 MiB/s");
+}
+
+#[test]
+fn reads_share_five_calls_a_second_and_a_10_mib_read_throttles_the_next_5_seconds() {
+    let mut s = stream(1);
+    for i in 0..11 {
+        s.put(at(f64::from(i)), 1, 1 << 20, 0).expect("one MiB a second");
+    }
+    let it = s.shard_iterator(at(11.0), ShardId(0), IteratorType::TrimHorizon).expect("iterator");
+    let out = s.get_records(at(11.0), it, 10_000).expect("read");
+    assert_eq!(out.records.len(), 10, "10 MiB at most per call");
+    let next = out.next.expect("more to read");
+    let err = s.get_records(at(15.9), next, 10_000).expect_err("still paying for 10 MiB");
+    assert_eq!(err.code, "ProvisionedThroughputExceededException");
+    let out = s.get_records(at(16.0), next, 10_000).expect("5 s later");
+    assert_eq!(out.records.len(), 1);
+    assert_eq!(out.millis_behind_latest, 0);
+    let mut calls = stream(1);
+    let it = calls.shard_iterator(at(0.0), ShardId(0), IteratorType::Latest).expect("iterator");
+    for _ in 0..5 {
+        calls.get_records(at(0.5), it, 100).expect("five calls");
+    }
+    assert!(calls.get_records(at(0.6), it, 100).is_err(), "a sixth call in the same second");
+    assert_eq!(calls.get_records(at(0.6), it, 20_000).expect_err("limit").code, "InvalidArgumentException");
+}
+
+#[test]
+fn iterators_expire_after_five_minutes_and_know_where_to_start() {
+    let mut s = stream(1);
+    let (_, first) = s.put(at(1.0), 1, 10, 0).expect("put");
+    let (_, second) = s.put(at(2.0), 1, 10, 0).expect("put");
+    let from = |s: &Stream, kind| s.shard_iterator(at(3.0), ShardId(0), kind).expect("iterator").from_seq;
+    assert_eq!(from(&s, IteratorType::AtSequenceNumber(second)), second);
+    assert_eq!(from(&s, IteratorType::AfterSequenceNumber(first)), first + 1);
+    assert_eq!(from(&s, IteratorType::AtTimestamp(at(1.5))), second);
+    assert!(from(&s, IteratorType::Latest) > second);
+    let it = s.shard_iterator(at(3.0), ShardId(0), IteratorType::TrimHorizon).expect("iterator");
+    assert_eq!(s.get_records(at(303.1), it, 10).expect_err("expired").code, "ExpiredIteratorException");
+    assert_eq!(s.get_records(at(302.9), it, 10).expect("not yet").records.len(), 2);
+}
+
+#[test]
+fn retention_trims_and_a_closed_parent_stays_readable_then_expires() {
+    let mut s = stream(1);
+    s.put(at(0.0), 5, 10, 1).expect("put");
+    s.split_shard(at(10.0), "shardId-000000000000", &(MAX_HASH_KEY / 2).to_string()).expect("split");
+    assert!(s.put(at(11.0), 5, 10, 2).is_ok_and(|(id, _)| id == ShardId(1)), "new writes go to a child");
+    let it = s.shard_iterator(at(12.0), ShardId(0), IteratorType::TrimHorizon).expect("a closed shard is readable");
+    let out = s.get_records(at(12.0), it, 10).expect("read");
+    assert_eq!(out.records.len(), 1);
+    assert_eq!(out.next, None, "read to its end");
+    assert_eq!(out.child_shards, vec![ShardId(1), ShardId(2)]);
+    s.trim(at(24.0 * 3_600.0 + 10.5));
+    assert!(s.shard(ShardId(0)).is_some_and(|p| p.records().is_empty() && p.state == ShardState::Expired));
+    assert_eq!(s.shards().count(), 2, "expired shards are not listed");
+    assert_eq!(s.shard(ShardId(1)).map(|c| c.records().len()), Some(1), "the child's record is younger");
+}
+
+#[test]
+fn bad_arguments_carry_aws_codes_and_rules() {
+    let mut s = stream(2);
+    assert_eq!(s.put_record(at(0.0), "", None, 1, 0).expect_err("empty key").code, "ValidationException");
+    let long = "k".repeat(257);
+    assert_eq!(s.put_record(at(0.0), &long, None, 1, 0).expect_err("257 chars").code, "ValidationException");
+    let e = s.put_record(at(0.0), "a", Some("340282366920938463463374607431768211456"), 1, 0).expect_err("2^128");
+    assert_eq!(e.code, "InvalidArgumentException");
+    assert_eq!(s.put_record(at(0.0), "a", Some("01"), 1, 0).expect_err("leading zero").code, "ValidationException");
+    assert!(s.put_record(at(0.0), "a", None, 1 << 20, 0).is_err(), "over 1 MiB with its key");
+    let e = s.update_shard_count(at(0.0), 5).expect_err("more than double");
+    assert_eq!(e.code, "LimitExceededException");
+    assert!(e.message.contains("Current open shard count: 2, Target shard count: 5"), "{}", e.message);
+    assert!(s.update_shard_count(at(0.0), 0).is_err());
+    assert_eq!(Stream::create("s", 1, 23).expect_err("retention").code, "InvalidArgumentException");
+    assert!(s.split_shard(at(0.0), "shardId-000000000009", "5").is_err_and(|e| e.code == "ResourceNotFoundException"));
+}
