@@ -7,6 +7,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use anyhow::{bail, Result};
+use engine::kinesis::{KinesisScenario, KinesisSim};
 use engine::reference::{ReferenceScenario, ReferenceSim};
 use engine::sns::{FilterPolicy, FilterScope, Message, PolicyApi};
 use engine::sqs::{SqsScenario, SqsSim};
@@ -19,7 +20,7 @@ const PENDING: u64 = 1_024;
 const EVENTS: u64 = 30_000_000;
 
 /// The parts `nimbus bench` measures; naming some runs only those (handy under a profiler).
-const PARTS: [&str; 4] = ["scheduler", "reference", "sqs", "sns"];
+const PARTS: [&str; 5] = ["scheduler", "reference", "sqs", "sns", "kinesis"];
 
 pub fn bench(rest: &[String]) -> Result<()> {
     let args = args::parse(rest, &[])?;
@@ -39,6 +40,28 @@ pub fn bench(rest: &[String]) -> Result<()> {
     if wanted("sns") {
         bench_sns_filter()?;
     }
+    if wanted("kinesis") {
+        bench_kinesis()?;
+    }
+    Ok(())
+}
+
+/// Issue 6's yardstick: 1,000 shards at their full write rate for one simulated minute.
+fn bench_kinesis() -> Result<()> {
+    let simulated = SimDuration::from_secs(60);
+    let mut sim = KinesisSim::try_new(&KinesisScenario::benchmark(), 1)?.without_recent_events();
+    let start = Instant::now();
+    sim.run_until_done(SimTime::ZERO + simulated);
+    let wall = start.elapsed().as_secs_f64();
+    let t = sim.model().totals();
+    println!(
+        "kinesis scenario (1,000 shards at 1,000 records/s each, 1 simulated minute): {:.0}× real time ({} records written, {} throttled, {} read, {} work items, {wall:.3} s)",
+        simulated.as_secs_f64() / wall,
+        t.written,
+        t.throttled,
+        sim.model().consumers().iter().map(|c| c.read).sum::<u64>(),
+        sim.handled()
+    );
     Ok(())
 }
 

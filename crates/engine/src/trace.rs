@@ -68,6 +68,10 @@ pub enum Reason {
     MessageLost,
     /// A message reached its queue after a later message of the same group.
     OutOfOrder,
+    /// A producer gave up on a record after its last attempt.
+    GaveUp,
+    /// Shards were split, merged or rescaled.
+    Resharded,
 }
 
 impl Reason {
@@ -101,6 +105,8 @@ impl Reason {
             Reason::DeliveryRejected => "DELIVERY_REJECTED",
             Reason::MessageLost => "MESSAGE_LOST",
             Reason::OutOfOrder => "OUT_OF_ORDER",
+            Reason::GaveUp => "GAVE_UP",
+            Reason::Resharded => "RESHARDED",
         }
     }
 
@@ -134,6 +140,8 @@ impl Reason {
             Reason::DeliveryRejected => 25,
             Reason::MessageLost => 26,
             Reason::OutOfOrder => 27,
+            Reason::GaveUp => 28,
+            Reason::Resharded => 29,
         }
     }
 }

@@ -20,6 +20,8 @@ pub const FIRST_VISIT_BUDGET_GZIP: u64 = 250_000;
 const SQS_NATIVE_GOAL: f64 = 5_000.0;
 /// Issue 5: SNS filter-policy evaluations per second natively, in millions (5-key policy).
 const SNS_FILTER_GOAL_M: f64 = 2.0;
+/// Issue 6: 1,000 shards at full write rate for one simulated minute, natively.
+const KINESIS_NATIVE_GOAL: f64 = 100.0;
 
 /// Sizes of a set of files: raw, gzip (level 9) and brotli (quality 11), in bytes.
 #[derive(Debug, Default, Clone, Copy)]
@@ -90,6 +92,12 @@ pub fn bench(args: &[String]) -> Result<()> {
         "sqs goal (issue 3): ≥ {SQS_NATIVE_GOAL}× real time natively — {}",
         if native_met { "met" } else { "MISSED" }
     );
+    let kinesis_speedup = leading_number(&native, "kinesis scenario")?;
+    let kinesis_met = kinesis_speedup >= KINESIS_NATIVE_GOAL;
+    println!(
+        "kinesis goal (issue 6): 1,000 shards at full write rate ≥ {KINESIS_NATIVE_GOAL}× real time natively — {}",
+        if kinesis_met { "met" } else { "MISSED" }
+    );
     let filter_rate = leading_number(&native, "sns filter")?;
     let filter_met = filter_rate >= SNS_FILTER_GOAL_M;
     println!(
@@ -136,6 +144,9 @@ pub fn bench(args: &[String]) -> Result<()> {
         .arg(chromium))?;
     if !native_met {
         bail!("the native SQS speed-up {native_speedup}× is under the {SQS_NATIVE_GOAL}× goal");
+    }
+    if !kinesis_met {
+        bail!("the native Kinesis speed-up {kinesis_speedup}× is under the {KINESIS_NATIVE_GOAL}× goal");
     }
     if !filter_met {
         bail!("{filter_rate} M filter evaluations/s is under the {SNS_FILTER_GOAL_M} M goal");

@@ -2,12 +2,14 @@
 //! keys, the even split at creation), and a stream as a state machine — writes under per-shard
 //! limits with per-record results, reads through shard iterators under the shared read limits,
 //! retention, and resharding (split, merge, uniform scaling) with closed parents readable until
-//! their records expire. The playground scenario (producers, consumers, enhanced fan-out) comes
-//! with the rest of issue 6.
+//! their records expire; and the scenario that runs on it: a producer over a skewed key space
+//! with retries, polling and enhanced fan-out consumers with lineage, resharding over time.
 
 pub mod error;
 pub mod hash;
 pub mod limits;
+pub mod model;
+pub mod scenario;
 pub mod stream;
 
 #[cfg(test)]
@@ -15,6 +17,10 @@ mod tests;
 
 pub use error::KinesisError;
 pub use hash::{even_ranges, parse_hash_key, partition_hash, MAX_HASH_KEY};
+pub use model::{ConsumerKind, ConsumerState, KinesisModel, KinesisSim, KinesisTotals, KinesisTraceEvent};
+pub use scenario::{Consumers, KinesisScenario, Producer, Reshard, ScheduledReshard, Skew, StartAt};
 pub use stream::{
     GetRecordsOutput, IteratorType, PutResult, Record, Shard, ShardId, ShardIterator, ShardState, Stream,
 };
+#[cfg(test)]
+mod model_tests;

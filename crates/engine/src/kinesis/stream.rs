@@ -48,14 +48,18 @@ pub enum ShardState {
     Expired,
 }
 
-/// One record in a shard.
+/// One record in a shard — or a run of `count` records written together (the bulk producer of
+/// large scenarios writes each shard's records of a tick as one run; sequence numbers
+/// `seq .. seq + count` are theirs).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Record {
-    /// Sequence number: unique in its shard and increasing (KDS-09).
+    /// Sequence number: unique in its shard and increasing (KDS-09); a run's first.
     pub seq: u64,
+    /// How many records this entry stands for (1 for a single record).
+    pub count: u32,
     /// The hash key it was routed by.
     pub hash: u128,
-    /// Data plus partition key, bytes.
+    /// Data plus partition key, bytes (a run's total).
     pub bytes: u64,
     /// `ApproximateArrivalTimestamp`.
     pub arrived: SimTime,
@@ -134,9 +138,14 @@ impl Shard {
     pub fn owns(&self, hash: u128) -> bool {
         self.start <= hash && hash <= self.end
     }
-    /// The index of the first record with a sequence number at or above `seq`.
+    /// The index of the first entry with a sequence number at or above `seq` (a run is found
+    /// by its first sequence number).
     fn position(&self, seq: u64) -> usize {
-        self.records.partition_point(|r| r.seq < seq)
+        self.records.partition_point(|r| r.seq + u64::from(r.count) <= seq)
+    }
+    /// The newest sequence number written, 0 before any write.
+    pub fn last_seq(&self) -> u64 {
+        self.last_seq
     }
 }
 
@@ -257,24 +266,50 @@ impl Stream {
     /// shard is over a write limit this second (`ProvisionedThroughputExceededException`).
     pub fn put(&mut self, now: SimTime, hash: u128, bytes: u64, tag: u64) -> PutResult {
         let id = self.route(hash);
-        let shard = &mut self.shards[id.0 as usize];
+        match self.put_run(now, id, hash, 1, bytes, tag) {
+            (1, Some(seq)) => Ok((id, seq)),
+            _ => Err(KinesisError::throughput(format!(
+                "Rate exceeded for shard {id} in stream {} under account 123456789012.",
+                self.name
+            ))),
+        }
+    }
+
+    /// Writes up to `count` records of `bytes / count` bytes each to open shard `id` as one run
+    /// (hash key `hash` stands for all of them): as many as the shard's write limits take this
+    /// second. Returns how many were written and the run's first sequence number.
+    pub fn put_run(
+        &mut self,
+        now: SimTime,
+        id: ShardId,
+        hash: u128,
+        count: u32,
+        bytes: u64,
+        tag: u64,
+    ) -> (u32, Option<u64>) {
+        let Some(shard) = self.shards.get_mut(id.0 as usize).filter(|s| s.is_open()) else { return (0, None) };
+        if count == 0 {
+            return (0, None);
+        }
         let second = now.as_micros() / 1_000_000;
         if shard.write.second != second {
             shard.write = WriteWindow { second, bytes: 0, records: 0 };
         }
-        if shard.write.records + 1 > SHARD_WRITE_RECORDS_PER_S || shard.write.bytes + bytes > SHARD_WRITE_BYTES_PER_S {
-            return Err(KinesisError::throughput(format!(
-                "Rate exceeded for shard {id} in stream {} under account 123456789012.",
-                self.name
-            )));
+        let each = (bytes / u64::from(count)).max(1);
+        let by_records = SHARD_WRITE_RECORDS_PER_S.saturating_sub(shard.write.records);
+        let by_bytes = SHARD_WRITE_BYTES_PER_S.saturating_sub(shard.write.bytes) / each;
+        let taken = u64::from(count).min(by_records).min(by_bytes) as u32;
+        if taken == 0 {
+            return (0, None);
         }
-        shard.write.records += 1;
-        shard.write.bytes += bytes;
+        let taken_bytes = if taken == count { bytes } else { each * u64::from(taken) };
+        shard.write.records += u64::from(taken);
+        shard.write.bytes += taken_bytes;
         // Unique and increasing; gaps grow with the time between writes (KDS-09).
         let seq = (shard.last_seq + 1).max(now.as_micros());
-        shard.last_seq = seq;
-        shard.records.push_back(Record { seq, hash, bytes, arrived: now, tag });
-        Ok((id, seq))
+        shard.last_seq = seq + u64::from(taken) - 1;
+        shard.records.push_back(Record { seq, count: taken, hash, bytes: taken_bytes, arrived: now, tag });
+        (taken, Some(seq))
     }
 
     /// `PutRecord`: checks the partition key (1–256 characters), the explicit hash key and the
@@ -520,16 +555,20 @@ impl Stream {
         let from = shard.position(it.from_seq);
         let mut records = Vec::new();
         let mut bytes = 0;
+        let mut count = 0u32;
         for r in shard.records.iter().skip(from) {
-            if records.len() as u32 >= limit || bytes + r.bytes > GET_RECORDS_MAX_BYTES {
+            // A run is taken whole; the first entry always is.
+            let full = !records.is_empty() && (count + r.count > limit || bytes + r.bytes > GET_RECORDS_MAX_BYTES);
+            if full {
                 break;
             }
             bytes += r.bytes;
+            count += r.count;
             records.push(*r);
         }
         let read_time = SimDuration::from_micros(bytes * 1_000_000 / SHARD_READ_BYTES_PER_S);
         shard.read.busy_until = now + read_time;
-        let next_seq = records.last().map_or(it.from_seq, |r| r.seq + 1);
+        let next_seq = records.last().map_or(it.from_seq, |r| r.seq + u64::from(r.count));
         let unread = shard.records.get(from + records.len());
         let millis_behind_latest = unread.map_or(0, |r| now.saturating_since(r.arrived).as_millis());
         let closed_and_done = !shard.is_open() && unread.is_none();
