@@ -1,6 +1,8 @@
 //! Scenes: one per simulation, each driving an engine run and drawing it with the shared components.
 
 #[cfg_attr(not(feature = "playgrounds"), allow(dead_code))]
+mod knob;
+#[cfg_attr(not(feature = "playgrounds"), allow(dead_code))]
 mod live;
 mod reference;
 // Always compiled; routed only in the full app (the `playgrounds` feature), not in the landing bundle.

@@ -12,16 +12,17 @@ mod snapshot;
 use engine::sqs::{DlqSettings, SqsScenario, SqsSim};
 use leptos::prelude::*;
 
+use super::knob::{ChoiceField, KnobField};
 use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
 use crate::anim::prefers_reduced_motion;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
     LinkNotices, LogEntry, MessageInspector, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series,
-    SettingField, SharePanel, TimeSeriesChart,
+    SharePanel, TimeSeriesChart,
 };
 use crate::share::{Defaults, LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
-use knobs::{apply, format_value, Choice, Knob, CHOICES, KNOBS};
+use knobs::{CHOICES, KNOBS};
 use layout::*;
 use presets::{preset, PRESETS};
 use snapshot::{counters, diagram, dlq_announcement, history, CounterView, DiagramView, History};
@@ -365,69 +366,6 @@ fn ScenarioControls(
             {knob_fields}
             <p class="muted knob-note">"A valid change restarts the run from 0 s with the same seed; an invalid one is explained and ignored."</p>
         </fieldset>
-    }
-}
-
-/// A select for one of the scenario's [`Choice`]s.
-#[component]
-fn ChoiceField(
-    choice: &'static Choice,
-    scenario: RwSignal<SqsScenario>,
-    #[prop(into)] on_change: Callback<SqsScenario>,
-) -> impl IntoView {
-    let id = format!("knob-{}", choice.key);
-    let on_select = move |ev: leptos::ev::Event| {
-        let mut next = scenario.get_untracked();
-        (choice.set)(&mut next, &event_target_value(&ev));
-        on_change.run(next);
-    };
-    let options = choice
-        .options
-        .iter()
-        .map(|&(value, label)| {
-            view! { <option value=value prop:selected=move || scenario.with(|s| (choice.get)(s) == Some(value))>{label}</option> }
-        })
-        .collect_view();
-    view! {
-        <div class="knob">
-            <label for=id.clone()>{choice.label}</label>
-            <select id=id data-testid=format!("knob-{}", choice.key) on:change=on_select>
-                {options}
-                // A value none of the options name (a burst pattern from a scenario file) stays shown.
-                <option value="" disabled=true prop:selected=move || scenario.with(|s| (choice.get)(s).is_none())>
-                    "Other (from the scenario)"
-                </option>
-            </select>
-        </div>
-    }
-}
-
-/// One labelled numeric knob, validated as it is typed.
-#[component]
-fn KnobField(
-    knob: &'static Knob,
-    scenario: RwSignal<SqsScenario>,
-    modified: RwSignal<bool>,
-    generation: RwSignal<u32>,
-) -> impl IntoView {
-    let apply = move |text: String| -> Result<(), String> {
-        let next = scenario.with_untracked(|s| apply(s, knob, &text))?;
-        if scenario.with_untracked(|s| *s != next) {
-            scenario.set(next);
-            modified.set(true);
-        }
-        Ok(())
-    };
-    view! {
-        <SettingField
-            key=knob.key
-            label=knob.label
-            range=format!("{} {}", if knob.aws { "AWS range" } else { "range" }, knob.range())
-            value=Signal::derive(move || scenario.with(|s| (knob.get)(s).map(format_value).unwrap_or_default()))
-            apply=apply
-            generation=generation
-            disabled=Signal::derive(move || scenario.with(|s| (knob.get)(s).is_none()))
-        />
     }
 }
 

@@ -11,32 +11,11 @@ use engine::sqs::{DlqSettings, SqsScenario, MAX_CONSUMERS, MAX_GROUPS, MAX_REQUE
 use engine::workload::MAX_RATE_PER_S;
 use engine::{Distribution, Workload};
 
+use crate::scenes::knob::{apply, format_value, Choice, Knob};
 use crate::share::LinkParams;
 
-/// One numeric knob: a label, the AWS range shown next to it, and how to read and write it.
-pub struct Knob {
-    /// Stable id, used for element ids and `data-testid="knob-<key>"`.
-    pub key: &'static str,
-    /// The label shown to people.
-    pub label: &'static str,
-    /// The smallest allowed value (the engine's limit, so the label and the check agree).
-    pub min: f64,
-    /// The largest allowed value.
-    pub max: f64,
-    /// `true` when the range is AWS's; otherwise it is the playground's own bound.
-    pub aws: bool,
-    /// What a special value means, shown after the range (e.g. `0 = short polling`).
-    pub note: &'static str,
-    /// Whole numbers only (the engine field is an integer).
-    pub integer: bool,
-    /// Reads the knob's value from a scenario, `None` when the knob does not apply (DLQ off).
-    pub get: fn(&SqsScenario) -> Option<f64>,
-    /// Writes a value into a scenario (validation happens afterwards, on the whole scenario).
-    pub set: fn(&mut SqsScenario, f64),
-}
-
 /// The knobs, in the order the panel shows them.
-pub const KNOBS: [Knob; 17] = [
+pub const KNOBS: [Knob<SqsScenario>; 17] = [
     Knob {
         key: "visibility",
         label: "Visibility timeout (s)",
@@ -230,52 +209,8 @@ pub const KNOBS: [Knob; 17] = [
     },
 ];
 
-impl Knob {
-    /// The range as shown next to the field and in messages: `0–43,200`, `0–20; 0 = short polling`.
-    pub fn range(&self) -> String {
-        let range = format!("{}–{}", group_digits(self.min), group_digits(self.max));
-        if self.note.is_empty() {
-            range
-        } else {
-            format!("{range}; {}", self.note)
-        }
-    }
-}
-
-/// `43200` → `43,200`; fractions as they are.
-fn group_digits(value: f64) -> String {
-    let text = format_value(value);
-    if value != value.trunc() || value.abs() < 1_000.0 {
-        return text;
-    }
-    let digits: Vec<char> = text.chars().collect();
-    let mut out = String::new();
-    for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(*c);
-    }
-    out
-}
-
-/// A choice among a few named options, shown as a select: `(value, label)` pairs, the current
-/// value of a scenario, and how to apply a value.
-pub struct Choice {
-    /// Stable id, used for element ids and `data-testid="knob-<key>"`.
-    pub key: &'static str,
-    /// The label shown to people.
-    pub label: &'static str,
-    /// `(value, label)` of each option.
-    pub options: &'static [(&'static str, &'static str)],
-    /// The current value (`None` when it is none of the options, e.g. a ramp from a scenario file).
-    pub get: fn(&SqsScenario) -> Option<&'static str>,
-    /// Applies an option's value.
-    pub set: fn(&mut SqsScenario, &str),
-}
-
 /// The choices, in the order the panel shows them (after the queue type).
-pub const CHOICES: [Choice; 3] = [
+pub const CHOICES: [Choice<SqsScenario>; 3] = [
     Choice {
         key: "type",
         label: "Queue type",
@@ -335,42 +270,8 @@ pub const CHOICES: [Choice; 3] = [
 
 /// The knob with this key.
 #[cfg(test)]
-pub fn knob(key: &str) -> Option<&'static Knob> {
+pub fn knob(key: &str) -> Option<&'static Knob<SqsScenario>> {
     KNOBS.iter().find(|k| k.key == key)
-}
-
-/// Formats a knob value for its field: integers without decimals, fractions in their shortest form.
-pub fn format_value(value: f64) -> String {
-    if value.is_finite() && value == value.trunc() && value.abs() < 1e15 {
-        format!("{}", value as i64)
-    } else {
-        // Three significant decimals is plenty for a knob; trims the float noise of `p99 / median`.
-        let rounded = (value * 1000.0).round() / 1000.0;
-        format!("{rounded}")
-    }
-}
-
-/// Applies `text` typed into `knob` to a copy of `scenario`; the new scenario if it validates,
-/// otherwise the message to show next to the field (naming the field, the value and the range).
-pub fn apply(scenario: &SqsScenario, knob: &Knob, text: &str) -> Result<SqsScenario, String> {
-    let text = text.trim();
-    let value: f64 = text
-        .parse()
-        .ok()
-        .filter(|v: &f64| v.is_finite())
-        .ok_or_else(|| format!("Enter a number ({}).", knob.range()))?;
-    if knob.integer && (value < 0.0 || value != value.trunc()) {
-        return Err(format!("{text} is not allowed: a whole number in {}.", knob.range()));
-    }
-    let mut next = scenario.clone();
-    (knob.set)(&mut next, value);
-    // The engine's check names the field; the knob's own bounds catch what it allows but the
-    // knob does not offer (a processing time under a millisecond).
-    next.validate().map_err(|err| format!("{err}."))?;
-    if value < knob.min || value > knob.max {
-        return Err(format!("{text} is out of range: allowed {}.", knob.range()));
-    }
-    Ok(next)
 }
 
 /// The dead-letter queue switch as a link parameter (`dlq=1` / `dlq=0`).

@@ -121,7 +121,7 @@ pub fn diagram(sim: &SqsSim) -> DiagramView {
     let rate: f64 = scenario.producers.iter().map(|p| p.workload.mean_rate_per_s()).sum();
     let n = scenario.producers.len();
     view.producer_line =
-        format!("{n} producer{} · {} msg/s", if n == 1 { "" } else { "s" }, super::knobs::format_value(rate));
+        format!("{n} producer{} · {} msg/s", if n == 1 { "" } else { "s" }, crate::scenes::knob::format_value(rate));
 
     let queue = model.main_queue();
     // FIFO: a group is blocked while one of its messages is in flight.

@@ -1,0 +1,189 @@
+//! Scenario knobs shared by the playgrounds: a numeric knob with its (AWS or playground) range,
+//! a choice among named options, how typed text becomes a scenario, and the two fields that edit
+//! them, validated as they are typed.
+
+use engine::ConfigError;
+use leptos::prelude::*;
+
+use crate::components::SettingField;
+
+/// A scenario the knobs can edit: checked as a whole after every change.
+pub trait Checked: Clone + PartialEq + Send + Sync + 'static {
+    /// The engine's validation of the whole scenario.
+    fn check(&self) -> Result<(), ConfigError>;
+}
+
+impl Checked for engine::sqs::SqsScenario {
+    fn check(&self) -> Result<(), ConfigError> {
+        self.validate()
+    }
+}
+
+impl Checked for engine::kinesis::KinesisScenario {
+    fn check(&self) -> Result<(), ConfigError> {
+        self.validate()
+    }
+}
+
+/// One numeric knob: a label, the AWS range shown next to it, and how to read and write it.
+pub struct Knob<S: 'static> {
+    /// Stable id, used for element ids and `data-testid="knob-<key>"`.
+    pub key: &'static str,
+    /// The label shown to people.
+    pub label: &'static str,
+    /// The smallest allowed value (the engine's limit, so the label and the check agree).
+    pub min: f64,
+    /// The largest allowed value.
+    pub max: f64,
+    /// `true` when the range is AWS's; otherwise it is the playground's own bound.
+    pub aws: bool,
+    /// What a special value means, shown after the range (e.g. `0 = short polling`).
+    pub note: &'static str,
+    /// Whole numbers only (the engine field is an integer).
+    pub integer: bool,
+    /// Reads the knob's value from a scenario, `None` when the knob does not apply (DLQ off).
+    pub get: fn(&S) -> Option<f64>,
+    /// Writes a value into a scenario (validation happens afterwards, on the whole scenario).
+    pub set: fn(&mut S, f64),
+}
+
+impl<S> Knob<S> {
+    /// The range as shown next to the field and in messages: `0–43,200`, `0–20; 0 = short polling`.
+    pub fn range(&self) -> String {
+        let range = format!("{}–{}", group_digits(self.min), group_digits(self.max));
+        if self.note.is_empty() {
+            range
+        } else {
+            format!("{range}; {}", self.note)
+        }
+    }
+}
+
+/// `43200` → `43,200`; fractions as they are.
+fn group_digits(value: f64) -> String {
+    let text = format_value(value);
+    if value != value.trunc() || value.abs() < 1_000.0 {
+        return text;
+    }
+    let digits: Vec<char> = text.chars().collect();
+    let mut out = String::new();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(*c);
+    }
+    out
+}
+
+/// A choice among a few named options, shown as a select: `(value, label)` pairs, the current
+/// value of a scenario, and how to apply a value.
+pub struct Choice<S: 'static> {
+    /// Stable id, used for element ids and `data-testid="knob-<key>"`.
+    pub key: &'static str,
+    /// The label shown to people.
+    pub label: &'static str,
+    /// `(value, label)` of each option.
+    pub options: &'static [(&'static str, &'static str)],
+    /// The current value (`None` when it is none of the options, e.g. a ramp from a scenario file).
+    pub get: fn(&S) -> Option<&'static str>,
+    /// Applies an option's value.
+    pub set: fn(&mut S, &str),
+}
+
+/// Formats a knob value for its field: integers without decimals, fractions in their shortest form.
+pub fn format_value(value: f64) -> String {
+    if value.is_finite() && value == value.trunc() && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        // Three significant decimals is plenty for a knob; trims the float noise of `p99 / median`.
+        let rounded = (value * 1000.0).round() / 1000.0;
+        format!("{rounded}")
+    }
+}
+
+/// Applies `text` typed into `knob` to a copy of `scenario`; the new scenario if it validates,
+/// otherwise the message to show next to the field (naming the field, the value and the range).
+pub fn apply<S: Checked>(scenario: &S, knob: &Knob<S>, text: &str) -> Result<S, String> {
+    let text = text.trim();
+    let value: f64 = text
+        .parse()
+        .ok()
+        .filter(|v: &f64| v.is_finite())
+        .ok_or_else(|| format!("Enter a number ({}).", knob.range()))?;
+    if knob.integer && (value < 0.0 || value != value.trunc()) {
+        return Err(format!("{text} is not allowed: a whole number in {}.", knob.range()));
+    }
+    let mut next = scenario.clone();
+    (knob.set)(&mut next, value);
+    // The engine's check names the field; the knob's own bounds catch what it allows but the
+    // knob does not offer (a processing time under a millisecond).
+    next.check().map_err(|err| format!("{err}."))?;
+    if value < knob.min || value > knob.max {
+        return Err(format!("{text} is out of range: allowed {}.", knob.range()));
+    }
+    Ok(next)
+}
+
+/// A select for one of the scenario's [`Choice`]s.
+#[component]
+pub fn ChoiceField<S: Checked>(
+    choice: &'static Choice<S>,
+    scenario: RwSignal<S>,
+    #[prop(into)] on_change: Callback<S>,
+) -> impl IntoView {
+    let id = format!("knob-{}", choice.key);
+    let on_select = move |ev: leptos::ev::Event| {
+        let mut next = scenario.get_untracked();
+        (choice.set)(&mut next, &event_target_value(&ev));
+        on_change.run(next);
+    };
+    let options = choice
+        .options
+        .iter()
+        .map(|&(value, label)| {
+            view! { <option value=value prop:selected=move || scenario.with(|s| (choice.get)(s) == Some(value))>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <div class="knob">
+            <label for=id.clone()>{choice.label}</label>
+            <select id=id data-testid=format!("knob-{}", choice.key) on:change=on_select>
+                {options}
+                // A value none of the options name (a burst pattern from a scenario file) stays shown.
+                <option value="" disabled=true prop:selected=move || scenario.with(|s| (choice.get)(s).is_none())>
+                    "Other (from the scenario)"
+                </option>
+            </select>
+        </div>
+    }
+}
+
+/// One labelled numeric knob, validated as it is typed.
+#[component]
+pub fn KnobField<S: Checked>(
+    knob: &'static Knob<S>,
+    scenario: RwSignal<S>,
+    modified: RwSignal<bool>,
+    generation: RwSignal<u32>,
+) -> impl IntoView {
+    let apply = move |text: String| -> Result<(), String> {
+        let next = scenario.with_untracked(|s| apply(s, knob, &text))?;
+        if scenario.with_untracked(|s| *s != next) {
+            scenario.set(next);
+            modified.set(true);
+        }
+        Ok(())
+    };
+    view! {
+        <SettingField
+            key=knob.key
+            label=knob.label
+            range=format!("{} {}", if knob.aws { "AWS range" } else { "range" }, knob.range())
+            value=Signal::derive(move || scenario.with(|s| (knob.get)(s).map(format_value).unwrap_or_default()))
+            apply=apply
+            generation=generation
+            disabled=Signal::derive(move || scenario.with(|s| (knob.get)(s).is_none()))
+        />
+    }
+}
