@@ -49,6 +49,8 @@ pub struct LiveRun<S: Send + Sync + 'static, M: Model + 'static> {
     pub run_error: RwSignal<Option<String>>,
     /// What the live region says.
     pub announcement: RwSignal<String>,
+    /// Set by [`LiveRun::change_at_now`]: the next rebuild runs on to this time.
+    resume_at: StoredValue<Option<SimTime>>,
     spec: SceneSpec<S, M>,
 }
 
@@ -77,6 +79,7 @@ where
             linked,
             run_error: RwSignal::new(None),
             announcement: RwSignal::new(String::new()),
+            resume_at: StoredValue::new(None),
             spec,
         }
     }
@@ -96,7 +99,10 @@ where
     pub fn rebuild(&self, publish: impl Fn()) {
         let seed = u64::from(self.linked.state.seed.get_untracked());
         match self.linked.scenario.with_untracked(|s| (self.spec.new_run)(s, seed)) {
-            Ok(run) => {
+            Ok(mut run) => {
+                if let Some(t) = self.resume_at.try_update_value(Option::take).flatten() {
+                    run.run_until_done(t);
+                }
                 self.sim.set_value(Some(run));
                 self.run_error.set(None);
                 publish();
@@ -158,6 +164,17 @@ where
                 self.announcement.set("The run is over: nothing more is scheduled.".to_string());
             }
         });
+    }
+
+    /// Replaces the scenario with one that differs only from now on (an action recorded at the
+    /// current simulated time): the run is rebuilt from the start — so a link replays it — and
+    /// runs on to now, instead of restarting at 0 s.
+    pub fn change_at_now(&self, next: S) {
+        if let Some(now) = self.with(|s| s.now()) {
+            self.resume_at.set_value(Some(now));
+        }
+        self.linked.modified.set(true);
+        self.linked.scenario.set(next);
     }
 
     /// The player's Step: one scheduled item.

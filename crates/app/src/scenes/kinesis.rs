@@ -1,0 +1,450 @@
+//! The Kinesis playground: a producer, the hash-key space coloured by shard, one lane per shard
+//! with its records and write load, consumers; resharding buttons, knobs, presets, charts and a
+//! capacity helper, all driven by the engine.
+
+mod knobs;
+mod presets;
+mod snapshot;
+
+use engine::kinesis::{KinesisScenario, KinesisSim, Reshard, ScheduledReshard};
+use leptos::prelude::*;
+
+use super::knob::{ChoiceField, KnobField};
+use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
+use crate::anim::prefers_reduced_motion;
+use crate::components::{
+    log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
+    LinkNotices, LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series, SharePanel,
+    TimeSeriesChart,
+};
+use crate::share::{Defaults, LinkedRun, Presets};
+use crate::view_model::{format_sim_time, format_trace_hash};
+use knobs::{CHOICES, KNOBS};
+use presets::{preset, PRESETS};
+use snapshot::*;
+
+const DEFAULT_SEED: u32 = 42;
+const DEFAULT_SPEED: f64 = 1.0;
+const LOG_LINES: usize = 40;
+
+/// The chart data of one frame.
+#[derive(Clone, Copy)]
+struct Charts {
+    incoming: RwSignal<Vec<Series>>,
+    throttled: RwSignal<Vec<Series>>,
+    lag: RwSignal<Vec<Series>>,
+    read: RwSignal<Vec<Series>>,
+}
+
+/// The Kinesis playground scene.
+#[component]
+pub fn KinesisScene() -> impl IntoView {
+    let linked = LinkedRun::open(
+        Presets {
+            first: PRESETS[0].key,
+            name: |k| preset(k).map(|p| p.name),
+            build: |k| preset(k).map(|p| (p.scenario)()),
+        },
+        Defaults { seed: DEFAULT_SEED, speed: DEFAULT_SPEED, playing: !prefers_reduced_motion() },
+    );
+    let live = LiveRun::open(
+        linked,
+        SceneSpec {
+            service: "Kinesis",
+            preset_name: |k| preset(k).map(|p| p.name),
+            new_run: KinesisSim::try_new,
+            to_file: KinesisScenario::to_file_json,
+            from_file: KinesisScenario::from_file_json,
+        },
+    );
+    let LinkedRun { scenario, preset_key, modified, generation, notices, state, view, .. } = linked;
+    let view_data = RwSignal::new(DiagramView::default());
+    let status = RwSignal::new(CounterView::default());
+    let advice = RwSignal::new(String::new());
+    let log = RwSignal::new(Vec::<LogEntry>::new());
+    let charts = Charts {
+        incoming: RwSignal::new(Vec::new()),
+        throttled: RwSignal::new(Vec::new()),
+        lag: RwSignal::new(Vec::new()),
+        read: RwSignal::new(Vec::new()),
+    };
+    let publish = move || {
+        live.with(|sim| {
+            let next = counters(sim);
+            if next.events != status.with_untracked(|s| s.events) || next.events == 0 {
+                log.set(log_entries(sim.trace(), LOG_LINES));
+            }
+            view_data.set(diagram(sim));
+            capture_charts(sim, charts);
+            advice.set(capacity_advice(sim));
+            status.set(next);
+        });
+    };
+    live.wire(publish, || {});
+    let frame = NodeRef::<leptos::html::Section>::new();
+    live.animate(in_view(view.embed, frame), publish, |_| true);
+    let on_step = move || live.step(publish);
+    let on_reset = move || live.reset(publish);
+    let load_preset = move |key: String| live.load_preset(&key);
+    let now_secs = Signal::derive(move || status.with(|s| s.now_secs));
+    // A resharding button: tried on the live stream first (AWS's refusal is shown as is), then
+    // recorded in the scenario at the current time, so links and files replay it.
+    let reshard = move |action: Reshard| -> Result<String, String> {
+        let tried = live
+            .update(|sim| sim.act(|m, cx| m.reshard(cx, &action)))
+            .ok_or_else(|| "There is no run to reshard.".to_string())?;
+        tried.map_err(|e| format!("{}: {}", e.code, e.message))?;
+        let at_s = live.now_secs();
+        let mut next = scenario.get_untracked();
+        next.reshards.push(ScheduledReshard { at_s, action });
+        live.change_at_now(next);
+        Ok(format!("Done at {}.", format_sim_time(at_s)))
+    };
+
+    if view.embed {
+        let full_controls = view! {
+            <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
+            <ReshardPanel view_data=view_data on_reshard=reshard/>
+        }
+        .into_any();
+        let diagram = view! { <Diagram view_data=view_data/> }.into_any();
+        return view! {
+            <EmbedFrame live=live label="Kinesis playground" diagram=diagram full_controls=full_controls log=log
+                now_secs=now_secs on_step=on_step on_reset=on_reset frame=frame/>
+        }
+        .into_any();
+    }
+
+    view! {
+        <PlaygroundLayout id="kinesis-playground">
+            <LayoutHeader slot>
+                <h2>"Partition keys, shards and their limits"</h2>
+                <p>
+                    "Every record's partition key is hashed (MD5) to a 128-bit number; the bar is that space, coloured by the shard that owns each range, with the busiest keys marked. Each lane is a shard with its newest records (its sequence numbers only grow) and its write load against 1,000 records/s and 1 MiB/s. Records a shard refuses bounce back to the producer. Split and merge shards below."
+                </p>
+                <LinkNotices notices=notices/>
+            </LayoutHeader>
+            <LayoutDiagram slot>
+                <Diagram view_data=view_data/>
+                <ReshardPanel view_data=view_data on_reshard=reshard/>
+                <p class="kin-advice" data-testid="capacity-advice">{move || advice.get()}</p>
+            </LayoutDiagram>
+            <LayoutControls slot>
+                <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
+                <SharePanel links=live.share_links() title=live.share_title() now_secs=now_secs/>
+                <ScenarioFile export=live.export_file() import=live.import_file()/>
+                <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
+                <ScenarioControls scenario=scenario modified=modified generation=generation/>
+                <p class="field-message" data-testid="run-error">{move || live.run_error.get()}</p>
+            </LayoutControls>
+            <LayoutMetrics slot>
+                <Metrics status=status charts=charts/>
+                <h3 class="panel-title">"Recent events"</h3>
+                <EventLog entries=log label="Recent Kinesis events" max_entries=LOG_LINES/>
+                <Announcer message=live.announcement/>
+            </LayoutMetrics>
+        </PlaygroundLayout>
+    }
+    .into_any()
+}
+
+/// The SVG diagram.
+#[component]
+fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
+    let selected = RwSignal::new(None::<u64>);
+    let height = move || view_data.with(|d| d.height.max(200.0));
+    let segments = move || {
+        view_data.with(|d| {
+            d.segments
+                .iter()
+                .map(|s| {
+                    view! {
+                        <g class=format!("kin-segment {}", s.class)>
+                            <rect x=s.x y=BAR_Y width=s.w height=BAR_H></rect>
+                            <text class="kin-segment-label" x=s.x + 4.0 y=BAR_Y + 14.0>{s.label.clone()}</text>
+                        </g>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let keys = move || {
+        view_data.with(|d| {
+            d.keys
+                .iter()
+                .map(|k| {
+                    view! {
+                        <line class="kin-key" x1=k.x y1=BAR_Y + BAR_H x2=k.x y2=BAR_Y + BAR_H + k.h></line>
+                        <text class="kin-key-label" x=(k.x + 3.0).min(VIEW_W - 70.0) y=BAR_Y + BAR_H + 12.0>{k.label.clone()}</text>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let lanes = move || {
+        view_data.with(|d| {
+            d.lanes
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let y = lane_y(i);
+                    let meter_w = VIEW_W - PAD - (RECORDS_X1 + 8.0);
+                    let fill = (l.records_load.max(l.bytes_load)).min(1.0) * meter_w;
+                    let class = match (l.open, l.throttling) {
+                        (false, _) => "kin-lane closed",
+                        (true, true) => "kin-lane throttling",
+                        (true, false) => "kin-lane",
+                    };
+                    view! {
+                        <g class=class data-testid=format!("lane-{}", l.id) data-throttling=l.throttling.to_string()>
+                            <rect class="kin-lane-bg" x=PAD y=y + 2.0 width=VIEW_W - 2.0 * PAD height=LANE_H - 4.0 rx="4"></rect>
+                            <text class="sqs-box-title" x=PAD + 6.0 y=y + 14.0>{l.name.clone()}</text>
+                            <text class="sqs-consumer-line" x=PAD + 6.0 y=y + 24.0>{format!("{} · {}", l.state, l.range)}</text>
+                            <rect class="kin-meter" x=RECORDS_X1 + 8.0 y=y + 6.0 width=meter_w height="8" rx="2"></rect>
+                            <rect class="kin-meter-fill" x=RECORDS_X1 + 8.0 y=y + 6.0 width=fill height="8" rx="2"></rect>
+                            <text class="kin-meter-label" x=RECORDS_X1 + 8.0 y=y + 24.0>{l.load_text.clone()}</text>
+                        </g>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let consumers = move || {
+        view_data.with(|d| {
+            let y = consumers_y(d.lanes.len());
+            let n = d.consumers.len().max(1) as f64;
+            let w = (VIEW_W - 2.0 * PAD) / n;
+            d.consumers
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let x = PAD + i as f64 * w;
+                    view! {
+                        <g class=if c.struggling { "sqs-consumer kin-consumer struggling" } else { "sqs-consumer kin-consumer" }>
+                            <rect x=x + 2.0 y=y width=w - 4.0 height="44" rx="6"></rect>
+                            <text class="sqs-consumer-name" x=x + 8.0 y=y + 16.0>{c.name.clone()}</text>
+                            <text class="sqs-consumer-line" x=x + 8.0 y=y + 32.0>{c.line.clone()}</text>
+                        </g>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let label = move || {
+        view_data.with(|d| {
+            let hot: Vec<String> = d.lanes.iter().filter(|l| l.throttling).map(|l| l.name.clone()).collect();
+            let hot = if hot.is_empty() {
+                "no shard is throttling".to_string()
+            } else {
+                format!("throttling: {}", hot.join(", "))
+            };
+            format!("{}. {} shards listed, {hot}.", d.producer_line, d.lanes.len())
+        })
+    };
+    view! {
+        <figure class="sqs-figure kin-figure">
+            <div class="sns-scroll" tabindex="0" aria-label="Diagram (scrolls sideways on narrow screens)">
+                <svg class="sqs-diagram kin-diagram" viewBox=move || format!("0 0 {VIEW_W} {}", height()) role="group" aria-label=label data-testid="kinesis-diagram">
+                    <g aria-hidden="true">
+                        <rect class="sqs-box" x=PAD y=PRODUCER_Y width=VIEW_W - 2.0 * PAD height="30" rx="8"></rect>
+                        <text class="sqs-box-title" x=PAD + 10.0 y=PRODUCER_Y + 20.0>{move || view_data.with(|d| d.producer_line.clone())}</text>
+                        <text class="sqs-arrow-label" x=PAD y=BAR_Y + 14.0>"hash key 0"</text>
+                        <text class="sqs-arrow-label" x=BAR_X1 - 44.0 y=BAR_Y - 4.0>"2¹²⁸ − 1"</text>
+                        {segments}
+                        {keys}
+                        {lanes}
+                        <text class="sqs-overflow" x=PAD y=move || view_data.with(|d| lane_y(d.lanes.len()) + 10.0)>
+                            {move || view_data.with(|d| if d.lanes_hidden > 0 { format!("+{} more shards not drawn", d.lanes_hidden) } else { String::new() })}
+                        </text>
+                        {consumers}
+                    </g>
+                    {token_group(move |f: &mut dyn FnMut(&_)| view_data.with(|d| f(&d.tokens)), selected, Callback::new(|_| {}), RECORD_W, "sqs-tokens kin-tokens")}
+                </svg>
+            </div>
+            <figcaption class="sqs-legend">
+                "Colour: the shard that owns a range of hash keys. Marks under the bar: the busiest keys, where their MD5 falls. "
+                "A lane's records are its newest (k12 is key-12; ×100 is a run of 100 records from many keys); the meter is this second's load against 1,000 records/s or 1 MiB/s. "
+                "Red records above the bar were refused (ProvisionedThroughputExceededException) and will be retried. Closed shards take no writes but stay readable."
+            </figcaption>
+        </figure>
+    }
+}
+
+/// Split, merge and rescale buttons; AWS's refusal is shown with its error name.
+#[component]
+fn ReshardPanel(
+    view_data: RwSignal<DiagramView>,
+    #[prop(into)] on_reshard: Callback<Reshard, Result<String, String>>,
+) -> impl IntoView {
+    let open_ids = move || view_data.with(|d| d.lanes.iter().filter(|l| l.open).map(|l| l.id).collect::<Vec<_>>());
+    let split_shard = RwSignal::new(String::new());
+    let split_key = RwSignal::new(String::new());
+    let merge_a = RwSignal::new(String::new());
+    let merge_b = RwSignal::new(String::new());
+    let target = RwSignal::new(String::new());
+    let outcome = RwSignal::new(None::<Result<String, String>>);
+    let pick = move |chosen: RwSignal<String>, nth: usize| {
+        let ids = open_ids();
+        chosen.get().parse::<u32>().ok().filter(|id| ids.contains(id)).or_else(|| ids.get(nth).copied())
+    };
+    let options = move |chosen: RwSignal<String>, nth: usize| {
+        let current = pick(chosen, nth);
+        open_ids()
+            .into_iter()
+            .map(|id| view! { <option value=id.to_string() prop:selected=current == Some(id)>{format!("shard {id}")}</option> })
+            .collect_view()
+    };
+    let run = move |action: Option<Reshard>| {
+        outcome.set(Some(match action {
+            Some(a) => on_reshard.run(a),
+            None => Err("No open shard to act on.".into()),
+        }));
+    };
+    let split = move |_| {
+        let key = split_key.get_untracked().trim().to_owned();
+        run(pick(split_shard, 0).map(|shard| Reshard::Split { shard, at_key: (!key.is_empty()).then_some(key) }))
+    };
+    let merge = move |_| {
+        run(pick(merge_a, 0).zip(pick(merge_b, 1)).map(|(shard, adjacent)| Reshard::Merge { shard, adjacent }))
+    };
+    let rescale = move |_| match target.get_untracked().trim().parse::<u32>() {
+        Ok(target) => run(Some(Reshard::UpdateShardCount { target })),
+        Err(_) => outcome.set(Some(Err("Enter the target number of open shards (a whole number).".into()))),
+    };
+    view! {
+        <section class="panel kin-reshard" aria-labelledby="reshard-title" data-testid="reshard-panel">
+            <h3 class="panel-title" id="reshard-title">"Reshard"</h3>
+            <div class="kin-reshard-row">
+                <label for="split-shard">"Split"</label>
+                <select id="split-shard" data-testid="split-shard" on:change=move |ev| split_shard.set(event_target_value(&ev))>
+                    {move || options(split_shard, 0)}
+                </select>
+                <input type="text" inputmode="numeric" placeholder="at hash key (empty: midpoint)" aria-label="NewStartingHashKey"
+                    data-testid="split-key" prop:value=move || split_key.get() on:input=move |ev| split_key.set(event_target_value(&ev))/>
+                <button type="button" class="button" data-testid="split" on:click=split>"Split shard"</button>
+            </div>
+            <div class="kin-reshard-row">
+                <label for="merge-a">"Merge"</label>
+                <select id="merge-a" data-testid="merge-a" on:change=move |ev| merge_a.set(event_target_value(&ev))>
+                    {move || options(merge_a, 0)}
+                </select>
+                <span>"with"</span>
+                <select aria-label="Adjacent shard to merge" data-testid="merge-b" on:change=move |ev| merge_b.set(event_target_value(&ev))>
+                    {move || options(merge_b, 1)}
+                </select>
+                <button type="button" class="button" data-testid="merge" on:click=merge>"Merge shards"</button>
+            </div>
+            <div class="kin-reshard-row">
+                <label for="target-count">"Open shards"</label>
+                <input id="target-count" type="text" inputmode="numeric" data-testid="target-count"
+                    prop:value=move || target.get() on:input=move |ev| target.set(event_target_value(&ev))/>
+                <button type="button" class="button" data-testid="update-count" on:click=rescale>"UpdateShardCount"</button>
+            </div>
+            <p class=move || match outcome.get() { Some(Err(_)) => "field-message", _ => "muted" } data-testid="reshard-outcome" aria-live="polite">
+                {move || outcome.get().map(|r| r.unwrap_or_else(|e| e))}
+            </p>
+        </section>
+    }
+}
+
+/// The knobs and choices.
+#[component]
+fn ScenarioControls(
+    scenario: RwSignal<KinesisScenario>,
+    modified: RwSignal<bool>,
+    generation: RwSignal<u32>,
+) -> impl IntoView {
+    let set = move |next: KinesisScenario| {
+        if scenario.with_untracked(|s| *s != next) {
+            scenario.set(next);
+            modified.set(true);
+        }
+    };
+    let choices =
+        CHOICES.iter().map(|c| view! { <ChoiceField choice=c scenario=scenario on_change=set/> }).collect_view();
+    let knobs = KNOBS
+        .iter()
+        .map(|k| view! { <KnobField knob=k scenario=scenario modified=modified generation=generation/> })
+        .collect_view();
+    view! {
+        <fieldset class="sqs-knobs">
+            <legend>"Scenario"</legend>
+            {choices}
+            {knobs}
+            <p class="muted knob-note">"A valid change restarts the run from 0 s with the same seed; an invalid one is explained and ignored. Resharding buttons keep the run going."</p>
+        </fieldset>
+    }
+}
+
+/// Counters and charts.
+#[component]
+fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
+    let ids = move || status.with(|s| (0..s.counters.len()).collect::<Vec<_>>());
+    view! {
+        <dl class="stats">
+            <div>
+                <dt>"Simulated time"</dt>
+                <dd data-testid="sim-time">{move || format_sim_time(status.with(|s| s.now_secs))}</dd>
+            </div>
+            <For each=ids key=|i| *i let:i>
+                {
+                    let name = status.with_untracked(|s| s.counters.get(i).map(|c| c.0).unwrap_or_default());
+                    view! {
+                        <div>
+                            <dt>{name}</dt>
+                            <dd data-testid=format!("count-{}", name.replace(' ', "-"))>{move || status.with(|s| s.counters.get(i).map_or(0, |c| c.1))}</dd>
+                        </div>
+                    }
+                }
+            </For>
+        </dl>
+        <p class="hash-line muted">
+            "Run hash so far: " <code data-testid="run-hash">{move || format_trace_hash(status.with(|s| s.hash))}</code>
+        </p>
+        <div class="chart-grid">
+            <TimeSeriesChart series=charts.incoming title="Incoming records per shard (limit 1,000/s)" y_unit="records/s" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.throttled title="Throttled records" y_unit="records/s" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.lag title="Consumer lag (MillisBehindLatest)" y_unit="s" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.read title="Read throughput per consumer" y_unit="records/s" min_span_secs=30.0/>
+        </div>
+    }
+}
+
+fn preset_options() -> Vec<(&'static str, &'static str)> {
+    PRESETS.iter().map(|p| (p.key, p.name)).collect()
+}
+
+fn explain(key: &str) -> &'static str {
+    preset(key).map_or("", |p| p.explanation)
+}
+
+fn capture_charts(sim: &KinesisSim, charts: Charts) {
+    let m = sim.model();
+    let listed: Vec<u32> = m.stream().shards().map(|s| s.id.0).collect();
+    let polling = m.scenario().consumers.polling as usize;
+    let pick = |keep: &dyn Fn(&str) -> Option<String>| -> Vec<Series> {
+        sim.metrics()
+            .series()
+            .filter_map(|series| {
+                keep(series.name()).map(|name| Series {
+                    name,
+                    class: String::new(),
+                    points: series.points().into_iter().map(|(at, v)| (at.as_secs_f64(), v)).collect(),
+                })
+            })
+            .collect()
+    };
+    let mut incoming = pick(&|n: &str| {
+        let id: u32 = n.strip_prefix("shard ")?.parse().ok()?;
+        listed.contains(&id).then(|| n.to_string())
+    });
+    // The limit as a flat line, so a shard over it is plain to see.
+    let end = sim.now().as_secs_f64().max(1.0);
+    incoming.push(Series { name: "limit".into(), class: "limit".into(), points: vec![(0.0, 1_000.0), (end, 1_000.0)] });
+    charts.incoming.set(incoming);
+    charts.throttled.set(pick(&|n: &str| (n == "throttled").then(|| "refused".to_string())));
+    let consumer_name =
+        |i: usize| if i < polling { format!("polling {}", i + 1) } else { format!("EFO {}", i + 1 - polling) };
+    charts.lag.set(pick(&|n: &str| n.strip_prefix("lag ")?.parse::<usize>().ok().map(|i| consumer_name(i - 1))));
+    charts.read.set(pick(&|n: &str| n.strip_prefix("read ")?.parse::<usize>().ok().map(|i| consumer_name(i - 1))));
+}

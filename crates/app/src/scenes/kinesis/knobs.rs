@@ -1,0 +1,316 @@
+//! The Kinesis settings a reader changes — knobs, choices and the resharding actions — and the
+//! scenario as a link.
+
+use engine::kinesis::limits::{EFO_MAX_CONSUMERS, GET_RECORDS_MAX_RECORDS, RETENTION_DEFAULT_H, RETENTION_MAX_H};
+use engine::kinesis::scenario::{MAX_KEYS, MAX_POLLING};
+use engine::kinesis::{KinesisScenario, Reshard, ScheduledReshard, Skew, StartAt};
+
+use crate::scenes::knob::{apply, format_value, Choice, Knob};
+use crate::share::LinkParams;
+
+/// The most shards the playground draws and offers (the engine runs up to 1,000).
+pub const MAX_PLAYGROUND_SHARDS: f64 = 16.0;
+
+/// The numeric knobs, in panel order.
+pub const KNOBS: [Knob<KinesisScenario>; 10] = [
+    Knob {
+        key: "shards",
+        label: "Shards at creation",
+        min: 1.0,
+        max: MAX_PLAYGROUND_SHARDS,
+        aws: false,
+        note: "split evenly",
+        integer: true,
+        get: |s| Some(f64::from(s.shards)),
+        set: |s, v| s.shards = v as u32,
+    },
+    Knob {
+        key: "rate",
+        label: "Producer rate (records/s)",
+        min: 0.0,
+        max: 20_000.0,
+        aws: false,
+        note: "",
+        integer: false,
+        get: |s| Some(s.producer.rate_per_s),
+        set: |s, v| s.producer.rate_per_s = v,
+    },
+    Knob {
+        key: "size",
+        label: "Record size (bytes)",
+        min: 1.0,
+        max: 1_048_320.0,
+        aws: true,
+        note: "plus the key",
+        integer: true,
+        get: |s| Some(s.producer.record_bytes as f64),
+        set: |s, v| s.producer.record_bytes = v as u64,
+    },
+    Knob {
+        key: "keys",
+        label: "Distinct partition keys",
+        min: 1.0,
+        max: MAX_KEYS as f64,
+        aws: false,
+        note: "",
+        integer: true,
+        get: |s| Some(f64::from(s.producer.keys)),
+        set: |s, v| s.producer.keys = v.min(f64::from(u32::MAX)) as u32,
+    },
+    Knob {
+        key: "skew-value",
+        label: "Skew: Zipf exponent, or the hot key's share",
+        min: 0.0,
+        max: 4.0,
+        aws: false,
+        note: "share 0–1",
+        integer: false,
+        get: |s| match s.producer.skew {
+            Skew::Uniform => None,
+            Skew::Zipf { exponent } => Some(exponent),
+            Skew::HotKey { share } => Some(share),
+        },
+        set: |s, v| {
+            s.producer.skew = match s.producer.skew {
+                Skew::Zipf { .. } => Skew::Zipf { exponent: v },
+                Skew::HotKey { .. } => Skew::HotKey { share: v },
+                Skew::Uniform => Skew::Uniform,
+            }
+        },
+    },
+    Knob {
+        key: "polling",
+        label: "Polling consumers (GetRecords)",
+        min: 0.0,
+        max: MAX_POLLING as f64,
+        aws: false,
+        note: "share 5 calls/s per shard",
+        integer: true,
+        get: |s| Some(f64::from(s.consumers.polling)),
+        set: |s, v| s.consumers.polling = v.min(f64::from(u32::MAX)) as u32,
+    },
+    Knob {
+        key: "efo",
+        label: "Enhanced fan-out consumers",
+        min: 0.0,
+        max: EFO_MAX_CONSUMERS as f64,
+        aws: true,
+        note: "each 2 MiB/s per shard",
+        integer: true,
+        get: |s| Some(f64::from(s.consumers.enhanced)),
+        set: |s, v| s.consumers.enhanced = v.min(f64::from(u32::MAX)) as u32,
+    },
+    Knob {
+        key: "poll-ms",
+        label: "Poll interval (ms)",
+        min: 50.0,
+        max: 60_000.0,
+        aws: false,
+        note: "KCL default 1,000",
+        integer: false,
+        get: |s| Some(s.consumers.poll_interval_ms),
+        set: |s, v| s.consumers.poll_interval_ms = v,
+    },
+    Knob {
+        key: "limit",
+        label: "GetRecords Limit",
+        min: 1.0,
+        max: GET_RECORDS_MAX_RECORDS as f64,
+        aws: true,
+        note: "",
+        integer: true,
+        get: |s| Some(f64::from(s.consumers.limit)),
+        set: |s, v| s.consumers.limit = v.min(f64::from(u32::MAX)) as u32,
+    },
+    Knob {
+        key: "retention",
+        label: "Retention (hours)",
+        min: RETENTION_DEFAULT_H as f64,
+        max: RETENTION_MAX_H as f64,
+        aws: true,
+        note: "",
+        integer: true,
+        get: |s| Some(s.retention_h as f64),
+        set: |s, v| s.retention_h = v as u64,
+    },
+];
+
+/// The choices, in panel order.
+pub const CHOICES: [Choice<KinesisScenario>; 4] = [
+    Choice {
+        key: "skew",
+        label: "Key popularity",
+        options: &[("uniform", "Uniform"), ("zipf", "Zipf (a few keys popular)"), ("hot", "One hot key")],
+        get: |s| {
+            Some(match s.producer.skew {
+                Skew::Uniform => "uniform",
+                Skew::Zipf { .. } => "zipf",
+                Skew::HotKey { .. } => "hot",
+            })
+        },
+        set: |s, v| {
+            s.producer.skew = match v {
+                "zipf" => Skew::Zipf { exponent: 1.0 },
+                "hot" => Skew::HotKey { share: 0.5 },
+                _ => Skew::Uniform,
+            }
+        },
+    },
+    Choice {
+        key: "hashing",
+        label: "Routing",
+        options: &[("md5", "MD5 of the partition key"), ("explicit", "ExplicitHashKey, keys spread evenly")],
+        get: |s| Some(if s.producer.explicit_hash_keys { "explicit" } else { "md5" }),
+        set: |s, v| s.producer.explicit_hash_keys = v == "explicit",
+    },
+    Choice {
+        key: "lineage",
+        label: "After a reshard, consumers read",
+        options: &[("parents-first", "Parents to their end, then children (KCL)"), ("at-once", "Children at once")],
+        get: |s| Some(if s.consumers.respect_lineage { "parents-first" } else { "at-once" }),
+        set: |s, v| s.consumers.respect_lineage = v != "at-once",
+    },
+    Choice {
+        key: "start",
+        label: "Consumers start at",
+        options: &[("latest", "LATEST"), ("trim-horizon", "TRIM_HORIZON")],
+        get: |s| {
+            Some(match s.consumers.start_at {
+                StartAt::Latest => "latest",
+                StartAt::TrimHorizon => "trim-horizon",
+            })
+        },
+        set: |s, v| s.consumers.start_at = if v == "trim-horizon" { StartAt::TrimHorizon } else { StartAt::Latest },
+    },
+];
+
+/// The resharding actions as one link value: `split:2@20;split:2:1234@30;merge:0+1@15;count:8@40`.
+pub const RESHARDS_KEY: &str = "reshards";
+
+/// One action as text.
+pub fn format_reshard(r: &ScheduledReshard) -> String {
+    let at = format_value(r.at_s);
+    match &r.action {
+        Reshard::Split { shard, at_key: None } => format!("split:{shard}@{at}"),
+        Reshard::Split { shard, at_key: Some(k) } => format!("split:{shard}:{k}@{at}"),
+        Reshard::Merge { shard, adjacent } => format!("merge:{shard}+{adjacent}@{at}"),
+        Reshard::UpdateShardCount { target } => format!("count:{target}@{at}"),
+    }
+}
+
+/// Reads the actions of a link value; `Err` names the part that is wrong.
+pub fn parse_reshards(text: &str) -> Result<Vec<ScheduledReshard>, String> {
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    text.split(';')
+        .map(|part| {
+            let bad = || {
+                format!("{part:?} is not an action like split:2@20, split:2:<hash key>@20, merge:0+1@15 or count:8@40.")
+            };
+            let (action, at) = part.trim().split_once('@').ok_or_else(bad)?;
+            let at_s: f64 = at.parse().ok().filter(|t: &f64| t.is_finite() && *t >= 0.0).ok_or_else(bad)?;
+            let n = |t: &str| t.parse::<u32>().map_err(|_| bad());
+            let action = match action.split_once(':').ok_or_else(bad)? {
+                ("split", rest) => match rest.split_once(':') {
+                    Some((shard, key)) => Reshard::Split { shard: n(shard)?, at_key: Some(key.to_owned()) },
+                    None => Reshard::Split { shard: n(rest)?, at_key: None },
+                },
+                ("merge", rest) => {
+                    let (a, b) = rest.split_once('+').ok_or_else(bad)?;
+                    Reshard::Merge { shard: n(a)?, adjacent: n(b)? }
+                }
+                ("count", target) => Reshard::UpdateShardCount { target: n(target)? },
+                _ => return Err(bad()),
+            };
+            Ok(ScheduledReshard { at_s, action })
+        })
+        .collect()
+}
+
+impl LinkParams for KinesisScenario {
+    fn link_params(&self, base: &Self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        for c in &CHOICES {
+            let value = (c.get)(self);
+            if let Some(v) = value.filter(|_| value != (c.get)(base)) {
+                out.push((c.key, v.to_owned()));
+            }
+        }
+        for k in &KNOBS {
+            let value = (k.get)(self);
+            if let Some(v) = value.filter(|_| value != (k.get)(base)) {
+                out.push((k.key, format_value(v)));
+            }
+        }
+        if self.reshards != base.reshards {
+            out.push((RESHARDS_KEY, self.reshards.iter().map(format_reshard).collect::<Vec<_>>().join(";")));
+        }
+        out
+    }
+
+    fn param_rank(key: &str) -> Option<usize> {
+        let choice = CHOICES.iter().position(|c| c.key == key);
+        let knob = KNOBS.iter().position(|k| k.key == key).map(|i| CHOICES.len() + i);
+        let reshards = (key == RESHARDS_KEY).then_some(CHOICES.len() + KNOBS.len());
+        choice.or(knob).or(reshards)
+    }
+
+    fn apply_param(&self, key: &str, value: &str) -> Result<Self, String> {
+        if let Some(c) = CHOICES.iter().find(|c| c.key == key) {
+            let Some(&(option, _)) = c.options.iter().find(|(option, _)| *option == value) else {
+                let allowed: Vec<&str> = c.options.iter().map(|(option, _)| *option).collect();
+                return Err(format!("use one of {}.", allowed.join(", ")));
+            };
+            let mut next = self.clone();
+            (c.set)(&mut next, option);
+            return next.validate().map(|()| next).map_err(|err| format!("{err}."));
+        }
+        if key == RESHARDS_KEY {
+            let mut next = self.clone();
+            next.reshards = parse_reshards(value)?;
+            return next.validate().map(|()| next).map_err(|err| format!("{err}."));
+        }
+        match KNOBS.iter().find(|k| k.key == key) {
+            Some(knob) => apply(self, knob, value),
+            None => Err("not a setting of this playground.".to_owned()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenes::kinesis::presets::PRESETS;
+
+    #[test]
+    fn reshards_round_trip_as_text_and_bad_text_is_explained() {
+        for p in &PRESETS {
+            let s = (p.scenario)();
+            let text = s.reshards.iter().map(format_reshard).collect::<Vec<_>>().join(";");
+            assert_eq!(parse_reshards(&text), Ok(s.reshards.clone()), "{}", p.key);
+        }
+        assert!(parse_reshards("split:x@1").is_err());
+        assert!(parse_reshards("merge:1@1").is_err());
+        assert!(parse_reshards("count:4@-1").is_err());
+        assert_eq!(parse_reshards("count:4@12.5").map(|r| r.len()), Ok(1));
+    }
+
+    #[test]
+    fn every_setting_round_trips_through_a_link() {
+        let base = (PRESETS[0].scenario)();
+        let mut changed = base.apply_param("skew", "zipf").expect("choice");
+        changed = changed.apply_param("skew-value", "1.5").expect("exponent");
+        changed = changed.apply_param("efo", "3").expect("efo");
+        changed = changed.apply_param(RESHARDS_KEY, "split:1@10;merge:0+1@20").expect("reshards");
+        let mut params = changed.link_params(&base);
+        params.sort_by_key(|(k, _)| KinesisScenario::param_rank(k));
+        let mut rebuilt = base.clone();
+        for (k, v) in params {
+            rebuilt = rebuilt.apply_param(k, &v).expect("applies");
+        }
+        assert_eq!(rebuilt, changed);
+        assert!(base.apply_param("shards", "17").expect_err("over 16").contains("1–16"));
+        assert!(base.apply_param("efo", "21").is_err());
+    }
+}

@@ -1,0 +1,404 @@
+//! What one frame of the Kinesis diagram shows: the hash-key bar coloured by open shard with the
+//! busiest keys on it, one lane per shard with its newest records and its write load against
+//! the limit, the records a shard refused bouncing back to the producer, and the consumers.
+
+use std::collections::BTreeMap;
+
+use engine::kinesis::{ConsumerKind, KinesisSim, ShardId, Skew};
+use engine::{Reason, SimDuration};
+
+use crate::components::token_layer::Token;
+
+/// The diagram's width in `viewBox` units.
+pub const VIEW_W: f64 = 960.0;
+/// Outer padding.
+pub const PAD: f64 = 10.0;
+/// The producer box.
+pub const PRODUCER_Y: f64 = 8.0;
+/// The hash-key bar.
+pub const BAR_Y: f64 = 76.0;
+/// Bar height.
+pub const BAR_H: f64 = 20.0;
+/// Left edge of the bar and of the lanes' record area.
+pub const BAR_X0: f64 = 130.0;
+/// Right edge of the bar.
+pub const BAR_X1: f64 = VIEW_W - PAD;
+/// The first lane.
+pub const LANES_Y: f64 = 132.0;
+/// Lane height.
+pub const LANE_H: f64 = 28.0;
+/// Right edge of the record area (the load meter is to its right).
+pub const RECORDS_X1: f64 = 820.0;
+/// The most lanes drawn.
+pub const MAX_LANES: usize = 16;
+/// Record token width.
+pub const RECORD_W: f64 = 24.0;
+/// Records drawn per lane (the newest).
+const RECORDS_PER_LANE: usize = 27;
+/// The most consumers drawn.
+pub const MAX_CONSUMERS_DRAWN: usize = 8;
+/// How long a refused record is drawn bouncing back.
+const BOUNCE: SimDuration = SimDuration::from_millis(700);
+/// Keys marked on the bar (the busiest).
+const KEYS_MARKED: usize = 8;
+
+/// One shard lane.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LaneView {
+    /// The shard's id number.
+    pub id: u32,
+    /// `shard 3`.
+    pub name: String,
+    /// `open`, or `closed → 4, 5`.
+    pub state: String,
+    /// Whether it takes writes.
+    pub open: bool,
+    /// Share of the hash space, as text.
+    pub range: String,
+    /// Records written in the current second, over the 1,000 limit (0–1+).
+    pub records_load: f64,
+    /// Bytes written in the current second, over the 1 MiB limit.
+    pub bytes_load: f64,
+    /// Whether it refused a record in the last second.
+    pub throttling: bool,
+    /// `812 rec/s · 0.8 MiB/s`.
+    pub load_text: String,
+    /// Records retained.
+    pub retained: u64,
+}
+
+/// One segment of the hash-key bar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Segment {
+    /// Left edge.
+    pub x: f64,
+    /// Width.
+    pub w: f64,
+    /// Colour class.
+    pub class: String,
+    /// Its shard's label, if there is room.
+    pub label: String,
+}
+
+/// A key marked on the bar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyMark {
+    /// Where its hash key is.
+    pub x: f64,
+    /// Line height, by share.
+    pub h: f64,
+    /// `key-0 70%`.
+    pub label: String,
+}
+
+/// One consumer box.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConsumerView {
+    /// `Polling 1`, `EFO 2`.
+    pub name: String,
+    /// Read, lag, throttles, order.
+    pub line: String,
+    /// Whether it is behind by more than 2 s or throttled.
+    pub struggling: bool,
+}
+
+/// The whole diagram for one frame.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DiagramView {
+    /// The producer line.
+    pub producer_line: String,
+    /// Hash bar segments (open shards).
+    pub segments: Vec<Segment>,
+    /// The busiest keys on the bar.
+    pub keys: Vec<KeyMark>,
+    /// Lanes, by shard id.
+    pub lanes: Vec<LaneView>,
+    /// Lanes not drawn.
+    pub lanes_hidden: usize,
+    /// Consumers.
+    pub consumers: Vec<ConsumerView>,
+    /// Records and bounces.
+    pub tokens: BTreeMap<u64, Token>,
+    /// The diagram's height.
+    pub height: f64,
+}
+
+/// The `x` of a hash key on the bar.
+pub fn bar_x(hash: u128) -> f64 {
+    BAR_X0 + (BAR_X1 - BAR_X0) * ((hash >> 64) as f64 / 18_446_744_073_709_551_616.0)
+}
+
+/// The top of lane `i`.
+pub fn lane_y(i: usize) -> f64 {
+    LANES_Y + i as f64 * LANE_H
+}
+
+/// The consumers' row.
+pub fn consumers_y(lanes: usize) -> f64 {
+    lane_y(lanes) + 18.0
+}
+
+fn colour(id: u32) -> String {
+    format!("shard-colour-{}", id % 6)
+}
+
+/// The scene's snapshot of the run.
+pub fn diagram(sim: &KinesisSim) -> DiagramView {
+    let m = sim.model();
+    let s = m.scenario();
+    let now = sim.now();
+    let stream = m.stream();
+    let p = &s.producer;
+    let skew = match p.skew {
+        Skew::Uniform => "uniform keys".to_owned(),
+        Skew::Zipf { exponent } => format!("Zipf keys (exponent {exponent})"),
+        Skew::HotKey { share } => format!("one hot key ({:.0}%)", share * 100.0),
+    };
+    let routing = if p.explicit_hash_keys { "ExplicitHashKey" } else { "MD5 routing" };
+    let mut view = DiagramView {
+        producer_line: format!(
+            "Producer: {} records/s of {} B · {} keys · {skew} · {routing}",
+            crate::scenes::knob::format_value(p.rate_per_s),
+            p.record_bytes,
+            p.keys
+        ),
+        ..DiagramView::default()
+    };
+    for shard in stream.open_shards() {
+        let (x, x1) = (bar_x(shard.start), bar_x(shard.end));
+        let w = (x1 - x).max(1.0);
+        let label = if w > 46.0 { format!("shard {}", shard.id.0) } else { String::new() };
+        view.segments.push(Segment { x, w, class: colour(shard.id.0), label });
+    }
+    // The busiest keys, marked where they hash.
+    let mut keys: Vec<(u32, f64)> = (0..p.keys.min(5_000)).map(|k| (k, m.key_share(k))).collect();
+    keys.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let top = keys.first().map_or(1.0, |k| k.1).max(1e-9);
+    for &(k, share) in keys.iter().take(KEYS_MARKED) {
+        let Some(hash) = m.key_hash(k) else { continue };
+        let label = if share >= 0.05 { format!("key-{k} {:.0}%", share * 100.0) } else { String::new() };
+        view.keys.push(KeyMark { x: bar_x(hash), h: 6.0 + 16.0 * share / top, label });
+    }
+
+    let recent_throttles: Vec<(usize, ShardId, Option<u32>)> = sim
+        .trace()
+        .recent()
+        .enumerate()
+        .filter(|(_, e)| e.reason == Reason::Throttled && e.consumer.is_none() && now.saturating_since(e.at) <= BOUNCE)
+        .filter_map(|(i, e)| e.shard.map(|s| (i, s, e.key)))
+        .collect();
+    let listed: Vec<&engine::kinesis::Shard> = stream.shards().collect();
+    view.lanes_hidden = listed.len().saturating_sub(MAX_LANES);
+    for (i, shard) in listed.iter().take(MAX_LANES).enumerate() {
+        let (records, bytes) = shard.write_load(now);
+        let throttling = recent_throttles.iter().any(|t| t.1 == shard.id)
+            || m.totals().per_shard.get(&shard.id).is_some_and(|t| t.1 > 0) && records >= 1_000;
+        let children: Vec<String> = stream
+            .shards()
+            .filter(|c| c.parent == Some(shard.id) || c.adjacent_parent == Some(shard.id))
+            .map(|c| c.id.0.to_string())
+            .collect();
+        let state = match (shard.is_open(), children.is_empty()) {
+            (true, _) => "open".to_owned(),
+            (false, true) => "closed".to_owned(),
+            (false, false) => format!("closed → {}", children.join(", ")),
+        };
+        let width = (shard.end - shard.start) as f64 / u128::MAX as f64;
+        view.lanes.push(LaneView {
+            id: shard.id.0,
+            name: format!("shard {}", shard.id.0),
+            state,
+            open: shard.is_open(),
+            range: format!("{:.1}% of keys", width * 100.0),
+            records_load: records as f64 / 1_000.0,
+            bytes_load: bytes as f64 / f64::from(1u32 << 20),
+            throttling,
+            load_text: format!("{records} rec/s · {:.2} MiB/s", bytes as f64 / f64::from(1u32 << 20)),
+            retained: shard.records().iter().map(|r| u64::from(r.count)).sum(),
+        });
+        // The newest records, newest at the right end of the lane.
+        for (k, r) in shard.records().iter().rev().take(RECORDS_PER_LANE).enumerate() {
+            let id = u64::from(shard.id.0) << 48 | (r.seq & 0xffff_ffff_ffff);
+            let key = (r.tag != u64::MAX).then_some((r.tag >> 32) as u32);
+            let label = match (key, r.count) {
+                (Some(k), _) => format!("k{k}"),
+                (None, n) => format!("×{n}"),
+            };
+            let class = format!("sqs-token kin-record {}", colour(shard.id.0));
+            let aria = match key {
+                Some(k) => format!("key-{k}, sequence number {}, in shard {}", r.seq, shard.id.0),
+                None => format!("{} records from many keys, in shard {}", r.count, shard.id.0),
+            };
+            view.tokens.insert(
+                id,
+                Token {
+                    id,
+                    x: RECORDS_X1 - RECORD_W - k as f64 * (RECORD_W + 2.0),
+                    y: lane_y(i) + 7.0,
+                    scale: 1.0,
+                    label: label.chars().take(5).collect(),
+                    class,
+                    badge: 0,
+                    bar_w: 0.0,
+                    aria,
+                },
+            );
+        }
+    }
+    // Refused records bounce back to the producer, above their shard's part of the bar.
+    let count = sim.trace().count();
+    for (n, (i, shard, key)) in recent_throttles.iter().rev().take(24).enumerate() {
+        let Some(s) = stream.shard(*shard) else { continue };
+        let id = 1 << 62 | (count - (sim.trace().recent().len() - i) as u64);
+        let x = ((bar_x(s.start) + bar_x(s.end)) / 2.0 - RECORD_W / 2.0 + (n % 6) as f64 * 5.0)
+            .clamp(BAR_X0, BAR_X1 - RECORD_W);
+        let label = key.map_or_else(String::new, |k| format!("k{k}"));
+        let aria = format!("a record refused by shard {}: over its write limit", shard.0);
+        view.tokens.insert(
+            id,
+            Token {
+                id,
+                x,
+                y: BAR_Y - 26.0 - (n % 3) as f64 * 3.0,
+                scale: 1.0,
+                label,
+                class: "sqs-token kin-refused".into(),
+                badge: 0,
+                bar_w: 0.0,
+                aria,
+            },
+        );
+    }
+    let polling = s.consumers.polling;
+    for (i, c) in m.consumers().iter().take(MAX_CONSUMERS_DRAWN).enumerate() {
+        let name = match c.kind {
+            ConsumerKind::Polling => format!("Polling {}", i + 1),
+            ConsumerKind::Enhanced => format!("EFO {}", i as u32 + 1 - polling),
+        };
+        let mut line = format!("read {} · behind {:.1} s", c.read, c.millis_behind as f64 / 1_000.0);
+        if c.throttled > 0 {
+            line.push_str(&format!(" · throttled {}", c.throttled));
+        }
+        if c.out_of_order > 0 {
+            line.push_str(&format!(" · out of order {}", c.out_of_order));
+        }
+        view.consumers.push(ConsumerView { name, line, struggling: c.millis_behind > 2_000 || c.throttled > 0 });
+    }
+    view.height = consumers_y(view.lanes.len()) + if view.consumers.is_empty() { 10.0 } else { 62.0 };
+    view
+}
+
+/// What the capacity helper says: how many shards this workload needs, and why.
+pub fn capacity_advice(sim: &KinesisSim) -> String {
+    let m = sim.model();
+    let s = m.scenario();
+    let p = &s.producer;
+    let record = p.record_bytes as f64 + 7.0;
+    let write_kib = p.rate_per_s * record / 1_024.0;
+    let polling = f64::from(s.consumers.polling);
+    let by_bytes = (write_kib / 1_024.0).ceil();
+    let by_records = (p.rate_per_s / 1_000.0).ceil();
+    let by_reads = (write_kib * polling / 2_048.0).ceil();
+    let need = by_bytes.max(by_records).max(by_reads).max(1.0);
+    let open = m.stream().open_shards().len();
+    let mut text = format!(
+        "This workload writes {:.0} records/s and {:.0} KiB/s{}. It needs at least {need:.0} shard{} ({by_records:.0} for 1,000 records/s each, {by_bytes:.0} for 1 MiB/s each{}); the stream has {open} open.",
+        p.rate_per_s,
+        write_kib,
+        if polling > 0.0 { format!(", read by {polling:.0} polling consumer{}", if polling == 1.0 { "" } else { "s" }) } else { String::new() },
+        if need == 1.0 { "" } else { "s" },
+        if polling > 0.0 { format!(", {by_reads:.0} for the 2 MiB/s of shared reads") } else { String::new() },
+    );
+    let hottest = (0..p.keys.min(5_000)).map(|k| m.key_share(k)).fold(0.0, f64::max) * p.rate_per_s;
+    if hottest > 1_000.0 {
+        text.push_str(&format!(
+            " The busiest key alone writes {hottest:.0} records/s: more than one shard takes, however many shards there are — every record of a key goes to the same shard."
+        ));
+    } else if polling > 0.0 && s.consumers.poll_interval_ms < 1_000.0 * polling / 5.0 {
+        text.push_str(
+            " The polling consumers call each shard more than 5 times a second together: expect throttled reads.",
+        );
+    }
+    text
+}
+
+/// The counters under the diagram.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CounterView {
+    /// Simulated seconds.
+    pub now_secs: f64,
+    /// Events so far.
+    pub events: u64,
+    /// Run hash.
+    pub hash: u64,
+    /// `(label, value)` pairs.
+    pub counters: Vec<(&'static str, u64)>,
+}
+
+/// The counters of the run.
+pub fn counters(sim: &KinesisSim) -> CounterView {
+    let m = sim.model();
+    let t = m.totals();
+    let c = m.consumers();
+    CounterView {
+        now_secs: sim.now().as_secs_f64(),
+        events: sim.trace().count(),
+        hash: sim.trace_hash(),
+        counters: vec![
+            ("written", t.written),
+            ("throttled", t.throttled),
+            ("retries", t.retries),
+            ("gave up", t.gave_up),
+            ("duplicates written", t.duplicates_written),
+            ("open shards", m.stream().open_shards().len() as u64),
+            ("read throttled", c.iter().map(|c| c.throttled).sum()),
+            ("out of order", c.iter().map(|c| c.out_of_order).sum()),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenes::kinesis::presets::preset;
+    use engine::SimTime;
+
+    fn run(key: &str, secs: u64) -> KinesisSim {
+        let s = (preset(key).expect("preset").scenario)();
+        let mut sim = KinesisSim::try_new(&s, 42).expect("valid");
+        sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(secs));
+        sim
+    }
+
+    #[test]
+    fn the_hot_shard_glows_and_its_refused_records_bounce() {
+        let sim = run("hot-key", 12);
+        let view = diagram(&sim);
+        assert_eq!(view.lanes.iter().filter(|l| l.throttling).count(), 1, "{:?}", view.lanes);
+        assert!(view.tokens.values().any(|t| t.class.contains("kin-refused")));
+        assert!(view.keys.first().is_some_and(|k| k.label.starts_with("key-0 70%")));
+        let advice = capacity_advice(&sim);
+        assert!(advice.contains("busiest key alone writes 1400 records/s"), "{advice}");
+    }
+
+    #[test]
+    fn a_split_shows_the_closed_parent_with_its_children_and_the_bar_follows() {
+        let sim = run("split-hot-shard", 25);
+        let view = diagram(&sim);
+        assert_eq!(view.segments.len(), 5);
+        assert!(view.lanes.iter().any(|l| !l.open && l.state == "closed → 4, 5"), "{:?}", view.lanes);
+        let total: f64 = view.segments.iter().map(|s| s.w).sum();
+        assert!((total - (BAR_X1 - BAR_X0)).abs() < 6.0, "the open shards cover the bar: {total}");
+    }
+
+    #[test]
+    fn tokens_stay_inside_their_lane_and_the_diagram() {
+        for p in &crate::scenes::kinesis::presets::PRESETS {
+            let sim = run(p.key, 30);
+            let view = diagram(&sim);
+            for t in view.tokens.values() {
+                assert!(t.x >= 0.0 && t.x + RECORD_W <= VIEW_W && t.y >= 0.0 && t.y <= view.height, "{}: {t:?}", p.key);
+            }
+        }
+    }
+}
