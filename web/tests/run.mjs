@@ -61,7 +61,7 @@ test('landing page shows the five playground cards without console errors', asyn
   await page.context().close();
 });
 
-test('each card opens its playground (a full load of the app from the light landing bundle); SQS and SNS are live, the others say they are not built yet', async () => {
+test('each card opens its playground (a full load of the app from the light landing bundle); SQS, SNS and Kinesis are live, the others say they are not built yet', async () => {
   const page = await newPage();
   await page.goto(at());
   await ready(page);
@@ -71,7 +71,7 @@ test('each card opens its playground (a full load of the app from the light land
     await page.waitForURL(at(slug));
     const h1 = await page.locator('h1').innerText();
     assert(h1.includes(name), `/${slug}: h1 is "${h1}"`);
-    if (slug === 'sqs' || slug === 'sns') {
+    if (slug === 'sqs' || slug === 'sns' || slug === 'kinesis') {
       assert((await page.locator('.not-built').count()) === 0, `/${slug} still shows the .not-built notice`);
       await page.waitForSelector(`svg[data-testid=${slug}-diagram]`);
     } else {
@@ -777,6 +777,117 @@ test('/sns screenshots at desktop and phone width, light and dark', async () => 
   for (const [name, options] of [['desktop', {}], ['phone', { viewport: { width: 390, height: 844 } }], ['dark', { colorScheme: 'dark' }]]) {
     const page = await openSns('?p=orders-by-type&t=20', options);
     await page.screenshot({ path: path.join(shots, `sns-${name}.png`), fullPage: true });
+    assert((await page.evaluate(() => document.documentElement.scrollWidth)) <= (options.viewport?.width ?? 1280), `${name}: the page scrolls sideways`);
+    noErrors(page);
+    await page.context().close();
+  }
+});
+
+// ---- Kinesis -----------------------------------------------------------------------------------
+async function openKinesis(query = '', options = {}) {
+  const page = await newPage({ reducedMotion: 'reduce', ...options });
+  await page.goto(at(`kinesis${query}`));
+  await ready(page);
+  await page.waitForSelector('svg[data-testid=kinesis-diagram]');
+  return page;
+}
+const throttlingLanes = (page) => page.locator('[data-testid^=lane-][data-throttling=true]').evaluateAll((gs) => gs.map((g) => g.dataset.testid));
+const kinState = async (page) =>
+  JSON.stringify([await num(page, 'sim-time'), await num(page, 'count-written'), await num(page, 'count-throttled'), await num(page, 'count-open-shards'), await page.locator('[data-testid=run-hash]').textContent()]);
+// key-0's MD5 as a hash key: splitting shard 2 there gives the hot key a child of its own.
+const KEY0_HASH = '239606560113066237791549349790285249783';
+
+test('/kinesis loads without console errors; playing writes records into four shards', async () => {
+  const page = await openKinesis();
+  assert((await page.locator('[data-testid^=lane-]').count()) === 4, 'four shard lanes');
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=count-written]')?.innerText) > 500, null, { timeout: 15000 });
+  await page.locator('[data-testid=play]').click();
+  assert((await page.locator('g.kin-record').count()) > 20, 'no records drawn in the lanes');
+  assert((await page.locator('svg[data-testid=chart] path').count()) >= 1, 'the charts draw no line');
+  assert((await page.locator('[data-testid=capacity-advice]').innerText()).includes('shard'), 'no capacity advice');
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/kinesis: the hot-key preset throttles exactly one shard, and splitting a hot shard removes the throttling', async () => {
+  const hot = await openKinesis('?p=hot-key&t=10');
+  const lanes = await throttlingLanes(hot);
+  assert(lanes.length === 1, `expected one throttling shard, got ${JSON.stringify(lanes)}`);
+  assert((await hot.locator('g.kin-refused').count()) > 0, 'no refused records bounce back');
+  assert((await hot.locator('[data-testid=capacity-advice]').innerText()).includes('busiest key alone'), 'the advice does not name the hot key');
+  noErrors(hot);
+  await hot.context().close();
+
+  // Without its scheduled split, the second preset's shard 2 is hot; split it with the buttons.
+  const page = await openKinesis('?p=split-hot-shard&reshards=&t=15');
+  assert(JSON.stringify(await throttlingLanes(page)) === '["lane-2"]', `shard 2 should throttle: ${JSON.stringify(await throttlingLanes(page))}`);
+  await page.locator('[data-testid=split-shard]').selectOption('2');
+  await page.locator('[data-testid=split-key]').fill(KEY0_HASH);
+  await page.locator('[data-testid=split]').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid^=lane-]').length === 6, null, { timeout: 5000 });
+  assert((await page.locator('[data-testid=reshard-outcome]').innerText()).startsWith('Done at'), 'the split was not confirmed');
+  assert((await num(page, 'sim-time')) >= 15, 'the split restarted the run');
+  const before = await num(page, 'count-throttled');
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 25, null, { timeout: 15000 });
+  await page.locator('[data-testid=play]').click();
+  const after = await num(page, 'count-throttled');
+  assert(after - before < 50, `throttling went on after the split: ${before} → ${after}`);
+  assert((await throttlingLanes(page)).length === 0, `a shard still throttles: ${JSON.stringify(await throttlingLanes(page))}`);
+  assert(new URL(page.url()).searchParams.get('reshards')?.startsWith('split:2:'), `the link does not carry the split: ${page.url()}`);
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/kinesis: merging shards that are not adjacent is refused with AWS\'s error; bad knob values are explained', async () => {
+  const page = await openKinesis('?p=merge-cold');
+  await page.locator('[data-testid=merge-a]').selectOption('0');
+  await page.locator('[data-testid=merge-b]').selectOption('2');
+  await page.locator('[data-testid=merge]').click();
+  const text = await page.locator('[data-testid=reshard-outcome]').innerText();
+  assert(text.startsWith('InvalidArgumentException') && text.includes('not an adjacent pair'), `not AWS's refusal: ${text}`);
+  assert((await page.locator('[data-testid^=lane-]').count()) === 8, 'a refused merge changed the shards');
+  await page.locator('[data-testid=target-count]').fill('20');
+  await page.locator('[data-testid=update-count]').click();
+  assert((await page.locator('[data-testid=reshard-outcome]').innerText()).includes('LimitExceededException'), 'scaling over double is not refused');
+  await page.locator('[data-testid=knob-shards]').fill('40');
+  assert((await page.locator('[data-testid=knob-shards-message]').innerText()).includes('1–16'), 'an out-of-range shard count is not explained');
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/kinesis: a copied link replays the run, resharding included', async () => {
+  const page = await openKinesis('?p=merge-cold');
+  await page.locator('[data-testid=knob-rate]').fill('300');
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 30, null, { timeout: 15000 });
+  await page.locator('[data-testid=play]').click();
+  await page.locator('[data-testid=merge-a]').selectOption('4');
+  await page.locator('[data-testid=merge-b]').selectOption('5');
+  await page.locator('[data-testid=merge]').click();
+  await page.locator('[data-testid=share-with-time]').check();
+  await page.locator('[data-testid=copy-link]').click();
+  const link = await page.locator('[data-testid=share-link]').inputValue();
+  assert(new URL(link).searchParams.get('reshards')?.includes('merge:4+5@'), `the link misses the merge: ${link}`);
+  const before = await kinState(page);
+  const other = await openKinesis(new URL(link).search);
+  assert((await kinState(other)) === before, `the link opened a different run:\n  original ${before}\n  link     ${await kinState(other)}`);
+  for (const p of [page, other]) for (let i = 0; i < 25; i++) await p.locator('[data-testid=step]').click();
+  assert((await kinState(page)) === (await kinState(other)), 'the runs drifted apart after the same steps');
+  noErrors(page);
+  noErrors(other);
+  await page.context().close();
+  await other.context().close();
+});
+
+test('/kinesis screenshots at desktop and phone width, light and dark', async () => {
+  for (const [name, options] of [['desktop', {}], ['phone', { viewport: { width: 390, height: 844 } }], ['dark', { colorScheme: 'dark' }]]) {
+    const page = await openKinesis('?p=split-hot-shard&t=25', options);
+    await page.screenshot({ path: path.join(shots, `kinesis-${name}.png`), fullPage: true });
     assert((await page.evaluate(() => document.documentElement.scrollWidth)) <= (options.viewport?.width ?? 1280), `${name}: the page scrolls sideways`);
     noErrors(page);
     await page.context().close();

@@ -189,7 +189,9 @@ pub const RESHARDS_KEY: &str = "reshards";
 
 /// One action as text.
 pub fn format_reshard(r: &ScheduledReshard) -> String {
-    let at = format_value(r.at_s);
+    // Exactly (the shortest text that reads back as the same number): a link replays the action
+    // at the very instant it was taken.
+    let at = r.at_s;
     match &r.action {
         Reshard::Split { shard, at_key: None } => format!("split:{shard}@{at}"),
         Reshard::Split { shard, at_key: Some(k) } => format!("split:{shard}:{k}@{at}"),

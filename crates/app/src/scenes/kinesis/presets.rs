@@ -19,7 +19,7 @@ pub const PRESETS: [Preset; 7] = [
     Preset {
         key: "hot-key",
         name: "Hot partition key",
-        explanation: "One partition key carries 70% of 2,000 records/s: 1,400 records/s, but a shard takes at most 1,000 records/s (or 1 MiB/s). Its shard glows and refuses records with ProvisionedThroughputExceededException; the producer retries with backoff and gives some up. The other shards idle. All records of one key go to one shard, so no resharding helps: spread the key (add a suffix) or slow it down.",
+        explanation: "One partition key carries 70% of 2,000 records/s: 1,400 records/s, but a shard takes at most 1,000 records/s (or 1 MiB/s). Its shard glows and refuses records with ProvisionedThroughputExceededException; the producer retries with backoff and gives some up. The other shards idle. Retried records land after newer records of the same key, so the consumer sees that key out of order. All records of one key go to one shard, so no resharding helps: spread the key (add a suffix) or slow it down.",
         scenario: hot_key,
     },
     Preset {

@@ -32,9 +32,9 @@ pub const RECORDS_X1: f64 = 820.0;
 /// The most lanes drawn.
 pub const MAX_LANES: usize = 16;
 /// Record token width.
-pub const RECORD_W: f64 = 24.0;
+pub const RECORD_W: f64 = 26.0;
 /// Records drawn per lane (the newest).
-const RECORDS_PER_LANE: usize = 27;
+const RECORDS_PER_LANE: usize = 24;
 /// The most consumers drawn.
 pub const MAX_CONSUMERS_DRAWN: usize = 8;
 /// How long a refused record is drawn bouncing back.
@@ -190,7 +190,7 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
     let listed: Vec<&engine::kinesis::Shard> = stream.shards().collect();
     view.lanes_hidden = listed.len().saturating_sub(MAX_LANES);
     for (i, shard) in listed.iter().take(MAX_LANES).enumerate() {
-        let (records, bytes) = shard.write_load(now);
+        let (bytes, records) = shard.write_load(now);
         let throttling = recent_throttles.iter().any(|t| t.1 == shard.id)
             || m.totals().per_shard.get(&shard.id).is_some_and(|t| t.1 > 0) && records >= 1_000;
         let children: Vec<String> = stream
@@ -233,10 +233,10 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
                 id,
                 Token {
                     id,
-                    x: RECORDS_X1 - RECORD_W - k as f64 * (RECORD_W + 2.0),
+                    x: RECORDS_X1 - RECORD_W - k as f64 * (RECORD_W + 2.5),
                     y: lane_y(i) + 7.0,
                     scale: 1.0,
-                    label: label.chars().take(5).collect(),
+                    label: label.chars().take(4).collect(),
                     class,
                     badge: 0,
                     bar_w: 0.0,
