@@ -120,7 +120,8 @@ impl Series {
     }
 
     /// `(bucket start, value)` pairs over the whole run. Gauge buckets give their mean level;
-    /// counter buckets give a rate per second (the last, unfinished bucket over its elapsed part).
+    /// counter buckets give a rate per second (the last, unfinished bucket over its elapsed part,
+    /// at least half a bucket).
     pub fn points(&self) -> Vec<(SimTime, f64)> {
         let mut out = Vec::with_capacity(self.buckets.len());
         let mut level = 0.0;
@@ -138,8 +139,10 @@ impl Series {
                 SeriesKind::Counter => {
                     let bucket_end = start + self.width;
                     let elapsed = if i + 1 == self.buckets.len() && self.end < bucket_end {
-                        // Never divide by less than a millisecond of elapsed time.
-                        self.end.saturating_since(start).max(SimDuration::from_millis(1))
+                        // The unfinished bucket over its elapsed part, but never less than half a
+                        // bucket: a burst at the very start of a bucket (a poll that reads a
+                        // second's records at once) would otherwise read as a huge rate.
+                        self.end.saturating_since(start).max(SimDuration::from_micros(self.width.as_micros() / 2))
                     } else {
                         self.width
                     };
