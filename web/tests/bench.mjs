@@ -1,8 +1,8 @@
 // The browser half of `cargo xtask bench`, on the release build in headless Chromium:
 //  1. the SQS benchmark scenario in wasm (the `sqs_benchmark` export), timed here, against the
 //     native speed-up `nimbus bench` measured just before (`--native-speedup`);
-//  2. frame intervals of /sqs and /sns over 5 s with at least 500 tokens on screen and moving.
-// Prints the numbers and exits 1 if a goal of issues 3 and 5 is missed.
+//  2. frame intervals of /sqs, /sns and /kinesis over 5 s with at least 500 tokens on screen and moving.
+// Prints the numbers and exits 1 if a goal of issues 3, 5 and 6 is missed.
 //
 //   node web/tests/bench.mjs --site target/site --base / --chromium /usr/bin/chromium --native-speedup 3500
 
@@ -100,6 +100,17 @@ const playing = async (page) => (await page.locator('[data-testid=play]').getAtt
   await page.waitForSelector('svg[data-testid=sns-diagram]');
   if (!(await playing(page))) await page.locator('[data-testid=play]').click();
   await measureFrames(page, '/sns');
+  await page.context().close();
+}
+
+{
+  // Kinesis: 16 shards written over their limits (20,000 records/s over 10,000 keys): every lane
+  // full of records moving, refused records bouncing back.
+  const page = await newPage(browser);
+  await page.goto(at('kinesis?shards=16&rate=20000&keys=10000&skew=uniform&t=5'));
+  await page.waitForSelector('svg[data-testid=kinesis-diagram]');
+  if (!(await playing(page))) await page.locator('[data-testid=play]').click();
+  await measureFrames(page, '/kinesis');
   await page.context().close();
 }
 

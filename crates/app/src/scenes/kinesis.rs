@@ -68,6 +68,9 @@ pub fn KinesisScene() -> impl IntoView {
         lag: RwSignal::new(Vec::new()),
         read: RwSignal::new(Vec::new()),
     };
+    // Charts change once per simulated second (their buckets are seconds): redrawing their many
+    // series every frame would cost more than the frame.
+    let charted_second = StoredValue::new(u64::MAX);
     let publish = move || {
         live.with(|sim| {
             let next = counters(sim);
@@ -75,14 +78,23 @@ pub fn KinesisScene() -> impl IntoView {
                 log.set(log_entries(sim.trace(), LOG_LINES));
             }
             view_data.set(diagram(sim));
-            capture_charts(sim, charts);
+            let second = sim.now().as_micros() / 1_000_000;
+            if charted_second.get_value() != second {
+                charted_second.set_value(second);
+                capture_charts(sim, charts);
+            }
             advice.set(capacity_advice(sim));
             status.set(next);
         });
     };
     live.wire(publish, || {});
     let frame = NodeRef::<leptos::html::Section>::new();
-    live.animate(in_view(view.embed, frame), publish, |_| true);
+    // With many lanes (hundreds of small records), the diagram is redrawn every other frame, as
+    // the SQS diagram does when crowded; the clock still advances every frame.
+    live.animate(in_view(view.embed, frame), publish, move |frames| {
+        let crowded = view_data.with_untracked(|d| d.lanes.len() > 8);
+        !crowded || frames.is_multiple_of(2)
+    });
     let on_step = move || live.step(publish);
     let on_reset = move || live.reset(publish);
     let load_preset = move |key: String| live.load_preset(&key);

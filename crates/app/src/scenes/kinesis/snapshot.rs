@@ -33,8 +33,14 @@ pub const RECORDS_X1: f64 = 820.0;
 pub const MAX_LANES: usize = 16;
 /// Record token width.
 pub const RECORD_W: f64 = 26.0;
-/// Records drawn per lane (the newest).
+/// Records drawn per lane (the newest), full size; a diagram with many lanes draws twice as
+/// many at half size.
 const RECORDS_PER_LANE: usize = 24;
+/// More lanes than this and records are drawn at half size.
+const DENSE_OVER_LANES: usize = 8;
+/// How long a shard glows after refusing a record (its limit is per second, so a hot shard
+/// refuses in part of every second).
+const GLOW: SimDuration = SimDuration::from_millis(1_200);
 /// The most consumers drawn.
 pub const MAX_CONSUMERS_DRAWN: usize = 8;
 /// How long a refused record is drawn bouncing back.
@@ -180,15 +186,18 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
         view.keys.push(KeyMark { x: bar_x(hash), h: 6.0 + 16.0 * share / top, label });
     }
 
-    let recent_throttles: Vec<(usize, ShardId, Option<u32>)> = sim
+    let recent_throttles: Vec<(usize, ShardId, Option<u32>, bool)> = sim
         .trace()
         .recent()
         .enumerate()
-        .filter(|(_, e)| e.reason == Reason::Throttled && e.consumer.is_none() && now.saturating_since(e.at) <= BOUNCE)
-        .filter_map(|(i, e)| e.shard.map(|s| (i, s, e.key)))
+        .filter(|(_, e)| e.reason == Reason::Throttled && e.consumer.is_none() && now.saturating_since(e.at) <= GLOW)
+        .filter_map(|(i, e)| e.shard.map(|s| (i, s, e.key, now.saturating_since(e.at) <= BOUNCE)))
         .collect();
     let listed: Vec<&engine::kinesis::Shard> = stream.shards().collect();
     view.lanes_hidden = listed.len().saturating_sub(MAX_LANES);
+    let dense = listed.len() > DENSE_OVER_LANES;
+    let (per_lane, scale) = if dense { (RECORDS_PER_LANE * 2, 0.5) } else { (RECORDS_PER_LANE, 1.0) };
+    let step = (RECORD_W + 2.5) * scale;
     for (i, shard) in listed.iter().take(MAX_LANES).enumerate() {
         let (bytes, records) = shard.write_load(now);
         let throttling = recent_throttles.iter().any(|t| t.1 == shard.id)
@@ -217,14 +226,20 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
             retained: shard.records().iter().map(|r| u64::from(r.count)).sum(),
         });
         // The newest records, newest at the right end of the lane.
-        for (k, r) in shard.records().iter().rev().take(RECORDS_PER_LANE).enumerate() {
-            let id = u64::from(shard.id.0) << 48 | (r.seq & 0xffff_ffff_ffff);
+        // A busy lane replaces most of its records every frame: its tokens are then kept by
+        // position (relabelled in place, no DOM churn) instead of by record (gliding along).
+        let busy = dense || records > 100;
+        for (k, r) in shard.records().iter().rev().take(per_lane).enumerate() {
+            let id = match busy {
+                true => 1 << 61 | u64::from(shard.id.0) << 16 | k as u64,
+                false => u64::from(shard.id.0) << 48 | (r.seq & 0xffff_ffff_ffff),
+            };
             let key = (r.tag != u64::MAX).then_some((r.tag >> 32) as u32);
             let label = match (key, r.count) {
                 (Some(k), _) => format!("k{k}"),
                 (None, n) => format!("×{n}"),
             };
-            let class = format!("sqs-token kin-record {}", colour(shard.id.0));
+            let class = format!("sqs-token kin-record {}{}", colour(shard.id.0), if dense { " dense" } else { "" });
             let aria = match key {
                 Some(k) => format!("key-{k}, sequence number {}, in shard {}", r.seq, shard.id.0),
                 None => format!("{} records from many keys, in shard {}", r.count, shard.id.0),
@@ -233,9 +248,9 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
                 id,
                 Token {
                     id,
-                    x: RECORDS_X1 - RECORD_W - k as f64 * (RECORD_W + 2.5),
-                    y: lane_y(i) + 7.0,
-                    scale: 1.0,
+                    x: RECORDS_X1 - RECORD_W * scale - k as f64 * step,
+                    y: lane_y(i) + 14.0 - 7.0 * scale,
+                    scale,
                     label: label.chars().take(4).collect(),
                     class,
                     badge: 0,
@@ -247,7 +262,7 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
     }
     // Refused records bounce back to the producer, above their shard's part of the bar.
     let count = sim.trace().count();
-    for (n, (i, shard, key)) in recent_throttles.iter().rev().take(24).enumerate() {
+    for (n, (i, shard, key, _)) in recent_throttles.iter().filter(|t| t.3).rev().take(24).enumerate() {
         let Some(s) = stream.shard(*shard) else { continue };
         let id = 1 << 62 | (count - (sim.trace().recent().len() - i) as u64);
         let x = ((bar_x(s.start) + bar_x(s.end)) / 2.0 - RECORD_W / 2.0 + (n % 6) as f64 * 5.0)
