@@ -31,6 +31,7 @@ const LOG_LINES: usize = 40;
 #[derive(Clone, Copy)]
 struct Charts {
     incoming: RwSignal<Vec<Series>>,
+    incoming_bytes: RwSignal<Vec<Series>>,
     throttled: RwSignal<Vec<Series>>,
     lag: RwSignal<Vec<Series>>,
     read: RwSignal<Vec<Series>>,
@@ -64,6 +65,7 @@ pub fn KinesisScene() -> impl IntoView {
     let log = RwSignal::new(Vec::<LogEntry>::new());
     let charts = Charts {
         incoming: RwSignal::new(Vec::new()),
+        incoming_bytes: RwSignal::new(Vec::new()),
         throttled: RwSignal::new(Vec::new()),
         lag: RwSignal::new(Vec::new()),
         read: RwSignal::new(Vec::new()),
@@ -210,7 +212,7 @@ fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
                     view! {
                         <g class=class data-testid=format!("lane-{}", l.id) data-throttling=l.throttling.to_string()>
                             <rect class="kin-lane-bg" x=PAD y=y + 2.0 width=VIEW_W - 2.0 * PAD height=LANE_H - 4.0 rx="4"></rect>
-                            <text class="sqs-box-title" x=PAD + 6.0 y=y + 14.0>{l.name.clone()}</text>
+                            <text class="sqs-box-title" x=PAD + 6.0 y=y + 14.0>{l.name.clone()}<tspan class="kin-seq">{format!("  {}", l.last_seq)}</tspan></text>
                             <text class="sqs-consumer-line" x=PAD + 6.0 y=y + 24.0>{format!("{} · {}", l.state, l.range)}</text>
                             <rect class="kin-meter" x=RECORDS_X1 + 8.0 y=y + 6.0 width=meter_w height="8" rx="2"></rect>
                             <rect class="kin-meter-fill" x=RECORDS_X1 + 8.0 y=y + 6.0 width=fill height="8" rx="2"></rect>
@@ -415,6 +417,7 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
         </p>
         <div class="chart-grid">
             <TimeSeriesChart series=charts.incoming title="Incoming records per shard (limit 1,000/s)" y_unit="records/s" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.incoming_bytes title="Incoming bytes per shard (limit 1 MiB/s)" y_unit="MiB/s" min_span_secs=30.0/>
             <TimeSeriesChart series=charts.throttled title="Throttled records" y_unit="records/s" min_span_secs=30.0/>
             <TimeSeriesChart series=charts.lag title="Consumer lag (MillisBehindLatest)" y_unit="s" min_span_secs=30.0/>
             <TimeSeriesChart series=charts.read title="Read throughput per consumer" y_unit="records/s" min_span_secs=30.0/>
@@ -446,14 +449,18 @@ fn capture_charts(sim: &KinesisSim, charts: Charts) {
             })
             .collect()
     };
-    let mut incoming = pick(&|n: &str| {
-        let id: u32 = n.strip_prefix("shard ")?.parse().ok()?;
-        listed.contains(&id).then(|| n.to_string())
-    });
-    // The limit as a flat line, so a shard over it is plain to see.
+    // Per-shard series, with the limit as a flat line so a shard over it is plain to see.
     let end = sim.now().as_secs_f64().max(1.0);
-    incoming.push(Series { name: "limit".into(), class: "limit".into(), points: vec![(0.0, 1_000.0), (end, 1_000.0)] });
-    charts.incoming.set(incoming);
+    let per_shard = |suffix: &'static str, limit: f64| {
+        let mut series = pick(&|n: &str| {
+            let id: u32 = n.strip_prefix("shard ")?.strip_suffix(suffix)?.parse().ok()?;
+            listed.contains(&id).then(|| format!("shard {id}"))
+        });
+        series.push(Series { name: "limit".into(), class: "limit".into(), points: vec![(0.0, limit), (end, limit)] });
+        series
+    };
+    charts.incoming.set(per_shard("", 1_000.0));
+    charts.incoming_bytes.set(per_shard(" MiB", 1.0));
     charts.throttled.set(pick(&|n: &str| (n == "throttled").then(|| "refused".to_string())));
     let consumer_name =
         |i: usize| if i < polling { format!("polling {}", i + 1) } else { format!("EFO {}", i + 1 - polling) };

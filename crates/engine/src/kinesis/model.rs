@@ -28,6 +28,24 @@ const SHARD_RECORDS: [&str; CHARTED_SHARDS] = [
     "shard 0", "shard 1", "shard 2", "shard 3", "shard 4", "shard 5", "shard 6", "shard 7", "shard 8", "shard 9",
     "shard 10", "shard 11", "shard 12", "shard 13", "shard 14", "shard 15",
 ];
+const SHARD_BYTES: [&str; CHARTED_SHARDS] = [
+    "shard 0 MiB",
+    "shard 1 MiB",
+    "shard 2 MiB",
+    "shard 3 MiB",
+    "shard 4 MiB",
+    "shard 5 MiB",
+    "shard 6 MiB",
+    "shard 7 MiB",
+    "shard 8 MiB",
+    "shard 9 MiB",
+    "shard 10 MiB",
+    "shard 11 MiB",
+    "shard 12 MiB",
+    "shard 13 MiB",
+    "shard 14 MiB",
+    "shard 15 MiB",
+];
 /// Consumers with their own chart series.
 pub const CHARTED_CONSUMERS: usize = 8;
 const CONSUMER_LAG: [&str; CHARTED_CONSUMERS] =
@@ -197,6 +215,7 @@ struct KinesisSeries {
     written: SeriesId,
     throttled: SeriesId,
     shard: [Option<SeriesId>; CHARTED_SHARDS],
+    shard_bytes: [Option<SeriesId>; CHARTED_SHARDS],
     lag: [Option<SeriesId>; CHARTED_CONSUMERS],
     read: [Option<SeriesId>; CHARTED_CONSUMERS],
 }
@@ -399,6 +418,8 @@ impl KinesisModel {
             entry.1 += u64::from(count - taken);
             if (id.0 as usize) < CHARTED_SHARDS {
                 self.count(cx, |s| s.shard[id.0 as usize], f64::from(taken));
+                let mib = (bytes * u64::from(taken)) as f64 / f64::from(1u32 << 20);
+                self.count(cx, |s| s.shard_bytes[id.0 as usize], mib);
             }
         }
         self.totals.written += written;
@@ -425,6 +446,7 @@ impl KinesisModel {
                 self.count(cx, |s| Some(s.written), 1.0);
                 if (id.0 as usize) < CHARTED_SHARDS {
                     self.count(cx, |s| s.shard[id.0 as usize], 1.0);
+                    self.count(cx, |s| s.shard_bytes[id.0 as usize], bytes as f64 / f64::from(1u32 << 20));
                 }
                 // A lost acknowledgement: the producer writes the same record again (KDS-10).
                 if cx.rng.chance(self.scenario.producer.lost_ack_probability) {
@@ -669,9 +691,10 @@ impl Model for KinesisModel {
     fn start(&mut self, cx: &mut Ctx<Work, KinesisTraceEvent>) {
         let second = SimDuration::from_secs(1);
         let m = &mut cx.metrics;
-        let mut shard = [None; CHARTED_SHARDS];
-        for (i, slot) in shard.iter_mut().enumerate() {
-            *slot = Some(m.add(SHARD_RECORDS[i], "records/s", SeriesKind::Counter, second));
+        let (mut shard, mut shard_bytes) = ([None; CHARTED_SHARDS], [None; CHARTED_SHARDS]);
+        for i in 0..CHARTED_SHARDS {
+            shard[i] = Some(m.add(SHARD_RECORDS[i], "records/s", SeriesKind::Counter, second));
+            shard_bytes[i] = Some(m.add(SHARD_BYTES[i], "MiB/s", SeriesKind::Counter, second));
         }
         let (mut lag, mut read) = ([None; CHARTED_CONSUMERS], [None; CHARTED_CONSUMERS]);
         for c in 0..self.consumers.len().min(CHARTED_CONSUMERS) {
@@ -682,6 +705,7 @@ impl Model for KinesisModel {
             written: m.add("written", "records/s", SeriesKind::Counter, second),
             throttled: m.add("throttled", "records/s", SeriesKind::Counter, second),
             shard,
+            shard_bytes,
             lag,
             read,
         });

@@ -35,7 +35,7 @@ pub const MAX_LANES: usize = 16;
 pub const RECORD_W: f64 = 26.0;
 /// Records drawn per lane (the newest), full size; a diagram with many lanes draws twice as
 /// many at half size.
-const RECORDS_PER_LANE: usize = 24;
+const RECORDS_PER_LANE: usize = 19;
 /// More lanes than this and records are drawn at half size.
 const DENSE_OVER_LANES: usize = 8;
 /// How long a shard glows after refusing a record (its limit is per second, so a hot shard
@@ -71,6 +71,8 @@ pub struct LaneView {
     pub load_text: String,
     /// Records retained.
     pub retained: u64,
+    /// The newest sequence number's last digits, if any was written.
+    pub last_seq: String,
 }
 
 /// One segment of the hash-key bar.
@@ -224,6 +226,10 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
             throttling,
             load_text: format!("{records} rec/s · {:.2} MiB/s", bytes as f64 / f64::from(1u32 << 20)),
             retained: shard.records().iter().map(|r| u64::from(r.count)).sum(),
+            last_seq: match shard.last_seq() {
+                0 => String::new(),
+                n => format!("seq …{:06}", n % 1_000_000),
+            },
         });
         // The newest records, newest at the right end of the lane.
         // A busy lane replaces most of its records every frame: its tokens are then kept by
