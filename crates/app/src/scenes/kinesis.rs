@@ -11,20 +11,17 @@ use leptos::prelude::*;
 
 use super::knob::{ChoiceField, KnobField};
 use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
-use crate::anim::prefers_reduced_motion;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
     LinkNotices, LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series, SharePanel,
     TimeSeriesChart,
 };
-use crate::share::{Defaults, LinkedRun, Presets};
+use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{CHOICES, KNOBS};
 use presets::{preset, PRESETS};
 use snapshot::*;
 
-const DEFAULT_SEED: u32 = 42;
-const DEFAULT_SPEED: f64 = 1.0;
 const LOG_LINES: usize = 40;
 
 /// The chart data of one frame.
@@ -40,24 +37,20 @@ struct Charts {
 /// The Kinesis playground scene.
 #[component]
 pub fn KinesisScene() -> impl IntoView {
-    let linked = LinkedRun::open(
+    let live = LiveRun::start(
         Presets {
             first: PRESETS[0].key,
             name: |k| preset(k).map(|p| p.name),
             build: |k| preset(k).map(|p| (p.scenario)()),
         },
-        Defaults { seed: DEFAULT_SEED, speed: DEFAULT_SPEED, playing: !prefers_reduced_motion() },
-    );
-    let live = LiveRun::open(
-        linked,
         SceneSpec {
             service: "Kinesis",
-            preset_name: |k| preset(k).map(|p| p.name),
             new_run: KinesisSim::try_new,
             to_file: KinesisScenario::to_file_json,
             from_file: KinesisScenario::from_file_json,
         },
     );
+    let linked = live.linked;
     let LinkedRun { scenario, preset_key, modified, generation, notices, state, view, .. } = linked;
     let view_data = RwSignal::new(DiagramView::default());
     let status = RwSignal::new(CounterView::default());

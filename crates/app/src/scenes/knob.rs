@@ -125,6 +125,46 @@ pub fn apply<S: Checked>(scenario: &S, knob: &Knob<S>, text: &str) -> Result<S, 
     Ok(next)
 }
 
+/// `(key, value)` pairs of a link.
+pub type LinkPairs = Vec<(&'static str, String)>;
+
+/// `(key, value)` of every choice and knob whose value differs from `base`, choices first: a
+/// scenario's settings in a link.
+pub fn changed_params<S>(
+    choices: &'static [Choice<S>],
+    knobs: &'static [Knob<S>],
+    s: &S,
+    base: &S,
+) -> (LinkPairs, LinkPairs) {
+    let choices = choices
+        .iter()
+        .filter_map(|c| {
+            let value = (c.get)(s);
+            value.filter(|_| value != (c.get)(base)).map(|v| (c.key, v.to_owned()))
+        })
+        .collect();
+    let knobs = knobs
+        .iter()
+        .filter_map(|k| {
+            let value = (k.get)(s);
+            value.filter(|_| value != (k.get)(base)).map(|v| (k.key, format_value(v)))
+        })
+        .collect();
+    (choices, knobs)
+}
+
+/// Applies option `value` of choice `c` to a copy of `s`; `Err` lists the options, or says
+/// why the whole scenario is refused.
+pub fn apply_choice<S: Checked>(s: &S, c: &Choice<S>, value: &str) -> Result<S, String> {
+    let Some(&(option, _)) = c.options.iter().find(|(option, _)| *option == value) else {
+        let allowed: Vec<&str> = c.options.iter().map(|(option, _)| *option).collect();
+        return Err(format!("use one of {}.", allowed.join(", ")));
+    };
+    let mut next = s.clone();
+    (c.set)(&mut next, option);
+    next.check().map(|()| next).map_err(|err| format!("{err}."))
+}
+
 /// A select for one of the scenario's [`Choice`]s.
 #[component]
 pub fn ChoiceField<S: Checked>(

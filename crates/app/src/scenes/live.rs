@@ -11,9 +11,11 @@ use leptos::prelude::*;
 use crate::anim::use_animation_frame;
 use crate::components::{Announcer, EventLog, LinkNotices, LogEntry, PlayerControls, ShareLinks};
 use crate::embed::{use_host_bridge, use_in_view, HostRequest};
-use crate::share::{Controls, LinkParams, LinkedRun, ViewOptions};
+use crate::share::{Controls, Defaults, LinkParams, LinkedRun, Presets, ViewOptions};
 use crate::view_model::{format_sim_time, sim_advance_micros};
 
+/// The seed a page opens with, so a first visit always shows the same run.
+const DEFAULT_SEED: u32 = 42;
 /// Lines of the event log an embed shows to readers who prefer reduced motion.
 const EMBED_LOG_LINES: usize = 5;
 
@@ -21,8 +23,6 @@ const EMBED_LOG_LINES: usize = 5;
 pub struct SceneSpec<S: 'static, M: Model + 'static> {
     /// `SQS`: in file names (lower-cased), titles and labels.
     pub service: &'static str,
-    /// A preset's name, by key.
-    pub preset_name: fn(&str) -> Option<&'static str>,
     /// Builds a run of a scenario with a seed.
     pub new_run: fn(&S, u64) -> Result<Sim<M>, ConfigError>,
     /// The scenario as a `nimbus run` file.
@@ -51,6 +51,7 @@ pub struct LiveRun<S: Send + Sync + 'static, M: Model + 'static> {
     pub announcement: RwSignal<String>,
     /// Set by [`LiveRun::change_at_now`]: the next rebuild runs on to this time.
     resume_at: StoredValue<Option<SimTime>>,
+    preset_name: fn(&str) -> Option<&'static str>,
     spec: SceneSpec<S, M>,
 }
 
@@ -67,8 +68,12 @@ where
     S: LinkParams + PartialEq + Default + Clone + Send + Sync + 'static,
     M: Model + 'static,
 {
-    /// The first run, as the page's link describes it (at the simulated time it asks for).
-    pub fn open(linked: LinkedRun<S>, spec: SceneSpec<S, M>) -> Self {
+    /// A playground page's run: its link read (see [`LinkedRun`]) with the defaults every page
+    /// shares — seed 42, 1× speed, playing unless the reader prefers reduced motion — and the
+    /// first run built, at the simulated time the link asks for.
+    pub fn start(presets: Presets<S>, spec: SceneSpec<S, M>) -> Self {
+        let defaults = Defaults { seed: DEFAULT_SEED, speed: 1.0, playing: !crate::anim::prefers_reduced_motion() };
+        let linked = LinkedRun::open(presets, defaults);
         let mut first =
             (spec.new_run)(&linked.scenario.get_untracked(), u64::from(linked.state.seed.get_untracked())).ok();
         if let (Some(run), Some(t)) = (first.as_mut(), linked.start_secs) {
@@ -80,6 +85,7 @@ where
             run_error: RwSignal::new(None),
             announcement: RwSignal::new(String::new()),
             resume_at: StoredValue::new(None),
+            preset_name: presets.name,
             spec,
         }
     }
@@ -193,7 +199,7 @@ where
     /// Loads a preset and says so.
     pub fn load_preset(&self, key: &str) {
         if self.linked.load_preset(key) {
-            let name = (self.spec.preset_name)(key).unwrap_or("");
+            let name = (self.preset_name)(key).unwrap_or("");
             self.announcement.set(format!("Preset loaded: {name}."));
         }
     }
@@ -220,7 +226,7 @@ where
     /// The share panel's title: `Nimbus SQS playground: Poison message → DLQ`.
     pub fn share_title(self) -> Signal<String> {
         Signal::derive(move || {
-            let name = self.linked.preset_key.with(|k| (self.spec.preset_name)(k).unwrap_or(""));
+            let name = self.linked.preset_key.with(|k| (self.preset_name)(k).unwrap_or(""));
             format!("Nimbus {} playground: {name}", self.spec.service)
         })
     }

@@ -14,22 +14,17 @@ use engine::sns::{EndpointKind, PublishRequest, SnsScenario, SnsSim};
 use leptos::prelude::*;
 
 use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
-use crate::anim::prefers_reduced_motion;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
     LinkNotices, LogEntry, MessageInspector, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series,
     SettingField, SharePanel, TimeSeriesChart,
 };
-use crate::share::{Defaults, LinkedRun, Presets};
+use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{Field, HEALTH_OPTIONS, RATE_KEY, TOPIC_KEY};
 use presets::{preset, PRESETS};
 use snapshot::*;
 
-/// The seed the page opens with.
-const DEFAULT_SEED: u32 = 42;
-/// The speed the page opens with.
-const DEFAULT_SPEED: f64 = 1.0;
 /// Lines kept in the event log.
 const LOG_LINES: usize = 40;
 /// Shortest wall-clock gap between two announcements of failed deliveries, so a screen reader keeps up.
@@ -48,24 +43,20 @@ struct Charts {
 /// The SNS playground scene.
 #[component]
 pub fn SnsScene() -> impl IntoView {
-    let linked = LinkedRun::open(
+    let live = LiveRun::start(
         Presets {
             first: PRESETS[0].key,
             name: |k| preset(k).map(|p| p.name),
             build: |k| preset(k).map(|p| (p.scenario)()),
         },
-        Defaults { seed: DEFAULT_SEED, speed: DEFAULT_SPEED, playing: !prefers_reduced_motion() },
-    );
-    let live = LiveRun::open(
-        linked,
         SceneSpec {
             service: "SNS",
-            preset_name: |k| preset(k).map(|p| p.name),
             new_run: SnsSim::try_new,
             to_file: SnsScenario::to_file_json,
             from_file: SnsScenario::from_file_json,
         },
     );
+    let linked = live.linked;
     let LinkedRun { scenario, preset_key, modified, generation, notices, state, view, .. } = linked;
     let view_data = RwSignal::new(DiagramView::default());
     let status = RwSignal::new(CounterView::default());

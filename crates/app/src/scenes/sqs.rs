@@ -14,23 +14,18 @@ use leptos::prelude::*;
 
 use super::knob::{ChoiceField, KnobField};
 use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
-use crate::anim::prefers_reduced_motion;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
     LinkNotices, LogEntry, MessageInspector, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series,
     SharePanel, TimeSeriesChart,
 };
-use crate::share::{Defaults, LinkedRun, Presets};
+use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{CHOICES, KNOBS};
 use layout::*;
 use presets::{preset, PRESETS};
 use snapshot::{counters, diagram, dlq_announcement, history, CounterView, DiagramView, History};
 
-/// The seed the page opens with, so a first visit always shows the same run.
-const DEFAULT_SEED: u32 = 42;
-/// The speed the page opens with.
-const DEFAULT_SPEED: f64 = 1.0;
 /// Shortest wall-clock gap between two dead-letter announcements, so a screen reader keeps up.
 const ANNOUNCE_EVERY_MS: f64 = 4_000.0;
 /// Lines kept in the event log.
@@ -53,24 +48,20 @@ struct Charts {
 pub fn SqsScene() -> impl IntoView {
     // The run as the page's link describes it (see `share`): what the link cannot restore is
     // listed in `notices`, the rest opens as shared.
-    let linked = LinkedRun::open(
+    let live = LiveRun::start(
         Presets {
             first: PRESETS[0].key,
             name: |k| preset(k).map(|p| p.name),
             build: |k| preset(k).map(|p| (p.scenario)()),
         },
-        Defaults { seed: DEFAULT_SEED, speed: DEFAULT_SPEED, playing: !prefers_reduced_motion() },
-    );
-    let live = LiveRun::open(
-        linked,
         SceneSpec {
             service: "SQS",
-            preset_name: |k| preset(k).map(|p| p.name),
             new_run: SqsSim::try_new,
             to_file: SqsScenario::to_file_json,
             from_file: SqsScenario::from_file_json,
         },
     );
+    let linked = live.linked;
     let LinkedRun { scenario, preset_key, modified, generation: knob_generation, notices, state, view, .. } = linked;
     let view_data = RwSignal::new(DiagramView::default());
     let status = RwSignal::new(CounterView::default());

@@ -5,7 +5,7 @@ use engine::kinesis::limits::{EFO_MAX_CONSUMERS, GET_RECORDS_MAX_RECORDS, RETENT
 use engine::kinesis::scenario::{MAX_KEYS, MAX_POLLING};
 use engine::kinesis::{KinesisScenario, Reshard, ScheduledReshard, Skew, StartAt};
 
-use crate::scenes::knob::{apply, format_value, Choice, Knob};
+use crate::scenes::knob::{apply, apply_choice, changed_params, Choice, Knob};
 use crate::share::LinkParams;
 
 /// The most shards the playground draws and offers (the engine runs up to 1,000).
@@ -232,19 +232,8 @@ pub fn parse_reshards(text: &str) -> Result<Vec<ScheduledReshard>, String> {
 
 impl LinkParams for KinesisScenario {
     fn link_params(&self, base: &Self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        for c in &CHOICES {
-            let value = (c.get)(self);
-            if let Some(v) = value.filter(|_| value != (c.get)(base)) {
-                out.push((c.key, v.to_owned()));
-            }
-        }
-        for k in &KNOBS {
-            let value = (k.get)(self);
-            if let Some(v) = value.filter(|_| value != (k.get)(base)) {
-                out.push((k.key, format_value(v)));
-            }
-        }
+        let (mut out, knobs) = changed_params(&CHOICES, &KNOBS, self, base);
+        out.extend(knobs);
         if self.reshards != base.reshards {
             out.push((RESHARDS_KEY, self.reshards.iter().map(format_reshard).collect::<Vec<_>>().join(";")));
         }
@@ -260,13 +249,7 @@ impl LinkParams for KinesisScenario {
 
     fn apply_param(&self, key: &str, value: &str) -> Result<Self, String> {
         if let Some(c) = CHOICES.iter().find(|c| c.key == key) {
-            let Some(&(option, _)) = c.options.iter().find(|(option, _)| *option == value) else {
-                let allowed: Vec<&str> = c.options.iter().map(|(option, _)| *option).collect();
-                return Err(format!("use one of {}.", allowed.join(", ")));
-            };
-            let mut next = self.clone();
-            (c.set)(&mut next, option);
-            return next.validate().map(|()| next).map_err(|err| format!("{err}."));
+            return apply_choice(self, c, value);
         }
         if key == RESHARDS_KEY {
             let mut next = self.clone();

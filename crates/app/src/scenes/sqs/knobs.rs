@@ -11,7 +11,9 @@ use engine::sqs::{DlqSettings, SqsScenario, MAX_CONSUMERS, MAX_GROUPS, MAX_REQUE
 use engine::workload::MAX_RATE_PER_S;
 use engine::{Distribution, Workload};
 
-use crate::scenes::knob::{apply, format_value, Choice, Knob};
+#[cfg(test)]
+use crate::scenes::knob::format_value;
+use crate::scenes::knob::{apply, apply_choice, changed_params, Choice, Knob};
 use crate::share::LinkParams;
 
 /// The knobs, in the order the panel shows them.
@@ -281,22 +283,11 @@ const DLQ_KEY: &str = "dlq";
 /// switch, then the knobs, each as its control shows it.
 impl LinkParams for SqsScenario {
     fn link_params(&self, base: &Self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        for c in &CHOICES {
-            let value = (c.get)(self);
-            if let Some(v) = value.filter(|_| value != (c.get)(base)) {
-                out.push((c.key, v.to_owned()));
-            }
-        }
+        let (mut out, knobs) = changed_params(&CHOICES, &KNOBS, self, base);
         if self.dlq.is_some() != base.dlq.is_some() {
             out.push((DLQ_KEY, if self.dlq.is_some() { "1" } else { "0" }.to_owned()));
         }
-        for k in &KNOBS {
-            let value = (k.get)(self);
-            if let Some(v) = value.filter(|_| value != (k.get)(base)) {
-                out.push((k.key, format_value(v)));
-            }
-        }
+        out.extend(knobs);
         out
     }
 
@@ -308,13 +299,7 @@ impl LinkParams for SqsScenario {
 
     fn apply_param(&self, key: &str, value: &str) -> Result<Self, String> {
         if let Some(c) = CHOICES.iter().find(|c| c.key == key) {
-            let Some(&(option, _)) = c.options.iter().find(|(option, _)| *option == value) else {
-                let allowed: Vec<&str> = c.options.iter().map(|(option, _)| *option).collect();
-                return Err(format!("use one of {}.", allowed.join(", ")));
-            };
-            let mut next = self.clone();
-            (c.set)(&mut next, option);
-            return next.validate().map(|()| next).map_err(|err| format!("{err}."));
+            return apply_choice(self, c, value);
         }
         if key == DLQ_KEY {
             let mut next = self.clone();
