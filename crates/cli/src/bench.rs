@@ -54,7 +54,7 @@ fn bench_kinesis() -> Result<()> {
     sim.run_until_done(SimTime::ZERO + simulated);
     let wall = start.elapsed().as_secs_f64();
     let t = sim.model().totals();
-    println!(
+    out!(
         "kinesis scenario (1,000 shards at 1,000 records/s each, 1 simulated minute): {:.0}× real time ({} records written, {} throttled, {} read, {} work items, {wall:.3} s)",
         simulated.as_secs_f64() / wall,
         t.written,
@@ -100,7 +100,7 @@ fn bench_sns_filter() -> Result<()> {
         matched += u64::from(policy.matches(black_box(&messages[(i % 4) as usize])));
     }
     let wall = start.elapsed().as_secs_f64();
-    println!(
+    out!(
         "sns filter (5-key policy, 6 attributes): {:.2} M evaluations/s ({EVALUATIONS} evaluations, {matched} matched, {wall:.3} s)",
         EVALUATIONS as f64 / wall / 1e6
     );
@@ -110,7 +110,7 @@ fn bench_sns_filter() -> Result<()> {
 fn bench_scheduler() {
     let engine = scheduler_bench(&mut EngineQueue(Scheduler::with_capacity(0)));
     let binary = scheduler_bench(&mut BinaryQueue(BinaryHeap::new(), 0));
-    println!(
+    out!(
         "scheduler: {:.1} M events/s ({EVENTS} schedule+pop pairs with {PENDING} pending at random delays \
          up to 1 s, the worst case for its sorted lanes, {engine:.3} s); a plain std BinaryHeap: {:.1} M events/s \
          ({:.2}× the scheduler's speed)",
@@ -132,7 +132,7 @@ fn bench_reference() -> Result<()> {
     sim.run_until_done(SimTime::ZERO + simulated);
     let wall = start.elapsed().as_secs_f64();
     let n = sim.trace().count();
-    println!(
+    out!(
         "reference scenario (1,000 jobs/s, 400 workers, 1 simulated hour): {:.0}× real time, {:.1} M trace events/s ({n} events, {wall:.3} s)",
         simulated.as_secs_f64() / wall,
         n as f64 / wall / 1e6
@@ -149,7 +149,7 @@ fn bench_sqs() -> Result<()> {
     sim.run_until_done(SimTime::ZERO + simulated);
     let wall = start.elapsed().as_secs_f64();
     let t = sim.model().totals();
-    println!(
+    out!(
         "sqs scenario (1,000 msg/s, 20 consumers, batch 10, 1 simulated hour): {:.0}× real time ({} sent, {} deleted, {} work items, {} trace events, {wall:.3} s)",
         simulated.as_secs_f64() / wall,
         t.sent,

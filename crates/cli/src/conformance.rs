@@ -14,8 +14,8 @@ pub fn conformance(files: &[String]) -> Result<()> {
         for (label, outcome) in &report.cases {
             match outcome {
                 CaseOutcome::Passed => {}
-                CaseOutcome::Failed(why) => println!("FAIL {file}: {label}: {why}"),
-                CaseOutcome::Skipped(why) => println!("skip {file}: {label} (flagged; engine differs: {why})"),
+                CaseOutcome::Failed(why) => out!("FAIL {file}: {label}: {why}"),
+                CaseOutcome::Skipped(why) => out!("skip {file}: {label} (flagged; engine differs: {why})"),
             }
         }
         let (p, f, s) = report.counts();
@@ -23,7 +23,7 @@ pub fn conformance(files: &[String]) -> Result<()> {
         failed += f;
         skipped += s;
     }
-    println!("{passed} passed, {failed} failed, {skipped} skipped");
+    out!("{passed} passed, {failed} failed, {skipped} skipped");
     if failed > 0 {
         std::process::exit(1);
     }

@@ -7,6 +7,14 @@
 // A command-line tool: printing is its job.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+/// Prints a line to stdout. A closed pipe (`nimbus run … | head`) ends the program quietly, as
+/// command-line tools do, instead of panicking as `println!` would.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::write_line(format_args!($($arg)*))
+    };
+}
+
 mod args;
 mod bench;
 mod conformance;
@@ -19,20 +27,22 @@ nimbus — run Nimbus scenarios headless
 
 USAGE:
     nimbus run SCENARIO.json [--seed N] [--until DURATION]
-        Runs a scenario file and prints its final metrics as JSON.
+        Runs a scenario file (\"kind\": \"sqs\", \"sns\" or \"kinesis\"; none: the reference
+        scenario) and prints its final metrics as JSON.
         DURATION is a number with a unit: 500ms, 90s, 15m, 1h, 2d (default 10m).
     nimbus conformance FILE...
-        Runs conformance files (the formats of shared/conformance/sqs_timeline_cases.json
-        and sns_filter_cases.json)
+        Runs conformance files (the formats of shared/conformance/sqs_timeline_cases.json,
+        sns_filter_cases.json and kinesis_hash_cases.json)
         against the models: one line per failure, then `N passed, N failed, N skipped`
         (skipped = flagged cases where the engine differs). Exit status 1 on any failure.
     nimbus hash [--seed N]
         Prints the trace hash of the reference scenario (10 simulated minutes), as the wasm
         build computes it too: the cross-target determinism check.
-    nimbus bench [scheduler|reference|sqs|sns]...
+    nimbus bench [scheduler|reference|sqs|sns|kinesis]...
         Measures the engine: scheduler events per second, simulated/wall time of the
         reference scenario and of the SQS yardstick (1,000 msg/s, 20 consumers, 1 hour),
-        SNS filter-policy evaluations per second.
+        SNS filter-policy evaluations per second, and the Kinesis yardstick (1,000 shards
+        at full write rate, 1 minute).
         Naming parts runs only those.
     nimbus help
 ";
@@ -48,7 +58,7 @@ fn main() {
 fn try_main() -> Result<()> {
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = argv.split_first() else {
-        print!("{USAGE}");
+        out!("{}", USAGE.trim_end());
         return Ok(());
     };
     match command.as_str() {
@@ -57,9 +67,18 @@ fn try_main() -> Result<()> {
         "conformance" => conformance::conformance(rest),
         "bench" => bench::bench(rest),
         "help" | "--help" | "-h" => {
-            print!("{USAGE}");
+            out!("{}", USAGE.trim_end());
             Ok(())
         }
         other => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}
+
+/// The body of `out!`.
+fn write_line(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "{args}").and_then(|()| stdout.flush()).is_err() {
+        std::process::exit(0);
     }
 }

@@ -211,12 +211,12 @@ pub fn run(rest: &[String]) -> Result<()> {
         }
         other => bail!("{path}: unknown scenario kind `{other}` (known: reference, sqs, sns, kinesis)"),
     };
-    println!("{}", serde_json::to_string_pretty(&report)?);
+    out!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())
 }
 
 pub fn hash(rest: &[String]) -> Result<()> {
     let args = args::parse(rest, &["--seed"])?;
-    println!("{:016x}", reference_trace_hash(args.seed.unwrap_or(DEFAULT_SEED)));
+    out!("{:016x}", reference_trace_hash(args.seed.unwrap_or(DEFAULT_SEED)));
     Ok(())
 }
