@@ -12,6 +12,7 @@
 //! `scenario`, `sim`) and one module per model. [`reference`] is the yardstick scenario used
 //! for cross-target determinism and benchmarks.
 
+pub mod apigw;
 pub mod conformance;
 pub mod dist;
 pub mod kinesis;

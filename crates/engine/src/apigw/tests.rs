@@ -1,0 +1,195 @@
+//! API Gateway tests: bucket arithmetic, the admission invariant, the order of levels, quotas,
+//! keys, validation, and the SDK retry rules.
+
+use proptest::prelude::*;
+
+use super::*;
+use crate::rng::SimRng;
+use crate::time::{SimDuration, SimTime};
+
+fn at(secs: f64) -> SimTime {
+    SimTime::ZERO + SimDuration::from_secs_f64(secs)
+}
+
+#[test]
+fn a_bucket_absorbs_its_burst_then_admits_at_its_rate() {
+    let mut b = TokenBucket::new(10.0, 5);
+    assert_eq!((0..8).filter(|_| b.take(at(0.0))).count(), 5, "the burst");
+    assert!(!b.take(at(0.05)));
+    let s = b.state(at(0.05));
+    assert_eq!(s.next_token_in, SimDuration::from_millis(50), "a token every 100 ms");
+    assert!(b.take(at(0.1)));
+    assert_eq!(
+        (0..100).filter(|i| b.take(at(1.0 + f64::from(*i) * 0.01))).count(),
+        10 + 5 - 1,
+        "10 per second once full"
+    );
+}
+
+proptest! {
+    /// Whatever the arrivals, every bucket admits at most rate × window + burst in any window.
+    #[test]
+    fn admitted_requests_never_exceed_rate_times_window_plus_burst(
+        gaps in proptest::collection::vec(0u64..20_000, 1..600),
+        rate in 1u32..200,
+        burst in 1u64..50,
+    ) {
+        let config = GatewayConfig { stage: Some(Limit { rate: f64::from(rate), burst }), ..GatewayConfig::default() };
+        let mut gw = Gateway::new(&config).expect("valid");
+        let mut t = 0u64;
+        let mut admitted = Vec::new();
+        for gap in gaps {
+            t += gap;
+            if gw.request(SimTime::from_micros(t), "GET /items", None) == Outcome::Admitted {
+                admitted.push(t);
+            }
+        }
+        for (i, &start) in admitted.iter().enumerate() {
+            for (j, &end) in admitted.iter().enumerate().skip(i) {
+                let window = (end - start) as f64 / 1e6;
+                let count = (j - i + 1) as f64;
+                prop_assert!(count <= f64::from(rate) * window + burst as f64 + 1e-9,
+                    "{count} admitted in {window} s at rate {rate} burst {burst}");
+            }
+        }
+    }
+}
+
+fn key(n: u32) -> String {
+    format!("key-{n:0>20}")
+}
+
+fn plans() -> GatewayConfig {
+    GatewayConfig {
+        stage: Some(Limit { rate: 100.0, burst: 50 }),
+        methods: vec![("POST /reports".into(), Limit { rate: 2.0, burst: 2 })],
+        plans: vec![
+            UsagePlan {
+                name: "free".into(),
+                throttle: Some(Limit { rate: 1.0, burst: 2 }),
+                method_throttles: Vec::new(),
+                quota: Some(Quota { limit: 5, offset: 0, period: QuotaPeriod::Day }),
+            },
+            UsagePlan {
+                name: "pro".into(),
+                throttle: Some(Limit { rate: 50.0, burst: 20 }),
+                method_throttles: Vec::new(),
+                quota: None,
+            },
+        ],
+        keys: vec![ApiKey { value: key(1), plan: 0 }, ApiKey { value: key(2), plan: 1 }],
+        require_key: true,
+        ..GatewayConfig::default()
+    }
+}
+
+#[test]
+fn levels_apply_in_aws_order_and_a_noisy_tenant_does_not_starve_others() {
+    let mut gw = Gateway::new(&plans()).expect("valid");
+    let (free, pro) = (key(1), key(2));
+    let results: Vec<Outcome> = (0..4).map(|_| gw.request(at(0.0), "GET /items", Some(&free))).collect();
+    assert_eq!(results.iter().filter(|o| **o == Outcome::Admitted).count(), 2, "the free plan's burst of 2");
+    match &results[2] {
+        Outcome::Throttled { level: Level::UsagePlan { plan, method: None }, state } => {
+            assert_eq!(plan, "free");
+            assert!(state.next_token_in <= SimDuration::from_secs(1));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(results[2].status(), 429);
+    assert_eq!(results[2].body(), "Too Many Requests");
+    assert_eq!(results[2].error_type(), Some("TooManyRequestsException"));
+    // The pro key is not affected by the free key's throttling.
+    assert!((0..20).all(|_| gw.request(at(0.0), "GET /items", Some(&pro)) == Outcome::Admitted));
+    // The expensive method's stage limit applies to everyone.
+    let reports: Vec<Outcome> = (0..3).map(|_| gw.request(at(1.0), "POST /reports", Some(&pro))).collect();
+    assert!(matches!(&reports[2], Outcome::Throttled { level: Level::Method(m), .. } if m == "POST /reports"));
+}
+
+#[test]
+fn a_quota_answers_limit_exceeded_until_its_period_ends_and_keys_are_checked() {
+    let mut gw = Gateway::new(&plans()).expect("valid");
+    let free = key(1);
+    let admitted =
+        (0..10).filter(|i| gw.request(at(f64::from(*i) * 2.0), "GET /items", Some(&free)) == Outcome::Admitted).count();
+    assert_eq!(admitted, 5, "the daily quota");
+    match gw.request(at(30.0), "GET /items", Some(&free)) {
+        Outcome::QuotaExceeded { limit, resets_in, .. } => {
+            assert_eq!(limit, 5);
+            assert_eq!(resets_in, SimDuration::from_secs(86_400 - 30));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(gw.request(at(86_400.0), "GET /items", Some(&free)), Outcome::Admitted, "a new day");
+    assert_eq!(gw.request(at(1.0), "GET /items", None).status(), 403, "a key is required");
+    assert_eq!(gw.request(at(1.0), "GET /items", Some("nope-nope-nope-nope-nope")).status(), 403);
+}
+
+#[test]
+fn settings_above_the_level_above_or_negative_are_refused_with_the_rule() {
+    let mut c = GatewayConfig { stage: Some(Limit { rate: 20_000.0, burst: 100 }), ..GatewayConfig::default() };
+    let err = c.validate().expect_err("over the account").to_string();
+    assert!(err.contains("cannot exceed the account rate of 10000"), "{err}");
+    c.stage = Some(Limit { rate: -1.0, burst: 1 });
+    assert!(c.validate().expect_err("negative").to_string().contains("0 or more"));
+    let mut http = plans();
+    http.kind = ApiKind::Http;
+    assert!(http.validate().expect_err("no plans on HTTP APIs").to_string().contains("HTTP APIs have no API keys"));
+    let mut short = plans();
+    short.keys[0].value = "short".into();
+    assert!(short.validate().expect_err("key length").to_string().contains("20–128"));
+    let mut burst = plans();
+    burst.plans[1].throttle = Some(Limit { rate: 10.0, burst: 6_000 });
+    assert!(burst.validate().expect_err("burst over the account").to_string().contains("burst of 5000"));
+}
+
+#[test]
+fn the_account_limit_is_shared_by_every_method() {
+    let config = GatewayConfig { account: Limit { rate: 10.0, burst: 3 }, ..GatewayConfig::default() };
+    let mut gw = Gateway::new(&config).expect("valid");
+    let methods = ["GET /a", "GET /b", "GET /c", "GET /d"];
+    let outcomes: Vec<Outcome> = methods.iter().map(|m| gw.request(at(0.0), m, None)).collect();
+    assert!(matches!(outcomes[3], Outcome::Throttled { level: Level::Account, .. }));
+}
+
+#[test]
+fn standard_retries_back_off_with_full_jitter_and_stop_when_the_quota_is_spent() {
+    let mut rng = SimRng::new(1);
+    let mut c = RetryClient::new(RetryMode::Standard, 0);
+    let first = c.after_failure(at(0.0), 1, Failure::Throttled, &mut rng).expect("a retry");
+    assert!(first <= SimDuration::from_millis(500));
+    let second = c.after_failure(at(1.0), 2, Failure::Throttled, &mut rng).expect("a second retry");
+    assert!(second <= SimDuration::from_millis(1_000));
+    assert_eq!(c.after_failure(at(2.0), 3, Failure::Throttled, &mut rng), None, "3 attempts in all");
+    assert_eq!(c.quota(), 490);
+    c.after_success(at(3.0), 2, Some(Failure::Throttled));
+    assert_eq!(c.quota(), 495, "a success after a retry refunds it");
+    // A quota drained by retries acts as a circuit breaker.
+    let mut storm = RetryClient::new(RetryMode::Standard, 0);
+    let retries = (0..200).filter(|_| storm.after_failure(at(0.0), 1, Failure::Timeout, &mut rng).is_some()).count();
+    assert_eq!(retries, 50, "500 tokens at 10 per timeout retry");
+    let mut naive = RetryClient::new(RetryMode::Naive, 5);
+    assert_eq!(naive.after_failure(at(0.0), 1, Failure::Throttled, &mut rng), Some(SimDuration::ZERO));
+    assert_eq!(naive.after_failure(at(0.0), 5, Failure::Throttled, &mut rng), None);
+}
+
+#[test]
+fn adaptive_clients_slow_down_after_throttles_and_recover() {
+    let mut rng = SimRng::new(2);
+    let mut c = RetryClient::new(RetryMode::Adaptive, 0);
+    assert_eq!(c.send_delay(at(0.0)), SimDuration::ZERO, "no limit before a throttle");
+    // 100 requests a second succeed, then throttles arrive.
+    for i in 0..100 {
+        c.after_success(at(f64::from(i) * 0.01), 1, None);
+    }
+    for i in 0..5 {
+        c.after_failure(at(1.0 + f64::from(i) * 0.01), 1, Failure::Throttled, &mut rng);
+    }
+    let limited = c.client_rate().expect("limiting after a throttle");
+    assert!(limited < 100.0, "{limited}");
+    let mut waited = SimDuration::ZERO;
+    for i in 0..20 {
+        waited = waited + c.send_delay(at(1.1 + f64::from(i) * 0.001));
+    }
+    assert!(waited > SimDuration::ZERO, "the client holds requests back");
+}
