@@ -7,6 +7,7 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use anyhow::{bail, Result};
+use engine::apigw::{ApigwScenario, ApigwSim};
 use engine::kinesis::{KinesisScenario, KinesisSim};
 use engine::reference::{ReferenceScenario, ReferenceSim};
 use engine::sns::{FilterPolicy, FilterScope, Message, PolicyApi};
@@ -20,7 +21,7 @@ const PENDING: u64 = 1_024;
 const EVENTS: u64 = 30_000_000;
 
 /// The parts `nimbus bench` measures; naming some runs only those (handy under a profiler).
-const PARTS: [&str; 5] = ["scheduler", "reference", "sqs", "sns", "kinesis"];
+const PARTS: [&str; 6] = ["scheduler", "reference", "sqs", "sns", "kinesis", "apigw"];
 
 pub fn bench(rest: &[String]) -> Result<()> {
     let args = args::parse(rest, &[])?;
@@ -43,6 +44,28 @@ pub fn bench(rest: &[String]) -> Result<()> {
     if wanted("kinesis") {
         bench_kinesis()?;
     }
+    if wanted("apigw") {
+        bench_apigw()?;
+    }
+    Ok(())
+}
+
+/// Issue 7's yardstick: one simulated hour at 5,000 requests/s from 50 clients.
+fn bench_apigw() -> Result<()> {
+    let simulated = SimDuration::from_secs(3_600);
+    let mut sim = ApigwSim::try_new(&ApigwScenario::benchmark(), 1)?.without_recent_events();
+    let start = Instant::now();
+    sim.run_until_done(SimTime::ZERO + simulated);
+    let wall = start.elapsed().as_secs_f64();
+    let t = sim.model().totals();
+    out!(
+        "apigw scenario (5,000 requests/s from 50 clients, 1 simulated hour): {:.0}× real time ({} requests, {} admitted, {} throttled, {} work items, {wall:.3} s)",
+        simulated.as_secs_f64() / wall,
+        t.offered,
+        t.admitted,
+        t.throttled,
+        sim.handled()
+    );
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::{bail, Context, Result};
+use engine::apigw::{ApigwScenario, ApigwSim};
 use engine::kinesis::{KinesisScenario, KinesisSim};
 use engine::reference::{reference_trace_hash, ReferenceScenario, ReferenceSim};
 use engine::sns::{SnsScenario, SnsSim};
@@ -209,7 +210,39 @@ pub fn run(rest: &[String]) -> Result<()> {
                 }),
             }
         }
-        other => bail!("{path}: unknown scenario kind `{other}` (known: reference, sqs, sns, kinesis)"),
+        "apigw" => {
+            let scenario: ApigwScenario =
+                serde_json::from_value(doc).with_context(|| format!("{path}: not an API Gateway scenario"))?;
+            let mut sim = ApigwSim::try_new(&scenario, seed)
+                .with_context(|| format!("{path}: invalid scenario"))?
+                .without_recent_events();
+            sim.run_until_done(until);
+            let t = sim.model().totals();
+            let ms = |q: f64| t.latency.quantile(q).map(|d| d.as_secs_f64() * 1000.0);
+            let [plan, method, account, regional] = t.throttled_by_level;
+            RunReport {
+                kind: "apigw",
+                seed,
+                simulated_s: sim.now().as_secs_f64(),
+                trace_hash: format!("{:016x}", sim.trace_hash()),
+                events: sim.trace().count(),
+                metrics: serde_json::json!({
+                    "calls": t.calls,
+                    "offered": t.offered,
+                    "admitted": t.admitted,
+                    "throttled": t.throttled,
+                    "throttled_by_level": { "usage_plan": plan, "method": method, "account": account, "regional": regional },
+                    "quota_exceeded": t.quota_exceeded,
+                    "forbidden": t.forbidden,
+                    "timed_out": t.timed_out,
+                    "retries": t.retries,
+                    "succeeded": t.succeeded,
+                    "gave_up": t.gave_up,
+                    "latency_ms_including_retries": { "p50": ms(0.5), "p90": ms(0.9), "p99": ms(0.99) },
+                }),
+            }
+        }
+        other => bail!("{path}: unknown scenario kind `{other}` (known: reference, sqs, sns, kinesis, apigw)"),
     };
     out!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())

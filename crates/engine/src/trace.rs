@@ -72,6 +72,12 @@ pub enum Reason {
     GaveUp,
     /// Shards were split, merged or rescaled.
     Resharded,
+    /// A usage-plan quota refused a request (429 Limit Exceeded).
+    QuotaExceeded,
+    /// A request without a valid API key was refused (403).
+    Forbidden,
+    /// A request waited longer than the integration timeout (504).
+    TimedOut,
 }
 
 impl Reason {
@@ -107,6 +113,9 @@ impl Reason {
             Reason::OutOfOrder => "OUT_OF_ORDER",
             Reason::GaveUp => "GAVE_UP",
             Reason::Resharded => "RESHARDED",
+            Reason::QuotaExceeded => "QUOTA_EXCEEDED",
+            Reason::Forbidden => "FORBIDDEN",
+            Reason::TimedOut => "TIMED_OUT",
         }
     }
 
@@ -142,6 +151,9 @@ impl Reason {
             Reason::OutOfOrder => 27,
             Reason::GaveUp => 28,
             Reason::Resharded => 29,
+            Reason::QuotaExceeded => 30,
+            Reason::Forbidden => 31,
+            Reason::TimedOut => 32,
         }
     }
 }

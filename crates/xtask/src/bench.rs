@@ -22,6 +22,8 @@ const SQS_NATIVE_GOAL: f64 = 5_000.0;
 const SNS_FILTER_GOAL_M: f64 = 2.0;
 /// Issue 6: 1,000 shards at full write rate for one simulated minute, natively.
 const KINESIS_NATIVE_GOAL: f64 = 100.0;
+/// Issue 7: one simulated hour at 5,000 requests/s from 50 clients, natively.
+const APIGW_NATIVE_GOAL: f64 = 100.0;
 
 /// Sizes of a set of files: raw, gzip (level 9) and brotli (quality 11), in bytes.
 #[derive(Debug, Default, Clone, Copy)]
@@ -98,6 +100,12 @@ pub fn bench(args: &[String]) -> Result<()> {
         "kinesis goal (issue 6): 1,000 shards at full write rate ≥ {KINESIS_NATIVE_GOAL}× real time natively — {}",
         if kinesis_met { "met" } else { "MISSED" }
     );
+    let apigw_speedup = leading_number(&native, "apigw scenario")?;
+    let apigw_met = apigw_speedup >= APIGW_NATIVE_GOAL;
+    println!(
+        "apigw goal (issue 7): 1 hour at 5,000 requests/s ≥ {APIGW_NATIVE_GOAL}× real time natively — {}",
+        if apigw_met { "met" } else { "MISSED" }
+    );
     let filter_rate = leading_number(&native, "sns filter")?;
     let filter_met = filter_rate >= SNS_FILTER_GOAL_M;
     println!(
@@ -144,6 +152,9 @@ pub fn bench(args: &[String]) -> Result<()> {
         .arg(chromium))?;
     if !native_met {
         bail!("the native SQS speed-up {native_speedup}× is under the {SQS_NATIVE_GOAL}× goal");
+    }
+    if !apigw_met {
+        bail!("the native API Gateway speed-up {apigw_speedup}× is under the {APIGW_NATIVE_GOAL}× goal");
     }
     if !kinesis_met {
         bail!("the native Kinesis speed-up {kinesis_speedup}× is under the {KINESIS_NATIVE_GOAL}× goal");

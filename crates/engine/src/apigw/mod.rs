@@ -1,10 +1,11 @@
-//! Amazon API Gateway throttling, so far: token buckets, the gateway's levels in AWS's order with
-//! usage-plan quotas and API keys, and client retries as the AWS SDKs do them. The playground
-//! scenario (clients, backend, charts) comes with the rest of issue 7.
+//! Amazon API Gateway throttling: token buckets, the gateway's levels in AWS's order with
+//! usage-plan quotas and API keys, client retries as the AWS SDKs do them, and the scenario of
+//! client groups calling through the gateway to a backend of limited concurrency.
 
 pub mod bucket;
 pub mod gateway;
 pub mod retry;
+pub mod scenario;
 
 #[cfg(test)]
 mod tests;
@@ -12,3 +13,4 @@ mod tests;
 pub use bucket::{BucketState, TokenBucket};
 pub use gateway::{ApiKey, ApiKind, Gateway, GatewayConfig, Level, Limit, Outcome, Quota, QuotaPeriod, UsagePlan};
 pub use retry::{Failure, RetryClient, RetryMode};
+pub use scenario::{ApigwModel, ApigwScenario, ApigwSim, ApigwTotals, ApigwTraceEvent, Backend, ClientGroup};

@@ -193,3 +193,84 @@ fn adaptive_clients_slow_down_after_throttles_and_recover() {
     }
     assert!(waited > SimDuration::ZERO, "the client holds requests back");
 }
+
+fn run(s: &ApigwScenario, secs: f64) -> ApigwSim {
+    let mut sim = ApigwSim::try_new(s, 3).unwrap_or_else(|e| panic!("{e}"));
+    sim.run_until_done(SimTime::ZERO + SimDuration::from_secs_f64(secs));
+    sim
+}
+
+fn bursty(burst: u64) -> ApigwScenario {
+    ApigwScenario {
+        gateway: GatewayConfig { stage: Some(Limit { rate: 100.0, burst }), ..GatewayConfig::default() },
+        clients: vec![ClientGroup {
+            count: 1,
+            workload: crate::Workload::Bursts { size: 300, every_s: 10.0, spread_s: 0.0 },
+            ..ClientGroup::default()
+        }],
+        ..ApigwScenario::default()
+    }
+}
+
+#[test]
+fn a_burst_is_absorbed_by_a_big_enough_bucket() {
+    assert_eq!(run(&bursty(500), 35.0).model().totals().throttled, 0);
+    let small = run(&bursty(100), 35.0);
+    let t = small.model().totals();
+    assert!(t.throttled > 100 && t.retries > 0, "{t:?}");
+    assert!(t.throttled_by_level[1] == t.throttled, "the stage (method) limit answers");
+}
+
+fn storm(mode: RetryMode) -> ApigwScenario {
+    ApigwScenario {
+        gateway: GatewayConfig { stage: Some(Limit { rate: 200.0, burst: 100 }), ..GatewayConfig::default() },
+        clients: vec![ClientGroup {
+            count: 20,
+            workload: crate::Workload::Poisson { rate_per_s: 15.0 },
+            retry: mode,
+            naive_attempts: 10,
+            ..ClientGroup::default()
+        }],
+        ..ApigwScenario::default()
+    }
+}
+
+#[test]
+fn immediate_retries_make_a_storm_and_jittered_backoff_does_not() {
+    let naive = run(&storm(RetryMode::Naive), 30.0);
+    let standard = run(&storm(RetryMode::Standard), 30.0);
+    let (n, s) = (naive.model().totals(), standard.model().totals());
+    assert!(n.offered > 2 * n.admitted, "a storm: {} offered, {} admitted", n.offered, n.admitted);
+    assert!(s.retries * 3 < n.retries, "backoff retries far less: {} vs {}", s.retries, n.retries);
+    let adaptive = run(&storm(RetryMode::Adaptive), 30.0);
+    assert!(adaptive.model().totals().throttled < s.throttled, "adaptive clients slow themselves down");
+}
+
+#[test]
+fn a_quota_runs_out_and_the_backend_overload_is_not_throttling() {
+    let mut s = ApigwScenario::default();
+    s.gateway.plans = vec![UsagePlan {
+        name: "basic".into(),
+        throttle: None,
+        method_throttles: Vec::new(),
+        quota: Some(Quota { limit: 500, offset: 0, period: QuotaPeriod::Day }),
+    }];
+    s.gateway.keys = vec![ApiKey { value: "basic-key-00000000000001".into(), plan: 0 }];
+    s.clients[0].key = Some(0);
+    let t = run(&s, 20.0).model().totals().clone();
+    assert_eq!(t.admitted, 500);
+    assert!(t.quota_exceeded > 100);
+    // A slow backend: requests wait, some time out with 504s; the gateway throttles none.
+    let mut slow = ApigwScenario::default();
+    slow.backend = Backend { concurrency: 2, latency: crate::Distribution::Fixed { ms: 500.0 }, timeout_s: 5.0 };
+    let t = run(&slow, 60.0).model().totals().clone();
+    assert!(t.timed_out > 0 && t.throttled == 0, "{t:?}");
+}
+
+#[test]
+fn runs_are_deterministic_and_files_round_trip() {
+    let s = storm(RetryMode::Standard);
+    assert_eq!(run(&s, 10.0).trace_hash(), run(&s, 10.0).trace_hash());
+    let text = s.to_file_json();
+    assert_eq!(ApigwScenario::from_file_json(&text), Ok(s));
+}
