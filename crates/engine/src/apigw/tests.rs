@@ -261,8 +261,10 @@ fn a_quota_runs_out_and_the_backend_overload_is_not_throttling() {
     assert_eq!(t.admitted, 500);
     assert!(t.quota_exceeded > 100);
     // A slow backend: requests wait, some time out with 504s; the gateway throttles none.
-    let mut slow = ApigwScenario::default();
-    slow.backend = Backend { concurrency: 2, latency: crate::Distribution::Fixed { ms: 500.0 }, timeout_s: 5.0 };
+    let slow = ApigwScenario {
+        backend: Backend { concurrency: 2, latency: crate::Distribution::Fixed { ms: 500.0 }, timeout_s: 5.0 },
+        ..ApigwScenario::default()
+    };
     let t = run(&slow, 60.0).model().totals().clone();
     assert!(t.timed_out > 0 && t.throttled == 0, "{t:?}");
 }
