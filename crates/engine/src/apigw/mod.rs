@@ -13,4 +13,6 @@ mod tests;
 pub use bucket::{BucketState, TokenBucket};
 pub use gateway::{ApiKey, ApiKind, Gateway, GatewayConfig, Level, Limit, Outcome, Quota, QuotaPeriod, UsagePlan};
 pub use retry::{Failure, RetryClient, RetryMode};
-pub use scenario::{ApigwModel, ApigwScenario, ApigwSim, ApigwTotals, ApigwTraceEvent, Backend, ClientGroup};
+pub use scenario::{
+    ApigwModel, ApigwScenario, ApigwSim, ApigwTotals, ApigwTraceEvent, Backend, CallPhase, ClientGroup,
+};

@@ -253,6 +253,19 @@ struct Call {
     last_failure: Option<Failure>,
     /// While waiting for the backend: since when.
     queued_at: Option<SimTime>,
+    /// Being served by the backend.
+    serving: bool,
+}
+
+/// Where a call is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallPhase {
+    /// With its client: about to be sent, or waiting to be retried.
+    Client,
+    /// Admitted, waiting for a free backend slot.
+    Waiting,
+    /// Being served.
+    Serving,
 }
 
 /// Counts of the run.
@@ -291,6 +304,8 @@ struct ApigwSeries {
     throttled: SeriesId,
     quota: SeriesId,
     retries: SeriesId,
+    p50: SeriesId,
+    p99: SeriesId,
     buckets: [Option<SeriesId>; CHARTED_BUCKETS],
 }
 
@@ -308,6 +323,8 @@ pub struct ApigwModel {
     waiting: VecDeque<u32>,
     fixed_latency: Option<SimDuration>,
     totals: ApigwTotals,
+    /// Latencies of the calls answered in the current second, for the percentile charts.
+    window: Histogram,
     series: Option<ApigwSeries>,
 }
 
@@ -338,6 +355,7 @@ impl ApigwModel {
             waiting: VecDeque::new(),
             fixed_latency,
             totals: ApigwTotals::default(),
+            window: Histogram::new(),
             series: None,
         })
     }
@@ -366,9 +384,16 @@ impl ApigwModel {
     pub fn retry_quota(&self, g: usize, c: usize) -> Option<u32> {
         self.clients.get(g)?.get(c).map(RetryClient::quota)
     }
-    /// Calls in progress: `(call id, group, client, attempt, at the backend)`.
-    pub fn calls(&self) -> impl Iterator<Item = (u64, u32, u32, u32, bool)> + '_ {
-        self.calls.iter().flatten().map(|c| (c.id, c.group, c.client, c.attempt, c.queued_at.is_some()))
+    /// Calls in progress: `(call id, group, client, attempt, where)`.
+    pub fn calls(&self) -> impl Iterator<Item = (u64, u32, u32, u32, CallPhase)> + '_ {
+        self.calls.iter().flatten().map(|c| {
+            let phase = match (c.serving, c.queued_at) {
+                (true, _) => CallPhase::Serving,
+                (false, Some(_)) => CallPhase::Waiting,
+                (false, None) => CallPhase::Client,
+            };
+            (c.id, c.group, c.client, c.attempt, phase)
+        })
     }
 
     fn emit(&self, cx: &mut Ctx<Work, ApigwTraceEvent>, reason: Reason, call: &Call, detail: u32) {
@@ -397,6 +422,7 @@ impl ApigwModel {
             started: cx.now(),
             last_failure: None,
             queued_at: None,
+            serving: false,
         };
         self.next_id += 1;
         self.totals.calls += 1;
@@ -477,6 +503,7 @@ impl ApigwModel {
         self.busy += 1;
         if let Some(c) = self.calls[slot as usize].as_mut() {
             c.queued_at = None;
+            c.serving = true;
         }
         let took = match self.fixed_latency {
             Some(d) => d,
@@ -490,6 +517,7 @@ impl ApigwModel {
         if let Some(call) = self.calls[slot as usize] {
             self.totals.succeeded += 1;
             self.totals.latency.record(cx.now().saturating_since(call.started));
+            self.window.record(cx.now().saturating_since(call.started));
             self.emit(cx, Reason::Completed, &call, 0);
             self.clients[call.group as usize][call.client as usize].after_success(
                 cx.now(),
@@ -570,6 +598,8 @@ impl Model for ApigwModel {
             throttled: m.add("throttled", "per s", SeriesKind::Counter, second),
             quota: m.add("quota exceeded", "per s", SeriesKind::Counter, second),
             retries: m.add("retries", "per s", SeriesKind::Counter, second),
+            p50: m.add("latency p50", "s", SeriesKind::Gauge, second),
+            p99: m.add("latency p99", "s", SeriesKind::Gauge, second),
             buckets,
         });
         for (g, group) in self.arrivals.iter_mut().enumerate() {
@@ -595,6 +625,13 @@ impl Model for ApigwModel {
                         if let Some(id) = s.buckets[i] {
                             cx.metrics.record(id, now, state.tokens);
                         }
+                    }
+                    // Once a second: the latency percentiles of the calls answered in it.
+                    if now.as_micros() % 1_000_000 == 0 && self.window.count() > 0 {
+                        let q = |p: f64| self.window.quantile(p).map_or(0.0, |d| d.as_secs_f64());
+                        cx.metrics.record(s.p50, now, q(0.5));
+                        cx.metrics.record(s.p99, now, q(0.99));
+                        self.window = Histogram::new();
                     }
                 }
                 cx.schedule_in(SimDuration::from_millis(250), Work::Sample);
