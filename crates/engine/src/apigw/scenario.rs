@@ -627,7 +627,7 @@ impl Model for ApigwModel {
                         }
                     }
                     // Once a second: the latency percentiles of the calls answered in it.
-                    if now.as_micros() % 1_000_000 == 0 && self.window.count() > 0 {
+                    if now.as_micros().is_multiple_of(1_000_000) && self.window.count() > 0 {
                         let q = |p: f64| self.window.quantile(p).map_or(0.0, |d| d.as_secs_f64());
                         cx.metrics.record(s.p50, now, q(0.5));
                         cx.metrics.record(s.p99, now, q(0.99));
