@@ -1,4 +1,4 @@
-//! A playground's page: its scene when it has one (SQS, SNS, Kinesis), otherwise a plain note of what it will show.
+//! A playground's page: its scene when it has one (SQS, SNS, Kinesis, API Gateway), otherwise a plain note of what it will show.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -8,7 +8,7 @@ use crate::pages::NotFoundPage;
 use crate::playgrounds::{find, page_title};
 use crate::routing::{use_document_title, use_site_base};
 #[cfg(feature = "playgrounds")]
-use crate::scenes::{KinesisScene, SnsScene, SqsScene};
+use crate::scenes::{ApigwScene, KinesisScene, SnsScene, SqsScene};
 #[cfg(feature = "playgrounds")]
 use crate::share::ViewOptions;
 
@@ -30,6 +30,7 @@ pub fn PlaygroundPage(
             "sqs" => Some(view! { <SqsScene/> }.into_any()),
             "sns" => Some(view! { <SnsScene/> }.into_any()),
             "kinesis" => Some(view! { <KinesisScene/> }.into_any()),
+            "apigw" => Some(view! { <ApigwScene/> }.into_any()),
             _ => None,
         };
         if let Some(scene) = scene {

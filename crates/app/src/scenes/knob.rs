@@ -19,6 +19,12 @@ impl Checked for engine::sqs::SqsScenario {
     }
 }
 
+impl Checked for engine::apigw::ApigwScenario {
+    fn check(&self) -> Result<(), ConfigError> {
+        self.validate()
+    }
+}
+
 impl Checked for engine::kinesis::KinesisScenario {
     fn check(&self) -> Result<(), ConfigError> {
         self.validate()

@@ -7,12 +7,16 @@ mod live;
 mod reference;
 // Always compiled; routed only in the full app (the `playgrounds` feature), not in the landing bundle.
 #[cfg_attr(not(feature = "playgrounds"), allow(dead_code))]
+mod apigw;
+#[cfg_attr(not(feature = "playgrounds"), allow(dead_code))]
 mod kinesis;
 #[cfg_attr(not(feature = "playgrounds"), allow(dead_code))]
 mod sns;
 #[cfg_attr(not(feature = "playgrounds"), allow(dead_code))]
 mod sqs;
 
+#[cfg(feature = "playgrounds")]
+pub use apigw::ApigwScene;
 #[cfg(feature = "playgrounds")]
 pub use kinesis::KinesisScene;
 pub use reference::ReferenceScene;

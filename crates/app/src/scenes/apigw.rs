@@ -1,0 +1,330 @@
+//! The API Gateway playground: client groups calling through the gateway's token buckets (usage
+//! plans, stage and method limits, account, Regional) to a backend, with knobs, presets, charts
+//! and every refusal explained by the bucket that made it.
+
+mod knobs;
+mod presets;
+mod snapshot;
+
+use engine::apigw::{ApigwScenario, ApigwSim};
+use leptos::prelude::*;
+
+use super::knob::{ChoiceField, KnobField};
+use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
+use crate::components::{
+    log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
+    LinkNotices, LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series, SharePanel,
+    TimeSeriesChart,
+};
+use crate::share::{LinkedRun, Presets};
+use crate::view_model::{format_sim_time, format_trace_hash};
+use knobs::{CHOICES, KNOBS};
+use presets::{preset, PRESETS};
+use snapshot::*;
+
+const LOG_LINES: usize = 40;
+
+/// The chart data of one frame.
+#[derive(Clone, Copy)]
+struct Charts {
+    load: RwSignal<Vec<Series>>,
+    reasons: RwSignal<Vec<Series>>,
+    retries: RwSignal<Vec<Series>>,
+    latency: RwSignal<Vec<Series>>,
+    tokens: RwSignal<Vec<Series>>,
+}
+
+/// The API Gateway playground scene.
+#[component]
+pub fn ApigwScene() -> impl IntoView {
+    let live = LiveRun::start(
+        Presets {
+            first: PRESETS[0].key,
+            name: |k| preset(k).map(|p| p.name),
+            build: |k| preset(k).map(|p| (p.scenario)()),
+        },
+        SceneSpec {
+            service: "API Gateway",
+            new_run: ApigwSim::try_new,
+            to_file: ApigwScenario::to_file_json,
+            from_file: ApigwScenario::from_file_json,
+        },
+    );
+    let linked = live.linked;
+    let LinkedRun { scenario, preset_key, modified, generation, notices, state, view, .. } = linked;
+    let view_data = RwSignal::new(DiagramView::default());
+    let status = RwSignal::new(CounterView::default());
+    let log = RwSignal::new(Vec::<LogEntry>::new());
+    let charts = Charts {
+        load: RwSignal::new(Vec::new()),
+        reasons: RwSignal::new(Vec::new()),
+        retries: RwSignal::new(Vec::new()),
+        latency: RwSignal::new(Vec::new()),
+        tokens: RwSignal::new(Vec::new()),
+    };
+    // Charts change once per simulated second (their buckets are seconds).
+    let charted_second = StoredValue::new(u64::MAX);
+    let publish = move || {
+        live.with(|sim| {
+            let next = counters(sim);
+            if next.events != status.with_untracked(|s| s.events) || next.events == 0 {
+                log.set(log_entries(sim.trace(), LOG_LINES));
+            }
+            view_data.set(diagram(sim));
+            let second = sim.now().as_micros() / 1_000_000;
+            if charted_second.get_value() != second {
+                charted_second.set_value(second);
+                capture_charts(sim, charts);
+            }
+            status.set(next);
+        });
+    };
+    live.wire(publish, || {});
+    let frame = NodeRef::<leptos::html::Section>::new();
+    live.animate(in_view(view.embed, frame), publish, |_| true);
+    let on_step = move || live.step(publish);
+    let on_reset = move || live.reset(publish);
+    let load_preset = move |key: String| live.load_preset(&key);
+    let now_secs = Signal::derive(move || status.with(|s| s.now_secs));
+
+    if view.embed {
+        let full_controls = view! {
+            <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
+            <ScenarioControls scenario=scenario modified=modified generation=generation/>
+        }
+        .into_any();
+        let diagram = view! { <Diagram view_data=view_data/> }.into_any();
+        return view! {
+            <EmbedFrame live=live label="API Gateway playground" diagram=diagram full_controls=full_controls log=log
+                now_secs=now_secs on_step=on_step on_reset=on_reset frame=frame/>
+        }
+        .into_any();
+    }
+
+    view! {
+        <PlaygroundLayout id="apigw-playground">
+            <LayoutHeader slot>
+                <h2>"Token buckets between clients and the backend"</h2>
+                <p>
+                    "Each request needs a token from every bucket that applies to it, checked in AWS's order: the usage plan of its API key, the stage's limit for its method, the account, the Region. A bucket refills at its rate up to its burst. A request that finds a bucket empty gets 429 Too Many Requests and bounces back to its client, which retries as its SDK does."
+                </p>
+                <LinkNotices notices=notices/>
+            </LayoutHeader>
+            <LayoutDiagram slot>
+                <Diagram view_data=view_data/>
+            </LayoutDiagram>
+            <LayoutControls slot>
+                <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
+                <SharePanel links=live.share_links() title=live.share_title() now_secs=now_secs/>
+                <ScenarioFile export=live.export_file() import=live.import_file()/>
+                <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
+                <ScenarioControls scenario=scenario modified=modified generation=generation/>
+                <p class="field-message" data-testid="run-error">{move || live.run_error.get()}</p>
+            </LayoutControls>
+            <LayoutMetrics slot>
+                <Metrics status=status charts=charts/>
+                <h3 class="panel-title">"Recent events"</h3>
+                <EventLog entries=log label="Recent API Gateway events" max_entries=LOG_LINES/>
+                <Announcer message=live.announcement/>
+            </LayoutMetrics>
+        </PlaygroundLayout>
+    }
+    .into_any()
+}
+
+/// The SVG diagram.
+#[component]
+fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
+    let selected = RwSignal::new(None::<u64>);
+    let height = move || view_data.with(|d| d.height.max(200.0));
+    let groups = move || {
+        view_data.with(|d| {
+            d.groups
+                .iter()
+                .enumerate()
+                .map(|(i, g)| {
+                    let y = PAD + i as f64 * CLIENT_H;
+                    let retrying =
+                        if g.retrying > 0 { format!("waiting to retry: {}", g.retrying) } else { String::new() };
+                    view! {
+                        <g class="api-group" data-testid=format!("group-{}", i + 1)>
+                            <rect class="sqs-box" x=CLIENTS_X y=y width=CLIENTS_W height=CLIENT_H - 8.0 rx="8"></rect>
+                            <text class="sqs-box-title" x=CLIENTS_X + 8.0 y=y + 15.0>{g.name.clone()}</text>
+                            <text class="sqs-consumer-line" x=CLIENTS_X + 8.0 y=y + 28.0>{g.line1.clone()}</text>
+                            <text class="sqs-consumer-line" x=CLIENTS_X + 8.0 y=y + 40.0>{g.line2.clone()}</text>
+                            <text class="sqs-overflow" x=CLIENTS_X + CLIENTS_W - 110.0 y=y + 15.0>{retrying}</text>
+                        </g>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let buckets = move || {
+        view_data.with(|d| {
+            d.buckets
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    let y = PAD + 40.0 + i as f64 * BUCKET_H;
+                    let w = GATEWAY_W - 20.0;
+                    view! {
+                        <g class=if b.empty { "api-bucket empty" } else { "api-bucket" } data-testid=format!("bucket-{}", i + 1) data-empty=b.empty.to_string()>
+                            <text class="sqs-consumer-name" x=GATEWAY_X + 10.0 y=y + 10.0>{b.name.clone()}</text>
+                            <rect class="api-vessel" x=GATEWAY_X + 10.0 y=y + 14.0 width=w height="10" rx="3"></rect>
+                            <rect class="api-vessel-fill" x=GATEWAY_X + 10.0 y=y + 14.0 width=w * b.fill height="10" rx="3"></rect>
+                            <text class="sqs-consumer-line" x=GATEWAY_X + GATEWAY_W - 10.0 y=y + 10.0 text-anchor="end">{b.line.clone()}</text>
+                        </g>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let label = move || {
+        view_data.with(|d| {
+            let empty: Vec<&str> = d.buckets.iter().filter(|b| b.empty).map(|b| b.name.as_str()).collect();
+            let empty = if empty.is_empty() {
+                "no bucket is empty".to_string()
+            } else {
+                format!("empty buckets: {}", empty.join(", "))
+            };
+            format!("{} client groups; {}; backend {}.", d.groups.len(), empty, d.backend_line)
+        })
+    };
+    view! {
+        <figure class="sqs-figure api-figure">
+            <div class="sns-scroll" tabindex="0" aria-label="Diagram (scrolls sideways on narrow screens)">
+                <svg class="sqs-diagram kin-diagram" viewBox=move || format!("0 0 {VIEW_W} {}", height()) role="group" aria-label=label data-testid="apigw-diagram">
+                    <g aria-hidden="true">
+                        {groups}
+                        <line class="sqs-arrow" x1=CLIENTS_X + CLIENTS_W y1="40" x2=GATEWAY_X y2="40"></line>
+                        <rect class="sns-topic" x=GATEWAY_X y=PAD width=GATEWAY_W height=move || height() - 2.0 * PAD rx="10"></rect>
+                        <text class="sqs-box-title" x=GATEWAY_X + 10.0 y=PAD + 18.0>{move || view_data.with(|d| d.gateway_title.clone())}</text>
+                        <text class="sqs-consumer-line" x=GATEWAY_X + 10.0 y=PAD + 32.0>"buckets in the order they are checked"</text>
+                        {buckets}
+                        <line class="sqs-arrow" x1=GATEWAY_X + GATEWAY_W y1="40" x2=BACKEND_X y2="40"></line>
+                        <rect class="sns-endpoint" x=BACKEND_X y=PAD width=BACKEND_W height=move || height() - 2.0 * PAD rx="10"></rect>
+                        <text class="sqs-box-title" x=BACKEND_X + 10.0 y=PAD + 18.0>"Backend"</text>
+                        <text class="sqs-consumer-line" x=BACKEND_X + 10.0 y=PAD + 32.0 data-testid="backend-line">{move || view_data.with(|d| d.backend_line.clone())}</text>
+                        <rect class="api-vessel" x=BACKEND_X + 10.0 y=PAD + 38.0 width=BACKEND_W - 20.0 height="6" rx="2"></rect>
+                        <rect class="api-vessel-fill backend" x=BACKEND_X + 10.0 y=PAD + 38.0 width=move || (BACKEND_W - 20.0) * view_data.with(|d| d.backend_fill.min(1.0)) height="6" rx="2"></rect>
+                    </g>
+                    {token_group(move |f: &mut dyn FnMut(&_)| view_data.with(|d| f(&d.tokens)), selected, Callback::new(|_| {}), TOKEN_W, "sqs-tokens api-tokens")}
+                </svg>
+            </div>
+            <figcaption class="sqs-legend">
+                "Bars in the gateway: each bucket's tokens against its burst (empty: the next request it sees gets a 429). "
+                "Red tokens bouncing back: 429 Too Many Requests (a bucket) or Limit Exceeded (a quota, amber). Tokens in a client box wait to be retried; the number on a token is its attempt. "
+                "Tokens in the backend are being served."
+            </figcaption>
+        </figure>
+    }
+}
+
+/// The knobs and choices.
+#[component]
+fn ScenarioControls(
+    scenario: RwSignal<ApigwScenario>,
+    modified: RwSignal<bool>,
+    generation: RwSignal<u32>,
+) -> impl IntoView {
+    let set = move |next: ApigwScenario| {
+        if scenario.with_untracked(|s| *s != next) {
+            scenario.set(next);
+            modified.set(true);
+        }
+    };
+    let choices =
+        CHOICES.iter().map(|c| view! { <ChoiceField choice=c scenario=scenario on_change=set/> }).collect_view();
+    let knobs = KNOBS
+        .iter()
+        .map(|k| view! { <KnobField knob=k scenario=scenario modified=modified generation=generation/> })
+        .collect_view();
+    view! {
+        <fieldset class="sqs-knobs">
+            <legend>"Scenario"</legend>
+            {choices}
+            {knobs}
+            <p class="muted knob-note">"A valid change restarts the run from 0 s with the same seed; an invalid one (a level above the one above it, a negative value) is explained and ignored."</p>
+        </fieldset>
+    }
+}
+
+/// Counters and charts.
+#[component]
+fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
+    let ids = move || status.with(|s| (0..s.counters.len()).collect::<Vec<_>>());
+    let secs = |v: Option<f64>| v.map_or("—".to_string(), |s| format!("{s:.2} s"));
+    view! {
+        <dl class="stats">
+            <div>
+                <dt>"Simulated time"</dt>
+                <dd data-testid="sim-time">{move || format_sim_time(status.with(|s| s.now_secs))}</dd>
+            </div>
+            <For each=ids key=|i| *i let:i>
+                {
+                    let name = status.with_untracked(|s| s.counters.get(i).map(|c| c.0).unwrap_or_default());
+                    view! {
+                        <div>
+                            <dt>{name}</dt>
+                            <dd data-testid=format!("count-{}", name.replace(' ', "-"))>{move || status.with(|s| s.counters.get(i).map_or(0, |c| c.1))}</dd>
+                        </div>
+                    }
+                }
+            </For>
+            <div>
+                <dt>"Latency p50 (with retries)"</dt>
+                <dd>{move || secs(status.with(|s| s.p50))}</dd>
+            </div>
+            <div>
+                <dt>"Latency p99 (with retries)"</dt>
+                <dd>{move || secs(status.with(|s| s.p99))}</dd>
+            </div>
+        </dl>
+        <p class="hash-line muted">
+            "Run hash so far: " <code data-testid="run-hash">{move || format_trace_hash(status.with(|s| s.hash))}</code>
+        </p>
+        <div class="chart-grid">
+            <TimeSeriesChart series=charts.load title="Offered vs admitted vs throttled" y_unit="requests/s" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.reasons title="429s by reason" y_unit="per s" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.retries title="Retries" y_unit="per s" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.latency title="Latency including retries" y_unit="s" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.tokens title="Tokens in each bucket" y_unit="tokens" min_span_secs=30.0/>
+        </div>
+    }
+}
+
+fn preset_options() -> Vec<(&'static str, &'static str)> {
+    PRESETS.iter().map(|p| (p.key, p.name)).collect()
+}
+
+fn explain(key: &str) -> &'static str {
+    preset(key).map_or("", |p| p.explanation)
+}
+
+fn capture_charts(sim: &ApigwSim, charts: Charts) {
+    let names: Vec<String> = sim.model().buckets(sim.now()).into_iter().map(|(n, _)| n).collect();
+    let pick = |keep: &dyn Fn(&str) -> Option<String>| -> Vec<Series> {
+        sim.metrics()
+            .series()
+            .filter_map(|series| {
+                keep(series.name()).map(|name| Series {
+                    name,
+                    class: String::new(),
+                    points: series.points().into_iter().map(|(at, v)| (at.as_secs_f64(), v)).collect(),
+                })
+            })
+            .collect()
+    };
+    charts.load.set(pick(&|n: &str| matches!(n, "offered" | "admitted" | "throttled").then(|| n.to_string())));
+    charts.reasons.set(pick(&|n: &str| match n {
+        "throttled" => Some("Too Many Requests".to_string()),
+        "quota exceeded" => Some("Limit Exceeded".to_string()),
+        _ => None,
+    }));
+    charts.retries.set(pick(&|n: &str| (n == "retries").then(|| n.to_string())));
+    charts.latency.set(pick(&|n: &str| n.strip_prefix("latency ").map(str::to_string)));
+    charts.tokens.set(pick(&|n: &str| {
+        let i: usize = n.strip_prefix("bucket ")?.parse().ok()?;
+        names.get(i - 1).cloned()
+    }));
+}

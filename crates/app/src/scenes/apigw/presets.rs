@@ -1,0 +1,201 @@
+//! The API Gateway presets: named scenarios with what to watch and why it happens.
+
+use engine::apigw::{
+    ApiKey, ApigwScenario, Backend, ClientGroup, GatewayConfig, Limit, Quota, QuotaPeriod, RetryMode, UsagePlan,
+};
+use engine::{Distribution, Workload};
+
+/// One preset.
+pub struct Preset {
+    /// Stable id.
+    pub key: &'static str,
+    /// The name in the picker.
+    pub name: &'static str,
+    /// What to watch, and why.
+    pub explanation: &'static str,
+    /// Builds the scenario.
+    pub scenario: fn() -> ApigwScenario,
+}
+
+/// All presets, in picker order.
+pub const PRESETS: [Preset; 6] = [
+    Preset {
+        key: "burst",
+        name: "Burst absorbed by the bucket",
+        explanation: "The stage allows 100 requests/s with a burst of 500. Every 10 s a client sends 300 requests at once: the bucket has 500 tokens, so all 300 pass and the bucket refills at 100 tokens/s before the next burst. Lower the stage burst to 100 and the same bursts get 429 Too Many Requests.",
+        scenario: burst,
+    },
+    Preset {
+        key: "overload",
+        name: "Sustained overload → steady 429s",
+        explanation: "Twenty clients send 200 requests/s in all, twice the stage's 100/s. The burst drains in the first seconds, then the bucket admits exactly its rate and answers the rest with 429. Standard SDK retries (3 attempts, jittered backoff) only add offered load: a bucket cannot be outrun, only its rate raised.",
+        scenario: overload,
+    },
+    Preset {
+        key: "usage-plans",
+        name: "Usage plans: a noisy tenant throttled, others unaffected",
+        explanation: "Three tenants call with API keys. The noisy one (free plan: 5 requests/s, burst 10) sends 40/s and gets 429s from its own usage-plan bucket; the pro tenant (50/s) and the quiet free tenant pass untouched, because each key has its own bucket. Only the account limit is shared.",
+        scenario: usage_plans,
+    },
+    Preset {
+        key: "quota",
+        name: "Quota exhausted",
+        explanation: "The basic plan allows 1,000 requests a day. At 20 requests/s the key uses its quota in under a minute; after that every request gets 429 Limit Exceeded (LimitExceededException) until the day ends, however idle the buckets are. Retrying does not help: SDKs retry it as throttling and fail again.",
+        scenario: quota,
+    },
+    Preset {
+        key: "retry-storm",
+        name: "Retry storm vs jittered backoff",
+        explanation: "Twenty clients over the stage limit retry at once on every 429, up to 10 attempts: each refused request comes straight back, the offered load is several times what is admitted, and latency including retries grows. Switch the retry mode to standard (jittered exponential backoff, a retry quota) or adaptive (client-side rate limiting) and retries fall.",
+        scenario: retry_storm,
+    },
+    Preset {
+        key: "method-limit",
+        name: "Method-level limit protects an expensive endpoint",
+        explanation: "POST /reports is slow and expensive, so the stage gives it its own limit: 5 requests/s, burst 5. Its callers get 429s while GET /items, with the stage default of 200/s, is unaffected, and the backend never sees more report requests than it can handle.",
+        scenario: method_limit,
+    },
+];
+
+/// The preset with `key`.
+pub fn preset(key: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.key == key)
+}
+
+fn stage(rate: f64, burst: u64) -> GatewayConfig {
+    GatewayConfig { stage: Some(Limit { rate, burst }), ..GatewayConfig::default() }
+}
+
+fn group(name: &str, count: u32, rate_per_s: f64) -> ClientGroup {
+    ClientGroup { name: name.into(), count, workload: Workload::Poisson { rate_per_s }, ..ClientGroup::default() }
+}
+
+fn backend() -> Backend {
+    Backend { concurrency: 200, latency: Distribution::LogNormal { median_ms: 80.0, p99_ms: 400.0 }, timeout_s: 29.0 }
+}
+
+fn burst() -> ApigwScenario {
+    ApigwScenario {
+        gateway: stage(100.0, 500),
+        clients: vec![ClientGroup {
+            name: "batch job".into(),
+            count: 1,
+            workload: Workload::Bursts { size: 300, every_s: 10.0, spread_s: 0.5 },
+            ..ClientGroup::default()
+        }],
+        backend: backend(),
+        ..ApigwScenario::default()
+    }
+}
+
+fn overload() -> ApigwScenario {
+    ApigwScenario {
+        gateway: stage(100.0, 100),
+        clients: vec![group("clients", 20, 10.0)],
+        backend: backend(),
+        ..ApigwScenario::default()
+    }
+}
+
+fn key(n: u32) -> String {
+    format!("tenant-key-{n:0>12}")
+}
+
+fn usage_plans() -> ApigwScenario {
+    let plan = |name: &str, rate, burst| UsagePlan {
+        name: name.into(),
+        throttle: Some(Limit { rate, burst }),
+        method_throttles: Vec::new(),
+        quota: None,
+    };
+    let mut gateway = stage(500.0, 500);
+    gateway.plans = vec![plan("free", 5.0, 10), plan("pro", 100.0, 100)];
+    gateway.keys =
+        vec![ApiKey { value: key(1), plan: 0 }, ApiKey { value: key(2), plan: 1 }, ApiKey { value: key(3), plan: 0 }];
+    gateway.require_key = true;
+    ApigwScenario {
+        gateway,
+        clients: vec![
+            ClientGroup { key: Some(0), ..group("noisy (free)", 4, 10.0) },
+            ClientGroup { key: Some(1), ..group("pro", 5, 10.0) },
+            ClientGroup { key: Some(2), ..group("quiet (free)", 1, 2.0) },
+        ],
+        backend: backend(),
+        ..ApigwScenario::default()
+    }
+}
+
+fn quota() -> ApigwScenario {
+    let mut gateway = stage(100.0, 100);
+    gateway.plans = vec![UsagePlan {
+        name: "basic".into(),
+        throttle: Some(Limit { rate: 50.0, burst: 50 }),
+        method_throttles: Vec::new(),
+        quota: Some(Quota { limit: 1_000, offset: 0, period: QuotaPeriod::Day }),
+    }];
+    gateway.keys = vec![ApiKey { value: key(1), plan: 0 }];
+    gateway.require_key = true;
+    ApigwScenario {
+        gateway,
+        clients: vec![ClientGroup { key: Some(0), ..group("app", 2, 10.0) }],
+        backend: backend(),
+        ..ApigwScenario::default()
+    }
+}
+
+fn retry_storm() -> ApigwScenario {
+    ApigwScenario {
+        gateway: stage(200.0, 100),
+        clients: vec![ClientGroup { retry: RetryMode::Naive, naive_attempts: 10, ..group("clients", 20, 15.0) }],
+        backend: backend(),
+        ..ApigwScenario::default()
+    }
+}
+
+fn method_limit() -> ApigwScenario {
+    let mut gateway = stage(200.0, 200);
+    gateway.methods = vec![("POST /reports".into(), Limit { rate: 5.0, burst: 5 })];
+    ApigwScenario {
+        gateway,
+        clients: vec![
+            ClientGroup { method: "GET /items".into(), ..group("shoppers", 10, 5.0) },
+            ClientGroup { method: "POST /reports".into(), ..group("analysts", 4, 5.0) },
+        ],
+        backend: Backend {
+            concurrency: 50,
+            latency: Distribution::LogNormal { median_ms: 200.0, p99_ms: 2_000.0 },
+            timeout_s: 29.0,
+        },
+        ..ApigwScenario::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use engine::apigw::ApigwSim;
+    use engine::{SimDuration, SimTime};
+
+    fn run(key: &str, secs: u64) -> ApigwSim {
+        let s = (preset(key).expect("preset").scenario)();
+        let mut sim = ApigwSim::try_new(&s, 42).unwrap_or_else(|e| panic!("{key}: {e}"));
+        sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(secs));
+        sim
+    }
+
+    #[test]
+    fn every_preset_shows_its_effect() {
+        assert_eq!(run("burst", 35).model().totals().throttled, 0);
+        let t = run("overload", 30).model().totals().clone();
+        assert!(t.throttled > 1_000 && t.admitted < 100 * 31 + 100 + 1, "{t:?}");
+        let t = run("usage-plans", 30).model().totals().clone();
+        assert!(t.throttled_by_level[0] > 100 && t.throttled_by_level[0] == t.throttled, "{t:?}");
+        let t = run("quota", 120).model().totals().clone();
+        assert_eq!(t.admitted, 1_000);
+        assert!(t.quota_exceeded > 500);
+        let storm = run("retry-storm", 30).model().totals().clone();
+        assert!(storm.offered > 2 * storm.admitted, "{storm:?}");
+        let t = run("method-limit", 30).model().totals().clone();
+        assert!(t.throttled_by_level[1] > 100 && t.throttled == t.throttled_by_level[1], "{t:?}");
+    }
+}

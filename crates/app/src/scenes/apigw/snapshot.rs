@@ -1,0 +1,300 @@
+//! What one frame of the API Gateway diagram shows: client groups with their calls waiting to
+//! be retried, the gateway's buckets as vessels (tokens against the burst, the refill rate),
+//! refused requests bouncing back with their reason, and the backend with the calls it serves.
+
+use std::collections::BTreeMap;
+
+use engine::apigw::{ApigwSim, CallPhase};
+use engine::{Reason, SimDuration, TraceRecord};
+
+use crate::components::token_layer::{Token, TOKEN_H};
+
+/// The diagram's width.
+pub const VIEW_W: f64 = 960.0;
+/// Padding.
+pub const PAD: f64 = 10.0;
+/// Client column: left and width.
+pub const CLIENTS_X: f64 = PAD;
+/// Client box width.
+pub const CLIENTS_W: f64 = 250.0;
+/// Client box height (with the gap to the next).
+pub const CLIENT_H: f64 = 74.0;
+/// Gateway column.
+pub const GATEWAY_X: f64 = 320.0;
+/// Gateway width.
+pub const GATEWAY_W: f64 = 320.0;
+/// One bucket row.
+pub const BUCKET_H: f64 = 34.0;
+/// Backend column.
+pub const BACKEND_X: f64 = 680.0;
+/// Backend width.
+pub const BACKEND_W: f64 = VIEW_W - PAD - BACKEND_X;
+/// Token width.
+pub const TOKEN_W: f64 = 22.0;
+/// How long a refused request is drawn bouncing back.
+const BOUNCE: SimDuration = SimDuration::from_millis(600);
+
+/// One client group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GroupView {
+    /// Its name.
+    pub name: String,
+    /// `4 clients × 10/s · GET /items`.
+    pub line1: String,
+    /// `key …0001 (free) · standard retries`.
+    pub line2: String,
+    /// Calls waiting for a retry.
+    pub retrying: usize,
+}
+
+/// One bucket.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BucketView {
+    /// `account`, `stage GET /items`, `key tenant-k…`.
+    pub name: String,
+    /// Tokens over burst, 0–1.
+    pub fill: f64,
+    /// `412 / 500 tokens · +100/s`.
+    pub line: String,
+    /// Empty now (the next request it sees gets a 429).
+    pub empty: bool,
+}
+
+/// The whole diagram.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DiagramView {
+    /// Client groups.
+    pub groups: Vec<GroupView>,
+    /// Buckets in AWS's order.
+    pub buckets: Vec<BucketView>,
+    /// `REST API · stage prod`.
+    pub gateway_title: String,
+    /// Backend line.
+    pub backend_line: String,
+    /// Backend fullness, 0–1.
+    pub backend_fill: f64,
+    /// Tokens.
+    pub tokens: BTreeMap<u64, Token>,
+    /// Height.
+    pub height: f64,
+}
+
+/// A token at `(x, y)` drawn at `scale`.
+fn token(id: u64, (x, y, scale): (f64, f64, f64), label: String, class: &str, badge: u32, aria: String) -> Token {
+    Token { id, x, y, scale, label, class: class.to_owned(), badge, bar_w: 0.0, aria }
+}
+
+/// The snapshot of the run.
+pub fn diagram(sim: &ApigwSim) -> DiagramView {
+    let m = sim.model();
+    let s = m.scenario();
+    let now = sim.now();
+    let mut view = DiagramView {
+        gateway_title: match s.gateway.kind {
+            engine::apigw::ApiKind::Rest => "API Gateway (REST API)".into(),
+            engine::apigw::ApiKind::Http => "API Gateway (HTTP API)".into(),
+        },
+        ..DiagramView::default()
+    };
+    for g in &s.clients {
+        let rate = match g.workload {
+            engine::Workload::Poisson { rate_per_s } | engine::Workload::Constant { rate_per_s } => {
+                format!("{rate_per_s}/s")
+            }
+            engine::Workload::Bursts { size, every_s, .. } => format!("bursts of {size} every {every_s} s"),
+            engine::Workload::Ramp { to_per_s, .. } => format!("ramp to {to_per_s}/s"),
+        };
+        let key = match g.key.and_then(|k| s.gateway.keys.get(k)) {
+            Some(k) => {
+                let plan = s.gateway.plans.get(k.plan).map_or("", |p| p.name.as_str());
+                format!("key …{} ({plan})", &k.value[k.value.len().saturating_sub(4)..])
+            }
+            None => "no API key".into(),
+        };
+        let retry = match g.retry {
+            engine::apigw::RetryMode::Standard => "standard retries",
+            engine::apigw::RetryMode::Adaptive => "adaptive retries",
+            engine::apigw::RetryMode::Naive => "immediate retries",
+        };
+        view.groups.push(GroupView {
+            name: g.name.clone(),
+            line1: format!("{} client{} × {rate} · {}", g.count, if g.count == 1 { "" } else { "s" }, g.method),
+            line2: format!("{key} · {retry}"),
+            retrying: 0,
+        });
+    }
+    for (name, b) in m.buckets(now) {
+        let fill = if b.burst == 0 { 0.0 } else { (b.tokens / b.burst as f64).clamp(0.0, 1.0) };
+        view.buckets.push(BucketView {
+            line: format!(
+                "{:.0} / {} tokens · +{}/s",
+                b.tokens.floor(),
+                b.burst,
+                crate::scenes::knob::format_value(b.rate)
+            ),
+            empty: b.tokens < 1.0,
+            name,
+            fill,
+        });
+    }
+    let (busy, waiting) = m.backend_load();
+    view.backend_fill = f64::from(busy) / f64::from(s.backend.concurrency.max(1));
+    view.backend_line = format!("{busy} / {} serving · {waiting} waiting", s.backend.concurrency);
+
+    let groups = s.clients.len().max(1);
+    let gateway_h = 40.0 + view.buckets.len() as f64 * BUCKET_H;
+    let height = (groups as f64 * CLIENT_H).max(gateway_h).max(320.0) + 2.0 * PAD;
+    view.height = height;
+    // Calls in service fill the backend box; crowded, they are drawn at half size.
+    let serving: Vec<(u64, u32, u32)> =
+        m.calls().filter(|c| c.4 == CallPhase::Serving).map(|c| (c.0, c.1, c.3)).collect();
+    let full_per_row = ((BACKEND_W - 16.0) / (TOKEN_W + 3.0)).floor() as usize;
+    let rows = ((height - 2.0 * PAD - 60.0) / (TOKEN_H + 4.0)).floor() as usize;
+    let dense = serving.len() > full_per_row * rows;
+    let (scale, per_row, max_rows) = if dense { (0.5, full_per_row * 2, rows * 2) } else { (1.0, full_per_row, rows) };
+    for (k, (id, group, attempt)) in serving.iter().take(per_row * max_rows).enumerate() {
+        let x = BACKEND_X + 8.0 + (k % per_row) as f64 * (TOKEN_W + 3.0) * scale;
+        let y = PAD + 52.0 + (k / per_row) as f64 * (TOKEN_H + 4.0) * scale;
+        let class = if dense { "sqs-token api-call serving dense" } else { "sqs-token api-call serving" };
+        let aria = format!("request {id} of group {} being served (attempt {attempt})", group + 1);
+        view.tokens.insert(*id, token(*id, (x, y, scale), format!("g{}", group + 1), class, *attempt, aria));
+    }
+    // Calls back with their client, waiting for a retry.
+    let mut per_group = vec![0usize; groups];
+    for (id, group, _, attempt, phase) in m.calls() {
+        if phase != CallPhase::Client || attempt < 2 {
+            continue;
+        }
+        let g = group as usize;
+        let k = per_group[g];
+        per_group[g] += 1;
+        if k >= 16 {
+            continue;
+        }
+        let x = CLIENTS_X + 8.0 + (k % 8) as f64 * (TOKEN_W + 6.0);
+        let y = PAD + g as f64 * CLIENT_H + 44.0 + (k / 8) as f64 * 9.0;
+        let aria = format!("request {id} of group {} waiting to be retried (attempt {attempt} next)", g + 1);
+        view.tokens.insert(
+            id,
+            token(
+                id,
+                (x, y, if k >= 8 { 0.5 } else { 1.0 }),
+                format!("g{}", g + 1),
+                "sqs-token api-call retrying",
+                attempt,
+                aria,
+            ),
+        );
+    }
+    for (g, n) in per_group.iter().enumerate() {
+        if let Some(v) = view.groups.get_mut(g) {
+            v.retrying = *n;
+        }
+    }
+    // Refused requests bounce from the gateway back towards their client.
+    let count = sim.trace().count();
+    let recent = sim.trace().recent().len() as u64;
+    let bounced: Vec<(usize, &engine::apigw::ApigwTraceEvent)> = sim
+        .trace()
+        .recent()
+        .enumerate()
+        .filter(|(_, e)| {
+            matches!(e.reason, Reason::Throttled | Reason::QuotaExceeded | Reason::Forbidden)
+                && now.saturating_since(e.at) <= BOUNCE
+        })
+        .collect();
+    for (n, (i, e)) in bounced.iter().rev().take(40).enumerate() {
+        let id = 1 << 62 | (count - recent + *i as u64);
+        let g = e.client.0 as usize;
+        let age = now.saturating_since(e.at).as_secs_f64() / BOUNCE.as_secs_f64();
+        let x = GATEWAY_X - 8.0 - TOKEN_W - age * (GATEWAY_X - CLIENTS_X - CLIENTS_W - 30.0);
+        let y = PAD + g as f64 * CLIENT_H + 8.0 + (n % 4) as f64 * 5.0;
+        let (label, class) = match e.reason {
+            Reason::QuotaExceeded => ("429", "sqs-token api-call quota"),
+            Reason::Forbidden => ("403", "sqs-token api-call forbidden"),
+            _ => ("429", "sqs-token api-call throttled"),
+        };
+        view.tokens
+            .insert(id, token(id, (x.max(CLIENTS_X + CLIENTS_W + 4.0), y, 1.0), label.into(), class, 0, e.describe()));
+    }
+    view
+}
+
+/// The counters under the diagram.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CounterView {
+    /// Simulated seconds.
+    pub now_secs: f64,
+    /// Events so far.
+    pub events: u64,
+    /// Run hash.
+    pub hash: u64,
+    /// `(label, value)`.
+    pub counters: Vec<(&'static str, u64)>,
+    /// Latency including retries, p50 and p99, seconds.
+    pub p50: Option<f64>,
+    /// p99.
+    pub p99: Option<f64>,
+}
+
+/// The counters of the run.
+pub fn counters(sim: &ApigwSim) -> CounterView {
+    let t = sim.model().totals();
+    let q = |p: f64| t.latency.quantile(p).map(|d| d.as_secs_f64());
+    CounterView {
+        now_secs: sim.now().as_secs_f64(),
+        events: sim.trace().count(),
+        hash: sim.trace_hash(),
+        counters: vec![
+            ("offered", t.offered),
+            ("admitted", t.admitted),
+            ("throttled", t.throttled),
+            ("quota exceeded", t.quota_exceeded),
+            ("forbidden", t.forbidden),
+            ("timed out", t.timed_out),
+            ("retries", t.retries),
+            ("succeeded", t.succeeded),
+            ("gave up", t.gave_up),
+        ],
+        p50: q(0.5),
+        p99: q(0.99),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenes::apigw::presets::{preset, PRESETS};
+    use engine::SimTime;
+
+    fn run(key: &str, secs: f64) -> ApigwSim {
+        let s = (preset(key).expect("preset").scenario)();
+        let mut sim = ApigwSim::try_new(&s, 42).expect("valid");
+        sim.run_until_done(SimTime::ZERO + SimDuration::from_secs_f64(secs));
+        sim
+    }
+
+    #[test]
+    fn refusals_bounce_and_buckets_show_their_level() {
+        let sim = run("overload", 10.3);
+        let view = diagram(&sim);
+        assert!(view.tokens.values().any(|t| t.class.contains("throttled")));
+        assert!(view.buckets.iter().any(|b| b.name.starts_with("stage GET /items")));
+        assert!(view.buckets.iter().any(|b| b.name == "account" && b.fill > 0.9));
+    }
+
+    #[test]
+    fn tokens_stay_inside_the_diagram() {
+        for p in &PRESETS {
+            let sim = run(p.key, 20.0);
+            let view = diagram(&sim);
+            for t in view.tokens.values() {
+                assert!(
+                    t.x >= 0.0 && t.x + TOKEN_W * t.scale <= VIEW_W && t.y >= 0.0 && t.y <= view.height,
+                    "{}: {t:?}",
+                    p.key
+                );
+            }
+        }
+    }
+}
