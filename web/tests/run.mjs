@@ -61,7 +61,7 @@ test('landing page shows the five playground cards without console errors', asyn
   await page.context().close();
 });
 
-test('each card opens its playground (a full load of the app from the light landing bundle); SQS, SNS and Kinesis are live, the others say they are not built yet', async () => {
+test('each card opens its playground (a full load of the app from the light landing bundle); SQS, SNS, Kinesis and API Gateway are live, VPC says it is not built yet', async () => {
   const page = await newPage();
   await page.goto(at());
   await ready(page);
@@ -71,7 +71,7 @@ test('each card opens its playground (a full load of the app from the light land
     await page.waitForURL(at(slug));
     const h1 = await page.locator('h1').innerText();
     assert(h1.includes(name), `/${slug}: h1 is "${h1}"`);
-    if (slug === 'sqs' || slug === 'sns' || slug === 'kinesis') {
+    if (slug !== 'vpc') {
       assert((await page.locator('.not-built').count()) === 0, `/${slug} still shows the .not-built notice`);
       await page.waitForSelector(`svg[data-testid=${slug}-diagram]`);
     } else {
@@ -888,6 +888,93 @@ test('/kinesis screenshots at desktop and phone width, light and dark', async ()
   for (const [name, options] of [['desktop', {}], ['phone', { viewport: { width: 390, height: 844 } }], ['dark', { colorScheme: 'dark' }]]) {
     const page = await openKinesis('?p=split-hot-shard&t=25', options);
     await page.screenshot({ path: path.join(shots, `kinesis-${name}.png`), fullPage: true });
+    assert((await page.evaluate(() => document.documentElement.scrollWidth)) <= (options.viewport?.width ?? 1280), `${name}: the page scrolls sideways`);
+    noErrors(page);
+    await page.context().close();
+  }
+});
+
+// ---- API Gateway -------------------------------------------------------------------------------
+async function openApigw(query = '', options = {}) {
+  const page = await newPage({ reducedMotion: 'reduce', ...options });
+  await page.goto(at(`apigw${query}`));
+  await ready(page);
+  await page.waitForSelector('svg[data-testid=apigw-diagram]');
+  return page;
+}
+const apiState = async (page) =>
+  JSON.stringify([await num(page, 'sim-time'), await num(page, 'count-offered'), await num(page, 'count-admitted'), await num(page, 'count-throttled'), await page.locator('[data-testid=run-hash]').textContent()]);
+
+test('/apigw loads without console errors; playing sends requests through the buckets', async () => {
+  const page = await openApigw();
+  assert((await page.locator('[data-testid^=bucket-]').count()) >= 3, 'the stage, account and Regional buckets are drawn');
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=count-admitted]')?.innerText) > 300, null, { timeout: 15000 });
+  await page.locator('[data-testid=play]').click();
+  assert((await page.locator('svg[data-testid=chart] path').count()) >= 1, 'the charts draw no line');
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/apigw: raising the burst absorbs the burst preset\'s 429s', async () => {
+  const small = await openApigw('?p=burst&stage-burst=100&t=25');
+  assert((await num(small, 'count-throttled')) > 100, 'a burst of 300 into a bucket of 100 should get 429s');
+  assert(new URL(small.url()).searchParams.get('stage-burst') === '100', 'the link does not keep the burst');
+  noErrors(small);
+  await small.context().close();
+  const page = await openApigw('?p=burst&stage-burst=100&t=25');
+  await page.locator('[data-testid=knob-stage-burst]').fill('500');
+  await setSpeed(page, 9);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 25, null, { timeout: 15000 });
+  await page.locator('[data-testid=play]').click();
+  assert((await num(page, 'count-throttled')) === 0, `a burst of 500 absorbs them: ${await num(page, 'count-throttled')} throttled`);
+  await page.locator('[data-testid=knob-stage-burst]').fill('9000');
+  assert((await page.locator('[data-testid=knob-stage-burst-message]').innerText()).includes('account'), 'a burst above the account\'s is not explained');
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/apigw: the retry-storm preset offers more than is admitted, and jittered backoff retries less', async () => {
+  const storm = await openApigw('?p=retry-storm&t=20');
+  const [offered, admitted, stormRetries] = [await num(storm, 'count-offered'), await num(storm, 'count-admitted'), await num(storm, 'count-retries')];
+  assert(offered > 2 * admitted, `a storm: ${offered} offered, ${admitted} admitted`);
+  assert((await storm.locator('g.api-call.throttled').count()) > 0, 'no 429 bounces back');
+  noErrors(storm);
+  await storm.context().close();
+  const calm = await openApigw('?p=retry-storm&retry=standard&t=20');
+  const calmRetries = await num(calm, 'count-retries');
+  assert(calmRetries * 3 < stormRetries, `standard retries ${calmRetries} vs immediate ${stormRetries}`);
+  noErrors(calm);
+  await calm.context().close();
+});
+
+test('/apigw: a copied link replays the run', async () => {
+  const page = await openApigw('?p=usage-plans');
+  await page.locator('[data-testid=knob-clients]').fill('6');
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 15, null, { timeout: 15000 });
+  await page.locator('[data-testid=play]').click();
+  await page.locator('[data-testid=share-with-time]').check();
+  await page.locator('[data-testid=copy-link]').click();
+  const link = await page.locator('[data-testid=share-link]').inputValue();
+  const before = await apiState(page);
+  const other = await openApigw(new URL(link).search);
+  assert((await apiState(other)) === before, `the link opened a different run:\n  original ${before}\n  link     ${await apiState(other)}`);
+  for (const p of [page, other]) for (let i = 0; i < 25; i++) await p.locator('[data-testid=step]').click();
+  assert((await apiState(page)) === (await apiState(other)), 'the runs drifted apart after the same steps');
+  noErrors(page);
+  noErrors(other);
+  await page.context().close();
+  await other.context().close();
+});
+
+test('/apigw screenshots at desktop and phone width, light and dark', async () => {
+  for (const [name, options] of [['desktop', {}], ['phone', { viewport: { width: 390, height: 844 } }], ['dark', { colorScheme: 'dark' }]]) {
+    const page = await openApigw('?p=usage-plans&t=12', options);
+    await page.screenshot({ path: path.join(shots, `apigw-${name}.png`), fullPage: true });
     assert((await page.evaluate(() => document.documentElement.scrollWidth)) <= (options.viewport?.width ?? 1280), `${name}: the page scrolls sideways`);
     noErrors(page);
     await page.context().close();

@@ -379,6 +379,12 @@ impl Gateway {
         self.config.methods.iter().find(|(m, _)| m == method).map(|(_, l)| *l).or(self.config.stage)
     }
 
+    /// Creates the stage bucket of `method` now (it would be on the method's first request), so
+    /// the buckets a run shows do not change as methods are first called.
+    pub fn prepare_method(&mut self, method: &str) {
+        self.method_bucket(method);
+    }
+
     fn method_bucket(&mut self, method: &str) -> Option<usize> {
         let limit = self.method_limit(method)?;
         match self.methods.iter().position(|(m, _)| m == method) {

@@ -331,7 +331,10 @@ pub struct ApigwModel {
 impl ApigwModel {
     /// A model for a validated scenario.
     pub fn new(scenario: &ApigwScenario) -> Result<ApigwModel, ConfigError> {
-        let gateway = Gateway::new(&scenario.gateway)?;
+        let mut gateway = Gateway::new(&scenario.gateway)?;
+        for g in &scenario.clients {
+            gateway.prepare_method(&g.method);
+        }
         let arrivals =
             scenario.clients.iter().map(|g| (0..g.count).map(|_| Arrivals::new(&g.workload)).collect()).collect();
         let clients = scenario

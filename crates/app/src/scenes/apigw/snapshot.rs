@@ -172,7 +172,7 @@ pub fn diagram(sim: &ApigwSim) -> DiagramView {
             continue;
         }
         let x = CLIENTS_X + 8.0 + (k % 8) as f64 * (TOKEN_W + 6.0);
-        let y = PAD + g as f64 * CLIENT_H + 44.0 + (k / 8) as f64 * 9.0;
+        let y = PAD + g as f64 * CLIENT_H + 47.0 + (k / 8) as f64 * 8.0;
         let aria = format!("request {id} of group {} waiting to be retried (attempt {attempt} next)", g + 1);
         view.tokens.insert(
             id,
