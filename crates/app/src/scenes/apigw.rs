@@ -288,7 +288,7 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
             <TimeSeriesChart series=charts.reasons title="429s by reason" y_unit="per s" min_span_secs=30.0/>
             <TimeSeriesChart series=charts.retries title="Retries" y_unit="per s" min_span_secs=30.0/>
             <TimeSeriesChart series=charts.latency title="Latency including retries" y_unit="s" min_span_secs=30.0/>
-            <TimeSeriesChart series=charts.tokens title="Tokens in each bucket" y_unit="tokens" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.tokens title="Tokens in each bucket (% of its burst)" y_unit="%" min_span_secs=30.0/>
         </div>
     }
 }

@@ -486,12 +486,13 @@ impl Gateway {
     pub fn buckets(&mut self, now: SimTime) -> Vec<(String, BucketState)> {
         let mut out = Vec::new();
         for k in &mut self.keys {
-            let short: String = k.value.chars().take(8).collect();
+            let tail: String = k.value.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+            let plan = self.config.plans.get(k.plan).map_or("", |p| p.name.as_str());
             if let Some(b) = k.bucket.as_mut() {
-                out.push((format!("key {short}…"), b.state(now)));
+                out.push((format!("key …{tail} ({plan})"), b.state(now)));
             }
             for (m, b) in &mut k.method_buckets {
-                out.push((format!("key {short}… {m}"), b.state(now)));
+                out.push((format!("key …{tail} ({plan}) {m}"), b.state(now)));
             }
         }
         for (m, b) in &mut self.methods {

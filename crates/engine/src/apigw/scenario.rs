@@ -236,7 +236,7 @@ impl TraceRecord for ApigwTraceEvent {
                 format!("{who}: request {} answered 200 after {n} attempt{}", self.call, if n == 1 { "" } else { "s" })
             }
             Reason::Started => format!("{who}: request {} will be retried in {} ms", self.call, self.detail),
-            Reason::GaveUp => format!("{who}: gave up on request {} after {n} attempts", self.call),
+            Reason::GaveUp => format!("{who}: gave up on request {} after {n} attempts, its last", self.call),
             other => format!("request {}: {}", self.call, other.code()),
         }
     }
@@ -570,7 +570,14 @@ impl ApigwModel {
             }
             None => {
                 self.totals.gave_up += 1;
-                self.emit(cx, Reason::GaveUp, &call, 0);
+                // Detail 1: attempts were left, but the client's retry quota could not pay.
+                let group = &self.scenario.clients[call.group as usize];
+                let max = if group.retry == RetryMode::Naive {
+                    group.naive_attempts
+                } else {
+                    super::retry::STANDARD_ATTEMPTS
+                };
+                self.emit(cx, Reason::GaveUp, &call, u32::from(call.attempt < max));
                 self.finish(slot);
             }
         }
@@ -593,7 +600,7 @@ impl Model for ApigwModel {
         let mut buckets = [None; CHARTED_BUCKETS];
         let count = self.gateway.clone().buckets(SimTime::ZERO).len().min(CHARTED_BUCKETS);
         for (i, slot) in buckets.iter_mut().enumerate().take(count) {
-            *slot = Some(m.add(BUCKET_SERIES[i], "tokens", SeriesKind::Gauge, second));
+            *slot = Some(m.add(BUCKET_SERIES[i], "% of burst", SeriesKind::Gauge, second));
         }
         self.series = Some(ApigwSeries {
             offered: m.add("offered", "per s", SeriesKind::Counter, second),
@@ -626,7 +633,9 @@ impl Model for ApigwModel {
                     let now = cx.now();
                     for (i, (_, state)) in self.gateway.buckets(now).into_iter().enumerate().take(CHARTED_BUCKETS) {
                         if let Some(id) = s.buckets[i] {
-                            cx.metrics.record(id, now, state.tokens);
+                            // As a share of the burst, so buckets of very different sizes compare.
+                            let full = if state.burst == 0 { 0.0 } else { state.tokens / state.burst as f64 * 100.0 };
+                            cx.metrics.record(id, now, full);
                         }
                     }
                     // Once a second: the latency percentiles of the calls answered in it.
