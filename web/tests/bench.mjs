@@ -1,8 +1,8 @@
 // The browser half of `cargo xtask bench`, on the release build in headless Chromium:
 //  1. the SQS benchmark scenario in wasm (the `sqs_benchmark` export), timed here, against the
 //     native speed-up `nimbus bench` measured just before (`--native-speedup`);
-//  2. frame intervals of /sqs, /sns and /kinesis over 5 s with at least 500 tokens on screen and moving.
-// Prints the numbers and exits 1 if a goal of issues 3, 5 and 6 is missed.
+//  2. frame intervals of /sqs, /sns, /kinesis and /apigw over 5 s with at least 500 tokens on screen and moving.
+// Prints the numbers and exits 1 if a goal of issues 3, 5, 6 and 7 is missed.
 //
 //   node web/tests/bench.mjs --site target/site --base / --chromium /usr/bin/chromium --native-speedup 3500
 
@@ -111,6 +111,17 @@ const playing = async (page) => (await page.locator('[data-testid=play]').getAtt
   await page.waitForSelector('svg[data-testid=kinesis-diagram]');
   if (!(await playing(page))) await page.locator('[data-testid=play]').click();
   await measureFrames(page, '/kinesis');
+  await page.context().close();
+}
+
+{
+  // API Gateway: 1,000 clients at 2 requests/s each into a backend taking 500 ms: about 1,000
+  // requests in service at once, hundreds drawn, some refused and bouncing back.
+  const page = await newPage(browser);
+  await page.goto(at('apigw?p=overload&clients=1000&client-rate=2&stage-rate=1800&stage-burst=2000&concurrency=2000&latency=500&t=5'));
+  await page.waitForSelector('svg[data-testid=apigw-diagram]');
+  if (!(await playing(page))) await page.locator('[data-testid=play]').click();
+  await measureFrames(page, '/apigw');
   await page.context().close();
 }
 
