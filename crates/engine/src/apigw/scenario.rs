@@ -198,6 +198,9 @@ pub struct ApigwTraceEvent {
     /// For a throttle: which level (0 usage plan, 1 method, 2 account, 3 Regional); for a
     /// scheduled retry: its delay in milliseconds.
     pub detail: u32,
+    /// For a throttle: the refusing bucket's tokens (thousandths) and the wait for its next
+    /// token (microseconds) at that moment.
+    pub bucket: (u32, u64),
 }
 
 impl TraceRecord for ApigwTraceEvent {
@@ -214,6 +217,7 @@ impl TraceRecord for ApigwTraceEvent {
             u64::from(self.reason.stable_id()) << 32 | u64::from(self.attempt),
             u64::from(self.client.0) << 48 | u64::from(self.client.1) << 24 | u64::from(self.detail),
         ]);
+        h.write_u64x4([u64::from(self.bucket.0), self.bucket.1, 0, 0]);
     }
     fn describe(&self) -> String {
         let who = format!("client {}.{}", self.client.0 + 1, self.client.1 + 1);
@@ -255,6 +259,8 @@ struct Call {
     queued_at: Option<SimTime>,
     /// Being served by the backend.
     serving: bool,
+    /// When its next attempt goes out, while it waits for a retry.
+    retry_at: Option<SimTime>,
 }
 
 /// Where a call is.
@@ -387,6 +393,10 @@ impl ApigwModel {
     pub fn retry_quota(&self, g: usize, c: usize) -> Option<u32> {
         self.clients.get(g)?.get(c).map(RetryClient::quota)
     }
+    /// When each call waiting for a retry sends it: `(call id, group, at)`.
+    pub fn retries_due(&self) -> impl Iterator<Item = (u64, u32, SimTime)> + '_ {
+        self.calls.iter().flatten().filter_map(|c| c.retry_at.map(|at| (c.id, c.group, at)))
+    }
     /// Calls in progress: `(call id, group, client, attempt, where)`.
     pub fn calls(&self) -> impl Iterator<Item = (u64, u32, u32, u32, CallPhase)> + '_ {
         self.calls.iter().flatten().map(|c| {
@@ -407,6 +417,7 @@ impl ApigwModel {
             client: (call.group, call.client),
             attempt: call.attempt,
             detail,
+            bucket: (0, 0),
         });
     }
 
@@ -426,6 +437,7 @@ impl ApigwModel {
             last_failure: None,
             queued_at: None,
             serving: false,
+            retry_at: None,
         };
         self.next_id += 1;
         self.totals.calls += 1;
@@ -448,6 +460,9 @@ impl ApigwModel {
     fn attempt(&mut self, cx: &mut Ctx<Work, ApigwTraceEvent>, slot: u32) {
         let Some(call) = self.calls[slot as usize] else { return };
         let now = cx.now();
+        if let Some(c) = self.calls[slot as usize].as_mut() {
+            c.retry_at = None;
+        }
         // Adaptive clients may hold a request back before it leaves.
         let hold = self.clients[call.group as usize][call.client as usize].send_delay(now);
         if hold > SimDuration::ZERO {
@@ -475,7 +490,7 @@ impl ApigwModel {
                     cx.schedule_in(timeout, Work::Timeout { call: slot });
                 }
             }
-            Outcome::Throttled { level, .. } => {
+            Outcome::Throttled { level, state } => {
                 self.totals.throttled += 1;
                 let i = match level {
                     super::Level::UsagePlan { .. } => 0,
@@ -485,7 +500,15 @@ impl ApigwModel {
                 };
                 self.totals.throttled_by_level[i] += 1;
                 self.count(cx, |s| s.throttled);
-                self.emit(cx, Reason::Throttled, &call, i as u32);
+                cx.emit(ApigwTraceEvent {
+                    at: now,
+                    reason: Reason::Throttled,
+                    call: call.id,
+                    client: (call.group, call.client),
+                    attempt: call.attempt,
+                    detail: i as u32,
+                    bucket: ((state.tokens * 1_000.0) as u32, state.next_token_in.as_micros()),
+                });
                 self.failed(cx, slot, Failure::Throttled);
             }
             Outcome::QuotaExceeded { .. } => {
@@ -562,11 +585,13 @@ impl ApigwModel {
                 self.count(cx, |s| s.retries);
                 let ms = (delay.as_micros() / 1_000).min(u64::from(u32::MAX)) as u32;
                 self.emit(cx, Reason::Started, &call, ms);
+                let at = cx.now() + delay;
                 if let Some(c) = self.calls[slot as usize].as_mut() {
                     c.attempt += 1;
                     c.last_failure = Some(failure);
+                    c.retry_at = Some(at);
                 }
-                cx.schedule_in(delay, Work::Attempt { call: slot });
+                cx.schedule_at(at, Work::Attempt { call: slot });
             }
             None => {
                 self.totals.gave_up += 1;

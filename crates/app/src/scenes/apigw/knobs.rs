@@ -26,7 +26,7 @@ fn per_client_rate(w: &Workload) -> Option<f64> {
 }
 
 /// The numeric knobs, in panel order.
-pub const KNOBS: [Knob<ApigwScenario>; 9] = [
+pub const KNOBS: [Knob<ApigwScenario>; 13] = [
     Knob {
         key: "account-rate",
         label: "Account rate (requests/s)",
@@ -70,6 +70,66 @@ pub const KNOBS: [Knob<ApigwScenario>; 9] = [
         integer: true,
         get: |s| s.gateway.stage.map(|l| l.burst as f64),
         set: |s, v| stage_limit(s).burst = saturating_u64(v),
+    },
+    Knob {
+        key: "method-rate",
+        label: "Method limit: rate (the first method with its own limit)",
+        min: 0.0,
+        max: 50_000.0,
+        aws: false,
+        note: "at most the account's",
+        integer: false,
+        get: |s| s.gateway.methods.first().map(|m| m.1.rate),
+        set: |s, v| {
+            if let Some(m) = s.gateway.methods.first_mut() {
+                m.1.rate = v;
+            }
+        },
+    },
+    Knob {
+        key: "method-burst",
+        label: "Method limit: burst",
+        min: 0.0,
+        max: 25_000.0,
+        aws: false,
+        note: "at most the account's",
+        integer: true,
+        get: |s| s.gateway.methods.first().map(|m| m.1.burst as f64),
+        set: |s, v| {
+            if let Some(m) = s.gateway.methods.first_mut() {
+                m.1.burst = saturating_u64(v);
+            }
+        },
+    },
+    Knob {
+        key: "plan-rate",
+        label: "Usage plan (first): rate per key",
+        min: 0.0,
+        max: 50_000.0,
+        aws: false,
+        note: "at most the account's",
+        integer: false,
+        get: |s| s.gateway.plans.first().and_then(|p| p.throttle).map(|l| l.rate),
+        set: |s, v| {
+            if let Some(l) = s.gateway.plans.first_mut().and_then(|p| p.throttle.as_mut()) {
+                l.rate = v;
+            }
+        },
+    },
+    Knob {
+        key: "plan-burst",
+        label: "Usage plan (first): burst per key",
+        min: 0.0,
+        max: 25_000.0,
+        aws: false,
+        note: "at most the account's",
+        integer: true,
+        get: |s| s.gateway.plans.first().and_then(|p| p.throttle).map(|l| l.burst as f64),
+        set: |s, v| {
+            if let Some(l) = s.gateway.plans.first_mut().and_then(|p| p.throttle.as_mut()) {
+                l.burst = saturating_u64(v);
+            }
+        },
     },
     Knob {
         key: "clients",
@@ -149,7 +209,31 @@ pub const KNOBS: [Knob<ApigwScenario>; 9] = [
 ];
 
 /// The choices, in panel order.
-pub const CHOICES: [Choice<ApigwScenario>; 2] = [
+pub const CHOICES: [Choice<ApigwScenario>; 3] = [
+    Choice {
+        key: "pattern",
+        label: "First group's requests",
+        options: &[("random", "Random (Poisson)"), ("steady", "Steady"), ("spikes", "Spikes every 10 s")],
+        get: |s| match s.clients.first().map(|c| &c.workload) {
+            Some(Workload::Poisson { .. }) => Some("random"),
+            Some(Workload::Constant { .. }) => Some("steady"),
+            Some(Workload::Bursts { every_s, .. }) if *every_s == 10.0 => Some("spikes"),
+            _ => None,
+        },
+        set: |s, v| {
+            if let Some(c) = s.clients.first_mut() {
+                // The mean rate stays: a spike carries 10 s of requests at once.
+                let rate = c.workload.mean_rate_per_s();
+                c.workload = match v {
+                    "steady" => Workload::Constant { rate_per_s: rate },
+                    "spikes" => {
+                        Workload::Bursts { size: ((rate * 10.0).round() as u32).max(1), every_s: 10.0, spread_s: 0.5 }
+                    }
+                    _ => Workload::Poisson { rate_per_s: rate },
+                };
+            }
+        },
+    },
     Choice {
         key: "retry",
         label: "Clients retry",

@@ -106,8 +106,13 @@ pub fn diagram(sim: &ApigwSim) -> DiagramView {
         };
         let key = match g.key.and_then(|k| s.gateway.keys.get(k)) {
             Some(k) => {
-                let plan = s.gateway.plans.get(k.plan).map_or("", |p| p.name.as_str());
-                format!("key …{} ({plan})", &k.value[k.value.len().saturating_sub(4)..])
+                let plan = s.gateway.plans.get(k.plan);
+                let name = plan.map_or("", |p| p.name.as_str());
+                let quota = match (plan.and_then(|p| p.quota), m.gateway().quota_used(&k.value)) {
+                    (Some(q), Some(used)) => format!(" · quota {used}/{} per {:?}", q.limit, q.period).to_lowercase(),
+                    _ => String::new(),
+                };
+                format!("key …{} ({name}){quota}", &k.value[k.value.len().saturating_sub(4)..])
             }
             None => "no API key".into(),
         };
@@ -171,7 +176,8 @@ pub fn diagram(sim: &ApigwSim) -> DiagramView {
         };
         view.tokens.insert(token_id, token(token_id, (x, y, scale), format!("g{}", group + 1), class, *attempt, aria));
     }
-    // Calls back with their client, waiting for a retry.
+    // Calls back with their client, waiting for a retry: labelled with the time to it.
+    let due: BTreeMap<u64, SimDuration> = m.retries_due().map(|(id, _, at)| (id, at.saturating_since(now))).collect();
     let mut per_group = vec![0usize; groups];
     for (id, group, _, attempt, phase) in m.calls() {
         if phase != CallPhase::Client || attempt < 2 {
@@ -185,13 +191,14 @@ pub fn diagram(sim: &ApigwSim) -> DiagramView {
         }
         let x = CLIENTS_X + 8.0 + (k % 8) as f64 * (TOKEN_W + 6.0);
         let y = PAD + g as f64 * CLIENT_H + 47.0 + (k / 8) as f64 * 8.0;
-        let aria = format!("request {id} of group {} waiting to be retried (attempt {attempt} next)", g + 1);
+        let wait = due.get(&id).map_or_else(String::new, |d| format!(" in {:.1} s", d.as_secs_f64()));
+        let aria = format!("request {id} of group {} to be retried{wait} (attempt {attempt} next)", g + 1);
         view.tokens.insert(
             id,
             token(
                 id,
                 (x, y, if k >= 8 { 0.5 } else { 1.0 }),
-                format!("g{}", g + 1),
+                due.get(&id).map_or_else(|| format!("g{}", g + 1), |d| format!("{:.1}", d.as_secs_f64())),
                 "sqs-token api-call retrying",
                 attempt,
                 aria,
