@@ -109,7 +109,7 @@ pub fn diagram(sim: &ApigwSim) -> DiagramView {
                 let plan = s.gateway.plans.get(k.plan);
                 let name = plan.map_or("", |p| p.name.as_str());
                 let quota = match (plan.and_then(|p| p.quota), m.gateway().quota_used(&k.value)) {
-                    (Some(q), Some(used)) => format!(" · quota {used}/{} per {:?}", q.limit, q.period).to_lowercase(),
+                    (Some(q), Some(used)) => format!(" · quota {used}/{} a {:?}", q.limit, q.period).to_lowercase(),
                     _ => String::new(),
                 };
                 format!("key …{} ({name}){quota}", &k.value[k.value.len().saturating_sub(4)..])
@@ -117,14 +117,14 @@ pub fn diagram(sim: &ApigwSim) -> DiagramView {
             None => "no API key".into(),
         };
         let retry = match g.retry {
-            engine::apigw::RetryMode::Standard => "standard retries",
-            engine::apigw::RetryMode::Adaptive => "adaptive retries",
-            engine::apigw::RetryMode::Naive => "immediate retries",
+            engine::apigw::RetryMode::Standard => "SDK standard",
+            engine::apigw::RetryMode::Adaptive => "SDK adaptive",
+            engine::apigw::RetryMode::Naive => "retry at once",
         };
         view.groups.push(GroupView {
             name: g.name.clone(),
-            line1: format!("{} client{} × {rate} · {}", g.count, if g.count == 1 { "" } else { "s" }, g.method),
-            line2: format!("{key} · {retry}"),
+            line1: format!("{} × {rate} · {} · {retry}", g.count, g.method),
+            line2: key,
             retrying: 0,
         });
     }
