@@ -225,11 +225,13 @@ impl TraceRecord for ApigwTraceEvent {
         match self.reason {
             Reason::Sent => format!("{who}: request {} admitted (attempt {n})", self.call),
             Reason::Throttled => format!(
-                "{who}: request {} got 429 Too Many Requests from the {} (attempt {n})",
+                "{who}: request {} got 429 Too Many Requests from the {} (attempt {n}): {:.2} tokens, the next in {:.0} ms",
                 self.call,
                 ["usage plan", "method limit", "account limit", "Regional limit"]
                     .get(self.detail as usize)
-                    .unwrap_or(&"gateway")
+                    .unwrap_or(&"gateway"),
+                f64::from(self.bucket.0) / 1_000.0,
+                self.bucket.1 as f64 / 1_000.0
             ),
             Reason::QuotaExceeded => {
                 format!("{who}: request {} got 429 Limit Exceeded: the key's quota is used", self.call)
@@ -240,6 +242,11 @@ impl TraceRecord for ApigwTraceEvent {
                 format!("{who}: request {} answered 200 after {n} attempt{}", self.call, if n == 1 { "" } else { "s" })
             }
             Reason::Started => format!("{who}: request {} will be retried in {} ms", self.call, self.detail),
+            Reason::GaveUp if self.detail == 1 => format!(
+                "{who}: gave up on request {} after {n} attempt{}: its retry quota is empty (the SDK's circuit breaker)",
+                self.call,
+                if n == 1 { "" } else { "s" }
+            ),
             Reason::GaveUp => format!("{who}: gave up on request {} after {n} attempts, its last", self.call),
             other => format!("request {}: {}", self.call, other.code()),
         }

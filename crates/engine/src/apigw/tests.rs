@@ -6,6 +6,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
+use crate::trace::TraceRecord;
 
 fn at(secs: f64) -> SimTime {
     SimTime::ZERO + SimDuration::from_secs_f64(secs)
@@ -275,4 +276,14 @@ fn runs_are_deterministic_and_files_round_trip() {
     assert_eq!(run(&s, 10.0).trace_hash(), run(&s, 10.0).trace_hash());
     let text = s.to_file_json();
     assert_eq!(ApigwScenario::from_file_json(&text), Ok(s));
+}
+
+#[test]
+fn refusals_and_give_ups_explain_themselves() {
+    let sim = run(&storm(RetryMode::Standard), 30.0);
+    let events: Vec<String> = sim.trace().recent().map(TraceRecord::describe).collect();
+    let throttled = events.iter().find(|e| e.contains("429 Too Many Requests")).expect("a 429");
+    assert!(throttled.contains("tokens, the next in") && throttled.contains("method limit"), "{throttled}");
+    let t = sim.model().totals();
+    assert!(t.gave_up > 0, "{t:?}");
 }
