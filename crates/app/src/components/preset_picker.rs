@@ -6,10 +6,8 @@ use leptos::prelude::*;
 /// A select of presets with the explanation of the one loaded.
 #[component]
 pub fn PresetPicker(
-    /// `(key, name)` of every preset, in picker order.
-    options: Vec<(&'static str, &'static str)>,
-    /// The explanation of a preset, by key.
-    explain: fn(&str) -> &'static str,
+    /// `(key, name, explanation)` of every preset, in picker order.
+    entries: Vec<(&'static str, &'static str, &'static str)>,
     /// The preset the settings started from.
     preset_key: RwSignal<String>,
     /// Whether settings changed since it was loaded.
@@ -19,10 +17,11 @@ pub fn PresetPicker(
     on_pick: Callback<String>,
 ) -> impl IntoView {
     let id = super::unique_id("preset");
-    let options = options
-        .into_iter()
-        .map(|(key, name)| view! { <option value=key prop:selected=move || preset_key.with(|k| k == key)>{name}</option> })
+    let options = entries
+        .iter()
+        .map(|&(key, name, _)| view! { <option value=key prop:selected=move || preset_key.with(|k| k == key)>{name}</option> })
         .collect_view();
+    let explain = move |key: &str| entries.iter().find(|e| e.0 == key).map_or("", |e| e.2);
     view! {
         <div class="sqs-presets">
             <div class="control-row">

@@ -9,8 +9,9 @@ mod snapshot;
 use engine::apigw::{ApigwScenario, ApigwSim};
 use leptos::prelude::*;
 
-use super::knob::{ChoiceField, KnobField};
+use super::knob::KnobPanel;
 use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
+use super::preset::picker_entries;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
     LinkNotices, LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series, SharePanel,
@@ -89,8 +90,8 @@ pub fn ApigwScene() -> impl IntoView {
 
     if view.embed {
         let full_controls = view! {
-            <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
-            <ScenarioControls scenario=scenario modified=modified generation=generation/>
+            <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
+            <KnobPanel choices=&CHOICES knobs=&KNOBS scenario=scenario modified=modified generation=generation note="A valid change restarts the run from 0 s with the same seed; an invalid one (a level above the one above it, a negative value) is explained and ignored."/>
         }
         .into_any();
         let diagram = view! { <Diagram view_data=view_data/> }.into_any();
@@ -117,8 +118,8 @@ pub fn ApigwScene() -> impl IntoView {
                 <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
                 <SharePanel links=live.share_links() title=live.share_title() now_secs=now_secs/>
                 <ScenarioFile export=live.export_file() import=live.import_file()/>
-                <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
-                <ScenarioControls scenario=scenario modified=modified generation=generation/>
+                <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
+                <KnobPanel choices=&CHOICES knobs=&KNOBS scenario=scenario modified=modified generation=generation note="A valid change restarts the run from 0 s with the same seed; an invalid one (a level above the one above it, a negative value) is explained and ignored."/>
                 <p class="field-message" data-testid="run-error">{move || live.run_error.get()}</p>
             </LayoutControls>
             <LayoutMetrics slot>
@@ -220,35 +221,6 @@ fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
     }
 }
 
-/// The knobs and choices.
-#[component]
-fn ScenarioControls(
-    scenario: RwSignal<ApigwScenario>,
-    modified: RwSignal<bool>,
-    generation: RwSignal<u32>,
-) -> impl IntoView {
-    let set = move |next: ApigwScenario| {
-        if scenario.with_untracked(|s| *s != next) {
-            scenario.set(next);
-            modified.set(true);
-        }
-    };
-    let choices =
-        CHOICES.iter().map(|c| view! { <ChoiceField choice=c scenario=scenario on_change=set/> }).collect_view();
-    let knobs = KNOBS
-        .iter()
-        .map(|k| view! { <KnobField knob=k scenario=scenario modified=modified generation=generation/> })
-        .collect_view();
-    view! {
-        <fieldset class="sqs-knobs">
-            <legend>"Scenario"</legend>
-            {choices}
-            {knobs}
-            <p class="muted knob-note">"A valid change restarts the run from 0 s with the same seed; an invalid one (a level above the one above it, a negative value) is explained and ignored."</p>
-        </fieldset>
-    }
-}
-
 /// Counters and charts.
 #[component]
 fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
@@ -291,14 +263,6 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
             <TimeSeriesChart series=charts.tokens title="Tokens in each bucket (% of its burst)" y_unit="%" min_span_secs=30.0/>
         </div>
     }
-}
-
-fn preset_options() -> Vec<(&'static str, &'static str)> {
-    PRESETS.iter().map(|p| (p.key, p.name)).collect()
-}
-
-fn explain(key: &str) -> &'static str {
-    preset(key).map_or("", |p| p.explanation)
 }
 
 fn capture_charts(sim: &ApigwSim, charts: Charts) {

@@ -9,8 +9,9 @@ mod snapshot;
 use engine::kinesis::{KinesisScenario, KinesisSim, Reshard, ScheduledReshard};
 use leptos::prelude::*;
 
-use super::knob::{ChoiceField, KnobField};
+use super::knob::KnobPanel;
 use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
+use super::preset::picker_entries;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
     LinkNotices, LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series, SharePanel,
@@ -110,7 +111,7 @@ pub fn KinesisScene() -> impl IntoView {
 
     if view.embed {
         let full_controls = view! {
-            <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
+            <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
             <ReshardPanel view_data=view_data on_reshard=reshard/>
         }
         .into_any();
@@ -140,8 +141,8 @@ pub fn KinesisScene() -> impl IntoView {
                 <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
                 <SharePanel links=live.share_links() title=live.share_title() now_secs=now_secs/>
                 <ScenarioFile export=live.export_file() import=live.import_file()/>
-                <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
-                <ScenarioControls scenario=scenario modified=modified generation=generation/>
+                <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
+                <KnobPanel choices=&CHOICES knobs=&KNOBS scenario=scenario modified=modified generation=generation note="A valid change restarts the run from 0 s with the same seed; an invalid one is explained and ignored. Resharding buttons keep the run going."/>
                 <p class="field-message" data-testid="run-error">{move || live.run_error.get()}</p>
             </LayoutControls>
             <LayoutMetrics slot>
@@ -354,35 +355,6 @@ fn ReshardPanel(
     }
 }
 
-/// The knobs and choices.
-#[component]
-fn ScenarioControls(
-    scenario: RwSignal<KinesisScenario>,
-    modified: RwSignal<bool>,
-    generation: RwSignal<u32>,
-) -> impl IntoView {
-    let set = move |next: KinesisScenario| {
-        if scenario.with_untracked(|s| *s != next) {
-            scenario.set(next);
-            modified.set(true);
-        }
-    };
-    let choices =
-        CHOICES.iter().map(|c| view! { <ChoiceField choice=c scenario=scenario on_change=set/> }).collect_view();
-    let knobs = KNOBS
-        .iter()
-        .map(|k| view! { <KnobField knob=k scenario=scenario modified=modified generation=generation/> })
-        .collect_view();
-    view! {
-        <fieldset class="sqs-knobs">
-            <legend>"Scenario"</legend>
-            {choices}
-            {knobs}
-            <p class="muted knob-note">"A valid change restarts the run from 0 s with the same seed; an invalid one is explained and ignored. Resharding buttons keep the run going."</p>
-        </fieldset>
-    }
-}
-
 /// Counters and charts.
 #[component]
 fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
@@ -416,14 +388,6 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
             <TimeSeriesChart series=charts.read title="Read throughput per consumer" y_unit="records/s" min_span_secs=30.0/>
         </div>
     }
-}
-
-fn preset_options() -> Vec<(&'static str, &'static str)> {
-    PRESETS.iter().map(|p| (p.key, p.name)).collect()
-}
-
-fn explain(key: &str) -> &'static str {
-    preset(key).map_or("", |p| p.explanation)
 }
 
 fn capture_charts(sim: &KinesisSim, charts: Charts) {

@@ -171,6 +171,60 @@ pub fn apply_choice<S: Checked>(s: &S, c: &Choice<S>, value: &str) -> Result<S, 
     next.check().map(|()| next).map_err(|err| format!("{err}."))
 }
 
+/// Where `key` goes in the order a link's settings are applied: the choices first (they decide
+/// which knobs apply), then the knobs; `None` for a key that is neither.
+pub fn link_rank<S>(key: &str, choices: &'static [Choice<S>], knobs: &'static [Knob<S>]) -> Option<usize> {
+    let choice = choices.iter().position(|c| c.key == key);
+    choice.or(knobs.iter().position(|k| k.key == key).map(|i| choices.len() + i))
+}
+
+/// Applies one link setting that is a choice or a knob; `None` when `key` is neither.
+pub fn apply_setting<S: Checked>(
+    s: &S,
+    key: &str,
+    value: &str,
+    choices: &'static [Choice<S>],
+    knobs: &'static [Knob<S>],
+) -> Option<Result<S, String>> {
+    if let Some(c) = choices.iter().find(|c| c.key == key) {
+        return Some(apply_choice(s, c, value));
+    }
+    knobs.iter().find(|k| k.key == key).map(|k| apply(s, k, value))
+}
+
+/// The scenario panel: the choices, then the knobs, each validated as it is changed.
+#[component]
+pub fn KnobPanel<S: Checked>(
+    choices: &'static [Choice<S>],
+    knobs: &'static [Knob<S>],
+    scenario: RwSignal<S>,
+    modified: RwSignal<bool>,
+    generation: RwSignal<u32>,
+    /// What a change does, under the fields.
+    note: &'static str,
+) -> impl IntoView {
+    let set = move |next: S| {
+        if scenario.with_untracked(|s| *s != next) {
+            scenario.set(next);
+            modified.set(true);
+        }
+    };
+    let choices =
+        choices.iter().map(|c| view! { <ChoiceField choice=c scenario=scenario on_change=set/> }).collect_view();
+    let knobs = knobs
+        .iter()
+        .map(|k| view! { <KnobField knob=k scenario=scenario modified=modified generation=generation/> })
+        .collect_view();
+    view! {
+        <fieldset class="sqs-knobs">
+            <legend>"Scenario"</legend>
+            {choices}
+            {knobs}
+            <p class="muted knob-note">{note}</p>
+        </fieldset>
+    }
+}
+
 /// A select for one of the scenario's [`Choice`]s.
 #[component]
 pub fn ChoiceField<S: Checked>(

@@ -14,6 +14,7 @@ use engine::sns::{EndpointKind, PublishRequest, SnsScenario, SnsSim};
 use leptos::prelude::*;
 
 use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
+use super::preset::picker_entries;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
     LinkNotices, LogEntry, MessageInspector, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series,
@@ -135,7 +136,7 @@ pub fn SnsScene() -> impl IntoView {
 
     if view.embed {
         let full_controls = view! {
-            <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
+            <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
             <Inspector inspected=inspected selected=selected/>
         }
         .into_any();
@@ -165,7 +166,7 @@ pub fn SnsScene() -> impl IntoView {
                 <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
                 <SharePanel links=live.share_links() title=live.share_title() now_secs=now_secs/>
                 <ScenarioFile export=live.export_file() import=live.import_file()/>
-                <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
+                <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
                 <ScenarioControls scenario=scenario modified=modified generation=generation/>
                 <p class="field-message" data-testid="run-error">{move || live.run_error.get()}</p>
             </LayoutControls>
@@ -574,14 +575,6 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
             <TimeSeriesChart series=charts.lost title="Messages lost" y_unit="per s" min_span_secs=30.0/>
         </div>
     }
-}
-
-fn preset_options() -> Vec<(&'static str, &'static str)> {
-    PRESETS.iter().map(|p| (p.key, p.name)).collect()
-}
-
-fn explain(key: &str) -> &'static str {
-    preset(key).map_or("", |p| p.explanation)
 }
 
 fn capture_charts(sim: &SnsSim, charts: Charts) {

@@ -14,6 +14,7 @@ use leptos::prelude::*;
 
 use super::knob::{ChoiceField, KnobField};
 use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
+use super::preset::picker_entries;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
     LinkNotices, LogEntry, MessageInspector, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series,
@@ -132,7 +133,7 @@ pub fn SqsScene() -> impl IntoView {
 
     if view.embed {
         let full_controls = view! {
-            <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
+            <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
             <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
             <Inspector inspected=inspected selected=selected/>
         }
@@ -162,7 +163,7 @@ pub fn SqsScene() -> impl IntoView {
                 <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
                 <SharePanel links=live.share_links() title=live.share_title() now_secs=now_secs/>
                 <ScenarioFile export=live.export_file() import=live.import_file()/>
-                <PresetPicker options=preset_options() explain=explain preset_key=preset_key modified=modified on_pick=load_preset/>
+                <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
                 <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
                 <p class="field-message" data-testid="run-error">{move || live.run_error.get()}</p>
             </LayoutControls>
@@ -430,14 +431,6 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
             <TimeSeriesChart series=charts.dlq title="Dead-letter queue depth" y_unit="messages" min_span_secs=30.0/>
         </div>
     }
-}
-
-fn preset_options() -> Vec<(&'static str, &'static str)> {
-    PRESETS.iter().map(|p| (p.key, p.name)).collect()
-}
-
-fn explain(key: &str) -> &'static str {
-    preset(key).map_or("", |p| p.explanation)
 }
 
 fn capture_charts(sim: &SqsSim, charts: Charts) {

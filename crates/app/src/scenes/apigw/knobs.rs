@@ -3,7 +3,7 @@
 use engine::apigw::{ApiKind, ApigwScenario, Limit, RetryMode};
 use engine::{Distribution, Workload};
 
-use crate::scenes::knob::{apply, apply_choice, changed_params, Choice, Knob};
+use crate::scenes::knob::{apply_setting, changed_params, link_rank, Choice, Knob};
 use crate::share::LinkParams;
 
 fn stage_limit(s: &mut ApigwScenario) -> &mut Limit {
@@ -282,18 +282,12 @@ impl LinkParams for ApigwScenario {
     }
 
     fn param_rank(key: &str) -> Option<usize> {
-        let choice = CHOICES.iter().position(|c| c.key == key);
-        choice.or(KNOBS.iter().position(|k| k.key == key).map(|i| CHOICES.len() + i))
+        link_rank(key, &CHOICES, &KNOBS)
     }
 
     fn apply_param(&self, key: &str, value: &str) -> Result<Self, String> {
-        if let Some(c) = CHOICES.iter().find(|c| c.key == key) {
-            return apply_choice(self, c, value);
-        }
-        match KNOBS.iter().find(|k| k.key == key) {
-            Some(knob) => apply(self, knob, value),
-            None => Err("not a setting of this playground.".to_owned()),
-        }
+        apply_setting(self, key, value, &CHOICES, &KNOBS)
+            .unwrap_or_else(|| Err("not a setting of this playground.".to_owned()))
     }
 }
 

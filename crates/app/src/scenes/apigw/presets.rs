@@ -1,24 +1,13 @@
 //! The API Gateway presets: named scenarios with what to watch and why it happens.
 
+use crate::scenes::preset::Preset;
 use engine::apigw::{
     ApiKey, ApigwScenario, Backend, ClientGroup, GatewayConfig, Limit, Quota, QuotaPeriod, RetryMode, UsagePlan,
 };
 use engine::{Distribution, Workload};
 
-/// One preset.
-pub struct Preset {
-    /// Stable id.
-    pub key: &'static str,
-    /// The name in the picker.
-    pub name: &'static str,
-    /// What to watch, and why.
-    pub explanation: &'static str,
-    /// Builds the scenario.
-    pub scenario: fn() -> ApigwScenario,
-}
-
 /// All presets, in picker order.
-pub const PRESETS: [Preset; 6] = [
+pub const PRESETS: [Preset<ApigwScenario>; 6] = [
     Preset {
         key: "burst",
         name: "Burst absorbed by the bucket",
@@ -58,8 +47,8 @@ pub const PRESETS: [Preset; 6] = [
 ];
 
 /// The preset with `key`.
-pub fn preset(key: &str) -> Option<&'static Preset> {
-    PRESETS.iter().find(|p| p.key == key)
+pub fn preset(key: &str) -> Option<&'static Preset<ApigwScenario>> {
+    crate::scenes::preset::find(&PRESETS, key)
 }
 
 fn stage(rate: f64, burst: u64) -> GatewayConfig {

@@ -5,7 +5,7 @@ use engine::kinesis::limits::{EFO_MAX_CONSUMERS, GET_RECORDS_MAX_RECORDS, RETENT
 use engine::kinesis::scenario::{MAX_KEYS, MAX_POLLING};
 use engine::kinesis::{KinesisScenario, Reshard, ScheduledReshard, Skew, StartAt};
 
-use crate::scenes::knob::{apply, apply_choice, changed_params, Choice, Knob};
+use crate::scenes::knob::{apply_setting, changed_params, link_rank, Choice, Knob};
 use crate::share::LinkParams;
 
 /// The most shards the playground draws and offers (the engine runs up to 1,000).
@@ -241,25 +241,18 @@ impl LinkParams for KinesisScenario {
     }
 
     fn param_rank(key: &str) -> Option<usize> {
-        let choice = CHOICES.iter().position(|c| c.key == key);
-        let knob = KNOBS.iter().position(|k| k.key == key).map(|i| CHOICES.len() + i);
         let reshards = (key == RESHARDS_KEY).then_some(CHOICES.len() + KNOBS.len());
-        choice.or(knob).or(reshards)
+        link_rank(key, &CHOICES, &KNOBS).or(reshards)
     }
 
     fn apply_param(&self, key: &str, value: &str) -> Result<Self, String> {
-        if let Some(c) = CHOICES.iter().find(|c| c.key == key) {
-            return apply_choice(self, c, value);
-        }
         if key == RESHARDS_KEY {
             let mut next = self.clone();
             next.reshards = parse_reshards(value)?;
             return next.validate().map(|()| next).map_err(|err| format!("{err}."));
         }
-        match KNOBS.iter().find(|k| k.key == key) {
-            Some(knob) => apply(self, knob, value),
-            None => Err("not a setting of this playground.".to_owned()),
-        }
+        apply_setting(self, key, value, &CHOICES, &KNOBS)
+            .unwrap_or_else(|| Err("not a setting of this playground.".to_owned()))
     }
 }
 

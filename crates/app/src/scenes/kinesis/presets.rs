@@ -1,21 +1,10 @@
 //! The Kinesis presets: named scenarios with what to watch and why it happens.
 
+use crate::scenes::preset::Preset;
 use engine::kinesis::{Consumers, KinesisScenario, Producer, Reshard, ScheduledReshard, Skew, StartAt};
 
-/// One preset: a scenario and its explanation.
-pub struct Preset {
-    /// Stable id (picker value, link `p=`).
-    pub key: &'static str,
-    /// The name in the picker.
-    pub name: &'static str,
-    /// What to watch, and why it happens.
-    pub explanation: &'static str,
-    /// Builds the scenario.
-    pub scenario: fn() -> KinesisScenario,
-}
-
 /// All presets, in picker order; the first is what the page opens with.
-pub const PRESETS: [Preset; 7] = [
+pub const PRESETS: [Preset<KinesisScenario>; 7] = [
     Preset {
         key: "hot-key",
         name: "Hot partition key",
@@ -61,8 +50,8 @@ pub const PRESETS: [Preset; 7] = [
 ];
 
 /// The preset with `key`.
-pub fn preset(key: &str) -> Option<&'static Preset> {
-    PRESETS.iter().find(|p| p.key == key)
+pub fn preset(key: &str) -> Option<&'static Preset<KinesisScenario>> {
+    crate::scenes::preset::find(&PRESETS, key)
 }
 
 fn hot_key() -> KinesisScenario {

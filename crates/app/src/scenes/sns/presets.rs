@@ -1,25 +1,14 @@
 //! The SNS presets: named scenarios (plain data) with what to watch and why it happens.
 
+use crate::scenes::preset::Preset;
 use engine::sns::filter::FilterScope;
 use engine::sns::{
     Attribute, EndpointKind, Health, MessageTemplate, Publisher, SnsScenario, SubscriptionSettings, TopicSettings,
 };
 use engine::Workload;
 
-/// One preset: a scenario and its explanation.
-pub struct Preset {
-    /// Stable id, used as the picker's option value and in links.
-    pub key: &'static str,
-    /// The name in the picker.
-    pub name: &'static str,
-    /// Two or three sentences: what to watch, and why it happens.
-    pub explanation: &'static str,
-    /// Builds the scenario.
-    pub scenario: fn() -> SnsScenario,
-}
-
 /// All presets, in picker order; the first is what the page opens with.
-pub const PRESETS: [Preset; 6] = [
+pub const PRESETS: [Preset<SnsScenario>; 6] = [
     Preset {
         key: "orders-by-type",
         name: "Orders fanned out by type",
@@ -59,8 +48,8 @@ pub const PRESETS: [Preset; 6] = [
 ];
 
 /// The preset with `key`.
-pub fn preset(key: &str) -> Option<&'static Preset> {
-    PRESETS.iter().find(|p| p.key == key)
+pub fn preset(key: &str) -> Option<&'static Preset<SnsScenario>> {
+    crate::scenes::preset::find(&PRESETS, key)
 }
 
 fn attr(name: &str, kind: &str, value: &str) -> Attribute {

@@ -1,22 +1,11 @@
 //! The SQS presets: named scenarios (plain data) with what to watch and why it happens.
 
+use crate::scenes::preset::Preset;
 use engine::sqs::{Consumers, DlqSettings, Producer, QueueAttributes, SqsScenario};
 use engine::{Distribution, Workload};
 
-/// One preset: a scenario and its explanation.
-pub struct Preset {
-    /// Stable id, used as the picker's option value.
-    pub key: &'static str,
-    /// The name in the picker.
-    pub name: &'static str,
-    /// Two or three sentences: what to watch, and why it happens.
-    pub explanation: &'static str,
-    /// Builds the scenario.
-    pub scenario: fn() -> SqsScenario,
-}
-
 /// All presets, in picker order; the first is what the page opens with.
-pub const PRESETS: [Preset; 7] = [
+pub const PRESETS: [Preset<SqsScenario>; 7] = [
     Preset {
         key: "slow-consumer",
         name: "Slow consumer trap",
@@ -62,8 +51,8 @@ pub const PRESETS: [Preset; 7] = [
 ];
 
 /// The preset with this key.
-pub fn preset(key: &str) -> Option<&'static Preset> {
-    PRESETS.iter().find(|p| p.key == key)
+pub fn preset(key: &str) -> Option<&'static Preset<SqsScenario>> {
+    crate::scenes::preset::find(&PRESETS, key)
 }
 
 fn producer(rate_per_s: f64, groups: u32) -> Producer {
