@@ -590,6 +590,18 @@ sqsTest('keyboard shortcuts: Space plays and pauses, → steps, + and − change
   await page.context().close();
 });
 
+// Desktop, phone and dark screenshots of a playground opened with `open(query, options)`; none
+// may scroll sideways or log an error.
+async function screenshotsOf(slug, open, query) {
+  for (const [name, options] of [['desktop', {}], ['phone', { viewport: { width: 390, height: 844 } }], ['dark', { colorScheme: 'dark' }]]) {
+    const page = await open(query, options);
+    await page.screenshot({ path: path.join(shots, `${slug}-${name}.png`), fullPage: true });
+    assert((await page.evaluate(() => document.documentElement.scrollWidth)) <= (options.viewport?.width ?? 1280), `${name}: the page scrolls sideways`);
+    noErrors(page);
+    await page.context().close();
+  }
+}
+
 // ---- SNS ---------------------------------------------------------------------------------------
 async function openSns(query = '', options = {}) {
   const page = await newPage({ reducedMotion: 'reduce', ...options });
@@ -773,15 +785,7 @@ test('/sns embeds: the scene alone in 320 px, the controls asked for, and a host
   await host.context().close();
 });
 
-test('/sns screenshots at desktop and phone width, light and dark', async () => {
-  for (const [name, options] of [['desktop', {}], ['phone', { viewport: { width: 390, height: 844 } }], ['dark', { colorScheme: 'dark' }]]) {
-    const page = await openSns('?p=orders-by-type&t=20', options);
-    await page.screenshot({ path: path.join(shots, `sns-${name}.png`), fullPage: true });
-    assert((await page.evaluate(() => document.documentElement.scrollWidth)) <= (options.viewport?.width ?? 1280), `${name}: the page scrolls sideways`);
-    noErrors(page);
-    await page.context().close();
-  }
-});
+test('/sns screenshots at desktop and phone width, light and dark', () => screenshotsOf('sns', openSns, '?p=orders-by-type&t=20'));
 
 // ---- Kinesis -----------------------------------------------------------------------------------
 async function openKinesis(query = '', options = {}) {
@@ -884,15 +888,7 @@ test('/kinesis: a copied link replays the run, resharding included', async () =>
   await other.context().close();
 });
 
-test('/kinesis screenshots at desktop and phone width, light and dark', async () => {
-  for (const [name, options] of [['desktop', {}], ['phone', { viewport: { width: 390, height: 844 } }], ['dark', { colorScheme: 'dark' }]]) {
-    const page = await openKinesis('?p=split-hot-shard&t=25', options);
-    await page.screenshot({ path: path.join(shots, `kinesis-${name}.png`), fullPage: true });
-    assert((await page.evaluate(() => document.documentElement.scrollWidth)) <= (options.viewport?.width ?? 1280), `${name}: the page scrolls sideways`);
-    noErrors(page);
-    await page.context().close();
-  }
-});
+test('/kinesis screenshots at desktop and phone width, light and dark', () => screenshotsOf('kinesis', openKinesis, '?p=split-hot-shard&t=25'));
 
 // ---- API Gateway -------------------------------------------------------------------------------
 async function openApigw(query = '', options = {}) {
@@ -971,15 +967,7 @@ test('/apigw: a copied link replays the run', async () => {
   await other.context().close();
 });
 
-test('/apigw screenshots at desktop and phone width, light and dark', async () => {
-  for (const [name, options] of [['desktop', {}], ['phone', { viewport: { width: 390, height: 844 } }], ['dark', { colorScheme: 'dark' }]]) {
-    const page = await openApigw('?p=usage-plans&t=12', options);
-    await page.screenshot({ path: path.join(shots, `apigw-${name}.png`), fullPage: true });
-    assert((await page.evaluate(() => document.documentElement.scrollWidth)) <= (options.viewport?.width ?? 1280), `${name}: the page scrolls sideways`);
-    noErrors(page);
-    await page.context().close();
-  }
-});
+test('/apigw screenshots at desktop and phone width, light and dark', () => screenshotsOf('apigw', openApigw, '?p=usage-plans&t=12'));
 
 // ---- run ----------------------------------------------------------------------------------------
 let passed = 0;

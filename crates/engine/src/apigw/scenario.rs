@@ -396,10 +396,6 @@ impl ApigwModel {
     pub fn backend_load(&self) -> (u32, usize) {
         (self.busy, self.waiting.len())
     }
-    /// The retry quota of client `c` of group `g`.
-    pub fn retry_quota(&self, g: usize, c: usize) -> Option<u32> {
-        self.clients.get(g)?.get(c).map(RetryClient::quota)
-    }
     /// When each call waiting for a retry sends it: `(call id, group, at)`.
     pub fn retries_due(&self) -> impl Iterator<Item = (u64, u32, SimTime)> + '_ {
         self.calls.iter().flatten().filter_map(|c| c.retry_at.map(|at| (c.id, c.group, at)))

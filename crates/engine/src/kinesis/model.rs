@@ -345,10 +345,6 @@ impl KinesisModel {
         let below = if k == 0 { 0.0 } else { self.key_cdf.get(k - 1).copied().unwrap_or(1.0) };
         self.key_cdf.get(k).copied().unwrap_or(1.0) - below
     }
-    /// Each open shard's share of the records, by the key distribution.
-    pub fn shard_shares(&self) -> &[(ShardId, f64)] {
-        &self.shard_share
-    }
 
     /// Recomputes each open shard's share of the keys (after creation and every reshard).
     fn share_keys(&mut self) {

@@ -15,7 +15,6 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
-use super::filter::FilterScope;
 use super::scenario::{EndpointKind, Health, SnsScenario};
 use super::topic::{Protocol, PublishRequest, Sns, SnsError, TopicId};
 use super::{Fanout, RetryPolicy};
@@ -997,13 +996,5 @@ impl Model for SnsModel {
             Work::Sample => self.sample(cx),
         }
         self.wake(cx);
-    }
-}
-
-/// The filter scope's name as AWS spells it.
-pub fn scope_name(scope: FilterScope) -> &'static str {
-    match scope {
-        FilterScope::MessageAttributes => "MessageAttributes",
-        FilterScope::MessageBody => "MessageBody",
     }
 }

@@ -215,12 +215,6 @@ impl SubscriptionSettings {
             _ => RetryPolicy::AWS_MANAGED,
         }
     }
-
-    /// The compiled filter policy, if the subscription has one and it is valid.
-    pub fn compiled_filter(&self) -> Option<FilterPolicy> {
-        let text = self.filter_policy.as_deref()?;
-        FilterPolicy::parse(text, self.filter_scope, PolicyApi::Subscribe).ok()
-    }
 }
 
 impl Default for SnsScenario {
