@@ -26,6 +26,7 @@ pub mod sns;
 pub mod sqs;
 pub mod time;
 pub mod trace;
+pub mod vpc;
 pub mod workload;
 
 #[cfg(test)]

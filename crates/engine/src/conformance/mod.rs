@@ -9,6 +9,7 @@
 pub mod kinesis;
 pub mod sns;
 pub mod sqs;
+pub mod vpc;
 
 use serde_json::Value;
 
@@ -69,8 +70,11 @@ pub fn run_file(text: &str) -> Result<Report, FormatError> {
     if kinesis::is_kinesis_file(&doc) {
         return Ok(kinesis::run(&doc));
     }
+    if vpc::is_vpc_file(&doc) {
+        return Ok(vpc::run(&doc));
+    }
     Err(FormatError(
-        "unrecognised conformance format (this engine runs SQS timeline, SNS filter and Kinesis hash files so far; VPC files come with their model)"
+        "unrecognised conformance format (this engine runs SQS timeline, SNS filter, Kinesis hash and VPC peering files)"
             .to_owned(),
     ))
 }
