@@ -12,6 +12,7 @@ use engine::kinesis::{KinesisScenario, KinesisSim};
 use engine::reference::{ReferenceScenario, ReferenceSim};
 use engine::sns::{FilterPolicy, FilterScope, Message, PolicyApi};
 use engine::sqs::{SqsScenario, SqsSim};
+use engine::vpc::{Network, Op, Packet, Protocol, Verdict};
 use engine::{Scheduler, SimDuration, SimTime, Workload};
 
 use crate::args;
@@ -21,7 +22,7 @@ const PENDING: u64 = 1_024;
 const EVENTS: u64 = 30_000_000;
 
 /// The parts `nimbus bench` measures; naming some runs only those (handy under a profiler).
-const PARTS: [&str; 6] = ["scheduler", "reference", "sqs", "sns", "kinesis", "apigw"];
+const PARTS: [&str; 7] = ["scheduler", "reference", "sqs", "sns", "kinesis", "apigw", "vpc"];
 
 pub fn bench(rest: &[String]) -> Result<()> {
     let args = args::parse(rest, &[])?;
@@ -47,6 +48,58 @@ pub fn bench(rest: &[String]) -> Result<()> {
     if wanted("apigw") {
         bench_apigw()?;
     }
+    if wanted("vpc") {
+        bench_vpc()?;
+    }
+    Ok(())
+}
+
+/// Issue 8's yardstick: packet traces on a full mesh of 50 VPCs (1,225 connections, 49 routes
+/// per table), each packet from one VPC's instance to another's — the longest path the tracer
+/// follows (route table, peering, return route, security group) — over every pair in turn.
+fn bench_vpc() -> Result<()> {
+    const VPCS: usize = 50;
+    const TRACES: usize = 5_000_000;
+    let mut lines = Vec::new();
+    let names: Vec<String> = (0..VPCS).map(|i| format!("V{i}")).collect();
+    for (i, name) in names.iter().enumerate() {
+        lines.push(format!("vpc {name} 10.{i}.0.0/16"));
+        lines.push(format!("subnet {name} app 10.{i}.1.0/24"));
+        lines.push(format!("group {name} web"));
+        lines.push(format!("allow {name} web tcp 443 10.0.0.0/8"));
+        lines.push(format!("instance {name} i1 10.{i}.1.10 web"));
+    }
+    lines.push(format!("mesh {}", names.join(" ")));
+    let mut net = Network::new();
+    for line in &lines {
+        net.apply(&Op::parse(line).map_err(anyhow::Error::msg)?)?;
+    }
+    let packets: Vec<Packet> = (0..VPCS * VPCS)
+        .filter(|k| k / VPCS != k % VPCS)
+        .map(|k| Packet {
+            vpc: k / VPCS,
+            instance: 0,
+            dst: net.vpcs[k % VPCS].instances[0].ip,
+            protocol: Protocol::Tcp,
+            port: 443,
+        })
+        .collect();
+    let start = Instant::now();
+    let mut arrived = 0usize;
+    for i in 0..TRACES {
+        let trace = net.trace(black_box(packets[i % packets.len()]));
+        arrived += usize::from(trace.verdict == Verdict::Arrived);
+    }
+    let wall = start.elapsed().as_secs_f64();
+    if arrived != TRACES {
+        bail!("vpc bench: only {arrived} of {TRACES} traces arrived on the full mesh");
+    }
+    out!(
+        "vpc traces on a full mesh of {VPCS} VPCs: {:.2} M/s ({} connections, {} routes per table; {TRACES} traces, all arrived, {wall:.3} s)",
+        TRACES as f64 / wall / 1e6,
+        net.peerings.len(),
+        net.vpcs[0].routes.routes.len()
+    );
     Ok(())
 }
 

@@ -27,7 +27,7 @@ nimbus — run Nimbus scenarios headless
 
 USAGE:
     nimbus run SCENARIO.json [--seed N] [--until DURATION]
-        Runs a scenario file (\"kind\": \"sqs\", \"sns\", \"kinesis\" or \"apigw\"; none: the reference
+        Runs a scenario file (\"kind\": \"sqs\", \"sns\", \"kinesis\", \"apigw\" or \"vpc\"; none: the reference
         scenario) and prints its final metrics as JSON.
         DURATION is a number with a unit: 500ms, 90s, 15m, 1h, 2d (default 10m).
     nimbus conformance FILE...
@@ -38,7 +38,7 @@ USAGE:
     nimbus hash [--seed N]
         Prints the trace hash of the reference scenario (10 simulated minutes), as the wasm
         build computes it too: the cross-target determinism check.
-    nimbus bench [scheduler|reference|sqs|sns|kinesis|apigw]...
+    nimbus bench [scheduler|reference|sqs|sns|kinesis|apigw|vpc]...
         Measures the engine: scheduler events per second, simulated/wall time of the
         reference scenario and of the SQS yardstick (1,000 msg/s, 20 consumers, 1 hour),
         SNS filter-policy evaluations per second, the Kinesis yardstick (1,000 shards

@@ -8,6 +8,8 @@ use engine::kinesis::{KinesisScenario, KinesisSim};
 use engine::reference::{reference_trace_hash, ReferenceScenario, ReferenceSim};
 use engine::sns::{SnsScenario, SnsSim};
 use engine::sqs::{SqsScenario, SqsSim};
+use engine::vpc::{resolve_packet, VpcScenario};
+use engine::StableHasher;
 use engine::{SimDuration, SimTime};
 use serde::Serialize;
 
@@ -242,7 +244,44 @@ pub fn run(rest: &[String]) -> Result<()> {
                 }),
             }
         }
-        other => bail!("{path}: unknown scenario kind `{other}` (known: reference, sqs, sns, kinesis, apigw)"),
+        "vpc" => {
+            let scenario: VpcScenario =
+                serde_json::from_value(doc).with_context(|| format!("{path}: not a VPC scenario"))?;
+            scenario.validate().with_context(|| format!("{path}: invalid scenario"))?;
+            let (net, _) = scenario.build();
+            let packet = resolve_packet(&net, &scenario.packet)
+                .map_err(anyhow::Error::msg)
+                .with_context(|| format!("{path}: invalid packet"))?;
+            let trace = net.trace(packet);
+            let explanation = net.explain(&trace);
+            let hops: Vec<String> = trace.hops.iter().map(|h| net.hop_label(h)).collect();
+            // The network has no randomness: the hash covers the path and the verdict.
+            let mut hasher = StableHasher::new();
+            for hop in &hops {
+                hasher.write(hop.as_bytes());
+            }
+            hasher.write(explanation.code.as_bytes());
+            let peerings: Vec<_> = net
+                .peerings
+                .iter()
+                .map(|p| serde_json::json!({ "id": p.id, "state": p.state.code(), "message": p.message }))
+                .collect();
+            RunReport {
+                kind: "vpc",
+                seed,
+                simulated_s: net.now().as_secs_f64(),
+                trace_hash: format!("{:016x}", hasher.finish()),
+                events: hops.len() as u64,
+                metrics: serde_json::json!({
+                    "verdict": explanation.code,
+                    "why": explanation.why,
+                    "fix": explanation.fix,
+                    "hops": hops,
+                    "peerings": peerings,
+                }),
+            }
+        }
+        other => bail!("{path}: unknown scenario kind `{other}` (known: reference, sqs, sns, kinesis, apigw, vpc)"),
     };
     out!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())

@@ -20,6 +20,8 @@ pub const FIRST_VISIT_BUDGET_GZIP: u64 = 250_000;
 const SQS_NATIVE_GOAL: f64 = 5_000.0;
 /// Issue 5: SNS filter-policy evaluations per second natively, in millions (5-key policy).
 const SNS_FILTER_GOAL_M: f64 = 2.0;
+/// Issue 8: packet traces per second (millions) on a 50-VPC full mesh.
+const VPC_TRACE_GOAL_M: f64 = 1.0;
 /// Issue 6: 1,000 shards at full write rate for one simulated minute, natively.
 const KINESIS_NATIVE_GOAL: f64 = 100.0;
 /// Issue 7: one simulated hour at 5,000 requests/s from 50 clients, natively.
@@ -106,6 +108,12 @@ pub fn bench(args: &[String]) -> Result<()> {
         "apigw goal (issue 7): 1 hour at 5,000 requests/s ≥ {APIGW_NATIVE_GOAL}× real time natively — {}",
         if apigw_met { "met" } else { "MISSED" }
     );
+    let vpc_rate = leading_number(&native, "vpc traces")?;
+    let vpc_met = vpc_rate >= VPC_TRACE_GOAL_M;
+    println!(
+        "vpc goal (issue 8): ≥ {VPC_TRACE_GOAL_M} M packet traces/s on a 50-VPC mesh natively — {}",
+        if vpc_met { "met" } else { "MISSED" }
+    );
     let filter_rate = leading_number(&native, "sns filter")?;
     let filter_met = filter_rate >= SNS_FILTER_GOAL_M;
     println!(
@@ -155,6 +163,9 @@ pub fn bench(args: &[String]) -> Result<()> {
     }
     if !apigw_met {
         bail!("the native API Gateway speed-up {apigw_speedup}× is under the {APIGW_NATIVE_GOAL}× goal");
+    }
+    if !vpc_met {
+        bail!("{vpc_rate} M packet traces/s is under the {VPC_TRACE_GOAL_M} M goal");
     }
     if !kinesis_met {
         bail!("the native Kinesis speed-up {kinesis_speedup}× is under the {KINESIS_NATIVE_GOAL}× goal");
