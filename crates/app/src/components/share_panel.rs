@@ -31,6 +31,9 @@ pub fn SharePanel(
     /// Simulated seconds now, for the label.
     #[prop(into)]
     now_secs: Signal<f64>,
+    /// No simulated time to start a link at (a playground without a clock of its own).
+    #[prop(optional)]
+    untimed: bool,
 ) -> impl IntoView {
     let with_time = RwSignal::new(false);
     let shown = RwSignal::new(None::<(&'static str, String)>);
@@ -70,7 +73,7 @@ pub fn SharePanel(
                 <button type="button" class="button" data-testid="copy-embed" on:click=copy_embed>"Copy embed code"</button>
             </div>
             <p class="muted share-status" role="status" data-testid="share-status">{move || status.get()}</p>
-            <div class="knob knob-check">
+            <div class="knob knob-check" hidden=untimed>
                 <input id=time_id.clone() type="checkbox" data-testid="share-with-time"
                     prop:checked=move || with_time.get()
                     on:change=move |ev| with_time.set(event_target_checked(&ev))/>

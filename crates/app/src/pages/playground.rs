@@ -1,4 +1,4 @@
-//! A playground's page: its scene when it has one (SQS, SNS, Kinesis, API Gateway), otherwise a plain note of what it will show.
+//! A playground's page: its scene (SQS, SNS, Kinesis, VPC peering, API Gateway), or a plain note of what it will show for one not built yet.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -8,7 +8,7 @@ use crate::pages::NotFoundPage;
 use crate::playgrounds::{find, page_title};
 use crate::routing::{use_document_title, use_site_base};
 #[cfg(feature = "playgrounds")]
-use crate::scenes::{ApigwScene, KinesisScene, SnsScene, SqsScene};
+use crate::scenes::{ApigwScene, KinesisScene, SnsScene, SqsScene, VpcScene};
 #[cfg(feature = "playgrounds")]
 use crate::share::ViewOptions;
 
@@ -31,6 +31,7 @@ pub fn PlaygroundPage(
             "sns" => Some(view! { <SnsScene/> }.into_any()),
             "kinesis" => Some(view! { <KinesisScene/> }.into_any()),
             "apigw" => Some(view! { <ApigwScene/> }.into_any()),
+            "vpc" => Some(view! { <VpcScene/> }.into_any()),
             _ => None,
         };
         if let Some(scene) = scene {

@@ -16,6 +16,8 @@ mod kinesis;
 mod sns;
 #[cfg_attr(not(feature = "playgrounds"), allow(dead_code))]
 mod sqs;
+#[cfg_attr(not(feature = "playgrounds"), allow(dead_code))]
+mod vpc;
 
 #[cfg(feature = "playgrounds")]
 pub use apigw::ApigwScene;
@@ -26,3 +28,5 @@ pub use reference::ReferenceScene;
 pub use sns::SnsScene;
 #[cfg(feature = "playgrounds")]
 pub use sqs::SqsScene;
+#[cfg(feature = "playgrounds")]
+pub use vpc::VpcScene;

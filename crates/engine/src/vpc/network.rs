@@ -894,6 +894,21 @@ impl Network {
         Ok(())
     }
 
+    /// `ReplaceRoute`: the same destination, a new target.
+    pub fn replace_route(&mut self, vpc: VpcIdx, destination: &str, target: &str) -> Result<(), VpcError> {
+        let dest = super::parse_cidr(destination).map_err(|why| VpcError::new("InvalidParameterValue", why))?;
+        let target = self.parse_target(vpc, target)?;
+        let v = &mut self.vpcs[vpc];
+        let at = v.routes.find(dest).ok_or_else(|| {
+            VpcError::new(
+                "InvalidRoute.NotFound",
+                format!("There is no route defined for '{dest}' in the route table."),
+            )
+        })?;
+        v.routes.routes[at].target = target;
+        Ok(())
+    }
+
     /// `DeleteRoute`.
     pub fn delete_route(&mut self, vpc: VpcIdx, destination: &str) -> Result<(), VpcError> {
         let dest = super::parse_cidr(destination).map_err(|why| VpcError::new("InvalidParameterValue", why))?;

@@ -43,6 +43,8 @@ pub enum Op {
     Delete { pcx: String, by: Option<String> },
     /// `route A 10.1.0.0/16 pcx-ab` (or `igw`).
     Route { vpc: String, destination: String, target: String },
+    /// `replace A 10.2.0.0/16 pcx-ac`: the route's new target (ReplaceRoute).
+    Replace { vpc: String, destination: String, target: String },
     /// `unroute A 10.1.0.0/16`.
     Unroute { vpc: String, destination: String },
     /// `wait 7d` or `wait 12h`: the clock moves on (pending requests expire after 7 days).
@@ -148,6 +150,10 @@ impl Op {
                 need(3, "route VPC DESTINATION TARGET (TARGET: pcx-… or igw)")?;
                 Op::Route { vpc: args[0].to_owned(), destination: args[1].to_owned(), target: args[2].to_owned() }
             }
+            "replace" => {
+                need(3, "replace VPC DESTINATION TARGET")?;
+                Op::Replace { vpc: args[0].to_owned(), destination: args[1].to_owned(), target: args[2].to_owned() }
+            }
             "unroute" => {
                 need(2, "unroute VPC DESTINATION")?;
                 Op::Unroute { vpc: args[0].to_owned(), destination: args[1].to_owned() }
@@ -185,7 +191,7 @@ impl Op {
             }
             _ => {
                 return Err(format!(
-                    "\u{201c}{verb}\u{201d} is not an operation: use vpc, cidr, uncidr, subnet, instance, terminate, igw, group, allow, revoke, peer, accept, reject, delete, route, unroute, wait, remove, mesh or hub."
+                    "\u{201c}{verb}\u{201d} is not an operation: use vpc, cidr, uncidr, subnet, instance, terminate, igw, group, allow, revoke, peer, accept, reject, delete, route, replace, unroute, wait, remove, mesh or hub."
                 ))
             }
         };
@@ -233,6 +239,7 @@ impl fmt::Display for Op {
                 None => write!(f, "delete {pcx}"),
             },
             Op::Route { vpc, destination, target } => write!(f, "route {vpc} {destination} {target}"),
+            Op::Replace { vpc, destination, target } => write!(f, "replace {vpc} {destination} {target}"),
             Op::Unroute { vpc, destination } => write!(f, "unroute {vpc} {destination}"),
             Op::Wait { hours } if hours % 24 == 0 => write!(f, "wait {}d", hours / 24),
             Op::Wait { hours } => write!(f, "wait {hours}h"),
@@ -318,6 +325,7 @@ impl Network {
                 self.delete(pcx, by)
             }
             Op::Route { vpc, destination, target } => self.create_route(self.vpc_idx(vpc)?, destination, target),
+            Op::Replace { vpc, destination, target } => self.replace_route(self.vpc_idx(vpc)?, destination, target),
             Op::Unroute { vpc, destination } => self.delete_route(self.vpc_idx(vpc)?, destination),
             Op::Wait { hours } => {
                 self.advance(SimDuration::from_secs(u64::from(*hours) * 3_600));

@@ -218,6 +218,13 @@ fn tracer_names_each_block() {
     assert_eq!(code(&n, "A/a1", "10.2.1.10"), "NON_TRANSITIVE");
     let (_, t) = trace(&n, "A/a1", "10.2.1.10", 443);
     assert!(matches!(t.hops.last(), Some(Hop::Peering { .. })));
+    // The fix: a direct connection, A's route replaced, C's route back replaced.
+    let mut n = n;
+    for line in ["peer A C", "accept pcx-ac", "replace A 10.2.0.0/16 pcx-ac", "replace C 10.0.0.0/16 pcx-ac"] {
+        n.apply(&Op::parse(line).unwrap()).unwrap();
+    }
+    assert_eq!(code(&n, "A/a1", "10.2.1.10"), "ARRIVED");
+    assert_eq!(refuse(&mut n, "replace A 10.7.0.0/16 pcx-ac").code, "InvalidRoute.NotFound");
     // Missing return route, then a misrouted reply.
     let n = three(&["peer A B", "accept pcx-ab", "route A 10.1.0.0/16 pcx-ab"]);
     assert_eq!(code(&n, "A/a1", "10.1.1.10"), "NO_RETURN_ROUTE");

@@ -410,21 +410,24 @@ impl Network {
                 )
             }
             BlockCode::NoDestination => {
-                let d = target_vpc.map(|d| &self.vpcs[d]);
-                let list = d
-                    .map(|d| d.instances.iter().map(|i| format!("{} {}", i.name, i.ip)).collect::<Vec<_>>().join(", "))
-                    .unwrap_or_default();
-                (
-                    format!(
-                        "No instance has the address {dst_ip}{}.",
-                        d.map(|d| format!(" in VPC {}", d.name)).unwrap_or_default()
+                // Where the packet ended: its own VPC (local route) or the peer.
+                let at = pcx_hop.and_then(|p| self.peerings[p].other(packet.vpc)).unwrap_or(packet.vpc);
+                let d = &self.vpcs[at];
+                let list: Vec<String> = d.instances.iter().map(|i| format!("{} {}", i.name, i.ip)).collect();
+                let elsewhere = self
+                    .live_vpcs()
+                    .find(|(i, v)| *i != at && v.instance_at(dst_ip).is_some())
+                    .map(|(_, v)| v.name.clone());
+                match elsewhere {
+                    Some(other) => (
+                        format!("{dst_ip} is inside VPC {}'s own blocks, so the packet stays in {} and finds no instance there — the instance with that address is in VPC {other}, whose blocks overlap.", d.name, d.name),
+                        format!("Overlapping VPCs cannot reach each other: renumber {other} (or {}) so their blocks do not overlap, then peer them.", d.name),
                     ),
-                    if list.is_empty() {
-                        "Send to an instance's address.".to_owned()
-                    } else {
-                        format!("Send to an instance's address: {list}.")
-                    },
-                )
+                    None => (
+                        format!("No instance has the address {dst_ip} in VPC {}.", d.name),
+                        if list.is_empty() { "Send to an instance's address.".to_owned() } else { format!("Send to an instance's address: {}.", list.join(", ")) },
+                    ),
+                }
             }
         };
         Explanation { code: code.code(), why, fix: Some(fix) }

@@ -1,0 +1,285 @@
+//! Where things go in the VPC diagram: VPC boxes on a ring (a hub in the middle when the network
+//! is hub-and-spoke), their subnets and instances inside, peering lines between box centres with
+//! labels nudged apart, and the point of every hop a packet can take.
+
+use engine::vpc::{Hop, Network, PeeringState, VpcIdx};
+
+/// The diagram's width (its height follows the content).
+pub const VIEW_W: f64 = 960.0;
+/// A VPC box's width.
+pub const BOX_W: f64 = 232.0;
+const PAD: f64 = 16.0;
+/// Height of a box's title and CIDR lines.
+const HEAD_H: f64 = 46.0;
+/// Height of a subnet's heading line.
+const SUBNET_H: f64 = 16.0;
+/// Height of an instance's line.
+const INSTANCE_H: f64 = 18.0;
+/// Room above the boxes for the internet cloud.
+const SKY_H: f64 = 44.0;
+
+/// One VPC's box.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VpcBox {
+    /// Index in the network.
+    pub vpc: VpcIdx,
+    /// Top-left corner.
+    pub x: f64,
+    pub y: f64,
+    /// Height.
+    pub h: f64,
+    /// Title: `A` and, when not the defaults, its account and Region.
+    pub title: String,
+    /// The owner and Region line, when not the defaults.
+    pub owner: Option<String>,
+    /// `10.0.0.0/16, 10.5.0.0/16`.
+    pub cidrs: String,
+    /// Whether it has an internet gateway.
+    pub igw: bool,
+    /// Subnet headings: (y, text).
+    pub subnets: Vec<(f64, String)>,
+    /// Instances: (name, x, y, label).
+    pub instances: Vec<(String, f64, f64, String)>,
+}
+
+impl VpcBox {
+    /// The box's centre.
+    pub fn centre(&self) -> (f64, f64) {
+        (self.x + BOX_W / 2.0, self.y + self.h / 2.0)
+    }
+
+    /// Where the route table badge sits (top right).
+    pub fn route_table(&self) -> (f64, f64) {
+        (self.x + BOX_W - 22.0, self.y + 14.0)
+    }
+
+    /// Where the internet gateway sits (on the top edge).
+    pub fn gateway(&self) -> (f64, f64) {
+        (self.x + BOX_W / 2.0, self.y)
+    }
+}
+
+/// One peering connection's line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PeerLine {
+    /// Index in the network's list.
+    pub pcx: usize,
+    /// From the requester's centre to the accepter's.
+    pub from: (f64, f64),
+    pub to: (f64, f64),
+    /// `active`, `pending`, `failed` or `ended` (CSS class).
+    pub class: &'static str,
+    /// `pcx-ab · active`.
+    pub label: String,
+    /// Where the label sits.
+    pub label_at: (f64, f64),
+}
+
+/// The whole diagram.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Layout {
+    /// The boxes, in network order (present VPCs only).
+    pub boxes: Vec<VpcBox>,
+    /// Lines of connections to show: live ones, and ended ones still visible.
+    pub lines: Vec<PeerLine>,
+    /// The diagram's height.
+    pub height: f64,
+    /// Whether to draw the internet (some VPC has a gateway).
+    pub internet: bool,
+}
+
+impl Layout {
+    /// The box of a VPC.
+    pub fn box_of(&self, vpc: VpcIdx) -> Option<&VpcBox> {
+        self.boxes.iter().find(|b| b.vpc == vpc)
+    }
+
+    /// Where a hop is drawn; `src` is the packet's VPC (a peering's point leans to the far side).
+    pub fn hop_point(&self, net: &Network, hop: &Hop, src: VpcIdx) -> Option<(f64, f64)> {
+        let instance = |vpc: VpcIdx, i: usize| {
+            let name = &net.vpcs[vpc].instances.get(i)?.name;
+            self.box_of(vpc)?.instances.iter().find(|x| &x.0 == name).map(|x| (x.1, x.2))
+        };
+        match *hop {
+            Hop::Source { vpc, instance: i } | Hop::Destination { vpc, instance: i } => instance(vpc, i),
+            Hop::RouteTable { vpc, .. } | Hop::ReturnRoute { vpc, .. } => self.box_of(vpc).map(VpcBox::route_table),
+            Hop::Peering { pcx } => {
+                let p = net.peerings.get(pcx)?;
+                let far = p.other(src)?;
+                let (a, b) = (self.box_of(src)?.centre(), self.box_of(far)?.centre());
+                Some(lerp(a, b, 0.62))
+            }
+            Hop::SecurityGroup { vpc, group } => {
+                let inst = net.vpcs[vpc].instances.iter().position(|i| i.group == group)?;
+                instance(vpc, inst).map(|(x, y)| (x - 16.0, y))
+            }
+            Hop::InternetGateway { vpc } => self.box_of(vpc).map(VpcBox::gateway),
+            Hop::Internet => Some((VIEW_W / 2.0, SKY_H / 2.0)),
+        }
+    }
+}
+
+fn lerp(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
+    (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
+}
+
+fn box_height(net: &Network, vpc: VpcIdx) -> f64 {
+    let v = &net.vpcs[vpc];
+    HEAD_H + v.subnets.len() as f64 * SUBNET_H + v.instances.len() as f64 * INSTANCE_H + 8.0
+}
+
+/// The hub of a hub-and-spoke network: one VPC with a live connection to every other, while no
+/// other pair is connected (four VPCs or more).
+fn hub(net: &Network, present: &[VpcIdx]) -> Option<VpcIdx> {
+    if present.len() < 4 {
+        return None;
+    }
+    let live: Vec<(VpcIdx, VpcIdx)> =
+        net.peerings.iter().filter(|p| p.state.is_live()).map(|p| (p.requester, p.accepter)).collect();
+    present.iter().copied().find(|&h| {
+        live.iter().all(|&(a, b)| a == h || b == h)
+            && present.iter().all(|&v| v == h || live.iter().any(|&(a, b)| (a == h && b == v) || (b == h && a == v)))
+    })
+}
+
+/// Lays the network out.
+pub fn layout(net: &Network) -> Layout {
+    let present: Vec<VpcIdx> = net.live_vpcs().map(|(i, _)| i).collect();
+    let tallest = present.iter().map(|&v| box_height(net, v)).fold(60.0, f64::max);
+    let internet = net.live_vpcs().any(|(_, v)| v.igw);
+    let top = SKY_H + PAD;
+    let hub = hub(net, &present);
+    let ring: Vec<VpcIdx> = present.iter().copied().filter(|v| Some(*v) != hub).collect();
+    // Centres: two side by side, three in a triangle, more on an ellipse (hub in the middle).
+    // Radii that keep neighbouring boxes apart: wider rings need a taller ellipse.
+    let rx = VIEW_W / 2.0 - BOX_W / 2.0 - PAD;
+    let ry = if ring.len() <= 3 && hub.is_none() {
+        tallest / 2.0 + 70.0
+    } else {
+        tallest + 60.0 + ring.len().saturating_sub(5) as f64 * 40.0
+    };
+    let cy = top + ry + tallest / 2.0;
+    let mut centres: Vec<(VpcIdx, f64, f64)> = Vec::new();
+    match ring.len() {
+        0 => {}
+        1 => centres.push((ring[0], VIEW_W / 2.0, top + tallest / 2.0)),
+        2 if hub.is_none() => {
+            centres.push((ring[0], PAD + BOX_W / 2.0 + 60.0, top + tallest / 2.0));
+            centres.push((ring[1], VIEW_W - PAD - BOX_W / 2.0 - 60.0, top + tallest / 2.0));
+        }
+        m => {
+            for (k, &v) in ring.iter().enumerate() {
+                // Start at the upper left and go clockwise.
+                let angle = -150f64.to_radians() + k as f64 * std::f64::consts::TAU / m as f64;
+                centres.push((v, VIEW_W / 2.0 + rx * angle.cos(), cy + ry * angle.sin()));
+            }
+        }
+    }
+    if let Some(h) = hub {
+        centres.push((h, VIEW_W / 2.0, cy));
+    }
+    centres.sort_by_key(|c| c.0);
+    let boxes: Vec<VpcBox> =
+        centres.iter().map(|&(v, cx, cyy)| vpc_box(net, v, cx - BOX_W / 2.0, cyy - box_height(net, v) / 2.0)).collect();
+    let height = boxes.iter().map(|b| b.y + b.h).fold(top + 60.0, f64::max) + PAD;
+    let mut out = Layout { boxes, lines: Vec::new(), height, internet };
+    let mut labels: Vec<(f64, f64)> = Vec::new();
+    for (i, p) in net.peerings.iter().enumerate() {
+        // Ended connections stay drawn while AWS still lists them (VPC-08).
+        let shown = net.describe(&p.id, None).is_ok();
+        let (Some(a), Some(b)) = (out.box_of(p.requester), out.box_of(p.accepter)) else { continue };
+        // An ended connection superseded by a newer one between the same VPCs is not drawn.
+        let superseded = net.peerings[i + 1..].iter().any(|q| q.joins(p.requester, p.accepter));
+        if !shown || superseded {
+            continue;
+        }
+        let (from, to) = (a.centre(), b.centre());
+        let label_at = [0.5, 0.36, 0.64, 0.26, 0.74]
+            .iter()
+            .map(|&t| lerp(from, to, t))
+            .find(|pt| labels.iter().all(|l| (l.0 - pt.0).abs() > 90.0 || (l.1 - pt.1).abs() > 16.0))
+            .unwrap_or_else(|| lerp(from, to, 0.5));
+        labels.push(label_at);
+        let class = match p.state {
+            PeeringState::Active => "active",
+            PeeringState::PendingAcceptance | PeeringState::InitiatingRequest => "pending",
+            PeeringState::Failed => "failed",
+            _ => "ended",
+        };
+        out.lines
+            .push(PeerLine { pcx: i, from, to, class, label: format!("{} · {}", p.id, p.state.code()), label_at });
+    }
+    out
+}
+
+fn vpc_box(net: &Network, vpc: VpcIdx, x: f64, y: f64) -> VpcBox {
+    let v = &net.vpcs[vpc];
+    let defaults = v.account == engine::vpc::DEFAULT_ACCOUNT && v.region == engine::vpc::DEFAULT_REGION;
+    let mut subnets = Vec::new();
+    let mut instances = Vec::new();
+    let mut line_y = y + HEAD_H;
+    for (s, subnet) in v.subnets.iter().enumerate() {
+        subnets.push((line_y + 11.0, format!("{} {}", subnet.name, subnet.cidr)));
+        line_y += SUBNET_H;
+        for inst in v.instances.iter().filter(|i| i.subnet == s) {
+            instances.push((inst.name.clone(), x + 30.0, line_y + 9.0, format!("{} {}", inst.name, inst.ip)));
+            line_y += INSTANCE_H;
+        }
+    }
+    VpcBox {
+        vpc,
+        x,
+        y,
+        h: box_height(net, vpc),
+        title: v.name.clone(),
+        owner: (!defaults).then(|| format!("{} · {}", v.account, v.region)),
+        cidrs: v.cidrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+        igw: v.igw,
+        subnets,
+        instances,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenes::vpc::presets::PRESETS;
+
+    fn overlaps(a: &VpcBox, b: &VpcBox) -> bool {
+        a.x < b.x + BOX_W && b.x < a.x + BOX_W && a.y < b.y + b.h && b.y < a.y + a.h
+    }
+
+    /// No two boxes overlap and everything fits the width, in every preset and a mesh of eight.
+    #[test]
+    fn boxes_never_overlap() {
+        let mut scenarios: Vec<_> = PRESETS.iter().map(|p| (p.scenario)()).collect();
+        let mut eight = (PRESETS[0].scenario)();
+        eight.ops = ["A", "B", "C", "D", "E", "F", "G", "H"]
+            .iter()
+            .zip(0u8..)
+            .flat_map(|(n, i)| crate::scenes::vpc::presets::vpc_lines(n, i))
+            .chain(std::iter::once("mesh A B C D E F G H".to_owned()))
+            .filter_map(|l| engine::vpc::Op::parse(&l).ok())
+            .collect();
+        scenarios.push(eight);
+        for s in scenarios {
+            let (net, _) = s.build();
+            let l = layout(&net);
+            for (i, a) in l.boxes.iter().enumerate() {
+                assert!(a.x >= 0.0 && a.x + BOX_W <= VIEW_W, "{a:?}");
+                for b in &l.boxes[i + 1..] {
+                    assert!(!overlaps(a, b), "{} and {} overlap", a.title, b.title);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_hub_sits_in_the_middle() {
+        let (net, _) = (crate::scenes::vpc::presets::preset("hub-spoke").unwrap().scenario)().build();
+        let l = layout(&net);
+        let shared = l.box_of(net.vpc_named("Shared").unwrap()).unwrap();
+        assert!((shared.centre().0 - VIEW_W / 2.0).abs() < 1.0);
+        assert_eq!(l.lines.len(), 3);
+    }
+}
