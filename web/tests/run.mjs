@@ -61,7 +61,7 @@ test('landing page shows the five playground cards without console errors', asyn
   await page.context().close();
 });
 
-test('each card opens its playground (a full load of the app from the light landing bundle); SQS, SNS, Kinesis and API Gateway are live, VPC says it is not built yet', async () => {
+test('each card opens its playground (a full load of the app from the light landing bundle), and every playground is live', async () => {
   const page = await newPage();
   await page.goto(at());
   await ready(page);
@@ -71,12 +71,8 @@ test('each card opens its playground (a full load of the app from the light land
     await page.waitForURL(at(slug));
     const h1 = await page.locator('h1').innerText();
     assert(h1.includes(name), `/${slug}: h1 is "${h1}"`);
-    if (slug !== 'vpc') {
-      assert((await page.locator('.not-built').count()) === 0, `/${slug} still shows the .not-built notice`);
-      await page.waitForSelector(`svg[data-testid=${slug}-diagram]`);
-    } else {
-      assert((await page.locator('.not-built').count()) === 1, `/${slug}: no .not-built notice`);
-    }
+    assert((await page.locator('.not-built').count()) === 0, `/${slug} still shows the .not-built notice`);
+    await page.waitForSelector(`svg[data-testid=${slug}-diagram]`);
   }
   noErrors(page);
   await page.context().close();
@@ -969,6 +965,114 @@ test('/apigw: a copied link replays the run', async () => {
 });
 
 test('/apigw screenshots at desktop and phone width, light and dark', () => screenshotsOf('apigw', openApigw, '?p=usage-plans&t=12'));
+
+// ---- VPC peering ---------------------------------------------------------------------------------
+async function openVpc(query = '', options = {}) {
+  const page = await newPage({ reducedMotion: 'reduce', ...options });
+  await page.goto(at(`vpc${query}`));
+  await ready(page);
+  await page.waitForSelector('svg[data-testid=vpc-diagram]');
+  return page;
+}
+const verdict = (page) => page.locator('[data-testid=verdict]').innerText();
+const pcxState = (page, id) => page.locator(`[data-testid=pcx-state-${id}]`).innerText();
+const vpcState = async (page) =>
+  JSON.stringify([await verdict(page), await page.locator('[data-testid=op-log]').textContent(), await page.locator('[data-testid=peering-list]').innerText()]);
+
+test('/vpc loads without console errors; the non-transitive preset\'s packet stops at pcx-ab with NON_TRANSITIVE', async () => {
+  const page = await openVpc();
+  assert((await page.locator('g.vpc-box').count()) === 3, 'three VPC boxes');
+  assert((await page.locator('g.vpc-peer.active').count()) === 2, 'two active peering lines');
+  assert((await verdict(page)) === 'NON_TRANSITIVE', `verdict ${await verdict(page)}`);
+  const stop = await page.locator('[data-testid=blocked-at]').innerText();
+  assert(stop.startsWith('pcx-ab') && stop.includes('NON_TRANSITIVE'), `stopped at: ${stop}`);
+  assert((await page.locator('[data-testid=packet-stop]').count()) === 1, 'the diagram shows no stop mark');
+  assert((await page.locator('[data-testid=fix]').innerText()).includes('Peer A with C directly'), 'no fix');
+  assert((await page.locator('[data-testid=reach-A-C]').innerText()) === 'NON_TRANSITIVE', 'the matrix disagrees');
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/vpc: the packet travels hop by hop (unless the reader prefers reduced motion)', async () => {
+  const page = await openVpc('', { reducedMotion: 'no-preference' });
+  await page.waitForSelector('[data-testid=packet-stop]', { timeout: 10000 });
+  await page.locator('[data-testid=send-packet]').click();
+  await page.waitForTimeout(100);
+  assert((await page.locator('[data-testid=packet-stop]').count()) === 0, 'the packet stopped at once: no journey');
+  assert((await page.locator('circle.vpc-packet').count()) === 1, 'no packet on its way');
+  await page.waitForSelector('[data-testid=packet-stop]', { timeout: 10000 });
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/vpc: adding the direct peering and routes makes the packet arrive; a copied link replays it', async () => {
+  const page = await openVpc();
+  await page.locator('[data-testid=peer-requester]').selectOption('A');
+  await page.locator('[data-testid=peer-accepter]').selectOption('C');
+  await page.locator('[data-testid=request-peering]').click();
+  assert((await pcxState(page, 'pcx-ac')) === 'pending-acceptance', 'the request is not pending');
+  await page.locator('[data-testid=accept-pcx-ac]').click();
+  assert((await pcxState(page, 'pcx-ac')) === 'active', 'not active after accepting');
+  // A's route to C's block still points at pcx-ab: the packet still stops.
+  assert((await verdict(page)) === 'NON_TRANSITIVE', 'arrived without fixing A\'s route');
+  await page.locator('[data-testid="retarget-A-10.2.0.0/16"]').selectOption('pcx-ac');
+  assert((await verdict(page)) === 'NO_RETURN_ROUTE', `after A's route: ${await verdict(page)}`);
+  await page.locator('[data-testid=route-dest-C]').fill('10.0.0.0/16');
+  await page.locator('[data-testid=route-target-C]').selectOption('pcx-ac');
+  await page.locator('[data-testid=add-route-C]').click();
+  assert((await verdict(page)) === 'ARRIVED', `after C's route: ${await verdict(page)}`);
+  assert((await page.locator('[data-testid=packet-arrived]').count()) === 1, 'no arrival mark');
+  assert((await page.locator('[data-testid=reach-A-C]').innerText()) === '✓', 'the matrix disagrees');
+  await page.locator('[data-testid=copy-link]').click();
+  const link = await page.locator('[data-testid=share-link]').inputValue();
+  assert(new URL(link).searchParams.get('add')?.includes('peer A C'), `the link carries no operations: ${link}`);
+  const before = await vpcState(page);
+  const other = await openVpc(new URL(link).search);
+  assert((await vpcState(other)) === before, `the link opened a different network:\n  original ${before}\n  link     ${await vpcState(other)}`);
+  noErrors(page);
+  noErrors(other);
+  await page.context().close();
+  await other.context().close();
+});
+
+test('/vpc: a peering between overlapping CIDRs is created and ends failed', async () => {
+  const page = await openVpc();
+  await page.locator('[data-testid=new-vpc-name]').fill('D');
+  await page.locator('[data-testid=new-vpc-cidr]').fill('10.1.0.0/8');
+  assert((await page.locator('[data-testid=create-vpc-message]').innerText()).includes('/16 to /28'), 'a /8 block is not explained');
+  assert(await page.locator('[data-testid=create-vpc]').isDisabled(), 'an invalid VPC can be created');
+  await page.locator('[data-testid=new-vpc-cidr]').fill('10.1.128.0/17');
+  await page.locator('[data-testid=create-vpc]').click();
+  assert((await page.locator('g.vpc-box').count()) === 4, 'no fourth VPC');
+  await page.locator('[data-testid=peer-requester]').selectOption('D');
+  await page.locator('[data-testid=peer-accepter]').selectOption('B');
+  assert((await page.locator('[data-testid=request-peering-message]').innerText()).includes('overlap'), 'no warning that the request will fail');
+  await page.locator('[data-testid=request-peering]').click();
+  assert((await pcxState(page, 'pcx-db')) === 'failed', `state ${await pcxState(page, 'pcx-db')}`);
+  assert((await page.locator('[data-testid=peer-pcx-db]').getAttribute('data-state')) === 'failed', 'the line is not drawn failed');
+  assert((await page.locator('[data-testid=accept-pcx-db]').count()) === 0, 'a failed connection offers Accept');
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/vpc: bad input (a malformed address, an IP outside every VPC, a route to a missing connection) is explained and loses nothing', async () => {
+  const page = await openVpc('?add=route+A+10.9.0.0%2F16+pcx-zz;peer+A+C');
+  const refused = await page.locator('[data-testid=refused-ops]').innerText();
+  assert(refused.includes('InvalidVpcPeeringConnectionId.NotFound'), `refused: ${refused}`);
+  assert((await pcxState(page, 'pcx-ac')) === 'pending-acceptance', 'the rest of the link was lost');
+  await page.locator('[data-testid=packet-ip]').fill('10.0.0.300');
+  assert((await page.locator('[data-testid=packet-error]').innerText()).includes('not an IPv4 address'), 'a bad address is not explained');
+  assert((await verdict(page)) === 'NON_TRANSITIVE', 'a bad address changed the packet');
+  await page.locator('[data-testid=packet-ip]').fill('192.168.7.7');
+  assert((await verdict(page)) === 'NO_ROUTE', `to 192.168.7.7: ${await verdict(page)}`);
+  assert((await page.locator('[data-testid=trace-result]').innerText()).includes('outside every VPC'), 'an IP outside every VPC is not explained');
+  await page.locator('[data-testid=route-dest-B]').fill('10.2.0.0/33');
+  assert((await page.locator('[data-testid=add-route-B-message]').innerText()).includes('not an IPv4 CIDR block'), 'a bad destination is not explained');
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/vpc screenshots at desktop and phone width, light and dark', () => screenshotsOf('vpc', openVpc, '?p=mesh-5'));
 
 // ---- run ----------------------------------------------------------------------------------------
 let passed = 0;

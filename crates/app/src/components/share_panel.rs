@@ -73,12 +73,14 @@ pub fn SharePanel(
                 <button type="button" class="button" data-testid="copy-embed" on:click=copy_embed>"Copy embed code"</button>
             </div>
             <p class="muted share-status" role="status" data-testid="share-status">{move || status.get()}</p>
-            <div class="knob knob-check" hidden=untimed>
-                <input id=time_id.clone() type="checkbox" data-testid="share-with-time"
-                    prop:checked=move || with_time.get()
-                    on:change=move |ev| with_time.set(event_target_checked(&ev))/>
-                <label for=time_id>{move || format!("Start the link at {}", format_sim_time(now_secs.get()))}</label>
-            </div>
+            {(!untimed).then(|| view! {
+                <div class="knob knob-check">
+                    <input id=time_id.clone() type="checkbox" data-testid="share-with-time"
+                        prop:checked=move || with_time.get()
+                        on:change=move |ev| with_time.set(event_target_checked(&ev))/>
+                    <label for=time_id>{move || format!("Start the link at {}", format_sim_time(now_secs.get()))}</label>
+                </div>
+            })}
             <Show when=move || shown.with(Option::is_some)>
                 <textarea class="share-link" readonly rows="3" data-testid="share-link" node_ref=field
                     aria-label=move || shown.with(|s| s.as_ref().map(|(what, _)| *what).unwrap_or_default())

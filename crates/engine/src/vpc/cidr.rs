@@ -35,14 +35,16 @@ pub fn parse_ip(text: &str) -> Result<Ipv4Addr, String> {
 
 /// A VPC's CIDR block: /16 to /28 (VPC-14 and the VPC user guide's sizing rule).
 pub(crate) fn vpc_block(text: &str) -> Result<Cidr, VpcError> {
-    let net = parse_cidr(text).map_err(|why| VpcError::new("InvalidVpc.Range", why))?;
-    if !(16..=28).contains(&net.prefix_len()) {
-        return Err(VpcError::new(
-            "InvalidVpc.Range",
-            format!("The CIDR '{net}' is invalid: a VPC block has a netmask from /16 to /28."),
-        ));
+    // The size rule first: it is the one people break while typing ("10.0.0.0/8").
+    if let Ok(loose) = text.trim().parse::<Ipv4Net>() {
+        if !(16..=28).contains(&loose.prefix_len()) {
+            return Err(VpcError::new(
+                "InvalidVpc.Range",
+                format!("The CIDR '{}' is invalid: a VPC block has a netmask from /16 to /28.", text.trim()),
+            ));
+        }
     }
-    Ok(net)
+    parse_cidr(text).map_err(|why| VpcError::new("InvalidVpc.Range", why))
 }
 
 /// A subnet's CIDR block: /16 to /28 and inside one of the VPC's blocks.

@@ -226,6 +226,15 @@ pub fn PeeringPanel(ctx: Ctx) -> impl IntoView {
     let (requester, accepter) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let names = Signal::derive(move || ctx.built.with(|b| vpc_names(&b.net)));
     let request = Signal::derive(move || Some(format!("peer {} {}", requester.get(), accepter.get())));
+    // Start the accepter on another VPC than the requester, so the form opens valid.
+    Effect::new(move |_| {
+        let names = names.get();
+        if requester.get() == accepter.get_untracked() {
+            if let Some((other, _)) = names.iter().find(|(n, _)| requester.with_untracked(|r| r != n)) {
+                accepter.set(other.clone());
+            }
+        }
+    });
     let rows = move || {
         ctx.built.with(|b| {
             let net = &b.net;
@@ -433,7 +442,11 @@ pub fn SecurityGroups(ctx: Ctx) -> impl IntoView {
                         let members: Vec<&str> = v.instances.iter().filter(|i| v.groups[i.group].name == g.name).map(|i| i.name.as_str()).collect();
                         let rules = g.rules.iter().map(|r| {
                             let source = net.source_name(vi, &r.source);
-                            let text = format!("{} {} from {source}", r.protocol.name(), r.ports);
+                            let text = match r.protocol {
+                                engine::vpc::Protocol::All => format!("all traffic from {source}"),
+                                engine::vpc::Protocol::Icmp => format!("icmp from {source}"),
+                                p => format!("{} {} from {source}", p.name(), r.ports),
+                            };
                             let line = format!("revoke {} {} {} {} {source}", v.name, g.name, r.protocol.name(), r.ports);
                             view! { <li>{text}<OpButton ctx=ctx line=line text="×".into() testid=format!("revoke-{}-{}", v.name, g.name)/></li> }
                         }).collect_view();

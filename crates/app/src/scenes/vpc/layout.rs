@@ -147,7 +147,7 @@ pub fn layout(net: &Network) -> Layout {
     let present: Vec<VpcIdx> = net.live_vpcs().map(|(i, _)| i).collect();
     let tallest = present.iter().map(|&v| box_height(net, v)).fold(60.0, f64::max);
     let internet = net.live_vpcs().any(|(_, v)| v.igw);
-    let top = SKY_H + PAD;
+    let top = if internet { SKY_H + PAD } else { PAD };
     let hub = hub(net, &present);
     let ring: Vec<VpcIdx> = present.iter().copied().filter(|v| Some(*v) != hub).collect();
     // Centres: two side by side, three in a triangle, more on an ellipse (hub in the middle).
@@ -179,6 +179,13 @@ pub fn layout(net: &Network) -> Layout {
         centres.push((h, VIEW_W / 2.0, cy));
     }
     centres.sort_by_key(|c| c.0);
+    // Lift the ring so its highest box starts at the top (an ellipse leaves room above it).
+    let highest = centres.iter().map(|&(v, _, y)| y - box_height(net, v) / 2.0).fold(f64::INFINITY, f64::min);
+    if highest.is_finite() {
+        for c in &mut centres {
+            c.2 -= highest - top;
+        }
+    }
     let boxes: Vec<VpcBox> =
         centres.iter().map(|&(v, cx, cyy)| vpc_box(net, v, cx - BOX_W / 2.0, cyy - box_height(net, v) / 2.0)).collect();
     let height = boxes.iter().map(|b| b.y + b.h).fold(top + 60.0, f64::max) + PAD;
