@@ -95,8 +95,8 @@ fn SelectField(
             <label for=id.clone()>{label}</label>
             <select id=id data-testid=testid on:change=move |ev| value.set(event_target_value(&ev))>
                 {move || options.get().into_iter().map(|(v, text)| {
-                    let selected = value.with_untracked(|x| *x == v);
-                    view! { <option value=v selected=selected>{text}</option> }
+                    let mine = v.clone();
+                    view! { <option value=v prop:selected=move || value.with(|x| *x == mine)>{text}</option> }
                 }).collect_view()}
             </select>
         </div>
@@ -438,7 +438,11 @@ pub fn SecurityGroups(ctx: Ctx) -> impl IntoView {
             let net = &b.net;
             net.live_vpcs()
                 .flat_map(|(vi, v)| {
-                    v.groups.iter().map(move |g| {
+                    // A VPC's default group, unused and unchanged, is left out: it is in every VPC.
+                    let unused_default = |g: &&engine::vpc::SecurityGroup| {
+                        g.name == "default" && g.rules.len() == 1 && !v.instances.iter().any(|i| v.groups[i.group].name == "default")
+                    };
+                    v.groups.iter().filter(move |g| !unused_default(g)).map(move |g| {
                         let members: Vec<&str> = v.instances.iter().filter(|i| v.groups[i.group].name == g.name).map(|i| i.name.as_str()).collect();
                         let rules = g.rules.iter().map(|r| {
                             let source = net.source_name(vi, &r.source);
@@ -464,7 +468,7 @@ pub fn SecurityGroups(ctx: Ctx) -> impl IntoView {
     };
     view! {
         <h3 class="panel-title">"Security groups (inbound)"</h3>
-        <p class="muted">"Outbound is open and replies to admitted traffic are allowed (groups are stateful). A source is a CIDR block, a group of the same VPC (web) or of a peer in the same Region over an active connection (B/web)."</p>
+        <p class="muted">"Outbound is open and replies to admitted traffic are allowed (groups are stateful). A source is a CIDR block, a group of the same VPC (web) or of a peer in the same Region over an active connection (B/web). Each VPC also has a default group admitting its own members; it is listed once an instance uses it."</p>
         <ul class="vpc-list vpc-groups">{list}</ul>
         <OpForm ctx=ctx line=add button="Add inbound rule" testid="add-rule">
             <SelectField label="VPC" value=vpc options=names testid="rule-vpc"/>
