@@ -82,16 +82,20 @@ impl Ctx {
         })
     }
 
-    /// Applies an operation line if AWS would accept it; either way the outcome is shown.
-    pub fn act(&self, line: &str) {
+    /// Applies an operation line if AWS would accept it (`true`); either way the outcome is shown.
+    pub fn act(&self, line: &str) -> bool {
         match self.trial(line) {
             Ok((op, _)) => {
                 let text = op.to_string();
                 self.linked.scenario.update(|s| s.ops.push(op));
                 self.linked.modified.set(true);
                 self.last_change.set(Some(Ok(text)));
+                true
             }
-            Err(why) => self.last_change.set(Some(Err(format!("{line}: {why}")))),
+            Err(why) => {
+                self.last_change.set(Some(Err(format!("{line}: {why}"))));
+                false
+            }
         }
     }
 

@@ -35,10 +35,12 @@ fn OpForm(
     view! {
         <form class="vpc-form" on:submit=move |ev| {
             ev.prevent_default();
+            // Enter in a field submits too: only what AWS would accept is applied.
             if let Some(l) = line.get_untracked() {
-                ctx.act(&l);
-                if let Some(done) = on_done {
-                    done.run(());
+                if ctx.act(&l) {
+                    if let Some(done) = on_done {
+                        done.run(());
+                    }
                 }
             }
         }>
@@ -107,7 +109,9 @@ fn SelectField(
 #[component]
 fn OpButton(ctx: Ctx, line: String, text: String, testid: String) -> impl IntoView {
     view! {
-        <button type="button" class="button small" data-testid=testid on:click=move |_| ctx.act(&line)>{text}</button>
+        <button type="button" class="button small" data-testid=testid on:click=move |_| {
+            ctx.act(&line);
+        }>{text}</button>
     }
 }
 
@@ -147,21 +151,19 @@ pub fn VpcPanel(ctx: Ctx) -> impl IntoView {
     let count = move || ctx.built.with(|b| b.net.live_vpcs().count());
     let new_vpc = Signal::derive(move || {
         let (n, c) = (name.get(), cidr.get());
-        if n.trim().is_empty() || c.trim().is_empty() {
+        if n.trim().is_empty() || c.trim().is_empty() || count() >= MAX_VPCS {
             return None;
         }
         Some(format!("vpc {} {} account={} region={}", n.trim(), c.trim(), account.get().trim(), region.get()))
     });
     // The VPC line is checked as typed; its starter subnet and instance follow when it applies.
     let add_vpc = move |()| {
-        if count() > MAX_VPCS {
-            return;
-        }
         let (n, c) = (name.get_untracked(), cidr.get_untracked());
-        for line in starter_lines(n.trim(), c.trim()).unwrap_or_default() {
-            ctx.act(&line);
+        let starters = starter_lines(n.trim(), c.trim()).unwrap_or_default();
+        if starters.iter().all(|line| ctx.act(line)) {
+            ctx.last_change
+                .set(Some(Ok(format!("created VPC {} with subnet main, group app and instance app", n.trim()))));
         }
-        ctx.last_change.set(Some(Ok(format!("created VPC {} with subnet main, group app and instance app", n.trim()))));
         name.set(String::new());
         cidr.set(String::new());
     };
