@@ -1072,6 +1072,30 @@ test('/vpc: bad input (a malformed address, an IP outside every VPC, a route to 
   await page.context().close();
 });
 
+test('/vpc: the topology builder makes a full mesh of 6 (15 connections) and a hub and spoke whose spokes cannot talk', async () => {
+  const page = await openVpc();
+  await page.locator('details.vpc-edit summary', { hasText: 'Topology builder' }).click();
+  const n = page.locator('[data-testid=topology-n]');
+  await n.fill('12');
+  await n.dispatchEvent('change');
+  assert((await page.locator('[data-testid=topology-error]').innerText()).includes('from 2 to 8'), 'an out-of-range count is not explained');
+  await n.fill('6');
+  await n.dispatchEvent('change');
+  assert((await page.locator('[data-testid=topology-counts]').innerText()).includes('15 connections'), 'the mesh count is not n(n-1)/2');
+  await page.locator('[data-testid=build-topology]').click();
+  assert((await page.locator('g.vpc-peer.active').count()) === 15, `${await page.locator('g.vpc-peer.active').count()} active lines`);
+  assert((await verdict(page)) === 'ARRIVED', `mesh: ${await verdict(page)}`);
+  await page.locator('[data-testid=topology-kind]').selectOption('hub');
+  await n.fill('4');
+  await n.dispatchEvent('change');
+  await page.locator('[data-testid=build-topology]').click();
+  assert((await page.locator('g.vpc-peer.active').count()) === 3, 'hub and spoke over 4 VPCs is 3 connections');
+  assert((await page.locator('[data-testid=reach-A-B]').innerText()) === 'NO_ROUTE', 'two spokes can talk');
+  assert((await page.locator('[data-testid=reach-Hub-A]').innerText()) === '✓', 'the hub cannot reach a spoke');
+  noErrors(page);
+  await page.context().close();
+});
+
 test('/vpc screenshots at desktop and phone width, light and dark', () => screenshotsOf('vpc', openVpc, '?p=mesh-5'));
 
 // ---- run ----------------------------------------------------------------------------------------

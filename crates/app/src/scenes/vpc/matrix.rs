@@ -108,6 +108,18 @@ pub fn topology(n: usize, hub: bool) -> VpcScenario {
 pub fn Builder(ctx: Ctx) -> impl IntoView {
     let n = RwSignal::new(5usize);
     let hub = RwSignal::new(false);
+    let n_error = RwSignal::new(None::<String>);
+    let set_n = move |text: String| match text.trim().parse::<usize>() {
+        Ok(v) if (2..=NAMES.len()).contains(&v) => {
+            n_error.set(None);
+            n.set(v);
+        }
+        _ => n_error.set(Some(format!(
+            "Build from 2 to {} VPCs (the diagram's limit); kept {}.",
+            NAMES.len(),
+            n.get_untracked()
+        ))),
+    };
     let (n_id, kind_id) = (unique_id("topology-n"), unique_id("topology-kind"));
     let counts = move || {
         let n = n.get();
@@ -125,12 +137,9 @@ pub fn Builder(ctx: Ctx) -> impl IntoView {
             <div class="vpc-form-fields">
                 <div class="knob">
                     <label for=n_id.clone()>"VPCs"</label>
-                    <input id=n_id type="number" min="2" max=NAMES.len() data-testid="topology-n" prop:value=move || n.get().to_string()
-                        on:input=move |ev| {
-                            if let Ok(v) = event_target_value(&ev).trim().parse::<usize>() {
-                                n.set(v.clamp(2, NAMES.len()));
-                            }
-                        }/>
+                    <input id=n_id type="text" inputmode="numeric" data-testid="topology-n" prop:value=move || n.get().to_string()
+                        aria-invalid=move || n_error.with(Option::is_some).to_string()
+                        on:change=move |ev| set_n(event_target_value(&ev))/>
                 </div>
                 <div class="knob">
                     <label for=kind_id.clone()>"Shape"</label>
@@ -140,6 +149,7 @@ pub fn Builder(ctx: Ctx) -> impl IntoView {
                     </select>
                 </div>
             </div>
+            <p class="field-message" role="status" data-testid="topology-error">{move || n_error.get()}</p>
             <p data-testid="topology-counts">{counts}</p>
             <button type="button" class="button small" data-testid="build-topology"
                 on:click=move |_| ctx.replace(topology(n.get_untracked(), hub.get_untracked()))>"Replace the network with it"</button>

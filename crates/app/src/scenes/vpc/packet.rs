@@ -149,7 +149,7 @@ pub fn PacketForm(ctx: Ctx) -> impl IntoView {
             </div>
             <div class="knob">
                 <label for=port_id.clone()>"Port"</label>
-                <input id=port_id type="number" min="0" max="65535" data-testid="packet-port"
+                <input id=port_id type="text" inputmode="numeric" data-testid="packet-port"
                     prop:value=move || scenario.with(|s| s.packet.port.to_string())
                     on:change=move |ev| {
                         match event_target_value(&ev).trim().parse::<u16>() {
