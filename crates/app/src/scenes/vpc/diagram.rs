@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::layout::{BOX_W, VIEW_W};
+use super::layout::BOX_W;
 use super::Ctx;
 
 /// Time the packet takes from one hop to the next.
@@ -62,6 +62,7 @@ pub fn Diagram(ctx: Ctx, announcement: RwSignal<String>) -> impl IntoView {
         }
     });
 
+    let width = move || ctx.layout.with(|l| l.width);
     let boxes = move || {
         ctx.layout.with(|l| {
             l.boxes
@@ -80,7 +81,7 @@ pub fn Diagram(ctx: Ctx, announcement: RwSignal<String>) -> impl IntoView {
                     }).collect_view();
                     let gateway = b.igw.then(|| view! {
                         <g class="vpc-igw">
-                            <line class="vpc-igw-link" x1=gx y1=gy x2=VIEW_W / 2.0 y2="30"></line>
+                            <line class="vpc-igw-link" x1=gx y1=gy x2=l.width / 2.0 y2="30"></line>
                             <rect x=gx - 18.0 y=gy - 9.0 width="36" height="18" rx="4"></rect>
                             <text x=gx y=gy + 4.0 text-anchor="middle">"igw"</text>
                         </g>
@@ -90,7 +91,7 @@ pub fn Diagram(ctx: Ctx, announcement: RwSignal<String>) -> impl IntoView {
                             <rect class="vpc-frame" x=b.x y=b.y width=BOX_W height=b.h rx="10"></rect>
                             <text class="vpc-name" x=b.x + 12.0 y=b.y + 18.0>{format!("VPC {}", b.title)}</text>
                             <text class="vpc-cidr" x=b.x + 12.0 y=b.y + 34.0>{b.cidrs.clone()}</text>
-                            {b.owner.clone().map(|o| view! { <text class="vpc-owner" x=b.x + BOX_W - 12.0 y=b.y + 34.0 text-anchor="end">{o}</text> })}
+                            {b.owner.clone().map(|o| view! { <text class="vpc-owner" x=b.x + 12.0 y=b.y + 47.0>{o}</text> })}
                             <g class="vpc-rtb">
                                 <rect x=rx - 14.0 y=ry - 9.0 width="28" height="18" rx="4"></rect>
                                 <text x=rx y=ry + 4.0 text-anchor="middle">"rtb"</text>
@@ -188,12 +189,12 @@ pub fn Diagram(ctx: Ctx, announcement: RwSignal<String>) -> impl IntoView {
     view! {
         <figure class="sqs-figure vpc-figure">
             <div class="sns-scroll" tabindex="0" aria-label="Diagram (scrolls sideways on narrow screens)">
-                <svg class="sqs-diagram vpc-diagram" viewBox=move || format!("0 0 {VIEW_W} {:.0}", ctx.layout.with(|l| l.height))
+                <svg class="sqs-diagram vpc-diagram" viewBox=move || ctx.layout.with(|l| format!("0 0 {:.0} {:.0}", l.width, l.height))
                     role="img" aria-label=label data-testid="vpc-diagram">
                     <Show when=move || ctx.layout.with(|l| l.internet)>
                         <g class="vpc-internet">
-                            <ellipse cx=VIEW_W / 2.0 cy="22" rx="70" ry="16"></ellipse>
-                            <text x=VIEW_W / 2.0 y="26" text-anchor="middle">"Internet"</text>
+                            <ellipse cx=move || width() / 2.0 cy="22" rx="70" ry="16"></ellipse>
+                            <text x=move || width() / 2.0 y="26" text-anchor="middle">"Internet"</text>
                         </g>
                     </Show>
                     {lines}

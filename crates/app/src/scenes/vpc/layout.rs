@@ -4,7 +4,8 @@
 
 use engine::vpc::{Hop, Network, PeeringState, VpcIdx};
 
-/// The diagram's width (its height follows the content).
+/// The diagram's widest width (its height follows the content); two or three VPCs get a
+/// narrower view, so they are drawn larger.
 pub const VIEW_W: f64 = 960.0;
 /// A VPC box's width.
 pub const BOX_W: f64 = 232.0;
@@ -82,6 +83,8 @@ pub struct Layout {
     pub boxes: Vec<VpcBox>,
     /// Lines of connections to show: live ones, and ended ones still visible.
     pub lines: Vec<PeerLine>,
+    /// The diagram's width.
+    pub width: f64,
     /// The diagram's height.
     pub height: f64,
     /// Whether to draw the internet (some VPC has a gateway).
@@ -114,7 +117,7 @@ impl Layout {
                 instance(vpc, inst).map(|(x, y)| (x - 16.0, y))
             }
             Hop::InternetGateway { vpc } => self.box_of(vpc).map(VpcBox::gateway),
-            Hop::Internet => Some((VIEW_W / 2.0, SKY_H / 2.0)),
+            Hop::Internet => Some((self.width / 2.0, SKY_H / 2.0)),
         }
     }
 }
@@ -123,9 +126,19 @@ fn lerp(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
     (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
 }
 
+/// Whether a VPC is drawn with its account and Region (they are not the defaults).
+fn shows_owner(v: &engine::vpc::Vpc) -> bool {
+    v.account != engine::vpc::DEFAULT_ACCOUNT || v.region != engine::vpc::DEFAULT_REGION
+}
+
+/// The title and CIDR lines, and the owner's line when shown.
+fn head_height(v: &engine::vpc::Vpc) -> f64 {
+    HEAD_H + if shows_owner(v) { 13.0 } else { 0.0 }
+}
+
 fn box_height(net: &Network, vpc: VpcIdx) -> f64 {
     let v = &net.vpcs[vpc];
-    HEAD_H + v.subnets.len() as f64 * SUBNET_H + v.instances.len() as f64 * INSTANCE_H + 8.0
+    head_height(v) + v.subnets.len() as f64 * SUBNET_H + v.instances.len() as f64 * INSTANCE_H + 8.0
 }
 
 /// The hub of a hub-and-spoke network: one VPC with a live connection to every other, while no
@@ -151,9 +164,17 @@ pub fn layout(net: &Network) -> Layout {
     let hub = hub(net, &present);
     let ring: Vec<VpcIdx> = present.iter().copied().filter(|v| Some(*v) != hub).collect();
     // Centres: two side by side, three in a triangle, more on an ellipse (hub in the middle).
+    let width = match (ring.len(), hub) {
+        (0..=2, None) => 720.0,
+        (3, None) => 780.0,
+        _ => VIEW_W,
+    };
     // Radii that keep neighbouring boxes apart: wider rings need a taller ellipse.
-    let rx = VIEW_W / 2.0 - BOX_W / 2.0 - PAD;
-    let ry = if ring.len() <= 3 && hub.is_none() {
+    let rx = width / 2.0 - BOX_W / 2.0 - PAD;
+    let ry = if hub.is_some() && ring.len() <= 4 {
+        // Spokes below the hub sit half a radius lower: clear of it by a box and a label.
+        2.0 * tallest + 50.0
+    } else if ring.len() <= 3 {
         tallest / 2.0 + 70.0
     } else {
         tallest + 60.0 + ring.len().saturating_sub(5) as f64 * 40.0
@@ -162,21 +183,22 @@ pub fn layout(net: &Network) -> Layout {
     let mut centres: Vec<(VpcIdx, f64, f64)> = Vec::new();
     match ring.len() {
         0 => {}
-        1 => centres.push((ring[0], VIEW_W / 2.0, top + tallest / 2.0)),
+        1 => centres.push((ring[0], width / 2.0, top + tallest / 2.0)),
         2 if hub.is_none() => {
-            centres.push((ring[0], PAD + BOX_W / 2.0 + 60.0, top + tallest / 2.0));
-            centres.push((ring[1], VIEW_W - PAD - BOX_W / 2.0 - 60.0, top + tallest / 2.0));
+            centres.push((ring[0], PAD + BOX_W / 2.0, top + tallest / 2.0));
+            centres.push((ring[1], width - PAD - BOX_W / 2.0, top + tallest / 2.0));
         }
         m => {
             for (k, &v) in ring.iter().enumerate() {
-                // Start at the upper left and go clockwise.
-                let angle = -150f64.to_radians() + k as f64 * std::f64::consts::TAU / m as f64;
-                centres.push((v, VIEW_W / 2.0 + rx * angle.cos(), cy + ry * angle.sin()));
+                // Start at the upper left (around a hub: straight up) and go clockwise.
+                let start = if hub.is_some() { -90f64 } else { -150f64 };
+                let angle = start.to_radians() + k as f64 * std::f64::consts::TAU / m as f64;
+                centres.push((v, width / 2.0 + rx * angle.cos(), cy + ry * angle.sin()));
             }
         }
     }
     if let Some(h) = hub {
-        centres.push((h, VIEW_W / 2.0, cy));
+        centres.push((h, width / 2.0, cy));
     }
     centres.sort_by_key(|c| c.0);
     // Lift the ring so its highest box starts at the top (an ellipse leaves room above it).
@@ -189,7 +211,7 @@ pub fn layout(net: &Network) -> Layout {
     let boxes: Vec<VpcBox> =
         centres.iter().map(|&(v, cx, cyy)| vpc_box(net, v, cx - BOX_W / 2.0, cyy - box_height(net, v) / 2.0)).collect();
     let height = boxes.iter().map(|b| b.y + b.h).fold(top + 60.0, f64::max) + PAD;
-    let mut out = Layout { boxes, lines: Vec::new(), height, internet };
+    let mut out = Layout { boxes, lines: Vec::new(), width, height, internet };
     let mut labels: Vec<(f64, f64)> = Vec::new();
     for (i, p) in net.peerings.iter().enumerate() {
         // Ended connections stay drawn while AWS still lists them (VPC-08).
@@ -221,10 +243,9 @@ pub fn layout(net: &Network) -> Layout {
 
 fn vpc_box(net: &Network, vpc: VpcIdx, x: f64, y: f64) -> VpcBox {
     let v = &net.vpcs[vpc];
-    let defaults = v.account == engine::vpc::DEFAULT_ACCOUNT && v.region == engine::vpc::DEFAULT_REGION;
     let mut subnets = Vec::new();
     let mut instances = Vec::new();
-    let mut line_y = y + HEAD_H;
+    let mut line_y = y + head_height(v);
     for (s, subnet) in v.subnets.iter().enumerate() {
         subnets.push((line_y + 11.0, format!("{} {}", subnet.name, subnet.cidr)));
         line_y += SUBNET_H;
@@ -239,7 +260,7 @@ fn vpc_box(net: &Network, vpc: VpcIdx, x: f64, y: f64) -> VpcBox {
         y,
         h: box_height(net, vpc),
         title: v.name.clone(),
-        owner: (!defaults).then(|| format!("{} · {}", v.account, v.region)),
+        owner: shows_owner(v).then(|| format!("{} · {}", v.account, v.region)),
         cidrs: v.cidrs.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
         igw: v.igw,
         subnets,
@@ -273,7 +294,7 @@ mod tests {
             let (net, _) = s.build();
             let l = layout(&net);
             for (i, a) in l.boxes.iter().enumerate() {
-                assert!(a.x >= 0.0 && a.x + BOX_W <= VIEW_W, "{a:?}");
+                assert!(a.x >= 0.0 && a.x + BOX_W <= l.width, "{a:?}");
                 for b in &l.boxes[i + 1..] {
                     assert!(!overlaps(a, b), "{} and {} overlap", a.title, b.title);
                 }
@@ -286,7 +307,7 @@ mod tests {
         let (net, _) = (crate::scenes::vpc::presets::preset("hub-spoke").unwrap().scenario)().build();
         let l = layout(&net);
         let shared = l.box_of(net.vpc_named("Shared").unwrap()).unwrap();
-        assert!((shared.centre().0 - VIEW_W / 2.0).abs() < 1.0);
+        assert!((shared.centre().0 - l.width / 2.0).abs() < 1.0);
         assert_eq!(l.lines.len(), 3);
     }
 }
