@@ -1072,6 +1072,20 @@ test('/vpc: bad input (a malformed address, an IP outside every VPC, a route to 
   await page.context().close();
 });
 
+test('/vpc: a pending request blocks the packet; accepted it arrives, left 7 days it expires', async () => {
+  const page = await openVpc('?p=pending');
+  assert((await verdict(page)) === 'PEERING_NOT_ACTIVE', `pending: ${await verdict(page)}`);
+  assert((await page.locator('[data-testid="route-state-A-10.1.0.0/16"]').innerText()) === 'blackhole', 'a route to a pending connection is not a blackhole');
+  await page.locator('[data-testid=wait-7d]').click();
+  assert((await pcxState(page, 'pcx-ab')) === 'expired', `after 7 days: ${await pcxState(page, 'pcx-ab')}`);
+  assert((await verdict(page)) === 'ROUTE_BLACKHOLE', `expired: ${await verdict(page)}`);
+  await page.locator('[data-testid=undo]').evaluate((b) => b.click());
+  await page.locator('[data-testid=accept-pcx-ab]').click();
+  assert((await verdict(page)) === 'ARRIVED', `accepted: ${await verdict(page)}`);
+  noErrors(page);
+  await page.context().close();
+});
+
 test('/vpc: the topology builder makes a full mesh of 6 (15 connections) and a hub and spoke whose spokes cannot talk', async () => {
   const page = await openVpc();
   await page.locator('details.vpc-edit summary', { hasText: 'Topology builder' }).click();
