@@ -54,6 +54,9 @@ fn check(case: &Value) -> Result<(), String> {
             .map_err(|e| format!("setup VPC {name}: {e}"))?;
     }
     let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+    // A differing field of an answer is noted and the steps go on, so later expectations (the
+    // errors of later calls) are still checked; a differing outcome stops the case.
+    let mut differences: Vec<String> = Vec::new();
     for (n, step) in case.get("steps").and_then(Value::as_array).into_iter().flatten().enumerate() {
         let op = step.get("op").and_then(Value::as_str).unwrap_or("?");
         let expect = step.get("expect").cloned().unwrap_or(Value::Null);
@@ -86,7 +89,9 @@ fn check(case: &Value) -> Result<(), String> {
                 if let Some(other) = expect.get("same_id_as").and_then(Value::as_str) {
                     same("id", &view.id, aliases.get(other).ok_or(at(format!("no alias {other}")))?).map_err(at)?;
                 }
-                check_view(&expect, &view).map_err(at)?;
+                if let Err(why) = check_view(&expect, &view) {
+                    differences.push(at(why));
+                }
                 if let Some(eventual) = expect.get("eventual_status_code").and_then(Value::as_str) {
                     let later = net.describe(&view.id, None).map_err(|e| at(e.to_string()))?;
                     same("eventual status", later.status_code, eventual).map_err(at)?;
@@ -100,7 +105,11 @@ fn check(case: &Value) -> Result<(), String> {
                 });
                 match net.describe(&id, caller.as_ref()) {
                     Err(e) => expect_error(&expect, &e, &id).map_err(at)?,
-                    Ok(view) => check_view(&expect, &view).map_err(at)?,
+                    Ok(view) => {
+                        if let Err(why) = check_view(&expect, &view) {
+                            differences.push(at(why));
+                        }
+                    }
                 }
             }
             "accept" | "reject" => {
@@ -148,7 +157,11 @@ fn check(case: &Value) -> Result<(), String> {
             other => return Err(format!("step {n}: unknown op `{other}`")),
         }
     }
-    Ok(())
+    if differences.is_empty() {
+        Ok(())
+    } else {
+        Err(differences.join("; "))
+    }
 }
 
 /// Whether traffic flows from `from` to `to` given the routes the step assumes: a probe

@@ -201,6 +201,12 @@ impl Network {
         self.live_vpcs().find(|(_, v)| v.contains(ip)).map(|(i, _)| i)
     }
 
+    /// The VPC an address belongs to: the one with an instance there, else the first whose
+    /// blocks contain it (overlapping VPCs: the instance decides).
+    pub fn vpc_for_address(&self, ip: Ipv4Addr) -> Option<VpcIdx> {
+        self.live_vpcs().find(|(_, v)| v.instance_at(ip).is_some()).map(|(i, _)| i).or_else(|| self.vpc_containing(ip))
+    }
+
     /// A peering connection by id (the newest with that id).
     pub fn peering_idx(&self, id: &str) -> Result<usize, VpcError> {
         self.peerings.iter().rposition(|p| p.id == id).ok_or_else(|| not_found_pcx(id))
@@ -249,8 +255,23 @@ impl Network {
     /// `CreateVpc`, with a `default` security group that admits its own members (as AWS's does).
     pub fn create_vpc(&mut self, name: &str, cidr: &str, account: &str, region: &str) -> Result<VpcIdx, VpcError> {
         check_name("VPC", name)?;
-        if self.vpc_named(name).is_some() {
-            return Err(VpcError::new("InvalidParameterValue", format!("A VPC named {name} already exists.")));
+        // Ids are lower-cased names, so names differ in more than case.
+        if let Some((_, v)) = self.live_vpcs().find(|(_, v)| v.name.eq_ignore_ascii_case(name)) {
+            return Err(VpcError::new("InvalidParameterValue", format!("A VPC named {} already exists.", v.name)));
+        }
+        if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
+            return Err(VpcError::new(
+                "InvalidParameterValue",
+                format!("\u{201c}{account}\u{201d} is not an AWS account ID: it is 12 digits, e.g. 111111111111."),
+            ));
+        }
+        let region_ok =
+            !region.is_empty() && region.len() <= 25 && region.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !region_ok {
+            return Err(VpcError::new(
+                "InvalidParameterValue",
+                format!("\u{201c}{region}\u{201d} is not a Region name: write it as us-east-1."),
+            ));
         }
         let block = vpc_block(cidr)?;
         let idx = self.vpcs.len();
@@ -303,6 +324,19 @@ impl Network {
             return Err(VpcError::new(
                 "InvalidVpc.Range",
                 format!("The CIDR '{block}' overlaps {own}, which VPC {} already has.", v.name),
+            ));
+        }
+        // A route as specific as a local block may only target an interface (VPC-14): a new
+        // block may not swallow a route the table already has.
+        if let Some(r) = v.routes.routes.iter().find(|r| block.contains(&r.destination)) {
+            return Err(VpcError::new(
+                "InvalidVpc.Range",
+                format!(
+                    "The CIDR '{block}' contains the route {} → {} in {}: a VPC block may not be as wide as one of its routes. Delete the route first.",
+                    r.destination,
+                    self.target_name(vpc, r.target),
+                    v.route_table_id()
+                ),
             ));
         }
         if v.cidrs.len() >= MAX_BLOCKS {
@@ -469,7 +503,7 @@ impl Network {
     pub fn create_group(&mut self, vpc: VpcIdx, name: &str) -> Result<usize, VpcError> {
         check_name("security group", name)?;
         let v = &mut self.vpcs[vpc];
-        if v.group(name).is_some() {
+        if v.groups.iter().any(|g| g.name.eq_ignore_ascii_case(name)) {
             return Err(VpcError::new(
                 "InvalidGroup.Duplicate",
                 format!("The security group '{name}' already exists for VPC '{}'", v.id),
@@ -480,15 +514,38 @@ impl Network {
         Ok(v.groups.len() - 1)
     }
 
-    /// Resolves a rule's source text in `vpc`'s context (`10.1.0.0/16`, `web`, `B/web`), with
-    /// VPC-16's rules for a peer's group.
+    /// Resolves a rule's source text in `vpc`'s context: a block, `web` (this VPC), `B/web` (a
+    /// VPC by name) or `111111111111/sg-b-web` (AWS's cross-account form: account and group id).
+    pub fn resolve_source(&self, vpc: VpcIdx, text: &str) -> Result<Source, VpcError> {
+        let by_account = |account: &str, id: &str| {
+            self.live_vpcs().find_map(|(vi, v)| {
+                (v.account == account).then(|| v.groups.iter().position(|g| g.id == id).map(|gi| (vi, gi))).flatten()
+            })
+        };
+        let source = match text.trim().split_once('/') {
+            Some((account, id)) if account.len() == 12 && account.chars().all(|c| c.is_ascii_digit()) => {
+                by_account(account, id).map(|(v, g)| Source::Group(v, g)).ok_or_else(|| {
+                    VpcError::new(
+                        "InvalidGroup.NotFound",
+                        format!("The security group '{id}' does not exist in account {account}."),
+                    )
+                })?
+            }
+            _ => parse_source(
+                text,
+                |v, g| self.vpc_named(v).and_then(|vi| self.vpcs[vi].group(g).map(|gi| (vi, gi))),
+                &self.vpcs[vpc].name,
+            )
+            .map_err(|why| VpcError::new("InvalidGroup.NotFound", why))?,
+        };
+        Ok(source)
+    }
+
+    /// A rule's source for a new rule: [`Network::resolve_source`], with VPC-16's rules for a
+    /// peer's group (same Region, over an active connection). Revoking skips these checks, so a
+    /// rule whose reference went stale can still be removed.
     pub fn parse_rule_source(&self, vpc: VpcIdx, text: &str) -> Result<Source, VpcError> {
-        let source = parse_source(
-            text,
-            |v, g| self.vpc_named(v).and_then(|vi| self.vpcs[vi].group(g).map(|gi| (vi, gi))),
-            &self.vpcs[vpc].name,
-        )
-        .map_err(|why| VpcError::new("InvalidGroup.NotFound", why))?;
+        let source = self.resolve_source(vpc, text)?;
         if let Source::Group(peer, _) = source {
             if peer != vpc {
                 let (mine, theirs) = (&self.vpcs[vpc], &self.vpcs[peer]);
@@ -722,18 +779,19 @@ impl Network {
         let pcx = self.peering_idx(id)?;
         let p = &self.peerings[pcx];
         let by = by.unwrap_or(p.requester);
-        if p.other(by).is_none() {
+        // Permission goes by account: the owner of either VPC (VPC-09).
+        let account = &self.vpcs[by].account;
+        let (owns_requester, owns_accepter) =
+            (*account == self.vpcs[p.requester].account, *account == self.vpcs[p.accepter].account);
+        if !owns_requester && !owns_accepter {
             return Err(VpcError::new(
                 "OperationNotPermitted",
-                format!(
-                    "User ({}) cannot delete peering {id}: only the owners of its VPCs can.",
-                    self.vpcs[by].account
-                ),
+                format!("User ({account}) cannot delete peering {id}: only the owners of its VPCs can."),
             ));
         }
         match p.state {
             PeeringState::Active => {}
-            PeeringState::PendingAcceptance if by == p.requester => {}
+            PeeringState::PendingAcceptance if owns_requester => {}
             PeeringState::PendingAcceptance => {
                 return Err(VpcError::new(
                     "OperationNotPermitted",
@@ -748,7 +806,7 @@ impl Network {
         let account = self.vpcs[by].account.clone();
         let now = self.now;
         let p = &mut self.peerings[pcx];
-        p.deleted_by_requester = by == p.requester;
+        p.deleted_by_requester = owns_requester;
         p.state = PeeringState::Deleted;
         p.since = now;
         p.message = format!("Deleted by {account}");

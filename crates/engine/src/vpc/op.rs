@@ -161,11 +161,10 @@ impl Op {
             "wait" => {
                 need(1, "wait 7d or wait 12h")?;
                 let text = args[0];
-                let (number, unit) = text.split_at(text.len().saturating_sub(1));
-                let n: u32 = number.parse().map_err(|_| usage("wait 7d or wait 12h"))?;
-                let hours = match unit {
-                    "d" => n.saturating_mul(24),
-                    "h" => n,
+                let number = |t: &str| t.parse::<u32>().map_err(|_| usage("wait 7d or wait 12h"));
+                let hours = match (text.strip_suffix('d'), text.strip_suffix('h')) {
+                    (Some(days), _) => number(days)?.saturating_mul(24),
+                    (_, Some(hours)) => number(hours)?,
                     _ => return Err(usage("wait 7d or wait 12h")),
                 };
                 if hours == 0 || hours > MAX_WAIT_HOURS {
@@ -181,13 +180,14 @@ impl Op {
                 if args.len() < 2 {
                     return Err(usage("mesh A B C … (two VPCs or more)"));
                 }
-                Op::Mesh { vpcs: args.iter().map(|w| (*w).to_owned()).collect() }
+                Op::Mesh { vpcs: builder_names(args)? }
             }
             "hub" => {
                 if args.len() < 2 {
                     return Err(usage("hub HUB SPOKE1 SPOKE2 …"));
                 }
-                Op::Hub { hub: args[0].to_owned(), spokes: args[1..].iter().map(|w| (*w).to_owned()).collect() }
+                let names = builder_names(args)?;
+                Op::Hub { hub: names[0].clone(), spokes: names[1..].to_vec() }
             }
             _ => {
                 return Err(format!(
@@ -197,6 +197,24 @@ impl Op {
         };
         Ok(op)
     }
+}
+
+/// Most VPCs a builder connects: a full mesh of them stays within the per-VPC quota of 50
+/// active connections, and their pairs stay few.
+const MAX_BUILDER_VPCS: usize = 51;
+
+/// A builder's VPC names: distinct, and not more than a full mesh can connect.
+fn builder_names(args: &[&str]) -> Result<Vec<String>, String> {
+    if args.len() > MAX_BUILDER_VPCS {
+        return Err(format!(
+            "A builder connects at most {MAX_BUILDER_VPCS} VPCs (each VPC may have 50 active connections); this one names {}.",
+            args.len()
+        ));
+    }
+    if let Some((i, name)) = args.iter().enumerate().find(|(i, a)| args[..*i].contains(a)) {
+        return Err(format!("{name} is named twice (the {} name): a VPC cannot peer with itself.", i + 1));
+    }
+    Ok(args.iter().map(|w| (*w).to_owned()).collect())
 }
 
 impl fmt::Display for Op {
@@ -307,7 +325,11 @@ impl Network {
                         format!("The security group '{group}' does not exist in VPC {vpc}."),
                     )
                 })?;
-                let source = self.parse_rule_source(v, source)?;
+                let source = if matches!(op, Op::Allow { .. }) {
+                    self.parse_rule_source(v, source)?
+                } else {
+                    self.resolve_source(v, source)?
+                };
                 let rule = Rule { protocol: *protocol, ports: *ports, source };
                 if matches!(op, Op::Allow { .. }) {
                     self.authorize(v, g, rule)
@@ -379,8 +401,14 @@ impl Network {
         }
         for (from, to) in [(ai, bi), (bi, ai)] {
             for block in self.vpcs[to].cidrs.clone() {
-                if self.vpcs[from].routes.find(block).is_none() {
-                    self.create_route(from, &block.to_string(), &id)?;
+                let existing = self.vpcs[from].routes.find(block).map(|r| self.vpcs[from].routes.routes[r].target);
+                match existing {
+                    None => self.create_route(from, &block.to_string(), &id)?,
+                    // A route left pointing at a connection that is gone now points at this one.
+                    Some(super::Target::Peering(old)) if !self.peerings[old].state.is_live() => {
+                        self.replace_route(from, &block.to_string(), &id)?;
+                    }
+                    Some(_) => {}
                 }
             }
         }

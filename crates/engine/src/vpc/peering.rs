@@ -103,7 +103,8 @@ impl Peering {
         let (h2, d2) = (SimDuration::from_secs(2 * HOUR), SimDuration::from_secs(2 * DAY));
         let short = |long: SimDuration| if same_account { h2 } else { long };
         match self.state {
-            PeeringState::Failed => Some((h2, h2)),
+            // Only the requester sees a failed request, for 2 hours.
+            PeeringState::Failed => Some((h2, SimDuration::ZERO)),
             PeeringState::Expired => Some((d2, d2)),
             PeeringState::Rejected => Some((short(d2), h2)),
             PeeringState::Deleted if self.deleted_by_requester => Some((h2, short(d2))),

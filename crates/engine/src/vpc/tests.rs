@@ -75,12 +75,18 @@ fn lifecycle_pending_accept_and_expiry() {
 
 #[test]
 fn who_may_delete_and_reject() {
-    let mut n = three(&["peer A B"]);
-    // The accepter rejects a pending request; it cannot delete it (VPC-09).
+    let mut n = net(&[
+        "vpc A 10.0.0.0/16",
+        "vpc B 10.1.0.0/16 account=222222222222",
+        "vpc C 10.2.0.0/16 account=333333333333",
+        "peer A B",
+    ]);
+    // The accepter's owner rejects a pending request; it cannot delete it (VPC-09); a third
+    // account can do neither.
     assert_eq!(refuse(&mut n, "delete pcx-ab by=B").code, "OperationNotPermitted");
     assert_eq!(refuse(&mut n, "delete pcx-ab by=C").code, "OperationNotPermitted");
     n.apply(&Op::parse("reject pcx-ab").unwrap()).unwrap();
-    assert_eq!(n.describe("pcx-ab", None).unwrap().status_message, "Rejected by 111111111111");
+    assert_eq!(n.describe("pcx-ab", None).unwrap().status_message, "Rejected by 222222222222");
     // Rejected (and failed) connections cannot be deleted.
     assert_eq!(refuse(&mut n, "delete pcx-ab").code, "InvalidStateTransition");
     // A new request after a rejection gets a new id; either owner deletes it once active.
@@ -324,4 +330,78 @@ fn ops_round_trip_as_text_and_json() {
     assert!(scenario.validate().is_ok());
     let bad = VpcScenario { ops: vec![Op::parse("accept pcx-zz").unwrap()], ..scenario };
     assert!(bad.validate().unwrap_err().to_string().contains("ops[0]"));
+}
+
+#[test]
+fn permission_goes_by_account() {
+    // In one account, the owner of the accepter VPC also owns the requester: it may delete.
+    let mut n = three(&["peer A B"]);
+    n.apply(&Op::parse("delete pcx-ab by=B").unwrap()).unwrap();
+    assert_eq!(state(&n, "pcx-ab"), PeeringState::Deleted);
+    // A failed request is shown to the requester only.
+    let m = net(&["vpc A 10.0.0.0/16", "vpc B 10.0.0.0/17 account=222222222222", "peer A B"]);
+    let b = m.vpc_named("B").unwrap();
+    assert!(m.describe("pcx-ab", None).is_ok());
+    assert!(m.describe("pcx-ab", Some(&m.owner_of(b))).is_err());
+}
+
+#[test]
+fn hostile_operation_lines_are_refused_without_panics() {
+    for line in ["wait 1é", "wait é", "wait d", "wait 0d", "wait 9999d", "mesh A A", "hub S S"] {
+        assert!(Op::parse(line).is_err(), "{line}");
+    }
+    let many: Vec<String> = (0..60).map(|i| format!("V{i}")).collect();
+    assert!(Op::parse(&format!("mesh {}", many.join(" "))).unwrap_err().contains("at most"));
+    let mut n = Network::new();
+    assert!(refuse(&mut n, "vpc A 10.0.0.0/16 account=12").message.contains("12 digits"));
+    assert!(refuse(&mut n, "vpc A 10.0.0.0/16 region=us_east").message.contains("Region"));
+    n.apply(&Op::parse("vpc A 10.0.0.0/16").unwrap()).unwrap();
+    assert!(refuse(&mut n, "vpc a 10.1.0.0/16").message.contains("already exists"));
+}
+
+#[test]
+fn a_new_block_may_not_swallow_a_route() {
+    let mut n = three(&["mesh A B", "route A 10.5.1.0/24 pcx-ab"]);
+    assert!(refuse(&mut n, "cidr A 10.5.0.0/16").message.contains("10.5.1.0/24"));
+}
+
+#[test]
+fn stale_group_references_can_be_revoked_and_accounts_name_groups() {
+    let mut n = three(&["mesh A B", "allow B web tcp 22 A/web", "allow B web tcp 23 111111111111/sg-a-web"]);
+    n.apply(&Op::parse("delete pcx-ab").unwrap()).unwrap();
+    n.apply(&Op::parse("revoke B web tcp 22 A/web").unwrap()).unwrap();
+    n.apply(&Op::parse("revoke B web tcp 23 A/web").unwrap()).unwrap();
+    let b = n.vpc_named("B").unwrap();
+    assert_eq!(n.vpcs[b].groups[1].rules.len(), 1);
+}
+
+#[test]
+fn fixes_name_the_change_that_works() {
+    let fix = |n: &Network, from: &str, to: &str| {
+        let (_, t) = trace(n, from, to, 443);
+        n.explain(&t).fix.unwrap_or_default()
+    };
+    // Edge-to-edge through a default route: replace it (a new 0.0.0.0/0 would already exist).
+    let n = three(&["igw A", "igw B", "route A 0.0.0.0/0 igw", "mesh A B", "route B 0.0.0.0/0 pcx-ab"]);
+    assert_eq!(
+        fix(&n, "B/b1", "93.184.216.34"),
+        "Replace the route 0.0.0.0/0 → pcx-ab in VPC B's table (rtb-b) with igw-b."
+    );
+    // Replies misrouted by a more specific route: the suggestion beats it.
+    let n = three(&["mesh A B", "mesh B C", "route B 10.0.1.0/25 pcx-bc"]);
+    assert_eq!(trace(&n, "A/a1", "10.1.1.10", 443).0.code(), "NO_RETURN_ROUTE");
+    assert_eq!(fix(&n, "A/a1", "10.1.1.10"), "Add a more specific route 10.0.1.0/26 → pcx-ab in VPC B's route table.");
+    // Non-transitive with a direct connection already there: replace the route.
+    let n = three(&["mesh A B", "mesh B C", "route A 10.2.0.0/16 pcx-ab", "peer A C", "accept pcx-ac"]);
+    assert!(fix(&n, "A/a1", "10.2.1.10")
+        .starts_with("pcx-ac already joins A and C: replace the route 10.2.0.0/16 → pcx-ab"));
+    // A blackhole whose replacement exists.
+    let n = three(&["mesh A B", "delete pcx-ab", "peer A B", "accept pcx-ab-2"]);
+    assert_eq!(
+        fix(&n, "A/a1", "10.1.1.10"),
+        "Replace the route 10.1.0.0/16 → pcx-ab in VPC A's table (rtb-a) with pcx-ab-2."
+    );
+    // …and the mesh builder repairs such routes itself.
+    let n = three(&["mesh A B", "delete pcx-ab", "mesh A B"]);
+    assert_eq!(trace(&n, "A/a1", "10.1.1.10", 443).0.code(), "ARRIVED");
 }

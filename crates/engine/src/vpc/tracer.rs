@@ -281,7 +281,7 @@ impl Network {
         let src = &self.vpcs[packet.vpc];
         let src_inst = &src.instances[packet.instance];
         let dst_ip = packet.dst;
-        let target_vpc = self.vpc_containing(dst_ip);
+        let target_vpc = self.vpc_for_address(dst_ip);
         let what = match packet.protocol {
             p if p.has_ports() => format!("{} {}", p.name(), packet.port),
             p => p.name().to_owned(),
@@ -304,20 +304,45 @@ impl Network {
             Hop::Peering { pcx } => Some(*pcx),
             _ => None,
         });
+        let out_route = trace.hops.iter().find_map(|h| match h {
+            Hop::RouteTable { route, .. } => *route,
+            _ => None,
+        });
+        let rtb = format!("VPC {}'s table ({})", src.name, src.route_table_id());
         let (why, fix) = match code {
             BlockCode::NoRoute => self.no_route_text(trace, target_vpc),
             BlockCode::RouteBlackhole | BlockCode::PeeringNotActive => {
-                let p = &self.peerings[pcx_hop.unwrap_or_default()];
+                let pcx = pcx_hop.unwrap_or_default();
+                let p = &self.peerings[pcx];
                 let acc = &self.vpcs[p.accepter];
+                let peer = p.other(packet.vpc).unwrap_or(p.accepter);
+                let dest = out_route.map(|r| r.destination.to_string()).unwrap_or_default();
                 if code == BlockCode::PeeringNotActive {
                     (
                         format!("The route sends {dst_ip} to {}, which is {}: no traffic flows until it is accepted (its route shows blackhole).", p.id, p.state.code()),
                         format!("Accept {} as the owner of VPC {} (account {}, {}) before it expires 7 days after the request.", p.id, acc.name, acc.account, acc.region),
                     )
                 } else {
+                    let fix = if let Some((a, b)) = self.overlap_of(pcx) {
+                        format!("VPC {} and VPC {} overlap ({a} and {b}), so they cannot peer again: renumber one of them, then request a new connection and replace the route {dest} → {} with it.", src.name, self.vpcs[peer].name, p.id)
+                    } else if let Some(q) = self.live_between(packet.vpc, peer) {
+                        let q = &self.peerings[q];
+                        let accept = if q.state == PeeringState::Active {
+                            String::new()
+                        } else {
+                            format!(" (and accept {})", q.id)
+                        };
+                        format!("Replace the route {dest} → {} in {rtb} with {}{accept}.", p.id, q.id)
+                    } else {
+                        format!("Request a new peering connection {} → {}, accept it, and replace the route {dest} → {} in {rtb} with it.", src.name, self.vpcs[peer].name, p.id)
+                    };
                     (
-                        format!("The route sends {dst_ip} to {}, which is {}: the route is a blackhole.", p.id, p.state.code()),
-                        format!("Delete the route, request a new peering connection, accept it, and route {dst_ip}'s block to the new one."),
+                        format!(
+                            "The route sends {dst_ip} to {}, which is {}: the route is a blackhole.",
+                            p.id,
+                            p.state.code()
+                        ),
+                        fix,
                     )
                 }
             }
@@ -325,10 +350,24 @@ impl Network {
                 let p = &self.peerings[pcx_hop.unwrap_or_default()];
                 let peer = &self.vpcs[p.other(packet.vpc).unwrap_or(p.accepter)];
                 let beyond = target_vpc.map_or_else(|| format!("{dst_ip}"), |d| format!("VPC {}", self.vpcs[d].name));
+                let dest = out_route.map(|r| r.destination.to_string()).unwrap_or_default();
+                let src_block = src.block_of(src_inst.ip).map(|b| b.to_string()).unwrap_or_default();
                 let fix = match target_vpc {
                     Some(d) => {
-                        let block = self.vpcs[d].block_of(dst_ip).map(|b| b.to_string()).unwrap_or_default();
-                        format!("Peer {} with {} directly, accept it, and route {block} to that connection in both VPCs (each side to the other's block).", src.name, self.vpcs[d].name)
+                        let dv = &self.vpcs[d];
+                        if let Some(q) = self.live_between(packet.vpc, d) {
+                            let q = &self.peerings[q];
+                            let accept = if q.state == PeeringState::Active {
+                                String::new()
+                            } else {
+                                format!(", accept {}", q.id)
+                            };
+                            format!("{} already joins {} and {}: replace the route {dest} → {} in {rtb} with {}{accept}, and make sure {} routes {src_block} back to it.", q.id, src.name, dv.name, p.id, q.id, dv.name)
+                        } else if let Some((a, b)) = super::cidr::first_overlap(&src.cidrs, &dv.cidrs) {
+                            format!("VPC {} ({a}) and VPC {} ({b}) overlap, so they cannot peer, and no path through {} works: renumber one of them.", src.name, dv.name, peer.name)
+                        } else {
+                            format!("Peer {} with {} directly and accept it; then replace the route {dest} → {} in {rtb} with the new connection, and route {src_block} to it in {}'s table.", src.name, dv.name, p.id, dv.name)
+                        }
                     }
                     None => format!("{dst_ip} is in no VPC: pick an address inside {}'s blocks.", peer.name),
                 };
@@ -342,13 +381,16 @@ impl Network {
                 let peer = &self.vpcs[p.other(packet.vpc).unwrap_or(p.accepter)];
                 let gateway =
                     if peer.igw { format!(" to its internet gateway {}", peer.igw_id()) } else { String::new() };
+                let dest = out_route.map(|r| r.destination).unwrap_or_default();
+                let fix = match (dest.prefix_len() == 0, src.igw) {
+                    (true, true) => format!("Replace the route 0.0.0.0/0 → {} in {rtb} with {}.", p.id, src.igw_id()),
+                    (true, false) => format!("Attach an internet gateway to VPC {}, then replace the route 0.0.0.0/0 → {} in {rtb} with it.", src.name, p.id),
+                    (false, true) => format!("Delete the route {dest} → {} in {rtb}; internet traffic then takes 0.0.0.0/0 → {} (add that route if it is missing).", p.id, src.igw_id()),
+                    (false, false) => format!("Delete the route {dest} → {} in {rtb}, attach an internet gateway to VPC {} and route 0.0.0.0/0 → it.", p.id, src.name),
+                };
                 (
                     format!("{} ends in VPC {}, and {dst_ip} is outside it: {} does not pass peered traffic on{gateway} (no edge-to-edge routing).", p.id, peer.name, peer.name),
-                    if src.igw {
-                        format!("Route 0.0.0.0/0 → {} in VPC {}'s own table.", src.igw_id(), src.name)
-                    } else {
-                        format!("Attach an internet gateway to VPC {} and route 0.0.0.0/0 → it in its own table.", src.name)
-                    },
+                    fix,
                 )
             }
             BlockCode::NoReturnRoute => {
@@ -359,18 +401,30 @@ impl Network {
                 });
                 let (dvpc, route) = back.unwrap_or((p.accepter, None));
                 let d = &self.vpcs[dvpc];
-                let src_block = src.block_of(src_inst.ip).map(|b| b.to_string()).unwrap_or_default();
+                let src_block = src.block_of(src_inst.ip);
                 match route {
                     None => (
                         format!("The packet reaches VPC {}, but its route table has no route back to {}: the replies are dropped.", d.name, src_inst.ip),
-                        format!("Add a route {src_block} → {} in VPC {}'s route table ({}).", p.id, d.name, d.route_table_id()),
+                        format!("Add a route {} → {} in VPC {}'s route table ({}).", src_block.map(|b| b.to_string()).unwrap_or_default(), p.id, d.name, d.route_table_id()),
                     ),
                     Some(r) => {
-                        let subnet = src.subnets[src_inst.subnet].cidr;
-                        let more = if r.destination.prefix_len() >= src.block_of(src_inst.ip).map_or(0, |b| b.prefix_len()) { subnet.to_string() } else { src_block.clone() };
+                        // The shortest block around the source that still beats the stray route.
+                        let subnet = src.subnets.get(src_inst.subnet).map(|s| s.cidr);
+                        let longer = [src_block, subnet]
+                            .into_iter()
+                            .flatten()
+                            .find(|c| c.prefix_len() > r.destination.prefix_len())
+                            .or_else(|| {
+                                let len = r.destination.prefix_len() + 1;
+                                (len <= 32).then(|| ipnet::Ipv4Net::new(src_inst.ip, len).map(|n| n.trunc()).ok()).flatten()
+                            });
+                        let fix = match longer {
+                            Some(more) => format!("Add a more specific route {more} → {} in VPC {}'s route table.", p.id, d.name),
+                            None => format!("Replace the route {} → {} in VPC {}'s route table with {}.", r.destination, self.target_name(dvpc, r.target), d.name, p.id),
+                        };
                         (
                             format!("The packet reaches VPC {}, but its table sends replies for {} to {} (route {}), not back through {}: they go astray.", d.name, src_inst.ip, self.target_name(dvpc, r.target), r.destination, p.id),
-                            format!("Add a more specific route {more} → {} in VPC {}'s route table.", p.id, d.name),
+                            fix,
                         )
                     }
                 }
@@ -418,12 +472,24 @@ impl Network {
                     .live_vpcs()
                     .find(|(i, v)| *i != at && v.instance_at(dst_ip).is_some())
                     .map(|(_, v)| v.name.clone());
-                match elsewhere {
-                    Some(other) => (
+                let via = pcx_hop.map(|p| &self.peerings[p]);
+                let elsewhere_idx =
+                    self.live_vpcs().find(|(i, v)| *i != at && v.instance_at(dst_ip).is_some()).map(|(i, _)| i);
+                let detour = via.zip(elsewhere_idx).and_then(|(p, e)| {
+                    let q = self.live_between(packet.vpc, e)?;
+                    let subnet = self.vpcs[e].subnets.iter().find(|s| s.cidr.contains(&dst_ip))?.cidr;
+                    Some((p, &self.peerings[q], subnet, &self.vpcs[e]))
+                });
+                match (detour, elsewhere) {
+                    (Some((p, q, subnet, e)), _) => (
+                        format!("{}'s table sends {dst_ip} through {} to VPC {}, which has no instance there; the instance with that address is in VPC {}, whose blocks overlap {}'s.", src.name, p.id, d.name, e.name, d.name),
+                        format!("Add a more specific route {subnet} → {} in {rtb}, so traffic for that subnet takes the connection to {}.", q.id, e.name),
+                    ),
+                    (None, Some(other)) => (
                         format!("{dst_ip} is inside VPC {}'s own blocks, so the packet stays in {} and finds no instance there — the instance with that address is in VPC {other}, whose blocks overlap.", d.name, d.name),
                         format!("Overlapping VPCs cannot reach each other: renumber {other} (or {}) so their blocks do not overlap, then peer them.", d.name),
                     ),
-                    None => (
+                    (None, None) => (
                         format!("No instance has the address {dst_ip} in VPC {}.", d.name),
                         if list.is_empty() { "Send to an instance's address.".to_owned() } else { format!("Send to an instance's address: {}.", list.join(", ")) },
                     ),

@@ -97,8 +97,9 @@ impl Layout {
         self.boxes.iter().find(|b| b.vpc == vpc)
     }
 
-    /// Where a hop is drawn; `src` is the packet's VPC (a peering's point leans to the far side).
-    pub fn hop_point(&self, net: &Network, hop: &Hop, src: VpcIdx) -> Option<(f64, f64)> {
+    /// Where a hop is drawn; `src` is the packet's VPC (a peering's point leans to the far side)
+    /// and `dst` its destination (a security group is drawn beside the destination instance).
+    pub fn hop_point(&self, net: &Network, hop: &Hop, src: VpcIdx, dst: std::net::Ipv4Addr) -> Option<(f64, f64)> {
         let instance = |vpc: VpcIdx, i: usize| {
             let name = &net.vpcs[vpc].instances.get(i)?.name;
             self.box_of(vpc)?.instances.iter().find(|x| &x.0 == name).map(|x| (x.1, x.2))
@@ -112,8 +113,8 @@ impl Layout {
                 let (a, b) = (self.box_of(src)?.centre(), self.box_of(far)?.centre());
                 Some(lerp(a, b, 0.62))
             }
-            Hop::SecurityGroup { vpc, group } => {
-                let inst = net.vpcs[vpc].instances.iter().position(|i| i.group == group)?;
+            Hop::SecurityGroup { vpc, .. } => {
+                let inst = net.vpcs[vpc].instance_at(dst)?;
                 instance(vpc, inst).map(|(x, y)| (x - 16.0, y))
             }
             Hop::InternetGateway { vpc } => self.box_of(vpc).map(VpcBox::gateway),

@@ -40,7 +40,7 @@ pub fn trace(net: &Network, layout: &Layout, spec: &PacketSpec) -> Result<Traced
     let hops = trace
         .hops
         .iter()
-        .map(|h| HopView { label: net.hop_label(h), point: layout.hop_point(net, h, packet.vpc) })
+        .map(|h| HopView { label: net.hop_label(h), point: layout.hop_point(net, h, packet.vpc, packet.dst) })
         .collect();
     Ok(Traced {
         code: explanation.code,
