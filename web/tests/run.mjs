@@ -989,6 +989,12 @@ test('/vpc loads without console errors; the non-transitive preset\'s packet sto
   assert((await page.locator('[data-testid=packet-stop]').count()) === 1, 'the diagram shows no stop mark');
   assert((await page.locator('[data-testid=fix]').innerText()).includes('Peer A with C directly'), 'no fix');
   assert((await page.locator('[data-testid=reach-A-C]').innerText()) === 'NON_TRANSITIVE', 'the matrix disagrees');
+  // Clicking an instance sends to it; Shift+click sends from it.
+  await page.locator('[data-testid="instance-B/app"]').click();
+  assert((await verdict(page)) === 'ARRIVED', `A to B: ${await verdict(page)}`);
+  await page.locator('[data-testid="instance-C/app"]').click({ modifiers: ['Shift'] });
+  assert((await page.locator('[data-testid=packet-from]').inputValue()) === 'C/app', 'Shift+click did not change the source');
+  assert((await verdict(page)) === 'ARRIVED', `C to B: ${await verdict(page)}`);
   noErrors(page);
   await page.context().close();
 });

@@ -73,11 +73,28 @@ pub fn Diagram(ctx: Ctx, announcement: RwSignal<String>) -> impl IntoView {
                     let subnets = b.subnets.iter().map(|(y, text)| view! {
                         <text class="vpc-subnet" x=b.x + 12.0 y=*y>{text.clone()}</text>
                     }).collect_view();
-                    let instances = b.instances.iter().map(|(name, x, y, label)| view! {
-                        <g class="vpc-instance" data-testid=format!("instance-{}-{name}", b.title)>
-                            <circle cx=*x cy=*y r="5"></circle>
-                            <text x=x + 10.0 y=y + 4.0>{label.clone()}</text>
-                        </g>
+                    let instances = b.instances.iter().map(|dot| {
+                        let path = format!("{}/{}", b.title, dot.name);
+                        let (ip, from) = (dot.ip.clone(), path.clone());
+                        // Click: send the packet to this instance; Shift+click: send from it.
+                        let pick = std::rc::Rc::new(move |shift: bool| {
+                            ctx.linked.scenario.update(|s| if shift { s.packet.from = from.clone() } else { s.packet.to = ip.clone() });
+                            ctx.linked.modified.set(true);
+                            ctx.sent.update(|n| *n += 1);
+                        });
+                        let on_key = pick.clone();
+                        view! {
+                            <g class="vpc-instance" role="button" tabindex="0" data-testid=format!("instance-{path}")
+                                aria-label=format!("Send the packet to {path} ({}); with Shift, from it", dot.ip)
+                                on:click=move |ev| pick(ev.shift_key())
+                                on:keydown=move |ev| if ev.key() == "Enter" || ev.key() == " " {
+                                    ev.prevent_default();
+                                    on_key(ev.shift_key());
+                                }>
+                                <circle cx=dot.x cy=dot.y r="5"></circle>
+                                <text x=dot.x + 10.0 y=dot.y + 4.0>{format!("{} {}", dot.name, dot.ip)}</text>
+                            </g>
+                        }
                     }).collect_view();
                     let gateway = b.igw.then(|| view! {
                         <g class="vpc-igw">
@@ -190,7 +207,7 @@ pub fn Diagram(ctx: Ctx, announcement: RwSignal<String>) -> impl IntoView {
         <figure class="sqs-figure vpc-figure">
             <div class="sns-scroll" tabindex="0" aria-label="Diagram (scrolls sideways on narrow screens)">
                 <svg class="sqs-diagram vpc-diagram" viewBox=move || ctx.layout.with(|l| format!("0 0 {:.0} {:.0}", l.width, l.height))
-                    role="img" aria-label=label data-testid="vpc-diagram">
+                    role="group" aria-label=label data-testid="vpc-diagram">
                     <Show when=move || ctx.layout.with(|l| l.internet)>
                         <g class="vpc-internet">
                             <ellipse cx=move || width() / 2.0 cy="22" rx="70" ry="16"></ellipse>
@@ -205,7 +222,8 @@ pub fn Diagram(ctx: Ctx, announcement: RwSignal<String>) -> impl IntoView {
             </div>
             <figcaption class="sqs-legend">
                 "Lines are peering connections: solid green active, dashed amber pending acceptance, red failed, grey rejected, expired or deleted. "
-                "The packet visits the source's route table (rtb), the connection, the destination's route table for the replies, then the destination's security group."
+                "The packet visits the source's route table (rtb), the connection, the destination's route table for the replies, then the destination's security group. "
+                "Click an instance to send the packet to it (Shift+click: from it)."
             </figcaption>
         </figure>
     }

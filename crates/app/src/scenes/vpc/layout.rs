@@ -39,8 +39,20 @@ pub struct VpcBox {
     pub igw: bool,
     /// Subnet headings: (y, text).
     pub subnets: Vec<(f64, String)>,
-    /// Instances: (name, x, y, label).
-    pub instances: Vec<(String, f64, f64, String)>,
+    /// Instances.
+    pub instances: Vec<InstanceDot>,
+}
+
+/// An instance's dot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceDot {
+    /// Its name.
+    pub name: String,
+    /// Its address.
+    pub ip: String,
+    /// Where its dot is.
+    pub x: f64,
+    pub y: f64,
 }
 
 impl VpcBox {
@@ -102,7 +114,7 @@ impl Layout {
     pub fn hop_point(&self, net: &Network, hop: &Hop, src: VpcIdx, dst: std::net::Ipv4Addr) -> Option<(f64, f64)> {
         let instance = |vpc: VpcIdx, i: usize| {
             let name = &net.vpcs[vpc].instances.get(i)?.name;
-            self.box_of(vpc)?.instances.iter().find(|x| &x.0 == name).map(|x| (x.1, x.2))
+            self.box_of(vpc)?.instances.iter().find(|d| &d.name == name).map(|d| (d.x, d.y))
         };
         match *hop {
             Hop::Source { vpc, instance: i } | Hop::Destination { vpc, instance: i } => instance(vpc, i),
@@ -251,7 +263,12 @@ fn vpc_box(net: &Network, vpc: VpcIdx, x: f64, y: f64) -> VpcBox {
         subnets.push((line_y + 11.0, format!("{} {}", subnet.name, subnet.cidr)));
         line_y += SUBNET_H;
         for inst in v.instances.iter().filter(|i| i.subnet == s) {
-            instances.push((inst.name.clone(), x + 30.0, line_y + 9.0, format!("{} {}", inst.name, inst.ip)));
+            instances.push(InstanceDot {
+                name: inst.name.clone(),
+                ip: inst.ip.to_string(),
+                x: x + 30.0,
+                y: line_y + 9.0,
+            });
             line_y += INSTANCE_H;
         }
     }
