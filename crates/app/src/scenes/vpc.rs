@@ -21,7 +21,7 @@ use crate::components::{
     ScenarioFile, ShareLinks, SharePanel,
 };
 use crate::embed::{use_host_bridge, HostRequest};
-use crate::share::{Defaults, LinkedRun, Presets, ViewOptions};
+use crate::share::{Controls, Defaults, LinkedRun, Presets, ViewOptions};
 use diagram::Diagram;
 use editor::{PeeringPanel, RouteTables, SecurityGroups, VpcPanel};
 use layout::Layout;
@@ -173,9 +173,15 @@ pub fn VpcScene() -> impl IntoView {
         return view! {
             <section class="embed-frame" aria-label="VPC peering playground" data-testid="embed-frame">
                 <LinkNotices notices=notices/>
-                <PacketForm ctx=ctx/>
+                // `controls=none`: the diagram and its result alone; `full` adds the presets.
+                {(view.controls != Controls::None).then(|| view! { <PacketForm ctx=ctx/> })}
                 <Diagram ctx=ctx announcement=announcement/>
                 <TraceResult ctx=ctx/>
+                {(view.controls == Controls::Full).then(|| view! {
+                    <div class="embed-controls panel">
+                        <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
+                    </div>
+                })}
                 <p class="embed-footer muted">
                     <a href=full target="_blank" rel="noopener" data-testid="open-full">"Open in Nimbus ↗"</a>
                 </p>
