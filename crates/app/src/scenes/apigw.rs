@@ -20,7 +20,7 @@ use crate::components::{
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{CHOICES, KNOBS};
-use presets::{preset, PRESETS};
+use presets::PRESETS;
 use snapshot::*;
 
 const LOG_LINES: usize = 40;
@@ -39,11 +39,7 @@ struct Charts {
 #[component]
 pub fn ApigwScene() -> impl IntoView {
     let live = LiveRun::start(
-        Presets {
-            first: PRESETS[0].key,
-            name: |k| preset(k).map(|p| p.name),
-            build: |k| preset(k).map(|p| (p.scenario)()),
-        },
+        Presets(&PRESETS),
         SceneSpec {
             service: "API Gateway",
             new_run: ApigwSim::try_new,

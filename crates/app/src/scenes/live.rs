@@ -51,7 +51,6 @@ pub struct LiveRun<S: Send + Sync + 'static, M: Model + 'static> {
     pub announcement: RwSignal<String>,
     /// Set by [`LiveRun::change_at_now`]: the next rebuild runs on to this time.
     resume_at: StoredValue<Option<SimTime>>,
-    preset_name: fn(&str) -> Option<&'static str>,
     spec: SceneSpec<S, M>,
 }
 
@@ -85,7 +84,6 @@ where
             run_error: RwSignal::new(None),
             announcement: RwSignal::new(String::new()),
             resume_at: StoredValue::new(None),
-            preset_name: presets.name,
             spec,
         }
     }
@@ -199,7 +197,7 @@ where
     /// Loads a preset and says so.
     pub fn load_preset(&self, key: &str) {
         if self.linked.load_preset(key) {
-            let name = (self.preset_name)(key).unwrap_or("");
+            let name = self.linked.preset_name(key).unwrap_or("");
             self.announcement.set(format!("Preset loaded: {name}."));
         }
     }
@@ -225,10 +223,7 @@ where
 
     /// The share panel's title: `Nimbus SQS playground: Poison message → DLQ`.
     pub fn share_title(self) -> Signal<String> {
-        Signal::derive(move || {
-            let name = self.linked.preset_key.with(|k| (self.preset_name)(k).unwrap_or(""));
-            format!("Nimbus {} playground: {name}", self.spec.service)
-        })
+        Signal::derive(move || self.linked.title(self.spec.service))
     }
 
     /// The scenario file to export: its name and text.

@@ -5,7 +5,7 @@ mod knob;
 #[cfg_attr(not(feature = "playgrounds"), allow(dead_code))]
 mod live;
 #[cfg_attr(not(feature = "playgrounds"), allow(dead_code))]
-mod preset;
+pub(crate) mod preset;
 mod reference;
 // Always compiled; routed only in the full app (the `playgrounds` feature), not in the landing bundle.
 #[cfg_attr(not(feature = "playgrounds"), allow(dead_code))]

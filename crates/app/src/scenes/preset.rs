@@ -21,3 +21,9 @@ pub fn find<S>(all: &'static [Preset<S>], key: &str) -> Option<&'static Preset<S
 pub fn picker_entries<S>(all: &'static [Preset<S>]) -> Vec<(&'static str, &'static str, &'static str)> {
     all.iter().map(|p| (p.key, p.name, p.explanation)).collect()
 }
+
+/// The scenario of the preset with `key` among `all` (tests: a missing key is a test bug).
+#[cfg(test)]
+pub fn scenario_of<S>(all: &'static [Preset<S>], key: &str) -> S {
+    (find(all, key).unwrap_or_else(|| panic!("no preset {key}")).scenario)()
+}

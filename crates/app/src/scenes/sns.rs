@@ -23,7 +23,7 @@ use crate::components::{
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{Field, HEALTH_OPTIONS, RATE_KEY, TOPIC_KEY};
-use presets::{preset, PRESETS};
+use presets::PRESETS;
 use snapshot::*;
 
 /// Lines kept in the event log.
@@ -45,11 +45,7 @@ struct Charts {
 #[component]
 pub fn SnsScene() -> impl IntoView {
     let live = LiveRun::start(
-        Presets {
-            first: PRESETS[0].key,
-            name: |k| preset(k).map(|p| p.name),
-            build: |k| preset(k).map(|p| (p.scenario)()),
-        },
+        Presets(&PRESETS),
         SceneSpec {
             service: "SNS",
             new_run: SnsSim::try_new,

@@ -24,7 +24,7 @@ use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{CHOICES, KNOBS};
 use layout::*;
-use presets::{preset, PRESETS};
+use presets::PRESETS;
 use snapshot::{counters, diagram, dlq_announcement, history, CounterView, DiagramView, History};
 
 /// Shortest wall-clock gap between two dead-letter announcements, so a screen reader keeps up.
@@ -50,11 +50,7 @@ pub fn SqsScene() -> impl IntoView {
     // The run as the page's link describes it (see `share`): what the link cannot restore is
     // listed in `notices`, the rest opens as shared.
     let live = LiveRun::start(
-        Presets {
-            first: PRESETS[0].key,
-            name: |k| preset(k).map(|p| p.name),
-            build: |k| preset(k).map(|p| (p.scenario)()),
-        },
+        Presets(&PRESETS),
         SceneSpec {
             service: "SQS",
             new_run: SqsSim::try_new,

@@ -27,7 +27,7 @@ use editor::{PeeringPanel, RouteTables, SecurityGroups, VpcPanel};
 use layout::Layout;
 use matrix::{Builder, Reachability};
 use packet::{PacketForm, TraceResult, Traced};
-use presets::{preset, PRESETS};
+use presets::PRESETS;
 
 /// The network the operation log builds, and the operations AWS refused (skipped).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -113,11 +113,7 @@ impl Ctx {
 #[component]
 pub fn VpcScene() -> impl IntoView {
     let linked = LinkedRun::open(
-        Presets {
-            first: PRESETS[0].key,
-            name: |k| preset(k).map(|p| p.name),
-            build: |k| preset(k).map(|p| (p.scenario)()),
-        },
+        Presets(&PRESETS),
         // Nothing runs on its own here: no seed or speed to choose, nothing playing.
         Defaults { seed: 42, speed: 1.0, playing: false },
     );
@@ -145,9 +141,7 @@ pub fn VpcScene() -> impl IntoView {
         page: Callback::new(move |_| linked.url(None, ViewOptions::default())),
         embed: Callback::new(move |_| linked.url(None, ViewOptions { embed: true, ..ViewOptions::default() })),
     };
-    let title = Signal::derive(move || {
-        format!("Nimbus VPC peering playground: {}", preset_key.with(|k| preset(k).map_or("", |p| p.name)))
-    });
+    let title = Signal::derive(move || linked.title("VPC peering"));
     let export = Callback::new(move |()| {
         let name = preset_key.with_untracked(|k| format!("nimbus-vpc-{k}.json"));
         (name, linked.scenario.with_untracked(|s| engine::scenario::to_file_json(s, "vpc")))

@@ -9,18 +9,13 @@ use super::{
     apply_params, capped, current_query, page_url, parse, quote, replace_query, Link, LinkParams, ViewOptions,
 };
 use crate::components::PlayerState;
+use crate::scenes::preset::{find, Preset};
 
-/// A playground's presets, as the link code needs them.
-pub struct Presets<S: 'static> {
-    /// The key of the preset a page opens with.
-    pub first: &'static str,
-    /// The name of a preset, by key.
-    pub name: fn(&str) -> Option<&'static str>,
-    /// The scenario of a preset, by key.
-    pub build: fn(&str) -> Option<S>,
-}
+/// A playground's presets, as the link code needs them: the list its picker shows (the first
+/// is what a page opens with).
+pub struct Presets<S: 'static>(pub &'static [Preset<S>]);
 
-// By hand: the derives would ask `S: Copy`, but only function pointers are copied.
+// By hand: the derives would ask `S: Copy`, but only the reference is copied.
 impl<S> Clone for Presets<S> {
     fn clone(&self) -> Self {
         *self
@@ -28,6 +23,23 @@ impl<S> Clone for Presets<S> {
 }
 
 impl<S> Copy for Presets<S> {}
+
+impl<S> Presets<S> {
+    /// The key of the preset a page opens with.
+    fn first(self) -> &'static str {
+        self.0.first().map_or("", |p| p.key)
+    }
+
+    /// The name of a preset, by key.
+    pub fn name(self, key: &str) -> Option<&'static str> {
+        find(self.0, key).map(|p| p.name)
+    }
+
+    /// The scenario of a preset, by key.
+    fn build(self, key: &str) -> Option<S> {
+        find(self.0, key).map(|p| (p.scenario)())
+    }
+}
 
 /// What a page opens with when its link says nothing.
 #[derive(Clone, Copy)]
@@ -76,17 +88,17 @@ impl<S: LinkParams + PartialEq + Default + Send + Sync + 'static> LinkedRun<S> {
     pub fn open(presets: Presets<S>, defaults: Defaults) -> Self {
         let (link, mut notices) = parse(&current_query());
         let key = match link.preset.as_deref() {
-            Some(key) if (presets.build)(key).is_some() => key.to_owned(),
+            Some(key) if presets.build(key).is_some() => key.to_owned(),
             Some(key) => {
-                let first = (presets.name)(presets.first).unwrap_or(presets.first);
+                let first = presets.name(presets.first()).unwrap_or(presets.first());
                 notices.push(format!("Unknown preset {}; opened \u{201c}{first}\u{201d}.", quote(key)));
-                presets.first.to_owned()
+                presets.first().to_owned()
             }
-            None => presets.first.to_owned(),
+            None => presets.first().to_owned(),
         };
-        let base = (presets.build)(&key).unwrap_or_default();
+        let base = presets.build(&key).unwrap_or_default();
         let scenario = apply_params(base, &link.params, &mut notices);
-        let modified = (presets.build)(&key).is_none_or(|base| base != scenario);
+        let modified = presets.build(&key).is_none_or(|base| base != scenario);
         LinkedRun {
             scenario: RwSignal::new(scenario),
             preset_key: RwSignal::new(key),
@@ -107,17 +119,29 @@ impl<S: LinkParams + PartialEq + Default + Send + Sync + 'static> LinkedRun<S> {
 
     /// The scenario of the current preset.
     fn base(&self) -> S {
-        self.preset_key.with_untracked(|k| (self.presets.build)(k)).unwrap_or_default()
+        self.preset_key.with_untracked(|k| self.presets.build(k)).unwrap_or_default()
+    }
+
+    /// The name of a preset of this playground, by key.
+    pub fn preset_name(&self, key: &str) -> Option<&'static str> {
+        self.presets.name(key)
+    }
+
+    /// "Nimbus SQS playground: Poison message → DLQ" for `service` "SQS" (tracked), the title of
+    /// an embed and of a shared page.
+    pub fn title(&self, service: &str) -> String {
+        let name = self.preset_key.with(|k| self.preset_name(k).unwrap_or(""));
+        format!("Nimbus {service} playground: {name}")
     }
 
     /// The link query for the current state (tracked: an effect reading it follows every change).
     pub fn query(&self, start_secs: Option<f64>, view: ViewOptions) -> String {
         let key = self.preset_key.get();
-        let base = (self.presets.build)(&key).unwrap_or_default();
+        let base = self.presets.build(&key).unwrap_or_default();
         let params = self.scenario.with(|s| s.link_params(&base));
         let (seed, speed) = (self.state.seed.get(), self.state.speed.get());
         super::to_query(&Link {
-            preset: (key != self.presets.first).then_some(key),
+            preset: (key != self.presets.first()).then_some(key),
             seed: (seed != self.defaults.seed).then_some(seed),
             speed: (speed != self.defaults.speed).then_some(speed),
             start_secs,
@@ -139,7 +163,7 @@ impl<S: LinkParams + PartialEq + Default + Send + Sync + 'static> LinkedRun<S> {
 
     /// Replaces the settings with a preset's.
     pub fn load_preset(&self, key: &str) -> bool {
-        let Some(scenario) = (self.presets.build)(key) else { return false };
+        let Some(scenario) = self.presets.build(key) else { return false };
         self.preset_key.set(key.to_owned());
         self.modified.set(false);
         self.generation.update(|g| *g += 1);
@@ -153,7 +177,7 @@ impl<S: LinkParams + PartialEq + Default + Send + Sync + 'static> LinkedRun<S> {
         let (patch, mut notes) = parse(query);
         let mut next = self.scenario.get_untracked();
         if let Some(key) = patch.preset.as_deref() {
-            match (self.presets.build)(key) {
+            match self.presets.build(key) {
                 Some(scenario) => {
                     self.preset_key.set(key.to_owned());
                     next = scenario;

@@ -294,21 +294,20 @@ impl LinkParams for ApigwScenario {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenes::apigw::presets::preset;
 
     #[test]
     fn a_level_above_the_one_above_it_is_refused_with_the_rule() {
-        let s = (preset("overload").expect("preset").scenario)();
+        let s = crate::scenes::preset::scenario_of(&crate::scenes::apigw::presets::PRESETS, "overload");
         let err = s.apply_param("stage-rate", "20000").expect_err("over the account");
         assert!(err.contains("cannot exceed the account rate"), "{err}");
         assert!(s.apply_param("stage-rate", "-5").expect_err("negative").contains("0 or more"));
-        let plans = (preset("usage-plans").expect("preset").scenario)();
+        let plans = crate::scenes::preset::scenario_of(&crate::scenes::apigw::presets::PRESETS, "usage-plans");
         assert!(plans.apply_param("api", "http").expect_err("plans on HTTP").contains("HTTP APIs have no API keys"));
     }
 
     #[test]
     fn settings_round_trip_through_a_link() {
-        let base = (preset("overload").expect("preset").scenario)();
+        let base = crate::scenes::preset::scenario_of(&crate::scenes::apigw::presets::PRESETS, "overload");
         let mut changed = base.apply_param("stage-burst", "300").expect("burst");
         changed = changed.apply_param("retry", "adaptive").expect("retry");
         changed = changed.apply_param("client-rate", "12.5").expect("rate");

@@ -46,11 +46,6 @@ pub const PRESETS: [Preset<ApigwScenario>; 6] = [
     },
 ];
 
-/// The preset with `key`.
-pub fn preset(key: &str) -> Option<&'static Preset<ApigwScenario>> {
-    crate::scenes::preset::find(&PRESETS, key)
-}
-
 fn stage(rate: f64, burst: u64) -> GatewayConfig {
     GatewayConfig { stage: Some(Limit { rate, burst }), ..GatewayConfig::default() }
 }
@@ -166,7 +161,7 @@ mod tests {
     use engine::{SimDuration, SimTime};
 
     fn run(key: &str, secs: u64) -> ApigwSim {
-        let s = (preset(key).expect("preset").scenario)();
+        let s = crate::scenes::preset::scenario_of(&PRESETS, key);
         let mut sim = ApigwSim::try_new(&s, 42).unwrap_or_else(|e| panic!("{key}: {e}"));
         sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(secs));
         sim

@@ -283,11 +283,11 @@ pub fn counters(sim: &ApigwSim) -> CounterView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenes::apigw::presets::{preset, PRESETS};
+    use crate::scenes::apigw::presets::PRESETS;
     use engine::SimTime;
 
     fn run(key: &str, secs: f64) -> ApigwSim {
-        let s = (preset(key).expect("preset").scenario)();
+        let s = crate::scenes::preset::scenario_of(&crate::scenes::apigw::presets::PRESETS, key);
         let mut sim = ApigwSim::try_new(&s, 42).expect("valid");
         sim.run_until_done(SimTime::ZERO + SimDuration::from_secs_f64(secs));
         sim

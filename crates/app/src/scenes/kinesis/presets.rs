@@ -49,11 +49,6 @@ pub const PRESETS: [Preset<KinesisScenario>; 7] = [
     },
 ];
 
-/// The preset with `key`.
-pub fn preset(key: &str) -> Option<&'static Preset<KinesisScenario>> {
-    crate::scenes::preset::find(&PRESETS, key)
-}
-
 fn hot_key() -> KinesisScenario {
     KinesisScenario {
         shards: 4,
@@ -133,7 +128,7 @@ mod tests {
     use engine::{SimDuration, SimTime};
 
     fn run(key: &str, secs: u64) -> KinesisSim {
-        let s = (preset(key).expect("preset").scenario)();
+        let s = crate::scenes::preset::scenario_of(&PRESETS, key);
         let mut sim = KinesisSim::try_new(&s, 42).unwrap_or_else(|e| panic!("{key}: {e}"));
         sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(secs));
         sim

@@ -381,11 +381,10 @@ pub fn counters(sim: &KinesisSim) -> CounterView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenes::kinesis::presets::preset;
     use engine::SimTime;
 
     fn run(key: &str, secs: u64) -> KinesisSim {
-        let s = (preset(key).expect("preset").scenario)();
+        let s = crate::scenes::preset::scenario_of(&crate::scenes::kinesis::presets::PRESETS, key);
         let mut sim = KinesisSim::try_new(&s, 42).expect("valid");
         sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(secs));
         sim

@@ -248,10 +248,9 @@ impl LinkParams for SnsScenario {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenes::sns::presets::preset;
 
     fn orders() -> SnsScenario {
-        (preset("orders-by-type").expect("preset").scenario)()
+        crate::scenes::preset::scenario_of(&crate::scenes::sns::presets::PRESETS, "orders-by-type")
     }
 
     #[test]
@@ -293,7 +292,7 @@ mod tests {
         assert!(set(&s, "s3.consumers", "2").is_err());
         assert!(set(&s, "s9.health", "5xx").is_err());
         assert!(set(&s, "s1.consumers", "21").expect_err("too many").contains("0 to 20"));
-        let fifo = (preset("fifo-order").expect("preset").scenario)();
+        let fifo = crate::scenes::preset::scenario_of(&crate::scenes::sns::presets::PRESETS, "fifo-order");
         let standard = set(&fifo, TOPIC_KEY, "standard").expect("queues follow the topic");
         assert!(standard.subscriptions.iter().all(|s| !s.fifo_queue));
     }

@@ -47,11 +47,6 @@ pub const PRESETS: [Preset<SnsScenario>; 6] = [
     },
 ];
 
-/// The preset with `key`.
-pub fn preset(key: &str) -> Option<&'static Preset<SnsScenario>> {
-    crate::scenes::preset::find(&PRESETS, key)
-}
-
 fn attr(name: &str, kind: &str, value: &str) -> Attribute {
     Attribute { name: name.into(), kind: kind.into(), value: value.into() }
 }
@@ -223,7 +218,7 @@ mod tests {
     use engine::{SimDuration, SimTime};
 
     fn run(key: &str, secs: u64) -> SnsSim {
-        let scenario = (preset(key).expect("preset").scenario)();
+        let scenario = crate::scenes::preset::scenario_of(&PRESETS, key);
         let mut sim = SnsSim::try_new(&scenario, 42).unwrap_or_else(|e| panic!("{key}: {e}"));
         sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(secs));
         sim

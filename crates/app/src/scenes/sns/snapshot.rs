@@ -559,10 +559,9 @@ pub fn history(sim: &SnsSim, id: u64) -> History {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenes::sns::presets::preset;
 
     fn run(key: &str, secs: f64) -> SnsSim {
-        let scenario = (preset(key).expect("preset").scenario)();
+        let scenario = crate::scenes::preset::scenario_of(&crate::scenes::sns::presets::PRESETS, key);
         let mut sim = SnsSim::try_new(&scenario, 42).expect("valid");
         sim.run_until_done(SimTime::ZERO + SimDuration::from_secs_f64(secs));
         sim

@@ -50,11 +50,6 @@ pub const PRESETS: [Preset<SqsScenario>; 7] = [
     },
 ];
 
-/// The preset with this key.
-pub fn preset(key: &str) -> Option<&'static Preset<SqsScenario>> {
-    crate::scenes::preset::find(&PRESETS, key)
-}
-
 fn producer(rate_per_s: f64, groups: u32) -> Producer {
     Producer { workload: Workload::Poisson { rate_per_s }, groups, ..Producer::default() }
 }

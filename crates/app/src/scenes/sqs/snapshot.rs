@@ -354,11 +354,10 @@ fn capitalise(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenes::sqs::presets::preset;
     use engine::SimDuration;
 
     fn run(key: &str, secs: u64) -> SqsSim {
-        let scenario = (preset(key).unwrap().scenario)();
+        let scenario = crate::scenes::preset::scenario_of(&crate::scenes::sqs::presets::PRESETS, key);
         let mut sim = SqsSim::try_new(&scenario, 42).unwrap();
         sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(secs));
         sim
@@ -389,7 +388,11 @@ mod tests {
 
     #[test]
     fn of_two_consumers_holding_one_message_only_the_latest_receive_has_time_left() {
-        let mut sim = SqsSim::try_new(&(preset("slow-consumer").unwrap().scenario)(), 42).unwrap();
+        let mut sim = SqsSim::try_new(
+            &crate::scenes::preset::scenario_of(&crate::scenes::sqs::presets::PRESETS, "slow-consumer"),
+            42,
+        )
+        .unwrap();
         let mut shared = 0;
         for t in 1..=120 {
             sim.run_until_done(SimTime::ZERO + SimDuration::from_millis(t * 500));

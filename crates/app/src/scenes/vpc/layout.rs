@@ -322,7 +322,7 @@ mod tests {
 
     #[test]
     fn the_hub_sits_in_the_middle() {
-        let (net, _) = (crate::scenes::vpc::presets::preset("hub-spoke").unwrap().scenario)().build();
+        let (net, _) = crate::scenes::preset::scenario_of(&crate::scenes::vpc::presets::PRESETS, "hub-spoke").build();
         let l = layout(&net);
         let shared = l.box_of(net.vpc_named("Shared").unwrap()).unwrap();
         assert!((shared.centre().0 - l.width / 2.0).abs() < 1.0);

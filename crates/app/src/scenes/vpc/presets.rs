@@ -57,11 +57,6 @@ pub const PRESETS: [Preset<VpcScenario>; 8] = [
     },
 ];
 
-/// The preset with `key`.
-pub fn preset(key: &str) -> Option<&'static Preset<VpcScenario>> {
-    crate::scenes::preset::find(&PRESETS, key)
-}
-
 /// A VPC with one subnet, an `app` instance at `.1.10` in an `app` group admitting TCP 443 from
 /// 10.0.0.0/8 — the starting point of most presets. `second` is the /16's second octet.
 pub fn vpc_lines(name: &str, second: u8) -> Vec<String> {
