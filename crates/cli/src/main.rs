@@ -31,10 +31,12 @@ USAGE:
         scenario) and prints its final metrics as JSON.
         DURATION is a number with a unit: 500ms, 90s, 15m, 1h, 2d (default 10m).
     nimbus conformance FILE...
-        Runs conformance files (the formats of shared/conformance/sqs_timeline_cases.json,
-        sns_filter_cases.json and kinesis_hash_cases.json)
-        against the models: one line per failure, then `N passed, N failed, N skipped`
-        (skipped = flagged cases where the engine differs). Exit status 1 on any failure.
+        Runs conformance files (the formats of crates/engine/conformance/sqs_timeline_cases.json,
+        sns_filter_cases.json, kinesis_hash_cases.json and vpc_peering_cases.json, described in
+        crates/engine/conformance/README.md) against the models: one line per failure, then
+        `N passed, N failed, N skipped` (skipped = flagged cases where the engine differs).
+        Exit status 1 on any failure. Every case of the project's copy:
+            nimbus conformance crates/engine/conformance/*.json
     nimbus hash [--seed N]
         Prints the trace hash of the reference scenario (10 simulated minutes), as the wasm
         build computes it too: the cross-target determinism check.

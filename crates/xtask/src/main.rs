@@ -102,6 +102,16 @@ fn show(cmd: &Command) -> String {
     s
 }
 
+/// The time since `start`, for people: `42 s` or `7 min 05 s`.
+fn elapsed(start: std::time::Instant) -> String {
+    let secs = start.elapsed().as_secs();
+    if secs < 60 {
+        format!("{secs} s")
+    } else {
+        format!("{} min {:02} s", secs / 60, secs % 60)
+    }
+}
+
 /// The value after `flag` (`--flag v` or `--flag=v`), refusing unknown flags is left to callers.
 fn flag_value(args: &[String], flag: &str) -> Result<Option<String>> {
     let mut it = args.iter();

@@ -4,13 +4,14 @@
 //! so one run shows every problem.
 
 use std::process::Command;
+use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
 use crate::bench::{first_visit, FIRST_VISIT_BUDGET_GZIP};
 use crate::site::{build_release, site_dir};
 use crate::tools::{ensure_browser_test_tools, ensure_build_tools, ensure_wasm_target};
-use crate::{cargo, output, root, run};
+use crate::{cargo, elapsed, output, root, run};
 
 /// The sub-path the browser tests serve the site under, as GitHub Pages does for project sites.
 const TEST_PUBLIC_URL: &str = "/nimbus/";
@@ -21,14 +22,17 @@ pub fn test(args: &[String]) -> Result<()> {
     if let Some(extra) = args.first() {
         bail!("`cargo xtask test` takes no arguments (got `{extra}`)");
     }
-    let mut results: Vec<(&str, Result<()>)> = Vec::new();
+    let start = Instant::now();
+    // (step, result, how long it took, installs included)
+    let mut results: Vec<(&str, Result<()>, String)> = Vec::new();
     let mut step = |name: &'static str, f: &mut dyn FnMut() -> Result<()>| {
         eprintln!("\n=== {name}");
+        let step_start = Instant::now();
         let res = f();
         if let Err(e) = &res {
             eprintln!("--- {name} FAILED: {e:#}");
         }
-        results.push((name, res));
+        results.push((name, res, elapsed(step_start)));
     };
 
     step("rustfmt", &mut || run(cargo().args(["fmt", "--all", "--", "--check"])));
@@ -54,16 +58,16 @@ pub fn test(args: &[String]) -> Result<()> {
         step("browser tests (headless Chromium)", &mut browser_tests);
     }
 
-    let failed: Vec<&str> = results.iter().filter(|(_, r)| r.is_err()).map(|(n, _)| *n).collect();
+    let failed: Vec<&str> = results.iter().filter(|(_, r, _)| r.is_err()).map(|(n, _, _)| *n).collect();
     let passed = results.len() - failed.len();
     eprintln!();
-    for (name, res) in &results {
-        eprintln!("{} {name}", if res.is_ok() { "ok  " } else { "FAIL" });
+    for (name, res, took) in &results {
+        eprintln!("{} {name} ({took})", if res.is_ok() { "ok  " } else { "FAIL" });
     }
     if !built {
         eprintln!("skip first-visit size budget, browser tests (no release build)");
     }
-    println!("xtask test: {passed} passed, {} failed", failed.len() + usize::from(!built) * 2);
+    println!("xtask test: {passed} passed, {} failed in {}", failed.len() + usize::from(!built) * 2, elapsed(start));
     if !failed.is_empty() || !built {
         bail!("failed: {}", failed.join(", "));
     }

@@ -54,3 +54,99 @@ fn no_trailing_whitespace() {
         }
     }
 }
+
+/// Every file a clone carries, with its path relative to the root: build outputs, installed tools
+/// and test artefacts (the ignored folders) left out.
+fn project_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    const NOT_THE_PROJECT: [&str; 6] = [".git", "target", "dist", ".tools", "node_modules", "screenshots"];
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            if !NOT_THE_PROJECT.iter().any(|n| entry.file_name() == *n) {
+                project_files(&path, out);
+            }
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// The longest run of parent steps (`../`, or a final `..`) in `line`.
+fn longest_parent_run(line: &str) -> usize {
+    let mut longest = 0;
+    for (start, _) in line.match_indices("..") {
+        // Count each run once, from its first step; `0..n` is a range, not a path.
+        if line[..start].ends_with("../") || line[..start].ends_with(|c: char| c == '.' || c.is_alphanumeric()) {
+            continue;
+        }
+        let rest = &line[start..];
+        let mut steps = rest.as_bytes().chunks(3).take_while(|c| *c == b"../").count();
+        let after = &rest[steps * 3..];
+        let ends_path = |c: char| c.is_whitespace() || "\"'`),".contains(c);
+        if after.starts_with("..") && (after.len() == 2 || after[2..].starts_with(ends_path)) {
+            steps += 1;
+        }
+        longest = longest.max(steps);
+    }
+    longest
+}
+
+/// A clone from GitHub has nothing next to it: no file of the project (docs aside) may refer to
+/// the shared folder beside this checkout, to an absolute path of this machine, or climb
+/// out of the repository with `../`. Rust paths count from the crate (where `CARGO_MANIFEST_DIR`
+/// and `cargo test` start), other files' from their own folder.
+#[test]
+fn nothing_refers_to_paths_outside_the_repository() {
+    let root = root();
+    // Spelled in pieces so that this test does not find itself.
+    let beside = ["..", "shared"].join("/");
+    let mut machine_paths: Vec<String> = ["work", "root", "home", "tmp"].iter().map(|d| format!("/{d}/")).collect();
+    machine_paths.push(format!("{}/", root.display()));
+    if let Some(parent) = root.parent().filter(|p| p.components().count() > 1) {
+        machine_paths.push(format!("{}/", parent.display()));
+    }
+    machine_paths.sort();
+    machine_paths.dedup();
+    let mut files = Vec::new();
+    project_files(&root, &mut files);
+    files.sort();
+    let mut problems = Vec::new();
+    for path in files {
+        if path.extension().is_some_and(|e| e == "md") {
+            continue; // Docs may tell a maintainer where the shared files come from.
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else { continue }; // not text
+        let rel = path.strip_prefix(&root).unwrap_or(&path);
+        let base = if rel.extension().is_some_and(|e| e == "rs") {
+            rel.ancestors().find(|a| root.join(a).join("Cargo.toml").is_file()).unwrap_or(Path::new(""))
+        } else {
+            rel.parent().unwrap_or(Path::new(""))
+        };
+        let allowed_climb = base.components().count();
+        for (n, line) in text.lines().enumerate() {
+            let at = format!("{}:{}", rel.display(), n + 1);
+            if line.contains(&beside) {
+                problems.push(format!("{at} refers to {beside}, which a clone does not have"));
+            }
+            for p in &machine_paths {
+                if line.contains(p.as_str()) {
+                    problems.push(format!("{at} refers to {p}, a path of this machine"));
+                }
+            }
+            if longest_parent_run(line) > allowed_climb {
+                problems.push(format!("{at} climbs out of the repository with `../` (from {})", base.display()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "paths outside the repository:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn parent_runs_are_counted_whole() {
+    assert_eq!(longest_parent_run(&format!("join(\"{}x\")", "../".repeat(3))), 3);
+    assert_eq!(longest_parent_run("a ../b ../../c"), 2);
+    assert_eq!(longest_parent_run(&format!("join(\"{}..\")", "../".repeat(2))), 3);
+    assert_eq!(longest_parent_run("for x in 0..n {} 1...3 a..=b"), 0);
+    assert_eq!(longest_parent_run("no parents"), 0);
+}

@@ -8,6 +8,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
@@ -65,7 +66,35 @@ pub fn ensure_wasm_target() -> Result<()> {
     if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
         return Ok(());
     }
-    run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+    install("the wasm32-unknown-unknown target", "to compile the app to WebAssembly", "about 10 s", || {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+    })
+}
+
+/// Says what is about to be installed, why, and roughly how long it takes — on a fresh machine
+/// the installs are most of the first run — then installs it and says how long it took.
+fn install(what: &str, why: &str, takes: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
+    eprintln!("xtask: installing {what}, {why} (once per machine; {takes})");
+    let start = Instant::now();
+    f()?;
+    eprintln!("xtask: installed {what} in {}", crate::elapsed(start));
+    Ok(())
+}
+
+/// Installs a crate's binaries with `cargo binstall` when the machine has it (prebuilt binaries
+/// where the network allows, else it builds them itself), with `cargo install` otherwise or if
+/// binstall fails.
+fn cargo_install(krate: &str, version: &str, locked: bool) -> Result<()> {
+    let spec = format!("{krate}@{version}");
+    let lock: &[&str] = if locked { &["--locked"] } else { &[] };
+    if output(crate::cargo().args(["binstall", "-V"])).is_some() {
+        let res = run(crate::cargo().args(["binstall", "--no-confirm", "--force"]).args(lock).arg(&spec));
+        match res {
+            Ok(()) => return Ok(()),
+            Err(e) => eprintln!("xtask: cargo binstall failed ({e:#}); building {spec} with cargo install instead"),
+        }
+    }
+    run(crate::cargo().args(["install", &spec, "--force"]).args(lock))
 }
 
 fn ensure_trunk(cargo_bin: &Path) -> Result<()> {
@@ -74,8 +103,13 @@ fn ensure_trunk(cargo_bin: &Path) -> Result<()> {
     if version.split_whitespace().nth(1).is_some_and(|v| v.starts_with("0.21.")) {
         return Ok(());
     }
-    eprintln!("installing Trunk {TRUNK_VERSION} (found: {})", if version.is_empty() { "none" } else { &version });
-    run(crate::cargo().args(["install", &format!("trunk@{TRUNK_VERSION}"), "--locked", "--force"]))
+    let found = if version.is_empty() { "none found".to_owned() } else { format!("found {version}") };
+    install(
+        &format!("Trunk {TRUNK_VERSION}"),
+        &format!("which builds and serves the web app ({found})"),
+        "about 7 minutes on 2 cores",
+        || cargo_install("trunk", TRUNK_VERSION, true),
+    )
 }
 
 /// The `wasm-bindgen` version in Cargo.lock: the CLI must match it exactly.
@@ -100,9 +134,14 @@ fn ensure_wasm_bindgen(cargo_bin: &Path) -> Result<()> {
     if have.split_whitespace().nth(1) == Some(want.as_str()) {
         return Ok(());
     }
-    eprintln!("installing wasm-bindgen-cli {want} (found: {})", if have.is_empty() { "none" } else { &have });
-    // Not `--locked`: the registry mirror lacks one of its locked dependency versions.
-    run(crate::cargo().args(["install", &format!("wasm-bindgen-cli@{want}"), "--force"]))
+    let found = if have.is_empty() { "none found".to_owned() } else { format!("found {have}") };
+    install(
+        &format!("wasm-bindgen-cli {want}"),
+        &format!("which Trunk needs in the exact version of the wasm-bindgen crate in Cargo.lock ({found})"),
+        "about 3 to 5 minutes on 2 cores",
+        // Not `--locked`: the registry mirror lacks one of its locked dependency versions.
+        || cargo_install("wasm-bindgen-cli", &want, false),
+    )
 }
 
 fn ensure_wasm_opt() -> Result<PathBuf> {
@@ -115,12 +154,19 @@ fn ensure_wasm_opt() -> Result<PathBuf> {
         return Ok(bin);
     }
     std::fs::create_dir_all(&prefix)?;
-    run(npm().arg("install").arg("--prefix").arg(&prefix).args([
-        "--no-save",
-        "--no-audit",
-        "--no-fund",
-        &format!("binaryen@{BINARYEN_VERSION}"),
-    ]))?;
+    install(
+        &format!("wasm-opt (npm binaryen@{BINARYEN_VERSION}) into .tools/"),
+        "which shrinks the release wasm (Debian's wasm-opt 108 breaks the app)",
+        "about 15 s",
+        || {
+            run(npm().arg("install").arg("--prefix").arg(&prefix).args([
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                &format!("binaryen@{BINARYEN_VERSION}"),
+            ]))
+        },
+    )?;
     Ok(bin)
 }
 
@@ -148,8 +194,10 @@ pub fn ensure_browser_test_tools() -> Result<PathBuf> {
             cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
             cmd
         };
-        run(&mut apt(&["update", "-q"]))?;
-        run(&mut apt(&["install", "-y", "-q", "chromium"]))?;
+        install("Debian's chromium", "the headless browser of the browser tests", "about 1 to 2 minutes", || {
+            run(&mut apt(&["update", "-q"]))?;
+            run(&mut apt(&["install", "-y", "-q", "chromium"]))
+        })?;
     }
     let tests = root().join("web").join("tests");
     let wanted = std::fs::read_to_string(tests.join("package.json")).context("reading web/tests/package.json")?;
@@ -161,7 +209,12 @@ pub fn ensure_browser_test_tools() -> Result<PathBuf> {
     let installed =
         std::fs::read_to_string(tests.join("node_modules/playwright-core/package.json")).unwrap_or_default();
     if !installed.contains(&format!("\"version\": \"{wanted}\"")) {
-        run(npm().arg("ci").args(["--no-audit", "--no-fund"]).current_dir(&tests))?;
+        install(
+            &format!("playwright-core {wanted} into web/tests/node_modules"),
+            "which drives Chromium in the browser tests",
+            "about 10 s",
+            || run(npm().arg("ci").args(["--no-audit", "--no-fund"]).current_dir(&tests)),
+        )?;
     }
     Ok(chromium)
 }
