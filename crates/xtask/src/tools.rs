@@ -107,7 +107,7 @@ fn ensure_trunk(cargo_bin: &Path) -> Result<()> {
     install(
         &format!("Trunk {TRUNK_VERSION}"),
         &format!("which builds and serves the web app ({found})"),
-        "about 7 minutes on 2 cores",
+        "7 to 12 minutes on 2 cores",
         || cargo_install("trunk", TRUNK_VERSION, true),
     )
 }
@@ -138,7 +138,7 @@ fn ensure_wasm_bindgen(cargo_bin: &Path) -> Result<()> {
     install(
         &format!("wasm-bindgen-cli {want}"),
         &format!("which Trunk needs in the exact version of the wasm-bindgen crate in Cargo.lock ({found})"),
-        "about 3 to 5 minutes on 2 cores",
+        "about 3 minutes on 2 cores",
         // Not `--locked`: the registry mirror lacks one of its locked dependency versions.
         || cargo_install("wasm-bindgen-cli", &want, false),
     )
