@@ -827,7 +827,9 @@ test('/kinesis: the hot-key preset throttles exactly one shard, and splitting a 
   await page.locator('[data-testid=split-shard]').selectOption('2');
   await page.locator('[data-testid=split-key]').fill(KEY0_HASH);
   await page.locator('[data-testid=split]').click();
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid^=lane-]').length === 6, null, { timeout: 5000 });
+  // Five open shards get lanes; the closed parent moves to the lineage strip.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid^=lane-]').length === 5, null, { timeout: 5000 });
+  assert((await page.locator('[data-testid=lineage]').allInnerTexts()).join(' ').includes('shard 2 → 4, 5'), 'the closed parent is not in the lineage strip');
   assert((await page.locator('[data-testid=reshard-outcome]').innerText()).startsWith('Done at'), 'the split was not confirmed');
   assert((await num(page, 'sim-time')) >= 15, 'the split restarted the run');
   const before = await num(page, 'count-throttled');
@@ -843,19 +845,38 @@ test('/kinesis: the hot-key preset throttles exactly one shard, and splitting a 
   await page.context().close();
 });
 
-test('/kinesis: merging shards that are not adjacent is refused with AWS\'s error; bad knob values are explained', async () => {
+test('/kinesis: a merge offers only the adjacent shard; bad resharding and knob values are explained', async () => {
   const page = await openKinesis('?p=merge-cold');
-  await page.locator('[data-testid=merge-a]').selectOption('0');
-  await page.locator('[data-testid=merge-b]').selectOption('2');
-  await page.locator('[data-testid=merge]').click();
-  const text = await page.locator('[data-testid=reshard-outcome]').innerText();
-  assert(text.startsWith('InvalidArgumentException') && text.includes('not an adjacent pair'), `not AWS's refusal: ${text}`);
-  assert((await page.locator('[data-testid^=lane-]').count()) === 8, 'a refused merge changed the shards');
+  const optionsOf = (id) => page.locator(`[data-testid=${id}] option`).evaluateAll((os) => os.map((o) => o.value));
+  // MergeShards takes a shard and the next one in hash-key order: the second picker offers only it.
+  await page.locator('[data-testid=merge-a]').selectOption('2');
+  assert(JSON.stringify(await optionsOf('merge-b')) === '["3"]', `merge-b offers ${JSON.stringify(await optionsOf('merge-b'))}`);
+  assert(!(await optionsOf('merge-a')).includes('7'), 'the last shard has no shard above it to merge with');
   await page.locator('[data-testid=target-count]').fill('20');
   await page.locator('[data-testid=update-count]').click();
   assert((await page.locator('[data-testid=reshard-outcome]').innerText()).includes('LimitExceededException'), 'scaling over double is not refused');
+  assert((await page.locator('[data-testid^=lane-]').count()) === 8, 'a refused rescale changed the shards');
   await page.locator('[data-testid=knob-shards]').fill('40');
   assert((await page.locator('[data-testid=knob-shards-message]').innerText()).includes('1–16'), 'an out-of-range shard count is not explained');
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/kinesis: with more than 16 shards in the history, every open shard is drawn and can be resharded', async () => {
+  // Split at 4.7 s, the preset's own split at 20 s, then UpdateShardCount to 8: 19 shards in all.
+  const page = await openKinesis('?p=split-hot-shard&reshards=split:0@4.7;split:2@20;count:8@25&t=30');
+  const open = await num(page, 'count-open-shards');
+  assert(open === 8, `expected 8 open shards, got ${open}`);
+  const lanes = await page.locator('[data-testid^=lane-]').evaluateAll((gs) => gs.map((g) => g.dataset.testid));
+  assert(lanes.length === 8, `every open shard gets a lane: ${JSON.stringify(lanes)}`);
+  const splitOptions = await page.locator('[data-testid=split-shard] option').evaluateAll((os) => os.map((o) => o.value));
+  assert(JSON.stringify(splitOptions.map((v) => `lane-${v}`)) === JSON.stringify(lanes), `the split picker lists ${JSON.stringify(splitOptions)}`);
+  assert((await page.locator('[data-testid=lineage]').count()) > 0, 'no lineage strip for the closed shards');
+  assert(!(await page.locator('[data-testid=kinesis-diagram]').innerText()).includes('not drawn'), 'open shards were hidden');
+  await page.locator('[data-testid=split-shard]').selectOption(splitOptions[0]);
+  await page.locator('[data-testid=split]').click();
+  assert((await page.locator('[data-testid=reshard-outcome]').innerText()).startsWith('Done at'), 'the split was not done');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid^=lane-]').length === 9, null, { timeout: 5000 });
   noErrors(page);
   await page.context().close();
 });

@@ -114,14 +114,15 @@ impl Series {
         self.end = self.end.max(now);
     }
 
-    /// The value of the latest bucket (gauge level or counter rate), if any.
+    /// The value of the latest bucket (gauge level, or the rate of the last finished counter
+    /// bucket), if any.
     pub fn latest(&self) -> Option<f64> {
         self.points().last().map(|p| p.1)
     }
 
     /// `(bucket start, value)` pairs over the whole run. Gauge buckets give their mean level;
-    /// counter buckets give a rate per second (the last, unfinished bucket over its elapsed part,
-    /// at least half a bucket).
+    /// counter buckets give a rate per second, finished buckets only: the current one's rate is
+    /// not known yet, and drawing it would end every chart in a false cliff.
     pub fn points(&self) -> Vec<(SimTime, f64)> {
         let mut out = Vec::with_capacity(self.buckets.len());
         let mut level = 0.0;
@@ -137,16 +138,10 @@ impl Series {
                     }
                 }
                 SeriesKind::Counter => {
-                    let bucket_end = start + self.width;
-                    let elapsed = if i + 1 == self.buckets.len() && self.end < bucket_end {
-                        // The unfinished bucket over its elapsed part, but never less than half a
-                        // bucket: a burst at the very start of a bucket (a poll that reads a
-                        // second's records at once) would otherwise read as a huge rate.
-                        self.end.saturating_since(start).max(SimDuration::from_micros(self.width.as_micros() / 2))
-                    } else {
-                        self.width
-                    };
-                    b.sum / elapsed.as_secs_f64()
+                    if self.end < start + self.width {
+                        break;
+                    }
+                    b.sum / self.width.as_secs_f64()
                 }
             };
             out.push((start, value));

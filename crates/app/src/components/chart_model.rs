@@ -211,6 +211,40 @@ pub fn format_value(value: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
+/// The colour class of a line by what its name says, the same in every playground: served,
+/// admitted or delivered (`good`, green), refused, throttled, lost or dead-lettered (`bad`,
+/// red), retried or duplicated (`warn`, amber); other lines keep the chart's palette. Dash
+/// patterns still tell lines apart, so colour is never the only signal.
+pub fn meaning_class(name: &str) -> &'static str {
+    let name = name.to_ascii_lowercase();
+    let says = |words: &[&str]| words.iter().any(|w| name.contains(w));
+    if says(&["throttled", "refused", "too many", "limit exceeded", "quota", "lost", "gave up", "dlq", "timed out"]) {
+        "bad"
+    } else if says(&["retr", "duplicate"]) {
+        "warn"
+    } else if says(&["admitted", "delivered", "deleted", "written", "served"]) {
+        "good"
+    } else {
+        ""
+    }
+}
+
+/// The chart lines of a run's metrics: every series `keep` names (it returns the legend's name),
+/// in the metrics' order, coloured by [`meaning_class`] of that name.
+pub fn series_from(metrics: &engine::Metrics, keep: impl Fn(&str) -> Option<String>) -> Vec<Series> {
+    metrics
+        .series()
+        .filter_map(|series| {
+            let name = keep(series.name())?;
+            Some(Series {
+                class: meaning_class(&name).to_owned(),
+                points: series.points().into_iter().map(|(at, v)| (at.as_secs_f64(), v)).collect(),
+                name,
+            })
+        })
+        .collect()
+}
+
 /// A one-sentence text alternative for the chart: the latest value of each series.
 pub fn summarize(series: &[LaidOutSeries], y_unit: &str) -> String {
     let parts: Vec<String> = series

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use super::knob::KnobPanel;
 use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
 use super::preset::picker_entries;
+use crate::components::chart_model::series_from;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
     LinkNotices, LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series, SharePanel,
@@ -263,18 +264,7 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
 
 fn capture_charts(sim: &ApigwSim, charts: Charts) {
     let names: Vec<String> = sim.model().buckets(sim.now()).into_iter().map(|(n, _)| n).collect();
-    let pick = |keep: &dyn Fn(&str) -> Option<String>| -> Vec<Series> {
-        sim.metrics()
-            .series()
-            .filter_map(|series| {
-                keep(series.name()).map(|name| Series {
-                    name,
-                    class: String::new(),
-                    points: series.points().into_iter().map(|(at, v)| (at.as_secs_f64(), v)).collect(),
-                })
-            })
-            .collect()
-    };
+    let pick = |keep: &dyn Fn(&str) -> Option<String>| series_from(sim.metrics(), keep);
     charts.load.set(pick(&|n: &str| matches!(n, "offered" | "admitted" | "throttled").then(|| n.to_string())));
     charts.reasons.set(pick(&|n: &str| match n {
         "throttled" => Some("Too Many Requests".to_string()),

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use super::knob::KnobPanel;
 use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
 use super::preset::picker_entries;
+use crate::components::chart_model::series_from;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
     LinkNotices, LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series, SharePanel,
@@ -213,9 +214,21 @@ fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
                 .collect_view()
         })
     };
+    let lineage = move || {
+        view_data.with(|d| {
+            let y0 = lineage_y(d.lanes.len());
+            d.lineage
+                .iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    view! { <text class="sqs-consumer-line kin-lineage" data-testid="lineage" x=PAD y=y0 + 10.0 + i as f64 * LINEAGE_LINE_H>{line.clone()}</text> }
+                })
+                .collect_view()
+        })
+    };
     let consumers = move || {
         view_data.with(|d| {
-            let y = consumers_y(d.lanes.len());
+            let y = consumers_y(d.lanes.len(), d.lineage.len());
             let n = d.consumers.len().max(1) as f64;
             let w = (VIEW_W - 2.0 * PAD) / n;
             d.consumers
@@ -257,9 +270,7 @@ fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
                         {segments}
                         {keys}
                         {lanes}
-                        <text class="sqs-overflow" x=PAD y=move || view_data.with(|d| lane_y(d.lanes.len()) + 10.0)>
-                            {move || view_data.with(|d| if d.lanes_hidden > 0 { format!("+{} more shards not drawn", d.lanes_hidden) } else { String::new() })}
-                        </text>
+                        {lineage}
                         {consumers}
                     </g>
                     {token_group(move |f: &mut dyn FnMut(&_)| view_data.with(|d| f(&d.tokens)), selected, Callback::new(|_| {}), RECORD_W, "sqs-tokens kin-tokens")}
@@ -267,7 +278,7 @@ fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
             </div>
             <figcaption class="sqs-legend">
                 "Colour: the shard that owns a range of hash keys. Marks under the bar: the busiest keys, where their MD5 falls. "
-                "A lane's records are its newest (k12 is key-12; ×100 is a run of 100 records from many keys); the meter is this second's load against 1,000 records/s or 1 MiB/s. "
+                "A lane's records are its newest (k12 is key-12; ×100 is a run of 100 records from many keys); the meter is the load over the last second against 1,000 records/s or 1 MiB/s (the limit counts whole seconds). "
                 "Red records above the bar were refused (ProvisionedThroughputExceededException) and will be retried. Closed shards take no writes but stay readable."
             </figcaption>
         </figure>
@@ -280,21 +291,29 @@ fn ReshardPanel(
     view_data: RwSignal<DiagramView>,
     #[prop(into)] on_reshard: Callback<Reshard, Result<String, String>>,
 ) -> impl IntoView {
-    let open_ids = move || view_data.with(|d| d.lanes.iter().filter(|l| l.open).map(|l| l.id).collect::<Vec<_>>());
+    let open_ids = move || view_data.with(|d| d.open_ids.clone());
     let split_shard = RwSignal::new(String::new());
     let split_key = RwSignal::new(String::new());
     let merge_a = RwSignal::new(String::new());
     let merge_b = RwSignal::new(String::new());
     let target = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Result<String, String>>);
-    let pick = move |chosen: RwSignal<String>, nth: usize| {
-        let ids = open_ids();
-        chosen.get().parse::<u32>().ok().filter(|id| ids.contains(id)).or_else(|| ids.get(nth).copied())
+    // The shard a picker shows: its choice while that shard is still a candidate, else the first.
+    let pick_from = |ids: Vec<u32>, chosen: RwSignal<String>| {
+        chosen.get().parse::<u32>().ok().filter(|id| ids.contains(id)).or_else(|| ids.first().copied())
     };
-    let options = move |chosen: RwSignal<String>, nth: usize| {
-        let current = pick(chosen, nth);
-        open_ids()
-            .into_iter()
+    let pick = move |chosen: RwSignal<String>| pick_from(open_ids(), chosen);
+    // MergeShards takes an open shard and the next one in hash-key order: the first picker lists
+    // the shards that have one, the second offers only that one.
+    let mergeable = move || {
+        let mut ids = open_ids();
+        ids.pop();
+        ids
+    };
+    let neighbours = move || pick_from(mergeable(), merge_a).and_then(|a| adjacent_open(&open_ids(), a)).into_iter().collect();
+    let pick_neighbour = move || pick_from(neighbours(), merge_b);
+    let options = |ids: Vec<u32>, current: Option<u32>| {
+        ids.into_iter()
             .map(|id| view! { <option value=id.to_string() prop:selected=current == Some(id)>{format!("shard {id}")}</option> })
             .collect_view()
     };
@@ -306,10 +325,10 @@ fn ReshardPanel(
     };
     let split = move |_| {
         let key = split_key.get_untracked().trim().to_owned();
-        run(pick(split_shard, 0).map(|shard| Reshard::Split { shard, at_key: (!key.is_empty()).then_some(key) }))
+        run(pick(split_shard).map(|shard| Reshard::Split { shard, at_key: (!key.is_empty()).then_some(key) }))
     };
     let merge = move |_| {
-        run(pick(merge_a, 0).zip(pick(merge_b, 1)).map(|(shard, adjacent)| Reshard::Merge { shard, adjacent }))
+        run(pick_from(mergeable(), merge_a).zip(pick_neighbour()).map(|(shard, adjacent)| Reshard::Merge { shard, adjacent }))
     };
     let rescale = move |_| match target.get_untracked().trim().parse::<u32>() {
         Ok(target) => run(Some(Reshard::UpdateShardCount { target })),
@@ -321,7 +340,7 @@ fn ReshardPanel(
             <div class="kin-reshard-row">
                 <label for="split-shard">"Split"</label>
                 <select id="split-shard" data-testid="split-shard" on:change=move |ev| split_shard.set(event_target_value(&ev))>
-                    {move || options(split_shard, 0)}
+                    {move || options(open_ids(), pick(split_shard))}
                 </select>
                 <input type="text" inputmode="numeric" placeholder="at hash key (empty: midpoint)" aria-label="NewStartingHashKey"
                     data-testid="split-key" prop:value=move || split_key.get() on:input=move |ev| split_key.set(event_target_value(&ev))/>
@@ -330,11 +349,11 @@ fn ReshardPanel(
             <div class="kin-reshard-row">
                 <label for="merge-a">"Merge"</label>
                 <select id="merge-a" data-testid="merge-a" on:change=move |ev| merge_a.set(event_target_value(&ev))>
-                    {move || options(merge_a, 0)}
+                    {move || options(mergeable(), pick_from(mergeable(), merge_a))}
                 </select>
                 <span>"with"</span>
                 <select aria-label="Adjacent shard to merge" data-testid="merge-b" on:change=move |ev| merge_b.set(event_target_value(&ev))>
-                    {move || options(merge_b, 1)}
+                    {move || options(neighbours(), pick_neighbour())}
                 </select>
                 <button type="button" class="button" data-testid="merge" on:click=merge>"Merge shards"</button>
             </div>
@@ -390,18 +409,7 @@ fn capture_charts(sim: &KinesisSim, charts: Charts) {
     let m = sim.model();
     let listed: Vec<u32> = m.stream().shards().map(|s| s.id.0).collect();
     let polling = m.scenario().consumers.polling as usize;
-    let pick = |keep: &dyn Fn(&str) -> Option<String>| -> Vec<Series> {
-        sim.metrics()
-            .series()
-            .filter_map(|series| {
-                keep(series.name()).map(|name| Series {
-                    name,
-                    class: String::new(),
-                    points: series.points().into_iter().map(|(at, v)| (at.as_secs_f64(), v)).collect(),
-                })
-            })
-            .collect()
-    };
+    let pick = |keep: &dyn Fn(&str) -> Option<String>| series_from(sim.metrics(), keep);
     // Per-shard series, with the limit as a flat line so a shard over it is plain to see.
     let end = sim.now().as_secs_f64().max(1.0);
     let per_shard = |suffix: &'static str, limit: f64| {

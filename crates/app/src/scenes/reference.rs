@@ -5,10 +5,11 @@
 //! seed gives the same run.
 
 use engine::reference::{reference_trace_hash, ReferenceModel, ReferenceScenario, ReferenceSim};
-use engine::{RunOutcome, SeriesKind, SimDuration};
+use engine::{RunOutcome, SimDuration};
 use leptos::prelude::*;
 
 use crate::anim::{prefers_reduced_motion, use_animation_frame};
+use crate::components::chart_model::series_from;
 use crate::components::{
     log_entries, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LogEntry,
     PlayerControls, PlayerState, PlaygroundLayout, Series, TimeSeriesChart,
@@ -172,17 +173,10 @@ fn capture_status(sim: &ReferenceSim) -> RunStatus {
 
 /// The level series (jobs waiting, jobs in service); the rates are shown as counters instead.
 fn capture_series(sim: &ReferenceSim) -> Vec<Series> {
-    sim.metrics()
-        .series()
-        .filter(|series| series.kind() == SeriesKind::Gauge)
-        .map(|series| Series {
-            name: match series.name() {
-                // The engine counts busy workers; each holds one job, so it is also "jobs in service".
-                "busy workers" => "in service".to_string(),
-                other => other.to_string(),
-            },
-            class: String::new(),
-            points: series.points().into_iter().map(|(at, value)| (at.as_secs_f64(), value)).collect(),
-        })
-        .collect()
+    series_from(sim.metrics(), |name| match name {
+        "waiting" => Some("waiting".to_owned()),
+        // The engine counts busy workers; each holds one job, so it is also "jobs in service".
+        "busy workers" => Some("in service".to_owned()),
+        _ => None,
+    })
 }

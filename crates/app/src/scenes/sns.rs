@@ -15,6 +15,7 @@ use leptos::prelude::*;
 
 use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
 use super::preset::picker_entries;
+use crate::components::chart_model::series_from;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
     LinkNotices, LogEntry, MessageInspector, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series,
@@ -576,18 +577,7 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
 fn capture_charts(sim: &SnsSim, charts: Charts) {
     let names: Vec<String> = sim.model().scenario().subscriptions.iter().map(|s| s.name.clone()).collect();
     // Per-subscription series are named `delivered 1` …; the legend shows the endpoint's name.
-    let pick = |wanted: &dyn Fn(&str) -> Option<String>| -> Vec<Series> {
-        sim.metrics()
-            .series()
-            .filter_map(|series| {
-                wanted(series.name()).map(|name| Series {
-                    name,
-                    class: String::new(),
-                    points: series.points().into_iter().map(|(at, value)| (at.as_secs_f64(), value)).collect(),
-                })
-            })
-            .collect()
-    };
+    let pick = |wanted: &dyn Fn(&str) -> Option<String>| series_from(sim.metrics(), wanted);
     let per_sub = |prefix: &'static str| {
         let names = names.clone();
         move |name: &str| {

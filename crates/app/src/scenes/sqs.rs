@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use super::knob::{ChoiceField, KnobField};
 use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
 use super::preset::picker_entries;
+use crate::components::chart_model::series_from;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
     LinkNotices, LogEntry, MessageInspector, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series,
@@ -430,17 +431,7 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
 }
 
 fn capture_charts(sim: &SqsSim, charts: Charts) {
-    let pick = |names: &[&str]| -> Vec<Series> {
-        names
-            .iter()
-            .filter_map(|name| sim.metrics().series().find(|s| s.name() == *name))
-            .map(|series| Series {
-                name: series.name().to_string(),
-                class: String::new(),
-                points: series.points().into_iter().map(|(at, value)| (at.as_secs_f64(), value)).collect(),
-            })
-            .collect()
-    };
+    let pick = |names: &[&str]| series_from(sim.metrics(), |n| names.contains(&n).then(|| n.to_owned()));
     charts.depth.set(pick(&["visible", "in flight", "delayed"]));
     charts.throughput.set(pick(&["sent", "deleted"]));
     charts.oldest.set(pick(&["age of oldest"]));

@@ -93,6 +93,8 @@ struct WriteWindow {
     second: u64,
     bytes: u64,
     records: u64,
+    /// Bytes and records of the second before `second` (zero if nothing was written then).
+    before: (u64, u64),
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -126,13 +128,32 @@ impl Shard {
     pub fn records(&self) -> &VecDeque<Record> {
         &self.records
     }
-    /// Bytes and records written in the current second (for the write-limit view).
+    /// Bytes and records written in the current second: what the write limit counts.
     pub fn write_load(&self, now: SimTime) -> (u64, u64) {
         if self.write.second == now.as_micros() / 1_000_000 {
             (self.write.bytes, self.write.records)
         } else {
             (0, 0)
         }
+    }
+    /// Bytes and records per second over the last second, sliding: the current second so far
+    /// plus the unexpired share of the one before. For meters, which would otherwise drop to
+    /// zero at every second boundary; the limit itself counts whole seconds ([`Self::write_load`]).
+    pub fn write_rate(&self, now: SimTime) -> (f64, f64) {
+        let second = now.as_micros() / 1_000_000;
+        let left_of_before = 1.0 - (now.as_micros() % 1_000_000) as f64 / 1e6;
+        let w = &self.write;
+        let (current, before) = if w.second == second {
+            ((w.bytes, w.records), w.before)
+        } else if w.second + 1 == second {
+            ((0, 0), (w.bytes, w.records))
+        } else {
+            ((0, 0), (0, 0))
+        };
+        (
+            current.0 as f64 + before.0 as f64 * left_of_before,
+            current.1 as f64 + before.1 as f64 * left_of_before,
+        )
     }
     /// Whether a hash key is in its range.
     pub fn owns(&self, hash: u128) -> bool {
@@ -293,7 +314,9 @@ impl Stream {
         }
         let second = now.as_micros() / 1_000_000;
         if shard.write.second != second {
-            shard.write = WriteWindow { second, bytes: 0, records: 0 };
+            let w = shard.write;
+            let before = if w.second + 1 == second { (w.bytes, w.records) } else { (0, 0) };
+            shard.write = WriteWindow { second, bytes: 0, records: 0, before };
         }
         let each = (bytes / u64::from(count)).max(1);
         let by_records = SHARD_WRITE_RECORDS_PER_S.saturating_sub(shard.write.records);

@@ -121,3 +121,21 @@ fn a_minimum_span_keeps_a_young_run_on_the_left() {
     let layout = layout_chart(&[series("depth", &[(0.0, 1.0), (20.0, 1.0)])], dims, 10.0);
     assert_eq!(layout.x_ticks.last().map(|t| t.label.as_str()), Some("20 s"));
 }
+
+#[test]
+fn lines_are_coloured_by_what_they_mean() {
+    for (name, class) in [
+        ("admitted", "good"),
+        ("delivered", "good"),
+        ("throttled", "bad"),
+        ("Too Many Requests", "bad"),
+        ("refused", "bad"),
+        ("DLQ depth", "bad"),
+        ("retries", "warn"),
+        ("duplicates processed", "warn"),
+        ("offered", ""),
+        ("shard 3", ""),
+    ] {
+        assert_eq!(meaning_class(name), class, "{name}");
+    }
+}

@@ -29,8 +29,12 @@ pub const LANES_Y: f64 = 132.0;
 pub const LANE_H: f64 = 28.0;
 /// Right edge of the record area (the load meter is to its right).
 pub const RECORDS_X1: f64 = 820.0;
-/// The most lanes drawn.
+/// The most lanes drawn (open shards; closed ones are listed in the lineage strip).
 pub const MAX_LANES: usize = 16;
+/// Characters per line of the lineage strip.
+const LINEAGE_LINE_CHARS: usize = 120;
+/// Height of one line of the lineage strip.
+pub const LINEAGE_LINE_H: f64 = 15.0;
 /// Record token width.
 pub const RECORD_W: f64 = 26.0;
 /// Records drawn per lane (the newest), full size; a diagram with many lanes draws twice as
@@ -61,9 +65,9 @@ pub struct LaneView {
     pub open: bool,
     /// Share of the hash space, as text.
     pub range: String,
-    /// Records written in the current second, over the 1,000 limit (0–1+).
+    /// Records written over the last second (sliding), over the 1,000 limit (0–1+).
     pub records_load: f64,
-    /// Bytes written in the current second, over the 1 MiB limit.
+    /// Bytes written over the last second (sliding), over the 1 MiB limit.
     pub bytes_load: f64,
     /// Whether it refused a record in the last second.
     pub throttling: bool,
@@ -119,10 +123,14 @@ pub struct DiagramView {
     pub segments: Vec<Segment>,
     /// The busiest keys on the bar.
     pub keys: Vec<KeyMark>,
-    /// Lanes, by shard id.
+    /// Lanes: the open shards in hash-key order.
     pub lanes: Vec<LaneView>,
-    /// Lanes not drawn.
+    /// Open shards not drawn.
     pub lanes_hidden: usize,
+    /// Every open shard's id, in hash-key order: neighbours in this list are adjacent.
+    pub open_ids: Vec<u32>,
+    /// The closed shards and what they were split or merged into, as lines of text.
+    pub lineage: Vec<String>,
     /// Consumers.
     pub consumers: Vec<ConsumerView>,
     /// Records and bounces.
@@ -141,9 +149,38 @@ pub fn lane_y(i: usize) -> f64 {
     LANES_Y + i as f64 * LANE_H
 }
 
-/// The consumers' row.
-pub fn consumers_y(lanes: usize) -> f64 {
-    lane_y(lanes) + 18.0
+/// The top of the lineage strip, under `lanes` lanes.
+pub fn lineage_y(lanes: usize) -> f64 {
+    lane_y(lanes) + 14.0
+}
+
+/// The consumers' row, under the lanes and `lineage_lines` lines of lineage.
+pub fn consumers_y(lanes: usize, lineage_lines: usize) -> f64 {
+    lineage_y(lanes) + lineage_lines as f64 * LINEAGE_LINE_H + 6.0
+}
+
+/// The open shard `MergeShards` accepts as `AdjacentShardToMerge` for `shard`: the next one in
+/// hash-key order (AWS refuses the inverted pair, as kinesalite's tests record).
+pub fn adjacent_open(open_ids: &[u32], shard: u32) -> Option<u32> {
+    let i = open_ids.iter().position(|&id| id == shard)?;
+    open_ids.get(i + 1).copied()
+}
+
+/// `items` joined with ` · ` into lines of at most about `width` characters.
+fn wrap_items(first: &str, items: &[String], width: usize) -> Vec<String> {
+    let mut lines = vec![first.to_owned()];
+    for item in items {
+        let last = lines.last_mut().expect("starts with one line");
+        if last.len() + item.len() + 3 > width && last.len() > first.len() {
+            lines.push(item.clone());
+        } else {
+            if last.len() > first.len() {
+                last.push_str(" · ");
+            }
+            last.push_str(item);
+        }
+    }
+    lines
 }
 
 fn colour(id: u32) -> String {
@@ -195,24 +232,47 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
         .filter(|(_, e)| e.reason == Reason::Throttled && e.consumer.is_none() && now.saturating_since(e.at) <= GLOW)
         .filter_map(|(i, e)| e.shard.map(|s| (i, s, e.key, now.saturating_since(e.at) <= BOUNCE)))
         .collect();
-    let listed: Vec<&engine::kinesis::Shard> = stream.shards().collect();
-    view.lanes_hidden = listed.len().saturating_sub(MAX_LANES);
-    let dense = listed.len() > DENSE_OVER_LANES;
+    // Open shards get lanes, in hash-key order like the bar; closed ones (they take no writes)
+    // are summarised with what replaced them, so a long resharding history never hides the
+    // shards that matter.
+    let open = stream.open_shards();
+    view.open_ids = open.iter().map(|s| s.id.0).collect();
+    let children_of = |id: ShardId| -> Vec<String> {
+        stream
+            .shards()
+            .filter(|c| c.parent == Some(id) || c.adjacent_parent == Some(id))
+            .map(|c| c.id.0.to_string())
+            .collect()
+    };
+    let closed: Vec<String> = stream
+        .shards()
+        .filter(|s| !s.is_open())
+        .map(|s| match children_of(s.id).as_slice() {
+            [] => format!("shard {}", s.id.0),
+            children => format!("shard {} → {}", s.id.0, children.join(", ")),
+        })
+        .collect();
+    view.lanes_hidden = open.len().saturating_sub(MAX_LANES);
+    if view.lanes_hidden > 0 {
+        view.lineage.push(format!("+{} more open shards not drawn (the reshard pickers list them)", view.lanes_hidden));
+    }
+    if !closed.is_empty() {
+        view.lineage.extend(wrap_items("Closed (readable, no writes): ", &closed, LINEAGE_LINE_CHARS));
+    }
+    let dense = open.len() > DENSE_OVER_LANES;
     let (per_lane, scale) = if dense { (RECORDS_PER_LANE * 2, 0.5) } else { (RECORDS_PER_LANE, 1.0) };
     let step = (RECORD_W + 2.5) * scale;
-    for (i, shard) in listed.iter().take(MAX_LANES).enumerate() {
-        let (bytes, records) = shard.write_load(now);
+    for (i, shard) in open.iter().take(MAX_LANES).enumerate() {
+        let records = shard.write_load(now).1;
+        let (bytes_rate, records_rate) = shard.write_rate(now);
         let throttling = recent_throttles.iter().any(|t| t.1 == shard.id)
             || m.totals().per_shard.get(&shard.id).is_some_and(|t| t.1 > 0) && records >= 1_000;
-        let children: Vec<String> = stream
-            .shards()
-            .filter(|c| c.parent == Some(shard.id) || c.adjacent_parent == Some(shard.id))
-            .map(|c| c.id.0.to_string())
-            .collect();
-        let state = match (shard.is_open(), children.is_empty()) {
-            (true, _) => "open".to_owned(),
-            (false, true) => "closed".to_owned(),
-            (false, false) => format!("closed → {}", children.join(", ")),
+        let state = match shard.parent {
+            Some(parent) => match shard.adjacent_parent {
+                Some(adjacent) => format!("open, from {} + {}", parent.0, adjacent.0),
+                None => format!("open, from {}", parent.0),
+            },
+            None => "open".to_owned(),
         };
         let width = (shard.end - shard.start) as f64 / u128::MAX as f64;
         view.lanes.push(LaneView {
@@ -221,10 +281,10 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
             state,
             open: shard.is_open(),
             range: format!("{:.1}% of keys", width * 100.0),
-            records_load: records as f64 / 1_000.0,
-            bytes_load: bytes as f64 / f64::from(1u32 << 20),
+            records_load: records_rate / 1_000.0,
+            bytes_load: bytes_rate / f64::from(1u32 << 20),
             throttling,
-            load_text: format!("{records} rec/s · {:.2} MiB/s", bytes as f64 / f64::from(1u32 << 20)),
+            load_text: format!("{records_rate:.0} rec/s · {:.2} MiB/s", bytes_rate / f64::from(1u32 << 20)),
             retained: shard.records().iter().map(|r| u64::from(r.count)).sum(),
             last_seq: match shard.last_seq() {
                 0 => String::new(),
@@ -305,7 +365,8 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
         }
         view.consumers.push(ConsumerView { name, line, struggling: c.millis_behind > 2_000 || c.throttled > 0 });
     }
-    view.height = consumers_y(view.lanes.len()) + if view.consumers.is_empty() { 10.0 } else { 62.0 };
+    view.height =
+        consumers_y(view.lanes.len(), view.lineage.len()) + if view.consumers.is_empty() { 10.0 } else { 62.0 };
     view
 }
 
@@ -381,6 +442,7 @@ pub fn counters(sim: &KinesisSim) -> CounterView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use engine::kinesis::{Reshard, ScheduledReshard};
     use engine::SimTime;
 
     fn run(key: &str, secs: u64) -> KinesisSim {
@@ -406,9 +468,37 @@ mod tests {
         let sim = run("split-hot-shard", 25);
         let view = diagram(&sim);
         assert_eq!(view.segments.len(), 5);
-        assert!(view.lanes.iter().any(|l| !l.open && l.state == "closed → 4, 5"), "{:?}", view.lanes);
+        assert!(view.lanes.iter().all(|l| l.open), "only open shards get lanes: {:?}", view.lanes);
+        assert_eq!(view.lanes.iter().filter(|l| l.state == "open, from 2").count(), 2, "{:?}", view.lanes);
+        assert_eq!(view.lineage, ["Closed (readable, no writes): shard 2 → 4, 5"]);
         let total: f64 = view.segments.iter().map(|s| s.w).sum();
         assert!((total - (BAR_X1 - BAR_X0)).abs() < 6.0, "the open shards cover the bar: {total}");
+    }
+
+    /// Two splits and a rescale leave more than 16 shards in the history: every open shard still
+    /// gets its lane and is offered by the pickers, and a merge offers only the next shard.
+    #[test]
+    fn a_long_resharding_history_keeps_the_open_shards_in_view() {
+        let mut s = crate::scenes::preset::scenario_of(&crate::scenes::kinesis::presets::PRESETS, "split-hot-shard");
+        s.reshards.insert(0, ScheduledReshard { at_s: 4.7, action: Reshard::Split { shard: 0, at_key: None } });
+        s.reshards.push(ScheduledReshard { at_s: 25.0, action: Reshard::UpdateShardCount { target: 8 } });
+        let mut sim = KinesisSim::try_new(&s, 42).expect("valid");
+        sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(30));
+        let stream = sim.model().stream();
+        assert!(stream.shards().count() > MAX_LANES, "the history has {} shards", stream.shards().count());
+        let view = diagram(&sim);
+        assert_eq!(view.lanes.len(), 8);
+        assert!(view.lanes.iter().all(|l| l.open));
+        assert_eq!(view.lanes_hidden, 0);
+        let open: Vec<u32> = stream.open_shards().iter().map(|s| s.id.0).collect();
+        assert_eq!(view.open_ids, open);
+        assert_eq!(view.lanes.iter().map(|l| l.id).collect::<Vec<_>>(), open);
+        assert!(!view.lineage.is_empty() && view.lineage.iter().all(|l| l.len() <= LINEAGE_LINE_CHARS + 20));
+        let closed = stream.shards().filter(|s| !s.is_open()).count();
+        assert_eq!(view.lineage.join(" ").matches("shard ").count(), closed, "{:?}", view.lineage);
+        assert_eq!(adjacent_open(&open, open[0]), Some(open[1]));
+        assert_eq!(adjacent_open(&open, open[7]), None);
+        assert_eq!(adjacent_open(&open, 999), None);
     }
 
     #[test]
