@@ -337,7 +337,7 @@ sqsTest('/sqs refuses an out-of-range knob with the AWS range and keeps running'
   const message = page.locator('[data-testid=knob-visibility-message]');
   await field.fill('50000');
   const text = await message.innerText();
-  assert(text.includes('50000') && text.includes('0–43200'), `error message "${text}" does not name the value and the range`);
+  assert(text.includes('50000') && text.includes('0–43,200 s') && !text.includes('queue.'), `error message "${text}" does not name the value and the range in words`);
   assert((await field.getAttribute('aria-invalid')) === 'true', 'the field is not marked invalid');
   await setSpeed(page, 6);
   await page.locator('[data-testid=play]').click();

@@ -24,6 +24,7 @@ pub mod scheduler;
 pub mod sim;
 pub mod sns;
 pub mod sqs;
+pub mod text;
 pub mod time;
 pub mod trace;
 pub mod vpc;

@@ -310,7 +310,8 @@ fn ReshardPanel(
         ids.pop();
         ids
     };
-    let neighbours = move || pick_from(mergeable(), merge_a).and_then(|a| adjacent_open(&open_ids(), a)).into_iter().collect();
+    let neighbours =
+        move || pick_from(mergeable(), merge_a).and_then(|a| adjacent_open(&open_ids(), a)).into_iter().collect();
     let pick_neighbour = move || pick_from(neighbours(), merge_b);
     let options = |ids: Vec<u32>, current: Option<u32>| {
         ids.into_iter()
@@ -328,7 +329,9 @@ fn ReshardPanel(
         run(pick(split_shard).map(|shard| Reshard::Split { shard, at_key: (!key.is_empty()).then_some(key) }))
     };
     let merge = move |_| {
-        run(pick_from(mergeable(), merge_a).zip(pick_neighbour()).map(|(shard, adjacent)| Reshard::Merge { shard, adjacent }))
+        run(pick_from(mergeable(), merge_a)
+            .zip(pick_neighbour())
+            .map(|(shard, adjacent)| Reshard::Merge { shard, adjacent }))
     };
     let rescale = move |_| match target.get_untracked().trim().parse::<u32>() {
         Ok(target) => run(Some(Reshard::UpdateShardCount { target })),

@@ -117,18 +117,67 @@ pub fn apply<S: Checked>(scenario: &S, knob: &Knob<S>, text: &str) -> Result<S, 
         .ok()
         .filter(|v: &f64| v.is_finite())
         .ok_or_else(|| format!("Enter a number ({}).", knob.range()))?;
+    let (name, unit) = name_and_unit(knob.label);
     if knob.integer && (value < 0.0 || value != value.trunc()) {
-        return Err(format!("{text} is not allowed: a whole number in {}.", knob.range()));
+        return Err(format!("{name} must be a whole number, {}{unit}.", knob.range()));
+    }
+    if value < knob.min || value > knob.max {
+        let side = if value < knob.min { "below" } else { "above" };
+        let whose = if knob.aws { "AWS's limit" } else { "what this playground simulates" };
+        let span = long_span(knob.max, &unit);
+        return Err(format!("{name} must be {}{unit}{span}: {text} is {side} {whose}.", knob.range()));
     }
     let mut next = scenario.clone();
     (knob.set)(&mut next, value);
-    // The engine's check names the field; the knob's own bounds catch what it allows but the
-    // knob does not offer (a processing time under a millisecond).
-    next.check().map_err(|err| format!("{err}."))?;
-    if value < knob.min || value > knob.max {
-        return Err(format!("{text} is out of range: allowed {}.", knob.range()));
-    }
+    // Rules between settings (a stage limit under the account's) come from the engine.
+    next.check().map_err(|err| in_words(&err))?;
     Ok(next)
+}
+
+/// `Visibility timeout (s)` → (`Visibility timeout`, ` s`): a label's name and its unit.
+fn name_and_unit(label: &str) -> (&str, String) {
+    match label.strip_suffix(')').and_then(|l| l.rsplit_once(" (")) {
+        Some((name, unit)) => (name, format!(" {unit}")),
+        None => (label, String::new()),
+    }
+}
+
+/// ` (12 h)` after a range of seconds long enough to be easier read in hours or days.
+fn long_span(max_secs: f64, unit: &str) -> String {
+    if unit != " s" || max_secs < 3_600.0 {
+        return String::new();
+    }
+    let (value, unit) = if max_secs >= 86_400.0 { (max_secs / 86_400.0, "days") } else { (max_secs / 3_600.0, "h") };
+    format!(" ({} {unit})", format_value((value * 10.0).round() / 10.0))
+}
+
+/// A validation error of the engine in the reader's words: the setting's name instead of the
+/// field's path, the allowed range, no internals.
+pub fn in_words(err: &ConfigError) -> String {
+    match err {
+        ConfigError::OutOfRange { field, value, allowed } => {
+            format!("{} must be {allowed}: {value} is outside it.", field_words(field))
+        }
+        ConfigError::Invalid { field, value, rule } => {
+            format!("{} {value} is not allowed: {rule}.", field_words(field))
+        }
+    }
+}
+
+/// `queue.visibility_timeout_s` → `Visibility timeout (s)`; `stages[0].burst` → `Burst`.
+fn field_words(field: &str) -> String {
+    let last = field.rsplit('.').next().unwrap_or(field);
+    let last = last.split('[').next().unwrap_or(last);
+    let (base, unit) = [("_ms", " (ms)"), ("_s", " (s)"), ("_bytes", " (bytes)")]
+        .iter()
+        .find_map(|(suffix, unit)| last.strip_suffix(suffix).map(|b| (b, *unit)))
+        .unwrap_or((last, ""));
+    let words = base.replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}{unit}", first.to_uppercase(), chars.as_str()),
+        None => field.to_owned(),
+    }
 }
 
 /// `(key, value)` pairs of a link.
@@ -168,7 +217,7 @@ pub fn apply_choice<S: Checked>(s: &S, c: &Choice<S>, value: &str) -> Result<S, 
     };
     let mut next = s.clone();
     (c.set)(&mut next, option);
-    next.check().map(|()| next).map_err(|err| format!("{err}."))
+    next.check().map(|()| next).map_err(|err| in_words(&err))
 }
 
 /// Where `key` goes in the order a link's settings are applied: the choices first (they decide

@@ -111,7 +111,7 @@ where
                 self.run_error.set(None);
                 publish();
             }
-            Err(err) => self.run_error.set(Some(err.to_string())),
+            Err(err) => self.run_error.set(Some(crate::scenes::knob::in_words(&err))),
         }
     }
 

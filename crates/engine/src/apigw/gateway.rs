@@ -264,14 +264,14 @@ fn check_limit(field: &str, limit: &Limit, above: Option<(&str, &Limit)>) -> Res
             return Err(ConfigError::Invalid {
                 field: format!("{field}.rate"),
                 value: format!("{}", limit.rate),
-                rule: format!("it cannot exceed the {name} rate of {} requests/s (APIGW-04)", upper.rate),
+                rule: format!("it cannot exceed the {name} rate of {} requests/s", upper.rate),
             });
         }
         if limit.burst > upper.burst {
             return Err(ConfigError::Invalid {
                 field: format!("{field}.burst"),
                 value: limit.burst.to_string(),
-                rule: format!("it cannot exceed the {name} burst of {} requests (APIGW-04)", upper.burst),
+                rule: format!("it cannot exceed the {name} burst of {} requests", upper.burst),
             });
         }
     }
@@ -301,7 +301,7 @@ impl GatewayConfig {
             return Err(ConfigError::Invalid {
                 field: "plans".into(),
                 value: "set".into(),
-                rule: "HTTP APIs have no API keys or usage plans; use stage or route throttling (APIGW-11)".into(),
+                rule: "HTTP APIs have no API keys or usage plans; use stage or route throttling".into(),
             });
         }
         for (i, plan) in self.plans.iter().enumerate() {
@@ -318,7 +318,7 @@ impl GatewayConfig {
                 return Err(ConfigError::OutOfRange {
                     field: format!("keys[{i}].value"),
                     value: format!("{n} characters"),
-                    allowed: "20–128 characters (APIGW-08)".into(),
+                    allowed: "20–128 characters".into(),
                 });
             }
             if self.keys[..i].iter().any(|k| k.value == key.value) {

@@ -247,7 +247,9 @@ impl TraceRecord for ApigwTraceEvent {
                 self.call,
                 if n == 1 { "" } else { "s" }
             ),
-            Reason::GaveUp => format!("{who}: gave up on request {} after {n} attempts, its last", self.call),
+            Reason::GaveUp => {
+                format!("{who}: gave up on request {} after {}", self.call, crate::text::count(n, "attempt", "attempts"))
+            }
             other => format!("request {}: {}", self.call, other.code()),
         }
     }

@@ -140,7 +140,7 @@ impl TraceRecord for KinesisTraceEvent {
             Reason::Throttled => format!(
                 "{key} refused by {shard}: over 1 MiB/s or 1,000 records/s (ProvisionedThroughputExceededException), attempt {n}"
             ),
-            Reason::GaveUp => format!("producer gave up on {key} after {n} attempts"),
+            Reason::GaveUp => format!("producer gave up on {key} after {}", crate::text::count(n, "attempt", "attempts")),
             Reason::DuplicateDelivery => format!("{key} written again to {shard}: its acknowledgement was lost"),
             Reason::Received => format!("consumer {who} read {n} record{} from {shard}", if n == 1 { "" } else { "s" }),
             Reason::OutOfOrder => format!("consumer {who} read {key} from {shard} before an earlier record of the same key"),

@@ -150,10 +150,7 @@ impl Shard {
         } else {
             ((0, 0), (0, 0))
         };
-        (
-            current.0 as f64 + before.0 as f64 * left_of_before,
-            current.1 as f64 + before.1 as f64 * left_of_before,
-        )
+        (current.0 as f64 + before.0 as f64 * left_of_before, current.1 as f64 + before.1 as f64 * left_of_before)
     }
     /// Whether a hash key is in its range.
     pub fn owns(&self, hash: u128) -> bool {

@@ -696,7 +696,11 @@ impl SnsModel {
                         cx.schedule_at(until, Work::Attempt { delivery: slot });
                     }
                     None => {
-                        let note = format!("{error}; all {} retries used", self.subs[s].policy.num_retries);
+                        let retries = self.subs[s].policy.num_retries;
+                        let note = match retries {
+                            0 => format!("{error}; no retries in its policy"),
+                            n => format!("{error}; all {} used", crate::text::count(n, "retry", "retries")),
+                        };
                         self.emit_copy(cx, Reason::DeliveryFailed, &d, Some(error.into()));
                         self.give_up(cx, slot, note);
                     }

@@ -301,7 +301,10 @@ impl TraceRecord for SqsTraceEvent {
             Reason::ConsumerCrashed => format!("consumer {who} crashed after processing {m}, before deleting it"),
             Reason::Deleted => format!("consumer {who} deleted {m}"),
             Reason::VisibilityExpired => {
-                format!("{m}: visibility timeout expired before a delete; visible again after {} receives", self.count)
+                format!(
+                    "{m}: visibility timeout expired before a delete; visible again after {}",
+                    crate::text::count(self.count, "receive", "receives")
+                )
             }
             Reason::MovedToDlq => {
                 format!("{m} moved to the dead-letter queue: a receive would exceed maxReceiveCount {}", self.count)

@@ -300,7 +300,8 @@ mod tests {
         let s = crate::scenes::preset::scenario_of(&crate::scenes::apigw::presets::PRESETS, "overload");
         let err = s.apply_param("stage-rate", "20000").expect_err("over the account");
         assert!(err.contains("cannot exceed the account rate"), "{err}");
-        assert!(s.apply_param("stage-rate", "-5").expect_err("negative").contains("0 or more"));
+        let negative = s.apply_param("stage-rate", "-5").expect_err("negative");
+        assert!(negative.contains("-5 is below"), "{negative}");
         let plans = crate::scenes::preset::scenario_of(&crate::scenes::apigw::presets::PRESETS, "usage-plans");
         assert!(plans.apply_param("api", "http").expect_err("plans on HTTP").contains("HTTP APIs have no API keys"));
     }

@@ -249,7 +249,7 @@ impl LinkParams for KinesisScenario {
         if key == RESHARDS_KEY {
             let mut next = self.clone();
             next.reshards = parse_reshards(value)?;
-            return next.validate().map(|()| next).map_err(|err| format!("{err}."));
+            return next.validate().map(|()| next).map_err(|err| crate::scenes::knob::in_words(&err));
         }
         apply_setting(self, key, value, &CHOICES, &KNOBS)
             .unwrap_or_else(|| Err("not a setting of this playground.".to_owned()))

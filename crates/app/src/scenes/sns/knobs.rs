@@ -200,7 +200,7 @@ pub fn set(s: &SnsScenario, key: &str, value: &str) -> Result<SnsScenario, Strin
             field.set(settings, value)?;
         }
     }
-    next.validate().map_err(|e| format!("{e}."))?;
+    next.validate().map_err(|e| crate::scenes::knob::in_words(&e))?;
     Ok(next)
 }
 

@@ -400,7 +400,7 @@ mod tests {
         assert_eq!(got.consumers.wait_s, 5, "the good setting still applies");
         assert_eq!(got.queue.visibility_timeout_s, base.queue.visibility_timeout_s);
         assert_eq!(notices.len(), 4, "{notices:?}");
-        assert!(notices.iter().any(|n| n.contains("visibility=“99999”") && n.contains("0–43200")), "{notices:?}");
+        assert!(notices.iter().any(|n| n.contains("visibility=“99999”") && n.contains("0–43,200 s")), "{notices:?}");
         assert!(notices.iter().any(|n| n.contains("use one of standard, fifo")), "{notices:?}");
         assert!(notices.iter().any(|n| n.contains("not a setting")), "{notices:?}");
     }
@@ -448,11 +448,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn out_of_range_names_the_field_and_range() {
+    fn out_of_range_names_the_setting_and_range_in_words() {
         let s = SqsScenario::default();
         let err = apply(&s, knob("visibility").unwrap(), "50000").unwrap_err();
-        assert!(err.contains("queue.visibility_timeout_s = 50000"), "{err}");
-        assert!(err.contains("0–43200"), "{err}");
+        assert_eq!(err, "Visibility timeout must be 0–43,200 s (12 h): 50000 is above AWS's limit.");
+        let err = apply(&s, knob("batch").unwrap(), "2.5").unwrap_err();
+        assert!(err.starts_with("Batch size must be a whole number, 1–10"), "{err}");
+        let invalid = engine::ConfigError::Invalid {
+            field: "stages[0].burst_limit".into(),
+            value: "900".into(),
+            rule: "it cannot exceed the account burst of 500 requests".into(),
+        };
+        assert_eq!(
+            crate::scenes::knob::in_words(&invalid),
+            "Burst limit 900 is not allowed: it cannot exceed the account burst of 500 requests."
+        );
     }
 
     #[test]

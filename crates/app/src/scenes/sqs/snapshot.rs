@@ -273,7 +273,12 @@ pub fn dlq_announcement(sim: &SqsSim, announced: u64, total: u64) -> Option<Stri
     let new = total.checked_sub(announced).filter(|&n| n > 0)?;
     let latest = sim.trace().recent().rev().find(|e| e.reason == Reason::MovedToDlq && !e.in_dlq);
     let what = match latest.and_then(|e| e.message.map(|m| (m, e.count))) {
-        Some((id, receives)) => format!("{id} moved to the dead-letter queue after {receives} receives"),
+        Some((id, receives)) => {
+            format!(
+                "{id} moved to the dead-letter queue after {}",
+                engine::text::count(receives, "receive", "receives")
+            )
+        }
         None => "A message moved to the dead-letter queue".to_string(),
     };
     Some(match new {
