@@ -659,6 +659,14 @@ test('/sns: a published message reaches exactly the subscriptions whose policy m
   // An invalid message is explained, not published.
   await page.locator('[data-testid=composer-attributes]').fill('{"order_type": true}');
   assert((await page.locator('[data-testid=composer-error]').innerText()).includes('"order_type"'), 'a bad attribute is not explained');
+  assert(await page.locator('[data-testid=composer-publish]').isDisabled(), 'Publish stays enabled for an invalid message');
+  await page.locator('[data-testid=composer-attributes]').fill('{"order_type": "books"');
+  const broken = await page.locator('[data-testid=composer-error]').innerText();
+  assert(broken.includes('closing brace') && !broken.includes('EOF'), `broken JSON is not explained in plain words: ${broken}`);
+  // A new scenario starts a new run: the old confirmation goes.
+  await page.locator('[data-testid=composer-attributes]').fill('{"order_type": "books"}');
+  await page.locator('[data-testid=reset]').click();
+  assert((await page.locator('[data-testid=composer-outcome]').innerText()) === '', 'a stale publish confirmation stays after a reset');
   noErrors(page);
   await page.context().close();
 });
@@ -877,6 +885,9 @@ test('/kinesis: with more than 16 shards in the history, every open shard is dra
   await page.locator('[data-testid=split]').click();
   assert((await page.locator('[data-testid=reshard-outcome]').innerText()).startsWith('Done at'), 'the split was not done');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid^=lane-]').length === 9, null, { timeout: 5000 });
+  // Another preset is another run: "Done at …" about this one goes.
+  await page.locator('[data-testid=preset]').selectOption('hot-key');
+  await page.waitForFunction(() => document.querySelector('[data-testid=reshard-outcome]')?.innerText === '', null, { timeout: 5000 });
   noErrors(page);
   await page.context().close();
 });

@@ -109,7 +109,7 @@ pub fn KinesisScene() -> impl IntoView {
     if view.embed {
         let full_controls = view! {
             <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
-            <ReshardPanel view_data=view_data on_reshard=reshard/>
+            <ReshardPanel view_data=view_data on_reshard=reshard restarts=live.restarts/>
         }
         .into_any();
         let diagram = view! { <Diagram view_data=view_data/> }.into_any();
@@ -131,7 +131,7 @@ pub fn KinesisScene() -> impl IntoView {
             </LayoutHeader>
             <LayoutDiagram slot>
                 <Diagram view_data=view_data/>
-                <ReshardPanel view_data=view_data on_reshard=reshard/>
+                <ReshardPanel view_data=view_data on_reshard=reshard restarts=live.restarts/>
                 <p class="kin-advice" data-testid="capacity-advice">{move || advice.get()}</p>
             </LayoutDiagram>
             <LayoutControls slot>
@@ -290,6 +290,8 @@ fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
 fn ReshardPanel(
     view_data: RwSignal<DiagramView>,
     #[prop(into)] on_reshard: Callback<Reshard, Result<String, String>>,
+    /// Changes when the run starts again from 0 s: the last action's outcome is then stale.
+    restarts: RwSignal<u32>,
 ) -> impl IntoView {
     let open_ids = move || view_data.with(|d| d.open_ids.clone());
     let split_shard = RwSignal::new(String::new());
@@ -298,6 +300,7 @@ fn ReshardPanel(
     let merge_b = RwSignal::new(String::new());
     let target = RwSignal::new(String::new());
     let outcome = RwSignal::new(None::<Result<String, String>>);
+    super::live::clear_on_restart(restarts, outcome);
     // The shard a picker shows: its choice while that shard is still a candidate, else the first.
     let pick_from = |ids: Vec<u32>, chosen: RwSignal<String>| {
         chosen.get().parse::<u32>().ok().filter(|id| ids.contains(id)).or_else(|| ids.first().copied())

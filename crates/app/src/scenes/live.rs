@@ -49,6 +49,9 @@ pub struct LiveRun<S: Send + Sync + 'static, M: Model + 'static> {
     pub run_error: RwSignal<Option<String>>,
     /// What the live region says.
     pub announcement: RwSignal<String>,
+    /// Counts the times the run started again from 0 s (a new scenario, seed or a reset): status
+    /// lines about the old run ("Done at 24 s") clear when it changes.
+    pub restarts: RwSignal<u32>,
     /// Set by [`LiveRun::change_at_now`]: the next rebuild runs on to this time.
     resume_at: StoredValue<Option<SimTime>>,
     spec: SceneSpec<S, M>,
@@ -83,6 +86,7 @@ where
             linked,
             run_error: RwSignal::new(None),
             announcement: RwSignal::new(String::new()),
+            restarts: RwSignal::new(0),
             resume_at: StoredValue::new(None),
             spec,
         }
@@ -104,8 +108,11 @@ where
         let seed = u64::from(self.linked.state.seed.get_untracked());
         match self.linked.scenario.with_untracked(|s| (self.spec.new_run)(s, seed)) {
             Ok(mut run) => {
-                if let Some(t) = self.resume_at.try_update_value(Option::take).flatten() {
-                    run.run_until_done(t);
+                match self.resume_at.try_update_value(Option::take).flatten() {
+                    Some(t) => {
+                        run.run_until_done(t);
+                    }
+                    None => self.restarts.update(|n| *n += 1),
                 }
                 self.sim.set_value(Some(run));
                 self.run_error.set(None);
@@ -316,4 +323,15 @@ pub fn in_view(embed: bool, frame: NodeRef<leptos::html::Section>) -> Signal<boo
     } else {
         Signal::derive(|| true)
     }
+}
+
+/// Clears `status` (a line about the last action: "Done at 24 s", "Published msg-19") whenever
+/// the run starts again from 0 s, when it would describe a run that is gone.
+pub fn clear_on_restart<T: Send + Sync + 'static>(restarts: RwSignal<u32>, status: RwSignal<Option<T>>) {
+    Effect::new(move |first: Option<()>| {
+        restarts.track();
+        if first.is_some() {
+            status.set(None);
+        }
+    });
 }

@@ -157,7 +157,7 @@ pub fn SnsScene() -> impl IntoView {
             <LayoutDiagram slot>
                 <Diagram view_data=view_data selected=selected on_select=select/>
                 <Inspector inspected=inspected selected=selected/>
-                <Composer scenario=scenario preview=preview on_publish=publish_composed/>
+                <Composer scenario=scenario preview=preview on_publish=publish_composed restarts=live.restarts/>
             </LayoutDiagram>
             <LayoutControls slot>
                 <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
@@ -313,6 +313,8 @@ fn Composer(
         + Sync
         + 'static,
     on_publish: impl Fn(PublishRequest) -> Result<String, String> + Copy + Send + Sync + 'static,
+    /// Changes when the run starts again from 0 s: the last publish's outcome is then stale.
+    restarts: RwSignal<u32>,
 ) -> impl IntoView {
     let body = RwSignal::new(r#"{"order_type": "books", "amount": 250}"#.to_string());
     let attributes = RwSignal::new(r#"{"order_type": "books", "amount": 250}"#.to_string());
@@ -360,6 +362,7 @@ fn Composer(
     let on_click = move |_| {
         outcome.set(Some(request().and_then(on_publish)));
     };
+    super::live::clear_on_restart(restarts, outcome);
     view! {
         <section class="panel sns-composer" aria-labelledby="composer-title" data-testid="composer">
             <h3 class="panel-title" id="composer-title">"Publish a message yourself"</h3>
@@ -381,7 +384,8 @@ fn Composer(
             </Show>
             <p class="muted">"Before you publish, this is who would receive it, and why:"</p>
             {preview_list}
-            <button type="button" class="button" data-testid="composer-publish" on:click=on_click>"Publish"</button>
+            <button type="button" class="button" data-testid="composer-publish" on:click=on_click
+                disabled=move || verdicts().is_err() title=move || verdicts().err().unwrap_or_default()>"Publish"</button>
             <p class=move || match outcome.get() { Some(Err(_)) => "field-message", _ => "muted" } data-testid="composer-outcome" aria-live="polite">
                 {move || outcome.get().map(|r| r.unwrap_or_else(|e| e))}
             </p>

@@ -342,8 +342,8 @@ pub fn attributes_from_json(text: &str) -> Result<Vec<(String, String, String)>,
     if text.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("The attributes are not valid JSON: {e}."))?;
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| format!("The attributes are not valid JSON: {}.", crate::text::json_problem(&e)))?;
     let serde_json::Value::Object(map) = value else {
         return Err("Write the attributes as a JSON object: {\"name\": \"value\"}.".into());
     };
