@@ -25,9 +25,6 @@ pub fn SettingField(
     /// A multi-line field (JSON) instead of a one-line input.
     #[prop(optional)]
     multiline: bool,
-    /// Whether the field is disabled (the scenario has no value for it).
-    #[prop(into, optional)]
-    disabled: Signal<bool>,
 ) -> impl IntoView {
     let id = format!("knob-{key}");
     let message_id = format!("{id}-message");
@@ -54,13 +51,13 @@ pub fn SettingField(
     let field = if multiline {
         view! {
             <textarea id=id.clone() rows="3" spellcheck="false" data-testid=id.clone() aria-describedby=described_by
-                aria-invalid=invalid disabled=move || disabled.get() prop:value=shown on:input=on_input></textarea>
+                aria-invalid=invalid prop:value=shown on:input=on_input></textarea>
         }
         .into_any()
     } else {
         view! {
             <input id=id.clone() type="text" inputmode="decimal" autocomplete="off" spellcheck="false" data-testid=id.clone()
-                aria-describedby=described_by aria-invalid=invalid disabled=move || disabled.get()
+                aria-describedby=described_by aria-invalid=invalid
                 prop:value=shown on:input=on_input/>
         }
         .into_any()

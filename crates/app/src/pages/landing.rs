@@ -18,7 +18,7 @@ pub fn LandingPage() -> impl IntoView {
             <section class="hero">
                 <h1>"See how AWS queues, streams and networks really behave."</h1>
                 <p class="lede">
-                    "Nimbus runs SQS, SNS, Kinesis, VPC peering and API Gateway throttling as small deterministic simulations in your browser. Press play, change one setting, and watch the reason for every outcome."
+                    "Nimbus runs SQS, SNS, Kinesis, VPC peering and API Gateway throttling as small deterministic simulations in your browser. Open one, change one setting, and watch the reason for every outcome."
                 </p>
             </section>
             <section aria-labelledby="playgrounds-heading">

@@ -324,15 +324,19 @@ pub fn KnobField<S: Checked>(
         }
         Ok(())
     };
+    // A setting that does not apply to this scenario (FIFO groups on a standard queue) is not
+    // shown at all: a greyed field would still suggest it matters.
+    let applies = move || scenario.with(|s| (knob.get)(s).is_some());
     view! {
-        <SettingField
-            key=knob.key
-            label=knob.label
-            range=format!("{} {}", if knob.aws { "AWS range" } else { "range" }, knob.range())
-            value=Signal::derive(move || scenario.with(|s| (knob.get)(s).map(format_value).unwrap_or_default()))
-            apply=apply
-            generation=generation
-            disabled=Signal::derive(move || scenario.with(|s| (knob.get)(s).is_none()))
-        />
+        <Show when=applies>
+            <SettingField
+                key=knob.key
+                label=knob.label
+                range=format!("{} {}", if knob.aws { "AWS range" } else { "range" }, knob.range())
+                value=Signal::derive(move || scenario.with(|s| (knob.get)(s).map(format_value).unwrap_or_default()))
+                apply=apply
+                generation=generation
+            />
+        </Show>
     }
 }
