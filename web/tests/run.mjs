@@ -500,6 +500,27 @@ sqsTest('embed mode shows the scene alone, with the controls asked for, and a li
   }
 });
 
+sqsTest('an embed reports its content height, not its frame height, so a host can shrink the frame too', async () => {
+  const page = await newPage({ viewport: { width: 800, height: 800 } });
+  await page.goto(at('examples/blog.html'));
+  const heights = await page.evaluate((src) => new Promise((resolve) => {
+    const seen = [];
+    addEventListener('message', (e) => {
+      if (e.data && e.data.type === 'nimbus:resize') seen.push(e.data.height);
+    });
+    const tall = document.createElement('iframe');
+    tall.style.cssText = 'width:600px;height:3000px;border:0';
+    tall.src = src;
+    document.body.prepend(tall);
+    setTimeout(() => resolve(seen), 4000);
+  }), at('sqs?embed=1&p=poison&autoplay=0'));
+  assert(heights.length > 0, 'no resize message from the tall frame');
+  const last = heights[heights.length - 1];
+  assert(last > 200 && last < 2500, `the embed reported ${last}px in a 3000px frame: its frame, not its content`);
+  noErrors(page);
+  await page.context().close();
+});
+
 sqsTest('in the sample article only the embed in view advances its clock; frames report ready and resize and obey play, pause and set', async () => {
   const page = await newPage({ viewport: { width: 1280, height: 800 } });
   await page.addInitScript(() => {

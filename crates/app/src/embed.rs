@@ -108,8 +108,10 @@ fn host_window() -> Option<web_sys::Window> {
     (!js_sys::Object::is(&parent, &window())).then_some(parent)
 }
 
+/// The height of the content itself: the body's box (an embed's body has no minimum height).
+/// Not the root's scroll height, which is never less than the frame and so could only grow.
 fn content_height() -> f64 {
-    document().document_element().map_or(0.0, |root| f64::from(root.scroll_height()))
+    document().body().map_or(0.0, |body| body.get_bounding_client_rect().height().ceil())
 }
 
 fn post(parent: &web_sys::Window, kind: &str, height: Option<f64>) {
