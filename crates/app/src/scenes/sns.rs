@@ -201,7 +201,7 @@ fn Diagram(
                         c.name,
                         c.kind,
                         c.health,
-                        c.counts.replace('✓', "matched").replace('✕', "filtered")
+                        c.counts
                     )
                 })
                 .collect();

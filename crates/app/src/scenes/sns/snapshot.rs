@@ -395,7 +395,7 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
             ),
             health: health.label(),
             failing: matches!(health, engine::sns::Health::ServerErrors | engine::sns::Health::ClientErrors),
-            counts: format!("✓ {} · ✕ {}", t.matched, t.filtered),
+            counts: format!("{} matched · {} filtered out", t.matched, t.filtered),
             endpoint_line,
             retrying: waiting[sub],
             dlq: s.dlq.then(|| m.dead_letter_queue(sub).map_or(0, |q| q.visible_count())),
