@@ -192,19 +192,8 @@ fn Diagram(
     };
     let label = move || {
         view_data.with(|d| {
-            let subs: Vec<String> = d
-                .columns
-                .iter()
-                .map(|c| {
-                    format!(
-                        "{} ({}, {}; {})",
-                        c.name,
-                        c.kind,
-                        c.health,
-                        c.counts
-                    )
-                })
-                .collect();
+            let subs: Vec<String> =
+                d.columns.iter().map(|c| format!("{} ({}, {}; {})", c.name, c.kind, c.health, c.counts)).collect();
             format!("{}. {}. Subscriptions: {}.", d.topic_title, d.topic_line, subs.join("; "))
         })
     };

@@ -504,7 +504,7 @@ pub struct History {
     pub decision: String,
     /// Every event of the message still in the recent-events window (all copies).
     pub steps: Vec<HistoryStep>,
-    /// What the endpoint receives: the JSON envelope, or the raw body.
+    /// What the endpoint receives: the JSON envelope, or the raw body (none for a filtered copy).
     pub payload: Option<String>,
     /// Whether the subscription delivers raw.
     pub raw: bool,
@@ -520,18 +520,17 @@ pub fn history(sim: &SnsSim, id: u64) -> History {
         sim.trace().recent().filter(|e| e.message == Some(message)).map(HistoryStep::of).collect();
     let published_seen = sim.trace().recent().any(|e| e.message == Some(message) && e.reason == Reason::Published);
     let settings = m.scenario().subscriptions.get(sub);
-    let decision = sim
-        .trace()
-        .recent()
-        .find(|e| {
-            e.message == Some(message)
-                && e.subscription.as_ref().is_some_and(|s| s.0 as usize == sub)
-                && e.reason == Reason::FilteredOut
-        })
-        .map(|e| format!("Filtered out: {}", e.note.as_deref().unwrap_or("")))
-        .unwrap_or_else(|| match settings.and_then(|s| s.filter_policy.as_ref()) {
-            Some(_) => "Its filter policy matched: the copy was sent.".into(),
-            None => "No filter policy: this subscription gets every message.".into(),
+    let filtered_out = sim.trace().recent().find(|e| {
+        e.message == Some(message)
+            && e.subscription.as_ref().is_some_and(|s| s.0 as usize == sub)
+            && e.reason == Reason::FilteredOut
+    });
+    let decision =
+        filtered_out.map(|e| format!("Filtered out: {}", e.note.as_deref().unwrap_or(""))).unwrap_or_else(|| {
+            match settings.and_then(|s| s.filter_policy.as_ref()) {
+                Some(_) => "Its filter policy matched: the copy was sent.".into(),
+                None => "No filter policy: this subscription gets every message.".into(),
+            }
         });
     let template = sim
         .trace()
@@ -550,7 +549,8 @@ pub fn history(sim: &SnsSim, id: u64) -> History {
         subscription: settings.map_or_else(String::new, |s| s.name.clone()),
         decision,
         steps,
-        payload: template.and_then(|t| m.payload(sub, message, t, published_at)),
+        // A filtered copy is never sent: there is nothing the endpoint receives.
+        payload: template.filter(|_| filtered_out.is_none()).and_then(|t| m.payload(sub, message, t, published_at)),
         raw: settings.is_some_and(|s| s.raw),
         truncated: !published_seen,
     }
@@ -599,6 +599,16 @@ mod tests {
         let dead = view.tokens.values().find(|t| t.class.contains("dead")).expect("a dead letter");
         let h = history(&sim, dead.id);
         assert!(h.payload.as_deref().is_some_and(|p| p.contains("\"Type\": \"Notification\"")), "{:?}", h.payload);
+    }
+
+    #[test]
+    fn a_filtered_copy_says_why_and_offers_no_payload() {
+        let sim = run("orders-by-type", 30.0);
+        let e = sim.trace().recent().find(|e| e.reason == Reason::FilteredOut).expect("a filtered copy");
+        let id = e.message.expect("a message") * COPY_IDS + e.subscription.as_ref().expect("a subscription").0 as u64;
+        let h = history(&sim, id);
+        assert!(h.decision.starts_with("Filtered out"), "{}", h.decision);
+        assert_eq!(h.payload, None, "a filtered copy is never sent");
     }
 
     #[test]
