@@ -492,12 +492,22 @@ sqsTest('embed mode shows the scene alone, with the controls asked for, and a li
     assert((await page.locator('[data-testid=seed]').count()) === expect.seed, `${controls}: seed field count`);
     const open = await page.locator('[data-testid=open-full]').getAttribute('href');
     assert(open.includes('p=poison') && !open.includes('embed'), `the full-playground link is ${open}`);
+    const title = await page.locator('[data-testid=embed-title]').innerText();
+    assert(title.includes('SQS') && title.includes('Poison'), `the embed's title bar says ${title}`);
     const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
     assert(scroll <= client, `${controls}: the embed is ${scroll}px wide in a 320px frame`);
     if (controls === 'min') await page.screenshot({ path: path.join(shots, 'embed-320.png'), fullPage: true });
     noErrors(page);
     await page.context().close();
   }
+  // bg=transparent lets the host page show through.
+  const page = await newPage({ viewport: { width: 360, height: 640 } });
+  await page.goto(at('sqs?embed=1&p=poison&bg=transparent'));
+  await page.waitForSelector('[data-testid=embed-frame]');
+  const bg = await page.evaluate(() => [getComputedStyle(document.documentElement).backgroundColor, getComputedStyle(document.body).backgroundColor]);
+  assert(bg.every((c) => c === 'rgba(0, 0, 0, 0)' || c === 'transparent'), `bg=transparent paints ${JSON.stringify(bg)}`);
+  noErrors(page);
+  await page.context().close();
 });
 
 sqsTest('an embed reports its content height, not its frame height, so a host can shrink the frame too', async () => {

@@ -17,7 +17,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::share::ViewOptions;
 
 /// Applies what a link says about the whole page: the forced colour scheme and, for an embed,
-/// the `embed` class (the stylesheet drops the page margins).
+/// the `embed` class (the stylesheet drops the page margins) and `bg-transparent` (no page
+/// background, so the host page shows through around the panels).
 pub fn apply_page_options(view: ViewOptions) {
     let Some(root) = document().document_element() else { return };
     if let Some(scheme) = view.theme.color_scheme() {
@@ -25,6 +26,9 @@ pub fn apply_page_options(view: ViewOptions) {
     }
     if view.embed {
         let _ = root.class_list().add_1("embed");
+        if view.transparent {
+            let _ = root.class_list().add_1("bg-transparent");
+        }
     }
 }
 

@@ -45,7 +45,7 @@ pub struct Link {
     pub view: ViewOptions,
 }
 
-/// How a playground page is shown: `embed=1`, `controls=`, `autoplay=`, `theme=`.
+/// How a playground page is shown: `embed=1`, `controls=`, `autoplay=`, `theme=`, `bg=`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ViewOptions {
     /// Only the diagram and its controls, for an `<iframe>` in someone's page.
@@ -56,6 +56,8 @@ pub struct ViewOptions {
     pub autoplay: Option<bool>,
     /// Colour scheme.
     pub theme: Theme,
+    /// The page background: `bg=transparent` lets a host page show through an embed.
+    pub transparent: bool,
 }
 
 /// The controls an embed shows.
@@ -183,6 +185,10 @@ pub fn parse(query: &str) -> (Link, Vec<String>) {
             "controls" => link.view.controls = pick(key, value, &Controls::ALL, &mut notices).unwrap_or_default(),
             "autoplay" => link.view.autoplay = pick(key, value, &[(false, "0"), (true, "1")], &mut notices),
             "theme" => link.view.theme = pick(key, value, &Theme::ALL, &mut notices).unwrap_or_default(),
+            "bg" => {
+                link.view.transparent =
+                    pick(key, value, &[(false, "page"), (true, "transparent")], &mut notices).unwrap_or(false)
+            }
             _ => link.params.push((key.to_owned(), value.to_owned())),
         }
     }
@@ -249,6 +255,9 @@ pub fn to_query(link: &Link) -> String {
     }
     if view.theme != Theme::default() {
         pair("theme", name_of(view.theme, &Theme::ALL));
+    }
+    if view.transparent {
+        pair("bg", "transparent");
     }
     out.finish()
 }

@@ -3,6 +3,7 @@
 mod announcer;
 mod chart;
 pub mod chart_model;
+mod embed_title;
 mod event_log;
 mod layout;
 mod message_inspector;
@@ -16,6 +17,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 pub use announcer::Announcer;
 pub use chart::{Series, TimeSeriesChart};
+pub use embed_title::EmbedTitle;
 pub use event_log::{log_entries, EventLog, LogEntry};
 pub use layout::{LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, PlaygroundLayout};
 pub use message_inspector::{HistoryStep, MessageInspector};

@@ -9,7 +9,7 @@ use engine::{ConfigError, Model, RunOutcome, Sim, SimDuration, SimTime};
 use leptos::prelude::*;
 
 use crate::anim::use_animation_frame;
-use crate::components::{Announcer, EventLog, LinkNotices, LogEntry, PlayerControls, ShareLinks};
+use crate::components::{Announcer, EmbedTitle, EventLog, LinkNotices, LogEntry, PlayerControls, ShareLinks};
 use crate::embed::{use_host_bridge, use_in_view, HostRequest};
 use crate::share::{Controls, Defaults, LinkParams, LinkedRun, Presets, ViewOptions};
 use crate::view_model::{format_sim_time, sim_advance_micros};
@@ -297,9 +297,12 @@ where
                 .into_any(),
         ),
     };
-    let log_label = format!("Recent {} events", label.split(' ').next().unwrap_or(label));
+    let service = live.spec.service;
+    let log_label = format!("Recent {service} events");
+    let preset = move || linked.preset_label();
     view! {
         <section class="embed-frame" node_ref=frame aria-label=label data-testid="embed-frame">
+            <EmbedTitle service=service preset=Signal::derive(preset) href=Signal::derive(full_link)/>
             <LinkNotices notices=linked.notices/>
             {diagram}
             // Without travelling tokens, the latest events say what each step did.
@@ -307,8 +310,7 @@ where
             {controls.map(|c| view! { <div class="embed-controls panel">{c}</div> })}
             <p class="embed-footer muted">
                 <span data-testid="sim-time">{move || format_sim_time(now_secs.get())}</span>
-                " simulated · "
-                <a href=full_link target="_blank" rel="noopener" data-testid="open-full">"Open in Nimbus ↗"</a>
+                " simulated"
             </p>
             <Announcer message=live.announcement/>
         </section>

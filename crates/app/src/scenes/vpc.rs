@@ -17,8 +17,8 @@ use leptos::prelude::*;
 
 use super::preset::picker_entries;
 use crate::components::{
-    Announcer, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LinkNotices, PlaygroundLayout, PresetPicker,
-    ScenarioFile, ShareLinks, SharePanel,
+    Announcer, EmbedTitle, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LinkNotices, PlaygroundLayout,
+    PresetPicker, ScenarioFile, ShareLinks, SharePanel,
 };
 use crate::embed::{use_host_bridge, HostRequest};
 use crate::share::{Controls, Defaults, LinkedRun, Presets, ViewOptions};
@@ -166,6 +166,7 @@ pub fn VpcScene() -> impl IntoView {
         let full = move || linked.url(None, ViewOptions::default());
         return view! {
             <section class="embed-frame" aria-label="VPC peering playground" data-testid="embed-frame">
+                <EmbedTitle service="VPC" preset=Signal::derive(move || linked.preset_label()) href=Signal::derive(full)/>
                 <LinkNotices notices=notices/>
                 // `controls=none`: the diagram and its result alone; `full` adds the presets.
                 {(view.controls != Controls::None).then(|| view! { <PacketForm ctx=ctx/> })}
@@ -176,9 +177,6 @@ pub fn VpcScene() -> impl IntoView {
                         <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
                     </div>
                 })}
-                <p class="embed-footer muted">
-                    <a href=full target="_blank" rel="noopener" data-testid="open-full">"Open in Nimbus ↗"</a>
-                </p>
                 <Announcer message=announcement/>
             </section>
         }

@@ -127,6 +127,16 @@ impl<S: LinkParams + PartialEq + Default + Send + Sync + 'static> LinkedRun<S> {
         self.presets.name(key)
     }
 
+    /// The preset's name, marked `(changed)` when the settings differ from it (tracked).
+    pub fn preset_label(&self) -> String {
+        let name = self.preset_key.with(|k| self.preset_name(k).unwrap_or("").to_owned());
+        if self.modified.get() {
+            format!("{name} (changed)")
+        } else {
+            name
+        }
+    }
+
     /// "Nimbus SQS playground: Poison message → DLQ" for `service` "SQS" (tracked), the title of
     /// an embed and of a shared page.
     pub fn title(&self, service: &str) -> String {

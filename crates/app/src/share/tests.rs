@@ -10,12 +10,18 @@ fn a_link_round_trips() {
         speed: Some(2.0),
         start_secs: Some(30.25),
         params: vec![("visibility".into(), "5".into()), ("type".into(), "fifo".into())],
-        view: ViewOptions { embed: true, controls: Controls::None, autoplay: Some(false), theme: Theme::Dark },
+        view: ViewOptions {
+            embed: true,
+            controls: Controls::None,
+            autoplay: Some(false),
+            theme: Theme::Dark,
+            transparent: true,
+        },
     };
     let query = to_query(&link);
     assert_eq!(
         query,
-        "v=1&p=poison&seed=7&speed=2&t=30.25&visibility=5&type=fifo&embed=1&controls=none&autoplay=0&theme=dark"
+        "v=1&p=poison&seed=7&speed=2&t=30.25&visibility=5&type=fifo&embed=1&controls=none&autoplay=0&theme=dark&bg=transparent"
     );
     assert_eq!(parse(&format!("?{query}")), (link, vec![]));
 }
@@ -93,11 +99,15 @@ fn numbers_are_trimmed() {
 
 #[test]
 fn view_options_fall_back_with_a_notice() {
-    let (link, notices) = parse("embed=yes&controls=most&autoplay=2&theme=blue");
+    let (link, notices) = parse("embed=yes&controls=most&autoplay=2&theme=blue&bg=pink");
     assert_eq!(link.view, ViewOptions::default());
-    assert_eq!(notices.len(), 4, "{notices:?}");
+    assert_eq!(notices.len(), 5, "{notices:?}");
+    assert!(notices[4].contains("use page, transparent"), "{notices:?}");
     assert!(notices[1].contains("use full, min, none"), "{notices:?}");
     let (link, notices) = parse("embed=1&controls=full&theme=light");
-    assert_eq!(link.view, ViewOptions { embed: true, controls: Controls::Full, autoplay: None, theme: Theme::Light });
+    assert_eq!(
+        link.view,
+        ViewOptions { embed: true, controls: Controls::Full, autoplay: None, theme: Theme::Light, transparent: false }
+    );
     assert!(notices.is_empty());
 }
