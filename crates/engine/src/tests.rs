@@ -409,71 +409,46 @@ const KINESIS_HASH_CASES: &str = include_str!("../conformance/kinesis_hash_cases
 const SQS_TIMELINE_CASES: &str = include_str!("../conformance/sqs_timeline_cases.json");
 const VPC_PEERING_CASES: &str = include_str!("../conformance/vpc_peering_cases.json");
 
-/// Every unflagged SNS filter case passes; flagged ones where the engine differs are listed
-/// with the difference (they are the documented choices, see `sns::filter`).
-#[test]
-fn sns_filter_conformance_cases_pass() {
-    let report = crate::conformance::run_file(SNS_FILTER_CASES).expect("the SNS file is recognised");
-    let (passed, failed, skipped) = report.counts();
-    assert!(passed + skipped >= 300, "only {} cases read", report.cases.len());
-    let failures: Vec<String> = report
+/// Runs a conformance file: at least `min_cases` are read, no unflagged case fails, and at most
+/// `max_flagged_differing` flagged cases differ (each a documented choice; a new difference
+/// should be looked at).
+fn assert_conformance(file: &str, text: &str, min_cases: usize, max_flagged_differing: usize) {
+    let report = crate::conformance::run_file(text).unwrap_or_else(|e| panic!("{file} is not recognised: {e}"));
+    let (_, failed, skipped) = report.counts();
+    let differing: Vec<String> = report
         .cases
         .iter()
-        .filter(|(_, o)| matches!(o, crate::conformance::CaseOutcome::Failed(_)))
+        .filter(|(_, o)| !matches!(o, crate::conformance::CaseOutcome::Passed))
         .map(|(label, o)| format!("{label}: {o:?}"))
         .collect();
-    assert_eq!(failed, 0, "{}", failures.join("\n"));
-    // A flagged case differing is allowed, but a new difference should be looked at.
-    assert!(skipped <= 12, "{skipped} flagged cases now differ");
+    assert!(report.cases.len() >= min_cases, "{file}: only {} cases read", report.cases.len());
+    assert_eq!(failed, 0, "{file}:\n{}", differing.join("\n"));
+    assert!(skipped <= max_flagged_differing, "{file}: {skipped} flagged cases differ:\n{}", differing.join("\n"));
+}
+
+/// The flagged SNS cases where the engine differs are its documented choices (see `sns::filter`).
+#[test]
+fn sns_filter_conformance_cases_pass() {
+    assert_conformance("sns_filter_cases.json", SNS_FILTER_CASES, 300, 12);
 }
 
 #[test]
 fn kinesis_hash_conformance_cases_pass() {
-    let report = crate::conformance::run_file(KINESIS_HASH_CASES).expect("the Kinesis file is recognised");
-    let (passed, failed, skipped) = report.counts();
-    assert!(passed + skipped >= 98, "only {} cases read", report.cases.len());
-    let differing: Vec<String> = report
-        .cases
-        .iter()
-        .filter(|(_, o)| !matches!(o, crate::conformance::CaseOutcome::Passed))
-        .map(|(label, o)| format!("{label}: {o:?}"))
-        .collect();
-    assert_eq!(failed, 0, "{}", differing.join("\n"));
-    assert_eq!(skipped, 0, "flagged cases differ: {}", differing.join("\n"));
+    assert_conformance("kinesis_hash_cases.json", KINESIS_HASH_CASES, 98, 0);
 }
 
+/// Flagged cases may differ, but today every SQS case passes: keep it that way, or say here why
+/// one may not.
 #[test]
 fn sqs_conformance_cases_pass() {
-    let report = crate::conformance::run_file(SQS_TIMELINE_CASES).expect("the SQS file is recognised");
-    assert!(report.cases.len() >= 29, "only {} cases read", report.cases.len());
-    let mut problems = Vec::new();
-    for (label, outcome) in &report.cases {
-        match outcome {
-            crate::conformance::CaseOutcome::Passed => {}
-            other => problems.push(format!("{label}: {other:?}")),
-        }
-    }
-    // Flagged cases may differ (they are reported as skipped), but today every case passes:
-    // keep it that way, or say here why one may not.
-    assert!(problems.is_empty(), "{} of {} cases differ:\n{}", problems.len(), report.cases.len(), problems.join("\n"));
+    assert_conformance("sqs_timeline_cases.json", SQS_TIMELINE_CASES, 29, 0);
 }
 
-/// Every unflagged VPC peering case passes. Two flagged moto cases expect the accepter's CIDR in
-/// a pending request; the engine fills `AccepterVpcInfo` only once the owner accepted (see
-/// `vpc::PeeringView::accepter`), so they are reported as differing.
+/// Two flagged moto cases expect the accepter's CIDR in a pending request; the engine fills
+/// `AccepterVpcInfo` only once the owner accepted (see `vpc::PeeringView::accepter`).
 #[test]
 fn vpc_peering_conformance_cases_pass() {
-    let report = crate::conformance::run_file(VPC_PEERING_CASES).expect("the VPC file is recognised");
-    let (passed, failed, skipped) = report.counts();
-    let differing: Vec<String> = report
-        .cases
-        .iter()
-        .filter(|(_, o)| !matches!(o, crate::conformance::CaseOutcome::Passed))
-        .map(|(label, o)| format!("{label}: {o:?}"))
-        .collect();
-    assert_eq!(failed, 0, "{}", differing.join("\n"));
-    assert!(passed >= 10, "only {passed} cases passed");
-    assert!(skipped <= 2, "{skipped} flagged cases now differ: {}", differing.join("\n"));
+    assert_conformance("vpc_peering_cases.json", VPC_PEERING_CASES, 12, 2);
 }
 
 #[test]
