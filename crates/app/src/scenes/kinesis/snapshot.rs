@@ -166,20 +166,23 @@ pub fn adjacent_open(open_ids: &[u32], shard: u32) -> Option<u32> {
     open_ids.get(i + 1).copied()
 }
 
-/// `items` joined with ` · ` into lines of at most about `width` characters.
+/// `first` then `items` joined with ` · `, in lines of at most about `width` characters.
 fn wrap_items(first: &str, items: &[String], width: usize) -> Vec<String> {
-    let mut lines = vec![first.to_owned()];
+    let mut lines = Vec::new();
+    let mut line = first.to_owned();
+    let mut empty = true;
     for item in items {
-        let last = lines.last_mut().expect("starts with one line");
-        if last.len() + item.len() + 3 > width && last.len() > first.len() {
-            lines.push(item.clone());
-        } else {
-            if last.len() > first.len() {
-                last.push_str(" · ");
-            }
-            last.push_str(item);
+        if !empty && line.chars().count() + 3 + item.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+            empty = true;
         }
+        if !empty {
+            line.push_str(" · ");
+        }
+        line.push_str(item);
+        empty = false;
     }
+    lines.push(line);
     lines
 }
 
@@ -499,6 +502,16 @@ mod tests {
         assert_eq!(adjacent_open(&open, open[0]), Some(open[1]));
         assert_eq!(adjacent_open(&open, open[7]), None);
         assert_eq!(adjacent_open(&open, 999), None);
+    }
+
+    #[test]
+    fn lineage_lines_wrap_between_items() {
+        let items: Vec<String> = (0..6).map(|i| format!("shard {i} → {}, {}", 2 * i + 6, 2 * i + 7)).collect();
+        let lines = wrap_items("Closed: ", &items, 40);
+        assert_eq!(lines[0], "Closed: shard 0 → 6, 7 · shard 1 → 8, 9");
+        assert_eq!(lines[1], "shard 2 → 10, 11 · shard 3 → 12, 13");
+        assert_eq!(lines.join(" · ").matches("shard").count(), 6);
+        assert!(lines.iter().all(|l| l.chars().count() <= 40), "{lines:?}");
     }
 
     #[test]
