@@ -11,7 +11,7 @@ pub const PRESETS: [Preset<ApigwScenario>; 6] = [
     Preset {
         key: "burst",
         name: "Burst absorbed by the bucket",
-        explanation: "The stage allows 100 requests/s with a burst of 500. Every 10 s a client sends 300 requests at once: the bucket has 500 tokens, so all 300 pass and the bucket refills at 100 tokens/s before the next burst. Lower the stage burst to 100 and the same bursts get 429 Too Many Requests.",
+        explanation: "The stage allows 100 requests/s with a burst of 500. Every 4 s a client sends 300 requests at once: the bucket has 500 tokens, so all 300 pass, and it refills at 100 tokens/s (400 in 4 s) before the next burst. Lower the stage burst to 100 and the same bursts get 429 Too Many Requests.",
         scenario: burst,
     },
     Preset {
@@ -29,7 +29,7 @@ pub const PRESETS: [Preset<ApigwScenario>; 6] = [
     Preset {
         key: "quota",
         name: "Quota exhausted",
-        explanation: "The basic plan allows 1,000 requests a day. At 20 requests/s the key uses its quota in under a minute; after that every request gets 429 Limit Exceeded (LimitExceededException) until the day ends, however idle the buckets are. Retrying does not help: SDKs retry it as throttling and fail again.",
+        explanation: "The basic plan allows 100 requests a day. At 20 requests/s the key uses its quota in about 5 seconds; after that every request gets 429 Limit Exceeded (LimitExceededException) until the day ends, however idle the buckets are. Retrying does not help: SDKs retry it as throttling and fail again.",
         scenario: quota,
     },
     Preset {
@@ -64,7 +64,8 @@ fn burst() -> ApigwScenario {
         clients: vec![ClientGroup {
             name: "batch job".into(),
             count: 1,
-            workload: Workload::Bursts { size: 300, every_s: 10.0, spread_s: 0.5 },
+            // Often enough that a burst is always a few seconds away.
+            workload: Workload::Bursts { size: 300, every_s: 4.0, spread_s: 0.5 },
             ..ClientGroup::default()
         }],
         backend: backend(),
@@ -115,7 +116,8 @@ fn quota() -> ApigwScenario {
         name: "basic".into(),
         throttle: Some(Limit { rate: 50.0, burst: 50 }),
         method_throttles: Vec::new(),
-        quota: Some(Quota { limit: 1_000, offset: 0, period: QuotaPeriod::Day }),
+        // Small, so it runs out within seconds of opening the preset.
+        quota: Some(Quota { limit: 100, offset: 0, period: QuotaPeriod::Day }),
     }];
     gateway.keys = vec![ApiKey { value: key(1), plan: 0 }];
     gateway.require_key = true;
@@ -174,9 +176,12 @@ mod tests {
         assert!(t.throttled > 1_000 && t.admitted < 100 * 31 + 100 + 1, "{t:?}");
         let t = run("usage-plans", 30).model().totals().clone();
         assert!(t.throttled_by_level[0] > 100 && t.throttled_by_level[0] == t.throttled, "{t:?}");
-        let t = run("quota", 120).model().totals().clone();
-        assert_eq!(t.admitted, 1_000);
-        assert!(t.quota_exceeded > 500);
+        let t = run("quota", 10).model().totals().clone();
+        assert_eq!(t.admitted, 100);
+        assert!(t.quota_exceeded > 50, "{t:?}");
+        // Something moves within the first seconds of every preset.
+        assert!(run("quota", 8).model().totals().quota_exceeded > 0);
+        assert!(run("burst", 3).model().totals().admitted >= 300);
         let storm = run("retry-storm", 30).model().totals().clone();
         assert!(storm.offered > 2 * storm.admitted, "{storm:?}");
         retry_storm_claims_hold();
