@@ -293,7 +293,9 @@ fn ReshardPanel(
     /// Changes when the run starts again from 0 s: the last action's outcome is then stale.
     restarts: RwSignal<u32>,
 ) -> impl IntoView {
-    let open_ids = move || view_data.with(|d| d.open_ids.clone());
+    // A memo: the pickers re-render when the open shards change, not on every frame.
+    let open_ids_memo = Memo::new(move |_| view_data.with(|d| d.open_ids.clone()));
+    let open_ids = move || open_ids_memo.get();
     let split_shard = RwSignal::new(String::new());
     let split_key = RwSignal::new(String::new());
     let merge_a = RwSignal::new(String::new());
