@@ -331,6 +331,20 @@ sqsTest('/sqs tokens are one tab stop; arrow keys move between them and Enter op
   await page.context().close();
 });
 
+sqsTest('/sqs: the caption on the diagram names the preset, its lesson and the counters that prove it', async () => {
+  const page = await newPage({ reducedMotion: 'reduce' });
+  await page.goto(at('sqs?p=poison&t=60'));
+  await page.waitForSelector('svg[data-testid=sqs-diagram]');
+  assert((await page.locator('[data-testid=caption-name]').innerText()) === 'Poison message → DLQ', 'the caption does not name the preset');
+  assert((await page.locator('[data-testid=caption]').innerText()).includes('maxReceiveCount'), 'the caption does not give the lesson');
+  assert((await num(page, 'caption-moved-to-DLQ')) >= 1, 'the caption does not show the DLQ moves that prove it');
+  await page.locator('[data-testid=preset]').selectOption('polling');
+  await page.waitForFunction(() => document.querySelector('[data-testid=caption-name]')?.innerText === 'Short vs long polling', null, { timeout: 5000 });
+  assert((await page.locator('[data-testid=caption-empty-receives]').count()) === 1, 'the caption does not follow the preset');
+  noErrors(page);
+  await page.context().close();
+});
+
 sqsTest('/sqs refuses an out-of-range knob with the AWS range and keeps running', async () => {
   const page = await openSqs();
   const field = page.locator('[data-testid=knob-visibility]');

@@ -1,6 +1,7 @@
 //! Shared UI pieces, written once and used by every scene: controls, chart, event log, live region, layout, sharing.
 
 mod announcer;
+mod caption_strip;
 mod chart;
 pub mod chart_model;
 mod embed_title;
@@ -16,6 +17,7 @@ pub mod token_layer;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub use announcer::Announcer;
+pub use caption_strip::CaptionStrip;
 pub use chart::{Series, TimeSeriesChart};
 pub use embed_title::EmbedTitle;
 pub use event_log::{log_entries, EventLog, LogEntry};

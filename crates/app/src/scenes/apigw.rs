@@ -109,6 +109,7 @@ pub fn ApigwScene() -> impl IntoView {
                 <LinkNotices notices=notices/>
             </LayoutHeader>
             <LayoutDiagram slot>
+                {super::live::preset_caption(linked, Signal::derive(move || status.with(|s| s.counters.clone())))}
                 <Diagram view_data=view_data/>
             </LayoutDiagram>
             <LayoutControls slot>
@@ -277,4 +278,15 @@ fn capture_charts(sim: &ApigwSim, charts: Charts) {
         let i: usize = n.strip_prefix("bucket ")?.parse().ok()?;
         names.get(i - 1).cloned()
     }));
+}
+
+#[cfg(test)]
+mod caption_tests {
+    #[test]
+    fn every_caption_names_real_counters() {
+        let s = crate::scenes::preset::scenario_of(&super::presets::PRESETS, super::presets::PRESETS[0].key);
+        let sim = engine::apigw::ApigwSim::try_new(&s, 42).expect("valid");
+        let names = super::snapshot::counters(&sim).counters.iter().map(|c| c.0).collect::<Vec<_>>();
+        crate::scenes::preset::assert_captions(&super::presets::PRESETS, &names);
+    }
 }

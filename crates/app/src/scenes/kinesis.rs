@@ -130,6 +130,7 @@ pub fn KinesisScene() -> impl IntoView {
                 <LinkNotices notices=notices/>
             </LayoutHeader>
             <LayoutDiagram slot>
+                {super::live::preset_caption(linked, Signal::derive(move || status.with(|s| s.counters.clone())))}
                 <Diagram view_data=view_data/>
                 <ReshardPanel view_data=view_data on_reshard=reshard restarts=live.restarts/>
                 <p class="kin-advice" data-testid="capacity-advice">{move || advice.get()}</p>
@@ -435,4 +436,15 @@ fn capture_charts(sim: &KinesisSim, charts: Charts) {
         |i: usize| if i < polling { format!("polling {}", i + 1) } else { format!("EFO {}", i + 1 - polling) };
     charts.lag.set(pick(&|n: &str| n.strip_prefix("lag ")?.parse::<usize>().ok().map(|i| consumer_name(i - 1))));
     charts.read.set(pick(&|n: &str| n.strip_prefix("read ")?.parse::<usize>().ok().map(|i| consumer_name(i - 1))));
+}
+
+#[cfg(test)]
+mod caption_tests {
+    #[test]
+    fn every_caption_names_real_counters() {
+        let s = crate::scenes::preset::scenario_of(&super::presets::PRESETS, super::presets::PRESETS[0].key);
+        let sim = engine::kinesis::KinesisSim::try_new(&s, 42).expect("valid");
+        let names = super::snapshot::counters(&sim).counters.iter().map(|c| c.0).collect::<Vec<_>>();
+        crate::scenes::preset::assert_captions(&super::presets::PRESETS, &names);
+    }
 }

@@ -9,7 +9,9 @@ use engine::{ConfigError, Model, RunOutcome, Sim, SimDuration, SimTime};
 use leptos::prelude::*;
 
 use crate::anim::use_animation_frame;
-use crate::components::{Announcer, EmbedTitle, EventLog, LinkNotices, LogEntry, PlayerControls, ShareLinks};
+use crate::components::{
+    Announcer, CaptionStrip, EmbedTitle, EventLog, LinkNotices, LogEntry, PlayerControls, ShareLinks,
+};
 use crate::embed::{use_host_bridge, use_in_view, HostRequest};
 use crate::share::{Controls, Defaults, LinkParams, LinkedRun, Presets, ViewOptions};
 use crate::view_model::{format_sim_time, sim_advance_micros};
@@ -336,4 +338,23 @@ pub fn clear_on_restart<T: Send + Sync + 'static>(restarts: RwSignal<u32>, statu
             status.set(None);
         }
     });
+}
+
+/// The caption above a playground's diagram: the preset's name, its lesson, and those of the
+/// scene's counters (`all`) that the preset names as its proof, live.
+pub fn preset_caption<S>(linked: LinkedRun<S>, all: Signal<Vec<(&'static str, u64)>>) -> impl IntoView
+where
+    S: LinkParams + PartialEq + Default + Clone + Send + Sync + 'static,
+{
+    let counters = Signal::derive(move || {
+        let proof = linked.caption().1;
+        all.with(|c| proof.iter().filter_map(|name| c.iter().find(|(k, _)| k == name).copied()).collect())
+    });
+    view! {
+        <CaptionStrip
+            name=Signal::derive(move || linked.preset_label())
+            lesson=Signal::derive(move || linked.caption().0)
+            counters=counters
+        />
+    }
 }

@@ -8,6 +8,10 @@ pub struct Preset<S: 'static> {
     pub name: &'static str,
     /// Two or three sentences: what to watch, and why it happens.
     pub explanation: &'static str,
+    /// The lesson in one sentence, shown on the diagram's caption.
+    pub lesson: &'static str,
+    /// The counters that show the lesson happening (names of the scene's counters).
+    pub proof: &'static [&'static str],
     /// Builds the scenario.
     pub scenario: fn() -> S,
 }
@@ -22,8 +26,27 @@ pub fn picker_entries<S>(all: &'static [Preset<S>]) -> Vec<(&'static str, &'stat
     all.iter().map(|p| (p.key, p.name, p.explanation)).collect()
 }
 
+/// The caption of the preset with `key` among `all`: its lesson and the counters that prove it
+/// (none for a key that is not a preset, say after an import).
+pub fn caption_of<S>(all: &'static [Preset<S>], key: &str) -> (&'static str, &'static [&'static str]) {
+    find(all, key).map_or(("", &[]), |p| (p.lesson, p.proof))
+}
+
 /// The scenario of the preset with `key` among `all` (tests: a missing key is a test bug).
 #[cfg(test)]
 pub fn scenario_of<S>(all: &'static [Preset<S>], key: &str) -> S {
     (find(all, key).unwrap_or_else(|| panic!("no preset {key}")).scenario)()
+}
+
+/// Every preset of `all` has a one-sentence lesson, and its proof names counters the scene has.
+#[cfg(test)]
+pub fn assert_captions<S>(all: &'static [Preset<S>], counters: &[&str]) {
+    for p in all {
+        let n = p.lesson.chars().count();
+        assert!((20..=120).contains(&n) && p.lesson.ends_with('.'), "{}: lesson {:?}", p.key, p.lesson);
+        assert!(p.proof.len() <= 3, "{}: at most three counters on the caption", p.key);
+        for name in p.proof {
+            assert!(counters.contains(name), "{}: no counter {name:?} among {counters:?}", p.key);
+        }
+    }
 }

@@ -155,6 +155,7 @@ pub fn SnsScene() -> impl IntoView {
                 <LinkNotices notices=notices/>
             </LayoutHeader>
             <LayoutDiagram slot>
+                {super::live::preset_caption(linked, Signal::derive(move || status.with(CounterView::caption_counters)))}
                 <Diagram view_data=view_data selected=selected on_select=select/>
                 <Inspector inspected=inspected selected=selected/>
                 <Composer scenario=scenario preview=preview on_publish=publish_composed restarts=live.restarts/>
@@ -583,4 +584,15 @@ fn capture_charts(sim: &SnsSim, charts: Charts) {
     charts.filtered.set(pick(&per_sub("filtered")));
     charts.dlq.set(pick(&|n| (n == "DLQ depth").then(|| "DLQ depth".to_string())));
     charts.lost.set(pick(&|n| (n == "lost").then(|| "lost".to_string())));
+}
+
+#[cfg(test)]
+mod caption_tests {
+    #[test]
+    fn every_caption_names_real_counters() {
+        let s = crate::scenes::preset::scenario_of(&super::presets::PRESETS, super::presets::PRESETS[0].key);
+        let sim = engine::sns::SnsSim::try_new(&s, 42).expect("valid");
+        let names = super::snapshot::counters(&sim).caption_counters().iter().map(|c| c.0).collect::<Vec<_>>();
+        crate::scenes::preset::assert_captions(&super::presets::PRESETS, &names);
+    }
 }

@@ -153,6 +153,7 @@ pub fn SqsScene() -> impl IntoView {
                 <LinkNotices notices=notices/>
             </LayoutHeader>
             <LayoutDiagram slot>
+                {super::live::preset_caption(linked, Signal::derive(move || status.with(|s| s.counters.clone())))}
                 <Diagram view_data=view_data selected=selected on_select=select/>
                 <Inspector inspected=inspected selected=selected/>
             </LayoutDiagram>
@@ -448,5 +449,16 @@ fn format_usd(usd: f64) -> String {
         format!("${usd:.4}")
     } else {
         format!("${usd:.6}")
+    }
+}
+
+#[cfg(test)]
+mod caption_tests {
+    #[test]
+    fn every_caption_names_real_counters() {
+        let s = crate::scenes::preset::scenario_of(&super::presets::PRESETS, super::presets::PRESETS[0].key);
+        let sim = engine::sqs::SqsSim::try_new(&s, 42).expect("valid");
+        let names = super::snapshot::counters(&sim).counters.iter().map(|c| c.0).collect::<Vec<_>>();
+        crate::scenes::preset::assert_captions(&super::presets::PRESETS, &names);
     }
 }

@@ -194,6 +194,8 @@ pub fn VpcScene() -> impl IntoView {
                 <RefusedOps ctx=ctx/>
             </LayoutHeader>
             <LayoutDiagram slot>
+                // The packet's result, right under the diagram, is this playground's proof.
+                {super::live::preset_caption(linked, Signal::derive(Vec::new))}
                 <PacketForm ctx=ctx/>
                 <Diagram ctx=ctx announcement=announcement/>
                 <TraceResult ctx=ctx/>
@@ -285,5 +287,14 @@ fn OperationLog(ctx: Ctx) -> impl IntoView {
             <button type="button" class="button small" data-testid="undo" on:click=undo
                 disabled=move || ctx.linked.scenario.with(|s| s.ops.is_empty())>"Undo the last operation"</button>
         </details>
+    }
+}
+
+#[cfg(test)]
+mod caption_tests {
+    #[test]
+    fn every_preset_has_a_lesson() {
+        // The packet's result is the proof here: no counters.
+        crate::scenes::preset::assert_captions(&super::presets::PRESETS, &[]);
     }
 }

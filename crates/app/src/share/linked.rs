@@ -127,6 +127,11 @@ impl<S: LinkParams + PartialEq + Default + Send + Sync + 'static> LinkedRun<S> {
         self.presets.name(key)
     }
 
+    /// The preset's lesson and the names of the counters that prove it (tracked).
+    pub fn caption(&self) -> (&'static str, &'static [&'static str]) {
+        self.preset_key.with(|k| crate::scenes::preset::caption_of(self.presets.0, k))
+    }
+
     /// The preset's name, marked `(changed)` when the settings differ from it (tracked).
     pub fn preset_label(&self) -> String {
         let name = self.preset_key.with(|k| self.preset_name(k).unwrap_or("").to_owned());

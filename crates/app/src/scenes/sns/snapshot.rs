@@ -479,6 +479,22 @@ pub struct CounterView {
     pub rows: Vec<(String, engine::sns::SubscriptionTotals)>,
 }
 
+impl CounterView {
+    /// The totals a preset's caption can name: published, and the subscriptions' sums.
+    pub fn caption_counters(&self) -> Vec<(&'static str, u64)> {
+        let sum = |pick: fn(&engine::sns::SubscriptionTotals) -> u64| self.rows.iter().map(|(_, t)| pick(t)).sum();
+        vec![
+            ("published", self.published),
+            ("delivered", sum(|t| t.delivered)),
+            ("filtered", sum(|t| t.filtered)),
+            ("retries", sum(|t| t.retries)),
+            ("dead-lettered", sum(|t| t.dead_lettered)),
+            ("lost", sum(|t| t.lost)),
+            ("out of order", sum(|t| t.out_of_order)),
+        ]
+    }
+}
+
 /// The counters of the run.
 pub fn counters(sim: &SnsSim) -> CounterView {
     let m = sim.model();
