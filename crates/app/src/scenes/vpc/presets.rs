@@ -11,7 +11,7 @@ pub const PRESETS: [Preset<VpcScenario>; 8] = [
         key: "non-transitive",
         name: "Peering is not transitive",
         explanation: "A is peered with B, and B with C. A's route table even sends C's block (10.2.0.0/16) to pcx-ab, but B does not forward traffic from one peering connection to another: the packet stops at B with NON_TRANSITIVE. Request a peering A → C, accept it, point A's route at pcx-ac and give C a route back, and it arrives.",
-        lesson: "Peering is not transitive: A cannot reach C through B.",
+        lesson: "A cannot reach C through B: a peering connection carries only its own two VPCs' traffic.",
         proof: &[],
         scenario: non_transitive,
     },
