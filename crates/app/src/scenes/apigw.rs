@@ -15,8 +15,7 @@ use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series, SharePanel,
-    TimeSeriesChart,
+    LinkNotices, LogEntry, PlaygroundLayout, PresetPicker, Series, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
@@ -49,7 +48,7 @@ pub fn ApigwScene() -> impl IntoView {
         },
     );
     let linked = live.linked;
-    let LinkedRun { scenario, preset_key, modified, generation, notices, state, view, .. } = linked;
+    let LinkedRun { scenario, preset_key, modified, generation, notices, view, .. } = linked;
     let view_data = RwSignal::new(DiagramView::default());
     let status = RwSignal::new(CounterView::default());
     let log = RwSignal::new(Vec::<LogEntry>::new());
@@ -113,12 +112,9 @@ pub fn ApigwScene() -> impl IntoView {
                 <Diagram view_data=view_data/>
             </LayoutDiagram>
             <LayoutControls slot>
-                <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
-                <SharePanel links=live.share_links() title=live.share_title() now_secs=now_secs/>
-                <ScenarioFile export=live.export_file() import=live.import_file()/>
-                <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
-                <KnobPanel choices=&CHOICES knobs=&KNOBS scenario=scenario modified=modified generation=generation note="A valid change restarts the run from 0 s with the same seed; an invalid one (a level above the one above it, a negative value) is explained and ignored."/>
-                <p class="field-message" data-testid="run-error">{move || live.run_error.get()}</p>
+                {super::live::live_controls(live, &PRESETS, Callback::new(move |()| on_step()), Callback::new(move |()| on_reset()), now_secs, view! {
+                    <KnobPanel choices=&CHOICES knobs=&KNOBS scenario=scenario modified=modified generation=generation note="A valid change restarts the run from 0 s with the same seed; an invalid one (a level above the one above it, a negative value) is explained and ignored."/>
+                }.into_any())}
             </LayoutControls>
             <LayoutMetrics slot>
                 <Metrics status=status charts=charts/>

@@ -10,7 +10,8 @@ use leptos::prelude::*;
 
 use crate::anim::use_animation_frame;
 use crate::components::{
-    Announcer, CaptionStrip, EmbedTitle, EventLog, LinkNotices, LogEntry, PlayerControls, ShareLinks,
+    Announcer, CaptionStrip, Collapsible, EmbedTitle, EventLog, LinkNotices, LogEntry, PlayerControls, PresetPicker,
+    ScenarioFile, ShareLinks, SharePanel,
 };
 use crate::embed::{use_host_bridge, use_in_view, HostRequest};
 use crate::share::{Controls, Defaults, LinkParams, LinkedRun, Presets, ViewOptions};
@@ -356,5 +357,36 @@ where
             lesson=Signal::derive(move || linked.caption().0)
             counters=counters
         />
+    }
+}
+
+/// The controls column of a live playground, in the order a reader needs them: the player, the
+/// presets with their explanation, the settings (`settings`), then sharing and files. On a phone
+/// the settings and the sharing start folded, so the diagram's effects stay near.
+pub fn live_controls<S, M>(
+    live: LiveRun<S, M>,
+    presets: &'static [crate::scenes::preset::Preset<S>],
+    on_step: Callback<()>,
+    on_reset: Callback<()>,
+    now_secs: Signal<f64>,
+    settings: AnyView,
+) -> impl IntoView
+where
+    S: LinkParams + PartialEq + Default + Clone + Send + Sync + 'static,
+    M: Model + 'static,
+{
+    let LinkedRun { preset_key, modified, state, .. } = live.linked;
+    view! {
+        <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
+        <PresetPicker entries=crate::scenes::preset::picker_entries(presets) preset_key=preset_key modified=modified
+            on_pick=move |key: String| live.load_preset(&key)/>
+        <Collapsible title="Settings" testid="settings-section">
+            {settings}
+            <p class="field-message" data-testid="run-error">{move || live.run_error.get()}</p>
+        </Collapsible>
+        <Collapsible title="Share, embed and export" testid="share-section">
+            <SharePanel links=live.share_links() title=live.share_title() now_secs=now_secs/>
+            <ScenarioFile export=live.export_file() import=live.import_file()/>
+        </Collapsible>
     }
 }

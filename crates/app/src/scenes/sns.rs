@@ -18,8 +18,7 @@ use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, LogEntry, MessageInspector, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series,
-    SettingField, SharePanel, TimeSeriesChart,
+    LinkNotices, LogEntry, MessageInspector, PlaygroundLayout, PresetPicker, Series, SettingField, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
@@ -55,7 +54,7 @@ pub fn SnsScene() -> impl IntoView {
         },
     );
     let linked = live.linked;
-    let LinkedRun { scenario, preset_key, modified, generation, notices, state, view, .. } = linked;
+    let LinkedRun { scenario, preset_key, modified, generation, notices, view, .. } = linked;
     let view_data = RwSignal::new(DiagramView::default());
     let status = RwSignal::new(CounterView::default());
     let log = RwSignal::new(Vec::<LogEntry>::new());
@@ -161,12 +160,9 @@ pub fn SnsScene() -> impl IntoView {
                 <Composer scenario=scenario preview=preview on_publish=publish_composed restarts=live.restarts/>
             </LayoutDiagram>
             <LayoutControls slot>
-                <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
-                <SharePanel links=live.share_links() title=live.share_title() now_secs=now_secs/>
-                <ScenarioFile export=live.export_file() import=live.import_file()/>
-                <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
-                <ScenarioControls scenario=scenario modified=modified generation=generation/>
-                <p class="field-message" data-testid="run-error">{move || live.run_error.get()}</p>
+                {super::live::live_controls(live, &PRESETS, Callback::new(move |()| on_step()), Callback::new(move |()| on_reset()), now_secs, view! {
+                    <ScenarioControls scenario=scenario modified=modified generation=generation/>
+                }.into_any())}
             </LayoutControls>
             <LayoutMetrics slot>
                 <Metrics status=status charts=charts/>

@@ -18,8 +18,7 @@ use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, LogEntry, MessageInspector, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile, Series,
-    SharePanel, TimeSeriesChart,
+    LinkNotices, LogEntry, MessageInspector, PlaygroundLayout, PresetPicker, Series, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
@@ -60,7 +59,7 @@ pub fn SqsScene() -> impl IntoView {
         },
     );
     let linked = live.linked;
-    let LinkedRun { scenario, preset_key, modified, generation: knob_generation, notices, state, view, .. } = linked;
+    let LinkedRun { scenario, preset_key, modified, generation: knob_generation, notices, view, .. } = linked;
     let view_data = RwSignal::new(DiagramView::default());
     let status = RwSignal::new(CounterView::default());
     let log = RwSignal::new(Vec::<LogEntry>::new());
@@ -158,12 +157,9 @@ pub fn SqsScene() -> impl IntoView {
                 <Inspector inspected=inspected selected=selected/>
             </LayoutDiagram>
             <LayoutControls slot>
-                <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
-                <SharePanel links=live.share_links() title=live.share_title() now_secs=now_secs/>
-                <ScenarioFile export=live.export_file() import=live.import_file()/>
-                <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
-                <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
-                <p class="field-message" data-testid="run-error">{move || live.run_error.get()}</p>
+                {super::live::live_controls(live, &PRESETS, Callback::new(move |()| on_step()), Callback::new(move |()| on_reset()), now_secs, view! {
+                    <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
+                }.into_any())}
             </LayoutControls>
             <LayoutMetrics slot>
                 <Metrics status=status charts=charts/>
