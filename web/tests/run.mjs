@@ -368,6 +368,24 @@ sqsTest('/sqs refuses an out-of-range knob with the AWS range and keeps running'
   await page.context().close();
 });
 
+sqsTest('/sqs: on a phone the settings and sharing start folded under the player and presets; on a desktop they are open', async () => {
+  const phone = await openSqs({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  for (const id of ['settings-section', 'share-section']) {
+    assert(!(await phone.locator(`[data-testid=${id}]`).evaluate((d) => d.open)), `${id} is open on a phone`);
+  }
+  assert(await phone.locator('[data-testid=preset]').isVisible(), 'the preset picker is folded away');
+  await phone.locator('[data-testid=settings-section] > summary').click();
+  assert(await phone.locator('[data-testid=knob-visibility]').isVisible(), 'opening the settings does not show them');
+  noErrors(phone);
+  await phone.context().close();
+  const desktop = await openSqs();
+  for (const id of ['settings-section', 'share-section']) {
+    assert(await desktop.locator(`[data-testid=${id}]`).evaluate((d) => d.open), `${id} is folded on a desktop`);
+  }
+  noErrors(desktop);
+  await desktop.context().close();
+});
+
 sqsTest('/sqs screenshots at desktop and phone width, light and dark', async () => {
   for (const [name, options] of [
     ['sqs-desktop', {}],
