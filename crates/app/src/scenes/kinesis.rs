@@ -177,7 +177,7 @@ fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
                 .map(|k| {
                     view! {
                         <line class="kin-key" x1=k.x y1=BAR_Y + BAR_H x2=k.x y2=BAR_Y + BAR_H + k.h></line>
-                        <text class="kin-key-label" x=(k.x + 3.0).min(VIEW_W - 70.0) y=BAR_Y + BAR_H + 12.0>{k.label.clone()}</text>
+                        <text class="kin-key-label" x=k.label_x y=BAR_Y + BAR_H + 12.0>{k.label.clone()}</text>
                     }
                 })
                 .collect_view()

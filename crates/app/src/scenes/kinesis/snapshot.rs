@@ -99,9 +99,14 @@ pub struct KeyMark {
     pub x: f64,
     /// Line height, by share.
     pub h: f64,
-    /// `key-0 70%`.
+    /// `key-0 70%`, or empty when it would overlap a busier key's label.
     pub label: String,
+    /// Where the label starts.
+    pub label_x: f64,
 }
+
+/// About how wide a key label is drawn, in `viewBox` units per character.
+const KEY_LABEL_CHAR_W: f64 = 6.0;
 
 /// One consumer box.
 #[derive(Clone, Debug, PartialEq)]
@@ -222,10 +227,22 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
     let mut keys: Vec<(u32, f64)> = (0..p.keys.min(5_000)).map(|k| (k, m.key_share(k))).collect();
     keys.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     let top = keys.first().map_or(1.0, |k| k.1).max(1e-9);
+    // Busiest first: a label that would overlap a busier key's is left off (its mark stays).
+    let mut placed: Vec<(f64, f64)> = Vec::new();
     for &(k, share) in keys.iter().take(KEYS_MARKED) {
         let Some(hash) = m.key_hash(k) else { continue };
-        let label = if share >= 0.05 { format!("key-{k} {:.0}%", share * 100.0) } else { String::new() };
-        view.keys.push(KeyMark { x: bar_x(hash), h: 6.0 + 16.0 * share / top, label });
+        let x = bar_x(hash);
+        let mut label = if share >= 0.05 { format!("key-{k} {:.0}%", share * 100.0) } else { String::new() };
+        let label_x = (x + 3.0).min(VIEW_W - 70.0);
+        let span = (label_x, label_x + label.chars().count() as f64 * KEY_LABEL_CHAR_W);
+        if !label.is_empty() {
+            if placed.iter().any(|&(a, b)| span.0 < b + 4.0 && a < span.1 + 4.0) {
+                label.clear();
+            } else {
+                placed.push(span);
+            }
+        }
+        view.keys.push(KeyMark { x, h: 6.0 + 16.0 * share / top, label, label_x });
     }
 
     let recent_throttles: Vec<(usize, ShardId, Option<u32>, bool)> = sim
@@ -502,6 +519,41 @@ mod tests {
         assert_eq!(adjacent_open(&open, open[0]), Some(open[1]));
         assert_eq!(adjacent_open(&open, open[7]), None);
         assert_eq!(adjacent_open(&open, 999), None);
+    }
+
+    #[test]
+    fn key_labels_never_overlap() {
+        for p in &crate::scenes::kinesis::presets::PRESETS {
+            let view = diagram(&run(p.key, 5));
+            let spans: Vec<(f64, f64)> = view
+                .keys
+                .iter()
+                .filter(|k| !k.label.is_empty())
+                .map(|k| (k.label_x, k.label_x + k.label.chars().count() as f64 * KEY_LABEL_CHAR_W))
+                .collect();
+            for (i, a) in spans.iter().enumerate() {
+                for b in &spans[i + 1..] {
+                    assert!(a.1 <= b.0 || b.1 <= a.0, "{}: {a:?} overlaps {b:?}", p.key);
+                }
+            }
+        }
+        let mut s = crate::scenes::preset::scenario_of(&crate::scenes::kinesis::presets::PRESETS, "hot-key");
+        s.producer.skew = engine::kinesis::Skew::Zipf { exponent: 1.2 };
+        let view = diagram(&{
+            let mut sim = KinesisSim::try_new(&s, 42).expect("valid");
+            sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(5));
+            sim
+        });
+        let labelled: Vec<&KeyMark> = view.keys.iter().filter(|k| !k.label.is_empty()).collect();
+        assert!(labelled.len() >= 2, "several busy keys keep their labels: {:?}", view.keys);
+        for (i, a) in labelled.iter().enumerate() {
+            for b in &labelled[i + 1..] {
+                let (wa, wb) = (a.label.chars().count() as f64, b.label.chars().count() as f64);
+                let apart =
+                    a.label_x + wa * KEY_LABEL_CHAR_W <= b.label_x || b.label_x + wb * KEY_LABEL_CHAR_W <= a.label_x;
+                assert!(apart, "{a:?} overlaps {b:?}");
+            }
+        }
     }
 
     #[test]
