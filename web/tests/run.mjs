@@ -1220,6 +1220,69 @@ test('/vpc: the topology builder makes a full mesh of 6 (15 connections) and a h
 
 test('/vpc screenshots at desktop and phone width, light and dark', () => screenshotsOf('vpc', openVpc, '?p=mesh-5'));
 
+// ---- readable at every size ----------------------------------------------------------------------
+// What a reader sees of a diagram: the smallest text on screen (computed font size times the
+// SVG's scale, CSS transforms included), the diagram's width against the viewport, and pairs of
+// text boxes that cover each other.
+async function readability(page) {
+  return page.evaluate(() => {
+    const svg = document.querySelector('svg.sqs-diagram');
+    if (!svg) return { missing: true };
+    const box = svg.getBoundingClientRect();
+    const texts = [...svg.querySelectorAll('text')].filter((t) => {
+      const r = t.getBoundingClientRect();
+      return t.textContent.trim() !== '' && r.width > 0 && r.height > 0 && getComputedStyle(t).visibility !== 'hidden' && getComputedStyle(t).display !== 'none';
+    });
+    let smallest = { px: Infinity, text: '' };
+    const rects = [];
+    for (const t of texts) {
+      const m = t.getScreenCTM();
+      const scale = m ? Math.hypot(m.a, m.b) : 1;
+      const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+      if (px < smallest.px) smallest = { px, text: t.textContent.trim().slice(0, 40) };
+      rects.push([t.getBoundingClientRect(), t.textContent.trim().slice(0, 30)]);
+    }
+    const overlaps = [];
+    for (let i = 0; i < rects.length; i++) {
+      for (let j = i + 1; j < rects.length; j++) {
+        const [a, ta] = rects[i];
+        const [b, tb] = rects[j];
+        // A pixel of touching glyph boxes (ascenders, descenders) is not a collision.
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 2 && h > 2) overlaps.push(`"${ta}" × "${tb}"`);
+      }
+    }
+    return { smallest, width: box.width, left: box.left, right: box.right, viewport: document.documentElement.clientWidth, overlaps, count: texts.length };
+  });
+}
+
+const WIDTHS = [320, 360, 390, 640, 1280];
+const READABLE_PAGES = [
+  ['sqs', ''], ['sns', ''], ['kinesis', ''], ['apigw', ''], ['vpc', ''],
+];
+for (const [slug, query] of READABLE_PAGES) {
+  test(`/${slug}: diagram text is at least 11 px, fits the viewport and does not overlap at ${WIDTHS.join('/')} px`, async () => {
+    const problems = [];
+    for (const width of WIDTHS) {
+      for (const embed of [false, true]) {
+        const page = await newPage({ viewport: { width, height: 900 }, reducedMotion: 'reduce' });
+        await page.goto(at(`${slug}${embed ? `?embed=1${query ? '&' + query.slice(1) : ''}` : query}`));
+        await page.waitForSelector('svg.sqs-diagram');
+        await page.waitForTimeout(1500);
+        const r = await readability(page);
+        const where = `${width}px${embed ? ' embed' : ''}`;
+        if (r.smallest.px < 11) problems.push(`${where}: "${r.smallest.text}" is ${r.smallest.px.toFixed(1)}px`);
+        if (r.right > r.viewport + 0.5 || r.left < -0.5) problems.push(`${where}: the diagram spans ${r.left.toFixed(0)}–${r.right.toFixed(0)}px in ${r.viewport}px`);
+        if (r.overlaps.length) problems.push(`${where}: ${r.overlaps.length} overlapping labels, e.g. ${r.overlaps.slice(0, 3).join(', ')}`);
+        noErrors(page);
+        await page.context().close();
+      }
+    }
+    assert(problems.length === 0, problems.join('\n'));
+  });
+}
+
 // ---- run ----------------------------------------------------------------------------------------
 let passed = 0;
 let failed = 0;

@@ -17,10 +17,11 @@ use web_sys::{Document, Element};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
-/// Token width in `viewBox` units (the SQS lanes' size; a scene may draw wider tokens).
-pub const TOKEN_W: f64 = 18.0;
-/// Token height.
-pub const TOKEN_H: f64 = 14.0;
+/// Token width in CSS pixels (the SQS lanes' size; a scene may draw wider tokens): room for three
+/// characters of 11 px text.
+pub const TOKEN_W: f64 = 26.0;
+/// Token height: 11 px text with a little air.
+pub const TOKEN_H: f64 = 18.0;
 
 /// What one token shows; a scene's snapshot makes one per token.
 #[derive(Clone, Debug, PartialEq)]
@@ -137,7 +138,7 @@ impl TokenLayer {
             &[
                 ("class", "sqs-token-label"),
                 ("x", &(self.width / 2.0).to_string()),
-                ("y", &(TOKEN_H - 4.0).to_string()),
+                ("y", &(TOKEN_H - 5.0).to_string()),
                 ("text-anchor", "middle"),
             ],
         )?;
@@ -146,7 +147,7 @@ impl TokenLayer {
             &[("class", "sqs-countdown"), ("x", "0"), ("y", &(TOKEN_H + 1.0).to_string()), ("height", "2.5")],
         )?;
         let badge = el("circle", &[("class", "sqs-count-badge"), ("cx", &w), ("cy", "0"), ("r", "0")])?;
-        let count = el("text", &[("class", "sqs-count-text"), ("x", &w), ("y", "3"), ("text-anchor", "middle")])?;
+        let count = el("text", &[("class", "sqs-count-text"), ("x", &w), ("y", "3.5"), ("text-anchor", "middle")])?;
         for child in [&body, &label, &countdown, &badge, &count] {
             g.append_child(child).ok()?;
         }
@@ -178,7 +179,7 @@ fn update(nodes: &mut TokenNodes, token: &Token, selected: bool) {
     }
     if old.is_none_or(|o| o.badge != token.badge) {
         let badge = token.badge > 1;
-        let _ = nodes.badge.set_attribute("r", if badge { "6" } else { "0" });
+        let _ = nodes.badge.set_attribute("r", if badge { "7.5" } else { "0" });
         nodes.count.set_text_content(Some(&if badge { token.badge.to_string() } else { String::new() }));
     }
     nodes.selected = selected;

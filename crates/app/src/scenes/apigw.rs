@@ -15,7 +15,7 @@ use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, LogEntry, PlaygroundLayout, PresetPicker, Series, TimeSeriesChart,
+    LinkNotices, LogEntry, PlaygroundLayout, PresetPicker, Series, Stage, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
@@ -50,6 +50,7 @@ pub fn ApigwScene() -> impl IntoView {
     let linked = live.linked;
     let LinkedRun { scenario, preset_key, modified, generation, notices, view, .. } = linked;
     let view_data = RwSignal::new(DiagramView::default());
+    let stage = Stage::new(1100.0);
     let status = RwSignal::new(CounterView::default());
     let log = RwSignal::new(Vec::<LogEntry>::new());
     let charts = Charts {
@@ -67,7 +68,7 @@ pub fn ApigwScene() -> impl IntoView {
             if next.events != status.with_untracked(|s| s.events) || next.events == 0 {
                 log.set(log_entries(sim.trace(), LOG_LINES));
             }
-            view_data.set(diagram(sim));
+            view_data.set(diagram(sim, stage.width.get_untracked()));
             let second = sim.now().as_micros() / 1_000_000;
             if charted_second.get_value() != second {
                 charted_second.set_value(second);
@@ -77,6 +78,7 @@ pub fn ApigwScene() -> impl IntoView {
         });
     };
     live.wire(publish, || {});
+    stage.relayout_with(publish);
     let frame = NodeRef::<leptos::html::Section>::new();
     live.animate(in_view(view.embed, frame), publish, |_| true);
     let on_step = move || live.step(publish);
@@ -90,7 +92,7 @@ pub fn ApigwScene() -> impl IntoView {
             <KnobPanel choices=&CHOICES knobs=&KNOBS scenario=scenario modified=modified generation=generation note="A valid change restarts the run from 0 s with the same seed; an invalid one (a level above the one above it, a negative value) is explained and ignored."/>
         }
         .into_any();
-        let diagram = view! { <Diagram view_data=view_data/> }.into_any();
+        let diagram = view! { <Diagram view_data=view_data stage=stage/> }.into_any();
         return view! {
             <EmbedFrame live=live label="API Gateway playground" diagram=diagram full_controls=full_controls log=log
                 now_secs=now_secs on_step=on_step on_reset=on_reset frame=frame/>
@@ -109,7 +111,7 @@ pub fn ApigwScene() -> impl IntoView {
             </LayoutHeader>
             <LayoutDiagram slot>
                 {super::live::preset_caption(linked, Signal::derive(move || status.with(|s| s.counters.clone())))}
-                <Diagram view_data=view_data/>
+                <Diagram view_data=view_data stage=stage/>
             </LayoutDiagram>
             <LayoutControls slot>
                 {super::live::live_controls(live, &PRESETS, Callback::new(move |()| on_step()), Callback::new(move |()| on_reset()), now_secs, view! {
@@ -127,27 +129,32 @@ pub fn ApigwScene() -> impl IntoView {
     .into_any()
 }
 
-/// The SVG diagram.
+/// The SVG diagram, laid out for the width of its stage.
 #[component]
-fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
+fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
     let selected = RwSignal::new(None::<u64>);
-    let height = move || view_data.with(|d| d.height.max(200.0));
+    let layout = Memo::new(move |_| {
+        let (groups, buckets) = view_data.with(|d| (d.groups.len(), d.buckets.len()));
+        Layout::new(stage.width.get(), groups, buckets)
+    });
+    let l = move || layout.get();
     let groups = move || {
+        let l = l();
         view_data.with(|d| {
             d.groups
                 .iter()
                 .enumerate()
                 .map(|(i, g)| {
-                    let y = PAD + i as f64 * CLIENT_H;
-                    let retrying =
-                        if g.retrying > 0 { format!("waiting to retry: {}", g.retrying) } else { String::new() };
+                    let (x, y, w, h) = l.client(i);
+                    let retrying = if g.retrying > 0 { format!("retrying: {}", g.retrying) } else { String::new() };
                     view! {
                         <g class="api-group" data-testid=format!("group-{}", i + 1)>
-                            <rect class="sqs-box" x=CLIENTS_X y=y width=CLIENTS_W height=CLIENT_H - 8.0 rx="8"></rect>
-                            <text class="sqs-box-title" x=CLIENTS_X + 8.0 y=y + 15.0>{g.name.clone()}</text>
-                            <text class="sqs-consumer-line" x=CLIENTS_X + 8.0 y=y + 28.0>{g.line1.clone()}</text>
-                            <text class="sqs-consumer-line" x=CLIENTS_X + 8.0 y=y + 40.0>{g.line2.clone()}</text>
-                            <text class="sqs-overflow" x=CLIENTS_X + CLIENTS_W - 110.0 y=y + 15.0>{retrying}</text>
+                            <rect class="sqs-box" x=x y=y width=w height=h rx="8"></rect>
+                            <text class="sqs-box-title" x=x + 8.0 y=y + 16.0>{g.name.clone()}</text>
+                            <text class="sqs-overflow" x=x + w - 8.0 y=y + 16.0 text-anchor="end">{retrying}</text>
+                            <text class="sqs-consumer-line" x=x + 8.0 y=y + 30.0>{g.line1.clone()}</text>
+                            <text class="sqs-consumer-line" x=x + 8.0 y=y + 43.0>{g.line2.clone()}</text>
+                            <text class="sqs-consumer-line" x=x + 8.0 y=y + 56.0>{g.line3.clone()}</text>
                         </g>
                     }
                 })
@@ -155,24 +162,60 @@ fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
         })
     };
     let buckets = move || {
+        let l = l();
+        let (gx, _, gw, _) = l.gateway();
         view_data.with(|d| {
             d.buckets
                 .iter()
                 .enumerate()
                 .map(|(i, b)| {
-                    let y = PAD + 40.0 + i as f64 * BUCKET_H;
-                    let w = GATEWAY_W - 20.0;
+                    let y = l.bucket_y(i);
+                    let w = gw - 20.0;
                     view! {
                         <g class=if b.empty { "api-bucket empty" } else { "api-bucket" } data-testid=format!("bucket-{}", i + 1) data-empty=b.empty.to_string()>
-                            <text class="sqs-consumer-name" x=GATEWAY_X + 10.0 y=y + 10.0>{b.name.clone()}</text>
-                            <rect class="api-vessel" x=GATEWAY_X + 10.0 y=y + 14.0 width=w height="10" rx="3"></rect>
-                            <rect class="api-vessel-fill" x=GATEWAY_X + 10.0 y=y + 14.0 width=w * b.fill height="10" rx="3"></rect>
-                            <text class="sqs-consumer-line" x=GATEWAY_X + GATEWAY_W - 10.0 y=y + 10.0 text-anchor="end">{b.line.clone()}</text>
+                            <text class="sqs-consumer-name" x=gx + 10.0 y=y + 12.0>{b.name.clone()}</text>
+                            <rect class="api-vessel" x=gx + 10.0 y=y + 17.0 width=w height="10" rx="3"></rect>
+                            <rect class="api-vessel-fill" x=gx + 10.0 y=y + 17.0 width=w * b.fill height="10" rx="3"></rect>
+                            <text class="sqs-consumer-line" x=gx + 10.0 y=y + 40.0>{b.line.clone()}</text>
                         </g>
                     }
                 })
                 .collect_view()
         })
+    };
+    // The arrows from the clients to the gateway and from the gateway to the backend.
+    let arrows = move || {
+        let l = l();
+        let ((cx, cy, cw, _), (gx, gy, gw, gh), (bx, by, _, _)) = (l.client(0), l.gateway(), l.backend());
+        match l.narrow {
+            true => view! {
+                <line class="sqs-arrow" x1=l.w / 2.0 y1=gy + gh x2=l.w / 2.0 y2=by></line>
+            }
+            .into_any(),
+            false => view! {
+                <line class="sqs-arrow" x1=cx + cw y1=cy + 40.0 x2=gx y2=gy + 40.0></line>
+                <line class="sqs-arrow" x1=gx + gw y1=gy + 40.0 x2=bx y2=by + 40.0></line>
+            }
+            .into_any(),
+        }
+    };
+    let backend = move || {
+        let (x, y, w, h) = l().backend();
+        view! {
+            <rect class="sns-endpoint" x=x y=y width=w height=h rx="10"></rect>
+            <text class="sqs-box-title" x=x + 10.0 y=y + 18.0>"Backend"</text>
+            <text class="sqs-consumer-line" x=x + 10.0 y=y + 33.0 data-testid="backend-line">{move || view_data.with(|d| d.backend_line.clone())}</text>
+            <rect class="api-vessel" x=x + 10.0 y=y + 40.0 width=w - 20.0 height="6" rx="2"></rect>
+            <rect class="api-vessel-fill backend" x=x + 10.0 y=y + 40.0 width=move || (w - 20.0) * view_data.with(|d| d.backend_fill.min(1.0)) height="6" rx="2"></rect>
+        }
+    };
+    let gateway = move || {
+        let (x, y, w, h) = l().gateway();
+        view! {
+            <rect class="sns-topic" x=x y=y width=w height=h rx="10"></rect>
+            <text class="sqs-box-title" x=x + 10.0 y=y + 18.0>{move || view_data.with(|d| d.gateway_title.clone())}</text>
+            <text class="sqs-consumer-line" x=x + 10.0 y=y + 33.0>"buckets in the order they are checked"</text>
+        }
     };
     let label = move || {
         view_data.with(|d| {
@@ -187,28 +230,22 @@ fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
     };
     view! {
         <figure class="sqs-figure api-figure">
-            <div class="sns-scroll" tabindex="0" aria-label="Diagram (scrolls sideways on narrow screens)">
-                <svg class="sqs-diagram kin-diagram" viewBox=move || format!("0 0 {VIEW_W} {}", height()) role="group" aria-label=label data-testid="apigw-diagram">
+            <div class="stage" node_ref=stage.node>
+                <svg class="sqs-diagram api-diagram" viewBox=move || layout.with(|l| format!("0 0 {} {}", l.w, l.height()))
+                    width=move || l().w height=move || l().height() role="group" aria-label=label data-testid="apigw-diagram">
                     <g aria-hidden="true">
                         {groups}
-                        <line class="sqs-arrow" x1=CLIENTS_X + CLIENTS_W y1="40" x2=GATEWAY_X y2="40"></line>
-                        <rect class="sns-topic" x=GATEWAY_X y=PAD width=GATEWAY_W height=move || height() - 2.0 * PAD rx="10"></rect>
-                        <text class="sqs-box-title" x=GATEWAY_X + 10.0 y=PAD + 18.0>{move || view_data.with(|d| d.gateway_title.clone())}</text>
-                        <text class="sqs-consumer-line" x=GATEWAY_X + 10.0 y=PAD + 32.0>"buckets in the order they are checked"</text>
+                        {arrows}
+                        {gateway}
                         {buckets}
-                        <line class="sqs-arrow" x1=GATEWAY_X + GATEWAY_W y1="40" x2=BACKEND_X y2="40"></line>
-                        <rect class="sns-endpoint" x=BACKEND_X y=PAD width=BACKEND_W height=move || height() - 2.0 * PAD rx="10"></rect>
-                        <text class="sqs-box-title" x=BACKEND_X + 10.0 y=PAD + 18.0>"Backend"</text>
-                        <text class="sqs-consumer-line" x=BACKEND_X + 10.0 y=PAD + 32.0 data-testid="backend-line">{move || view_data.with(|d| d.backend_line.clone())}</text>
-                        <rect class="api-vessel" x=BACKEND_X + 10.0 y=PAD + 38.0 width=BACKEND_W - 20.0 height="6" rx="2"></rect>
-                        <rect class="api-vessel-fill backend" x=BACKEND_X + 10.0 y=PAD + 38.0 width=move || (BACKEND_W - 20.0) * view_data.with(|d| d.backend_fill.min(1.0)) height="6" rx="2"></rect>
+                        {backend}
                     </g>
                     {token_group(move |f: &mut dyn FnMut(&_)| view_data.with(|d| f(&d.tokens)), selected, Callback::new(|_| {}), TOKEN_W, "sqs-tokens api-tokens")}
                 </svg>
             </div>
             <figcaption class="sqs-legend">
                 "Bars in the gateway: each bucket's tokens against its burst (empty: the next request it sees gets a 429). "
-                "Red tokens bouncing back: 429 Too Many Requests (a bucket) or Limit Exceeded (a quota, amber). Tokens in a client box wait to be retried; the number on a token is its attempt. "
+                "Red tokens bouncing back: 429 Too Many Requests (a bucket) or Limit Exceeded (a quota, amber). Tokens in a client box wait to be retried (their label: seconds to the retry; the number on a token: its attempt). "
                 "Tokens in the backend are being served."
             </figcaption>
         </figure>

@@ -15,7 +15,7 @@ use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, LogEntry, PlaygroundLayout, PresetPicker, Series, TimeSeriesChart,
+    LinkNotices, LogEntry, PlaygroundLayout, PresetPicker, Series, Stage, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
@@ -53,6 +53,7 @@ pub fn KinesisScene() -> impl IntoView {
     let status = RwSignal::new(CounterView::default());
     let advice = RwSignal::new(String::new());
     let log = RwSignal::new(Vec::<LogEntry>::new());
+    let stage = Stage::new(1100.0);
     let charts = Charts {
         incoming: RwSignal::new(Vec::new()),
         incoming_bytes: RwSignal::new(Vec::new()),
@@ -69,7 +70,7 @@ pub fn KinesisScene() -> impl IntoView {
             if next.events != status.with_untracked(|s| s.events) || next.events == 0 {
                 log.set(log_entries(sim.trace(), LOG_LINES));
             }
-            view_data.set(diagram(sim));
+            view_data.set(diagram(sim, &Layout::new(stage.width.get_untracked())));
             let second = sim.now().as_micros() / 1_000_000;
             if charted_second.get_value() != second {
                 charted_second.set_value(second);
@@ -80,6 +81,7 @@ pub fn KinesisScene() -> impl IntoView {
         });
     };
     live.wire(publish, || {});
+    stage.relayout_with(publish);
     let frame = NodeRef::<leptos::html::Section>::new();
     // With many lanes (hundreds of small records), the diagram is redrawn every other frame, as
     // the SQS diagram does when crowded; the clock still advances every frame.
@@ -111,7 +113,7 @@ pub fn KinesisScene() -> impl IntoView {
             <ReshardPanel view_data=view_data on_reshard=reshard restarts=live.restarts/>
         }
         .into_any();
-        let diagram = view! { <Diagram view_data=view_data/> }.into_any();
+        let diagram = view! { <Diagram view_data=view_data stage=stage/> }.into_any();
         return view! {
             <EmbedFrame live=live label="Kinesis playground" diagram=diagram full_controls=full_controls log=log
                 now_secs=now_secs on_step=on_step on_reset=on_reset frame=frame/>
@@ -130,7 +132,7 @@ pub fn KinesisScene() -> impl IntoView {
             </LayoutHeader>
             <LayoutDiagram slot>
                 {super::live::preset_caption(linked, Signal::derive(move || status.with(|s| s.counters.clone())))}
-                <Diagram view_data=view_data/>
+                <Diagram view_data=view_data stage=stage/>
                 <ReshardPanel view_data=view_data on_reshard=reshard restarts=live.restarts/>
                 <p class="kin-advice" data-testid="capacity-advice">{move || advice.get()}</p>
             </LayoutDiagram>
@@ -150,20 +152,23 @@ pub fn KinesisScene() -> impl IntoView {
     .into_any()
 }
 
-/// The SVG diagram.
+/// The SVG diagram, laid out for the width of its stage.
 #[component]
-fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
+fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
     let selected = RwSignal::new(None::<u64>);
+    let layout = Memo::new(move |_| Layout::new(stage.width.get()));
+    let l = move || layout.get();
     let height = move || view_data.with(|d| d.height.max(200.0));
     let segments = move || {
+        let bar_y = l().bar_y();
         view_data.with(|d| {
             d.segments
                 .iter()
                 .map(|s| {
                     view! {
                         <g class=format!("kin-segment {}", s.class)>
-                            <rect x=s.x y=BAR_Y width=s.w height=BAR_H></rect>
-                            <text class="kin-segment-label" x=s.x + 4.0 y=BAR_Y + 14.0>{s.label.clone()}</text>
+                            <rect x=s.x y=bar_y width=s.w height=BAR_H></rect>
+                            <text class="kin-segment-label" x=s.x + 4.0 y=bar_y + 14.5>{s.label.clone()}</text>
                         </g>
                     }
                 })
@@ -171,40 +176,50 @@ fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
         })
     };
     let keys = move || {
+        let below = l().bar_y() + BAR_H;
         view_data.with(|d| {
             d.keys
                 .iter()
                 .map(|k| {
                     view! {
-                        <line class="kin-key" x1=k.x y1=BAR_Y + BAR_H x2=k.x y2=BAR_Y + BAR_H + k.h></line>
-                        <text class="kin-key-label" x=k.label_x y=BAR_Y + BAR_H + 12.0>{k.label.clone()}</text>
+                        <line class="kin-key" x1=k.x y1=below x2=k.x y2=below + k.h></line>
+                        <text class="kin-key-label" x=k.label_x y=below + 34.0>{k.label.clone()}</text>
                     }
                 })
                 .collect_view()
         })
     };
     let lanes = move || {
+        let l = l();
         view_data.with(|d| {
             d.lanes
                 .iter()
                 .enumerate()
-                .map(|(i, l)| {
-                    let y = lane_y(i);
-                    let meter_w = VIEW_W - PAD - (RECORDS_X1 + 8.0);
-                    let fill = (l.records_load.max(l.bytes_load)).min(1.0) * meter_w;
-                    let class = match (l.open, l.throttling) {
+                .map(|(i, lane)| {
+                    let y = l.lane_y(i);
+                    let (meter_x, meter_y, meter_w) = l.meter(i);
+                    let fill = (lane.records_load.max(lane.bytes_load)).min(1.0) * meter_w;
+                    let class = match (lane.open, lane.throttling) {
                         (false, _) => "kin-lane closed",
                         (true, true) => "kin-lane throttling",
                         (true, false) => "kin-lane",
                     };
+                    // Wide: name and state left of the records, the meter and its text right.
+                    // Narrow: name and meter on the first row, state and load on the second,
+                    // the records under them.
+                    let (second, load) = match l.narrow {
+                        true => (format!("{} · {}", lane.state, lane.load_text), None),
+                        false => (format!("{} · {}", lane.state, lane.last_seq), Some(lane.load_text.clone())),
+                    };
+                    let second = second.trim_end_matches(" · ").to_owned();
                     view! {
-                        <g class=class data-testid=format!("lane-{}", l.id) data-throttling=l.throttling.to_string()>
-                            <rect class="kin-lane-bg" x=PAD y=y + 2.0 width=VIEW_W - 2.0 * PAD height=LANE_H - 4.0 rx="4"></rect>
-                            <text class="sqs-box-title" x=PAD + 6.0 y=y + 14.0>{l.name.clone()}<tspan class="kin-seq">{format!("  {}", l.last_seq)}</tspan></text>
-                            <text class="sqs-consumer-line" x=PAD + 6.0 y=y + 24.0>{format!("{} · {}", l.state, l.range)}</text>
-                            <rect class="kin-meter" x=RECORDS_X1 + 8.0 y=y + 6.0 width=meter_w height="8" rx="2"></rect>
-                            <rect class="kin-meter-fill" x=RECORDS_X1 + 8.0 y=y + 6.0 width=fill height="8" rx="2"></rect>
-                            <text class="kin-meter-label" x=RECORDS_X1 + 8.0 y=y + 24.0>{l.load_text.clone()}</text>
+                        <g class=class data-testid=format!("lane-{}", lane.id) data-throttling=lane.throttling.to_string()>
+                            <rect class="kin-lane-bg" x=PAD y=y + 2.0 width=l.w - 2.0 * PAD height=l.lane_h() - 4.0 rx="4"></rect>
+                            <text class="sqs-box-title" x=PAD + 6.0 y=y + 17.0>{lane.name.clone()}<tspan class="kin-range">{format!(" · {}", lane.range)}</tspan></text>
+                            <text class="sqs-consumer-line" x=PAD + 6.0 y=y + 32.0>{second}</text>
+                            <rect class="kin-meter" x=meter_x y=meter_y width=meter_w height="8" rx="2"></rect>
+                            <rect class="kin-meter-fill" x=meter_x y=meter_y width=fill height="8" rx="2"></rect>
+                            {load.map(|text| view! { <text class="kin-meter-label" x=meter_x y=meter_y + 24.0>{text}</text> })}
                         </g>
                     }
                 })
@@ -212,32 +227,34 @@ fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
         })
     };
     let lineage = move || {
+        let l = l();
         view_data.with(|d| {
-            let y0 = lineage_y(d.lanes.len());
+            let y0 = l.lineage_y(d.lanes.len());
             d.lineage
                 .iter()
                 .enumerate()
                 .map(|(i, line)| {
-                    view! { <text class="sqs-consumer-line kin-lineage" data-testid="lineage" x=PAD y=y0 + 10.0 + i as f64 * LINEAGE_LINE_H>{line.clone()}</text> }
+                    view! { <text class="sqs-consumer-line kin-lineage" data-testid="lineage" x=PAD y=y0 + 12.0 + i as f64 * LINEAGE_LINE_H>{line.clone()}</text> }
                 })
                 .collect_view()
         })
     };
     let consumers = move || {
+        let l = l();
         view_data.with(|d| {
-            let y = consumers_y(d.lanes.len(), d.lineage.len());
-            let n = d.consumers.len().max(1) as f64;
-            let w = (VIEW_W - 2.0 * PAD) / n;
+            let top = l.consumers_y(d.lanes.len(), d.lineage.len());
+            let n = d.consumers.len();
             d.consumers
                 .iter()
                 .enumerate()
                 .map(|(i, c)| {
-                    let x = PAD + i as f64 * w;
+                    let (x, y, w) = l.consumer_box(top, i, n);
                     view! {
                         <g class=if c.struggling { "sqs-consumer kin-consumer struggling" } else { "sqs-consumer kin-consumer" }>
-                            <rect x=x + 2.0 y=y width=w - 4.0 height="44" rx="6"></rect>
-                            <text class="sqs-consumer-name" x=x + 8.0 y=y + 16.0>{c.name.clone()}</text>
-                            <text class="sqs-consumer-line" x=x + 8.0 y=y + 32.0>{c.line.clone()}</text>
+                            <rect x=x + 2.0 y=y width=w - 4.0 height=CONSUMER_H rx="6"></rect>
+                            <text class="sqs-consumer-name" x=x + 9.0 y=y + 16.0>{c.name.clone()}</text>
+                            <text class="sqs-consumer-line" x=x + 9.0 y=y + 30.0>{c.line.clone()}</text>
+                            <text class="sqs-consumer-line" x=x + 9.0 y=y + 44.0>{c.line2.clone()}</text>
                         </g>
                     }
                 })
@@ -252,18 +269,35 @@ fn Diagram(view_data: RwSignal<DiagramView>) -> impl IntoView {
             } else {
                 format!("throttling: {}", hot.join(", "))
             };
-            format!("{}. {} shards listed, {hot}.", d.producer_line, d.lanes.len())
+            format!("{}. {} shards listed, {hot}.", d.producer_line.join(" · "), d.lanes.len())
+        })
+    };
+    // The producer's line, split in two on a narrow diagram.
+    let producer = move || {
+        let narrow = l().narrow;
+        view_data.with(|d| match narrow {
+            true => d
+                .producer_line
+                .iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    view! { <tspan x=PAD + 10.0 dy=if i == 0 { 0.0 } else { 16.0 }>{line.clone()}</tspan> }
+                })
+                .collect_view()
+                .into_any(),
+            false => d.producer_line.join(" · ").into_any(),
         })
     };
     view! {
         <figure class="sqs-figure kin-figure">
-            <div class="sns-scroll" tabindex="0" aria-label="Diagram (scrolls sideways on narrow screens)">
-                <svg class="sqs-diagram kin-diagram" viewBox=move || format!("0 0 {VIEW_W} {}", height()) role="group" aria-label=label data-testid="kinesis-diagram">
+            <div class="stage" node_ref=stage.node>
+                <svg class="sqs-diagram kin-diagram" viewBox=move || format!("0 0 {} {}", l().w, height())
+                    width=move || l().w height=height role="group" aria-label=label data-testid="kinesis-diagram">
                     <g aria-hidden="true">
-                        <rect class="sqs-box" x=PAD y=PRODUCER_Y width=VIEW_W - 2.0 * PAD height="30" rx="8"></rect>
-                        <text class="sqs-box-title" x=PAD + 10.0 y=PRODUCER_Y + 20.0>{move || view_data.with(|d| d.producer_line.clone())}</text>
-                        <text class="sqs-arrow-label" x=PAD y=BAR_Y + 14.0>"hash key 0"</text>
-                        <text class="sqs-arrow-label" x=BAR_X1 - 44.0 y=BAR_Y - 4.0>"2¹²⁸ − 1"</text>
+                        <rect class="sqs-box" x=PAD y=PRODUCER_Y width=move || l().w - 2.0 * PAD height=move || l().producer_h() rx="8"></rect>
+                        <text class="sqs-box-title" x=PAD + 10.0 y=PRODUCER_Y + 20.0>{producer}</text>
+                        <text class="sqs-arrow-label" x=PAD y=move || l().bar_y() - 5.0>"hash key 0"</text>
+                        <text class="sqs-arrow-label" x=move || l().w - PAD y=move || l().bar_y() - 5.0 text-anchor="end">"2¹²⁸ − 1"</text>
                         {segments}
                         {keys}
                         {lanes}

@@ -18,7 +18,7 @@ use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, LogEntry, MessageInspector, PlaygroundLayout, PresetPicker, Series, TimeSeriesChart,
+    LinkNotices, LogEntry, MessageInspector, PlaygroundLayout, PresetPicker, Series, Stage, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
@@ -74,6 +74,8 @@ pub fn SqsScene() -> impl IntoView {
     let selected = RwSignal::new(None::<u64>);
     let inspected = RwSignal::new(None::<History>);
     let announcement = live.announcement;
+    // The diagram is laid out for the width it gets, at most a comfortable reading width.
+    let stage = Stage::new(760.0);
 
     // Dead-letter moves announced so far, and when (wall-clock ms).
     let dlq_said = StoredValue::new((0u64, f64::NEG_INFINITY));
@@ -96,7 +98,8 @@ pub fn SqsScene() -> impl IntoView {
                     dlq_said.set_value((next.moved_to_dlq, now_ms));
                 }
             }
-            view_data.set(diagram(sim));
+            let consumers = sim.model().scenario().consumers.count as usize;
+            view_data.set(diagram(sim, &Layout::new(stage.width.get_untracked(), consumers)));
             capture_charts(sim, charts);
             if let Some(id) = selected.get_untracked() {
                 inspected.set(Some(history(sim, id)));
@@ -108,6 +111,7 @@ pub fn SqsScene() -> impl IntoView {
         selected.set(None);
         inspected.set(None);
     });
+    stage.relayout_with(publish);
     // A crowded diagram (hundreds of tokens) is redrawn every other frame: the DOM and paint
     // work of one redraw then fits in a frame, and the clock still advances every frame.
     let frame = NodeRef::<leptos::html::Section>::new();
@@ -134,7 +138,8 @@ pub fn SqsScene() -> impl IntoView {
             <Inspector inspected=inspected selected=selected/>
         }
         .into_any();
-        let diagram = view! { <Diagram view_data=view_data selected=selected on_select=select/> }.into_any();
+        let diagram =
+            view! { <Diagram view_data=view_data stage=stage selected=selected on_select=select/> }.into_any();
         return view! {
             <EmbedFrame live=live label="SQS playground" diagram=diagram full_controls=full_controls log=log
                 now_secs=now_secs on_step=on_step on_reset=on_reset frame=frame/>
@@ -153,7 +158,7 @@ pub fn SqsScene() -> impl IntoView {
             </LayoutHeader>
             <LayoutDiagram slot>
                 {super::live::preset_caption(linked, Signal::derive(move || status.with(|s| s.counters.clone())))}
-                <Diagram view_data=view_data selected=selected on_select=select/>
+                <Diagram view_data=view_data stage=stage selected=selected on_select=select/>
                 <Inspector inspected=inspected selected=selected/>
             </LayoutDiagram>
             <LayoutControls slot>
@@ -176,9 +181,12 @@ pub fn SqsScene() -> impl IntoView {
 #[component]
 fn Diagram(
     view_data: RwSignal<DiagramView>,
+    stage: Stage,
     selected: RwSignal<Option<u64>>,
     #[prop(into)] on_select: Callback<u64>,
 ) -> impl IntoView {
+    let layout = Memo::new(move |_| Layout::new(stage.width.get(), view_data.with(|d| d.consumers.len())));
+    let w = move || layout.with(|l| l.w);
     let lanes = Lane::MAIN
         .iter()
         .enumerate()
@@ -187,7 +195,7 @@ fn Diagram(
             let dense = move || view_data.with(|d| d.dense[idx]);
             let hidden = move || {
                 view_data.with(|d| {
-                    let extra = d.lane_counts[idx].saturating_sub(lane_capacity(lane, d.dense[idx]));
+                    let extra = d.lane_counts[idx].saturating_sub(layout.with(|l| l.lane_capacity(lane, d.dense[idx])));
                     if extra > 0 {
                         format!("+{extra} more")
                     } else {
@@ -197,12 +205,12 @@ fn Diagram(
             };
             view! {
                 <g class=format!("sqs-lane lane-bg-{}", lane.class())>
-                    <rect class="sqs-lane-bg" x=PAD + 6.0 y=y width=VIEW_W - 2.0 * PAD - 12.0 height=LANE_H - 2.0 rx="6"></rect>
-                    <text class="sqs-lane-label" x=PAD + 14.0 y=y + 24.0>{lane.label()}</text>
-                    <text class="sqs-lane-count" x=PAD + 14.0 y=y + 42.0 data-testid=format!("lane-{}", lane.class())>
+                    <rect class="sqs-lane-bg" x=PAD + 6.0 y=y width=move || w() - 2.0 * PAD - 12.0 height=LANE_H - 2.0 rx="6"></rect>
+                    <text class="sqs-lane-label" x=PAD + 14.0 y=y + 28.0>{lane.label()}</text>
+                    <text class="sqs-lane-count" x=PAD + 14.0 y=y + 48.0 data-testid=format!("lane-{}", lane.class())>
                         {move || view_data.with(|d| d.lane_counts[idx])}
                     </text>
-                    <text class="sqs-overflow" x=move || overflow_pos(lane, dense()).0 y=move || overflow_pos(lane, dense()).1>{hidden}</text>
+                    <text class="sqs-overflow" x=move || layout.with(|l| l.overflow_pos(lane, dense()).0) y=move || layout.with(|l| l.overflow_pos(lane, dense()).1)>{hidden}</text>
                 </g>
             }
         })
@@ -233,59 +241,64 @@ fn Diagram(
             format!("{} ({kind}){blocked}", d.queue_name)
         })
     };
-    let arrow_x = VIEW_W / 2.0;
+    let arrow_x = move || w() / 2.0;
+    let dlq_y = move || layout.with(Layout::dlq_y);
     view! {
         <figure class="sqs-figure">
-            <svg class="sqs-diagram" viewBox=format!("0 0 {VIEW_W} {VIEW_H}") role="group" aria-label=label data-testid="sqs-diagram">
+          <div class="stage stage-sqs" node_ref=stage.node>
+            <svg class="sqs-diagram" viewBox=move || layout.with(|l| format!("0 0 {} {}", l.w, l.height()))
+                width=w height=move || layout.with(Layout::height) role="group" aria-label=label data-testid="sqs-diagram">
                 <g aria-hidden="true">
-                    <rect class="sqs-box" x=PAD y=PRODUCER_Y width=VIEW_W - 2.0 * PAD height=PRODUCER_H rx="8"></rect>
+                    <rect class="sqs-box" x=PAD y=PRODUCER_Y width=move || w() - 2.0 * PAD height=PRODUCER_H rx="8"></rect>
                     <text class="sqs-box-title" x=PAD + 10.0 y=PRODUCER_Y + 22.0>
                         "Producers: " {move || view_data.with(|d| d.producer_line.clone())}
                     </text>
                     <line class="sqs-arrow" x1=arrow_x y1=PRODUCER_Y + PRODUCER_H x2=arrow_x y2=QUEUE_Y - 2.0></line>
-                    <text class="sqs-arrow-label" x=arrow_x + 6.0 y=QUEUE_Y - 6.0>"SendMessage"</text>
-                    <rect class="sqs-queue" x=PAD y=QUEUE_Y width=VIEW_W - 2.0 * PAD height=QUEUE_TITLE_H + 3.0 * LANE_H + 4.0 rx="10"></rect>
-                    <text class="sqs-box-title" x=PAD + 10.0 y=QUEUE_Y + 16.0 data-testid="queue-title">{queue_title}</text>
+                    <text class="sqs-arrow-label" x=move || arrow_x() + 6.0 y=QUEUE_Y - 6.0>"SendMessage"</text>
+                    <rect class="sqs-queue" x=PAD y=QUEUE_Y width=move || w() - 2.0 * PAD height=QUEUE_TITLE_H + 3.0 * LANE_H + 4.0 rx="10"></rect>
+                    <text class="sqs-box-title" x=PAD + 10.0 y=QUEUE_Y + 17.0 data-testid="queue-title">{queue_title}</text>
                     {lanes}
                     <line class="sqs-arrow" x1=arrow_x y1=CONSUMERS_Y - 18.0 x2=arrow_x y2=CONSUMERS_Y - 2.0></line>
-                    <text class="sqs-arrow-label" x=arrow_x + 6.0 y=CONSUMERS_Y - 6.0>"ReceiveMessage"</text>
+                    <text class="sqs-arrow-label" x=move || arrow_x() + 6.0 y=CONSUMERS_Y - 6.0>"ReceiveMessage"</text>
                     <For each=consumer_ids key=|idx| *idx let:idx>
                         {
-                            let (x, y) = consumer_pos(idx);
+                            let x = move || layout.with(|l| l.consumer_pos(idx).0);
+                            let y = move || layout.with(|l| l.consumer_pos(idx).1);
                             view! {
                                 <g class=move || {
                                     view_data.with(|d| d.consumers.get(idx).map_or_else(|| "sqs-consumer".to_string(), |c| c.class.clone()))
                                 }>
-                                    <rect x=x y=y width=consumer_w() height=CONSUMER_H rx="6"></rect>
-                                    <text class="sqs-consumer-name" x=x + 6.0 y=y + 14.0>{format!("consumer {}", idx + 1)}</text>
-                                    <text class="sqs-consumer-line" x=x + 6.0 y=y + 28.0>{move || consumer(idx, |c| c.line1.clone())}</text>
-                                    <text class="sqs-consumer-line" x=x + 6.0 y=y + 40.0>{move || consumer(idx, |c| c.line2.clone())}</text>
+                                    <rect x=x y=y width=move || layout.with(Layout::consumer_w) height=CONSUMER_H rx="6"></rect>
+                                    <text class="sqs-consumer-name" x=move || x() + 7.0 y=move || y() + 15.0>{format!("consumer {}", idx + 1)}</text>
+                                    <text class="sqs-consumer-line" x=move || x() + 7.0 y=move || y() + 29.0>{move || consumer(idx, |c| c.line1.clone())}</text>
+                                    <text class="sqs-consumer-line" x=move || x() + 7.0 y=move || y() + 42.0>{move || consumer(idx, |c| c.line2.clone())}</text>
                                 </g>
                             }
                         }
                     </For>
-                    <text class="sqs-overflow" x=PAD y=DLQ_Y - 4.0>
+                    <text class="sqs-overflow" x=PAD y=move || dlq_y() - 4.0>
                         {move || view_data.with(|d| if d.consumers_hidden > 0 { format!("+{} more consumers", d.consumers_hidden) } else { String::new() })}
                     </text>
                     <rect class=move || if view_data.with(|d| d.dlq_count.is_some()) { "sqs-dlq" } else { "sqs-dlq off" }
-                        x=PAD y=DLQ_Y width=VIEW_W - 2.0 * PAD height=DLQ_H rx="8"></rect>
-                    <text class="sqs-box-title" x=PAD + 10.0 y=DLQ_Y + 16.0>
+                        x=PAD y=dlq_y width=move || w() - 2.0 * PAD height=DLQ_H rx="8"></rect>
+                    <text class="sqs-box-title" x=PAD + 10.0 y=move || dlq_y() + 17.0>
                         {move || view_data.with(|d| match d.dlq_count {
                             Some(n) => format!("Dead-letter queue: {n} message{}", if n == 1 { "" } else { "s" }),
                             None => "No dead-letter queue: failures retry forever".to_string(),
                         })}
                     </text>
                     <text class="sqs-overflow"
-                        x=move || view_data.with(|d| overflow_pos(Lane::Dlq, d.dense[3]).0)
-                        y=move || view_data.with(|d| overflow_pos(Lane::Dlq, d.dense[3]).1)>
+                        x=move || view_data.with(|d| layout.with(|l| l.overflow_pos(Lane::Dlq, d.dense[3]).0))
+                        y=move || view_data.with(|d| layout.with(|l| l.overflow_pos(Lane::Dlq, d.dense[3]).1))>
                         {move || view_data.with(|d| {
-                            let extra = d.dlq_count.unwrap_or(0).saturating_sub(lane_capacity(Lane::Dlq, d.dense[3]));
+                            let extra = d.dlq_count.unwrap_or(0).saturating_sub(layout.with(|l| l.lane_capacity(Lane::Dlq, d.dense[3])));
                             if extra > 0 { format!("+{extra}") } else { String::new() }
                         })}
                     </text>
                 </g>
                 {token_group(move |f: &mut dyn FnMut(&_)| view_data.with(|d| f(&d.tokens)), selected, on_select, TOKEN_W, "sqs-tokens")}
             </svg>
+          </div>
             <figcaption class="sqs-legend">
                 "Bar under an in-flight token: visibility time left. Number on a token: receive count. "
                 "FIFO tokens show their group; dashed tokens are blocked behind their group's in-flight message. "

@@ -8,29 +8,122 @@ use engine::apigw::{ApigwSim, CallPhase};
 use engine::{Reason, SimDuration, TraceRecord};
 
 use crate::components::token_layer::{Token, TOKEN_H};
+use engine::text;
 
-/// The diagram's width.
-pub const VIEW_W: f64 = 960.0;
 /// Padding.
 pub const PAD: f64 = 10.0;
-/// Client column: left and width.
-pub const CLIENTS_X: f64 = PAD;
-/// Client box width.
-pub const CLIENTS_W: f64 = 250.0;
 /// Client box height (with the gap to the next).
-pub const CLIENT_H: f64 = 74.0;
-/// Gateway column.
-pub const GATEWAY_X: f64 = 320.0;
-/// Gateway width.
-pub const GATEWAY_W: f64 = 320.0;
-/// One bucket row.
-pub const BUCKET_H: f64 = 34.0;
-/// Backend column.
-pub const BACKEND_X: f64 = 680.0;
-/// Backend width.
-pub const BACKEND_W: f64 = VIEW_W - PAD - BACKEND_X;
+pub const CLIENT_H: f64 = 92.0;
+/// One bucket row: its name, its vessel, its level.
+pub const BUCKET_H: f64 = 46.0;
+/// Where the first bucket starts inside the gateway box (under its title).
+const BUCKETS_TOP: f64 = 42.0;
 /// Token width.
-pub const TOKEN_W: f64 = 22.0;
+pub const TOKEN_W: f64 = crate::components::token_layer::TOKEN_W;
+/// The gap between columns (wide) or boxes (narrow), where refused requests bounce back.
+const GAP: f64 = 40.0;
+/// Rows of tokens the backend box holds on a narrow diagram.
+const NARROW_BACKEND_ROWS: usize = 4;
+
+/// The diagram laid out for one width (one SVG unit per CSS pixel). From 700 px clients,
+/// gateway and backend stand side by side; narrower they are stacked, top to bottom.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Layout {
+    /// The diagram's width.
+    pub w: f64,
+    /// Whether the three parts are stacked.
+    pub narrow: bool,
+    /// Client groups drawn.
+    pub groups: usize,
+    /// Buckets drawn.
+    pub buckets: usize,
+}
+
+/// A box: left, top, width, height.
+pub type Rect = (f64, f64, f64, f64);
+
+impl Layout {
+    /// The layout for a diagram `width` CSS pixels wide with `groups` client groups and `buckets` buckets.
+    pub fn new(width: f64, groups: usize, buckets: usize) -> Layout {
+        let w = if width.is_finite() { width.max(280.0).floor() } else { 280.0 };
+        Layout { w, narrow: w < 700.0, groups: groups.max(1), buckets }
+    }
+
+    fn gateway_h(&self) -> f64 {
+        BUCKETS_TOP + self.buckets as f64 * BUCKET_H + 4.0
+    }
+
+    fn clients_h(&self) -> f64 {
+        self.groups as f64 * CLIENT_H
+    }
+
+    /// Client box `g` (without the gap under it).
+    pub fn client(&self, g: usize) -> Rect {
+        let w = match self.narrow {
+            true => self.w - 2.0 * PAD,
+            false => ((self.w - 2.0 * PAD) * 0.3).clamp(220.0, 300.0),
+        };
+        (PAD, PAD + g as f64 * CLIENT_H, w, CLIENT_H - 8.0)
+    }
+
+    /// The gateway box.
+    pub fn gateway(&self) -> Rect {
+        match self.narrow {
+            true => (PAD, PAD + self.clients_h() + GAP - 8.0, self.w - 2.0 * PAD, self.gateway_h()),
+            false => {
+                let (cx, _, cw, _) = self.client(0);
+                let x = cx + cw + GAP;
+                let w = ((self.w - PAD - x - GAP) * 0.58).max(220.0);
+                (x, PAD, w, self.height() - 2.0 * PAD)
+            }
+        }
+    }
+
+    /// The backend box.
+    pub fn backend(&self) -> Rect {
+        let (gx, gy, gw, gh) = self.gateway();
+        match self.narrow {
+            true => (PAD, gy + gh + 24.0, self.w - 2.0 * PAD, 56.0 + NARROW_BACKEND_ROWS as f64 * (TOKEN_H + 4.0)),
+            false => (gx + gw + GAP, PAD, self.w - PAD - (gx + gw + GAP), self.height() - 2.0 * PAD),
+        }
+    }
+
+    /// Top of bucket `i`'s row.
+    pub fn bucket_y(&self, i: usize) -> f64 {
+        self.gateway().1 + BUCKETS_TOP + i as f64 * BUCKET_H
+    }
+
+    /// The diagram's height.
+    pub fn height(&self) -> f64 {
+        match self.narrow {
+            true => {
+                let (_, by, _, bh) = self.backend();
+                by + bh + PAD
+            }
+            false => self.clients_h().max(self.gateway_h()).max(320.0) + 2.0 * PAD,
+        }
+    }
+
+    /// Where a request refused `age` (0–1 of its bounce) ago is drawn, the `n`-th of its group.
+    pub fn bounce(&self, group: usize, n: usize, age: f64) -> (f64, f64) {
+        let (gx, gy, _, _) = self.gateway();
+        match self.narrow {
+            // Up from the gateway's top towards the clients, spread along the gap.
+            true => {
+                let per_row = ((self.w - 2.0 * PAD - 16.0) / (TOKEN_W + 4.0)).floor().max(1.0) as usize;
+                let x = PAD + 8.0 + ((group * 3 + n) % per_row) as f64 * (TOKEN_W + 4.0);
+                (x, gy - TOKEN_H - 4.0 - age * (GAP - TOKEN_H - 12.0))
+            }
+            // Left from the gateway towards the client's box.
+            false => {
+                let (cx, cy, cw, _) = self.client(group);
+                let x = gx - 6.0 - TOKEN_W - age * (GAP - TOKEN_W - 10.0);
+                (x.max(cx + cw + 2.0), cy + 8.0 + (n % 3) as f64 * (TOKEN_H + 4.0))
+            }
+        }
+    }
+}
+
 /// How long a refused request is drawn bouncing back.
 const BOUNCE: SimDuration = SimDuration::from_millis(600);
 
@@ -39,10 +132,12 @@ const BOUNCE: SimDuration = SimDuration::from_millis(600);
 pub struct GroupView {
     /// Its name.
     pub name: String,
-    /// `4 clients × 10/s · GET /items`.
+    /// `4 clients × 10/s`.
     pub line1: String,
-    /// `key …0001 (free) · standard retries`.
+    /// `GET /items · SDK standard`.
     pub line2: String,
+    /// `key …0001 (free) · quota 12/100 a day`.
+    pub line3: String,
     /// Calls waiting for a retry.
     pub retrying: usize,
 }
@@ -84,8 +179,8 @@ fn token(id: u64, (x, y, scale): (f64, f64, f64), label: String, class: &str, ba
     Token { id, x, y, scale, label, class: class.to_owned(), badge, bar_w: 0.0, aria }
 }
 
-/// The snapshot of the run.
-pub fn diagram(sim: &ApigwSim) -> DiagramView {
+/// The snapshot of the run, laid out for a diagram `width` CSS pixels wide.
+pub fn diagram(sim: &ApigwSim, width: f64) -> DiagramView {
     let m = sim.model();
     let s = m.scenario();
     let now = sim.now();
@@ -123,8 +218,9 @@ pub fn diagram(sim: &ApigwSim) -> DiagramView {
         };
         view.groups.push(GroupView {
             name: g.name.clone(),
-            line1: format!("{} × {rate} · {} · {retry}", g.count, g.method),
-            line2: key,
+            line1: format!("{} × {rate}", text::count(g.count as u64, "client", "clients")),
+            line2: format!("{} · {retry}", g.method),
+            line3: key,
             retrying: 0,
         });
     }
@@ -147,19 +243,19 @@ pub fn diagram(sim: &ApigwSim) -> DiagramView {
     view.backend_line = format!("{busy} / {} serving · {waiting} waiting", s.backend.concurrency);
 
     let groups = s.clients.len().max(1);
-    let gateway_h = 40.0 + view.buckets.len() as f64 * BUCKET_H;
-    let height = (groups as f64 * CLIENT_H).max(gateway_h).max(320.0) + 2.0 * PAD;
-    view.height = height;
+    let layout = Layout::new(width, groups, view.buckets.len());
+    view.height = layout.height();
     // Calls in service fill the backend box; crowded, they are drawn at half size.
     let serving: Vec<(u64, u32, u32)> =
         m.calls().filter(|c| c.4 == CallPhase::Serving).map(|c| (c.0, c.1, c.3)).collect();
-    let full_per_row = ((BACKEND_W - 16.0) / (TOKEN_W + 3.0)).floor() as usize;
-    let rows = ((height - 2.0 * PAD - 60.0) / (TOKEN_H + 4.0)).floor() as usize;
+    let (backend_x, backend_y, backend_w, backend_h) = layout.backend();
+    let full_per_row = ((backend_w - 16.0 - TOKEN_W) / (TOKEN_W + 3.0)).floor().max(0.0) as usize + 1;
+    let rows = ((backend_h - 60.0) / (TOKEN_H + 4.0)).floor().max(1.0) as usize;
     let dense = serving.len() > full_per_row * rows;
     let (scale, per_row, max_rows) = if dense { (0.5, full_per_row * 2, rows * 2) } else { (1.0, full_per_row, rows) };
     for (k, (id, group, attempt)) in serving.iter().take(per_row * max_rows).enumerate() {
-        let x = BACKEND_X + 8.0 + (k % per_row) as f64 * (TOKEN_W + 3.0) * scale;
-        let y = PAD + 52.0 + (k / per_row) as f64 * (TOKEN_H + 4.0) * scale;
+        let x = backend_x + 8.0 + (k % per_row) as f64 * (TOKEN_W + 3.0) * scale;
+        let y = backend_y + 54.0 + (k / per_row) as f64 * (TOKEN_H + 4.0) * scale;
         // Crowded, the tokens are kept by position: requests come and go every frame, and
         // recreating hundreds of tokens (or moving them all along) would cost the frame.
         let (token_id, class, aria) = match dense {
@@ -186,18 +282,19 @@ pub fn diagram(sim: &ApigwSim) -> DiagramView {
         let g = group as usize;
         let k = per_group[g];
         per_group[g] += 1;
-        if k >= 16 {
+        let (cx, cy, cw, _) = layout.client(g);
+        let per_row = ((cw - 16.0 - TOKEN_W) / (TOKEN_W + 8.0)).floor().max(0.0) as usize + 1;
+        if k >= per_row {
             continue;
         }
-        let x = CLIENTS_X + 8.0 + (k % 8) as f64 * (TOKEN_W + 6.0);
-        let y = PAD + g as f64 * CLIENT_H + 47.0 + (k / 8) as f64 * 8.0;
+        let (x, y) = (cx + 8.0 + k as f64 * (TOKEN_W + 8.0), cy + 62.0);
         let wait = due.get(&id).map_or_else(String::new, |d| format!(" in {:.1} s", d.as_secs_f64()));
         let aria = format!("request {id} of group {} to be retried{wait} (attempt {attempt} next)", g + 1);
         view.tokens.insert(
             id,
             token(
                 id,
-                (x, y, if k >= 8 { 0.5 } else { 1.0 }),
+                (x, y, 1.0),
                 due.get(&id).map_or_else(|| format!("g{}", g + 1), |d| format!("{:.1}", d.as_secs_f64())),
                 "sqs-token api-call retrying",
                 attempt,
@@ -222,19 +319,24 @@ pub fn diagram(sim: &ApigwSim) -> DiagramView {
                 && now.saturating_since(e.at) <= BOUNCE
         })
         .collect();
-    for (n, (i, e)) in bounced.iter().rev().take(40).enumerate() {
+    let mut per_group_bounced = vec![0usize; groups];
+    for (i, e) in bounced.iter().rev() {
         let id = 1 << 62 | (count - recent + *i as u64);
-        let g = e.client.0 as usize;
+        let g = (e.client.0 as usize).min(groups - 1);
+        let n = per_group_bounced[g];
+        per_group_bounced[g] += 1;
+        // A few per group show the bounce; more would pile up on one another.
+        if n >= 3 {
+            continue;
+        }
         let age = now.saturating_since(e.at).as_secs_f64() / BOUNCE.as_secs_f64();
-        let x = GATEWAY_X - 8.0 - TOKEN_W - age * (GATEWAY_X - CLIENTS_X - CLIENTS_W - 30.0);
-        let y = PAD + g as f64 * CLIENT_H + 8.0 + (n % 4) as f64 * 5.0;
+        let (x, y) = layout.bounce(g, n, age);
         let (label, class) = match e.reason {
             Reason::QuotaExceeded => ("429", "sqs-token api-call quota"),
             Reason::Forbidden => ("403", "sqs-token api-call forbidden"),
             _ => ("429", "sqs-token api-call throttled"),
         };
-        view.tokens
-            .insert(id, token(id, (x.max(CLIENTS_X + CLIENTS_W + 4.0), y, 1.0), label.into(), class, 0, e.describe()));
+        view.tokens.insert(id, token(id, (x, y, 1.0), label.into(), class, 0, e.describe()));
     }
     view
 }
@@ -296,23 +398,47 @@ mod tests {
     #[test]
     fn refusals_bounce_and_buckets_show_their_level() {
         let sim = run("overload", 10.3);
-        let view = diagram(&sim);
+        let view = diagram(&sim, 760.0);
         assert!(view.tokens.values().any(|t| t.class.contains("throttled")));
         assert!(view.buckets.iter().any(|b| b.name.starts_with("stage GET /items")));
         assert!(view.buckets.iter().any(|b| b.name == "account" && b.fill > 0.9));
     }
 
     #[test]
-    fn tokens_stay_inside_the_diagram() {
+    fn tokens_stay_inside_the_diagram_at_every_width() {
         for p in &PRESETS {
             let sim = run(p.key, 20.0);
-            let view = diagram(&sim);
-            for t in view.tokens.values() {
-                assert!(
-                    t.x >= 0.0 && t.x + TOKEN_W * t.scale <= VIEW_W && t.y >= 0.0 && t.y <= view.height,
-                    "{}: {t:?}",
-                    p.key
-                );
+            for width in [280.0, 360.0, 699.0, 700.0, 1000.0, 1400.0] {
+                let view = diagram(&sim, width);
+                for t in view.tokens.values() {
+                    assert!(
+                        t.x >= 0.0 && t.x + TOKEN_W * t.scale <= width.max(280.0) && t.y >= 0.0 && t.y <= view.height,
+                        "{} at {width}: {t:?}",
+                        p.key
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn boxes_never_overlap_and_fit_the_width() {
+        let apart = |a: Rect, b: Rect| a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0 || a.1 + a.3 <= b.1 || b.1 + b.3 <= a.1;
+        for w in (280..=1400).step_by(10) {
+            for groups in 1..=6 {
+                let l = Layout::new(f64::from(w), groups, 4);
+                let mut boxes: Vec<Rect> = (0..groups).map(|g| l.client(g)).collect();
+                boxes.extend([l.gateway(), l.backend()]);
+                for (i, a) in boxes.iter().enumerate() {
+                    assert!(
+                        a.0 >= 0.0 && a.0 + a.2 <= l.w + 1e-9 && a.1 + a.3 <= l.height() + 1e-9,
+                        "{w} {groups}: {a:?}"
+                    );
+                    assert!(a.2 >= 150.0, "{w} {groups}: a box {} wide is too narrow for its text", a.2);
+                    for b in &boxes[i + 1..] {
+                        assert!(apart(*a, *b), "{w} {groups}: {a:?} overlaps {b:?}");
+                    }
+                }
             }
         }
     }

@@ -9,37 +9,149 @@ use engine::{Reason, SimDuration};
 
 use crate::components::token_layer::Token;
 
-/// The diagram's width in `viewBox` units.
-pub const VIEW_W: f64 = 960.0;
 /// Outer padding.
 pub const PAD: f64 = 10.0;
 /// The producer box.
 pub const PRODUCER_Y: f64 = 8.0;
-/// The hash-key bar.
-pub const BAR_Y: f64 = 76.0;
 /// Bar height.
 pub const BAR_H: f64 = 20.0;
-/// Left edge of the bar and of the lanes' record area.
-pub const BAR_X0: f64 = 130.0;
-/// Right edge of the bar.
-pub const BAR_X1: f64 = VIEW_W - PAD;
-/// The first lane.
-pub const LANES_Y: f64 = 132.0;
-/// Lane height.
-pub const LANE_H: f64 = 28.0;
-/// Right edge of the record area (the load meter is to its right).
-pub const RECORDS_X1: f64 = 820.0;
 /// The most lanes drawn (open shards; closed ones are listed in the lineage strip).
 pub const MAX_LANES: usize = 16;
-/// Characters per line of the lineage strip.
-const LINEAGE_LINE_CHARS: usize = 120;
 /// Height of one line of the lineage strip.
-pub const LINEAGE_LINE_H: f64 = 15.0;
+pub const LINEAGE_LINE_H: f64 = 16.0;
 /// Record token width.
 pub const RECORD_W: f64 = 26.0;
-/// Records drawn per lane (the newest), full size; a diagram with many lanes draws twice as
-/// many at half size.
-const RECORDS_PER_LANE: usize = 19;
+/// Distance between record tokens of a lane, at full size.
+const RECORD_STEP: f64 = RECORD_W + 3.0;
+/// Width of a lane's name column on a wide diagram.
+const LABEL_W: f64 = 214.0;
+/// Width of a lane's load meter and its text on a wide diagram.
+const METER_W: f64 = 150.0;
+/// Height of a consumer box.
+pub const CONSUMER_H: f64 = 50.0;
+/// Narrowest consumer box before they wrap to more rows.
+const CONSUMER_MIN_W: f64 = 190.0;
+
+/// The diagram laid out for one width (one SVG unit per CSS pixel). Below 600 px a lane puts
+/// its name and load above its records instead of beside them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Layout {
+    /// The diagram's width.
+    pub w: f64,
+    /// Whether lanes are stacked (name and load above the records).
+    pub narrow: bool,
+}
+
+impl Layout {
+    /// The layout for a diagram `width` CSS pixels wide (at least 280).
+    pub fn new(width: f64) -> Layout {
+        let w = if width.is_finite() { width.max(280.0).floor() } else { 280.0 };
+        Layout { w, narrow: w < 600.0 }
+    }
+
+    /// Height of the producer box (its text takes two lines on a narrow diagram).
+    pub fn producer_h(&self) -> f64 {
+        if self.narrow {
+            46.0
+        } else {
+            30.0
+        }
+    }
+
+    /// Top of the row where refused records bounce, above the bar.
+    pub fn refused_y(&self) -> f64 {
+        PRODUCER_Y + self.producer_h() + 10.0
+    }
+
+    /// Top of the hash-key bar (its end labels sit just above it, under the refused records).
+    pub fn bar_y(&self) -> f64 {
+        self.refused_y() + 46.0
+    }
+
+    /// Left and right edges of the bar.
+    pub fn bar_span(&self) -> (f64, f64) {
+        (PAD, self.w - PAD)
+    }
+
+    /// The `x` of a hash key on the bar.
+    pub fn bar_x(&self, hash: u128) -> f64 {
+        let (x0, x1) = self.bar_span();
+        x0 + (x1 - x0) * ((hash >> 64) as f64 / 18_446_744_073_709_551_616.0)
+    }
+
+    /// Height of one lane.
+    pub fn lane_h(&self) -> f64 {
+        if self.narrow {
+            62.0
+        } else {
+            42.0
+        }
+    }
+
+    /// The top of lane `i` (under the key marks and their labels).
+    pub fn lane_y(&self, i: usize) -> f64 {
+        self.bar_y() + BAR_H + 40.0 + i as f64 * self.lane_h()
+    }
+
+    /// Left and right edges of the records of a lane.
+    pub fn records_span(&self) -> (f64, f64) {
+        match self.narrow {
+            true => (PAD + 6.0, self.w - PAD - 6.0),
+            false => (PAD + LABEL_W, self.w - PAD - METER_W - 10.0),
+        }
+    }
+
+    /// Top of the records of lane `i`, drawn at `scale`.
+    pub fn record_y(&self, i: usize, scale: f64) -> f64 {
+        let h = crate::components::token_layer::TOKEN_H * scale;
+        match self.narrow {
+            true => self.lane_y(i) + 36.0 + (20.0 - h) / 2.0,
+            false => self.lane_y(i) + (self.lane_h() - h) / 2.0,
+        }
+    }
+
+    /// How many records a lane draws at `scale`.
+    pub fn records_per_lane(&self, scale: f64) -> usize {
+        let (x0, x1) = self.records_span();
+        ((x1 - x0 - RECORD_W * scale) / (RECORD_STEP * scale)).floor().max(0.0) as usize + 1
+    }
+
+    /// A lane's meter: left edge, top and width.
+    pub fn meter(&self, i: usize) -> (f64, f64, f64) {
+        match self.narrow {
+            true => (self.w - PAD - 76.0, self.lane_y(i) + 8.0, 68.0),
+            false => (self.w - PAD - METER_W, self.lane_y(i) + 9.0, METER_W - 8.0),
+        }
+    }
+
+    /// Characters of 11 px text that fit on one line across the diagram.
+    pub fn line_chars(&self) -> usize {
+        ((self.w - 2.0 * PAD) / 6.4).floor() as usize
+    }
+
+    /// The top of the lineage strip, under `lanes` lanes.
+    pub fn lineage_y(&self, lanes: usize) -> f64 {
+        self.lane_y(lanes) + 8.0
+    }
+
+    /// Consumer boxes per row, for `n` consumers.
+    pub fn consumer_cols(&self, n: usize) -> usize {
+        (((self.w - 2.0 * PAD) / CONSUMER_MIN_W).floor() as usize).clamp(1, n.max(1))
+    }
+
+    /// The consumers' area, under the lanes and `lineage_lines` lines of lineage.
+    pub fn consumers_y(&self, lanes: usize, lineage_lines: usize) -> f64 {
+        self.lineage_y(lanes) + lineage_lines as f64 * LINEAGE_LINE_H + 8.0
+    }
+
+    /// Consumer box `i` of `n`: left, top and width.
+    pub fn consumer_box(&self, top: f64, i: usize, n: usize) -> (f64, f64, f64) {
+        let cols = self.consumer_cols(n);
+        let w = (self.w - 2.0 * PAD) / cols as f64;
+        (PAD + (i % cols) as f64 * w, top + (i / cols) as f64 * (CONSUMER_H + 6.0), w)
+    }
+}
+
 /// More lanes than this and records are drawn at half size.
 const DENSE_OVER_LANES: usize = 8;
 /// How long a shard glows after refusing a record (its limit is per second, so a hot shard
@@ -105,16 +217,18 @@ pub struct KeyMark {
     pub label_x: f64,
 }
 
-/// About how wide a key label is drawn, in `viewBox` units per character.
-const KEY_LABEL_CHAR_W: f64 = 6.0;
+/// About how wide a key label (11 px) is drawn, in CSS pixels per character.
+const KEY_LABEL_CHAR_W: f64 = 6.8;
 
 /// One consumer box.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ConsumerView {
     /// `Polling 1`, `EFO 2`.
     pub name: String,
-    /// Read, lag, throttles, order.
+    /// Read and lag.
     pub line: String,
+    /// Throttles and order, if any.
+    pub line2: String,
     /// Whether it is behind by more than 2 s or throttled.
     pub struggling: bool,
 }
@@ -122,8 +236,8 @@ pub struct ConsumerView {
 /// The whole diagram for one frame.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiagramView {
-    /// The producer line.
-    pub producer_line: String,
+    /// What the producer sends, in two parts (one line on a wide diagram, two on a narrow one).
+    pub producer_line: Vec<String>,
     /// Hash bar segments (open shards).
     pub segments: Vec<Segment>,
     /// The busiest keys on the bar.
@@ -142,26 +256,6 @@ pub struct DiagramView {
     pub tokens: BTreeMap<u64, Token>,
     /// The diagram's height.
     pub height: f64,
-}
-
-/// The `x` of a hash key on the bar.
-pub fn bar_x(hash: u128) -> f64 {
-    BAR_X0 + (BAR_X1 - BAR_X0) * ((hash >> 64) as f64 / 18_446_744_073_709_551_616.0)
-}
-
-/// The top of lane `i`.
-pub fn lane_y(i: usize) -> f64 {
-    LANES_Y + i as f64 * LANE_H
-}
-
-/// The top of the lineage strip, under `lanes` lanes.
-pub fn lineage_y(lanes: usize) -> f64 {
-    lane_y(lanes) + 14.0
-}
-
-/// The consumers' row, under the lanes and `lineage_lines` lines of lineage.
-pub fn consumers_y(lanes: usize, lineage_lines: usize) -> f64 {
-    lineage_y(lanes) + lineage_lines as f64 * LINEAGE_LINE_H + 6.0
 }
 
 /// The open shard `MergeShards` accepts as `AdjacentShardToMerge` for `shard`: the next one in
@@ -195,8 +289,8 @@ fn colour(id: u32) -> String {
     format!("shard-colour-{}", id % 6)
 }
 
-/// The scene's snapshot of the run.
-pub fn diagram(sim: &KinesisSim) -> DiagramView {
+/// The scene's snapshot of the run, laid out by `layout`.
+pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
     let m = sim.model();
     let s = m.scenario();
     let now = sim.now();
@@ -209,18 +303,17 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
     };
     let routing = if p.explicit_hash_keys { "ExplicitHashKey" } else { "MD5 routing" };
     let mut view = DiagramView {
-        producer_line: format!(
-            "Producer: {} records/s of {} B · {} keys · {skew} · {routing}",
-            crate::scenes::knob::format_value(p.rate_per_s),
-            p.record_bytes,
-            p.keys
-        ),
+        producer_line: vec![
+            format!("Producer: {} records/s of {} B", crate::scenes::knob::format_value(p.rate_per_s), p.record_bytes),
+            format!("{} keys · {skew} · {routing}", p.keys),
+        ],
         ..DiagramView::default()
     };
     for shard in stream.open_shards() {
-        let (x, x1) = (bar_x(shard.start), bar_x(shard.end));
+        let (x, x1) = (layout.bar_x(shard.start), layout.bar_x(shard.end));
         let w = (x1 - x).max(1.0);
-        let label = if w > 46.0 { format!("shard {}", shard.id.0) } else { String::new() };
+        let label = format!("shard {}", shard.id.0);
+        let label = if w > label.len() as f64 * KEY_LABEL_CHAR_W + 8.0 { label } else { String::new() };
         view.segments.push(Segment { x, w, class: colour(shard.id.0), label });
     }
     // The busiest keys, marked where they hash.
@@ -231,9 +324,10 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
     let mut placed: Vec<(f64, f64)> = Vec::new();
     for &(k, share) in keys.iter().take(KEYS_MARKED) {
         let Some(hash) = m.key_hash(k) else { continue };
-        let x = bar_x(hash);
+        let x = layout.bar_x(hash);
         let mut label = if share >= 0.05 { format!("key-{k} {:.0}%", share * 100.0) } else { String::new() };
-        let label_x = (x + 3.0).min(VIEW_W - 70.0);
+        let label_w = label.chars().count() as f64 * KEY_LABEL_CHAR_W;
+        let label_x = (x + 3.0).min(layout.w - PAD - label_w).max(PAD);
         let span = (label_x, label_x + label.chars().count() as f64 * KEY_LABEL_CHAR_W);
         if !label.is_empty() {
             if placed.iter().any(|&(a, b)| span.0 < b + 4.0 && a < span.1 + 4.0) {
@@ -277,11 +371,13 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
         view.lineage.push(format!("+{} more open shards not drawn (the reshard pickers list them)", view.lanes_hidden));
     }
     if !closed.is_empty() {
-        view.lineage.extend(wrap_items("Closed (readable, no writes): ", &closed, LINEAGE_LINE_CHARS));
+        view.lineage.extend(wrap_items("Closed (readable, no writes): ", &closed, layout.line_chars()));
     }
     let dense = open.len() > DENSE_OVER_LANES;
-    let (per_lane, scale) = if dense { (RECORDS_PER_LANE * 2, 0.5) } else { (RECORDS_PER_LANE, 1.0) };
-    let step = (RECORD_W + 2.5) * scale;
+    let scale = if dense { 0.5 } else { 1.0 };
+    let per_lane = layout.records_per_lane(scale);
+    let step = RECORD_STEP * scale;
+    let records_x1 = layout.records_span().1;
     for (i, shard) in open.iter().take(MAX_LANES).enumerate() {
         let records = shard.write_load(now).1;
         let (bytes_rate, records_rate) = shard.write_rate(now);
@@ -334,8 +430,8 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
                 id,
                 Token {
                     id,
-                    x: RECORDS_X1 - RECORD_W * scale - k as f64 * step,
-                    y: lane_y(i) + 14.0 - 7.0 * scale,
+                    x: records_x1 - RECORD_W * scale - k as f64 * step,
+                    y: layout.record_y(i, scale),
                     scale,
                     label: label.chars().take(4).collect(),
                     class,
@@ -346,13 +442,21 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
             );
         }
     }
-    // Refused records bounce back to the producer, above their shard's part of the bar.
+    // Refused records bounce back to the producer, side by side above their shard's part of the
+    // bar (the newest first), as many as fit there.
     let count = sim.trace().count();
-    for (n, (i, shard, key, _)) in recent_throttles.iter().filter(|t| t.3).rev().take(24).enumerate() {
+    let mut per_shard: BTreeMap<ShardId, usize> = BTreeMap::new();
+    for (i, shard, key, _) in recent_throttles.iter().filter(|t| t.3).rev() {
         let Some(s) = stream.shard(*shard) else { continue };
+        let n = per_shard.entry(*shard).or_default();
+        let (x0, x1) = (layout.bar_x(s.start), layout.bar_x(s.end));
+        let fits = (((x1 - x0 + 3.0) / RECORD_STEP).floor() as usize).clamp(1, 6);
+        if *n >= fits {
+            continue;
+        }
+        let x = (x0 + *n as f64 * RECORD_STEP).min(layout.w - PAD - RECORD_W);
+        *n += 1;
         let id = 1 << 62 | (count - (sim.trace().recent().len() - i) as u64);
-        let x = ((bar_x(s.start) + bar_x(s.end)) / 2.0 - RECORD_W / 2.0 + (n % 6) as f64 * 5.0)
-            .clamp(BAR_X0, BAR_X1 - RECORD_W);
         let label = key.map_or_else(String::new, |k| format!("k{k}"));
         let aria = format!("a record refused by shard {}: over its write limit", shard.0);
         view.tokens.insert(
@@ -360,7 +464,7 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
             Token {
                 id,
                 x,
-                y: BAR_Y - 26.0 - (n % 3) as f64 * 3.0,
+                y: layout.refused_y(),
                 scale: 1.0,
                 label,
                 class: "sqs-token kin-refused".into(),
@@ -376,17 +480,20 @@ pub fn diagram(sim: &KinesisSim) -> DiagramView {
             ConsumerKind::Polling => format!("Polling {}", i + 1),
             ConsumerKind::Enhanced => format!("EFO {}", i as u32 + 1 - polling),
         };
-        let mut line = format!("read {} · behind {:.1} s", c.read, c.millis_behind as f64 / 1_000.0);
+        let line = format!("read {} · behind {:.1} s", c.read, c.millis_behind as f64 / 1_000.0);
+        let mut trouble = Vec::new();
         if c.throttled > 0 {
-            line.push_str(&format!(" · throttled {}", c.throttled));
+            trouble.push(format!("throttled {}", c.throttled));
         }
         if c.out_of_order > 0 {
-            line.push_str(&format!(" · out of order {}", c.out_of_order));
+            trouble.push(format!("out of order {}", c.out_of_order));
         }
-        view.consumers.push(ConsumerView { name, line, struggling: c.millis_behind > 2_000 || c.throttled > 0 });
+        let struggling = c.millis_behind > 2_000 || c.throttled > 0;
+        view.consumers.push(ConsumerView { name, line, line2: trouble.join(" · "), struggling });
     }
-    view.height =
-        consumers_y(view.lanes.len(), view.lineage.len()) + if view.consumers.is_empty() { 10.0 } else { 62.0 };
+    let n = view.consumers.len();
+    let rows = n.div_ceil(layout.consumer_cols(n)) as f64;
+    view.height = layout.consumers_y(view.lanes.len(), view.lineage.len()) + rows * (CONSUMER_H + 6.0) + 4.0;
     view
 }
 
@@ -465,6 +572,9 @@ mod tests {
     use engine::kinesis::{Reshard, ScheduledReshard};
     use engine::SimTime;
 
+    /// A desktop-wide diagram.
+    const WIDE: Layout = Layout { w: 760.0, narrow: false };
+
     fn run(key: &str, secs: u64) -> KinesisSim {
         let s = crate::scenes::preset::scenario_of(&crate::scenes::kinesis::presets::PRESETS, key);
         let mut sim = KinesisSim::try_new(&s, 42).expect("valid");
@@ -475,7 +585,7 @@ mod tests {
     #[test]
     fn the_hot_shard_glows_and_its_refused_records_bounce() {
         let sim = run("hot-key", 12);
-        let view = diagram(&sim);
+        let view = diagram(&sim, &WIDE);
         assert_eq!(view.lanes.iter().filter(|l| l.throttling).count(), 1, "{:?}", view.lanes);
         assert!(view.tokens.values().any(|t| t.class.contains("kin-refused")));
         assert!(view.keys.first().is_some_and(|k| k.label.starts_with("key-0 70%")));
@@ -486,13 +596,14 @@ mod tests {
     #[test]
     fn a_split_shows_the_closed_parent_with_its_children_and_the_bar_follows() {
         let sim = run("split-hot-shard", 25);
-        let view = diagram(&sim);
+        let view = diagram(&sim, &WIDE);
         assert_eq!(view.segments.len(), 5);
         assert!(view.lanes.iter().all(|l| l.open), "only open shards get lanes: {:?}", view.lanes);
         assert_eq!(view.lanes.iter().filter(|l| l.state == "open, from 2").count(), 2, "{:?}", view.lanes);
         assert_eq!(view.lineage, ["Closed (readable, no writes): shard 2 → 4, 5"]);
         let total: f64 = view.segments.iter().map(|s| s.w).sum();
-        assert!((total - (BAR_X1 - BAR_X0)).abs() < 6.0, "the open shards cover the bar: {total}");
+        let (x0, x1) = WIDE.bar_span();
+        assert!((total - (x1 - x0)).abs() < 6.0, "the open shards cover the bar: {total}");
     }
 
     /// Two splits and a rescale leave more than 16 shards in the history: every open shard still
@@ -506,14 +617,14 @@ mod tests {
         sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(30));
         let stream = sim.model().stream();
         assert!(stream.shards().count() > MAX_LANES, "the history has {} shards", stream.shards().count());
-        let view = diagram(&sim);
+        let view = diagram(&sim, &WIDE);
         assert_eq!(view.lanes.len(), 8);
         assert!(view.lanes.iter().all(|l| l.open));
         assert_eq!(view.lanes_hidden, 0);
         let open: Vec<u32> = stream.open_shards().iter().map(|s| s.id.0).collect();
         assert_eq!(view.open_ids, open);
         assert_eq!(view.lanes.iter().map(|l| l.id).collect::<Vec<_>>(), open);
-        assert!(!view.lineage.is_empty() && view.lineage.iter().all(|l| l.len() <= LINEAGE_LINE_CHARS + 20));
+        assert!(!view.lineage.is_empty() && view.lineage.iter().all(|l| l.chars().count() <= WIDE.line_chars()));
         let closed = stream.shards().filter(|s| !s.is_open()).count();
         assert_eq!(view.lineage.join(" ").matches("shard ").count(), closed, "{:?}", view.lineage);
         assert_eq!(adjacent_open(&open, open[0]), Some(open[1]));
@@ -524,7 +635,7 @@ mod tests {
     #[test]
     fn key_labels_never_overlap() {
         for p in &crate::scenes::kinesis::presets::PRESETS {
-            let view = diagram(&run(p.key, 5));
+            let view = diagram(&run(p.key, 5), &WIDE);
             let spans: Vec<(f64, f64)> = view
                 .keys
                 .iter()
@@ -539,11 +650,14 @@ mod tests {
         }
         let mut s = crate::scenes::preset::scenario_of(&crate::scenes::kinesis::presets::PRESETS, "hot-key");
         s.producer.skew = engine::kinesis::Skew::Zipf { exponent: 1.2 };
-        let view = diagram(&{
-            let mut sim = KinesisSim::try_new(&s, 42).expect("valid");
-            sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(5));
-            sim
-        });
+        let view = diagram(
+            &{
+                let mut sim = KinesisSim::try_new(&s, 42).expect("valid");
+                sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(5));
+                sim
+            },
+            &WIDE,
+        );
         let labelled: Vec<&KeyMark> = view.keys.iter().filter(|k| !k.label.is_empty()).collect();
         assert!(labelled.len() >= 2, "several busy keys keep their labels: {:?}", view.keys);
         for (i, a) in labelled.iter().enumerate() {
@@ -567,12 +681,19 @@ mod tests {
     }
 
     #[test]
-    fn tokens_stay_inside_their_lane_and_the_diagram() {
+    fn tokens_stay_inside_the_diagram_at_every_width() {
         for p in &crate::scenes::kinesis::presets::PRESETS {
             let sim = run(p.key, 30);
-            let view = diagram(&sim);
-            for t in view.tokens.values() {
-                assert!(t.x >= 0.0 && t.x + RECORD_W <= VIEW_W && t.y >= 0.0 && t.y <= view.height, "{}: {t:?}", p.key);
+            for layout in [280.0, 360.0, 599.0, 600.0, 760.0, 1200.0].map(Layout::new) {
+                let view = diagram(&sim, &layout);
+                for t in view.tokens.values() {
+                    let inside = t.x >= 0.0 && t.x + RECORD_W * t.scale <= layout.w && t.y >= 0.0 && t.y <= view.height;
+                    assert!(inside, "{} at {}: {t:?}", p.key, layout.w);
+                }
+                // Records of a lane never overlap its name column (wide) or its text rows (narrow).
+                for t in view.tokens.values().filter(|t| t.class.contains("kin-record")) {
+                    assert!(t.x >= layout.records_span().0 - 0.01, "{} at {}: {t:?}", p.key, layout.w);
+                }
             }
         }
     }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use engine::sqs::{pricing, ConsumerActivity, Message, MessageId, MessageState, SqsSim};
 use engine::{Reason, SimTime};
 
-use super::layout::{countdown_width, lane_capacity, token_pos, Lane, DENSE_SCALE};
+use super::layout::{countdown_width, Lane, Layout, CONSUMERS_DRAWN, DENSE_SCALE};
 use crate::components::token_layer::Token;
 use crate::components::HistoryStep;
 
@@ -111,8 +111,8 @@ fn lane_of(state: MessageState) -> Lane {
     }
 }
 
-/// The diagram of `sim` now.
-pub fn diagram(sim: &SqsSim) -> DiagramView {
+/// The diagram of `sim` now, laid out by `layout`.
+pub fn diagram(sim: &SqsSim, layout: &Layout) -> DiagramView {
     let model = sim.model();
     let now = sim.now();
     let scenario = model.scenario();
@@ -135,7 +135,7 @@ pub fn diagram(sim: &SqsSim) -> DiagramView {
     // A lane that outgrows its normal grid switches to small tokens.
     let counts = [queue.delayed_count(), queue.visible_count(), queue.in_flight_count()];
     for lane in Lane::MAIN {
-        view.dense[lane as usize] = counts[lane as usize] > lane_capacity(lane, false);
+        view.dense[lane as usize] = counts[lane as usize] > layout.lane_capacity(lane, false);
     }
     let mut slots = [0usize; 3];
     for m in queue.messages() {
@@ -144,22 +144,22 @@ pub fn diagram(sim: &SqsSim) -> DiagramView {
         let slot = slots[lane_idx];
         slots[lane_idx] += 1;
         let dense = view.dense[lane_idx];
-        if slot >= lane_capacity(lane, dense) {
+        if slot >= layout.lane_capacity(lane, dense) {
             continue;
         }
         let is_blocked = lane != Lane::InFlight && m.group.as_deref().is_some_and(|g| blocked.contains(g));
-        let token = token(m, lane, slot, dense, now, visibility_s, is_blocked, model.is_poison(m.id));
+        let token = token(layout, m, lane, slot, dense, now, visibility_s, is_blocked, model.is_poison(m.id));
         view.tokens.insert(m.id.0, token);
     }
     view.lane_counts = slots;
 
     if let Some(dlq) = model.dead_letter_queue() {
-        let dense = dlq.visible_count() > lane_capacity(Lane::Dlq, false);
+        let dense = dlq.visible_count() > layout.lane_capacity(Lane::Dlq, false);
         view.dense[Lane::Dlq as usize] = dense;
         let mut count = 0;
         for m in dlq.messages() {
-            if count < lane_capacity(Lane::Dlq, dense) {
-                let t = token(m, Lane::Dlq, count, dense, now, visibility_s, false, model.is_poison(m.id));
+            if count < layout.lane_capacity(Lane::Dlq, dense) {
+                let t = token(layout, m, Lane::Dlq, count, dense, now, visibility_s, false, model.is_poison(m.id));
                 view.tokens.insert(m.id.0, t);
             }
             count += 1;
@@ -168,7 +168,7 @@ pub fn diagram(sim: &SqsSim) -> DiagramView {
     }
 
     let consumers = scenario.consumers.count as usize;
-    let drawn = consumers.min(super::layout::consumer_capacity());
+    let drawn = consumers.min(CONSUMERS_DRAWN);
     view.consumers_hidden = consumers - drawn;
     for idx in 0..drawn {
         let batch = model.consumer_batch(idx);
@@ -211,6 +211,7 @@ pub fn diagram(sim: &SqsSim) -> DiagramView {
 
 #[allow(clippy::too_many_arguments)]
 fn token(
+    layout: &Layout,
     m: &Message,
     lane: Lane,
     slot: usize,
@@ -220,7 +221,7 @@ fn token(
     blocked: bool,
     poison: bool,
 ) -> TokenView {
-    let (x, y) = token_pos(lane, slot, dense);
+    let (x, y) = layout.token_pos(lane, slot, dense);
     let mut class = format!("sqs-token lane-{}", lane.class());
     if dense {
         class.push_str(" dense");
@@ -361,6 +362,9 @@ mod tests {
     use super::*;
     use engine::SimDuration;
 
+    /// A desktop-wide diagram.
+    const LAYOUT: Layout = Layout { w: 760.0, consumers: 4 };
+
     fn run(key: &str, secs: u64) -> SqsSim {
         let scenario = crate::scenes::preset::scenario_of(&crate::scenes::sqs::presets::PRESETS, key);
         let mut sim = SqsSim::try_new(&scenario, 42).unwrap();
@@ -379,7 +383,7 @@ mod tests {
         // t = 0: the first message is sent at 0 and taken by consumer 1; consumer 2 waits.
         sim.run_until_done(SimTime::ZERO + SimDuration::from_millis(500));
         let lines = |sim: &SqsSim| {
-            diagram(sim).consumers.iter().map(|c| (c.line1.clone(), c.class.clone())).collect::<Vec<_>>()
+            diagram(sim, &LAYOUT).consumers.iter().map(|c| (c.line1.clone(), c.class.clone())).collect::<Vec<_>>()
         };
         let now = lines(&sim);
         assert_eq!(now[0], ("msg-0".to_string(), "sqs-consumer busy".to_string()));
@@ -388,7 +392,7 @@ mod tests {
         sim.run_until_done(SimTime::ZERO + SimDuration::from_millis(1_500));
         let now = lines(&sim);
         assert_eq!(now[0], ("crashed!".to_string(), "sqs-consumer crashed".to_string()));
-        assert!(diagram(&sim).consumers[0].line2.starts_with("back in"));
+        assert!(diagram(&sim, &LAYOUT).consumers[0].line2.starts_with("back in"));
     }
 
     #[test]
@@ -401,7 +405,7 @@ mod tests {
         let mut shared = 0;
         for t in 1..=120 {
             sim.run_until_done(SimTime::ZERO + SimDuration::from_millis(t * 500));
-            let view = diagram(&sim);
+            let view = diagram(&sim, &LAYOUT);
             for a in &view.consumers {
                 let id = a.line1.split(' ').next().unwrap_or("");
                 let same: Vec<&ConsumerView> = view
@@ -426,23 +430,23 @@ mod tests {
         scenario.consumers.count = 0;
         let mut sim = SqsSim::try_new(&scenario, 1).unwrap();
         sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(30));
-        let view = diagram(&sim);
+        let view = diagram(&sim, &LAYOUT);
         assert!(view.dense[Lane::Visible as usize] && !view.dense[Lane::InFlight as usize]);
-        assert_eq!(view.tokens.len(), lane_capacity(Lane::Visible, true), "a full dense lane");
+        assert_eq!(view.tokens.len(), LAYOUT.lane_capacity(Lane::Visible, true), "a full dense lane");
         assert!(view.tokens.values().all(|t| t.scale == DENSE_SCALE && t.class.contains("dense")));
         // The first messages sent take the first slots.
         let first = view.tokens.values().min_by_key(|t| t.id).unwrap();
-        assert_eq!((first.x, first.y), token_pos(Lane::Visible, 0, true));
+        assert_eq!((first.x, first.y), LAYOUT.token_pos(Lane::Visible, 0, true));
     }
 
     #[test]
     fn tokens_sit_in_the_lane_of_their_state() {
         let sim = run("scale", 20);
-        let view = diagram(&sim);
+        let view = diagram(&sim, &LAYOUT);
         let queue = sim.model().main_queue();
         assert_eq!(view.lane_counts[1], queue.visible_count());
         assert_eq!(view.lane_counts[2], queue.in_flight_count());
-        assert!(view.tokens.len() <= 3 * lane_capacity(Lane::Visible, true));
+        assert!(view.tokens.len() <= 3 * LAYOUT.lane_capacity(Lane::Visible, true));
         for t in view.tokens.values() {
             let m = queue.find(MessageId(t.id)).unwrap();
             assert!(
@@ -456,7 +460,7 @@ mod tests {
     #[test]
     fn fifo_tokens_carry_their_group_in_text() {
         let sim = run("fifo-blocking", 15);
-        let view = diagram(&sim);
+        let view = diagram(&sim, &LAYOUT);
         assert!(view.tokens.values().all(|t| t.label.starts_with('g') && t.aria.contains("group")));
         assert!(!view.blocked_groups.is_empty());
     }
@@ -464,7 +468,7 @@ mod tests {
     #[test]
     fn poison_history_ends_in_the_dlq() {
         let sim = run("poison", 30);
-        let view = diagram(&sim);
+        let view = diagram(&sim, &LAYOUT);
         let dlq = view.tokens.values().find(|t| t.class.contains("lane-dlq")).expect("a DLQ token");
         let h = history(&sim, dlq.id);
         assert!(h.steps.iter().any(|s| s.reason == "MOVED_TO_DLQ"), "{h:?}");
