@@ -18,7 +18,8 @@ use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
     log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, LogEntry, MessageInspector, PlaygroundLayout, PresetPicker, Series, SettingField, TimeSeriesChart,
+    LinkNotices, LogEntry, MessageInspector, PlaygroundLayout, PresetPicker, Series, SettingField, Stage,
+    TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
@@ -56,6 +57,7 @@ pub fn SnsScene() -> impl IntoView {
     let linked = live.linked;
     let LinkedRun { scenario, preset_key, modified, generation, notices, view, .. } = linked;
     let view_data = RwSignal::new(DiagramView::default());
+    let stage = Stage::new(1100.0);
     let status = RwSignal::new(CounterView::default());
     let log = RwSignal::new(Vec::<LogEntry>::new());
     let charts = Charts {
@@ -88,7 +90,7 @@ pub fn SnsScene() -> impl IntoView {
                     failures_said.set_value((failed, now_ms));
                 }
             }
-            view_data.set(diagram(sim));
+            view_data.set(diagram(sim, stage.width.get_untracked()));
             capture_charts(sim, charts);
             if let Some(id) = selected.get_untracked() {
                 inspected.set(Some(history(sim, id)));
@@ -100,6 +102,7 @@ pub fn SnsScene() -> impl IntoView {
         selected.set(None);
         inspected.set(None);
     });
+    stage.relayout_with(publish);
     let frame = NodeRef::<leptos::html::Section>::new();
     live.animate(in_view(view.embed, frame), publish, |_| true);
 
@@ -136,7 +139,8 @@ pub fn SnsScene() -> impl IntoView {
             <Inspector inspected=inspected selected=selected/>
         }
         .into_any();
-        let diagram = view! { <Diagram view_data=view_data selected=selected on_select=select/> }.into_any();
+        let diagram =
+            view! { <Diagram view_data=view_data stage=stage selected=selected on_select=select/> }.into_any();
         return view! {
             <EmbedFrame live=live label="SNS playground" diagram=diagram full_controls=full_controls log=log
                 now_secs=now_secs on_step=on_step on_reset=on_reset frame=frame/>
@@ -155,7 +159,7 @@ pub fn SnsScene() -> impl IntoView {
             </LayoutHeader>
             <LayoutDiagram slot>
                 {super::live::preset_caption(linked, Signal::derive(move || status.with(CounterView::caption_counters)))}
-                <Diagram view_data=view_data selected=selected on_select=select/>
+                <Diagram view_data=view_data stage=stage selected=selected on_select=select/>
                 <Inspector inspected=inspected selected=selected/>
                 <Composer scenario=scenario preview=preview on_publish=publish_composed restarts=live.restarts/>
             </LayoutDiagram>
@@ -179,6 +183,7 @@ pub fn SnsScene() -> impl IntoView {
 #[component]
 fn Diagram(
     view_data: RwSignal<DiagramView>,
+    stage: Stage,
     selected: RwSignal<Option<u64>>,
     #[prop(into)] on_select: Callback<u64>,
 ) -> impl IntoView {
@@ -194,50 +199,81 @@ fn Diagram(
             format!("{}. {}. Subscriptions: {}.", d.topic_title, d.topic_line, subs.join("; "))
         })
     };
-    let topic_x = VIEW_W / 2.0 - 170.0;
+    let layout = Memo::new(move |_| Layout::new(stage.width.get(), count()));
+    let l = move || layout.get();
+    let publisher = move || {
+        let two = l().two_line_publisher();
+        view_data.with(|d| match two {
+            true => d
+                .publisher_line
+                .iter()
+                .enumerate()
+                .map(
+                    |(i, line)| view! { <tspan x=PAD + 10.0 dy=if i == 0 { 0.0 } else { 16.0 }>{line.clone()}</tspan> },
+                )
+                .collect_view()
+                .into_any(),
+            false => d.publisher_line.join(" · ").into_any(),
+        })
+    };
+    let topic = move || {
+        let l = l();
+        let (x, y, w) = l.topic();
+        view! {
+            <rect class="sqs-box" x=PAD y=PUBLISHER_Y width=l.w - 2.0 * PAD height=l.publisher_h() rx="8"></rect>
+            <text class="sqs-box-title" x=PAD + 10.0 y=PUBLISHER_Y + 25.0>{publisher}</text>
+            <line class="sqs-arrow" x1=l.w / 2.0 y1=PUBLISHER_Y + l.publisher_h() x2=l.w / 2.0 y2=y - 2.0></line>
+            <text class="sqs-arrow-label" x=l.w / 2.0 + 6.0 y=y - 8.0>"Publish"</text>
+            <rect class="sns-topic" x=x y=y width=w height=TOPIC_H rx="10"></rect>
+            <text class="sqs-box-title" x=x + 10.0 y=y + 18.0 data-testid="topic-title">{move || view_data.with(|d| d.topic_title.clone())}</text>
+            <text class="sqs-consumer-line" x=x + 10.0 y=y + 32.0 data-testid="topic-line">{move || view_data.with(|d| d.topic_line.clone())}</text>
+        }
+    };
     view! {
         <figure class="sqs-figure sns-figure">
-            <div class="sns-scroll" tabindex="0" aria-label="Diagram (scrolls sideways on narrow screens)">
-            <svg class="sqs-diagram sns-diagram" viewBox=format!("0 0 {VIEW_W} {VIEW_H}") role="group" aria-label=label data-testid="sns-diagram">
+            <div class="stage" node_ref=stage.node>
+            <svg class="sqs-diagram sns-diagram" viewBox=move || layout.with(|l| format!("0 0 {} {}", l.w, l.height()))
+                width=move || l().w height=move || l().height() role="group" aria-label=label data-testid="sns-diagram">
                 <g aria-hidden="true">
-                    <rect class="sqs-box" x=PAD y=PUBLISHER_Y width=VIEW_W - 2.0 * PAD height="40" rx="8"></rect>
-                    <text class="sqs-box-title" x=PAD + 10.0 y=PUBLISHER_Y + 25.0>{move || view_data.with(|d| d.publisher_line.clone())}</text>
-                    <line class="sqs-arrow" x1=VIEW_W / 2.0 y1=PUBLISHER_Y + 40.0 x2=VIEW_W / 2.0 y2=TOPIC_Y - 2.0></line>
-                    <text class="sqs-arrow-label" x=VIEW_W / 2.0 + 6.0 y=TOPIC_Y - 8.0>"Publish"</text>
-                    <rect class="sns-topic" x=topic_x y=TOPIC_Y width="340" height=TOPIC_H rx="10"></rect>
-                    <text class="sqs-box-title" x=topic_x + 10.0 y=TOPIC_Y + 18.0 data-testid="topic-title">{move || view_data.with(|d| d.topic_title.clone())}</text>
-                    <text class="sqs-consumer-line" x=topic_x + 10.0 y=TOPIC_Y + 32.0 data-testid="topic-line">{move || view_data.with(|d| d.topic_line.clone())}</text>
-                    <For each=column_ids key=move |i| (*i, count()) let:i>
+                    {topic}
+                    <For each=column_ids key=move |i| (*i, count(), layout.with(|l| l.w as u64)) let:i>
                         {
-                            let n = count();
-                            let (x, w) = column(i, n);
+                            let l = layout.get_untracked();
+                            let (x, y0, w) = l.cell(i);
                             let mid = x + w / 2.0;
+                            let (endpoint_y, dlq_y) = (y0 + Layout::ENDPOINT_DY, y0 + Layout::DLQ_DY);
                             let failing = move || view_data.with(|d| d.columns.get(i).is_some_and(|c| c.failing));
+                            let filter_line = move |k: usize| view_data.with(|d| d.columns.get(i).and_then(|c| c.filter_lines.get(k).cloned()).unwrap_or_default());
                             view! {
                                 <g class=move || if failing() { "sns-column failing" } else { "sns-column" } data-testid=format!("sub-{}", i + 1)>
-                                    <line class="sqs-arrow" x1=VIEW_W / 2.0 y1=TOPIC_Y + TOPIC_H x2=mid y2=SUB_Y - 2.0></line>
-                                    <rect class="sns-sub" x=x + 4.0 y=SUB_Y width=w - 8.0 height=SUB_H rx="8"></rect>
-                                    <text class="sqs-box-title" x=x + 12.0 y=SUB_Y + 17.0>{move || col(i, |c| c.name.clone())}</text>
-                                    <text class="sqs-consumer-line" x=x + 12.0 y=SUB_Y + 33.0>{move || col(i, |c| c.filter.clone())}</text>
-                                    <text class="sqs-consumer-line sns-counts" x=x + 12.0 y=SUB_Y + 50.0 data-testid=format!("sub-{}-counts", i + 1)>{move || col(i, |c| c.counts.clone())}</text>
-                                    <text class="sqs-overflow" x=x + 12.0 y=RETRY_Y + 14.0>
+                                    <path class="sqs-arrow sns-fan-out" d=l.fan_out_path(i)></path>
+                                    <rect class="sns-sub" x=x + 4.0 y=y0 width=w - 8.0 height=SUB_H rx="8"></rect>
+                                    <text class="sqs-box-title" x=x + 12.0 y=y0 + 17.0>{move || col(i, |c| c.name.clone())}</text>
+                                    <text class="sqs-consumer-line sns-filter" x=x + 12.0 y=y0 + 32.0>
+                                        <title>{move || col(i, |c| c.filter.clone())}</title>
+                                        <tspan x=x + 12.0>{move || filter_line(0)}</tspan>
+                                        <tspan x=x + 12.0 dy="14">{move || filter_line(1)}</tspan>
+                                        <tspan x=x + 12.0 dy="14">{move || filter_line(2)}</tspan>
+                                    </text>
+                                    <text class="sqs-consumer-line sns-counts" x=x + 12.0 y=y0 + SUB_H - 8.0 data-testid=format!("sub-{}-counts", i + 1)>{move || col(i, |c| c.counts.clone())}</text>
+                                    <text class="sqs-overflow" x=x + 12.0 y=y0 + SUB_H + 18.0>
                                         {move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| match (c.retrying, c.hidden[0]) {
                                             (0, _) => String::new(),
                                             (n, 0) => format!("waiting: {n}"),
                                             (n, h) => format!("waiting: {n} (+{h})"),
                                         }))}
                                     </text>
-                                    <line class="sqs-arrow" x1=mid y1=SUB_Y + SUB_H x2=mid y2=ENDPOINT_Y - 2.0></line>
-                                    <rect class="sns-endpoint" x=x + 4.0 y=ENDPOINT_Y width=w - 8.0 height=ENDPOINT_H rx="8"></rect>
-                                    <text class="sqs-box-title" x=x + 12.0 y=ENDPOINT_Y + 17.0>{move || col(i, |c| c.kind.to_string())}</text>
-                                    <text class="sqs-consumer-line sns-health" x=x + 12.0 y=ENDPOINT_Y + 32.0 data-testid=format!("sub-{}-health", i + 1)>{move || col(i, |c| c.health.to_string())}</text>
-                                    <text class="sqs-consumer-line" x=x + 12.0 y=ENDPOINT_Y + 46.0>{move || col(i, |c| c.endpoint_line.clone())}</text>
-                                    <text class="sqs-overflow" x=x + 12.0 y=ENDPOINT_Y + ENDPOINT_H - 6.0>
+                                    <line class="sqs-arrow" x1=mid y1=y0 + SUB_H x2=mid y2=endpoint_y - 2.0></line>
+                                    <rect class="sns-endpoint" x=x + 4.0 y=endpoint_y width=w - 8.0 height=ENDPOINT_H rx="8"></rect>
+                                    <text class="sqs-box-title" x=x + 12.0 y=endpoint_y + 17.0>{move || col(i, |c| c.kind.to_string())}</text>
+                                    <text class="sqs-consumer-line sns-health" x=x + 12.0 y=endpoint_y + 32.0 data-testid=format!("sub-{}-health", i + 1)>{move || col(i, |c| c.health.to_string())}</text>
+                                    <text class="sqs-consumer-line" x=x + 12.0 y=endpoint_y + 46.0>{move || col(i, |c| c.endpoint_line.clone())}</text>
+                                    <text class="sqs-overflow" x=x + 12.0 y=endpoint_y + ENDPOINT_H - 6.0>
                                         {move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| if c.hidden[1] > 0 { format!("+{} more", c.hidden[1]) } else { String::new() }))}
                                     </text>
                                     <rect class=move || if view_data.with(|d| d.columns.get(i).is_some_and(|c| c.dlq.is_some())) { "sqs-dlq" } else { "sqs-dlq off" }
-                                        x=x + 4.0 y=DLQ_Y width=w - 8.0 height=DLQ_H rx="8"></rect>
-                                    <text class="sqs-box-title" x=x + 12.0 y=DLQ_Y + 17.0 data-testid=format!("sub-{}-dlq", i + 1)>
+                                        x=x + 4.0 y=dlq_y width=w - 8.0 height=DLQ_H rx="8"></rect>
+                                    <text class="sqs-box-title" x=x + 12.0 y=dlq_y + 17.0 data-testid=format!("sub-{}-dlq", i + 1)>
                                         {move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| match c.dlq {
                                             Some(n) => format!("DLQ: {n}"),
                                             None => format!("No DLQ · lost: {}", c.lost),

@@ -17,38 +17,133 @@ use crate::components::token_layer::Token;
 use crate::components::token_layer::TOKEN_H;
 use crate::components::HistoryStep;
 
-/// The diagram's `viewBox` size.
-pub const VIEW_W: f64 = 960.0;
-/// The diagram's height.
-pub const VIEW_H: f64 = 600.0;
 /// Outer padding.
 pub const PAD: f64 = 12.0;
 /// The publisher box.
 pub const PUBLISHER_Y: f64 = 10.0;
-/// The topic box.
-pub const TOPIC_Y: f64 = 84.0;
-/// Topic box height.
-pub const TOPIC_H: f64 = 52.0;
-/// Subscription boxes.
-pub const SUB_Y: f64 = 196.0;
-/// Subscription box height.
-pub const SUB_H: f64 = 62.0;
-/// The retry waiting area under a subscription.
-pub const RETRY_Y: f64 = 284.0;
-/// Endpoint boxes.
-pub const ENDPOINT_Y: f64 = 348.0;
+/// Topic box height: title, counts, and the fresh publishes splitting into copies.
+pub const TOPIC_H: f64 = 62.0;
+/// Subscription box height: name, up to three lines of filter, counts.
+pub const SUB_H: f64 = 88.0;
+/// From a subscription box's bottom to its endpoint's top: the wire and the retry area.
+const WAIT_H: f64 = 78.0;
 /// Endpoint box height.
-pub const ENDPOINT_H: f64 = 140.0;
-/// Dead-letter queue boxes.
-pub const DLQ_Y: f64 = 504.0;
-/// DLQ box height.
-pub const DLQ_H: f64 = 90.0;
+pub const ENDPOINT_H: f64 = 160.0;
+/// Dead-letter queue box height.
+pub const DLQ_H: f64 = 100.0;
+/// Gap under a column before the next row of columns.
+const ROW_GAP: f64 = 28.0;
+/// One column, top to bottom.
+pub const CELL_H: f64 = SUB_H + WAIT_H + ENDPOINT_H + 16.0 + DLQ_H + ROW_GAP;
+/// Narrowest subscription column before the columns wrap into rows.
+const CELL_MIN_W: f64 = 210.0;
+/// Left gutter for the line from the topic to the rows under the first one.
+const GUTTER: f64 = 14.0;
 /// Token width: wide enough for a four-letter label.
 pub const SNS_TOKEN_W: f64 = 26.0;
 /// Token grid step.
 const STEP_X: f64 = 29.0;
 /// Token grid row step.
-const STEP_Y: f64 = 18.0;
+const STEP_Y: f64 = TOKEN_H + 4.0;
+/// About how wide a character of 11 px text is drawn.
+const CHAR_W: f64 = 6.2;
+
+/// The diagram laid out for one width (one SVG unit per CSS pixel): the subscriptions side by
+/// side while each column gets at least 210 px, else in rows (one column per row on a phone).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Layout {
+    /// The diagram's width.
+    pub w: f64,
+    /// Subscriptions.
+    pub n: usize,
+    /// Columns per row.
+    pub cols: usize,
+}
+
+impl Layout {
+    /// The layout for a diagram `width` CSS pixels wide with `n` subscriptions.
+    pub fn new(width: f64, n: usize) -> Layout {
+        let w = if width.is_finite() { width.max(280.0).floor() } else { 280.0 };
+        let cols = (((w - 2.0 * PAD) / CELL_MIN_W).floor() as usize).clamp(1, n.max(1));
+        Layout { w, n: n.max(1), cols }
+    }
+
+    /// Rows of columns.
+    pub fn rows(&self) -> usize {
+        self.n.div_ceil(self.cols)
+    }
+
+    /// Whether the publisher's line is split in two.
+    pub fn two_line_publisher(&self) -> bool {
+        self.w < 640.0
+    }
+
+    /// Height of the publisher box.
+    pub fn publisher_h(&self) -> f64 {
+        if self.two_line_publisher() {
+            54.0
+        } else {
+            40.0
+        }
+    }
+
+    /// The topic box: left, top, width.
+    pub fn topic(&self) -> (f64, f64, f64) {
+        let w = (self.w - 2.0 * PAD).min(360.0);
+        (self.w / 2.0 - w / 2.0, PUBLISHER_Y + self.publisher_h() + 34.0, w)
+    }
+
+    /// Where the topic's fan-out lines start.
+    pub fn topic_bottom(&self) -> f64 {
+        self.topic().1 + TOPIC_H
+    }
+
+    fn gutter(&self) -> f64 {
+        if self.rows() > 1 {
+            GUTTER
+        } else {
+            0.0
+        }
+    }
+
+    /// Column `i`: left edge, top and width.
+    pub fn cell(&self, i: usize) -> (f64, f64, f64) {
+        let w = (self.w - 2.0 * PAD - self.gutter()) / self.cols as f64;
+        let (col, row) = (i % self.cols, i / self.cols);
+        (PAD + self.gutter() + col as f64 * w, self.topic_bottom() + 60.0 + row as f64 * CELL_H, w)
+    }
+
+    /// Top of a column's endpoint box, from the column's top.
+    pub const ENDPOINT_DY: f64 = SUB_H + WAIT_H;
+    /// Top of a column's dead-letter box, from the column's top.
+    pub const DLQ_DY: f64 = SUB_H + WAIT_H + ENDPOINT_H + 16.0;
+
+    /// The diagram's height.
+    pub fn height(&self) -> f64 {
+        self.cell(0).1 + self.rows() as f64 * CELL_H - ROW_GAP + PAD
+    }
+
+    /// The line from the topic to column `i`, as SVG path data: straight down to a single row;
+    /// with more rows, along the left gutter and across above the column's row.
+    pub fn fan_out_path(&self, i: usize) -> String {
+        let (x0, y0, w) = self.cell(i);
+        let (mid, top) = (self.w / 2.0, self.topic_bottom());
+        match self.rows() {
+            1 => format!("M{mid} {top} L{} {}", x0 + w / 2.0, y0 - 2.0),
+            _ => {
+                let bus = PAD + GUTTER / 2.0;
+                format!("M{mid} {top} V{} H{bus} V{} H{} V{}", top + 20.0, y0 - 12.0, x0 + w / 2.0, y0 - 2.0)
+            }
+        }
+    }
+
+    /// Characters of filter text per line in a column `w` wide: the first line leaves room at
+    /// the right for the pile of filtered copies.
+    fn filter_chars(w: f64) -> (usize, usize) {
+        (((w - 24.0 - SNS_TOKEN_W - 30.0) / CHAR_W) as usize, ((w - 24.0) / CHAR_W) as usize)
+    }
+}
+
 /// How long (simulated) a fresh publish stays at the topic.
 const AT_TOPIC: SimDuration = SimDuration::from_millis(400);
 /// How long a filtered copy, an endpoint delivery or a loss stays drawn.
@@ -68,8 +163,10 @@ pub struct ColumnView {
     pub name: String,
     /// `SQS queue`, `Lambda function`, `HTTP/S endpoint`.
     pub kind: &'static str,
-    /// The filter in one short line.
+    /// The whole filter, in one line (the lines' tooltip).
     pub filter: String,
+    /// The filter in at most three lines that fit the column; the last ends in … if cut.
+    pub filter_lines: Vec<String>,
     /// Health now.
     pub health: &'static str,
     /// Whether the endpoint is failing now.
@@ -91,8 +188,8 @@ pub struct ColumnView {
 /// The whole diagram for one frame.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiagramView {
-    /// The publisher line.
-    pub publisher_line: String,
+    /// What the publisher sends, in two parts (one line on a wide diagram, two on a narrow one).
+    pub publisher_line: Vec<String>,
     /// The topic title.
     pub topic_title: String,
     /// Published and deduplicated.
@@ -101,12 +198,6 @@ pub struct DiagramView {
     pub columns: Vec<ColumnView>,
     /// Every token by id.
     pub tokens: BTreeMap<u64, TokenView>,
-}
-
-/// The left edge and width of column `i` of `n`.
-pub fn column(i: usize, n: usize) -> (f64, f64) {
-    let w = (VIEW_W - 2.0 * PAD) / n.max(1) as f64;
-    (PAD + w * i as f64, w)
 }
 
 /// The three token areas of a column: copies waiting (for a retry, or behind their group), the
@@ -119,12 +210,12 @@ enum Area {
 }
 
 impl Area {
-    /// Top of the grid and rows of full-size tokens.
+    /// Top of the grid (from the column's top) and rows of full-size tokens.
     fn grid(self) -> (f64, usize) {
         match self {
-            Area::Waiting => (RETRY_Y + 22.0, 2),
-            Area::Endpoint => (ENDPOINT_Y + 56.0, 4),
-            Area::DeadLetter => (DLQ_Y + 28.0, 3),
+            Area::Waiting => (SUB_H + 26.0, 2),
+            Area::Endpoint => (Layout::ENDPOINT_DY + 56.0, 4),
+            Area::DeadLetter => (Layout::DLQ_DY + 28.0, 3),
         }
     }
 }
@@ -143,9 +234,9 @@ fn capacity(area: Area, w: f64, dense: bool) -> usize {
     per_row(w) * area.grid().1 * k
 }
 
-/// Where slot `k` of `area` goes in the column at `x0`, `w` wide.
-fn slot(area: Area, x0: f64, w: f64, dense: bool, k: usize) -> (f64, f64) {
-    let (y, _) = area.grid();
+/// Where slot `k` of `area` goes in the column at `(x0, y0)`, `w` wide.
+fn slot(area: Area, (x0, y0, w): (f64, f64, f64), dense: bool, k: usize) -> (f64, f64) {
+    let y = y0 + area.grid().0;
     let f = if dense { DENSE_SCALE } else { 1.0 };
     let row_len = per_row(w) * if dense { 2 } else { 1 };
     let (row, col) = (k / row_len, k % row_len);
@@ -153,17 +244,20 @@ fn slot(area: Area, x0: f64, w: f64, dense: bool, k: usize) -> (f64, f64) {
 }
 
 /// The token position of the topic's outlet, spread a little by subscription.
-fn topic_spot(sub: usize, n: usize) -> (f64, f64) {
-    let x = VIEW_W / 2.0 - (n as f64 * STEP_X) / 2.0 + sub as f64 * STEP_X;
-    (x, TOPIC_Y + TOPIC_H - TOKEN_H - 6.0)
+fn topic_spot(layout: &Layout, sub: usize) -> (f64, f64) {
+    let (x0, y, w) = layout.topic();
+    let step = STEP_X.min((w - 20.0 - SNS_TOKEN_W) / layout.n.max(2) as f64);
+    let x = layout.w / 2.0 - (layout.n as f64 * step) / 2.0 + sub as f64 * step;
+    (x.max(x0 + 4.0), y + 38.0)
 }
 
-/// The scene's snapshot of the run.
-pub fn diagram(sim: &SnsSim) -> DiagramView {
+/// The scene's snapshot of the run, laid out for a diagram `width` CSS pixels wide.
+pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
     let m = sim.model();
     let scenario = m.scenario();
     let now = sim.now();
     let n = scenario.subscriptions.len();
+    let layout = Layout::new(width, n);
     let totals = m.totals();
     let labels: Vec<&str> = scenario.messages.iter().map(|t| t.label.as_str()).collect();
     let label_of = |template: Option<u32>| template.and_then(|t| labels.get(t as usize).copied()).unwrap_or("you");
@@ -210,7 +304,7 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
         let id = msg * COPY_IDS + sub as u64;
         let kind = scenario.subscriptions[sub].endpoint;
         let label = label_of(e.template);
-        let (x0, w) = column(sub, n);
+        let (x0, y0, w) = layout.cell(sub);
         match e.reason {
             Reason::FilteredOut => {
                 let k = filtered[sub];
@@ -219,7 +313,7 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
                     continue;
                 }
                 let x = x0 + w - 12.0 - SNS_TOKEN_W - (k % 4) as f64 * 6.0;
-                let y = SUB_Y + 8.0 + (k % 4) as f64 * 4.0;
+                let y = y0 + 6.0 + (k % 4) as f64 * 4.0;
                 let aria = format!("msg-{msg} filtered out by {name}: {}", e.note.as_deref().unwrap_or(""));
                 view.tokens
                     .insert(id, TokenView { x, y, ..token(id, label, "sqs-token sns-token filtered".into(), 0, aria) });
@@ -258,15 +352,15 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
         let name = &scenario.subscriptions[sub].name;
         match d.phase {
             DeliveryPhase::InFlight { .. } => {
-                let (x0, w) = column(sub, n);
+                let (x0, y0, w) = layout.cell(sub);
                 let k = on_wire[sub];
                 on_wire[sub] += 1;
                 if k >= MAX_STACKED {
                     continue;
                 }
-                // On the arrow, just under the subscription box.
-                let x = x0 + w / 2.0 - SNS_TOKEN_W / 2.0 + ((k % 5) as f64 - 2.0) * 4.0;
-                let y = SUB_Y + SUB_H + 3.0 + (k % 3) as f64 * 2.0;
+                // Beside the arrow, just under the subscription box (the waiting count is left of it).
+                let x = x0 + w / 2.0 + 4.0 + (k % 5) as f64 * 4.0;
+                let y = y0 + SUB_H + 3.0 + (k % 3) as f64 * 2.0;
                 let aria = format!("msg-{} on its way to {name}, attempt {}", d.message, d.attempts);
                 view.tokens.insert(
                     id,
@@ -300,7 +394,7 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
     // Copies in queues and dead-letter queues: only as many as can be drawn are read.
     for sub in 0..n {
         let name = &scenario.subscriptions[sub].name;
-        let (_, w) = column(sub, n);
+        let (_, _, w) = layout.cell(sub);
         let areas_of = [
             (Area::Endpoint, m.queue(sub), "in the queue"),
             (Area::DeadLetter, m.dead_letter_queue(sub), "in the dead-letter queue"),
@@ -328,14 +422,15 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
     let mut hidden = vec![[0usize; 3]; n];
     let mut dense = vec![[false; 3]; n];
     for (sub, lists) in areas.into_iter().enumerate() {
-        let (x0, w) = column(sub, n);
+        let cell = layout.cell(sub);
+        let w = cell.2;
         for (a, list) in lists.into_iter().enumerate() {
             let area = [Area::Waiting, Area::Endpoint, Area::DeadLetter][a];
             let crowded = list.len() > capacity(area, w, false);
             dense[sub][a] = crowded;
             let room = capacity(area, w, crowded);
             for (k, mut t) in list.into_iter().enumerate().take(room) {
-                (t.x, t.y) = slot(area, x0, w, crowded, k);
+                (t.x, t.y) = slot(area, cell, crowded, k);
                 if crowded {
                     t.scale = DENSE_SCALE;
                     t.class.push_str(" dense");
@@ -363,7 +458,7 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
         for sub in 0..n {
             let id = msg * COPY_IDS + sub as u64;
             if let Some(t) = view.tokens.get_mut(&id) {
-                let (x, y) = topic_spot(sub, n);
+                let (x, y) = topic_spot(&layout, sub);
                 t.x = x;
                 t.y = y;
             }
@@ -373,7 +468,7 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
     for (sub, s) in scenario.subscriptions.iter().enumerate() {
         let t = &totals.subscriptions[sub];
         let health = m.health_at(sub, now);
-        let (_, w) = column(sub, n);
+        let (_, _, w) = layout.cell(sub);
         let endpoint_line = match s.endpoint {
             EndpointKind::Sqs => {
                 let q = m.queue(sub);
@@ -387,12 +482,18 @@ pub fn diagram(sim: &SnsSim) -> DiagramView {
         view.columns.push(ColumnView {
             name: s.name.clone(),
             kind: s.endpoint.label(),
-            filter: filter_line(
+            filter: filter_text(
                 s.filter_policy.as_deref(),
                 s.filter_scope == engine::sns::filter::FilterScope::MessageBody,
-                // Room is left at the right for the pile of filtered copies.
-                ((w - 24.0 - SNS_TOKEN_W - 24.0) / 5.6) as usize,
             ),
+            filter_lines: {
+                let text = filter_text(
+                    s.filter_policy.as_deref(),
+                    s.filter_scope == engine::sns::filter::FilterScope::MessageBody,
+                );
+                let (first, rest) = Layout::filter_chars(w);
+                wrap_text(&text, first, rest, 3)
+            },
             health: health.label(),
             failing: matches!(health, engine::sns::Health::ServerErrors | engine::sns::Health::ClientErrors),
             counts: format!("{} matched · {} filtered out", t.matched, t.filtered),
@@ -416,29 +517,48 @@ fn queued_template(sim: &SnsSim, sub: usize, msg: u64) -> Option<Option<u32>> {
         .find_map(|x| m.queued_copy(sub, x.id).filter(|c| c.message == msg).map(|c| c.template))
 }
 
-fn publisher_line(sim: &SnsSim) -> String {
+fn publisher_line(sim: &SnsSim) -> Vec<String> {
     let s = sim.model().scenario();
     let rate = super::knobs::rate(s).map_or_else(|| "a pattern".into(), |r| format!("{r} msg/s"));
     let kinds: Vec<&str> = s.messages.iter().map(|m| m.label.as_str()).collect();
-    format!("Publisher: {rate} · messages: {}", kinds.join(", "))
+    vec![format!("Publisher: {rate}"), format!("messages: {}", kinds.join(", "))]
 }
 
-/// A policy in one line of at most `max` characters: `filter order_type:[books]`.
-pub fn filter_line(policy: Option<&str>, body: bool, max: usize) -> String {
-    let max = max.max(8);
+/// A policy in one compact line: `filter order_type:[books]`.
+pub fn filter_text(policy: Option<&str>, body: bool) -> String {
     let Some(text) = policy else {
-        let line = "no filter policy: gets everything";
-        return if line.len() > max { "no filter policy".into() } else { line.into() };
+        return "no filter policy: gets everything".into();
     };
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let compact = compact.trim_start_matches('{').trim_end_matches('}').replace('"', "");
     let scope = if body { "body " } else { "" };
-    let line = format!("{scope}filter {compact}");
-    if line.chars().count() > max {
-        format!("{}…", line.chars().take(max - 1).collect::<String>())
-    } else {
-        line
+    format!("{scope}filter {compact}")
+}
+
+/// `text` in at most `lines` lines, the first at most `first` characters and the others at
+/// most `rest`, broken after a space, comma or colon where one is near; the last line ends in
+/// `…` when the text does not fit.
+pub fn wrap_text(text: &str, first: usize, rest: usize, lines: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut left: Vec<char> = text.chars().collect();
+    while !left.is_empty() && out.len() < lines {
+        let max = if out.is_empty() { first } else { rest }.max(6);
+        if left.len() <= max {
+            out.push(left.iter().collect());
+            left.clear();
+            break;
+        }
+        if out.len() + 1 == lines {
+            out.push(format!("{}…", left[..max - 1].iter().collect::<String>()));
+            left.clear();
+            break;
+        }
+        // Break after the last separator in the second half of the line, else hard.
+        let cut = (max / 2..max).rev().find(|&i| matches!(left[i - 1], ' ' | ',' | ':')).unwrap_or(max);
+        out.push(left[..cut].iter().collect::<String>().trim_end().to_owned());
+        left.drain(..cut);
     }
+    out
 }
 
 /// What to say about copies that failed for good since `announced` of `total` (dead-lettered or
@@ -586,16 +706,16 @@ mod tests {
     #[test]
     fn filtered_copies_stop_at_their_subscription_and_say_why() {
         let sim = run("orders-by-type", 20.0);
-        let view = diagram(&sim);
+        let view = diagram(&sim, 960.0);
         assert_eq!(view.columns.len(), 4);
         let filtered: Vec<_> = view.tokens.values().filter(|t| t.class.contains("filtered")).collect();
         assert!(!filtered.is_empty());
         for t in &filtered {
-            let (x0, w) = column((t.id % COPY_IDS) as usize, 4);
+            let (x0, y0, w) = Layout::new(960.0, 4).cell((t.id % COPY_IDS) as usize);
             // A copy published in the last moment still sits at the topic.
-            let at_topic = t.y < SUB_Y;
+            let at_topic = t.y < y0;
             assert!(
-                at_topic || (t.x >= x0 && t.x + SNS_TOKEN_W <= x0 + w && t.y < SUB_Y + SUB_H),
+                at_topic || (t.x >= x0 && t.x + SNS_TOKEN_W <= x0 + w && t.y < y0 + SUB_H),
                 "inside its subscription box: {t:?}"
             );
             assert!(t.aria.contains("filtered out by") && t.aria.contains("failed"), "{}", t.aria);
@@ -608,10 +728,12 @@ mod tests {
     #[test]
     fn retries_wait_under_the_subscription_and_dead_letters_sit_in_the_dlq() {
         let sim = run("http-down-dlq", 150.0);
-        let view = diagram(&sim);
+        let view = diagram(&sim, 960.0);
         assert!(view.columns[0].failing && view.columns[0].dlq.is_some_and(|d| d > 0));
-        assert!(view.tokens.values().any(|t| t.class.contains("backoff") && t.y >= RETRY_Y && t.y < ENDPOINT_Y));
-        assert!(view.tokens.values().any(|t| t.class.contains("dead") && t.y >= DLQ_Y));
+        let (_, y0, _) = Layout::new(960.0, view.columns.len()).cell(0);
+        let backoff = |t: &&Token| t.class.contains("backoff") && t.y >= y0 + SUB_H && t.y < y0 + Layout::ENDPOINT_DY;
+        assert!(view.tokens.values().any(|t| backoff(&t)));
+        assert!(view.tokens.values().any(|t| t.class.contains("dead") && t.y >= y0 + Layout::DLQ_DY));
         let dead = view.tokens.values().find(|t| t.class.contains("dead")).expect("a dead letter");
         let h = history(&sim, dead.id);
         assert!(h.payload.as_deref().is_some_and(|p| p.contains("\"Type\": \"Notification\"")), "{:?}", h.payload);
@@ -641,22 +763,66 @@ mod tests {
     fn every_token_stays_inside_the_diagram_and_tokens_do_not_overlap_in_a_grid() {
         for p in super::super::presets::PRESETS {
             let sim = run(p.key, 90.0);
-            let view = diagram(&sim);
-            for t in view.tokens.values() {
-                assert!(
-                    t.x >= 0.0 && t.x + SNS_TOKEN_W <= VIEW_W && t.y >= 0.0 && t.y + TOKEN_H <= VIEW_H,
-                    "{}: {t:?}",
-                    p.key
-                );
-            }
-            let grid: Vec<_> =
-                view.tokens.values().filter(|t| t.y > SUB_Y + SUB_H && !t.class.contains("wire")).collect();
-            for (i, a) in grid.iter().enumerate() {
-                for b in &grid[i + 1..] {
-                    let (w, h) = (SNS_TOKEN_W * a.scale.min(b.scale), TOKEN_H * a.scale.min(b.scale));
-                    assert!((a.x - b.x).abs() >= w || (a.y - b.y).abs() >= h, "{}: {a:?} overlaps {b:?}", p.key);
+            for width in [280.0, 360.0, 640.0, 960.0, 1400.0] {
+                let view = diagram(&sim, width);
+                let layout = Layout::new(width, view.columns.len());
+                for t in view.tokens.values() {
+                    assert!(
+                        t.x >= 0.0 && t.x + SNS_TOKEN_W <= layout.w && t.y >= 0.0 && t.y + TOKEN_H <= layout.height(),
+                        "{} at {width}: {t:?}",
+                        p.key
+                    );
+                }
+                let below_subs = |t: &&Token| {
+                    (0..layout.n).any(|i| {
+                        let (x0, y0, w) = layout.cell(i);
+                        t.x >= x0 && t.x < x0 + w && t.y > y0 + SUB_H && t.y < y0 + CELL_H
+                    })
+                };
+                let grid: Vec<_> =
+                    view.tokens.values().filter(|t| below_subs(t) && !t.class.contains("wire")).collect();
+                for (i, a) in grid.iter().enumerate() {
+                    for b in &grid[i + 1..] {
+                        let (w, h) = (SNS_TOKEN_W * a.scale.min(b.scale), TOKEN_H * a.scale.min(b.scale));
+                        assert!((a.x - b.x).abs() >= w || (a.y - b.y).abs() >= h, "{}: {a:?} overlaps {b:?}", p.key);
+                    }
                 }
             }
         }
+    }
+
+    #[test]
+    fn filters_wrap_between_their_parts_and_say_when_cut() {
+        let text = filter_text(Some(r#"{"order_type": ["books"], "amount": [{"numeric": [">", 100]}]}"#), false);
+        assert_eq!(text, "filter order_type:[books],amount:[{numeric:[>,100]}]");
+        let lines = wrap_text(&text, 24, 32, 3);
+        assert_eq!(lines, ["filter order_type:", "[books],amount:[{numeric:[>,", "100]}]"]);
+        assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""), "nothing is lost");
+        let cut = wrap_text(&text, 10, 10, 2);
+        assert_eq!(cut.len(), 2);
+        assert!(cut[1].ends_with('…') && cut.iter().all(|l| l.chars().count() <= 10), "{cut:?}");
+    }
+
+    #[test]
+    fn columns_never_overlap_and_wrap_into_rows_on_a_phone() {
+        for n in 1..=8 {
+            for w in (280..=1400).step_by(10) {
+                let l = Layout::new(f64::from(w), n);
+                for i in 0..n {
+                    let (x0, y0, cw) = l.cell(i);
+                    assert!(cw >= 200.0 || l.cols == 1, "{w} {n}: a column {cw} wide");
+                    assert!(
+                        x0 >= 0.0 && x0 + cw <= l.w - PAD + 1e-9 && y0 + CELL_H - ROW_GAP <= l.height(),
+                        "{w} {n} {i}"
+                    );
+                    for j in 0..i {
+                        let (x1, y1, _) = l.cell(j);
+                        assert!(x0 >= x1 + cw - 1e-9 || y0 >= y1 + CELL_H - 1e-9, "{w} {n}: {i} overlaps {j}");
+                    }
+                }
+            }
+        }
+        assert_eq!(Layout::new(360.0, 4).cols, 1);
+        assert_eq!(Layout::new(960.0, 4).cols, 4);
     }
 }
