@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use super::preset::picker_entries;
 use crate::components::{
     Announcer, EmbedTitle, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LinkNotices, PlaygroundLayout,
-    PresetPicker, ScenarioFile, ShareLinks, SharePanel,
+    PresetPicker, ScenarioFile, ShareLinks, SharePanel, Stage,
 };
 use crate::embed::{use_host_bridge, HostRequest};
 use crate::share::{Controls, Defaults, LinkedRun, Presets, ViewOptions};
@@ -49,6 +49,8 @@ pub struct Ctx {
     pub last_change: RwSignal<Option<Result<String, String>>>,
     /// Bumped to send the packet again (the animation replays).
     pub sent: RwSignal<u32>,
+    /// Where the diagram is drawn, and how wide it is there.
+    pub stage: Stage,
     /// Where everything is drawn.
     pub layout: Memo<Layout>,
     /// The packet's trace, or why the packet cannot be sent.
@@ -124,11 +126,12 @@ pub fn VpcScene() -> impl IntoView {
             Built { net, refused }
         })
     });
-    let layout = Memo::new(move |_| built.with(|b| layout::layout(&b.net)));
+    let stage = Stage::new(1000.0);
+    let layout = Memo::new(move |_| built.with(|b| layout::layout(&b.net, stage.width.get())));
     let traced = Memo::new(move |_| {
         built.with(|b| layout.with(|l| linked.scenario.with(|s| packet::trace(&b.net, l, &s.packet))))
     });
-    let ctx = Ctx { linked, built, last_change: RwSignal::new(None), sent: RwSignal::new(0), layout, traced };
+    let ctx = Ctx { linked, built, last_change: RwSignal::new(None), sent: RwSignal::new(0), stage, layout, traced };
     let announcement = RwSignal::new(String::new());
     let LinkedRun { preset_key, modified, notices, view, .. } = linked;
     let load_preset = move |key: String| {

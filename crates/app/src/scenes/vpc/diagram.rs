@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::layout::BOX_W;
 use super::Ctx;
 
 /// Time the packet takes from one hop to the next.
@@ -96,16 +95,18 @@ pub fn Diagram(ctx: Ctx, announcement: RwSignal<String>) -> impl IntoView {
                             </g>
                         }
                     }).collect_view();
+                    // On a column a link to the internet would cross the boxes above: the badge says it.
+                    let link = (!l.column).then(|| view! { <line class="vpc-igw-link" x1=gx y1=gy x2=l.width / 2.0 y2="30"></line> });
                     let gateway = b.igw.then(|| view! {
                         <g class="vpc-igw">
-                            <line class="vpc-igw-link" x1=gx y1=gy x2=l.width / 2.0 y2="30"></line>
+                            {link}
                             <rect x=gx - 18.0 y=gy - 9.0 width="36" height="18" rx="4"></rect>
                             <text x=gx y=gy + 4.0 text-anchor="middle">"igw"</text>
                         </g>
                     });
                     view! {
                         <g class="vpc-box" data-testid=format!("vpc-{}", b.title)>
-                            <rect class="vpc-frame" x=b.x y=b.y width=BOX_W height=b.h rx="10"></rect>
+                            <rect class="vpc-frame" x=b.x y=b.y width=b.w height=b.h rx="10"></rect>
                             <text class="vpc-name" x=b.x + 12.0 y=b.y + 18.0>{format!("VPC {}", b.title)}</text>
                             <text class="vpc-cidr" x=b.x + 12.0 y=b.y + 34.0>{b.cidrs.clone()}</text>
                             {b.owner.clone().map(|o| view! { <text class="vpc-owner" x=b.x + 12.0 y=b.y + 47.0>{o}</text> })}
@@ -131,7 +132,7 @@ pub fn Diagram(ctx: Ctx, announcement: RwSignal<String>) -> impl IntoView {
                         let p = &b.net.peerings[line.pcx];
                         view! {
                             <g class=format!("vpc-peer {}", line.class) data-testid=format!("peer-{}", p.id) data-state=p.state.code()>
-                                <line x1=line.from.0 y1=line.from.1 x2=line.to.0 y2=line.to.1></line>
+                                <path d=line.path()></path>
                             </g>
                         }
                     })
@@ -157,12 +158,19 @@ pub fn Diagram(ctx: Ctx, announcement: RwSignal<String>) -> impl IntoView {
         let &(x, y) = points.last()?;
         let trail: String = points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ");
         let done = n == t.hops.len();
+        // The stop's code goes above the cross, or below it when a connection's label is there.
+        let label_near = |ty: f64| {
+            ctx.layout.with_untracked(|l| {
+                l.lines.iter().any(|line| (line.label_at.1 - ty).abs() < 16.0 && (line.label_at.0 - x).abs() < 110.0)
+            })
+        };
+        let code_y = if label_near(y - 16.0) { y + 24.0 } else { y - 12.0 };
         let end = done.then(|| {
             if t.blocked {
                 view! {
                     <g class="vpc-stop" data-testid="packet-stop">
                         <path d=format!("M{} {} l12 12 m0 -12 l-12 12", x - 6.0, y - 6.0)></path>
-                        <text x=x y=y - 12.0 text-anchor="middle">{t.code}</text>
+                        <text x=x y=code_y text-anchor="middle">{t.code}</text>
                     </g>
                 }
                 .into_any()
@@ -171,7 +179,8 @@ pub fn Diagram(ctx: Ctx, announcement: RwSignal<String>) -> impl IntoView {
             }
         });
         Some(view! {
-            <polyline class="vpc-trail" points=trail></polyline>
+            // Green where the packet arrives, red where it stops, neutral while it travels.
+            <polyline class=match (done, t.blocked) { (false, _) => "vpc-trail", (true, true) => "vpc-trail stopped", (true, false) => "vpc-trail arrived" } points=trail></polyline>
             <circle class="vpc-packet" r="6" style=format!("transform: translate({x:.1}px, {y:.1}px)")></circle>
             {end}
         })
@@ -205,8 +214,9 @@ pub fn Diagram(ctx: Ctx, announcement: RwSignal<String>) -> impl IntoView {
     };
     view! {
         <figure class="sqs-figure vpc-figure">
-            <div class="sns-scroll" tabindex="0" aria-label="Diagram (scrolls sideways on narrow screens)">
+            <div class="stage" node_ref=ctx.stage.node>
                 <svg class="sqs-diagram vpc-diagram" viewBox=move || ctx.layout.with(|l| format!("0 0 {:.0} {:.0}", l.width, l.height))
+                    width=move || ctx.layout.with(|l| l.width.round()) height=move || ctx.layout.with(|l| l.height.round())
                     role="group" aria-label=label data-testid="vpc-diagram">
                     <Show when=move || ctx.layout.with(|l| l.internet)>
                         <g class="vpc-internet">

@@ -1,14 +1,18 @@
 //! Where things go in the VPC diagram: VPC boxes on a ring (a hub in the middle when the network
 //! is hub-and-spoke), their subnets and instances inside, peering lines between box centres with
-//! labels nudged apart, and the point of every hop a packet can take.
+//! labels nudged apart, and the point of every hop a packet can take. A frame too narrow for the
+//! ring (a phone, a blog embed) gets the boxes in one column with the connections as arcs in a
+//! gutter at their right, so no line crosses a box.
 
 use engine::vpc::{Hop, Network, PeeringState, VpcIdx};
 
 /// The diagram's widest width (its height follows the content); two or three VPCs get a
 /// narrower view, so they are drawn larger.
 pub const VIEW_W: f64 = 960.0;
-/// A VPC box's width.
+/// A VPC box's width on a ring.
 pub const BOX_W: f64 = 232.0;
+/// Room right of the column of boxes for the arcs and their labels.
+const GUTTER: f64 = 104.0;
 const PAD: f64 = 16.0;
 /// Height of a box's title and CIDR lines.
 const HEAD_H: f64 = 46.0;
@@ -27,6 +31,8 @@ pub struct VpcBox {
     /// Top-left corner.
     pub x: f64,
     pub y: f64,
+    /// Width.
+    pub w: f64,
     /// Height.
     pub h: f64,
     /// Title: `A` and, when not the defaults, its account and Region.
@@ -58,17 +64,17 @@ pub struct InstanceDot {
 impl VpcBox {
     /// The box's centre.
     pub fn centre(&self) -> (f64, f64) {
-        (self.x + BOX_W / 2.0, self.y + self.h / 2.0)
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
     }
 
     /// Where the route table badge sits (top right).
     pub fn route_table(&self) -> (f64, f64) {
-        (self.x + BOX_W - 22.0, self.y + 14.0)
+        (self.x + self.w - 22.0, self.y + 14.0)
     }
 
     /// Where the internet gateway sits (on the top edge).
     pub fn gateway(&self) -> (f64, f64) {
-        (self.x + BOX_W / 2.0, self.y)
+        (self.x + self.w / 2.0, self.y)
     }
 }
 
@@ -77,9 +83,11 @@ impl VpcBox {
 pub struct PeerLine {
     /// Index in the network's list.
     pub pcx: usize,
-    /// From the requester's centre to the accepter's.
+    /// From the requester's centre to the accepter's (on a column: their right edges).
     pub from: (f64, f64),
     pub to: (f64, f64),
+    /// The control point of the arc on a column (a straight line on a ring).
+    pub bend: Option<(f64, f64)>,
     /// `active`, `pending`, `failed` or `ended` (CSS class).
     pub class: &'static str,
     /// `pcx-ab · active`.
@@ -101,6 +109,27 @@ pub struct Layout {
     pub height: f64,
     /// Whether to draw the internet (some VPC has a gateway).
     pub internet: bool,
+    /// Whether the boxes are in one column (a narrow frame).
+    pub column: bool,
+}
+
+impl PeerLine {
+    /// The point `t` (0–1) of the way along the line or arc.
+    pub fn at(&self, t: f64) -> (f64, f64) {
+        match self.bend {
+            None => lerp(self.from, self.to, t),
+            Some(c) => lerp(lerp(self.from, c, t), lerp(c, self.to, t), t),
+        }
+    }
+
+    /// SVG path data of the line or arc.
+    pub fn path(&self) -> String {
+        let ((x1, y1), (x2, y2)) = (self.from, self.to);
+        match self.bend {
+            None => format!("M{x1:.1} {y1:.1} L{x2:.1} {y2:.1}"),
+            Some((cx, cy)) => format!("M{x1:.1} {y1:.1} Q{cx:.1} {cy:.1} {x2:.1} {y2:.1}"),
+        }
+    }
 }
 
 impl Layout {
@@ -122,8 +151,11 @@ impl Layout {
             Hop::Peering { pcx } => {
                 let p = net.peerings.get(pcx)?;
                 let far = p.other(src)?;
-                let (a, b) = (self.box_of(src)?.centre(), self.box_of(far)?.centre());
-                Some(lerp(a, b, 0.62))
+                match self.lines.iter().find(|l| l.pcx == pcx) {
+                    // Leaning to the far side, on the line as drawn.
+                    Some(line) => Some(line.at(if p.requester == src { 0.62 } else { 0.38 })),
+                    None => Some(lerp(self.box_of(src)?.centre(), self.box_of(far)?.centre(), 0.62)),
+                }
             }
             Hop::SecurityGroup { vpc, .. } => {
                 let inst = net.vpcs[vpc].instance_at(dst)?;
@@ -168,20 +200,31 @@ fn hub(net: &Network, present: &[VpcIdx]) -> Option<VpcIdx> {
     })
 }
 
-/// Lays the network out.
-pub fn layout(net: &Network) -> Layout {
+/// Lays the network out for a frame `room` CSS pixels wide: on a ring when it fits, else in a
+/// column.
+pub fn layout(net: &Network, room: f64) -> Layout {
     let present: Vec<VpcIdx> = net.live_vpcs().map(|(i, _)| i).collect();
-    let tallest = present.iter().map(|&v| box_height(net, v)).fold(60.0, f64::max);
     let internet = net.live_vpcs().any(|(_, v)| v.igw);
     let top = if internet { SKY_H + PAD } else { PAD };
     let hub = hub(net, &present);
     let ring: Vec<VpcIdx> = present.iter().copied().filter(|v| Some(*v) != hub).collect();
-    // Centres: two side by side, three in a triangle, more on an ellipse (hub in the middle).
+    // Centres: one alone, two side by side, three in a triangle, more on an ellipse (hub in the middle).
     let width = match (ring.len(), hub) {
-        (0..=2, None) => 720.0,
+        (0..=1, None) => BOX_W + 2.0 * PAD,
+        (2, None) => 720.0,
         (3, None) => 780.0,
         _ => VIEW_W,
     };
+    let room = if room.is_finite() { room.max(280.0) } else { 280.0 };
+    if width > room {
+        let mut order = present.clone();
+        if let Some(h) = hub {
+            order.retain(|&v| v != h);
+            order.insert(order.len() / 2, h);
+        }
+        return column(net, &order, room.floor(), top, internet);
+    }
+    let tallest = present.iter().map(|&v| box_height(net, v)).fold(60.0, f64::max);
     // Radii that keep neighbouring boxes apart: wider rings need a taller ellipse.
     let rx = width / 2.0 - BOX_W / 2.0 - PAD;
     let ry = if hub.is_some() && ring.len() <= 4 {
@@ -221,11 +264,38 @@ pub fn layout(net: &Network) -> Layout {
             c.2 -= highest - top;
         }
     }
-    let boxes: Vec<VpcBox> =
-        centres.iter().map(|&(v, cx, cyy)| vpc_box(net, v, cx - BOX_W / 2.0, cyy - box_height(net, v) / 2.0)).collect();
+    let boxes: Vec<VpcBox> = centres
+        .iter()
+        .map(|&(v, cx, cyy)| vpc_box(net, v, cx - BOX_W / 2.0, cyy - box_height(net, v) / 2.0, BOX_W))
+        .collect();
     let height = boxes.iter().map(|b| b.y + b.h).fold(top + 60.0, f64::max) + PAD;
-    let mut out = Layout { boxes, lines: Vec::new(), width, height, internet };
+    let mut out = Layout { boxes, lines: Vec::new(), width, height, internet, column: false };
+    add_lines(net, &mut out);
+    out
+}
+
+/// The boxes one under another in `order`, the connections as arcs right of them: an arc
+/// bulges further the more boxes it spans, so arcs nest instead of crossing boxes.
+fn column(net: &Network, order: &[VpcIdx], width: f64, top: f64, internet: bool) -> Layout {
+    let w = (width - 2.0 * PAD - GUTTER).clamp(150.0, BOX_W);
+    let mut y = top;
+    let mut boxes = Vec::new();
+    for &v in order {
+        let b = vpc_box(net, v, PAD, y, w);
+        y += b.h + 22.0;
+        boxes.push(b);
+    }
+    let height = (y - 22.0 + PAD).max(top + 60.0);
+    let mut out = Layout { boxes, lines: Vec::new(), width, height, internet, column: true };
+    add_lines(net, &mut out);
+    out
+}
+
+/// The connections to draw, each with its label placed clear of the others.
+fn add_lines(net: &Network, out: &mut Layout) {
     let mut labels: Vec<(f64, f64)> = Vec::new();
+    let position = |v: VpcIdx| out.boxes.iter().position(|b| b.vpc == v);
+    let mut lines = Vec::new();
     for (i, p) in net.peerings.iter().enumerate() {
         // Ended connections stay drawn while AWS still lists them (VPC-08).
         let shown = net.describe(&p.id, None).is_ok();
@@ -235,26 +305,47 @@ pub fn layout(net: &Network) -> Layout {
         if !shown || superseded {
             continue;
         }
-        let (from, to) = (a.centre(), b.centre());
-        let label_at = [0.5, 0.36, 0.64, 0.26, 0.74]
-            .iter()
-            .map(|&t| lerp(from, to, t))
-            .find(|pt| labels.iter().all(|l| (l.0 - pt.0).abs() > 90.0 || (l.1 - pt.1).abs() > 16.0))
-            .unwrap_or_else(|| lerp(from, to, 0.5));
-        labels.push(label_at);
         let class = match p.state {
             PeeringState::Active => "active",
             PeeringState::PendingAcceptance | PeeringState::InitiatingRequest => "pending",
             PeeringState::Failed => "failed",
             _ => "ended",
         };
-        out.lines
-            .push(PeerLine { pcx: i, from, to, class, label: format!("{} · {}", p.id, p.state.code()), label_at });
+        let mut line = match out.column {
+            false => PeerLine {
+                pcx: i,
+                from: a.centre(),
+                to: b.centre(),
+                bend: None,
+                class,
+                label: format!("{} · {}", p.id, p.state.code()),
+                label_at: (0.0, 0.0),
+            },
+            true => {
+                let span = position(p.requester).zip(position(p.accepter)).map_or(1, |(x, y)| x.abs_diff(y)).max(1);
+                let depth = (12.0 + 14.0 * (span - 1) as f64).min(GUTTER - 56.0);
+                let (from, to) = ((a.x + a.w, a.centre().1), (b.x + b.w, b.centre().1));
+                // A quadratic arc reaches half way to its control point.
+                let bend = Some((from.0 + 2.0 * depth, (from.1 + to.1) / 2.0));
+                // The colour and dash say the state; the label names the connection.
+                PeerLine { pcx: i, from, to, bend, class, label: p.id.clone(), label_at: (0.0, 0.0) }
+            }
+        };
+        let half = line.label.chars().count() as f64 * 3.6 + 6.0;
+        let clear_x = if out.column { half } else { 90.0 };
+        line.label_at = [0.5, 0.36, 0.64, 0.26, 0.74]
+            .iter()
+            .map(|&t| line.at(t))
+            .map(|(x, y)| if out.column { ((x + half).min(out.width - half - 2.0), y) } else { (x, y) })
+            .find(|pt| labels.iter().all(|l| (l.0 - pt.0).abs() > 2.0 * clear_x || (l.1 - pt.1).abs() > 16.0))
+            .unwrap_or_else(|| line.at(0.5));
+        labels.push(line.label_at);
+        lines.push(line);
     }
-    out
+    out.lines = lines;
 }
 
-fn vpc_box(net: &Network, vpc: VpcIdx, x: f64, y: f64) -> VpcBox {
+fn vpc_box(net: &Network, vpc: VpcIdx, x: f64, y: f64, w: f64) -> VpcBox {
     let v = &net.vpcs[vpc];
     let mut subnets = Vec::new();
     let mut instances = Vec::new();
@@ -276,6 +367,7 @@ fn vpc_box(net: &Network, vpc: VpcIdx, x: f64, y: f64) -> VpcBox {
         vpc,
         x,
         y,
+        w,
         h: box_height(net, vpc),
         title: v.name.clone(),
         owner: shows_owner(v).then(|| format!("{} · {}", v.account, v.region)),
@@ -292,7 +384,7 @@ mod tests {
     use crate::scenes::vpc::presets::PRESETS;
 
     fn overlaps(a: &VpcBox, b: &VpcBox) -> bool {
-        a.x < b.x + BOX_W && b.x < a.x + BOX_W && a.y < b.y + b.h && b.y < a.y + a.h
+        a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
     }
 
     /// No two boxes overlap and everything fits the width, in every preset and a mesh of eight.
@@ -310,11 +402,25 @@ mod tests {
         scenarios.push(eight);
         for s in scenarios {
             let (net, _) = s.build();
-            let l = layout(&net);
-            for (i, a) in l.boxes.iter().enumerate() {
-                assert!(a.x >= 0.0 && a.x + BOX_W <= l.width, "{a:?}");
-                for b in &l.boxes[i + 1..] {
-                    assert!(!overlaps(a, b), "{} and {} overlap", a.title, b.title);
+            for room in [280.0, 360.0, 640.0, 760.0, 1000.0] {
+                let l = layout(&net, room);
+                assert!(l.width <= room.max(280.0), "{} wide in {room}", l.width);
+                for (i, a) in l.boxes.iter().enumerate() {
+                    assert!(a.x >= 0.0 && a.x + a.w <= l.width, "{a:?}");
+                    for b in &l.boxes[i + 1..] {
+                        assert!(!overlaps(a, b), "{} and {} overlap", a.title, b.title);
+                    }
+                }
+                // On a column, arcs and their labels stay right of the boxes and inside the frame.
+                if l.column {
+                    for line in &l.lines {
+                        for t in [0.1, 0.3, 0.5, 0.7, 0.9] {
+                            let (x, _) = line.at(t);
+                            assert!(x >= l.boxes[0].x + l.boxes[0].w - 0.01 && x <= l.width, "{room}: {line:?}");
+                        }
+                        let half = line.label.chars().count() as f64 * 3.6;
+                        assert!(line.label_at.0 + half <= l.width, "{room}: label of {line:?}");
+                    }
                 }
             }
         }
@@ -323,7 +429,7 @@ mod tests {
     #[test]
     fn the_hub_sits_in_the_middle() {
         let (net, _) = crate::scenes::preset::scenario_of(&crate::scenes::vpc::presets::PRESETS, "hub-spoke").build();
-        let l = layout(&net);
+        let l = layout(&net, 1000.0);
         let shared = l.box_of(net.vpc_named("Shared").unwrap()).unwrap();
         assert!((shared.centre().0 - l.width / 2.0).abs() < 1.0);
         assert_eq!(l.lines.len(), 3);
