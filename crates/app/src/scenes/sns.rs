@@ -241,7 +241,7 @@ fn Diagram(
                             let l = layout.get_untracked();
                             let (x, y0, w) = l.cell(i);
                             let mid = x + w / 2.0;
-                            let (endpoint_y, dlq_y) = (y0 + Layout::ENDPOINT_DY, y0 + Layout::DLQ_DY);
+                            let (endpoint_y, dlq_y, endpoint_h, dlq_h) = (y0 + l.endpoint_dy(), y0 + l.dlq_dy(), l.endpoint_h(), l.dlq_h());
                             let failing = move || view_data.with(|d| d.columns.get(i).is_some_and(|c| c.failing));
                             let filter_line = move |k: usize| view_data.with(|d| d.columns.get(i).and_then(|c| c.filter_lines.get(k).cloned()).unwrap_or_default());
                             view! {
@@ -264,15 +264,15 @@ fn Diagram(
                                         }))}
                                     </text>
                                     <line class="sqs-arrow" x1=mid y1=y0 + SUB_H x2=mid y2=endpoint_y - 2.0></line>
-                                    <rect class="sns-endpoint" x=x + 4.0 y=endpoint_y width=w - 8.0 height=ENDPOINT_H rx="8"></rect>
-                                    <text class="sqs-box-title" x=x + 12.0 y=endpoint_y + 17.0>{move || col(i, |c| c.kind.to_string())}</text>
+                                    <rect class="sns-endpoint" x=x + 4.0 y=endpoint_y width=w - 8.0 height=endpoint_h rx="8"></rect>
+                                    <text class="sqs-box-title" x=x + 12.0 y=endpoint_y + 17.0>{move || col(i, |c| c.endpoint_title.clone())}</text>
                                     <text class="sqs-consumer-line sns-health" x=x + 12.0 y=endpoint_y + 32.0 data-testid=format!("sub-{}-health", i + 1)>{move || col(i, |c| c.health.to_string())}</text>
                                     <text class="sqs-consumer-line" x=x + 12.0 y=endpoint_y + 46.0>{move || col(i, |c| c.endpoint_line.clone())}</text>
-                                    <text class="sqs-overflow" x=x + 12.0 y=endpoint_y + ENDPOINT_H - 6.0>
+                                    <text class="sqs-overflow" x=x + 12.0 y=endpoint_y + endpoint_h - 6.0>
                                         {move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| if c.hidden[1] > 0 { format!("+{} more", c.hidden[1]) } else { String::new() }))}
                                     </text>
                                     <rect class=move || if view_data.with(|d| d.columns.get(i).is_some_and(|c| c.dlq.is_some())) { "sqs-dlq" } else { "sqs-dlq off" }
-                                        x=x + 4.0 y=dlq_y width=w - 8.0 height=DLQ_H rx="8"></rect>
+                                        x=x + 4.0 y=dlq_y width=w - 8.0 height=dlq_h rx="8"></rect>
                                     <text class="sqs-box-title" x=x + 12.0 y=dlq_y + 17.0 data-testid=format!("sub-{}-dlq", i + 1)>
                                         {move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| match c.dlq {
                                             Some(n) => format!("DLQ: {n}"),

@@ -19,8 +19,8 @@ pub const BAR_H: f64 = 20.0;
 pub const MAX_LANES: usize = 16;
 /// Height of one line of the lineage strip.
 pub const LINEAGE_LINE_H: f64 = 16.0;
-/// Record token width.
-pub const RECORD_W: f64 = 26.0;
+/// Record token width: room for a four-character label (`k123`, `×100`) in 11 px text.
+pub const RECORD_W: f64 = 32.0;
 /// Distance between record tokens of a lane, at full size.
 const RECORD_STEP: f64 = RECORD_W + 3.0;
 /// Width of a lane's name column on a wide diagram.

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use engine::sns::model::COPY_IDS;
 use engine::sns::{DeliveryPhase, EndpointKind, SnsSim, SnsTraceEvent};
-use engine::{Reason, SimDuration, SimTime};
+use engine::{text, Reason, SimDuration, SimTime};
 
 use crate::components::token_layer::Token;
 use crate::components::token_layer::TOKEN_H;
@@ -25,18 +25,10 @@ pub const PUBLISHER_Y: f64 = 10.0;
 pub const TOPIC_H: f64 = 62.0;
 /// Subscription box height: name, up to three lines of filter, counts.
 pub const SUB_H: f64 = 88.0;
-/// From a subscription box's bottom to its endpoint's top: the wire and the retry area.
-const WAIT_H: f64 = 78.0;
-/// Endpoint box height.
-pub const ENDPOINT_H: f64 = 160.0;
-/// Dead-letter queue box height.
-pub const DLQ_H: f64 = 100.0;
 /// Gap under a column before the next row of columns.
 const ROW_GAP: f64 = 28.0;
-/// One column, top to bottom.
-pub const CELL_H: f64 = SUB_H + WAIT_H + ENDPOINT_H + 16.0 + DLQ_H + ROW_GAP;
 /// Narrowest subscription column before the columns wrap into rows.
-const CELL_MIN_W: f64 = 210.0;
+const CELL_MIN_W: f64 = 176.0;
 /// Left gutter for the line from the topic to the rows under the first one.
 const GUTTER: f64 = 14.0;
 /// Token width: wide enough for a four-letter label.
@@ -49,7 +41,8 @@ const STEP_Y: f64 = TOKEN_H + 4.0;
 const CHAR_W: f64 = 6.2;
 
 /// The diagram laid out for one width (one SVG unit per CSS pixel): the subscriptions side by
-/// side while each column gets at least 210 px, else in rows (one column per row on a phone).
+/// side while each column gets at least 176 px, else in rows (one column per row on a phone,
+/// each with fewer token rows so the page stays short).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Layout {
     /// The diagram's width.
@@ -110,17 +103,63 @@ impl Layout {
     pub fn cell(&self, i: usize) -> (f64, f64, f64) {
         let w = (self.w - 2.0 * PAD - self.gutter()) / self.cols as f64;
         let (col, row) = (i % self.cols, i / self.cols);
-        (PAD + self.gutter() + col as f64 * w, self.topic_bottom() + 60.0 + row as f64 * CELL_H, w)
+        (PAD + self.gutter() + col as f64 * w, self.topic_bottom() + 60.0 + row as f64 * self.cell_h(), w)
+    }
+
+    /// Rows of full-size tokens in an area of a column: fewer when columns are stacked one per row.
+    fn area_rows(&self, area: Area) -> usize {
+        match (area, self.cols == 1) {
+            (Area::Waiting, false) => 2,
+            (Area::Endpoint, false) => 4,
+            (Area::DeadLetter, false) => 3,
+            (Area::Endpoint, true) => 2,
+            (_, true) => 1,
+        }
+    }
+
+    /// From a subscription box's bottom to its endpoint's top: the wire and the retry area.
+    fn wait_h(&self) -> f64 {
+        34.0 + self.area_rows(Area::Waiting) as f64 * STEP_Y
+    }
+
+    /// Endpoint box height.
+    pub fn endpoint_h(&self) -> f64 {
+        72.0 + self.area_rows(Area::Endpoint) as f64 * STEP_Y
+    }
+
+    /// Dead-letter queue box height.
+    pub fn dlq_h(&self) -> f64 {
+        36.0 + self.area_rows(Area::DeadLetter) as f64 * STEP_Y
     }
 
     /// Top of a column's endpoint box, from the column's top.
-    pub const ENDPOINT_DY: f64 = SUB_H + WAIT_H;
+    pub fn endpoint_dy(&self) -> f64 {
+        SUB_H + self.wait_h()
+    }
+
     /// Top of a column's dead-letter box, from the column's top.
-    pub const DLQ_DY: f64 = SUB_H + WAIT_H + ENDPOINT_H + 16.0;
+    pub fn dlq_dy(&self) -> f64 {
+        self.endpoint_dy() + self.endpoint_h() + 16.0
+    }
+
+    /// One column, top to bottom, with the gap under it.
+    pub fn cell_h(&self) -> f64 {
+        self.dlq_dy() + self.dlq_h() + ROW_GAP
+    }
+
+    /// Top of an area's token grid (from the column's top) and its rows of full-size tokens.
+    fn grid(&self, area: Area) -> (f64, usize) {
+        let top = match area {
+            Area::Waiting => SUB_H + 26.0,
+            Area::Endpoint => self.endpoint_dy() + 56.0,
+            Area::DeadLetter => self.dlq_dy() + 28.0,
+        };
+        (top, self.area_rows(area))
+    }
 
     /// The diagram's height.
     pub fn height(&self) -> f64 {
-        self.cell(0).1 + self.rows() as f64 * CELL_H - ROW_GAP + PAD
+        self.cell(0).1 + self.rows() as f64 * self.cell_h() - ROW_GAP + PAD
     }
 
     /// The line from the topic to column `i`, as SVG path data: straight down to a single row;
@@ -137,10 +176,9 @@ impl Layout {
         }
     }
 
-    /// Characters of filter text per line in a column `w` wide: the first line leaves room at
-    /// the right for the pile of filtered copies.
-    fn filter_chars(w: f64) -> (usize, usize) {
-        (((w - 24.0 - SNS_TOKEN_W - 30.0) / CHAR_W) as usize, ((w - 24.0) / CHAR_W) as usize)
+    /// Characters of filter text per line in a column `w` wide.
+    fn filter_chars(w: f64) -> usize {
+        ((w - 24.0) / CHAR_W) as usize
     }
 }
 
@@ -163,6 +201,8 @@ pub struct ColumnView {
     pub name: String,
     /// `SQS queue`, `Lambda function`, `HTTP/S endpoint`.
     pub kind: &'static str,
+    /// The endpoint box's title: its kind, and a queue's consumers.
+    pub endpoint_title: String,
     /// The whole filter, in one line (the lines' tooltip).
     pub filter: String,
     /// The filter in at most three lines that fit the column; the last ends in … if cut.
@@ -209,17 +249,6 @@ enum Area {
     DeadLetter,
 }
 
-impl Area {
-    /// Top of the grid (from the column's top) and rows of full-size tokens.
-    fn grid(self) -> (f64, usize) {
-        match self {
-            Area::Waiting => (SUB_H + 26.0, 2),
-            Area::Endpoint => (Layout::ENDPOINT_DY + 56.0, 4),
-            Area::DeadLetter => (Layout::DLQ_DY + 28.0, 3),
-        }
-    }
-}
-
 /// Scale of tokens in a crowded area: half size, four times as many, labels hidden.
 pub const DENSE_SCALE: f64 = 0.5;
 
@@ -229,14 +258,14 @@ fn per_row(w: f64) -> usize {
 }
 
 /// How many tokens an area of a column `w` wide holds, full size or dense.
-fn capacity(area: Area, w: f64, dense: bool) -> usize {
+fn capacity(layout: &Layout, area: Area, w: f64, dense: bool) -> usize {
     let k = if dense { 4 } else { 1 };
-    per_row(w) * area.grid().1 * k
+    per_row(w) * layout.grid(area).1 * k
 }
 
 /// Where slot `k` of `area` goes in the column at `(x0, y0)`, `w` wide.
-fn slot(area: Area, (x0, y0, w): (f64, f64, f64), dense: bool, k: usize) -> (f64, f64) {
-    let y = y0 + area.grid().0;
+fn slot(layout: &Layout, area: Area, (x0, y0, w): (f64, f64, f64), dense: bool, k: usize) -> (f64, f64) {
+    let y = y0 + layout.grid(area).0;
     let f = if dense { DENSE_SCALE } else { 1.0 };
     let row_len = per_row(w) * if dense { 2 } else { 1 };
     let (row, col) = (k / row_len, k % row_len);
@@ -312,8 +341,9 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
                 if k >= MAX_STACKED {
                     continue;
                 }
+                // Piled on the box's top edge, where the copy arrived and stopped.
                 let x = x0 + w - 12.0 - SNS_TOKEN_W - (k % 4) as f64 * 6.0;
-                let y = y0 + 6.0 + (k % 4) as f64 * 4.0;
+                let y = y0 - TOKEN_H / 2.0 - 2.0 + (k % 4) as f64 * 3.0;
                 let aria = format!("msg-{msg} filtered out by {name}: {}", e.note.as_deref().unwrap_or(""));
                 view.tokens
                     .insert(id, TokenView { x, y, ..token(id, label, "sqs-token sns-token filtered".into(), 0, aria) });
@@ -401,7 +431,7 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
         ];
         for (area, queue, place_name) in areas_of {
             let Some(q) = queue else { continue };
-            let room = capacity(area, w, true).saturating_sub(areas[sub][area as usize].len());
+            let room = capacity(&layout, area, w, true).saturating_sub(areas[sub][area as usize].len());
             for msg in q.messages().take(room) {
                 let Some(copy) = m.queued_copy(sub, msg.id) else { continue };
                 let id = copy.message * COPY_IDS + sub as u64;
@@ -426,11 +456,11 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
         let w = cell.2;
         for (a, list) in lists.into_iter().enumerate() {
             let area = [Area::Waiting, Area::Endpoint, Area::DeadLetter][a];
-            let crowded = list.len() > capacity(area, w, false);
+            let crowded = list.len() > capacity(&layout, area, w, false);
             dense[sub][a] = crowded;
-            let room = capacity(area, w, crowded);
+            let room = capacity(&layout, area, w, crowded);
             for (k, mut t) in list.into_iter().enumerate().take(room) {
-                (t.x, t.y) = slot(area, cell, crowded, k);
+                (t.x, t.y) = slot(&layout, area, cell, crowded, k);
                 if crowded {
                     t.scale = DENSE_SCALE;
                     t.class.push_str(" dense");
@@ -445,7 +475,7 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
                 Area::Endpoint => m.queue(sub).map_or(0, |q| q.visible_count() + q.in_flight_count()),
                 Area::DeadLetter => m.dead_letter_queue(sub).map_or(0, |q| q.visible_count()),
             };
-            total.saturating_sub(capacity(area, w, dense[sub][a]))
+            total.saturating_sub(capacity(&layout, area, w, dense[sub][a]))
         });
     }
 
@@ -473,8 +503,7 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
             EndpointKind::Sqs => {
                 let q = m.queue(sub);
                 let (visible, in_flight) = q.map_or((0, 0), |q| (q.visible_count(), q.in_flight_count()));
-                let plural = if s.consumers == 1 { "" } else { "s" };
-                format!("{visible} waiting · {in_flight} processing · {} consumer{plural}", s.consumers)
+                format!("{visible} waiting · {in_flight} processing")
             }
             EndpointKind::Lambda => format!("{} invocations", t.delivered),
             EndpointKind::Http => format!("{} delivered", t.delivered),
@@ -482,6 +511,10 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
         view.columns.push(ColumnView {
             name: s.name.clone(),
             kind: s.endpoint.label(),
+            endpoint_title: match s.endpoint {
+                EndpointKind::Sqs => format!("SQS queue · {}", text::count(s.consumers, "consumer", "consumers")),
+                _ => s.endpoint.label().to_owned(),
+            },
             filter: filter_text(
                 s.filter_policy.as_deref(),
                 s.filter_scope == engine::sns::filter::FilterScope::MessageBody,
@@ -491,8 +524,8 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
                     s.filter_policy.as_deref(),
                     s.filter_scope == engine::sns::filter::FilterScope::MessageBody,
                 );
-                let (first, rest) = Layout::filter_chars(w);
-                wrap_text(&text, first, rest, 3)
+                let chars = Layout::filter_chars(w);
+                wrap_text(&text, chars, chars, 3)
             },
             health: health.label(),
             failing: matches!(health, engine::sns::Health::ServerErrors | engine::sns::Health::ClientErrors),
@@ -712,10 +745,11 @@ mod tests {
         assert!(!filtered.is_empty());
         for t in &filtered {
             let (x0, y0, w) = Layout::new(960.0, 4).cell((t.id % COPY_IDS) as usize);
-            // A copy published in the last moment still sits at the topic.
-            let at_topic = t.y < y0;
+            // On the top edge of its subscription box (a copy published in the last moment
+            // still sits at the topic, above it).
+            let at_topic = t.y < y0 - TOKEN_H;
             assert!(
-                at_topic || (t.x >= x0 && t.x + SNS_TOKEN_W <= x0 + w && t.y < y0 + SUB_H),
+                at_topic || (t.x >= x0 && t.x + SNS_TOKEN_W <= x0 + w && (t.y - (y0 - TOKEN_H / 2.0)).abs() <= 12.0),
                 "inside its subscription box: {t:?}"
             );
             assert!(t.aria.contains("filtered out by") && t.aria.contains("failed"), "{}", t.aria);
@@ -731,9 +765,10 @@ mod tests {
         let view = diagram(&sim, 960.0);
         assert!(view.columns[0].failing && view.columns[0].dlq.is_some_and(|d| d > 0));
         let (_, y0, _) = Layout::new(960.0, view.columns.len()).cell(0);
-        let backoff = |t: &&Token| t.class.contains("backoff") && t.y >= y0 + SUB_H && t.y < y0 + Layout::ENDPOINT_DY;
+        let l = Layout::new(960.0, view.columns.len());
+        let backoff = |t: &&Token| t.class.contains("backoff") && t.y >= y0 + SUB_H && t.y < y0 + l.endpoint_dy();
         assert!(view.tokens.values().any(|t| backoff(&t)));
-        assert!(view.tokens.values().any(|t| t.class.contains("dead") && t.y >= y0 + Layout::DLQ_DY));
+        assert!(view.tokens.values().any(|t| t.class.contains("dead") && t.y >= y0 + l.dlq_dy()));
         let dead = view.tokens.values().find(|t| t.class.contains("dead")).expect("a dead letter");
         let h = history(&sim, dead.id);
         assert!(h.payload.as_deref().is_some_and(|p| p.contains("\"Type\": \"Notification\"")), "{:?}", h.payload);
@@ -776,11 +811,14 @@ mod tests {
                 let below_subs = |t: &&Token| {
                     (0..layout.n).any(|i| {
                         let (x0, y0, w) = layout.cell(i);
-                        t.x >= x0 && t.x < x0 + w && t.y > y0 + SUB_H && t.y < y0 + CELL_H
+                        t.x >= x0 && t.x < x0 + w && t.y > y0 + SUB_H && t.y < y0 + layout.cell_h()
                     })
                 };
-                let grid: Vec<_> =
-                    view.tokens.values().filter(|t| below_subs(t) && !t.class.contains("wire")).collect();
+                let grid: Vec<_> = view
+                    .tokens
+                    .values()
+                    .filter(|t| below_subs(t) && !t.class.contains("wire") && !t.class.contains("filtered"))
+                    .collect();
                 for (i, a) in grid.iter().enumerate() {
                     for b in &grid[i + 1..] {
                         let (w, h) = (SNS_TOKEN_W * a.scale.min(b.scale), TOKEN_H * a.scale.min(b.scale));
@@ -810,19 +848,20 @@ mod tests {
                 let l = Layout::new(f64::from(w), n);
                 for i in 0..n {
                     let (x0, y0, cw) = l.cell(i);
-                    assert!(cw >= 200.0 || l.cols == 1, "{w} {n}: a column {cw} wide");
+                    assert!(cw >= 170.0 || l.cols == 1, "{w} {n}: a column {cw} wide");
                     assert!(
-                        x0 >= 0.0 && x0 + cw <= l.w - PAD + 1e-9 && y0 + CELL_H - ROW_GAP <= l.height(),
+                        x0 >= 0.0 && x0 + cw <= l.w - PAD + 1e-9 && y0 + l.cell_h() - ROW_GAP <= l.height(),
                         "{w} {n} {i}"
                     );
                     for j in 0..i {
                         let (x1, y1, _) = l.cell(j);
-                        assert!(x0 >= x1 + cw - 1e-9 || y0 >= y1 + CELL_H - 1e-9, "{w} {n}: {i} overlaps {j}");
+                        assert!(x0 >= x1 + cw - 1e-9 || y0 >= y1 + l.cell_h() - 1e-9, "{w} {n}: {i} overlaps {j}");
                     }
                 }
             }
         }
         assert_eq!(Layout::new(360.0, 4).cols, 1);
         assert_eq!(Layout::new(960.0, 4).cols, 4);
+        assert_eq!(Layout::new(745.0, 4).cols, 4, "four columns beside the desktop controls");
     }
 }
