@@ -1258,26 +1258,50 @@ async function readability(page) {
 }
 
 const WIDTHS = [320, 360, 390, 640, 1280];
-const READABLE_PAGES = [
-  ['sqs', ''], ['sns', ''], ['kinesis', ''], ['apigw', ''], ['vpc', ''],
-];
-for (const [slug, query] of READABLE_PAGES) {
-  test(`/${slug}: diagram text is at least 11 px, fits the viewport and does not overlap at ${WIDTHS.join('/')} px`, async () => {
+// What is wrong with a diagram as a reader sees it at `where`, if anything.
+function readabilityProblems(r, where) {
+  const problems = [];
+  if (r.missing) return [`${where}: no diagram`];
+  if (r.smallest.px < 11) problems.push(`${where}: "${r.smallest.text}" is ${r.smallest.px.toFixed(1)}px`);
+  if (r.right > r.viewport + 0.5 || r.left < -0.5) problems.push(`${where}: the diagram spans ${r.left.toFixed(0)}–${r.right.toFixed(0)}px in ${r.viewport}px`);
+  if (r.overlaps.length) problems.push(`${where}: ${r.overlaps.length} overlapping labels, e.g. ${r.overlaps.slice(0, 3).join(', ')}`);
+  return problems;
+}
+
+for (const [slug] of PLAYGROUNDS) {
+  test(`/${slug}: diagram text is at least 11 px and the diagram fits the viewport at ${WIDTHS.join('/')} px, page and embed`, async () => {
     const problems = [];
     for (const width of WIDTHS) {
+      const page = await newPage({ viewport: { width, height: 900 }, reducedMotion: 'reduce' });
       for (const embed of [false, true]) {
-        const page = await newPage({ viewport: { width, height: 900 }, reducedMotion: 'reduce' });
-        await page.goto(at(`${slug}${embed ? `?embed=1${query ? '&' + query.slice(1) : ''}` : query}`));
+        await page.goto(at(`${slug}${embed ? '?embed=1' : ''}`));
         await page.waitForSelector('svg.sqs-diagram');
-        await page.waitForTimeout(1500);
-        const r = await readability(page);
-        const where = `${width}px${embed ? ' embed' : ''}`;
-        if (r.smallest.px < 11) problems.push(`${where}: "${r.smallest.text}" is ${r.smallest.px.toFixed(1)}px`);
-        if (r.right > r.viewport + 0.5 || r.left < -0.5) problems.push(`${where}: the diagram spans ${r.left.toFixed(0)}–${r.right.toFixed(0)}px in ${r.viewport}px`);
-        if (r.overlaps.length) problems.push(`${where}: ${r.overlaps.length} overlapping labels, e.g. ${r.overlaps.slice(0, 3).join(', ')}`);
-        noErrors(page);
-        await page.context().close();
+        await page.waitForTimeout(800);
+        problems.push(...readabilityProblems(await readability(page), `${width}px${embed ? ' embed' : ''}`));
       }
+      noErrors(page);
+      await page.context().close();
+    }
+    assert(problems.length === 0, problems.join('\n'));
+  });
+
+  test(`/${slug}: no preset's diagram has overlapping labels at 390 and 1280 px`, async () => {
+    const problems = [];
+    for (const width of [390, 1280]) {
+      const page = await newPage({ viewport: { width, height: 900 }, reducedMotion: 'reduce' });
+      await page.goto(at(slug));
+      await page.waitForSelector('svg.sqs-diagram');
+      const keys = await page.locator('[data-testid=preset] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+      assert(keys.length >= 3, `/${slug} lists ${keys.length} presets`);
+      for (const key of keys) {
+        // Some seconds into the run, where each preset shows its lesson.
+        await page.goto(at(`${slug}?p=${key}${slug === 'vpc' ? '' : '&t=15'}`));
+        await page.waitForSelector('svg.sqs-diagram');
+        await page.waitForTimeout(500);
+        problems.push(...readabilityProblems(await readability(page), `${key} at ${width}px`));
+      }
+      noErrors(page);
+      await page.context().close();
     }
     assert(problems.length === 0, problems.join('\n'));
   });

@@ -10,6 +10,10 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// The narrowest width a diagram is laid out for: a 320 px phone's column. A narrower frame
+/// shows that layout scaled down.
+pub const NARROWEST: f64 = 240.0;
+
 /// The measured content width of the element behind `node`, in CSS pixels, starting at
 /// `initial` until the element is in the document. A hidden element (width 0) keeps the last
 /// real width, and changes under a pixel are ignored so a layout never oscillates.
@@ -61,7 +65,7 @@ impl Stage {
     pub fn new(max: f64) -> Stage {
         let window_w = window().inner_width().ok().and_then(|w| w.as_f64()).unwrap_or(max);
         let node = NodeRef::new();
-        Stage { node, width: measured_width(node, (window_w - 32.0).clamp(280.0, max)) }
+        Stage { node, width: measured_width(node, (window_w - 32.0).clamp(NARROWEST, max)) }
     }
 
     /// Calls `publish` whenever the width changes, so tokens placed for the old width move

@@ -2,6 +2,7 @@
 //! be retried, the gateway's buckets as vessels (tokens against the burst, the refill rate),
 //! refused requests bouncing back with their reason, and the backend with the calls it serves.
 
+use crate::components::NARROWEST;
 use std::collections::BTreeMap;
 
 use engine::apigw::{ApigwSim, CallPhase};
@@ -45,7 +46,7 @@ pub type Rect = (f64, f64, f64, f64);
 impl Layout {
     /// The layout for a diagram `width` CSS pixels wide with `groups` client groups and `buckets` buckets.
     pub fn new(width: f64, groups: usize, buckets: usize) -> Layout {
-        let w = if width.is_finite() { width.max(280.0).floor() } else { 280.0 };
+        let w = if width.is_finite() { width.max(NARROWEST).floor() } else { NARROWEST };
         Layout { w, narrow: w < 700.0, groups: groups.max(1), buckets }
     }
 
@@ -408,11 +409,14 @@ mod tests {
     fn tokens_stay_inside_the_diagram_at_every_width() {
         for p in &PRESETS {
             let sim = run(p.key, 20.0);
-            for width in [280.0, 360.0, 699.0, 700.0, 1000.0, 1400.0] {
+            for width in [240.0, 360.0, 699.0, 700.0, 1000.0, 1400.0] {
                 let view = diagram(&sim, width);
                 for t in view.tokens.values() {
                     assert!(
-                        t.x >= 0.0 && t.x + TOKEN_W * t.scale <= width.max(280.0) && t.y >= 0.0 && t.y <= view.height,
+                        t.x >= 0.0
+                            && t.x + TOKEN_W * t.scale <= width.max(NARROWEST)
+                            && t.y >= 0.0
+                            && t.y <= view.height,
                         "{} at {width}: {t:?}",
                         p.key
                     );
@@ -424,7 +428,7 @@ mod tests {
     #[test]
     fn boxes_never_overlap_and_fit_the_width() {
         let apart = |a: Rect, b: Rect| a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0 || a.1 + a.3 <= b.1 || b.1 + b.3 <= a.1;
-        for w in (280..=1400).step_by(10) {
+        for w in (240..=1400).step_by(10) {
             for groups in 1..=6 {
                 let l = Layout::new(f64::from(w), groups, 4);
                 let mut boxes: Vec<Rect> = (0..groups).map(|g| l.client(g)).collect();

@@ -2,6 +2,7 @@
 //! busiest keys on it, one lane per shard with its newest records and its write load against
 //! the limit, the records a shard refused bouncing back to the producer, and the consumers.
 
+use crate::components::NARROWEST;
 use std::collections::BTreeMap;
 
 use engine::kinesis::{ConsumerKind, KinesisSim, ShardId, Skew};
@@ -45,7 +46,7 @@ pub struct Layout {
 impl Layout {
     /// The layout for a diagram `width` CSS pixels wide (at least 280).
     pub fn new(width: f64) -> Layout {
-        let w = if width.is_finite() { width.max(280.0).floor() } else { 280.0 };
+        let w = if width.is_finite() { width.max(NARROWEST).floor() } else { NARROWEST };
         Layout { w, narrow: w < 600.0 }
     }
 
@@ -126,7 +127,7 @@ impl Layout {
 
     /// Characters of 11 px text that fit on one line across the diagram.
     pub fn line_chars(&self) -> usize {
-        ((self.w - 2.0 * PAD) / 6.4).floor() as usize
+        ((self.w - 2.0 * PAD) / 7.0).floor() as usize
     }
 
     /// The top of the lineage strip, under `lanes` lanes.
@@ -684,7 +685,7 @@ mod tests {
     fn tokens_stay_inside_the_diagram_at_every_width() {
         for p in &crate::scenes::kinesis::presets::PRESETS {
             let sim = run(p.key, 30);
-            for layout in [280.0, 360.0, 599.0, 600.0, 760.0, 1200.0].map(Layout::new) {
+            for layout in [240.0, 360.0, 599.0, 600.0, 760.0, 1200.0].map(Layout::new) {
                 let view = diagram(&sim, &layout);
                 for t in view.tokens.values() {
                     let inside = t.x >= 0.0 && t.x + RECORD_W * t.scale <= layout.w && t.y >= 0.0 && t.y <= view.height;

@@ -7,6 +7,7 @@
 //! at its subscription with a ✕, a delivery to a Lambda or HTTP endpoint at the endpoint, a lost
 //! copy at the DLQ slot. CSS transitions move tokens between places.
 
+use crate::components::NARROWEST;
 use std::collections::BTreeMap;
 
 use engine::sns::model::COPY_IDS;
@@ -38,7 +39,7 @@ const STEP_X: f64 = 29.0;
 /// Token grid row step.
 const STEP_Y: f64 = TOKEN_H + 4.0;
 /// About how wide a character of 11 px text is drawn.
-const CHAR_W: f64 = 6.2;
+const CHAR_W: f64 = 7.0;
 
 /// The diagram laid out for one width (one SVG unit per CSS pixel): the subscriptions side by
 /// side while each column gets at least 176 px, else in rows (one column per row on a phone,
@@ -56,7 +57,7 @@ pub struct Layout {
 impl Layout {
     /// The layout for a diagram `width` CSS pixels wide with `n` subscriptions.
     pub fn new(width: f64, n: usize) -> Layout {
-        let w = if width.is_finite() { width.max(280.0).floor() } else { 280.0 };
+        let w = if width.is_finite() { width.max(NARROWEST).floor() } else { NARROWEST };
         let cols = (((w - 2.0 * PAD) / CELL_MIN_W).floor() as usize).clamp(1, n.max(1));
         Layout { w, n: n.max(1), cols }
     }
@@ -798,7 +799,7 @@ mod tests {
     fn every_token_stays_inside_the_diagram_and_tokens_do_not_overlap_in_a_grid() {
         for p in super::super::presets::PRESETS {
             let sim = run(p.key, 90.0);
-            for width in [280.0, 360.0, 640.0, 960.0, 1400.0] {
+            for width in [240.0, 360.0, 640.0, 960.0, 1400.0] {
                 let view = diagram(&sim, width);
                 let layout = Layout::new(width, view.columns.len());
                 for t in view.tokens.values() {
@@ -844,7 +845,7 @@ mod tests {
     #[test]
     fn columns_never_overlap_and_wrap_into_rows_on_a_phone() {
         for n in 1..=8 {
-            for w in (280..=1400).step_by(10) {
+            for w in (240..=1400).step_by(10) {
                 let l = Layout::new(f64::from(w), n);
                 for i in 0..n {
                     let (x0, y0, cw) = l.cell(i);

@@ -95,7 +95,7 @@ pub struct Layout {
 
 impl Layout {
     /// Narrowest width laid out; a narrower frame shows the diagram scaled down.
-    pub const MIN_W: f64 = 280.0;
+    pub const MIN_W: f64 = crate::components::NARROWEST;
 
     /// The layout for a diagram `width` CSS pixels wide, with `consumers` consumers.
     pub fn new(width: f64, consumers: usize) -> Layout {
@@ -201,7 +201,7 @@ mod tests {
     const ALL: [Lane; 4] = [Lane::Delayed, Lane::Visible, Lane::InFlight, Lane::Dlq];
 
     fn widths() -> impl Iterator<Item = Layout> {
-        (280..=1400).step_by(7).flat_map(|w| [1, 5, 8, 20].map(|n| Layout::new(f64::from(w), n)))
+        (240..=1400).step_by(7).flat_map(|w| [1, 5, 8, 20].map(|n| Layout::new(f64::from(w), n)))
     }
 
     #[test]
@@ -256,7 +256,7 @@ mod tests {
     #[test]
     fn consumer_boxes_fit_side_by_side_and_above_the_dlq() {
         for l in widths() {
-            assert!(l.consumer_w() >= 128.0, "{}: consumer boxes {} wide", l.w, l.consumer_w());
+            assert!(l.consumer_w() >= 100.0, "{}: consumer boxes {} wide", l.w, l.consumer_w());
             for idx in 0..l.consumers {
                 let (x, y) = l.consumer_pos(idx);
                 assert!(x >= PAD - 1e-9 && x + l.consumer_w() <= l.w - PAD + 1e-9, "{idx}");

@@ -158,19 +158,14 @@ pub fn Diagram(ctx: Ctx, announcement: RwSignal<String>) -> impl IntoView {
         let &(x, y) = points.last()?;
         let trail: String = points.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ");
         let done = n == t.hops.len();
-        // The stop's code goes above the cross, or below it when a connection's label is there.
-        let label_near = |ty: f64| {
-            ctx.layout.with_untracked(|l| {
-                l.lines.iter().any(|line| (line.label_at.1 - ty).abs() < 16.0 && (line.label_at.0 - x).abs() < 110.0)
-            })
-        };
-        let code_y = if label_near(y - 16.0) { y + 24.0 } else { y - 12.0 };
+        // The stop's code goes where it covers no other text.
+        let (code_x, code_y) = ctx.layout.with_untracked(|l| l.free_spot((x, y), t.code.len()));
         let end = done.then(|| {
             if t.blocked {
                 view! {
                     <g class="vpc-stop" data-testid="packet-stop">
                         <path d=format!("M{} {} l12 12 m0 -12 l-12 12", x - 6.0, y - 6.0)></path>
-                        <text x=x y=code_y text-anchor="middle">{t.code}</text>
+                        <text x=code_x y=code_y text-anchor="middle">{t.code}</text>
                     </g>
                 }
                 .into_any()

@@ -11,8 +11,10 @@ use engine::vpc::{Hop, Network, PeeringState, VpcIdx};
 pub const VIEW_W: f64 = 960.0;
 /// A VPC box's width on a ring.
 pub const BOX_W: f64 = 232.0;
-/// Room right of the column of boxes for the arcs and their labels.
-const GUTTER: f64 = 104.0;
+/// Room right of the column of boxes for the arcs and their labels, on a frame `width` wide.
+fn gutter(width: f64) -> f64 {
+    (width * 0.3).clamp(80.0, 104.0)
+}
 const PAD: f64 = 16.0;
 /// Height of a box's title and CIDR lines.
 const HEAD_H: f64 = 46.0;
@@ -167,6 +169,54 @@ impl Layout {
     }
 }
 
+/// A rectangle: left, top, width, height.
+type Rect = (f64, f64, f64, f64);
+
+impl Layout {
+    /// The rectangles text already takes (box titles and lines, route table badges, connection
+    /// labels), roughly: 11–14 px text, its width estimated per character.
+    fn text_rects(&self) -> Vec<Rect> {
+        let line = |x: f64, baseline: f64, chars: usize, char_w: f64| (x, baseline - 11.0, chars as f64 * char_w, 14.0);
+        let mut rects = Vec::new();
+        for b in &self.boxes {
+            rects.push(line(b.x + 12.0, b.y + 18.0, b.title.len() + 4, 9.0));
+            rects.push(line(b.x + 12.0, b.y + 34.0, b.cidrs.len(), 7.0));
+            let (rx, ry) = b.route_table();
+            rects.push((rx - 14.0, ry - 9.0, 28.0, 18.0));
+            rects.extend(b.subnets.iter().map(|(y, text)| line(b.x + 12.0, *y, text.len(), 7.0)));
+            rects.extend(b.instances.iter().map(|d| line(d.x - 6.0, d.y + 4.0, d.name.len() + d.ip.len() + 3, 7.0)));
+        }
+        for l in &self.lines {
+            let half = l.label.chars().count() as f64 * 3.6 + 4.0;
+            rects.push((l.label_at.0 - half, l.label_at.1 - 8.0, 2.0 * half, 16.0));
+        }
+        rects
+    }
+
+    /// Where to centre a `chars`-character label (12 px bold) near `(x, y)` so it covers no other
+    /// text: above, below, right, left, then further out; the baseline's `(x, y)`.
+    pub fn free_spot(&self, (x, y): (f64, f64), chars: usize) -> (f64, f64) {
+        let w = chars as f64 * 8.0 + 4.0;
+        let taken = self.text_rects();
+        let candidates = [
+            (x, y - 12.0),
+            (x, y + 24.0),
+            (x + 14.0 + w / 2.0, y + 5.0),
+            (x - 14.0 - w / 2.0, y + 5.0),
+            (x, y - 30.0),
+            (x, y + 42.0),
+        ];
+        let fits = |&(cx, by): &(f64, f64)| {
+            let r: Rect = (cx - w / 2.0, by - 12.0, w, 15.0);
+            r.0 >= 0.0
+                && r.0 + r.2 <= self.width
+                && r.1 >= 0.0
+                && taken.iter().all(|t| r.0 >= t.0 + t.2 || t.0 >= r.0 + r.2 || r.1 >= t.1 + t.3 || t.1 >= r.1 + r.3)
+        };
+        candidates.iter().copied().find(fits).unwrap_or(candidates[0])
+    }
+}
+
 fn lerp(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
     (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t)
 }
@@ -215,7 +265,7 @@ pub fn layout(net: &Network, room: f64) -> Layout {
         (3, None) => 780.0,
         _ => VIEW_W,
     };
-    let room = if room.is_finite() { room.max(280.0) } else { 280.0 };
+    let room = if room.is_finite() { room.max(crate::components::NARROWEST) } else { crate::components::NARROWEST };
     if width > room {
         let mut order = present.clone();
         if let Some(h) = hub {
@@ -277,7 +327,8 @@ pub fn layout(net: &Network, room: f64) -> Layout {
 /// The boxes one under another in `order`, the connections as arcs right of them: an arc
 /// bulges further the more boxes it spans, so arcs nest instead of crossing boxes.
 fn column(net: &Network, order: &[VpcIdx], width: f64, top: f64, internet: bool) -> Layout {
-    let w = (width - 2.0 * PAD - GUTTER).clamp(150.0, BOX_W);
+    let gutter = gutter(width);
+    let w = (width - 2.0 * PAD - gutter).min(BOX_W);
     let mut y = top;
     let mut boxes = Vec::new();
     for &v in order {
@@ -323,7 +374,7 @@ fn add_lines(net: &Network, out: &mut Layout) {
             },
             true => {
                 let span = position(p.requester).zip(position(p.accepter)).map_or(1, |(x, y)| x.abs_diff(y)).max(1);
-                let depth = (12.0 + 14.0 * (span - 1) as f64).min(GUTTER - 56.0);
+                let depth = (12.0 + 14.0 * (span - 1) as f64).min(gutter(out.width) - 56.0);
                 let (from, to) = ((a.x + a.w, a.centre().1), (b.x + b.w, b.centre().1));
                 // A quadratic arc reaches half way to its control point.
                 let bend = Some((from.0 + 2.0 * depth, (from.1 + to.1) / 2.0));
@@ -402,9 +453,9 @@ mod tests {
         scenarios.push(eight);
         for s in scenarios {
             let (net, _) = s.build();
-            for room in [280.0, 360.0, 640.0, 760.0, 1000.0] {
+            for room in [240.0, 300.0, 360.0, 640.0, 760.0, 1000.0] {
                 let l = layout(&net, room);
-                assert!(l.width <= room.max(280.0), "{} wide in {room}", l.width);
+                assert!(l.width <= room.max(240.0), "{} wide in {room}", l.width);
                 for (i, a) in l.boxes.iter().enumerate() {
                     assert!(a.x >= 0.0 && a.x + a.w <= l.width, "{a:?}");
                     for b in &l.boxes[i + 1..] {
@@ -424,6 +475,33 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The code of a stopped packet is placed clear of the badges and labels where it stops.
+    #[test]
+    fn a_stop_code_covers_no_other_text() {
+        let mut stops = 0;
+        for p in PRESETS {
+            let scenario = (p.scenario)();
+            let (net, _) = scenario.build();
+            for room in [300.0, 1000.0] {
+                let l = layout(&net, room);
+                let Ok(t) = crate::scenes::vpc::packet::trace(&net, &l, &scenario.packet) else { continue };
+                let Some(at) = t.hops.iter().filter_map(|h| h.point).last() else { continue };
+                if !t.blocked {
+                    continue;
+                }
+                stops += 1;
+                let (cx, by) = l.free_spot(at, t.code.len());
+                let w = t.code.len() as f64 * 8.0 + 4.0;
+                let r = (cx - w / 2.0, by - 12.0, w, 15.0);
+                for o in l.text_rects() {
+                    let apart = r.0 >= o.0 + o.2 || o.0 >= r.0 + r.2 || r.1 >= o.1 + o.3 || o.1 >= r.1 + r.3;
+                    assert!(apart, "{} at {room}: {} at {r:?} covers {o:?}", p.key, t.code);
+                }
+            }
+        }
+        assert!(stops >= 6, "{stops} stopped packets checked");
     }
 
     #[test]
