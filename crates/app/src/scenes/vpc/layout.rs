@@ -487,7 +487,7 @@ mod tests {
             for room in [300.0, 1000.0] {
                 let l = layout(&net, room);
                 let Ok(t) = crate::scenes::vpc::packet::trace(&net, &l, &scenario.packet) else { continue };
-                let Some(at) = t.hops.iter().filter_map(|h| h.point).last() else { continue };
+                let Some(at) = t.hops.iter().rev().find_map(|h| h.point) else { continue };
                 if !t.blocked {
                     continue;
                 }
