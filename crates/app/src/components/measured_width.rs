@@ -69,8 +69,9 @@ impl Stage {
     }
 
     /// Calls `publish` whenever the width changes, so tokens placed for the old width move
-    /// even while the run is paused.
+    /// even while the run is paused. It also runs once at the start: the first measurement can
+    /// come before the watch has seen the first guess, and would then not count as a change.
     pub fn relayout_with(self, publish: impl Fn() + 'static) {
-        Effect::watch(move || self.width.get(), move |_, _, _| publish(), false);
+        Effect::watch(move || self.width.get(), move |_, _, _| publish(), true);
     }
 }

@@ -14,7 +14,7 @@ use engine::text;
 /// Padding.
 pub const PAD: f64 = 10.0;
 /// Client box height (with the gap to the next).
-pub const CLIENT_H: f64 = 92.0;
+pub const CLIENT_H: f64 = 98.0;
 /// One bucket row: its name, its vessel, its level.
 pub const BUCKET_H: f64 = 46.0;
 /// Where the first bucket starts inside the gateway box (under its title).
@@ -288,7 +288,7 @@ pub fn diagram(sim: &ApigwSim, width: f64) -> DiagramView {
         if k >= per_row {
             continue;
         }
-        let (x, y) = (cx + 8.0 + k as f64 * (TOKEN_W + 8.0), cy + 62.0);
+        let (x, y) = (cx + 8.0 + k as f64 * (TOKEN_W + 8.0), cy + 68.0);
         let wait = due.get(&id).map_or_else(String::new, |d| format!(" in {:.1} s", d.as_secs_f64()));
         let aria = format!("request {id} of group {} to be retried{wait} (attempt {attempt} next)", g + 1);
         view.tokens.insert(

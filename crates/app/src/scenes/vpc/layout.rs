@@ -203,17 +203,38 @@ impl Layout {
             (x, y + 24.0),
             (x + 14.0 + w / 2.0, y + 5.0),
             (x - 14.0 - w / 2.0, y + 5.0),
+            (x - 14.0 - w / 2.0, y - 12.0),
+            (x - 14.0 - w / 2.0, y + 24.0),
             (x, y - 30.0),
             (x, y + 42.0),
         ];
-        let fits = |&(cx, by): &(f64, f64)| {
+        // Inside the frame, the spot that covers the least text (none, nearly always).
+        let covered = |&(cx, by): &(f64, f64)| {
             let r: Rect = (cx - w / 2.0, by - 12.0, w, 15.0);
-            r.0 >= 0.0
-                && r.0 + r.2 <= self.width
-                && r.1 >= 0.0
-                && taken.iter().all(|t| r.0 >= t.0 + t.2 || t.0 >= r.0 + r.2 || r.1 >= t.1 + t.3 || t.1 >= r.1 + r.3)
+            let outside = r.0 < 0.0 || r.0 + r.2 > self.width || r.1 < 0.0;
+            let area: f64 = taken
+                .iter()
+                .map(|t| {
+                    let dx = (r.0 + r.2).min(t.0 + t.2) - r.0.max(t.0);
+                    let dy = (r.1 + r.3).min(t.1 + t.3) - r.1.max(t.1);
+                    dx.max(0.0) * dy.max(0.0)
+                })
+                .sum();
+            if outside {
+                f64::INFINITY
+            } else {
+                area
+            }
         };
-        candidates.iter().copied().find(fits).unwrap_or(candidates[0])
+        let mut best = candidates[0];
+        let mut least = covered(&best);
+        for c in &candidates[1..] {
+            let area = covered(c);
+            if area < least {
+                (best, least) = (*c, area);
+            }
+        }
+        best
     }
 }
 
