@@ -1308,6 +1308,45 @@ for (const [slug] of PLAYGROUNDS) {
   });
 }
 
+// The embed code names a frame height per playground; an embed of the default preset fits it
+// (no clipping, no sideways scroll) on a phone and at the snippet's widest, and the README
+// suggests the same height.
+test('every playground\'s embed code names a frame height its embed fits at 360 and 576 px, as the README says', async () => {
+  const readme = fs.readFileSync(path.resolve(here, '../../README.md'), 'utf8');
+  const problems = [];
+  for (const [slug, name] of PLAYGROUNDS) {
+    const page = await newPage({ reducedMotion: 'reduce' });
+    await page.goto(at(slug));
+    await page.waitForSelector('svg.sqs-diagram');
+    await page.locator('[data-testid=copy-embed]').click();
+    const code = await page.locator('[data-testid=share-link]').inputValue();
+    const src = code.match(/src="([^"]+)"/)?.[1]?.replaceAll('&amp;', '&');
+    const height = Number(code.match(/height:(\d+)px/)?.[1]);
+    await page.context().close();
+    if (!src || !height) {
+      problems.push(`/${slug}: no src or height in ${code}`);
+      continue;
+    }
+    const row = readme.split('\n').find((line) => line.startsWith(`| ${name} `));
+    if (!row || !row.includes(`${height} px`)) problems.push(`README: no "| ${name} | … ${height} px" row (found ${row})`);
+    for (const width of [360, 576]) {
+      const frame = await newPage({ viewport: { width, height }, reducedMotion: 'reduce' });
+      await frame.goto(src);
+      await frame.waitForSelector('svg.sqs-diagram');
+      await frame.waitForTimeout(800);
+      const { content, scroll } = await frame.evaluate(() => ({
+        content: Math.ceil(document.body.getBoundingClientRect().height),
+        scroll: document.documentElement.scrollWidth,
+      }));
+      if (content > height) problems.push(`/${slug} at ${width}×${height}: the content is ${content}px tall`);
+      if (scroll > width) problems.push(`/${slug} at ${width}px: scrolls sideways (${scroll}px)`);
+      noErrors(frame);
+      await frame.context().close();
+    }
+  }
+  assert(problems.length === 0, problems.join('\n'));
+});
+
 // ---- run ----------------------------------------------------------------------------------------
 let passed = 0;
 let failed = 0;

@@ -15,6 +15,10 @@ pub struct Playground {
     pub description: &'static str,
     /// What the finished playground will show, one item per line.
     pub will_show: &'static [&'static str],
+    /// The frame height (CSS px) an embed of the default preset needs at 360 px wide, its
+    /// controls included: the embed code's height, and the README's (a browser test checks it
+    /// at 360 and 576 px wide). Wider frames need less; other presets may need more.
+    pub embed_height: u32,
 }
 
 /// All playgrounds, in the order the landing page presents them.
@@ -31,6 +35,7 @@ pub const PLAYGROUNDS: [Playground; 5] = [
             "a poison message landing in the dead-letter queue after maxReceiveCount receives",
             "FIFO message groups keeping their order while other groups move on",
         ],
+        embed_height: 1020,
     },
     Playground {
         slug: "sns",
@@ -43,6 +48,7 @@ pub const PLAYGROUNDS: [Playground; 5] = [
             "filter policies deciding, per subscriber, which messages get through",
             "retries and backoff when an endpoint fails, and where failed deliveries end up",
         ],
+        embed_height: 2240,
     },
     Playground {
         slug: "kinesis",
@@ -55,6 +61,7 @@ pub const PLAYGROUNDS: [Playground; 5] = [
             "a hot shard throttling writes while its neighbours idle",
             "splitting a shard and watching the load spread",
         ],
+        embed_height: 1080,
     },
     Playground {
         slug: "vpc",
@@ -67,6 +74,7 @@ pub const PLAYGROUNDS: [Playground; 5] = [
             "the packet that stops at the middle VPC because peering is not transitive",
             "overlapping CIDR blocks that make a peering impossible",
         ],
+        embed_height: 1240,
     },
     Playground {
         slug: "apigw",
@@ -79,8 +87,14 @@ pub const PLAYGROUNDS: [Playground; 5] = [
             "a traffic spike served from the bucket until it empties",
             "which limit answered 429 Too Many Requests, and why",
         ],
+        embed_height: 1120,
     },
 ];
+
+/// The playground with this navigation label (a scene's service name: `SQS`, `API Gateway`).
+pub fn by_label(label: &str) -> Option<&'static Playground> {
+    PLAYGROUNDS.iter().find(|p| p.nav_label == label)
+}
 
 /// The playground served at `/<slug>`, if there is one.
 pub fn find(slug: &str) -> Option<&'static Playground> {

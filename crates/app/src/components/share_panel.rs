@@ -15,6 +15,8 @@ pub struct ShareLinks {
     pub page: Callback<bool, String>,
     /// The embed's URL (`embed=1`), the same way.
     pub embed: Callback<bool, String>,
+    /// The embed frame's height in CSS px (see `Playground::embed_height`).
+    pub embed_height: u32,
 }
 
 /// "Copy link" and "Copy embed code", with a choice to start at the current simulated time.
@@ -55,7 +57,10 @@ pub fn SharePanel(
     let copy_link = move |_| copy("Link", links.page.run(with_time.get_untracked()));
     let copy_embed = move |_| {
         let at = with_time.get_untracked();
-        copy("Embed code", embed_snippet(&links.embed.run(at), &links.page.run(at), &title.get_untracked()));
+        copy(
+            "Embed code",
+            embed_snippet(&links.embed.run(at), &links.page.run(at), &title.get_untracked(), links.embed_height),
+        );
     };
     // Select what was copied so Ctrl+C copies it again.
     Effect::new(move |_| {
@@ -139,12 +144,13 @@ pub fn ScenarioFile(
     }
 }
 
-/// A ready `<iframe>` for a blog post: lazy, titled, sized to the playground's usual shape (the
-/// README shows how a host page can follow the embed's exact height), plus a plain link.
-pub fn embed_snippet(embed_url: &str, page_url: &str, title: &str) -> String {
+/// A ready `<iframe>` for a blog post: lazy, titled, `height` CSS px tall (what the playground
+/// needs on a phone; the README shows how a host page can follow the embed's exact height),
+/// plus a plain link.
+pub fn embed_snippet(embed_url: &str, page_url: &str, title: &str, height: u32) -> String {
     let title = escape_attribute(title);
     format!(
-        "<iframe src=\"{}\" title=\"{title}\" loading=\"lazy\" style=\"width:100%;max-width:36rem;aspect-ratio:2/3;border:0\"></iframe>\n<p><a href=\"{}\">Open this run in Nimbus</a></p>",
+        "<iframe src=\"{}\" title=\"{title}\" loading=\"lazy\" style=\"width:100%;max-width:36rem;height:{height}px;border:0\"></iframe>\n<p><a href=\"{}\">Open this run in Nimbus</a></p>",
         escape_attribute(embed_url),
         escape_attribute(page_url)
     )
@@ -178,10 +184,11 @@ mod tests {
 
     #[test]
     fn the_embed_snippet_is_a_lazy_titled_iframe_with_escaped_attributes() {
-        let code = embed_snippet("https://x.test/sqs?v=1&embed=1", "https://x.test/sqs?v=1", "A \"quoted\" <title>");
+        let code =
+            embed_snippet("https://x.test/sqs?v=1&embed=1", "https://x.test/sqs?v=1", "A \"quoted\" <title>", 1020);
         assert!(code.starts_with("<iframe src=\"https://x.test/sqs?v=1&amp;embed=1\""), "{code}");
         assert!(code.contains("title=\"A &quot;quoted&quot; &lt;title&gt;\""), "{code}");
-        assert!(code.contains("loading=\"lazy\"") && code.contains("aspect-ratio"), "{code}");
+        assert!(code.contains("loading=\"lazy\"") && code.contains("height:1020px"), "{code}");
         assert!(!code.contains("<script"), "{code}");
         assert!(code.contains("<a href=\"https://x.test/sqs?v=1\">"), "{code}");
     }

@@ -19,3 +19,11 @@ fn every_playground_makes_a_promise() {
         assert!(!playground.will_show.is_empty(), "{}", playground.slug);
     }
 }
+
+#[test]
+fn every_scene_finds_its_playground_by_its_service_name() {
+    for service in ["SQS", "SNS", "Kinesis", "API Gateway", "VPC"] {
+        let found = by_label(service).map(|p| p.embed_height);
+        assert!(found.is_some_and(|h| h >= 600), "{service}: {found:?}");
+    }
+}

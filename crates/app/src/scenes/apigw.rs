@@ -155,6 +155,7 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
                             <text class="sqs-consumer-line" x=x + 8.0 y=y + 30.0>{g.line1.clone()}</text>
                             <text class="sqs-consumer-line" x=x + 8.0 y=y + 43.0>{g.line2.clone()}</text>
                             <text class="sqs-consumer-line" x=x + 8.0 y=y + 56.0>{g.line3.clone()}</text>
+                            <text class="sqs-consumer-line" x=x + 8.0 y=y + 69.0>{g.line4.clone()}</text>
                         </g>
                     }
                 })

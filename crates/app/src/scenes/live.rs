@@ -228,6 +228,7 @@ where
             embed: Callback::new(move |with_time| {
                 link_at(with_time, ViewOptions { embed: true, ..ViewOptions::default() })
             }),
+            embed_height: crate::playgrounds::by_label(self.spec.service).map_or(1000, |p| p.embed_height),
         }
     }
 

@@ -143,6 +143,7 @@ pub fn VpcScene() -> impl IntoView {
     let share = ShareLinks {
         page: Callback::new(move |_| linked.url(None, ViewOptions::default())),
         embed: Callback::new(move |_| linked.url(None, ViewOptions { embed: true, ..ViewOptions::default() })),
+        embed_height: crate::playgrounds::by_label("VPC").map_or(1000, |p| p.embed_height),
     };
     let title = Signal::derive(move || linked.title("VPC peering"));
     let export = Callback::new(move |()| {

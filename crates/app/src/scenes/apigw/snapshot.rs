@@ -14,7 +14,7 @@ use engine::text;
 /// Padding.
 pub const PAD: f64 = 10.0;
 /// Client box height (with the gap to the next).
-pub const CLIENT_H: f64 = 98.0;
+pub const CLIENT_H: f64 = 112.0;
 /// One bucket row: its name, its vessel, its level.
 pub const BUCKET_H: f64 = 46.0;
 /// Where the first bucket starts inside the gateway box (under its title).
@@ -137,8 +137,10 @@ pub struct GroupView {
     pub line1: String,
     /// `GET /items · SDK standard`.
     pub line2: String,
-    /// `key …0001 (free) · quota 12/100 a day`.
+    /// `key …0001 (free)`.
     pub line3: String,
+    /// `quota 12/100 a day`, if its plan has a quota.
+    pub line4: String,
     /// Calls waiting for a retry.
     pub retrying: usize,
 }
@@ -205,13 +207,14 @@ pub fn diagram(sim: &ApigwSim, width: f64) -> DiagramView {
                 let plan = s.gateway.plans.get(k.plan);
                 let name = plan.map_or("", |p| p.name.as_str());
                 let quota = match (plan.and_then(|p| p.quota), m.gateway().quota_used(&k.value)) {
-                    (Some(q), Some(used)) => format!(" · quota {used}/{} a {:?}", q.limit, q.period).to_lowercase(),
+                    (Some(q), Some(used)) => format!("quota {used}/{} a {:?}", q.limit, q.period).to_lowercase(),
                     _ => String::new(),
                 };
-                format!("key …{} ({name}){quota}", &k.value[k.value.len().saturating_sub(4)..])
+                (format!("key …{} ({name})", &k.value[k.value.len().saturating_sub(4)..]), quota)
             }
-            None => "no API key".into(),
+            None => ("no API key".into(), String::new()),
         };
+        let (key, quota) = key;
         let retry = match g.retry {
             engine::apigw::RetryMode::Standard => "SDK standard",
             engine::apigw::RetryMode::Adaptive => "SDK adaptive",
@@ -222,6 +225,7 @@ pub fn diagram(sim: &ApigwSim, width: f64) -> DiagramView {
             line1: format!("{} × {rate}", text::count(g.count as u64, "client", "clients")),
             line2: format!("{} · {retry}", g.method),
             line3: key,
+            line4: quota,
             retrying: 0,
         });
     }
@@ -288,7 +292,7 @@ pub fn diagram(sim: &ApigwSim, width: f64) -> DiagramView {
         if k >= per_row {
             continue;
         }
-        let (x, y) = (cx + 8.0 + k as f64 * (TOKEN_W + 8.0), cy + 68.0);
+        let (x, y) = (cx + 8.0 + k as f64 * (TOKEN_W + 8.0), cy + 82.0);
         let wait = due.get(&id).map_or_else(String::new, |d| format!(" in {:.1} s", d.as_secs_f64()));
         let aria = format!("request {id} of group {} to be retried{wait} (attempt {attempt} next)", g + 1);
         view.tokens.insert(

@@ -495,6 +495,7 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
             }
         }
     }
+    mark_piles(&mut view.tokens);
 
     for (sub, s) in scenario.subscriptions.iter().enumerate() {
         let t = &totals.subscriptions[sub];
@@ -539,6 +540,25 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
         });
     }
     view
+}
+
+/// In a pile of copies (filtered at a subscription, or on a wire) only the top one, drawn last
+/// (the highest id), keeps its label and badge: the others show only their edge, so the pile
+/// reads as "many" without a jumble of overlapping text.
+fn mark_piles(tokens: &mut BTreeMap<u64, TokenView>) {
+    let pile =
+        |t: &TokenView| ["filtered", "wire"].into_iter().find(|k| t.class.contains(k)).map(|k| (k, t.id % COPY_IDS));
+    let mut tops: BTreeMap<(&str, u64), u64> = BTreeMap::new();
+    for t in tokens.values() {
+        if let Some(key) = pile(t) {
+            tops.insert(key, t.id);
+        }
+    }
+    for t in tokens.values_mut() {
+        if pile(t).is_some_and(|key| tops.get(&key) != Some(&t.id)) {
+            t.class.push_str(" under");
+        }
+    }
 }
 
 fn queued_template(sim: &SnsSim, sub: usize, msg: u64) -> Option<Option<u32>> {
@@ -864,5 +884,16 @@ mod tests {
         assert_eq!(Layout::new(360.0, 4).cols, 1);
         assert_eq!(Layout::new(960.0, 4).cols, 4);
         assert_eq!(Layout::new(745.0, 4).cols, 4, "four columns beside the desktop controls");
+    }
+
+    #[test]
+    fn only_the_top_copy_of_a_pile_keeps_its_label() {
+        let sim = run("body-filter", 30.0);
+        let view = diagram(&sim, 960.0);
+        let filtered: Vec<&Token> = view.tokens.values().filter(|t| t.class.contains("filtered")).collect();
+        let subs: std::collections::BTreeSet<u64> = filtered.iter().map(|t| t.id % COPY_IDS).collect();
+        assert!(filtered.len() > subs.len(), "a pile to look at: {filtered:?}");
+        let labelled = filtered.iter().filter(|t| !t.class.contains("under")).count();
+        assert_eq!(labelled, subs.len(), "one labelled copy per pile");
     }
 }
