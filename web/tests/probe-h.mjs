@@ -3,8 +3,8 @@ const { server, at } = await serveSite('/work/main/target/site', '/nimbus/');
 const browser = await launch('/usr/bin/chromium');
 for (const slug of ['sqs', 'sns', 'kinesis', 'apigw', 'vpc']) {
   const row = [];
-  for (const w of [360, 640]) {
-    for (const controls of ['', '&controls=none']) {
+  for (const w of [360, 576]) {
+    for (const controls of ['']) {
       const page = await newPage(browser, { viewport: { width: w, height: 600 }, reducedMotion: 'reduce' });
       await page.goto(at(`${slug}?embed=1${controls}`));
       await page.waitForSelector('svg.sqs-diagram');

@@ -87,7 +87,7 @@ pub const PLAYGROUNDS: [Playground; 5] = [
             "a traffic spike served from the bucket until it empties",
             "which limit answered 429 Too Many Requests, and why",
         ],
-        embed_height: 1120,
+        embed_height: 1060,
     },
 ];
 
