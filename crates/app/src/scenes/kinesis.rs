@@ -14,8 +14,8 @@ use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
-    log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, LogEntry, PlaygroundLayout, PresetPicker, Series, Stage, TimeSeriesChart,
+    log_entries, parts_line, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader,
+    LayoutMetrics, LinkNotices, LogEntry, PlaygroundLayout, PresetPicker, Series, Stage, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
@@ -274,19 +274,8 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
     };
     // The producer's line, split in two on a narrow diagram.
     let producer = move || {
-        let narrow = l().narrow;
-        view_data.with(|d| match narrow {
-            true => d
-                .producer_line
-                .iter()
-                .enumerate()
-                .map(|(i, line)| {
-                    view! { <tspan x=PAD + 10.0 dy=if i == 0 { 0.0 } else { 16.0 }>{line.clone()}</tspan> }
-                })
-                .collect_view()
-                .into_any(),
-            false => d.producer_line.join(" · ").into_any(),
-        })
+        let stacked = l().narrow;
+        view_data.with(|d| parts_line(&d.producer_line, PAD + 10.0, stacked))
     };
     view! {
         <figure class="sqs-figure kin-figure">

@@ -17,9 +17,9 @@ use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
-    log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, LogEntry, MessageInspector, PlaygroundLayout, PresetPicker, Series, SettingField, Stage,
-    TimeSeriesChart,
+    log_entries, parts_line, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader,
+    LayoutMetrics, LinkNotices, LogEntry, MessageInspector, PlaygroundLayout, PresetPicker, Series, SettingField,
+    Stage, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
@@ -202,19 +202,8 @@ fn Diagram(
     let layout = Memo::new(move |_| Layout::new(stage.width.get(), count()));
     let l = move || layout.get();
     let publisher = move || {
-        let two = l().two_line_publisher();
-        view_data.with(|d| match two {
-            true => d
-                .publisher_line
-                .iter()
-                .enumerate()
-                .map(
-                    |(i, line)| view! { <tspan x=PAD + 10.0 dy=if i == 0 { 0.0 } else { 16.0 }>{line.clone()}</tspan> },
-                )
-                .collect_view()
-                .into_any(),
-            false => d.publisher_line.join(" · ").into_any(),
-        })
+        let stacked = l().two_line_publisher();
+        view_data.with(|d| parts_line(&d.publisher_line, PAD + 10.0, stacked))
     };
     let topic = move || {
         let l = l();

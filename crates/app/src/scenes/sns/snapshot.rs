@@ -542,20 +542,20 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
     view
 }
 
-/// In a pile of copies (filtered at a subscription, or on a wire) only the top one, drawn last
-/// (the highest id), keeps its label and badge: the others show only their edge, so the pile
-/// reads as "many" without a jumble of overlapping text.
+/// In a pile of copies (filtered at a subscription, on a wire, or several publishes at the
+/// topic's same spot) only the top one, drawn last (the highest id), keeps its label and badge:
+/// the others show only their edge, so the pile reads as "many" without a jumble of text.
 fn mark_piles(tokens: &mut BTreeMap<u64, TokenView>) {
-    let pile =
-        |t: &TokenView| ["filtered", "wire"].into_iter().find(|k| t.class.contains(k)).map(|k| (k, t.id % COPY_IDS));
-    let mut tops: BTreeMap<(&str, u64), u64> = BTreeMap::new();
+    let pile = |t: &TokenView| match ["filtered", "wire"].into_iter().find(|k| t.class.contains(k)) {
+        Some(kind) => (kind, t.id % COPY_IDS, 0),
+        None => ("spot", t.x.round() as u64, t.y.round() as u64),
+    };
+    let mut tops: BTreeMap<(&str, u64, u64), u64> = BTreeMap::new();
     for t in tokens.values() {
-        if let Some(key) = pile(t) {
-            tops.insert(key, t.id);
-        }
+        tops.insert(pile(t), t.id);
     }
     for t in tokens.values_mut() {
-        if pile(t).is_some_and(|key| tops.get(&key) != Some(&t.id)) {
+        if tops.get(&pile(t)) != Some(&t.id) {
             t.class.push_str(" under");
         }
     }
