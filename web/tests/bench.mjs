@@ -110,10 +110,12 @@ const playing = async (page) => (await page.locator('[data-testid=play]').getAtt
   // SNS: 200 msg/s to a failing webhook (thousands of copies backing off, its DLQ filling) and a
   // queue with one slow consumer (a growing backlog), opened 70 s in.
   const page = await newPage(browser);
-  await page.goto(at('sns?p=http-down-dlq&rate=200&t=70'));
+  // As a full-width embed: the playground page's diagram column (745 px) holds fewer than 500
+  // copies at once since diagrams are laid out for their width.
+  await page.goto(at('sns?p=http-down-dlq&rate=200&t=70&embed=1'));
   await page.waitForSelector('svg[data-testid=sns-diagram]');
   if (!(await playing(page))) await page.locator('[data-testid=play]').click();
-  await measureFrames(page, '/sns');
+  await measureFrames(page, '/sns (embed)');
   await page.context().close();
 }
 
@@ -121,10 +123,11 @@ const playing = async (page) => (await page.locator('[data-testid=play]').getAtt
   // Kinesis: 16 shards written over their limits (20,000 records/s over 10,000 keys): every lane
   // full of records moving, refused records bouncing back.
   const page = await newPage(browser);
-  await page.goto(at('kinesis?shards=16&rate=20000&keys=10000&skew=uniform&t=5'));
+  // As a full-width embed, like /sns.
+  await page.goto(at('kinesis?shards=16&rate=20000&keys=10000&skew=uniform&t=5&embed=1'));
   await page.waitForSelector('svg[data-testid=kinesis-diagram]');
   if (!(await playing(page))) await page.locator('[data-testid=play]').click();
-  await measureFrames(page, '/kinesis');
+  await measureFrames(page, '/kinesis (embed)');
   await page.context().close();
 }
 

@@ -111,7 +111,7 @@ impl Layout {
     fn area_rows(&self, area: Area) -> usize {
         match (area, self.cols == 1) {
             (Area::Waiting, false) => 2,
-            (Area::Endpoint, false) => 4,
+            (Area::Endpoint, false) => 5,
             (Area::DeadLetter, false) => 3,
             (Area::Endpoint, true) => 2,
             (_, true) => 1,
