@@ -103,12 +103,16 @@ impl Layout {
     }
 
     /// Top of the records of lane `i`, drawn at `scale`.
-    pub fn record_y(&self, i: usize, scale: f64) -> f64 {
+    /// Half-size records go in two rows (`row` 0 or 1), full-size ones in one.
+    pub fn record_y(&self, i: usize, scale: f64, row: usize) -> f64 {
         let h = crate::components::token_layer::TOKEN_H * scale;
-        match self.narrow {
-            true => self.lane_y(i) + 36.0 + (20.0 - h) / 2.0,
-            false => self.lane_y(i) + (self.lane_h() - h) / 2.0,
-        }
+        let rows = if scale < 1.0 { 2.0 } else { 1.0 };
+        let block = rows * h + (rows - 1.0) * 1.0;
+        let top = match self.narrow {
+            true => self.lane_y(i) + 36.0 + (20.0 - block) / 2.0,
+            false => self.lane_y(i) + (self.lane_h() - block) / 2.0,
+        };
+        top + row as f64 * (h + 1.0)
     }
 
     /// How many records a lane draws at `scale`.
@@ -376,7 +380,9 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
     }
     let dense = open.len() > DENSE_OVER_LANES;
     let scale = if dense { 0.5 } else { 1.0 };
-    let per_lane = layout.records_per_lane(scale);
+    // Half size, a lane holds two rows of records.
+    let per_row = layout.records_per_lane(scale);
+    let per_lane = if dense { 2 * per_row } else { per_row };
     let step = RECORD_STEP * scale;
     let records_x1 = layout.records_span().1;
     for (i, shard) in open.iter().take(MAX_LANES).enumerate() {
@@ -431,8 +437,8 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
                 id,
                 Token {
                     id,
-                    x: records_x1 - RECORD_W * scale - k as f64 * step,
-                    y: layout.record_y(i, scale),
+                    x: records_x1 - RECORD_W * scale - (k % per_row) as f64 * step,
+                    y: layout.record_y(i, scale, k / per_row),
                     scale,
                     label: label.chars().take(4).collect(),
                     class,
