@@ -256,8 +256,16 @@ pub fn diagram(sim: &ApigwSim, width: f64) -> DiagramView {
     let (backend_x, backend_y, backend_w, backend_h) = layout.backend();
     let full_per_row = ((backend_w - 16.0 - TOKEN_W) / (TOKEN_W + 3.0)).floor().max(0.0) as usize + 1;
     let rows = ((backend_h - 60.0) / (TOKEN_H + 4.0)).floor().max(1.0) as usize;
+    // Full size while they fit, else half size, else a third (the backend of a big fleet).
     let dense = serving.len() > full_per_row * rows;
-    let (scale, per_row, max_rows) = if dense { (0.5, full_per_row * 2, rows * 2) } else { (1.0, full_per_row, rows) };
+    let k = if !dense {
+        1
+    } else if serving.len() <= full_per_row * rows * 4 {
+        2
+    } else {
+        3
+    };
+    let (scale, per_row, max_rows) = (1.0 / k as f64, full_per_row * k, rows * k);
     for (k, (id, group, attempt)) in serving.iter().take(per_row * max_rows).enumerate() {
         let x = backend_x + 8.0 + (k % per_row) as f64 * (TOKEN_W + 3.0) * scale;
         let y = backend_y + 54.0 + (k / per_row) as f64 * (TOKEN_H + 4.0) * scale;
