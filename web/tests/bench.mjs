@@ -110,8 +110,8 @@ const playing = async (page) => (await page.locator('[data-testid=play]').getAtt
   // SNS: 200 msg/s to a failing webhook (thousands of copies backing off, its DLQ filling) and a
   // queue with one slow consumer (a growing backlog), opened 70 s in.
   const page = await newPage(browser);
-  // As a full-width embed: the playground page's diagram column (745 px) holds fewer than 500
-  // copies at once since diagrams are laid out for their width.
+  // As a full-width embed (832 px): since diagrams are laid out for their width, the playground
+  // page's diagram column (745 px beside the controls) holds fewer than 500 copies at once.
   await page.goto(at('sns?p=http-down-dlq&rate=200&t=70&embed=1'));
   await page.waitForSelector('svg[data-testid=sns-diagram]');
   if (!(await playing(page))) await page.locator('[data-testid=play]').click();
@@ -135,10 +135,11 @@ const playing = async (page) => (await page.locator('[data-testid=play]').getAtt
   // API Gateway: 1,000 clients at 2 requests/s each into a backend taking 500 ms: about 1,000
   // requests in service at once, hundreds drawn, some refused and bouncing back.
   const page = await newPage(browser);
-  await page.goto(at('apigw?p=overload&clients=1000&client-rate=2&stage-rate=1800&stage-burst=2000&concurrency=2000&latency=500&t=5'));
+  // As a full-width embed, like /sns.
+  await page.goto(at('apigw?p=overload&clients=1000&client-rate=2&stage-rate=1800&stage-burst=2000&concurrency=2000&latency=500&t=5&embed=1'));
   await page.waitForSelector('svg[data-testid=apigw-diagram]');
   if (!(await playing(page))) await page.locator('[data-testid=play]').click();
-  await measureFrames(page, '/apigw');
+  await measureFrames(page, '/apigw (embed)');
   await page.context().close();
 }
 
