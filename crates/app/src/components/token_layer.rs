@@ -138,7 +138,7 @@ impl TokenLayer {
             &[
                 ("class", "sqs-token-label"),
                 ("x", &(self.width / 2.0).to_string()),
-                ("y", &(TOKEN_H - 5.0).to_string()),
+                ("y", &(TOKEN_H - 4.0).to_string()),
                 ("text-anchor", "middle"),
             ],
         )?;
@@ -147,7 +147,7 @@ impl TokenLayer {
             &[("class", "sqs-countdown"), ("x", "0"), ("y", &(TOKEN_H + 1.0).to_string()), ("height", "2.5")],
         )?;
         let badge = el("circle", &[("class", "sqs-count-badge"), ("cx", &w), ("cy", "0"), ("r", "0")])?;
-        let count = el("text", &[("class", "sqs-count-text"), ("x", &w), ("y", "3.5"), ("text-anchor", "middle")])?;
+        let count = el("text", &[("class", "sqs-count-text"), ("x", &w), ("y", "2.5"), ("text-anchor", "middle")])?;
         for child in [&body, &label, &countdown, &badge, &count] {
             g.append_child(child).ok()?;
         }

@@ -33,9 +33,9 @@ const CELL_MIN_W: f64 = 176.0;
 /// Left gutter for the line from the topic to the rows under the first one.
 const GUTTER: f64 = 14.0;
 /// Token width: wide enough for a four-letter label.
-pub const SNS_TOKEN_W: f64 = 26.0;
+pub const SNS_TOKEN_W: f64 = 32.0;
 /// Token grid step.
-const STEP_X: f64 = 29.0;
+const STEP_X: f64 = 35.0;
 /// Token grid row step.
 const STEP_Y: f64 = TOKEN_H + 4.0;
 /// About how wide a character of 11 px text is drawn.
@@ -250,27 +250,32 @@ enum Area {
     DeadLetter,
 }
 
-/// Scale of tokens in a crowded area: half size, four times as many, labels hidden.
-pub const DENSE_SCALE: f64 = 0.5;
+/// Scale of tokens in a crowded area: two fifths of full size (no text), twice the rows and
+/// more than twice the columns.
+pub const DENSE_SCALE: f64 = 0.4;
 
-/// Full-size tokens per row in a column `w` wide.
-fn per_row(w: f64) -> usize {
-    (((w - 20.0) / STEP_X).floor() as usize).max(1)
+/// Distance between half-size tokens: they carry no text, so they sit closer than half the
+/// full step.
+const DENSE_STEP_X: f64 = 14.0;
+
+/// Tokens per row in a column `w` wide, full size or dense.
+fn per_row(w: f64, dense: bool) -> usize {
+    let step = if dense { DENSE_STEP_X } else { STEP_X };
+    (((w - 20.0 - SNS_TOKEN_W * 0.5) / step).floor() as usize).max(1)
 }
 
-/// How many tokens an area of a column `w` wide holds, full size or dense.
+/// How many tokens an area of a column `w` wide holds, full size or dense (twice the rows).
 fn capacity(layout: &Layout, area: Area, w: f64, dense: bool) -> usize {
-    let k = if dense { 4 } else { 1 };
-    per_row(w) * layout.grid(area).1 * k
+    per_row(w, dense) * layout.grid(area).1 * if dense { 2 } else { 1 }
 }
 
 /// Where slot `k` of `area` goes in the column at `(x0, y0)`, `w` wide.
 fn slot(layout: &Layout, area: Area, (x0, y0, w): (f64, f64, f64), dense: bool, k: usize) -> (f64, f64) {
     let y = y0 + layout.grid(area).0;
-    let f = if dense { DENSE_SCALE } else { 1.0 };
-    let row_len = per_row(w) * if dense { 2 } else { 1 };
+    let (step, f) = if dense { (DENSE_STEP_X, DENSE_SCALE) } else { (STEP_X, 1.0) };
+    let row_len = per_row(w, dense);
     let (row, col) = (k / row_len, k % row_len);
-    (x0 + 10.0 + col as f64 * STEP_X * f, y + row as f64 * STEP_Y * f)
+    (x0 + 10.0 + col as f64 * step, y + row as f64 * STEP_Y * f)
 }
 
 /// The token position of the topic's outlet, spread a little by subscription.
