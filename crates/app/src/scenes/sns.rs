@@ -257,6 +257,7 @@ fn Diagram(
                                     <text class="sqs-box-title" x=x + 12.0 y=endpoint_y + 17.0>{move || col(i, |c| c.endpoint_title.clone())}</text>
                                     <text class="sqs-consumer-line sns-health" x=x + 12.0 y=endpoint_y + 32.0 data-testid=format!("sub-{}-health", i + 1)>{move || col(i, |c| c.health.to_string())}</text>
                                     <text class="sqs-consumer-line" x=x + 12.0 y=endpoint_y + 46.0>{move || col(i, |c| c.endpoint_line.clone())}</text>
+                                    <text class="sqs-consumer-line" x=x + 12.0 y=endpoint_y + 60.0>{move || col(i, |c| c.endpoint_line2.clone())}</text>
                                     <text class="sqs-overflow" x=x + 12.0 y=endpoint_y + endpoint_h - 6.0>
                                         {move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| if c.hidden[1] > 0 { format!("+{} more", c.hidden[1]) } else { String::new() }))}
                                     </text>

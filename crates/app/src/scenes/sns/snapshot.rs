@@ -125,7 +125,7 @@ impl Layout {
 
     /// Endpoint box height.
     pub fn endpoint_h(&self) -> f64 {
-        72.0 + self.area_rows(Area::Endpoint) as f64 * STEP_Y
+        86.0 + self.area_rows(Area::Endpoint) as f64 * STEP_Y
     }
 
     /// Dead-letter queue box height.
@@ -152,7 +152,7 @@ impl Layout {
     fn grid(&self, area: Area) -> (f64, usize) {
         let top = match area {
             Area::Waiting => SUB_H + 26.0,
-            Area::Endpoint => self.endpoint_dy() + 56.0,
+            Area::Endpoint => self.endpoint_dy() + 70.0,
             Area::DeadLetter => self.dlq_dy() + 28.0,
         };
         (top, self.area_rows(area))
@@ -202,7 +202,7 @@ pub struct ColumnView {
     pub name: String,
     /// `SQS queue`, `Lambda function`, `HTTP/S endpoint`.
     pub kind: &'static str,
-    /// The endpoint box's title: its kind, and a queue's consumers.
+    /// The endpoint box's title: its kind.
     pub endpoint_title: String,
     /// The whole filter, in one line (the lines' tooltip).
     pub filter: String,
@@ -216,6 +216,8 @@ pub struct ColumnView {
     pub counts: String,
     /// The endpoint's status line.
     pub endpoint_line: String,
+    /// A queue's consumers, under its status line.
+    pub endpoint_line2: String,
     /// Copies waiting for a retry.
     pub retrying: usize,
     /// Dead-letter queue depth, if it has one.
@@ -349,7 +351,7 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
                 }
                 // Piled on the box's top edge, where the copy arrived and stopped.
                 let x = x0 + w - 12.0 - SNS_TOKEN_W - (k % 4) as f64 * 6.0;
-                let y = y0 - TOKEN_H / 2.0 - 2.0 + (k % 4) as f64 * 3.0;
+                let y = y0 - TOKEN_H - 3.0 + (k % 4) as f64 * 2.0;
                 let aria = format!("msg-{msg} filtered out by {name}: {}", e.note.as_deref().unwrap_or(""));
                 view.tokens
                     .insert(id, TokenView { x, y, ..token(id, label, "sqs-token sns-token filtered".into(), 0, aria) });
@@ -518,9 +520,10 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
         view.columns.push(ColumnView {
             name: s.name.clone(),
             kind: s.endpoint.label(),
-            endpoint_title: match s.endpoint {
-                EndpointKind::Sqs => format!("SQS queue · {}", text::count(s.consumers, "consumer", "consumers")),
-                _ => s.endpoint.label().to_owned(),
+            endpoint_title: s.endpoint.label().to_owned(),
+            endpoint_line2: match s.endpoint {
+                EndpointKind::Sqs => text::count(s.consumers, "consumer", "consumers"),
+                _ => String::new(),
             },
             filter: filter_text(
                 s.filter_policy.as_deref(),
@@ -536,7 +539,7 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
             },
             health: health.label(),
             failing: matches!(health, engine::sns::Health::ServerErrors | engine::sns::Health::ClientErrors),
-            counts: format!("{} matched · {} filtered out", t.matched, t.filtered),
+            counts: format!("{} matched · {} filtered", t.matched, t.filtered),
             endpoint_line,
             retrying: waiting[sub],
             dlq: s.dlq.then(|| m.dead_letter_queue(sub).map_or(0, |q| q.visible_count())),

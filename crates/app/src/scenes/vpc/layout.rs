@@ -278,9 +278,9 @@ pub fn layout(net: &Network, room: f64) -> Layout {
     let internet = net.live_vpcs().any(|(_, v)| v.igw);
     let top = if internet { SKY_H + PAD } else { PAD };
     let hub = hub(net, &present);
-    let ring: Vec<VpcIdx> = present.iter().copied().filter(|v| Some(*v) != hub).collect();
+    let ring_vpcs: Vec<VpcIdx> = present.iter().copied().filter(|v| Some(*v) != hub).collect();
     // Centres: one alone, two side by side, three in a triangle, more on an ellipse (hub in the middle).
-    let width = match (ring.len(), hub) {
+    let width = match (ring_vpcs.len(), hub) {
         (0..=1, None) => BOX_W + 2.0 * PAD,
         (2, None) => 720.0,
         (3, None) => 780.0,
@@ -288,6 +288,22 @@ pub fn layout(net: &Network, room: f64) -> Layout {
     };
     let room = if room.is_finite() { room.max(crate::components::NARROWEST) } else { crate::components::NARROWEST };
     if width > room {
+        // A ring a little narrower than it would like still reads better than a column, as
+        // long as no two boxes touch (a desktop column of 745 px holds a ring of five).
+        if room >= 700.0 {
+            let squeezed = ring(net, &present, hub, &ring_vpcs, room.floor(), top, internet);
+            let apart = squeezed.boxes.iter().enumerate().all(|(i, a)| {
+                squeezed.boxes[i + 1..].iter().all(|b| {
+                    a.x + a.w + 12.0 <= b.x
+                        || b.x + b.w + 12.0 <= a.x
+                        || a.y + a.h + 12.0 <= b.y
+                        || b.y + b.h + 12.0 <= a.y
+                })
+            });
+            if apart && squeezed.boxes.iter().all(|b| b.x >= 0.0 && b.x + b.w <= room) {
+                return squeezed;
+            }
+        }
         let mut order = present.clone();
         if let Some(h) = hub {
             order.retain(|&v| v != h);
@@ -295,6 +311,19 @@ pub fn layout(net: &Network, room: f64) -> Layout {
         }
         return column(net, &order, room.floor(), top, internet);
     }
+    ring(net, &present, hub, &ring_vpcs, width, top, internet)
+}
+
+/// The boxes on a ring (a hub in the middle) `width` wide.
+fn ring(
+    net: &Network,
+    present: &[VpcIdx],
+    hub: Option<VpcIdx>,
+    ring: &[VpcIdx],
+    width: f64,
+    top: f64,
+    internet: bool,
+) -> Layout {
     let tallest = present.iter().map(|&v| box_height(net, v)).fold(60.0, f64::max);
     // Radii that keep neighbouring boxes apart: wider rings need a taller ellipse.
     let rx = width / 2.0 - BOX_W / 2.0 - PAD;
@@ -474,7 +503,7 @@ mod tests {
         scenarios.push(eight);
         for s in scenarios {
             let (net, _) = s.build();
-            for room in [240.0, 300.0, 360.0, 640.0, 760.0, 1000.0] {
+            for room in [240.0, 300.0, 360.0, 640.0, 700.0, 745.0, 800.0, 1000.0] {
                 let l = layout(&net, room);
                 assert!(l.width <= room.max(240.0), "{} wide in {room}", l.width);
                 for (i, a) in l.boxes.iter().enumerate() {
