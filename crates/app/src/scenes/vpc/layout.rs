@@ -212,14 +212,7 @@ impl Layout {
         let covered = |&(cx, by): &(f64, f64)| {
             let r: Rect = (cx - w / 2.0, by - 12.0, w, 15.0);
             let outside = r.0 < 0.0 || r.0 + r.2 > self.width || r.1 < 0.0;
-            let area: f64 = taken
-                .iter()
-                .map(|t| {
-                    let dx = (r.0 + r.2).min(t.0 + t.2) - r.0.max(t.0);
-                    let dy = (r.1 + r.3).min(t.1 + t.3) - r.1.max(t.1);
-                    dx.max(0.0) * dy.max(0.0)
-                })
-                .sum();
+            let area: f64 = taken.iter().map(|&t| overlap(r, t)).sum();
             if outside {
                 f64::INFINITY
             } else {
@@ -236,6 +229,13 @@ impl Layout {
         }
         best
     }
+}
+
+/// The area two rectangles share.
+fn overlap(a: Rect, b: Rect) -> f64 {
+    let dx = (a.0 + a.2).min(b.0 + b.2) - a.0.max(b.0);
+    let dy = (a.1 + a.3).min(b.1 + b.3) - a.1.max(b.1);
+    dx.max(0.0) * dy.max(0.0)
 }
 
 fn lerp(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
@@ -432,14 +432,26 @@ fn add_lines(net: &Network, out: &mut Layout) {
                 PeerLine { pcx: i, from, to, bend, class, label: p.id.clone(), label_at: (0.0, 0.0) }
             }
         };
+        // The label goes where it covers least of the boxes' text and the other labels (nothing,
+        // nearly always): along the line, starting in the middle.
         let half = line.label.chars().count() as f64 * 3.6 + 6.0;
-        let clear_x = if out.column { half } else { 90.0 };
-        line.label_at = [0.5, 0.36, 0.64, 0.26, 0.74]
-            .iter()
-            .map(|&t| line.at(t))
-            .map(|(x, y)| if out.column { ((x + half).min(out.width - half - 2.0), y) } else { (x, y) })
-            .find(|pt| labels.iter().all(|l| (l.0 - pt.0).abs() > 2.0 * clear_x || (l.1 - pt.1).abs() > 16.0))
-            .unwrap_or_else(|| line.at(0.5));
+        let rect = |(x, y): (f64, f64)| (x - half, y - 8.0, 2.0 * half, 16.0);
+        let covered = |pt: (f64, f64)| -> f64 {
+            let r = rect(pt);
+            let boxes = out.boxes.iter().map(|b| (b.x + 8.0, b.y + 4.0, b.w - 16.0, b.h - 8.0));
+            let others = labels.iter().map(|&l| rect(l));
+            boxes.chain(others).map(|o| overlap(r, o)).sum()
+        };
+        let mut best = (f64::INFINITY, line.at(0.5));
+        for t in [0.5, 0.36, 0.64, 0.26, 0.74, 0.43, 0.57, 0.2, 0.8] {
+            let (x, y) = line.at(t);
+            let pt = if out.column { ((x + half).min(out.width - half - 2.0), y) } else { (x, y) };
+            let area = covered(pt);
+            if area < best.0 {
+                best = (area, pt);
+            }
+        }
+        line.label_at = best.1;
         labels.push(line.label_at);
         lines.push(line);
     }
