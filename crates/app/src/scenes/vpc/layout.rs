@@ -92,7 +92,7 @@ pub struct PeerLine {
     pub bend: Option<(f64, f64)>,
     /// `active`, `pending`, `failed` or `ended` (CSS class).
     pub class: &'static str,
-    /// `pcx-ab · active`.
+    /// `pcx-ab`, with its state when it is not active: `pcx-ac · pending-acceptance`.
     pub label: String,
     /// Where the label sits.
     pub label_at: (f64, f64),
@@ -419,7 +419,11 @@ fn add_lines(net: &Network, out: &mut Layout) {
                 to: b.centre(),
                 bend: None,
                 class,
-                label: format!("{} · {}", p.id, p.state.code()),
+                // An active connection is the usual case (solid green): its id says enough.
+                label: match p.state {
+                    PeeringState::Active => p.id.clone(),
+                    _ => format!("{} · {}", p.id, p.state.code()),
+                },
                 label_at: (0.0, 0.0),
             },
             true => {
