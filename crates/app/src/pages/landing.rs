@@ -13,6 +13,9 @@ use crate::scenes::ReferenceScene;
 pub fn LandingPage() -> impl IntoView {
     use_document_title("Nimbus — AWS messaging and networking, animated".to_string());
     let cards = PLAYGROUNDS.iter().map(|playground| view! { <PlaygroundCard playground=playground/> }).collect_view();
+    // The cards' looping previews run only while the cards are on screen.
+    let grid = NodeRef::<leptos::html::Div>::new();
+    let in_view = crate::embed::use_in_view(grid);
     view! {
         <div class="page landing">
             <section class="hero">
@@ -23,7 +26,7 @@ pub fn LandingPage() -> impl IntoView {
             </section>
             <section aria-labelledby="playgrounds-heading">
                 <h2 id="playgrounds-heading" class="visually-hidden">"Playgrounds"</h2>
-                <div class="card-grid">{cards}</div>
+                <div class="card-grid" node_ref=grid class:previews-paused=move || !in_view.get() data-testid="card-grid">{cards}</div>
             </section>
             <ReferenceScene/>
         </div>

@@ -10,5 +10,6 @@ fn every_playground_has_its_own_labelled_diagram() {
         assert!(svg.starts_with("<svg"), "{}", playground.slug);
         assert!(svg.contains("<title id=\"dg-"), "{}", playground.slug);
         assert!(svg.trim_end().ends_with("</svg>"), "{}", playground.slug);
+        assert!(svg.contains("d-loop"), "{}: no looping preview", playground.slug);
     }
 }
