@@ -61,6 +61,32 @@ test('landing page shows the five playground cards without console errors', asyn
   await page.context().close();
 });
 
+test('landing cards loop a preview of their playground, paused off screen and absent for reduced motion', async () => {
+  const page = await newPage({ viewport: { width: 1280, height: 700 } });
+  await page.goto(at());
+  await page.waitForSelector('article.card');
+  const states = () => page.locator('.d-loop').evaluateAll((els) => els.map((el) => el.getAnimations().map((a) => a.playState).join(',')));
+  for (const [slug] of PLAYGROUNDS) {
+    const loops = page.locator(`article.card[data-playground="${slug}"] .d-loop`);
+    assert((await loops.count()) >= 1, `card ${slug} has no looping preview`);
+  }
+  assert((await states()).every((s) => s === 'running'), `previews not all running: ${await states()}`);
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  const offScreen = await page.locator('[data-testid=card-grid]').evaluate((g) => g.getBoundingClientRect().bottom < 0);
+  if (offScreen) {
+    await page.waitForFunction(() => document.querySelector('[data-testid=card-grid]').classList.contains('previews-paused'));
+    assert((await states()).every((s) => s === 'paused'), `previews off screen still run: ${await states()}`);
+  }
+  noErrors(page);
+  await page.context().close();
+  const still = await newPage({ reducedMotion: 'reduce' });
+  await still.goto(at());
+  await still.waitForSelector('article.card');
+  const running = await still.locator('.d-loop').evaluateAll((els) => els.filter((el) => el.getAnimations().length > 0).length);
+  assert(running === 0, `${running} previews animate for a reader who prefers reduced motion`);
+  await still.context().close();
+});
+
 test('each card opens its playground (a full load of the app from the light landing bundle), and every playground is live', async () => {
   const page = await newPage();
   await page.goto(at());
