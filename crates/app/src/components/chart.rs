@@ -1,6 +1,5 @@
 //! `TimeSeriesChart`: an SVG line chart of metric series over simulated time, with a text legend.
 
-use leptos::ev;
 use leptos::prelude::*;
 
 pub use crate::components::chart_model::Series;
@@ -33,27 +32,11 @@ pub fn TimeSeriesChart(
     min_span_secs: f64,
 ) -> impl IntoView {
     let figure = NodeRef::<leptos::html::Figure>::new();
-    let width = RwSignal::new(ChartDims::default().width);
-    let measure = move || {
-        if let Some(el) = figure.get_untracked() {
-            let measured = f64::from(el.client_width());
-            // A hidden chart measures 0; keep the last real width rather than collapsing.
-            if measured > 0.0 {
-                width.set(measured.max(MIN_WIDTH));
-            }
-        }
-    };
-    // Measures once the figure is in the document, then on every window resize.
-    Effect::new(move |_| {
-        if figure.get().is_some() {
-            measure();
-        }
-    });
-    let resize = window_event_listener(ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
-
+    // One SVG unit per CSS pixel, down to the narrowest layout (see `measured_width`).
+    let measured = crate::components::measured_width(figure, ChartDims::default().width);
+    let width = move || measured.get().max(MIN_WIDTH);
     let layout = Memo::new(move |_| {
-        let dims = ChartDims { width: width.get(), ..ChartDims::default() };
+        let dims = ChartDims { width: width(), ..ChartDims::default() };
         series.with(|series| layout_chart(series, dims, min_span_secs))
     });
     // Ticks move far less often than lines; a separate memo keeps the axes' nodes between frames.

@@ -5,7 +5,6 @@
 //! layout, not a shrunken wide one. A `ResizeObserver` follows the element itself, so a column
 //! that changes (a phone rotated, an embed resized, the sidebar folding) re-lays the diagram.
 
-use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -17,11 +16,15 @@ pub const NARROWEST: f64 = 240.0;
 /// The measured content width of the element behind `node`, in CSS pixels, starting at
 /// `initial` until the element is in the document. A hidden element (width 0) keeps the last
 /// real width, and changes under a pixel are ignored so a layout never oscillates.
-pub fn measured_width(node: NodeRef<Div>, initial: f64) -> ReadSignal<f64> {
+pub fn measured_width<E>(node: NodeRef<E>, initial: f64) -> ReadSignal<f64>
+where
+    E: leptos::html::ElementType,
+    E::Output: JsCast + Clone + 'static,
+{
     let (width, set_width) = signal(initial);
     let measure = move || {
         if let Some(el) = node.get_untracked() {
-            let measured = f64::from(el.client_width());
+            let measured = f64::from(el.unchecked_ref::<web_sys::Element>().client_width());
             if measured > 0.0 && (measured - width.get_untracked()).abs() >= 1.0 {
                 set_width.set(measured);
             }
@@ -36,7 +39,7 @@ pub fn measured_width(node: NodeRef<Div>, initial: f64) -> ReadSignal<f64> {
         }
         let callback = Closure::<dyn FnMut()>::new(measure);
         if let Ok(observer) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
-            observer.observe(&el);
+            observer.observe(el.unchecked_ref());
             keep.set_value(Some((observer, callback)));
         }
     });
@@ -54,7 +57,7 @@ pub fn measured_width(node: NodeRef<Div>, initial: f64) -> ReadSignal<f64> {
 #[derive(Clone, Copy)]
 pub struct Stage {
     /// The wrapper whose width is measured.
-    pub node: NodeRef<Div>,
+    pub node: NodeRef<leptos::html::Div>,
     /// Its width in CSS pixels.
     pub width: ReadSignal<f64>,
 }

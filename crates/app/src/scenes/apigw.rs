@@ -3,8 +3,8 @@
 //! and every refusal explained by the bucket that made it.
 
 mod knobs;
-mod presets;
-mod snapshot;
+pub(super) mod presets;
+pub(super) mod snapshot;
 
 use engine::apigw::{ApigwScenario, ApigwSim};
 use leptos::prelude::*;
@@ -312,15 +312,4 @@ fn capture_charts(sim: &ApigwSim, charts: Charts) {
         let i: usize = n.strip_prefix("bucket ")?.parse().ok()?;
         names.get(i - 1).cloned()
     }));
-}
-
-#[cfg(test)]
-mod caption_tests {
-    #[test]
-    fn every_caption_names_real_counters() {
-        let s = crate::scenes::preset::scenario_of(&super::presets::PRESETS, super::presets::PRESETS[0].key);
-        let sim = engine::apigw::ApigwSim::try_new(&s, 42).expect("valid");
-        let names = super::snapshot::counters(&sim).counters.iter().map(|c| c.0).collect::<Vec<_>>();
-        crate::scenes::preset::assert_captions(&super::presets::PRESETS, &names);
-    }
 }

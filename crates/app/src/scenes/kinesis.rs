@@ -3,8 +3,8 @@
 //! capacity helper, all driven by the engine.
 
 mod knobs;
-mod presets;
-mod snapshot;
+pub(super) mod presets;
+pub(super) mod snapshot;
 
 use engine::kinesis::{KinesisScenario, KinesisSim, Reshard, ScheduledReshard};
 use leptos::prelude::*;
@@ -455,15 +455,4 @@ fn capture_charts(sim: &KinesisSim, charts: Charts) {
         |i: usize| if i < polling { format!("polling {}", i + 1) } else { format!("EFO {}", i + 1 - polling) };
     charts.lag.set(pick(&|n: &str| n.strip_prefix("lag ")?.parse::<usize>().ok().map(|i| consumer_name(i - 1))));
     charts.read.set(pick(&|n: &str| n.strip_prefix("read ")?.parse::<usize>().ok().map(|i| consumer_name(i - 1))));
-}
-
-#[cfg(test)]
-mod caption_tests {
-    #[test]
-    fn every_caption_names_real_counters() {
-        let s = crate::scenes::preset::scenario_of(&super::presets::PRESETS, super::presets::PRESETS[0].key);
-        let sim = engine::kinesis::KinesisSim::try_new(&s, 42).expect("valid");
-        let names = super::snapshot::counters(&sim).counters.iter().map(|c| c.0).collect::<Vec<_>>();
-        crate::scenes::preset::assert_captions(&super::presets::PRESETS, &names);
-    }
 }

@@ -50,3 +50,48 @@ pub fn assert_captions<S>(all: &'static [Preset<S>], counters: &[&str]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{assert_captions, scenario_of, Preset};
+    use crate::scenes::{apigw, kinesis, sns, sqs};
+
+    /// A run of the first of `presets`, built by `new_run`, and the counter names `names` reads from it.
+    fn counter_names<S, R>(
+        presets: &'static [Preset<S>],
+        new_run: impl Fn(&S) -> R,
+        names: impl Fn(&R) -> Vec<&'static str>,
+    ) -> Vec<&'static str> {
+        names(&new_run(&scenario_of(presets, presets[0].key)))
+    }
+
+    /// Every preset's caption names counters its playground really shows.
+    #[test]
+    fn every_caption_names_real_counters() {
+        let of = |c: &[(&'static str, u64)]| c.iter().map(|c| c.0).collect::<Vec<_>>();
+        let sqs_names = counter_names(
+            &sqs::presets::PRESETS,
+            |s| engine::sqs::SqsSim::try_new(s, 42).expect("valid"),
+            |sim| of(&sqs::snapshot::counters(sim).counters),
+        );
+        assert_captions(&sqs::presets::PRESETS, &sqs_names);
+        let sns_names = counter_names(
+            &sns::presets::PRESETS,
+            |s| engine::sns::SnsSim::try_new(s, 42).expect("valid"),
+            |sim| of(&sns::snapshot::counters(sim).caption_counters()),
+        );
+        assert_captions(&sns::presets::PRESETS, &sns_names);
+        let kinesis_names = counter_names(
+            &kinesis::presets::PRESETS,
+            |s| engine::kinesis::KinesisSim::try_new(s, 42).expect("valid"),
+            |sim| of(&kinesis::snapshot::counters(sim).counters),
+        );
+        assert_captions(&kinesis::presets::PRESETS, &kinesis_names);
+        let apigw_names = counter_names(
+            &apigw::presets::PRESETS,
+            |s| engine::apigw::ApigwSim::try_new(s, 42).expect("valid"),
+            |sim| of(&apigw::snapshot::counters(sim).counters),
+        );
+        assert_captions(&apigw::presets::PRESETS, &apigw_names);
+    }
+}

@@ -7,8 +7,8 @@
 //! advances it and publishes plain snapshots (`snapshot.rs`) into signals.
 
 mod knobs;
-mod presets;
-mod snapshot;
+pub(super) mod presets;
+pub(super) mod snapshot;
 
 use engine::sns::{EndpointKind, PublishRequest, SnsScenario, SnsSim};
 use leptos::prelude::*;
@@ -606,15 +606,4 @@ fn capture_charts(sim: &SnsSim, charts: Charts) {
     charts.filtered.set(pick(&per_sub("filtered")));
     charts.dlq.set(pick(&|n| (n == "DLQ depth").then(|| "DLQ depth".to_string())));
     charts.lost.set(pick(&|n| (n == "lost").then(|| "lost".to_string())));
-}
-
-#[cfg(test)]
-mod caption_tests {
-    #[test]
-    fn every_caption_names_real_counters() {
-        let s = crate::scenes::preset::scenario_of(&super::presets::PRESETS, super::presets::PRESETS[0].key);
-        let sim = engine::sns::SnsSim::try_new(&s, 42).expect("valid");
-        let names = super::snapshot::counters(&sim).caption_counters().iter().map(|c| c.0).collect::<Vec<_>>();
-        crate::scenes::preset::assert_captions(&super::presets::PRESETS, &names);
-    }
 }

@@ -6,8 +6,8 @@
 
 mod knobs;
 mod layout;
-mod presets;
-mod snapshot;
+pub(super) mod presets;
+pub(super) mod snapshot;
 
 use engine::sqs::{DlqSettings, SqsScenario, SqsSim};
 use leptos::prelude::*;
@@ -458,16 +458,5 @@ fn format_usd(usd: f64) -> String {
         format!("${usd:.4}")
     } else {
         format!("${usd:.6}")
-    }
-}
-
-#[cfg(test)]
-mod caption_tests {
-    #[test]
-    fn every_caption_names_real_counters() {
-        let s = crate::scenes::preset::scenario_of(&super::presets::PRESETS, super::presets::PRESETS[0].key);
-        let sim = engine::sqs::SqsSim::try_new(&s, 42).expect("valid");
-        let names = super::snapshot::counters(&sim).counters.iter().map(|c| c.0).collect::<Vec<_>>();
-        crate::scenes::preset::assert_captions(&super::presets::PRESETS, &names);
     }
 }
