@@ -84,3 +84,32 @@ export async function newPage(browser, options = {}) {
 export function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
+
+/**
+ * How many message tokens match `sel` (default: all). A crowded lane draws its half-size tokens as
+ * one batch (`g.token-batch`, their number in `data-count`); other tokens are one `g` each.
+ */
+export function tokenCount(page, sel = 'g.sqs-token') {
+  return page.evaluate(
+    (s) => [...document.querySelectorAll(s)].reduce((n, g) => n + (g.classList.contains('token-batch') ? Number(g.dataset.count) : 1), 0),
+    sel,
+  );
+}
+
+/** Clicks the first token matching `sel`, drawn on its own or in a batch. */
+export async function clickToken(page, sel) {
+  const at = await page.evaluate((s) => {
+    const g = document.querySelector(s);
+    if (!g) return null;
+    const batch = g.classList.contains('token-batch');
+    const shape = g.querySelector(batch ? 'path' : 'rect');
+    g.scrollIntoView({ block: 'center' });
+    // A batch's path starts each token with "M x y" at its top edge, 4 units in from the left.
+    const m = batch ? shape.getAttribute('d').match(/M([\d.-]+) ([\d.-]+)/) : null;
+    const point = batch ? new DOMPoint(Number(m[1]) + 2, Number(m[2]) + 5) : new DOMPoint(6, 6);
+    const p = point.matrixTransform(shape.getScreenCTM());
+    return { x: p.x, y: p.y };
+  }, sel);
+  assert(at, `no token ${sel} to click`);
+  await page.mouse.click(at.x, at.y);
+}

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { args, assert, launch, newPage as newPageIn, serveSite } from './harness.mjs';
+import { args, assert, clickToken, launch, newPage as newPageIn, serveSite, tokenCount } from './harness.mjs';
 
 const site = path.resolve(args.site ?? 'target/site');
 const base = args.base ?? '/nimbus/';
@@ -277,7 +277,7 @@ sqsTest('/sqs loads without console errors; play advances the clock and the coun
   await page.locator('[data-testid=play]').click();
   assert((await num(page, 'sim-time')) > 0, 'playing did not advance simulated time');
   assert((await num(page, 'count-received')) > 0, 'nothing was received');
-  assert((await page.locator('g.sqs-token').count()) + (await num(page, 'count-deleted')) > 0, 'no tokens and no deletes');
+  assert((await tokenCount(page)) + (await num(page, 'count-deleted')) > 0, 'no tokens and no deletes');
   assert((await page.locator('svg[data-testid=chart] path').count()) >= 1, 'the charts draw no line');
   assert((await page.locator('[data-testid=preset-explanation]').innerText()).length > 80, 'the preset has no explanation');
   noErrors(page);
@@ -293,9 +293,7 @@ sqsTest('/sqs poison preset fills the dead-letter queue, and the inspector expla
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=dlq-depth]')?.innerText) > 0, null, { timeout: 20000 });
   await page.locator('[data-testid=play]').click();
   assert((await num(page, 'count-moved-to-DLQ')) > 0, 'moved-to-DLQ counter is 0');
-  const token = page.locator('g.sqs-token.lane-dlq').first();
-  await token.focus();
-  await page.keyboard.press('Enter');
+  await clickToken(page, 'g.sqs-token.lane-dlq');
   const inspector = page.locator('[data-testid=inspector]');
   await inspector.locator('li').first().waitFor({ timeout: 5000 });
   const text = await inspector.innerText();
@@ -311,10 +309,10 @@ const PRESET_EFFECTS = [
   ['slow-consumer', 40, 'duplicates processed > 0', async (p) => (await num(p, 'count-duplicates-processed')) > 0],
   ['poison', 20, 'DLQ depth > 0', async (p) => (await num(p, 'dlq-depth')) > 0],
   ['polling', 20, 'empty receives > 0 and a cost', async (p) => (await num(p, 'count-empty-receives')) > 0 && (await num(p, 'cost')) > 0],
-  ['fifo-blocking', 12, 'a blocked FIFO token', async (p) => (await p.locator('g.sqs-token.blocked').count()) > 0],
+  ['fifo-blocking', 12, 'a blocked FIFO token', async (p) => (await tokenCount(p, 'g.sqs-token.blocked')) > 0],
   ['delay', 4, 'messages in the delayed lane', async (p) => (await num(p, 'lane-delayed')) > 0],
   ['duplicates', 60, 'duplicates processed > 0', async (p) => (await num(p, 'count-duplicates-processed')) > 0],
-  ['scale', 20, 'a backlog drawn as small tokens', async (p) => (await num(p, 'lane-visible')) > 50 && (await p.locator('g.sqs-token.dense').count()) > 43],
+  ['scale', 20, 'a backlog drawn as small tokens', async (p) => (await num(p, 'lane-visible')) > 50 && (await tokenCount(p, 'g.sqs-token.dense')) > 43],
 ];
 
 sqsTest('/sqs: every preset loads and shows its effect', async () => {
@@ -339,7 +337,7 @@ sqsTest('/sqs tokens are one tab stop; arrow keys move between them and Enter op
   await page.locator('[data-testid=preset]').selectOption('scale');
   await setSpeed(page, 9);
   await page.locator('[data-testid=play]').click();
-  await page.waitForFunction(() => document.querySelectorAll('g.sqs-token').length > 20, null, { timeout: 20000 });
+  await page.waitForFunction(() => Number(document.querySelector('g.sqs-tokens')?.dataset.count) > 20, null, { timeout: 20000 });
   await page.locator('[data-testid=play]').click();
   assert((await page.locator('g.sqs-token[tabindex="0"]').count()) === 1, 'not exactly one token in the tab order');
   await page.locator('g.sqs-token[tabindex="0"]').focus();
@@ -348,6 +346,10 @@ sqsTest('/sqs tokens are one tab stop; arrow keys move between them and Enter op
   await page.keyboard.press('ArrowRight');
   const second = await focused();
   assert(first && second && Number(second) > Number(first), `ArrowRight moved focus from ${first} to ${second}`);
+  // The scale preset draws its backlog in batches: the arrow keys reach those tokens too.
+  for (let i = 0; i < 30; i++) await page.keyboard.press('ArrowRight');
+  const far = await focused();
+  assert(far && Number(far) > Number(second), `30 × ArrowRight from ${second} reached ${far}`);
   await page.keyboard.press('Home');
   assert((await focused()) === first, 'Home did not return to the first token');
   await page.keyboard.press('Enter');
@@ -806,8 +808,8 @@ test('/sns: every preset shows its effect, and the picker explains it', async ()
     assert(check(t), `${key} at ${secs} s: expected ${lesson}, got ${JSON.stringify(t)}`);
     if (key === 'http-down-dlq') {
       assert((await page.locator('[data-testid=sub-1-dlq]').textContent()).match(/DLQ: [1-9]/), 'the DLQ box shows no messages');
-      assert((await page.locator('g.sns-token.backoff').count()) > 0, 'no copy waits for a retry');
-      await page.locator('g.sns-token.dead').first().click();
+      assert((await tokenCount(page, 'g.sns-token.backoff')) > 0, 'no copy waits for a retry');
+      await clickToken(page, 'g.sns-token.dead');
       const text = await page.locator('[data-testid=inspector]').innerText();
       assert(text.includes('MOVED_TO_DLQ') || text.includes('Older history'), `the inspector does not explain the DLQ move: ${text.slice(0, 300)}`);
       assert((await page.locator('[data-testid=inspector-payload]').textContent()).includes('"Type": "Notification"'), 'no JSON envelope shown');
@@ -909,7 +911,7 @@ test('/kinesis loads without console errors; playing writes records into four sh
   await page.locator('[data-testid=play]').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=count-written]')?.innerText) > 500, null, { timeout: 15000 });
   await page.locator('[data-testid=play]').click();
-  assert((await page.locator('g.kin-record').count()) > 20, 'no records drawn in the lanes');
+  assert((await tokenCount(page, 'g.kin-record')) > 20, 'no records drawn in the lanes');
   assert((await page.locator('svg[data-testid=chart] path').count()) >= 1, 'the charts draw no line');
   assert((await page.locator('[data-testid=capacity-advice]').innerText()).includes('shard'), 'no capacity advice');
   noErrors(page);
@@ -1061,7 +1063,7 @@ test('/apigw: the retry-storm preset offers more than is admitted, and jittered 
   const storm = await openApigw('?p=retry-storm&t=20');
   const [offered, admitted, stormRetries] = [await num(storm, 'count-offered'), await num(storm, 'count-admitted'), await num(storm, 'count-retries')];
   assert(offered > 2 * admitted, `a storm: ${offered} offered, ${admitted} admitted`);
-  assert((await storm.locator('g.api-call.throttled').count()) > 0, 'no 429 bounces back');
+  assert((await tokenCount(storm, 'g.api-call.throttled')) > 0, 'no 429 bounces back');
   noErrors(storm);
   await storm.context().close();
   const calm = await openApigw('?p=retry-storm&retry=standard&t=20');

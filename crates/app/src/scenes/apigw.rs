@@ -10,20 +10,18 @@ use engine::apigw::{ApigwScenario, ApigwSim};
 use leptos::prelude::*;
 
 use super::knob::KnobPanel;
-use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
+use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec, CROWDED_TOKENS, LOG_LINES};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
-    log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, LogEntry, PlaygroundLayout, PresetPicker, Series, Stage, TimeSeriesChart,
+    token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LinkNotices,
+    PlaygroundLayout, PresetPicker, Series, Stage, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{CHOICES, KNOBS};
 use presets::PRESETS;
 use snapshot::*;
-
-const LOG_LINES: usize = 40;
 
 /// The chart data of one frame.
 #[derive(Clone, Copy)]
@@ -52,7 +50,6 @@ pub fn ApigwScene() -> impl IntoView {
     let view_data = RwSignal::new(DiagramView::default());
     let stage = Stage::new(1100.0);
     let status = RwSignal::new(CounterView::default());
-    let log = RwSignal::new(Vec::<LogEntry>::new());
     let charts = Charts {
         load: RwSignal::new(Vec::new()),
         reasons: RwSignal::new(Vec::new()),
@@ -62,13 +59,12 @@ pub fn ApigwScene() -> impl IntoView {
     };
     // Charts change once per simulated second (their buckets are seconds).
     let charted_second = StoredValue::new(u64::MAX);
-    let publish = move || {
+    let draw = move || {
+        live.with(|sim| view_data.set(diagram(sim, stage.width.get_untracked())));
+    };
+    let read = move || {
         live.with(|sim| {
             let next = counters(sim);
-            if next.events != status.with_untracked(|s| s.events) || next.events == 0 {
-                log.set(log_entries(sim.trace(), LOG_LINES));
-            }
-            view_data.set(diagram(sim, stage.width.get_untracked()));
             let second = sim.now().as_micros() / 1_000_000;
             if charted_second.get_value() != second {
                 charted_second.set_value(second);
@@ -77,10 +73,16 @@ pub fn ApigwScene() -> impl IntoView {
             status.set(next);
         });
     };
+    let publish = move || {
+        draw();
+        read();
+    };
     live.wire(publish, || {});
     stage.relayout_with(publish);
     let frame = NodeRef::<leptos::html::Section>::new();
-    live.animate(in_view(view.embed, frame), publish, |_| true);
+    live.animate(in_view(view.embed, frame), draw, read, move || {
+        view_data.with_untracked(|d| d.tokens.len() > CROWDED_TOKENS)
+    });
     let on_step = move || live.step(publish);
     let on_reset = move || live.reset(publish);
     let load_preset = move |key: String| live.load_preset(&key);
@@ -94,7 +96,7 @@ pub fn ApigwScene() -> impl IntoView {
         .into_any();
         let diagram = view! { <Diagram view_data=view_data stage=stage/> }.into_any();
         return view! {
-            <EmbedFrame live=live label="API Gateway playground" diagram=diagram full_controls=full_controls log=log
+            <EmbedFrame live=live label="API Gateway playground" diagram=diagram full_controls=full_controls
                 now_secs=now_secs on_step=on_step on_reset=on_reset frame=frame/>
         }
         .into_any();
@@ -121,7 +123,7 @@ pub fn ApigwScene() -> impl IntoView {
             <LayoutMetrics slot>
                 <Metrics status=status charts=charts/>
                 <h3 class="panel-title">"Recent events"</h3>
-                <EventLog entries=log label="Recent API Gateway events" max_entries=LOG_LINES/>
+                <EventLog entries=live.log label="Recent API Gateway events" max_entries=LOG_LINES/>
                 <Announcer message=live.announcement/>
             </LayoutMetrics>
         </PlaygroundLayout>

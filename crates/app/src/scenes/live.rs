@@ -10,8 +10,8 @@ use leptos::prelude::*;
 
 use crate::anim::use_animation_frame;
 use crate::components::{
-    Announcer, CaptionStrip, Collapsible, EmbedTitle, EventLog, LinkNotices, LogEntry, PlayerControls, PresetPicker,
-    ScenarioFile, ShareLinks, SharePanel,
+    log_entries, Announcer, CaptionStrip, Collapsible, EmbedTitle, EventLog, LinkNotices, LogEntry, PlayerControls,
+    PresetPicker, ScenarioFile, ShareLinks, SharePanel,
 };
 use crate::embed::{use_host_bridge, use_in_view, HostRequest};
 use crate::share::{Controls, Defaults, LinkParams, LinkedRun, Presets, ViewOptions};
@@ -19,6 +19,17 @@ use crate::view_model::{format_sim_time, sim_advance_micros};
 
 /// The seed a page opens with, so a first visit always shows the same run.
 const DEFAULT_SEED: u32 = 42;
+/// How often a playing run's counters, charts and event log are brought up to date (wall-clock
+/// milliseconds): ten times a second, as fast as a reader can follow changing numbers.
+pub const READ_EVERY_MS: f64 = 100.0;
+/// How often a playing run's event log is brought up to date (wall-clock milliseconds): at
+/// hundreds of events a second its lines fly by whatever the pace, and replacing forty lines is
+/// the costliest update of a frame.
+pub const LOG_EVERY_MS: f64 = 500.0;
+/// Lines kept in a playground's event log.
+pub const LOG_LINES: usize = 40;
+/// Above this many tokens a diagram counts as crowded: it is redrawn every other frame.
+pub const CROWDED_TOKENS: usize = 300;
 /// Lines of the event log an embed shows to readers who prefer reduced motion.
 const EMBED_LOG_LINES: usize = 5;
 
@@ -55,6 +66,10 @@ pub struct LiveRun<S: Send + Sync + 'static, M: Model + 'static> {
     /// Counts the times the run started again from 0 s (a new scenario, seed or a reset): status
     /// lines about the old run ("Done at 24 s") clear when it changes.
     pub restarts: RwSignal<u32>,
+    /// The newest events, oldest first (see [`LiveRun::publish_log`]).
+    pub log: RwSignal<Vec<LogEntry>>,
+    /// How many events the run had when the log was last published.
+    logged: StoredValue<Option<u64>>,
     /// Set by [`LiveRun::change_at_now`]: the next rebuild runs on to this time.
     resume_at: StoredValue<Option<SimTime>>,
     spec: SceneSpec<S, M>,
@@ -90,6 +105,8 @@ where
             run_error: RwSignal::new(None),
             announcement: RwSignal::new(String::new()),
             restarts: RwSignal::new(0),
+            log: RwSignal::new(Vec::new()),
+            logged: StoredValue::new(None),
             resume_at: StoredValue::new(None),
             spec,
         }
@@ -120,6 +137,7 @@ where
                 self.sim.set_value(Some(run));
                 self.run_error.set(None);
                 publish();
+                self.publish_log();
             }
             Err(err) => self.run_error.set(Some(crate::scenes::knob::in_words(&err))),
         }
@@ -129,6 +147,7 @@ where
     /// scenario change, say to close the inspector), and keeps the address bar on the state.
     pub fn wire(self, publish: impl Fn() + Copy + 'static, on_new_scenario: impl Fn() + 'static) {
         publish();
+        self.publish_log();
         let state = self.linked.state;
         Effect::watch(
             move || state.seed.get(),
@@ -149,17 +168,35 @@ where
         self.linked.follow_in_address_bar();
     }
 
-    /// Advances the run with the animation frames while playing and `in_view`; `publish_now`
-    /// says, for the frame count, whether to publish this frame (a crowded scene may skip some).
+    /// Advances the run with the animation frames while playing and `in_view`, and shows it:
+    /// `draw` publishes the diagram every frame (every other one while `crowded` says hundreds of
+    /// tokens are drawn: one redraw then fits in a frame, and the clock still advances every
+    /// frame); `read` publishes everything else — counters, charts, event log, inspector,
+    /// announcements — at a reading pace, [`READ_EVERY_MS`]. Text that changes sixty times a
+    /// second cannot be read, and laying it out every frame cost a slow phone most of its frame.
+    /// Both run when the run stops, so a paused page shows one consistent instant.
     pub fn animate(
         self,
         in_view: Signal<bool>,
-        publish: impl Fn() + 'static,
-        publish_now: impl Fn(u32) -> bool + 'static,
+        draw: impl Fn() + Copy + 'static,
+        read: impl Fn() + Copy + 'static,
+        crowded: impl Fn() -> bool + 'static,
     ) {
         let state = self.linked.state;
         let active = Signal::derive(move || state.playing.get() && in_view.get());
         let frames = StoredValue::new(0u32);
+        let (read_at, logged_at) = (StoredValue::new(f64::NEG_INFINITY), StoredValue::new(f64::NEG_INFINITY));
+        Effect::watch(
+            move || active.get(),
+            move |&active, _, _| {
+                if !active {
+                    draw();
+                    read();
+                    self.publish_log();
+                }
+            },
+            false,
+        );
         use_animation_frame(active, move |dt_ms| {
             let advance = sim_advance_micros(dt_ms, state.speed.get_untracked());
             if advance == 0 {
@@ -170,10 +207,20 @@ where
                 sim.run_until(target)
             });
             frames.update_value(|n| *n = n.wrapping_add(1));
-            if publish_now(frames.get_value()) || outcome == Some(RunOutcome::Idle) {
-                publish();
+            let over = outcome == Some(RunOutcome::Idle);
+            if over || !crowded() || frames.get_value().is_multiple_of(2) {
+                draw();
             }
-            if outcome == Some(RunOutcome::Idle) {
+            let now_ms = crate::anim::now_ms();
+            if over || now_ms - read_at.get_value() >= READ_EVERY_MS {
+                read_at.set_value(now_ms);
+                read();
+            }
+            if over || now_ms - logged_at.get_value() >= LOG_EVERY_MS {
+                logged_at.set_value(now_ms);
+                self.publish_log();
+            }
+            if over {
                 state.playing.set(false);
                 self.announcement.set("The run is over: nothing more is scheduled.".to_string());
             }
@@ -195,6 +242,16 @@ where
     pub fn step(&self, publish: impl Fn()) {
         self.update(|sim| sim.step());
         publish();
+        self.publish_log();
+    }
+
+    /// Brings the event log up to date, if the run has new events.
+    pub fn publish_log(&self) {
+        let Some(count) = self.with(|sim| sim.trace().count()) else { return };
+        if self.logged.get_value() != Some(count) {
+            self.logged.set_value(Some(count));
+            self.with(|sim| self.log.set(log_entries(sim.trace(), LOG_LINES)));
+        }
     }
 
     /// The player's Reset: the same scenario and seed from 0 s.
@@ -269,8 +326,6 @@ pub fn EmbedFrame<S, M>(
     diagram: AnyView,
     /// What `controls=full` adds under the player controls (presets, settings, inspector).
     full_controls: AnyView,
-    /// The recent events, listed for readers who prefer reduced motion.
-    log: RwSignal<Vec<LogEntry>>,
     /// Simulated seconds, as published.
     now_secs: Signal<f64>,
     #[prop(into)] on_step: Callback<()>,
@@ -310,7 +365,7 @@ where
             <LinkNotices notices=linked.notices/>
             {diagram}
             // Without travelling tokens, the latest events say what each step did.
-            {crate::anim::prefers_reduced_motion().then(|| view! { <EventLog entries=log label=log_label max_entries=EMBED_LOG_LINES/> })}
+            {crate::anim::prefers_reduced_motion().then(|| view! { <EventLog entries=live.log label=log_label max_entries=EMBED_LOG_LINES/> })}
             {controls.map(|c| view! { <div class="embed-controls panel">{c}</div> })}
             <p class="embed-footer muted">
                 <span data-testid="sim-time">{move || format_sim_time(now_secs.get())}</span>

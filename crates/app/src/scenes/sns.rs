@@ -13,13 +13,12 @@ pub(super) mod snapshot;
 use engine::sns::{EndpointKind, PublishRequest, SnsScenario, SnsSim};
 use leptos::prelude::*;
 
-use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
+use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec, CROWDED_TOKENS, LOG_LINES};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
-    log_entries, parts_line, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader,
-    LayoutMetrics, LinkNotices, LogEntry, MessageInspector, PlaygroundLayout, PresetPicker, Series, SettingField,
-    Stage, TimeSeriesChart,
+    parts_line, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
+    LinkNotices, MessageInspector, PlaygroundLayout, PresetPicker, Series, SettingField, Stage, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
@@ -27,8 +26,6 @@ use knobs::{Field, HEALTH_OPTIONS, RATE_KEY, TOPIC_KEY};
 use presets::PRESETS;
 use snapshot::*;
 
-/// Lines kept in the event log.
-const LOG_LINES: usize = 40;
 /// Shortest wall-clock gap between two announcements of failed deliveries, so a screen reader keeps up.
 const ANNOUNCE_EVERY_MS: f64 = 4_000.0;
 
@@ -59,7 +56,6 @@ pub fn SnsScene() -> impl IntoView {
     let view_data = RwSignal::new(DiagramView::default());
     let stage = Stage::new(1100.0);
     let status = RwSignal::new(CounterView::default());
-    let log = RwSignal::new(Vec::<LogEntry>::new());
     let charts = Charts {
         published: RwSignal::new(Vec::new()),
         delivered: RwSignal::new(Vec::new()),
@@ -72,12 +68,12 @@ pub fn SnsScene() -> impl IntoView {
 
     // Copies dead-lettered or lost, announced so far, and when (wall-clock ms).
     let failures_said = StoredValue::new((0u64, f64::NEG_INFINITY));
-    let publish = move || {
+    let draw = move || {
+        live.with(|sim| view_data.set(diagram(sim, stage.width.get_untracked())));
+    };
+    let read = move || {
         live.with(|sim| {
             let next = counters(sim);
-            if next.events != status.with_untracked(|s| s.events) || next.events == 0 {
-                log.set(log_entries(sim.trace(), LOG_LINES));
-            }
             // Failures for good are said at a readable pace: at most one announcement every few
             // seconds, naming the latest and counting the others.
             let (now_ms, failed) = (crate::anim::now_ms(), failed_for_good(sim));
@@ -90,7 +86,6 @@ pub fn SnsScene() -> impl IntoView {
                     failures_said.set_value((failed, now_ms));
                 }
             }
-            view_data.set(diagram(sim, stage.width.get_untracked()));
             capture_charts(sim, charts);
             if let Some(id) = selected.get_untracked() {
                 inspected.set(Some(history(sim, id)));
@@ -98,13 +93,19 @@ pub fn SnsScene() -> impl IntoView {
             status.set(next);
         });
     };
+    let publish = move || {
+        draw();
+        read();
+    };
     live.wire(publish, move || {
         selected.set(None);
         inspected.set(None);
     });
     stage.relayout_with(publish);
     let frame = NodeRef::<leptos::html::Section>::new();
-    live.animate(in_view(view.embed, frame), publish, |_| true);
+    live.animate(in_view(view.embed, frame), draw, read, move || {
+        view_data.with_untracked(|d| d.tokens.len() > CROWDED_TOKENS)
+    });
 
     let on_step = move || live.step(publish);
     let on_reset = move || live.reset(publish);
@@ -121,6 +122,7 @@ pub fn SnsScene() -> impl IntoView {
             .update(|sim| sim.act(|m, cx| m.publish_composed(cx, req)))
             .ok_or_else(|| "There is no run to publish into.".to_string())?;
         publish();
+        live.publish_log();
         match result {
             Ok(id) => {
                 let text = format!("Published msg-{id}: watch its copies leave the topic.");
@@ -142,7 +144,7 @@ pub fn SnsScene() -> impl IntoView {
         let diagram =
             view! { <Diagram view_data=view_data stage=stage selected=selected on_select=select/> }.into_any();
         return view! {
-            <EmbedFrame live=live label="SNS playground" diagram=diagram full_controls=full_controls log=log
+            <EmbedFrame live=live label="SNS playground" diagram=diagram full_controls=full_controls
                 now_secs=now_secs on_step=on_step on_reset=on_reset frame=frame/>
         }
         .into_any();
@@ -171,7 +173,7 @@ pub fn SnsScene() -> impl IntoView {
             <LayoutMetrics slot>
                 <Metrics status=status charts=charts/>
                 <h3 class="panel-title">"Recent events"</h3>
-                <EventLog entries=log label="Recent SNS events" max_entries=LOG_LINES/>
+                <EventLog entries=live.log label="Recent SNS events" max_entries=LOG_LINES/>
                 <Announcer message=live.announcement/>
             </LayoutMetrics>
         </PlaygroundLayout>

@@ -13,12 +13,12 @@ use engine::sqs::{DlqSettings, SqsScenario, SqsSim};
 use leptos::prelude::*;
 
 use super::knob::{ChoiceField, KnobField};
-use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec};
+use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec, LOG_LINES};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
-    log_entries, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, LogEntry, MessageInspector, PlaygroundLayout, PresetPicker, Series, Stage, TimeSeriesChart,
+    token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LinkNotices,
+    MessageInspector, PlaygroundLayout, PresetPicker, Series, Stage, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
@@ -29,8 +29,6 @@ use snapshot::{counters, diagram, dlq_announcement, history, CounterView, Diagra
 
 /// Shortest wall-clock gap between two dead-letter announcements, so a screen reader keeps up.
 const ANNOUNCE_EVERY_MS: f64 = 4_000.0;
-/// Lines kept in the event log.
-const LOG_LINES: usize = 40;
 
 /// The chart data of one frame: depth by lane, age of oldest, DLQ depth, throughput, empty receives
 /// and duplicates processed.
@@ -62,7 +60,6 @@ pub fn SqsScene() -> impl IntoView {
     let LinkedRun { scenario, preset_key, modified, generation: knob_generation, notices, view, .. } = linked;
     let view_data = RwSignal::new(DiagramView::default());
     let status = RwSignal::new(CounterView::default());
-    let log = RwSignal::new(Vec::<LogEntry>::new());
     let charts = Charts {
         depth: RwSignal::new(Vec::new()),
         oldest: RwSignal::new(Vec::new()),
@@ -79,13 +76,15 @@ pub fn SqsScene() -> impl IntoView {
 
     // Dead-letter moves announced so far, and when (wall-clock ms).
     let dlq_said = StoredValue::new((0u64, f64::NEG_INFINITY));
-    let publish = move || {
+    let draw = move || {
+        live.with(|sim| {
+            let consumers = sim.model().scenario().consumers.count as usize;
+            view_data.set(diagram(sim, &Layout::new(stage.width.get_untracked(), consumers)));
+        });
+    };
+    let read = move || {
         live.with(|sim| {
             let next = counters(sim);
-            let events_before = status.with_untracked(|s| s.events);
-            if next.events != events_before || next.events == 0 {
-                log.set(log_entries(sim.trace(), LOG_LINES));
-            }
             // Dead-letter moves are said at a readable pace: at most one announcement every few
             // seconds, naming the latest move and counting the others.
             let now_ms = crate::anim::now_ms();
@@ -98,8 +97,6 @@ pub fn SqsScene() -> impl IntoView {
                     dlq_said.set_value((next.moved_to_dlq, now_ms));
                 }
             }
-            let consumers = sim.model().scenario().consumers.count as usize;
-            view_data.set(diagram(sim, &Layout::new(stage.width.get_untracked(), consumers)));
             capture_charts(sim, charts);
             if let Some(id) = selected.get_untracked() {
                 inspected.set(Some(history(sim, id)));
@@ -107,17 +104,18 @@ pub fn SqsScene() -> impl IntoView {
             status.set(next);
         });
     };
+    let publish = move || {
+        draw();
+        read();
+    };
     live.wire(publish, move || {
         selected.set(None);
         inspected.set(None);
     });
     stage.relayout_with(publish);
-    // A crowded diagram (hundreds of tokens) is redrawn every other frame: the DOM and paint
-    // work of one redraw then fits in a frame, and the clock still advances every frame.
     let frame = NodeRef::<leptos::html::Section>::new();
-    live.animate(in_view(view.embed, frame), publish, move |frames| {
-        let crowded = view_data.with_untracked(|d| d.dense.iter().any(|&dense| dense));
-        !crowded || frames.is_multiple_of(2)
+    live.animate(in_view(view.embed, frame), draw, read, move || {
+        view_data.with_untracked(|d| d.dense.iter().any(|&dense| dense))
     });
 
     let on_step = move || live.step(publish);
@@ -141,7 +139,7 @@ pub fn SqsScene() -> impl IntoView {
         let diagram =
             view! { <Diagram view_data=view_data stage=stage selected=selected on_select=select/> }.into_any();
         return view! {
-            <EmbedFrame live=live label="SQS playground" diagram=diagram full_controls=full_controls log=log
+            <EmbedFrame live=live label="SQS playground" diagram=diagram full_controls=full_controls
                 now_secs=now_secs on_step=on_step on_reset=on_reset frame=frame/>
         }
         .into_any();
@@ -169,7 +167,7 @@ pub fn SqsScene() -> impl IntoView {
             <LayoutMetrics slot>
                 <Metrics status=status charts=charts/>
                 <h3 class="panel-title">"Recent events"</h3>
-                <EventLog entries=log label="Recent SQS events" max_entries=LOG_LINES/>
+                <EventLog entries=live.log label="Recent SQS events" max_entries=LOG_LINES/>
                 <Announcer message=announcement/>
             </LayoutMetrics>
         </PlaygroundLayout>

@@ -364,6 +364,17 @@ impl Queue {
         live.sort_unstable_by_key(|m| m.seq);
         live.into_iter()
     }
+    /// The `k` oldest live messages, oldest first: the start of [`Queue::messages`] without
+    /// sorting the whole queue (a diagram draws a few dozen of a backlog of thousands, every frame).
+    pub fn oldest(&self, k: usize) -> impl Iterator<Item = &Message> {
+        let mut live: Vec<&Message> = self.slots.iter().flatten().collect();
+        if k < live.len() {
+            live.select_nth_unstable_by_key(k, |m| m.seq);
+            live.truncate(k);
+        }
+        live.sort_unstable_by_key(|m| m.seq);
+        live.into_iter()
+    }
     /// Whether `handle` is the receipt of the message's latest receive (an older receive's
     /// visibility window has ended, whatever the message's state now).
     pub fn is_current(&self, handle: ReceiptHandle) -> bool {

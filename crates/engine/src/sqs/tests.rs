@@ -76,6 +76,27 @@ fn slots_are_reused_without_confusing_old_receipt_handles() {
 }
 
 #[test]
+fn the_oldest_few_are_the_start_of_the_whole_queue_in_send_order() {
+    let mut q = queue(QueueAttributes::default(), Fidelity::EXACT);
+    let mut rng = SimRng::new(7);
+    for i in 0..50 {
+        q.send(secs(i), body("m"), MessageId(i)).expect("sent");
+    }
+    // Free some slots and fill them again, so slot order is not send order.
+    for r in q.receive(secs(60), ReceiveRequest { max_messages: 10, ..one() }, &mut rng).expect("ok") {
+        q.delete(secs(60), r.receipt_handle, &mut rng).expect("deleted");
+    }
+    for i in 50..60 {
+        q.send(secs(i + 20), body("m"), MessageId(i)).expect("sent");
+    }
+    let all: Vec<u64> = q.messages().map(|m| m.id.0).collect();
+    for k in [0, 1, 7, 49, 50, 51, 200] {
+        let few: Vec<u64> = q.oldest(k).map(|m| m.id.0).collect();
+        assert_eq!(few, all.iter().copied().take(k).collect::<Vec<_>>(), "k = {k}");
+    }
+}
+
+#[test]
 fn gauges_and_oldest_age_follow_every_state_change() {
     let mut q = queue(QueueAttributes { visibility_timeout_s: 10, ..QueueAttributes::default() }, Fidelity::EXACT);
     let mut rng = SimRng::new(1);

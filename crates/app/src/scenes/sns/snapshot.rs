@@ -313,8 +313,13 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
     };
     // Tokens of each area, laid out once all are known (a crowded area draws them dense).
     let mut areas: Vec<[Vec<TokenView>; 3]> = vec![Default::default(); n];
-    let place = |areas: &mut Vec<[Vec<TokenView>; 3]>, sub: usize, area: Area, token: TokenView| {
-        areas[sub][area as usize].push(token)
+    // Builds and places a token while its area has room for it even when drawn dense: thousands of
+    // copies can wait for a retry, and describing each one every frame cost more than a frame.
+    let place = |areas: &mut Vec<[Vec<TokenView>; 3]>, sub: usize, area: Area, token: &dyn Fn() -> TokenView| {
+        let list = &mut areas[sub][area as usize];
+        if list.len() < capacity(&layout, area, layout.cell(sub).2, true) {
+            list.push(token());
+        }
     };
     let token = |id: u64, label: &str, class: String, attempts: u32, aria: String| TokenView {
         id,
@@ -357,22 +362,21 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
                     .insert(id, TokenView { x, y, ..token(id, label, "sqs-token sns-token filtered".into(), 0, aria) });
             }
             Reason::Delivered if kind != EndpointKind::Sqs => {
-                let aria = format!("msg-{msg} delivered to {name}");
-                place(
-                    &mut areas,
-                    sub,
-                    Area::Endpoint,
-                    token(id, label, "sqs-token sns-token delivered".into(), e.attempt, aria),
-                );
+                place(&mut areas, sub, Area::Endpoint, &|| {
+                    token(
+                        id,
+                        label,
+                        "sqs-token sns-token delivered".into(),
+                        e.attempt,
+                        format!("msg-{msg} delivered to {name}"),
+                    )
+                });
             }
             Reason::MessageLost => {
-                let aria = format!("msg-{msg} lost at {name}: {}", e.note.as_deref().unwrap_or(""));
-                place(
-                    &mut areas,
-                    sub,
-                    Area::DeadLetter,
-                    token(id, label, "sqs-token sns-token lost".into(), e.attempt, aria),
-                );
+                place(&mut areas, sub, Area::DeadLetter, &|| {
+                    let aria = format!("msg-{msg} lost at {name}: {}", e.note.as_deref().unwrap_or(""));
+                    token(id, label, "sqs-token sns-token lost".into(), e.attempt, aria)
+                });
             }
             _ => {}
         }
@@ -407,24 +411,19 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
             }
             DeliveryPhase::Backoff { until } => {
                 waiting[sub] += 1;
-                let secs = until.saturating_since(now).as_secs_f64();
-                let aria = format!("msg-{} for {name}: attempt {} failed, next in {secs:.1} s", d.message, d.attempts);
-                place(
-                    &mut areas,
-                    sub,
-                    Area::Waiting,
-                    token(id, label, "sqs-token sns-token backoff".into(), d.attempts, aria),
-                );
+                place(&mut areas, sub, Area::Waiting, &|| {
+                    let secs = until.saturating_since(now).as_secs_f64();
+                    let aria =
+                        format!("msg-{} for {name}: attempt {} failed, next in {secs:.1} s", d.message, d.attempts);
+                    token(id, label, "sqs-token sns-token backoff".into(), d.attempts, aria)
+                });
             }
             DeliveryPhase::Queued => {
                 waiting[sub] += 1;
-                let aria = format!("msg-{} for {name}: waiting behind an earlier message of its group", d.message);
-                place(
-                    &mut areas,
-                    sub,
-                    Area::Waiting,
-                    token(id, label, "sqs-token sns-token queued".into(), d.attempts, aria),
-                );
+                place(&mut areas, sub, Area::Waiting, &|| {
+                    let aria = format!("msg-{} for {name}: waiting behind an earlier message of its group", d.message);
+                    token(id, label, "sqs-token sns-token queued".into(), d.attempts, aria)
+                });
             }
         }
     }
@@ -440,7 +439,7 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
         for (area, queue, place_name) in areas_of {
             let Some(q) = queue else { continue };
             let room = capacity(&layout, area, w, true).saturating_sub(areas[sub][area as usize].len());
-            for msg in q.messages().take(room) {
+            for msg in q.oldest(room) {
                 let Some(copy) = m.queued_copy(sub, msg.id) else { continue };
                 let id = copy.message * COPY_IDS + sub as u64;
                 let in_flight = matches!(msg.state, engine::sqs::MessageState::InFlight { .. });
@@ -450,8 +449,9 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
                     _ => "sqs-token sns-token queued-sqs",
                 };
                 let what = if in_flight { "being processed" } else { place_name };
-                let aria = format!("msg-{} {what} ({name})", copy.message);
-                place(&mut areas, sub, area, token(id, label_of(copy.template), class.into(), 0, aria));
+                place(&mut areas, sub, area, &|| {
+                    token(id, label_of(copy.template), class.into(), 0, format!("msg-{} {what} ({name})", copy.message))
+                });
             }
         }
     }

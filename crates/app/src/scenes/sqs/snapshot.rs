@@ -124,9 +124,11 @@ pub fn diagram(sim: &SqsSim, layout: &Layout) -> DiagramView {
         format!("{n} producer{} · {} msg/s", if n == 1 { "" } else { "s" }, crate::scenes::knob::format_value(rate));
 
     let queue = model.main_queue();
+    // In send order, sorted once.
+    let messages: Vec<&Message> = queue.messages().collect();
     // FIFO: a group is blocked while one of its messages is in flight.
-    let blocked: BTreeSet<&str> = queue
-        .messages()
+    let blocked: BTreeSet<&str> = messages
+        .iter()
         .filter(|m| matches!(m.state, MessageState::InFlight { .. }))
         .filter_map(|m| m.group.as_deref())
         .collect();
@@ -138,7 +140,7 @@ pub fn diagram(sim: &SqsSim, layout: &Layout) -> DiagramView {
         view.dense[lane as usize] = counts[lane as usize] > layout.lane_capacity(lane, false);
     }
     let mut slots = [0usize; 3];
-    for m in queue.messages() {
+    for &m in &messages {
         let lane = lane_of(m.state);
         let lane_idx = lane as usize;
         let slot = slots[lane_idx];
