@@ -208,15 +208,22 @@ where
             });
             frames.update_value(|n| *n = n.wrapping_add(1));
             let over = outcome == Some(RunOutcome::Idle);
-            if over || !crowded() || frames.get_value().is_multiple_of(2) {
+            // One costly update per frame where it can wait a frame: a crowded diagram is drawn
+            // on even frames and the readouts come on odd ones; the log never shares a frame
+            // with the readouts.
+            let crowded = crowded();
+            let drawn = over || !crowded || frames.get_value().is_multiple_of(2);
+            if drawn {
                 draw();
             }
             let now_ms = crate::anim::now_ms();
-            if over || now_ms - read_at.get_value() >= READ_EVERY_MS {
+            let free = !(drawn && crowded);
+            let read_now = over || (free && now_ms - read_at.get_value() >= READ_EVERY_MS);
+            if read_now {
                 read_at.set_value(now_ms);
                 read();
             }
-            if over || now_ms - logged_at.get_value() >= LOG_EVERY_MS {
+            if over || (free && !read_now && now_ms - logged_at.get_value() >= LOG_EVERY_MS) {
                 logged_at.set_value(now_ms);
                 self.publish_log();
             }

@@ -220,6 +220,9 @@ struct KinesisSeries {
     read: [Option<SeriesId>; CHARTED_CONSUMERS],
 }
 
+/// How many of the busiest keys [`KinesisModel::busiest_keys`] lists.
+pub const BUSIEST_KEYS: usize = 16;
+
 /// The Kinesis scenario model.
 #[derive(Debug)]
 pub struct KinesisModel {
@@ -231,6 +234,8 @@ pub struct KinesisModel {
     key_len: Vec<u64>,
     /// Cumulative key weights, for the draw.
     key_cdf: Vec<f64>,
+    /// The busiest keys and their shares, busiest first (see [`KinesisModel::busiest_keys`]).
+    busiest: Vec<(u32, f64)>,
     /// Records produced per key (the order a consumer should see).
     key_counter: Vec<u32>,
     /// Bulk mode: each open shard's share of the records.
@@ -276,6 +281,9 @@ impl KinesisModel {
         for c in &mut key_cdf {
             *c /= sum.max(f64::MIN_POSITIVE);
         }
+        let mut busiest: Vec<(u32, f64)> = (0..n).map(|k| (k as u32, weight(k) / sum.max(f64::MIN_POSITIVE))).collect();
+        busiest.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        busiest.truncate(BUSIEST_KEYS);
         let rate = match p.bulk_ms {
             Some(ms) => 1_000.0 / ms,
             None => p.rate_per_s,
@@ -303,6 +311,7 @@ impl KinesisModel {
             key_hash,
             key_len,
             key_cdf,
+            busiest,
             key_counter: vec![0; n],
             shard_share: Vec::new(),
             arrivals: Arrivals::new(&Workload::Constant { rate_per_s: rate }),
@@ -339,6 +348,12 @@ impl KinesisModel {
     pub fn key_hash(&self, k: u32) -> Option<u128> {
         self.key_hash.get(k as usize).copied()
     }
+    /// The keys with the largest shares of the records, busiest first (a tie: the lower key
+    /// first), at most [`BUSIEST_KEYS`]. The weights never change, so this is worked out once.
+    pub fn busiest_keys(&self) -> &[(u32, f64)] {
+        &self.busiest
+    }
+
     /// Key `k`'s share of the records.
     pub fn key_share(&self, k: u32) -> f64 {
         let k = k as usize;

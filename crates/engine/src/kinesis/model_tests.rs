@@ -146,3 +146,26 @@ fn the_bulk_yardstick_writes_every_shard_at_its_limit() {
     let t = run(&s, 10.0).model().totals().clone();
     assert!(t.throttled > 400_000 && t.written <= 50 * 1_000 * 11, "{t:?}");
 }
+
+#[test]
+fn the_busiest_keys_are_the_largest_shares_busiest_first() {
+    for skew in [Skew::Uniform, Skew::HotKey { share: 0.3 }, Skew::Zipf { exponent: 1.1 }] {
+        let s = KinesisScenario {
+            producer: Producer { keys: 300, skew, ..Producer::default() },
+            ..KinesisScenario::default()
+        };
+        let sim = run(&s, 0.0);
+        let m = sim.model();
+        let busiest = m.busiest_keys();
+        assert_eq!(busiest.len(), super::model::BUSIEST_KEYS);
+        for pair in busiest.windows(2) {
+            assert!(pair[0].1 >= pair[1].1, "{skew:?}: busiest first: {pair:?}");
+        }
+        for &(k, share) in busiest {
+            assert!((share - m.key_share(k)).abs() < 1e-12, "{skew:?}: key {k}: {share} vs {}", m.key_share(k));
+        }
+        // No other key is busier than the last one listed (shares equal up to rounding tie).
+        let last = busiest.last().map_or(0.0, |k| k.1);
+        assert!((0..300).all(|k| busiest.iter().any(|b| b.0 == k) || m.key_share(k) <= last + 1e-12), "{skew:?}");
+    }
+}

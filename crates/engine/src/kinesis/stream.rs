@@ -83,6 +83,8 @@ pub struct Shard {
     /// Open, closed or expired.
     pub state: ShardState,
     records: VecDeque<Record>,
+    /// The user records in `records` (an aggregated record counts its user records).
+    retained: u64,
     last_seq: u64,
     write: WriteWindow,
     read: ReadWindow,
@@ -115,6 +117,7 @@ impl Shard {
             adjacent_parent: adjacent,
             state: ShardState::Open,
             records: VecDeque::new(),
+            retained: 0,
             last_seq: 0,
             write: WriteWindow::default(),
             read: ReadWindow::default(),
@@ -127,6 +130,10 @@ impl Shard {
     /// Its records still within retention, oldest first.
     pub fn records(&self) -> &VecDeque<Record> {
         &self.records
+    }
+    /// How many user records it holds (what [`Shard::records`] counts), kept as they come and go.
+    pub fn retained_count(&self) -> u64 {
+        self.retained
     }
     /// Bytes and records written in the current second: what the write limit counts.
     pub fn write_load(&self, now: SimTime) -> (u64, u64) {
@@ -329,6 +336,7 @@ impl Stream {
         let seq = (shard.last_seq + 1).max(now.as_micros());
         shard.last_seq = seq + u64::from(taken) - 1;
         shard.records.push_back(Record { seq, count: taken, hash, bytes: taken_bytes, arrived: now, tag });
+        shard.retained += u64::from(taken);
         (taken, Some(seq))
     }
 
@@ -494,7 +502,8 @@ impl Stream {
             return;
         };
         for shard in &mut self.shards {
-            while shard.records.front().is_some_and(|r| r.arrived < horizon) {
+            while let Some(r) = shard.records.front().filter(|r| r.arrived < horizon) {
+                shard.retained -= u64::from(r.count);
                 shard.records.pop_front();
             }
             if let ShardState::Closed { at } = shard.state {

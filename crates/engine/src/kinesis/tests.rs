@@ -133,6 +133,11 @@ fn retention_trims_and_a_closed_parent_stays_readable_then_expires() {
     assert!(s.shard(ShardId(0)).is_some_and(|p| p.records().is_empty() && p.state == ShardState::Expired));
     assert_eq!(s.shards().count(), 2, "expired shards are not listed");
     assert_eq!(s.shard(ShardId(1)).map(|c| c.records().len()), Some(1), "the child's record is younger");
+    // The running count follows the records in and out.
+    for shard in s.shards() {
+        assert_eq!(shard.retained_count(), shard.records().iter().map(|r| u64::from(r.count)).sum::<u64>());
+    }
+    assert_eq!(s.shard(ShardId(1)).map(Shard::retained_count), Some(1));
 }
 
 #[test]

@@ -322,8 +322,7 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
         view.segments.push(Segment { x, w, class: colour(shard.id.0), label });
     }
     // The busiest keys, marked where they hash.
-    let mut keys: Vec<(u32, f64)> = (0..p.keys.min(5_000)).map(|k| (k, m.key_share(k))).collect();
-    keys.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let keys = m.busiest_keys();
     let top = keys.first().map_or(1.0, |k| k.1).max(1e-9);
     // Busiest first: a label that would overlap a busier key's is left off (its mark stays).
     let mut placed: Vec<(f64, f64)> = Vec::new();
@@ -408,7 +407,7 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
             bytes_load: bytes_rate / f64::from(1u32 << 20),
             throttling,
             load_text: format!("{records_rate:.0} rec/s · {:.2} MiB/s", bytes_rate / f64::from(1u32 << 20)),
-            retained: shard.records().iter().map(|r| u64::from(r.count)).sum(),
+            retained: shard.retained_count(),
             last_seq: match shard.last_seq() {
                 0 => String::new(),
                 n => format!("seq …{:06}", n % 1_000_000),
@@ -525,7 +524,7 @@ pub fn capacity_advice(sim: &KinesisSim) -> String {
         if need == 1.0 { "" } else { "s" },
         if polling > 0.0 { format!(", {by_reads:.0} for the 2 MiB/s of shared reads") } else { String::new() },
     );
-    let hottest = (0..p.keys.min(5_000)).map(|k| m.key_share(k)).fold(0.0, f64::max) * p.rate_per_s;
+    let hottest = m.busiest_keys().first().map_or(0.0, |k| k.1) * p.rate_per_s;
     if hottest > 1_000.0 {
         text.push_str(&format!(
             " The busiest key alone writes {hottest:.0} records/s: more than one shard takes, however many shards there are — every record of a key goes to the same shard."
