@@ -48,7 +48,24 @@ pub fn MessageInspector(
     /// What the scene adds between the title and the history.
     #[prop(optional)]
     children: Option<ChildrenFn>,
+    /// The hint is shown elsewhere (an [`InspectorHint`] under the diagram): closed, the panel is
+    /// not drawn; opened, it scrolls into view. A playground page opens it at the top of the
+    /// column beside the diagram, so the diagram stays in view.
+    #[prop(optional)]
+    hint_elsewhere: bool,
 ) -> impl IntoView {
+    let panel = NodeRef::<leptos::html::Section>::new();
+    Effect::watch(
+        move || open.get(),
+        move |&open, _, _| {
+            if let (true, true, Some(panel)) = (open, hint_elsewhere, panel.get_untracked()) {
+                let options = web_sys::ScrollIntoViewOptions::new();
+                options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                panel.scroll_into_view_with_scroll_into_view_options(&options);
+            }
+        },
+        false,
+    );
     let items = move || {
         steps.with(|steps| {
             steps
@@ -68,7 +85,8 @@ pub fn MessageInspector(
         })
     };
     view! {
-        <section class="sqs-inspector" aria-label="Message inspector" data-testid="inspector">
+        <section class="sqs-inspector" aria-label="Message inspector" data-testid="inspector" node_ref=panel
+            hidden=move || hint_elsewhere && !open.get()>
             <h3 class="panel-title">"Message inspector"</h3>
             <Show when=move || open.get() fallback=move || view! { <p class="muted">{hint}</p> }>
                 <p>
@@ -85,5 +103,22 @@ pub fn MessageInspector(
                 </div>
             </Show>
         </section>
+    }
+}
+
+/// How to open the inspector, shown under the diagram while it is closed (when the inspector
+/// itself opens elsewhere: `hint_elsewhere`).
+#[component]
+pub fn InspectorHint(
+    /// Whether the inspector is open.
+    #[prop(into)]
+    open: Signal<bool>,
+    /// What to do to open it.
+    hint: &'static str,
+) -> impl IntoView {
+    view! {
+        <Show when=move || !open.get()>
+            <p class="muted inspector-hint">{hint}</p>
+        </Show>
     }
 }

@@ -28,7 +28,7 @@ pub use embed_title::EmbedTitle;
 pub use event_log::{log_entries, EventLog, LogEntry};
 pub use layout::{LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, PlaygroundLayout};
 pub use measured_width::{measured_width, Stage, NARROWEST};
-pub use message_inspector::{HistoryStep, MessageInspector};
+pub use message_inspector::{HistoryStep, InspectorHint, MessageInspector};
 pub use player_controls::{PlayerControls, PlayerState};
 pub use preset_picker::PresetPicker;
 pub use setting_field::SettingField;

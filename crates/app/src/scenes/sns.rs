@@ -17,8 +17,9 @@ use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec, CROWDED_TOKENS, LOG_L
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
-    parts_line, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, MessageInspector, PlaygroundLayout, PresetPicker, Series, SettingField, Stage, TimeSeriesChart,
+    parts_line, token_group, Announcer, EventLog, InspectorHint, LayoutControls, LayoutDiagram, LayoutHeader,
+    LayoutMetrics, LinkNotices, MessageInspector, PlaygroundLayout, PresetPicker, Series, SettingField, Stage,
+    TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
@@ -162,10 +163,11 @@ pub fn SnsScene() -> impl IntoView {
             <LayoutDiagram slot>
                 {super::live::preset_caption(linked, Signal::derive(move || status.with(CounterView::caption_counters)))}
                 <Diagram view_data=view_data stage=stage selected=selected on_select=select/>
-                <Inspector inspected=inspected selected=selected/>
+                <InspectorHint open=Signal::derive(move || inspected.with(Option::is_some)) hint=INSPECTOR_HINT/>
                 <Composer scenario=scenario preview=preview on_publish=publish_composed restarts=live.restarts/>
             </LayoutDiagram>
             <LayoutControls slot>
+                <Inspector inspected=inspected selected=selected beside=true/>
                 {super::live::live_controls(live, &PRESETS, Callback::new(move |()| on_step()), Callback::new(move |()| on_reset()), now_secs, view! {
                     <ScenarioControls scenario=scenario modified=modified generation=generation/>
                 }.into_any())}
@@ -288,9 +290,18 @@ fn Diagram(
     }
 }
 
+/// How to open the message inspector.
+const INSPECTOR_HINT: &str = "Click a token to see that message's fan-out: which subscriptions got it, which filters stopped it and why, and what the endpoint receives (keyboard: Tab to the messages, arrow keys to move, Enter to open).";
+
 /// What the selected copy went through, why, and what its endpoint receives.
 #[component]
-fn Inspector(inspected: RwSignal<Option<History>>, selected: RwSignal<Option<u64>>) -> impl IntoView {
+fn Inspector(
+    inspected: RwSignal<Option<History>>,
+    selected: RwSignal<Option<u64>>,
+    /// Opened beside the diagram (a page), not under it (an embed).
+    #[prop(optional)]
+    beside: bool,
+) -> impl IntoView {
     let read = move |f: fn(&History) -> String| inspected.with(|h| h.as_ref().map(f).unwrap_or_default());
     view! {
         <MessageInspector
@@ -298,7 +309,8 @@ fn Inspector(inspected: RwSignal<Option<History>>, selected: RwSignal<Option<u64
             title=Signal::derive(move || read(|h| format!("msg-{} → {}", h.message, h.subscription)))
             steps=Signal::derive(move || inspected.with(|h| h.as_ref().map(|h| h.steps.clone()).unwrap_or_default()))
             truncated=Signal::derive(move || inspected.with(|h| h.as_ref().is_some_and(|h| h.truncated)))
-            hint="Click a token to see that message's fan-out: which subscriptions got it, which filters stopped it and why, and what the endpoint receives (keyboard: Tab to the messages, arrow keys to move, Enter to open)."
+            hint=INSPECTOR_HINT
+            hint_elsewhere=beside
             on_close=move |()| selected.set(None)
         >
             <p data-testid="inspector-decision">{move || read(|h| h.decision.clone())}</p>

@@ -17,8 +17,8 @@ use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec, LOG_LINES};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
-    token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LinkNotices,
-    MessageInspector, PlaygroundLayout, PresetPicker, Series, Stage, TimeSeriesChart,
+    token_group, Announcer, EventLog, InspectorHint, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
+    LinkNotices, MessageInspector, PlaygroundLayout, PresetPicker, Series, Stage, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
@@ -157,9 +157,10 @@ pub fn SqsScene() -> impl IntoView {
             <LayoutDiagram slot>
                 {super::live::preset_caption(linked, Signal::derive(move || status.with(|s| s.counters.clone())))}
                 <Diagram view_data=view_data stage=stage selected=selected on_select=select/>
-                <Inspector inspected=inspected selected=selected/>
+                <InspectorHint open=Signal::derive(move || inspected.with(Option::is_some)) hint=INSPECTOR_HINT/>
             </LayoutDiagram>
             <LayoutControls slot>
+                <Inspector inspected=inspected selected=selected beside=true/>
                 {super::live::live_controls(live, &PRESETS, Callback::new(move |()| on_step()), Callback::new(move |()| on_reset()), now_secs, view! {
                     <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
                 }.into_any())}
@@ -306,9 +307,19 @@ fn Diagram(
     }
 }
 
+/// How to open the message inspector.
+const INSPECTOR_HINT: &str =
+    "Click a token to see that message's history (keyboard: Tab to the messages, arrow keys to move, Enter to open).";
+
 /// The history of the selected message.
 #[component]
-fn Inspector(inspected: RwSignal<Option<History>>, selected: RwSignal<Option<u64>>) -> impl IntoView {
+fn Inspector(
+    inspected: RwSignal<Option<History>>,
+    selected: RwSignal<Option<u64>>,
+    /// Opened beside the diagram (a page), not under it (an embed).
+    #[prop(optional)]
+    beside: bool,
+) -> impl IntoView {
     let read = move |f: fn(&History) -> String| inspected.with(|h| h.as_ref().map(f).unwrap_or_default());
     view! {
         <MessageInspector
@@ -316,7 +327,8 @@ fn Inspector(inspected: RwSignal<Option<History>>, selected: RwSignal<Option<u64
             title=Signal::derive(move || read(|h| format!("msg-{}: {}", h.id, h.now)))
             steps=Signal::derive(move || inspected.with(|h| h.as_ref().map(|h| h.steps.clone()).unwrap_or_default()))
             truncated=Signal::derive(move || inspected.with(|h| h.as_ref().is_some_and(|h| h.truncated)))
-            hint="Click a token to see that message's history (keyboard: Tab to the messages, arrow keys to move, Enter to open)."
+            hint=INSPECTOR_HINT
+            hint_elsewhere=beside
             on_close=move |()| selected.set(None)
         />
     }
