@@ -61,8 +61,16 @@ pub fn KinesisScene() -> impl IntoView {
     // Charts change once per simulated second (their buckets are seconds): redrawing their many
     // series every frame would cost more than the frame.
     let charted_second = StoredValue::new(u64::MAX);
+    let motion = !crate::anim::prefers_reduced_motion();
     let draw = move || {
-        live.with(|sim| view_data.set(diagram(sim, &Layout::new(stage.width.get_untracked()))));
+        live.with(|sim| {
+            let layout = Layout::new(stage.width.get_untracked());
+            let mut view = diagram(sim, &layout);
+            if motion {
+                add_reads(sim, &layout, &mut view);
+            }
+            view_data.set(view);
+        });
     };
     let read = move || {
         live.with(|sim| {
@@ -295,7 +303,8 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
             <figcaption class="sqs-legend">
                 "Colour: the shard that owns a range of hash keys. Marks under the bar: the busiest keys, where their MD5 falls. "
                 "A lane's records are its newest (k12 is key-12; ×100 is a run of 100 records from many keys); the meter is the load over the last second against 1,000 records/s or 1 MiB/s (the limit counts whole seconds). "
-                "Red records above the bar were refused (ProvisionedThroughputExceededException) and will be retried. Closed shards take no writes but stay readable."
+                "Red records above the bar were refused (ProvisionedThroughputExceededException) and will be retried. Closed shards take no writes but stay readable. "
+                "Tokens travelling down to a consumer are its reads: a polling consumer pulls from every shard once per poll interval, taking turns with the others (a red ✕: GetRecords refused, the shard's 5 calls and 2 MiB a second are shared); enhanced fan-out pushes to each consumer every 140 ms."
             </figcaption>
         </figure>
     }

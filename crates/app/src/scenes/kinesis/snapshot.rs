@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use engine::kinesis::{ConsumerKind, KinesisSim, ShardId, Skew};
 use engine::{Reason, SimDuration};
 
-use crate::components::token_layer::Token;
+use crate::components::token_layer::{Token, TOKEN_H};
 
 /// Outer padding.
 pub const PAD: f64 = 10.0;
@@ -483,8 +483,8 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
     let polling = s.consumers.polling;
     for (i, c) in m.consumers().iter().take(MAX_CONSUMERS_DRAWN).enumerate() {
         let name = match c.kind {
-            ConsumerKind::Polling => format!("Polling {}", i + 1),
-            ConsumerKind::Enhanced => format!("EFO {}", i as u32 + 1 - polling),
+            ConsumerKind::Polling => format!("Polling {} · pulls", i + 1),
+            ConsumerKind::Enhanced => format!("EFO {} · pushed to", i as u32 + 1 - polling),
         };
         let line = format!("read {} · behind {:.1} s", c.read, c.millis_behind as f64 / 1_000.0);
         let mut trouble = Vec::new();
@@ -501,6 +501,79 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
     let rows = n.div_ceil(layout.consumer_cols(n)) as f64;
     view.height = layout.consumers_y(view.lanes.len(), view.lineage.len()) + rows * (CONSUMER_H + 6.0) + 4.0;
     view
+}
+
+/// How long a read is drawn travelling from its shard down to its consumer.
+const READ_TRAVEL: SimDuration = SimDuration::from_millis(500);
+
+/// Adds the consumers' reads to `view` (made by [`diagram`] with the same `layout`): tokens
+/// travelling from a shard's newest records down to the consumer that read them. A polling
+/// consumer pulls (GetRecords) from every shard once per poll interval, the consumers taking
+/// turns, and a pull the shard's shared read limit refuses comes down red and empty; enhanced
+/// fan-out pushes to each of its consumers every 140 ms, a steady stream. Only for readers who
+/// did not ask for reduced motion: standing still, the tokens would cover the lanes' labels.
+pub fn add_reads(sim: &KinesisSim, layout: &Layout, view: &mut DiagramView) {
+    let m = sim.model();
+    let now = sim.now();
+    let top = layout.consumers_y(view.lanes.len(), view.lineage.len());
+    let n = view.consumers.len();
+    let x1 = layout.records_span().1;
+    let trace = sim.trace();
+    let (total, len) = (trace.count(), trace.recent().len());
+    for (i, e) in trace.recent().enumerate().rev() {
+        let age = now.saturating_since(e.at);
+        if age > READ_TRAVEL {
+            break;
+        }
+        let (Some(c), Some(shard)) = (e.consumer.map(|c| c as usize), e.shard) else { continue };
+        if c >= n || !matches!(e.reason, Reason::Received | Reason::Throttled) {
+            continue;
+        }
+        let Some(lane) = view.lanes.iter().position(|l| l.id == shard.0) else { continue };
+        let (bx, by, bw) = layout.consumer_box(top, c, n);
+        let from = (x1 - RECORD_W, layout.record_y(lane, 1.0, 0));
+        let to = (bx + bw / 2.0 - RECORD_W / 2.0, by - TOKEN_H / 2.0);
+        // Eased: quick off the shard, slowing into the consumer.
+        let t = age.as_micros() as f64 / READ_TRAVEL.as_micros() as f64;
+        let f = 1.0 - (1.0 - t) * (1.0 - t);
+        let who = view.consumers[c].name.split(" · ").next().unwrap_or_default().to_string();
+        let pulls = m.consumers().get(c).is_some_and(|c| c.kind == ConsumerKind::Polling);
+        let (label, class, aria) = match e.reason {
+            Reason::Throttled => (
+                "✕".to_string(),
+                "sqs-token kin-read throttled",
+                format!("{who}: GetRecords on shard {} refused: the polling consumers share 5 calls and 2 MiB a second per shard", shard.0),
+            ),
+            _ => (
+                match e.count {
+                    n if n >= 10_000 => format!("{}k", n / 1_000),
+                    n => n.to_string(),
+                },
+                if pulls { "sqs-token kin-read pulled" } else { "sqs-token kin-read pushed" },
+                format!(
+                    "{who}: {} from shard {} ({})",
+                    engine::text::count(e.count, "record", "records"),
+                    shard.0,
+                    if pulls { "GetRecords" } else { "pushed by enhanced fan-out" }
+                ),
+            ),
+        };
+        let id = 1 << 60 | total.saturating_sub((len - i) as u64);
+        view.tokens.insert(
+            id,
+            Token {
+                id,
+                x: from.0 + (to.0 - from.0) * f,
+                y: from.1 + (to.1 - from.1) * f,
+                scale: 1.0,
+                label,
+                class: class.into(),
+                badge: 0,
+                bar_w: 0.0,
+                aria,
+            },
+        );
+    }
 }
 
 /// What the capacity helper says: how many shards this workload needs, and why.
@@ -586,6 +659,33 @@ mod tests {
         let mut sim = KinesisSim::try_new(&s, 42).expect("valid");
         sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(secs));
         sim
+    }
+
+    #[test]
+    fn reads_travel_from_their_shard_down_to_their_consumer() {
+        for (key, class) in [("polling-consumers", "pulled"), ("enhanced-fan-out", "pushed")] {
+            // Pushes come every 140 ms; pulls once a poll interval, so look over a few instants.
+            let mut seen = false;
+            for ms in (10_000..12_000).step_by(100) {
+                let mut sim = run(key, 0);
+                sim.run_until_done(SimTime::ZERO + SimDuration::from_millis(ms));
+                let mut view = diagram(&sim, &WIDE);
+                let before = view.tokens.len();
+                add_reads(&sim, &WIDE, &mut view);
+                let reads: Vec<&Token> = view.tokens.values().filter(|t| t.class.contains("kin-read")).collect();
+                assert_eq!(view.tokens.len() - before, reads.len(), "{key}: reads replace no other token");
+                let bottom = view.height - CONSUMER_H;
+                for t in &reads {
+                    assert!(t.class.contains(class) || t.class.contains("throttled"), "{key}: {}", t.class);
+                    // Between the first lane and the consumers' boxes, inside the diagram.
+                    assert!(t.y >= WIDE.lane_y(0) - 1.0 && t.y < bottom, "{key}: {t:?}");
+                    assert!(t.x >= 0.0 && t.x + RECORD_W <= WIDE.w, "{key}: {t:?}");
+                    assert!(t.aria.contains("from shard") || t.aria.contains("refused"), "{}", t.aria);
+                }
+                seen |= reads.iter().any(|t| t.class.contains(class));
+            }
+            assert!(seen, "{key}: no {class} read drawn");
+        }
     }
 
     #[test]
