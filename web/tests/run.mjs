@@ -810,6 +810,9 @@ test('/sns: every preset shows its effect, and the picker explains it', async ()
       assert((await page.locator('[data-testid=sub-1-dlq]').textContent()).match(/DLQ: [1-9]/), 'the DLQ box shows no messages');
       assert((await tokenCount(page, 'g.sns-token.backoff')) > 0, 'no copy waits for a retry');
       await clickToken(page, 'g.sns-token.dead');
+      await page
+        .waitForFunction(() => /MOVED_TO_DLQ|Older history/.test(document.querySelector('[data-testid=inspector]')?.innerText ?? ''), null, { timeout: 5000 })
+        .catch(() => {});
       const text = await page.locator('[data-testid=inspector]').innerText();
       assert(text.includes('MOVED_TO_DLQ') || text.includes('Older history'), `the inspector does not explain the DLQ move: ${text.slice(0, 300)}`);
       assert((await page.locator('[data-testid=inspector-payload]').textContent()).includes('"Type": "Notification"'), 'no JSON envelope shown');

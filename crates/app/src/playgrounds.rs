@@ -61,7 +61,7 @@ pub const PLAYGROUNDS: [Playground; 5] = [
             "a hot shard throttling writes while its neighbours idle",
             "splitting a shard and watching the load spread",
         ],
-        embed_height: 1080,
+        embed_height: 1160,
     },
     Playground {
         slug: "vpc",

@@ -10,13 +10,10 @@ use engine::apigw::{ApigwScenario, ApigwSim};
 use leptos::prelude::*;
 
 use super::knob::KnobPanel;
-use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec, CROWDED_TOKENS, LOG_LINES};
+use super::live::{live_page, EmbedFrame, LiveRun, PageParts, SceneSpec, CROWDED_TOKENS};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
-use crate::components::{
-    token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LinkNotices,
-    PlaygroundLayout, PresetPicker, Series, Stage, TimeSeriesChart,
-};
+use crate::components::{token_group, PresetPicker, Series, Stage, TimeSeriesChart};
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{CHOICES, KNOBS};
@@ -46,7 +43,7 @@ pub fn ApigwScene() -> impl IntoView {
         },
     );
     let linked = live.linked;
-    let LinkedRun { scenario, preset_key, modified, generation, notices, view, .. } = linked;
+    let LinkedRun { scenario, preset_key, modified, generation, view, .. } = linked;
     let view_data = RwSignal::new(DiagramView::default());
     let stage = Stage::new(1100.0);
     let status = RwSignal::new(CounterView::default());
@@ -73,18 +70,9 @@ pub fn ApigwScene() -> impl IntoView {
             status.set(next);
         });
     };
-    let publish = move || {
-        draw();
-        read();
-    };
-    live.wire(publish, || {});
-    stage.relayout_with(publish);
     let frame = NodeRef::<leptos::html::Section>::new();
-    live.animate(in_view(view.embed, frame), draw, read, move || {
-        view_data.with_untracked(|d| d.tokens.len() > CROWDED_TOKENS)
-    });
-    let on_step = move || live.step(publish);
-    let on_reset = move || live.reset(publish);
+    let crowded = move || view_data.with_untracked(|d| d.tokens.len() > CROWDED_TOKENS);
+    let player = live.drive(stage, frame, draw, read, crowded, || {});
     let load_preset = move |key: String| live.load_preset(&key);
     let now_secs = Signal::derive(move || status.with(|s| s.now_secs));
 
@@ -97,38 +85,24 @@ pub fn ApigwScene() -> impl IntoView {
         let diagram = view! { <Diagram view_data=view_data stage=stage/> }.into_any();
         return view! {
             <EmbedFrame live=live label="API Gateway playground" diagram=diagram full_controls=full_controls
-                now_secs=now_secs on_step=on_step on_reset=on_reset frame=frame/>
+                now_secs=now_secs player=player frame=frame/>
         }
         .into_any();
     }
 
-    view! {
-        <PlaygroundLayout id="apigw-playground">
-            <LayoutHeader slot>
-                <h2>"Token buckets between clients and the backend"</h2>
-                <p>
-                    "Each request needs a token from every bucket that applies to it, checked in AWS's order: the usage plan of its API key, the stage's limit for its method, the account, the Region. A bucket refills at its rate up to its burst. A request that finds a bucket empty gets 429 Too Many Requests and bounces back to its client, which retries as its SDK does."
-                </p>
-                <LinkNotices notices=notices/>
-            </LayoutHeader>
-            <LayoutDiagram slot>
-                {super::live::preset_caption(linked, Signal::derive(move || status.with(|s| s.counters.clone())))}
-                <Diagram view_data=view_data stage=stage/>
-            </LayoutDiagram>
-            <LayoutControls slot>
-                {super::live::live_controls(live, &PRESETS, Callback::new(move |()| on_step()), Callback::new(move |()| on_reset()), now_secs, view! {
-                    <KnobPanel choices=&CHOICES knobs=&KNOBS scenario=scenario modified=modified generation=generation note="A valid change restarts the run from 0 s with the same seed; an invalid one (a level above the one above it, a negative value) is explained and ignored."/>
-                }.into_any())}
-            </LayoutControls>
-            <LayoutMetrics slot>
-                <Metrics status=status charts=charts/>
-                <h3 class="panel-title">"Recent events"</h3>
-                <EventLog entries=live.log label="Recent API Gateway events" max_entries=LOG_LINES/>
-                <Announcer message=live.announcement/>
-            </LayoutMetrics>
-        </PlaygroundLayout>
-    }
-    .into_any()
+    live_page(live, &PRESETS, player, now_secs, PageParts {
+        id: "apigw-playground",
+        title: "Token buckets between clients and the backend",
+        intro: "Each request needs a token from every bucket that applies to it, checked in AWS's order: the usage plan of its API key, the stage's limit for its method, the account, the Region. A bucket refills at its rate up to its burst. A request that finds a bucket empty gets 429 Too Many Requests and bounces back to its client, which retries as its SDK does.",
+        counters: Signal::derive(move || status.with(|s| s.counters.clone())),
+        diagram: view! {
+            <Diagram view_data=view_data stage=stage/>
+        }
+        .into_any(),
+        beside: None,
+        settings: view! { <KnobPanel choices=&CHOICES knobs=&KNOBS scenario=scenario modified=modified generation=generation note="A valid change restarts the run from 0 s with the same seed; an invalid one (a level above the one above it, a negative value) is explained and ignored."/> }.into_any(),
+        metrics: view! { <Metrics status=status charts=charts/> }.into_any(),
+    })
 }
 
 /// The SVG diagram, laid out for the width of its stage.

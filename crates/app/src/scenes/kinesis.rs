@@ -10,13 +10,10 @@ use engine::kinesis::{KinesisScenario, KinesisSim, Reshard, ScheduledReshard};
 use leptos::prelude::*;
 
 use super::knob::KnobPanel;
-use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec, LOG_LINES};
+use super::live::{live_page, EmbedFrame, LiveRun, PageParts, SceneSpec};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
-use crate::components::{
-    parts_line, token_group, Announcer, EventLog, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, PlaygroundLayout, PresetPicker, Series, Stage, TimeSeriesChart,
-};
+use crate::components::{parts_line, token_group, PresetPicker, Series, Stage, TimeSeriesChart};
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{CHOICES, KNOBS};
@@ -46,7 +43,7 @@ pub fn KinesisScene() -> impl IntoView {
         },
     );
     let linked = live.linked;
-    let LinkedRun { scenario, preset_key, modified, generation, notices, view, .. } = linked;
+    let LinkedRun { scenario, preset_key, modified, generation, view, .. } = linked;
     let view_data = RwSignal::new(DiagramView::default());
     let status = RwSignal::new(CounterView::default());
     let advice = RwSignal::new(String::new());
@@ -84,17 +81,10 @@ pub fn KinesisScene() -> impl IntoView {
             status.set(next);
         });
     };
-    let publish = move || {
-        draw();
-        read();
-    };
-    live.wire(publish, || {});
-    stage.relayout_with(publish);
     let frame = NodeRef::<leptos::html::Section>::new();
     // With many lanes (hundreds of small records) the diagram is crowded.
-    live.animate(in_view(view.embed, frame), draw, read, move || view_data.with_untracked(|d| d.lanes.len() > 8));
-    let on_step = move || live.step(publish);
-    let on_reset = move || live.reset(publish);
+    let crowded = move || view_data.with_untracked(|d| d.lanes.len() > 8);
+    let player = live.drive(stage, frame, draw, read, crowded, || {});
     let load_preset = move |key: String| live.load_preset(&key);
     let now_secs = Signal::derive(move || status.with(|s| s.now_secs));
     // A resharding button: tried on the live stream first (AWS's refusal is shown as is), then
@@ -120,40 +110,26 @@ pub fn KinesisScene() -> impl IntoView {
         let diagram = view! { <Diagram view_data=view_data stage=stage/> }.into_any();
         return view! {
             <EmbedFrame live=live label="Kinesis playground" diagram=diagram full_controls=full_controls
-                now_secs=now_secs on_step=on_step on_reset=on_reset frame=frame/>
+                now_secs=now_secs player=player frame=frame/>
         }
         .into_any();
     }
 
-    view! {
-        <PlaygroundLayout id="kinesis-playground">
-            <LayoutHeader slot>
-                <h2>"Partition keys, shards and their limits"</h2>
-                <p>
-                    "Every record's partition key is hashed (MD5) to a 128-bit number; the bar is that space, coloured by the shard that owns each range, with the busiest keys marked. Each lane is a shard with its newest records (its sequence numbers only grow) and its write load against 1,000 records/s and 1 MiB/s. Records a shard refuses bounce back to the producer. Split and merge shards below."
-                </p>
-                <LinkNotices notices=notices/>
-            </LayoutHeader>
-            <LayoutDiagram slot>
-                {super::live::preset_caption(linked, Signal::derive(move || status.with(|s| s.counters.clone())))}
-                <Diagram view_data=view_data stage=stage/>
-                <ReshardPanel view_data=view_data on_reshard=reshard restarts=live.restarts/>
-                <p class="kin-advice" data-testid="capacity-advice">{move || advice.get()}</p>
-            </LayoutDiagram>
-            <LayoutControls slot>
-                {super::live::live_controls(live, &PRESETS, Callback::new(move |()| on_step()), Callback::new(move |()| on_reset()), now_secs, view! {
-                    <KnobPanel choices=&CHOICES knobs=&KNOBS scenario=scenario modified=modified generation=generation note="A valid change restarts the run from 0 s with the same seed; an invalid one is explained and ignored. Resharding buttons keep the run going."/>
-                }.into_any())}
-            </LayoutControls>
-            <LayoutMetrics slot>
-                <Metrics status=status charts=charts/>
-                <h3 class="panel-title">"Recent events"</h3>
-                <EventLog entries=live.log label="Recent Kinesis events" max_entries=LOG_LINES/>
-                <Announcer message=live.announcement/>
-            </LayoutMetrics>
-        </PlaygroundLayout>
-    }
-    .into_any()
+    live_page(live, &PRESETS, player, now_secs, PageParts {
+        id: "kinesis-playground",
+        title: "Partition keys, shards and their limits",
+        intro: "Every record's partition key is hashed (MD5) to a 128-bit number; the bar is that space, coloured by the shard that owns each range, with the busiest keys marked. Each lane is a shard with its newest records (its sequence numbers only grow) and its write load against 1,000 records/s and 1 MiB/s. Records a shard refuses bounce back to the producer. Split and merge shards below.",
+        counters: Signal::derive(move || status.with(|s| s.counters.clone())),
+        diagram: view! {
+            <Diagram view_data=view_data stage=stage/>
+            <ReshardPanel view_data=view_data on_reshard=reshard restarts=live.restarts/>
+            <p class="kin-advice" data-testid="capacity-advice">{move || advice.get()}</p>
+        }
+        .into_any(),
+        beside: None,
+        settings: view! { <KnobPanel choices=&CHOICES knobs=&KNOBS scenario=scenario modified=modified generation=generation note="A valid change restarts the run from 0 s with the same seed; an invalid one is explained and ignored. Resharding buttons keep the run going."/> }.into_any(),
+        metrics: view! { <Metrics status=status charts=charts/> }.into_any(),
+    })
 }
 
 /// The SVG diagram, laid out for the width of its stage.
@@ -304,7 +280,7 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
                 "Colour: the shard that owns a range of hash keys. Marks under the bar: the busiest keys, where their MD5 falls. "
                 "A lane's records are its newest (k12 is key-12; ×100 is a run of 100 records from many keys); the meter is the load over the last second against 1,000 records/s or 1 MiB/s (the limit counts whole seconds). "
                 "Red records above the bar were refused (ProvisionedThroughputExceededException) and will be retried. Closed shards take no writes but stay readable. "
-                "Tokens travelling down to a consumer are its reads: a polling consumer pulls from every shard once per poll interval, taking turns with the others (a red ✕: GetRecords refused, the shard's 5 calls and 2 MiB a second are shared); enhanced fan-out pushes to each consumer every 140 ms."
+                "Tokens travelling down are reads: polling consumers pull in turns, once per poll interval (a red ✕: GetRecords refused, the shard's 5 calls/s are shared); enhanced fan-out pushes every 140 ms."
             </figcaption>
         </figure>
     }

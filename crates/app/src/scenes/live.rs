@@ -10,8 +10,9 @@ use leptos::prelude::*;
 
 use crate::anim::use_animation_frame;
 use crate::components::{
-    log_entries, Announcer, CaptionStrip, Collapsible, EmbedTitle, EventLog, LinkNotices, LogEntry, PlayerControls,
-    PresetPicker, ScenarioFile, ShareLinks, SharePanel,
+    log_entries, Announcer, CaptionStrip, Collapsible, EmbedTitle, EventLog, LayoutControls, LayoutDiagram,
+    LayoutHeader, LayoutMetrics, LinkNotices, LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile,
+    ShareLinks, SharePanel, Stage,
 };
 use crate::embed::{use_host_bridge, use_in_view, HostRequest};
 use crate::share::{Controls, Defaults, LinkParams, LinkedRun, Presets, ViewOptions};
@@ -234,6 +235,33 @@ where
         });
     }
 
+    /// Shows the run and keeps it going, the way every live playground does: publishes it now
+    /// and after every rebuild (calling `on_new_scenario` after a scenario change), again when
+    /// the stage's width changes, and animates it while playing and in view (an embed's `frame`
+    /// off screen is not) — `draw`, `read` and `crowded` as for [`LiveRun::animate`]. Returns the
+    /// player.
+    pub fn drive(
+        self,
+        stage: Stage,
+        frame: NodeRef<leptos::html::Section>,
+        draw: impl Fn() + Copy + Send + Sync + 'static,
+        read: impl Fn() + Copy + Send + Sync + 'static,
+        crowded: impl Fn() -> bool + 'static,
+        on_new_scenario: impl Fn() + 'static,
+    ) -> Player {
+        let publish = move || {
+            draw();
+            read();
+        };
+        self.wire(publish, on_new_scenario);
+        stage.relayout_with(publish);
+        self.animate(in_view(self.linked.view.embed, frame), draw, read, crowded);
+        Player {
+            step: Callback::new(move |()| self.step(publish)),
+            reset: Callback::new(move |()| self.reset(publish)),
+        }
+    }
+
     /// Replaces the scenario with one that differs only from now on (an action recorded at the
     /// current simulated time): the run is rebuilt from the start — so a link replays it — and
     /// runs on to now, instead of restarting at 0 s.
@@ -322,6 +350,76 @@ where
     }
 }
 
+/// The player's Step and Reset of a live run (see [`LiveRun::drive`]).
+#[derive(Clone, Copy)]
+pub struct Player {
+    /// One scheduled item.
+    pub step: Callback<()>,
+    /// The same scenario and seed from 0 s.
+    pub reset: Callback<()>,
+}
+
+/// What a playground page shows that other playgrounds' pages do not; [`live_page`] lays it out.
+pub struct PageParts {
+    /// The page section's `id` (`sqs-playground`).
+    pub id: &'static str,
+    /// The heading.
+    pub title: &'static str,
+    /// What the reader is looking at.
+    pub intro: &'static str,
+    /// The scene's live counters: the caption shows those its preset names as proof.
+    pub counters: Signal<Vec<(&'static str, u64)>>,
+    /// The diagram, and what goes right under it.
+    pub diagram: AnyView,
+    /// What opens at the top of the controls column, beside the diagram (the inspector).
+    pub beside: Option<AnyView>,
+    /// The scenario's settings.
+    pub settings: AnyView,
+    /// Counters and charts (the event log follows them).
+    pub metrics: AnyView,
+}
+
+/// A live playground's page: header, the caption on the diagram, the controls column (player,
+/// presets, settings, sharing), the metrics with the event log, and the live region.
+pub fn live_page<S, M>(
+    live: LiveRun<S, M>,
+    presets: &'static [crate::scenes::preset::Preset<S>],
+    player: Player,
+    now_secs: Signal<f64>,
+    parts: PageParts,
+) -> AnyView
+where
+    S: LinkParams + PartialEq + Default + Clone + Send + Sync + 'static,
+    M: Model + 'static,
+{
+    let PageParts { id, title, intro, counters, diagram, beside, settings, metrics } = parts;
+    let log_label = format!("Recent {} events", live.spec.service);
+    view! {
+        <PlaygroundLayout id=id>
+            <LayoutHeader slot>
+                <h2>{title}</h2>
+                <p>{intro}</p>
+                <LinkNotices notices=live.linked.notices/>
+            </LayoutHeader>
+            <LayoutDiagram slot>
+                {preset_caption(live.linked, counters)}
+                {diagram}
+            </LayoutDiagram>
+            <LayoutControls slot>
+                {beside}
+                {live_controls(live, presets, player.step, player.reset, now_secs, settings)}
+            </LayoutControls>
+            <LayoutMetrics slot>
+                {metrics}
+                <h3 class="panel-title">"Recent events"</h3>
+                <EventLog entries=live.log label=log_label max_entries=LOG_LINES/>
+                <Announcer message=live.announcement/>
+            </LayoutMetrics>
+        </PlaygroundLayout>
+    }
+    .into_any()
+}
+
 /// The embed view of a playground: the diagram, the controls the link asks for, the simulated
 /// time and a link to the full playground. It answers the host page's play, pause and set.
 #[component]
@@ -335,8 +433,8 @@ pub fn EmbedFrame<S, M>(
     full_controls: AnyView,
     /// Simulated seconds, as published.
     now_secs: Signal<f64>,
-    #[prop(into)] on_step: Callback<()>,
-    #[prop(into)] on_reset: Callback<()>,
+    /// Step and Reset.
+    player: Player,
     /// Where the in-view observer watches (the scene's frame).
     frame: NodeRef<leptos::html::Section>,
 ) -> impl IntoView
@@ -352,7 +450,7 @@ where
         HostRequest::Set(query) => linked.apply_patch(&query),
     });
     let full_link = move || linked.url(None, ViewOptions::default());
-    let (step, reset) = (move || on_step.run(()), move || on_reset.run(()));
+    let (step, reset) = (move || player.step.run(()), move || player.reset.run(()));
     let controls = match linked.view.controls {
         Controls::None => None,
         Controls::Min => Some(
@@ -426,7 +524,7 @@ where
 /// The controls column of a live playground, in the order a reader needs them: the player, the
 /// presets with their explanation, the settings (`settings`), then sharing and files. On a phone
 /// the settings and the sharing start folded, so the diagram's effects stay near.
-pub fn live_controls<S, M>(
+fn live_controls<S, M>(
     live: LiveRun<S, M>,
     presets: &'static [crate::scenes::preset::Preset<S>],
     on_step: Callback<()>,

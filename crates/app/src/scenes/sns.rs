@@ -13,12 +13,11 @@ pub(super) mod snapshot;
 use engine::sns::{EndpointKind, PublishRequest, SnsScenario, SnsSim};
 use leptos::prelude::*;
 
-use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec, CROWDED_TOKENS, LOG_LINES};
+use super::live::{live_page, EmbedFrame, LiveRun, PageParts, SceneSpec, CROWDED_TOKENS};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
-    parts_line, token_group, Announcer, EventLog, InspectorHint, LayoutControls, LayoutDiagram, LayoutHeader,
-    LayoutMetrics, LinkNotices, MessageInspector, PlaygroundLayout, PresetPicker, Series, SettingField, Stage,
+    parts_line, token_group, InspectorHint, MessageInspector, PresetPicker, Series, SettingField, Stage,
     TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
@@ -53,7 +52,7 @@ pub fn SnsScene() -> impl IntoView {
         },
     );
     let linked = live.linked;
-    let LinkedRun { scenario, preset_key, modified, generation, notices, view, .. } = linked;
+    let LinkedRun { scenario, preset_key, modified, generation, view, .. } = linked;
     let view_data = RwSignal::new(DiagramView::default());
     let stage = Stage::new(1100.0);
     let status = RwSignal::new(CounterView::default());
@@ -98,18 +97,12 @@ pub fn SnsScene() -> impl IntoView {
         draw();
         read();
     };
-    live.wire(publish, move || {
+    let frame = NodeRef::<leptos::html::Section>::new();
+    let crowded = move || view_data.with_untracked(|d| d.tokens.len() > CROWDED_TOKENS);
+    let player = live.drive(stage, frame, draw, read, crowded, move || {
         selected.set(None);
         inspected.set(None);
     });
-    stage.relayout_with(publish);
-    let frame = NodeRef::<leptos::html::Section>::new();
-    live.animate(in_view(view.embed, frame), draw, read, move || {
-        view_data.with_untracked(|d| d.tokens.len() > CROWDED_TOKENS)
-    });
-
-    let on_step = move || live.step(publish);
-    let on_reset = move || live.reset(publish);
     let select = move |id: u64| {
         selected.set(Some(id));
         if let Some(h) = live.with(|sim| history(sim, id)) {
@@ -146,41 +139,27 @@ pub fn SnsScene() -> impl IntoView {
             view! { <Diagram view_data=view_data stage=stage selected=selected on_select=select/> }.into_any();
         return view! {
             <EmbedFrame live=live label="SNS playground" diagram=diagram full_controls=full_controls
-                now_secs=now_secs on_step=on_step on_reset=on_reset frame=frame/>
+                now_secs=now_secs player=player frame=frame/>
         }
         .into_any();
     }
 
-    view! {
-        <PlaygroundLayout id="sns-playground">
-            <LayoutHeader slot>
-                <h2>"One publish, many subscribers"</h2>
-                <p>
-                    "Each token is one copy of a message. A publish appears at the topic and splits: a copy goes to every subscription whose filter policy matches, and a copy the filter stops stays at its subscription with a ✕. Failed deliveries wait under their subscription for the next retry; what runs out of retries drops into the dead-letter queue, or is lost. Click a token to see why."
-                </p>
-                <LinkNotices notices=notices/>
-            </LayoutHeader>
-            <LayoutDiagram slot>
-                {super::live::preset_caption(linked, Signal::derive(move || status.with(CounterView::caption_counters)))}
-                <Diagram view_data=view_data stage=stage selected=selected on_select=select/>
-                <InspectorHint open=Signal::derive(move || inspected.with(Option::is_some)) hint=INSPECTOR_HINT/>
-                <Composer scenario=scenario preview=preview on_publish=publish_composed restarts=live.restarts/>
-            </LayoutDiagram>
-            <LayoutControls slot>
-                <Inspector inspected=inspected selected=selected beside=true/>
-                {super::live::live_controls(live, &PRESETS, Callback::new(move |()| on_step()), Callback::new(move |()| on_reset()), now_secs, view! {
-                    <ScenarioControls scenario=scenario modified=modified generation=generation/>
-                }.into_any())}
-            </LayoutControls>
-            <LayoutMetrics slot>
-                <Metrics status=status charts=charts/>
-                <h3 class="panel-title">"Recent events"</h3>
-                <EventLog entries=live.log label="Recent SNS events" max_entries=LOG_LINES/>
-                <Announcer message=live.announcement/>
-            </LayoutMetrics>
-        </PlaygroundLayout>
-    }
-    .into_any()
+    let inspector_open = Signal::derive(move || inspected.with(Option::is_some));
+    live_page(live, &PRESETS, player, now_secs, PageParts {
+        id: "sns-playground",
+        title: "One publish, many subscribers",
+        intro: "Each token is one copy of a message. A publish appears at the topic and splits: a copy goes to every subscription whose filter policy matches, and a copy the filter stops stays at its subscription with a ✕. Failed deliveries wait under their subscription for the next retry; what runs out of retries drops into the dead-letter queue, or is lost. Click a token to see why.",
+        counters: Signal::derive(move || status.with(CounterView::caption_counters)),
+        diagram: view! {
+            <Diagram view_data=view_data stage=stage selected=selected on_select=select/>
+            <InspectorHint open=inspector_open hint=INSPECTOR_HINT/>
+            <Composer scenario=scenario preview=preview on_publish=publish_composed restarts=live.restarts/>
+        }
+        .into_any(),
+        beside: Some(view! { <Inspector inspected=inspected selected=selected beside=true/> }.into_any()),
+        settings: view! { <ScenarioControls scenario=scenario modified=modified generation=generation/> }.into_any(),
+        metrics: view! { <Metrics status=status charts=charts/> }.into_any(),
+    })
 }
 
 /// The SVG diagram: publisher, topic, subscription columns with endpoints and DLQs.

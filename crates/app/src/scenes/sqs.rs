@@ -13,13 +13,10 @@ use engine::sqs::{DlqSettings, SqsScenario, SqsSim};
 use leptos::prelude::*;
 
 use super::knob::{ChoiceField, KnobField};
-use super::live::{in_view, EmbedFrame, LiveRun, SceneSpec, LOG_LINES};
+use super::live::{live_page, EmbedFrame, LiveRun, PageParts, SceneSpec};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
-use crate::components::{
-    token_group, Announcer, EventLog, InspectorHint, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics,
-    LinkNotices, MessageInspector, PlaygroundLayout, PresetPicker, Series, Stage, TimeSeriesChart,
-};
+use crate::components::{token_group, InspectorHint, MessageInspector, PresetPicker, Series, Stage, TimeSeriesChart};
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{CHOICES, KNOBS};
@@ -57,7 +54,7 @@ pub fn SqsScene() -> impl IntoView {
         },
     );
     let linked = live.linked;
-    let LinkedRun { scenario, preset_key, modified, generation: knob_generation, notices, view, .. } = linked;
+    let LinkedRun { scenario, preset_key, modified, generation: knob_generation, view, .. } = linked;
     let view_data = RwSignal::new(DiagramView::default());
     let status = RwSignal::new(CounterView::default());
     let charts = Charts {
@@ -104,22 +101,12 @@ pub fn SqsScene() -> impl IntoView {
             status.set(next);
         });
     };
-    let publish = move || {
-        draw();
-        read();
-    };
-    live.wire(publish, move || {
+    let frame = NodeRef::<leptos::html::Section>::new();
+    let crowded = move || view_data.with_untracked(|d| d.dense.iter().any(|&dense| dense));
+    let player = live.drive(stage, frame, draw, read, crowded, move || {
         selected.set(None);
         inspected.set(None);
     });
-    stage.relayout_with(publish);
-    let frame = NodeRef::<leptos::html::Section>::new();
-    live.animate(in_view(view.embed, frame), draw, read, move || {
-        view_data.with_untracked(|d| d.dense.iter().any(|&dense| dense))
-    });
-
-    let on_step = move || live.step(publish);
-    let on_reset = move || live.reset(publish);
     let select = move |id: u64| {
         selected.set(Some(id));
         if let Some(h) = live.with(|sim| history(sim, id)) {
@@ -140,40 +127,26 @@ pub fn SqsScene() -> impl IntoView {
             view! { <Diagram view_data=view_data stage=stage selected=selected on_select=select/> }.into_any();
         return view! {
             <EmbedFrame live=live label="SQS playground" diagram=diagram full_controls=full_controls
-                now_secs=now_secs on_step=on_step on_reset=on_reset frame=frame/>
+                now_secs=now_secs player=player frame=frame/>
         }
         .into_any();
     }
 
-    view! {
-        <PlaygroundLayout id="sqs-playground">
-            <LayoutHeader slot>
-                <h2>"A queue between producers and consumers"</h2>
-                <p>
-                    "Messages are tokens. They wait in the delayed lane, become visible, and go in flight when a consumer receives them; a delete removes them, an expired visibility timeout sends them back. Click a token to see its history. Pick a preset to see one behaviour at a time."
-                </p>
-                <LinkNotices notices=notices/>
-            </LayoutHeader>
-            <LayoutDiagram slot>
-                {super::live::preset_caption(linked, Signal::derive(move || status.with(|s| s.counters.clone())))}
-                <Diagram view_data=view_data stage=stage selected=selected on_select=select/>
-                <InspectorHint open=Signal::derive(move || inspected.with(Option::is_some)) hint=INSPECTOR_HINT/>
-            </LayoutDiagram>
-            <LayoutControls slot>
-                <Inspector inspected=inspected selected=selected beside=true/>
-                {super::live::live_controls(live, &PRESETS, Callback::new(move |()| on_step()), Callback::new(move |()| on_reset()), now_secs, view! {
-                    <ScenarioControls scenario=scenario modified=modified generation=knob_generation/>
-                }.into_any())}
-            </LayoutControls>
-            <LayoutMetrics slot>
-                <Metrics status=status charts=charts/>
-                <h3 class="panel-title">"Recent events"</h3>
-                <EventLog entries=live.log label="Recent SQS events" max_entries=LOG_LINES/>
-                <Announcer message=announcement/>
-            </LayoutMetrics>
-        </PlaygroundLayout>
-    }
-    .into_any()
+    let inspector_open = Signal::derive(move || inspected.with(Option::is_some));
+    live_page(live, &PRESETS, player, now_secs, PageParts {
+        id: "sqs-playground",
+        title: "A queue between producers and consumers",
+        intro: "Messages are tokens. They wait in the delayed lane, become visible, and go in flight when a consumer receives them; a delete removes them, an expired visibility timeout sends them back. Click a token to see its history. Pick a preset to see one behaviour at a time.",
+        counters: Signal::derive(move || status.with(|s| s.counters.clone())),
+        diagram: view! {
+            <Diagram view_data=view_data stage=stage selected=selected on_select=select/>
+            <InspectorHint open=inspector_open hint=INSPECTOR_HINT/>
+        }
+        .into_any(),
+        beside: Some(view! { <Inspector inspected=inspected selected=selected beside=true/> }.into_any()),
+        settings: view! { <ScenarioControls scenario=scenario modified=modified generation=knob_generation/> }.into_any(),
+        metrics: view! { <Metrics status=status charts=charts/> }.into_any(),
+    })
 }
 
 /// The SVG diagram: producers, the queue's three lanes, consumers and the DLQ.

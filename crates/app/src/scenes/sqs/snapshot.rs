@@ -341,7 +341,7 @@ pub fn history(sim: &SqsSim, id: u64) -> History {
                 until.saturating_since(sim.now()).as_secs_f64()
             ),
         };
-        format!("{place}; received {} time(s)", m.receive_count)
+        format!("{place}; received {}", engine::text::count(m.receive_count, "time", "times"))
     } else if model.dead_letter_queue().and_then(|q| q.find(target)).is_some() {
         "in the dead-letter queue".to_string()
     } else {
