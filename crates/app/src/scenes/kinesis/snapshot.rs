@@ -417,17 +417,21 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
         // A busy lane replaces most of its records every frame: its tokens are then kept by
         // position (relabelled in place, no DOM churn) instead of by record (gliding along).
         let busy = dense || records > 100;
+        let class = format!("sqs-token kin-record {}{}", colour(shard.id.0), if dense { " dense" } else { "" });
         for (k, r) in shard.records().iter().rev().take(per_lane).enumerate() {
             let id = match busy {
                 true => 1 << 61 | u64::from(shard.id.0) << 16 | k as u64,
                 false => u64::from(shard.id.0) << 48 | (r.seq & 0xffff_ffff_ffff),
             };
             let key = (r.tag != u64::MAX).then_some((r.tag >> 32) as u32);
-            let label = match (key, r.count) {
-                (Some(k), _) => format!("k{k}"),
-                (None, n) => format!("×{n}"),
+            // A half-size record shows no text; a label that does not fit (key-1234) is left off
+            // rather than cut to a wrong key (the accessible name has it).
+            let label = match (dense, key, r.count) {
+                (true, ..) => String::new(),
+                (false, Some(k), _) => format!("k{k}"),
+                (false, None, n) => format!("×{n}"),
             };
-            let class = format!("sqs-token kin-record {}{}", colour(shard.id.0), if dense { " dense" } else { "" });
+            let label = if label.chars().count() <= 4 { label } else { String::new() };
             let aria = match key {
                 Some(k) => format!("key-{k}, sequence number {}, in shard {}", r.seq, shard.id.0),
                 None => format!("{} records from many keys, in shard {}", r.count, shard.id.0),
@@ -439,8 +443,8 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
                     x: records_x1 - RECORD_W * scale - (k % per_row) as f64 * step,
                     y: layout.record_y(i, scale, k / per_row),
                     scale,
-                    label: label.chars().take(4).collect(),
-                    class,
+                    label,
+                    class: class.clone(),
                     badge: 0,
                     bar_w: 0.0,
                     aria,
