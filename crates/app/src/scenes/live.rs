@@ -146,7 +146,7 @@ where
 
     /// Publishes now, rebuilds on every new seed or scenario (calling `on_new_scenario` after a
     /// scenario change, say to close the inspector), and keeps the address bar on the state.
-    pub fn wire(self, publish: impl Fn() + Copy + 'static, on_new_scenario: impl Fn() + 'static) {
+    fn wire(self, publish: impl Fn() + Copy + 'static, on_new_scenario: impl Fn() + 'static) {
         publish();
         self.publish_log();
         let state = self.linked.state;
@@ -176,7 +176,7 @@ where
     /// announcements — at a reading pace, [`READ_EVERY_MS`]. Text that changes sixty times a
     /// second cannot be read, and laying it out every frame cost a slow phone most of its frame.
     /// Both run when the run stops, so a paused page shows one consistent instant.
-    pub fn animate(
+    fn animate(
         self,
         in_view: Signal<bool>,
         draw: impl Fn() + Copy + 'static,
@@ -274,7 +274,7 @@ where
     }
 
     /// The player's Step: one scheduled item.
-    pub fn step(&self, publish: impl Fn()) {
+    fn step(&self, publish: impl Fn()) {
         self.update(|sim| sim.step());
         publish();
         self.publish_log();
@@ -290,7 +290,7 @@ where
     }
 
     /// The player's Reset: the same scenario and seed from 0 s.
-    pub fn reset(&self, publish: impl Fn()) {
+    fn reset(&self, publish: impl Fn()) {
         self.rebuild(publish);
         let seed = self.linked.state.seed.get_untracked();
         self.announcement.set(format!("Run reset to 0 s with seed {seed}."));

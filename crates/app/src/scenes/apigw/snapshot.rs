@@ -359,8 +359,6 @@ pub fn diagram(sim: &ApigwSim, width: f64) -> DiagramView {
 pub struct CounterView {
     /// Simulated seconds.
     pub now_secs: f64,
-    /// Events so far.
-    pub events: u64,
     /// Run hash.
     pub hash: u64,
     /// `(label, value)`.
@@ -377,7 +375,6 @@ pub fn counters(sim: &ApigwSim) -> CounterView {
     let q = |p: f64| t.latency.quantile(p).map(|d| d.as_secs_f64());
     CounterView {
         now_secs: sim.now().as_secs_f64(),
-        events: sim.trace().count(),
         hash: sim.trace_hash(),
         counters: vec![
             ("offered", t.offered),

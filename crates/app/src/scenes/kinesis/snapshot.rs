@@ -619,8 +619,6 @@ pub fn capacity_advice(sim: &KinesisSim) -> String {
 pub struct CounterView {
     /// Simulated seconds.
     pub now_secs: f64,
-    /// Events so far.
-    pub events: u64,
     /// Run hash.
     pub hash: u64,
     /// `(label, value)` pairs.
@@ -634,7 +632,6 @@ pub fn counters(sim: &KinesisSim) -> CounterView {
     let c = m.consumers();
     CounterView {
         now_secs: sim.now().as_secs_f64(),
-        events: sim.trace().count(),
         hash: sim.trace_hash(),
         counters: vec![
             ("written", t.written),

@@ -649,8 +649,6 @@ pub fn failed_for_good(sim: &SnsSim) -> u64 {
 pub struct CounterView {
     /// Simulated seconds.
     pub now_secs: f64,
-    /// Events so far.
-    pub events: u64,
     /// The run's hash so far.
     pub hash: u64,
     /// Published.
@@ -683,7 +681,6 @@ pub fn counters(sim: &SnsSim) -> CounterView {
     let t = m.totals();
     CounterView {
         now_secs: sim.now().as_secs_f64(),
-        events: sim.trace().count(),
         hash: sim.trace_hash(),
         published: t.published,
         deduplicated: t.deduplicated,

@@ -61,8 +61,6 @@ pub struct DiagramView {
 pub struct CounterView {
     /// Simulated seconds.
     pub now_secs: f64,
-    /// Events so far.
-    pub events: u64,
     /// Running trace hash.
     pub hash: u64,
     /// Counters by name, in display order.
@@ -297,7 +295,6 @@ pub fn counters(sim: &SqsSim) -> CounterView {
     let dlq_depth = model.dead_letter_queue().map_or(0, |q| q.visible_count());
     CounterView {
         now_secs: sim.now().as_secs_f64(),
-        events: sim.trace().count(),
         hash: sim.trace_hash(),
         counters: vec![
             ("sent", t.sent),
