@@ -16,15 +16,21 @@ pub fn CaptionStrip(
     #[prop(into)]
     counters: Signal<Vec<(&'static str, u64)>>,
 ) -> impl IntoView {
+    // The counters' labels change with the preset; their values are rewritten in place ten times
+    // a second (rebuilding the items each time made the browser lay out the page again).
+    let labels = Memo::new(move |_| counters.with(|c| c.iter().map(|(label, _)| *label).collect::<Vec<_>>()));
     let items = move || {
-        counters
+        labels
             .get()
             .into_iter()
-            .map(|(label, value)| {
+            .enumerate()
+            .map(|(i, label)| {
                 view! {
                     <div class="caption-counter">
                         <dt>{label}</dt>
-                        <dd data-testid=format!("caption-{}", label.replace(' ', "-"))>{value}</dd>
+                        <dd data-testid=format!("caption-{}", label.replace(' ', "-"))>
+                            {move || counters.with(|c| c.get(i).map_or(0, |c| c.1))}
+                        </dd>
                     </div>
                 }
             })

@@ -19,3 +19,23 @@ pub fn parts_line(parts: &[String], x: f64, stacked: bool) -> AnyView {
         false => parts.join(" · ").into_any(),
     }
 }
+
+/// When a diagram's numbers are rewritten: a signal that changes each time the run's readouts
+/// (counters, charts) are published — ten times a second while playing, and at every pause, step,
+/// reset or new run.
+pub type Pace = Signal<()>;
+
+/// The pace of a readouts signal (any signal the scene sets with its counters).
+pub fn pace_of<T: Send + Sync + 'static>(readouts: RwSignal<T>) -> Pace {
+    Signal::derive(move || readouts.track())
+}
+
+/// Diagram text that changes with the run every frame (a count, a load, a lag), rewritten at the
+/// readouts' `pace` instead: nobody reads a number that changes sixty times a second, and laying
+/// out each changed SVG text cost a slow phone a good part of its frame.
+pub fn paced<T: 'static>(pace: Pace, text: impl Fn() -> T + 'static) -> impl Fn() -> T {
+    move || {
+        pace.track();
+        untrack(&text)
+    }
+}

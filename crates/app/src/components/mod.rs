@@ -23,7 +23,7 @@ pub use announcer::Announcer;
 pub use caption_strip::CaptionStrip;
 pub use chart::{Series, TimeSeriesChart};
 pub use collapsible::Collapsible;
-pub use diagram_text::parts_line;
+pub use diagram_text::{pace_of, paced, parts_line, Pace};
 pub use embed_title::EmbedTitle;
 pub use event_log::{log_entries, EventLog, LogEntry};
 pub use layout::{LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, PlaygroundLayout};

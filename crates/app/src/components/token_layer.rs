@@ -17,6 +17,9 @@ use web_sys::{Document, Element};
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 
+/// The most detached token nodes kept for reuse.
+const MAX_SPARE: usize = 64;
+
 /// Token width in CSS pixels (the SQS lanes' size; a scene may draw wider tokens): room for three
 /// characters of 11 px text.
 pub const TOKEN_W: f64 = 26.0;
@@ -70,6 +73,9 @@ pub struct TokenLayer {
     root: Element,
     /// Tokens drawn one by one: full-size ones, and the selected and tab-stop ones.
     nodes: BTreeMap<u64, TokenNodes>,
+    /// Nodes of tokens that left, detached, for the next tokens to arrive: copies travel for a
+    /// fraction of a second, and building six SVG nodes for each new one took a third of a frame.
+    spare: Vec<TokenNodes>,
     /// Half-size tokens drawn as one path per look.
     batches: Vec<Batch>,
     /// Every token of the last render, in message order (what the arrow keys walk).
@@ -116,6 +122,7 @@ impl TokenLayer {
             document,
             root,
             nodes: BTreeMap::new(),
+            spare: Vec::new(),
             batches: Vec::new(),
             ids: Vec::new(),
             batched: Vec::new(),
@@ -158,7 +165,7 @@ impl TokenLayer {
                 continue;
             }
             if !self.nodes.contains_key(&id) {
-                let Some(nodes) = self.create(id) else { continue };
+                let Some(nodes) = self.reuse(id).or_else(|| self.create(id)) else { continue };
                 self.nodes.insert(id, nodes);
             }
             if let Some(nodes) = self.nodes.get_mut(&id) {
@@ -182,6 +189,12 @@ impl TokenLayer {
         for id in gone {
             if let Some(nodes) = self.nodes.remove(&id) {
                 nodes.g.remove();
+                if self.tab_node == Some(id) {
+                    let _ = nodes.g.set_attribute("tabindex", "-1");
+                }
+                if self.spare.len() < MAX_SPARE {
+                    self.spare.push(nodes);
+                }
             }
             if self.tab_node == Some(id) {
                 self.tab_node = None;
@@ -303,6 +316,15 @@ impl TokenLayer {
             }
         }
         self.tab_stop = id;
+    }
+
+    /// Spare nodes, attached again for token `id` (their attributes are rewritten where the new
+    /// token differs from the one they showed).
+    fn reuse(&mut self, id: u64) -> Option<TokenNodes> {
+        let nodes = self.spare.pop()?;
+        nodes.g.set_attribute("data-id", &id.to_string()).ok()?;
+        self.root.append_child(&nodes.g).ok()?;
+        Some(nodes)
     }
 
     fn create(&self, id: u64) -> Option<TokenNodes> {

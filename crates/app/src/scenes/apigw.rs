@@ -10,10 +10,10 @@ use engine::apigw::{ApigwScenario, ApigwSim};
 use leptos::prelude::*;
 
 use super::knob::KnobPanel;
-use super::live::{live_page, EmbedFrame, LiveRun, PageParts, SceneSpec, CROWDED_TOKENS};
+use super::live::{live_page, once_a_second, Diagram, EmbedFrame, LiveRun, PageParts, SceneSpec, CROWDED_TOKENS};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
-use crate::components::{token_group, PresetPicker, Series, Stage, TimeSeriesChart};
+use crate::components::{pace_of, paced, token_group, Pace, PresetPicker, Series, Stage, TimeSeriesChart};
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{CHOICES, KNOBS};
@@ -54,25 +54,21 @@ pub fn ApigwScene() -> impl IntoView {
         latency: RwSignal::new(Vec::new()),
         tokens: RwSignal::new(Vec::new()),
     };
-    // Charts change once per simulated second (their buckets are seconds).
-    let charted_second = StoredValue::new(u64::MAX);
-    let draw = move || {
-        live.with(|sim| view_data.set(diagram(sim, stage.width.get_untracked())));
-    };
+    let chart = once_a_second(move |sim: &ApigwSim| capture_charts(sim, charts));
     let read = move || {
         live.with(|sim| {
             let next = counters(sim);
-            let second = sim.now().as_micros() / 1_000_000;
-            if charted_second.get_value() != second {
-                charted_second.set_value(second);
-                capture_charts(sim, charts);
-            }
+            chart(sim);
             status.set(next);
         });
     };
     let frame = NodeRef::<leptos::html::Section>::new();
-    let crowded = move || view_data.with_untracked(|d| d.tokens.len() > CROWDED_TOKENS);
-    let player = live.drive(stage, frame, draw, read, crowded, || {});
+    let drawing = Diagram {
+        view: view_data,
+        snapshot: move |sim: &ApigwSim| diagram(sim, stage.width.get_untracked()),
+        crowded: |d: &DiagramView| d.tokens.len() > CROWDED_TOKENS,
+    };
+    let player = live.drive(stage, frame, drawing, read, || {});
     let load_preset = move |key: String| live.load_preset(&key);
     let now_secs = Signal::derive(move || status.with(|s| s.now_secs));
 
@@ -82,7 +78,7 @@ pub fn ApigwScene() -> impl IntoView {
             <KnobPanel choices=&CHOICES knobs=&KNOBS scenario=scenario modified=modified generation=generation note="A valid change restarts the run from 0 s with the same seed; an invalid one (a level above the one above it, a negative value) is explained and ignored."/>
         }
         .into_any();
-        let diagram = view! { <Diagram view_data=view_data stage=stage/> }.into_any();
+        let diagram = view! { <Diagram view_data=view_data stage=stage pace=pace_of(status)/> }.into_any();
         return view! {
             <EmbedFrame live=live label="API Gateway playground" diagram=diagram full_controls=full_controls
                 now_secs=now_secs player=player frame=frame/>
@@ -96,7 +92,7 @@ pub fn ApigwScene() -> impl IntoView {
         intro: "Each request needs a token from every bucket that applies to it, checked in AWS's order: the usage plan of its API key, the stage's limit for its method, the account, the Region. A bucket refills at its rate up to its burst. A request that finds a bucket empty gets 429 Too Many Requests and bounces back to its client, which retries as its SDK does.",
         counters: Signal::derive(move || status.with(|s| s.counters.clone())),
         diagram: view! {
-            <Diagram view_data=view_data stage=stage/>
+            <Diagram view_data=view_data stage=stage pace=pace_of(status)/>
         }
         .into_any(),
         beside: None,
@@ -107,58 +103,29 @@ pub fn ApigwScene() -> impl IntoView {
 
 /// The SVG diagram, laid out for the width of its stage.
 #[component]
-fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
+///
+/// Its numbers that change every frame (tokens left, requests served) are rewritten at the
+/// readouts' `pace`.
+fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage, pace: Pace) -> impl IntoView {
     let selected = RwSignal::new(None::<u64>);
     let layout = Memo::new(move |_| {
         let (groups, buckets) = view_data.with(|d| (d.groups.len(), d.buckets.len()));
         Layout::new(stage.width.get(), groups, buckets)
     });
     let l = move || layout.get();
+    // Each client group and bucket is drawn once per layout and updated in place (rebuilding them
+    // every frame made the browser lay out the whole diagram again).
+    let group_count = Memo::new(move |_| view_data.with(|d| d.groups.len()));
     let groups = move || {
-        let l = l();
-        view_data.with(|d| {
-            d.groups
-                .iter()
-                .enumerate()
-                .map(|(i, g)| {
-                    let (x, y, w, h) = l.client(i);
-                    let retrying = if g.retrying > 0 { format!("retrying: {}", g.retrying) } else { String::new() };
-                    view! {
-                        <g class="api-group" data-testid=format!("group-{}", i + 1)>
-                            <rect class="sqs-box" x=x y=y width=w height=h rx="8"></rect>
-                            <text class="sqs-box-title" x=x + 8.0 y=y + 16.0>{g.name.clone()}</text>
-                            <text class="sqs-overflow" x=x + w - 8.0 y=y + 16.0 text-anchor="end">{retrying}</text>
-                            <text class="sqs-consumer-line" x=x + 8.0 y=y + 30.0>{g.line1.clone()}</text>
-                            <text class="sqs-consumer-line" x=x + 8.0 y=y + 43.0>{g.line2.clone()}</text>
-                            <text class="sqs-consumer-line" x=x + 8.0 y=y + 56.0>{g.line3.clone()}</text>
-                            <text class="sqs-consumer-line" x=x + 8.0 y=y + 69.0>{g.line4.clone()}</text>
-                        </g>
-                    }
-                })
-                .collect_view()
-        })
+        (0..group_count.get())
+            .map(|i| view! { <ClientGroup view_data=view_data layout=layout i=i pace=pace/> })
+            .collect_view()
     };
+    let bucket_count = Memo::new(move |_| view_data.with(|d| d.buckets.len()));
     let buckets = move || {
-        let l = l();
-        let (gx, _, gw, _) = l.gateway();
-        view_data.with(|d| {
-            d.buckets
-                .iter()
-                .enumerate()
-                .map(|(i, b)| {
-                    let y = l.bucket_y(i);
-                    let w = gw - 20.0;
-                    view! {
-                        <g class=if b.empty { "api-bucket empty" } else { "api-bucket" } data-testid=format!("bucket-{}", i + 1) data-empty=b.empty.to_string()>
-                            <text class="sqs-consumer-name" x=gx + 10.0 y=y + 12.0>{b.name.clone()}</text>
-                            <rect class="api-vessel" x=gx + 10.0 y=y + 17.0 width=w height="10" rx="3"></rect>
-                            <rect class="api-vessel-fill" x=gx + 10.0 y=y + 17.0 width=w * b.fill height="10" rx="3"></rect>
-                            <text class="sqs-consumer-line" x=gx + 10.0 y=y + 40.0>{b.line.clone()}</text>
-                        </g>
-                    }
-                })
-                .collect_view()
-        })
+        (0..bucket_count.get())
+            .map(|i| view! { <Bucket view_data=view_data layout=layout i=i pace=pace/> })
+            .collect_view()
     };
     // The arrows from the clients to the gateway and from the gateway to the backend.
     let arrows = move || {
@@ -181,7 +148,7 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
         view! {
             <rect class="sns-endpoint" x=x y=y width=w height=h rx="10"></rect>
             <text class="sqs-box-title" x=x + 10.0 y=y + 18.0>"Backend"</text>
-            <text class="sqs-consumer-line" x=x + 10.0 y=y + 33.0 data-testid="backend-line">{move || view_data.with(|d| d.backend_line.clone())}</text>
+            <text class="sqs-consumer-line" x=x + 10.0 y=y + 33.0 data-testid="backend-line">{paced(pace, move || view_data.with(|d| d.backend_line.clone()))}</text>
             <rect class="api-vessel" x=x + 10.0 y=y + 40.0 width=w - 20.0 height="6" rx="2"></rect>
             <rect class="api-vessel-fill backend" x=x + 10.0 y=y + 40.0 width=move || (w - 20.0) * view_data.with(|d| d.backend_fill.min(1.0)) height="6" rx="2"></rect>
         }
@@ -194,7 +161,7 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
             <text class="sqs-consumer-line" x=x + 10.0 y=y + 33.0>"buckets in the order they are checked"</text>
         }
     };
-    let label = move || {
+    let label = paced(pace, move || {
         view_data.with(|d| {
             let empty: Vec<&str> = d.buckets.iter().filter(|b| b.empty).map(|b| b.name.as_str()).collect();
             let empty = if empty.is_empty() {
@@ -204,7 +171,7 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
             };
             format!("{} client groups; {}; backend {}.", d.groups.len(), empty, d.backend_line)
         })
-    };
+    });
     view! {
         <figure class="sqs-figure api-figure">
             <div class="stage" node_ref=stage.node>
@@ -226,6 +193,46 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
                 "Tokens in the backend are being served."
             </figcaption>
         </figure>
+    }
+}
+
+/// Client group `i`: its box and lines.
+#[component]
+fn ClientGroup(view_data: RwSignal<DiagramView>, layout: Memo<Layout>, i: usize, pace: Pace) -> impl IntoView {
+    let group = Memo::new(move |_| view_data.with(|d| d.groups.get(i).cloned().unwrap_or_default()));
+    let place = move || layout.with(|l| l.client(i));
+    let text = move |read: fn(&GroupView) -> String| paced(pace, move || group.with(read));
+    view! {
+        <g class="api-group" data-testid=format!("group-{}", i + 1)>
+            <rect class="sqs-box" x=move || place().0 y=move || place().1 width=move || place().2 height=move || place().3 rx="8"></rect>
+            <text class="sqs-box-title" x=move || place().0 + 8.0 y=move || place().1 + 16.0>{move || group.with(|g| g.name.clone())}</text>
+            <text class="sqs-overflow" x=move || place().0 + place().2 - 8.0 y=move || place().1 + 16.0 text-anchor="end">
+                {text(|g| if g.retrying > 0 { format!("retrying: {}", g.retrying) } else { String::new() })}
+            </text>
+            <text class="sqs-consumer-line" x=move || place().0 + 8.0 y=move || place().1 + 30.0>{text(|g| g.line1.clone())}</text>
+            <text class="sqs-consumer-line" x=move || place().0 + 8.0 y=move || place().1 + 43.0>{text(|g| g.line2.clone())}</text>
+            <text class="sqs-consumer-line" x=move || place().0 + 8.0 y=move || place().1 + 56.0>{text(|g| g.line3.clone())}</text>
+            <text class="sqs-consumer-line" x=move || place().0 + 8.0 y=move || place().1 + 69.0>{text(|g| g.line4.clone())}</text>
+        </g>
+    }
+}
+
+/// Bucket `i` in the gateway: its name, tokens left against its burst, and its line.
+#[component]
+fn Bucket(view_data: RwSignal<DiagramView>, layout: Memo<Layout>, i: usize, pace: Pace) -> impl IntoView {
+    let bucket = Memo::new(move |_| view_data.with(|d| d.buckets.get(i).cloned().unwrap_or_default()));
+    let x = move || layout.with(|l| l.gateway().0 + 10.0);
+    let y = move || layout.with(|l| l.bucket_y(i));
+    let w = move || layout.with(|l| l.gateway().2 - 20.0);
+    let empty = move || bucket.with(|b| b.empty);
+    view! {
+        <g class=move || if empty() { "api-bucket empty" } else { "api-bucket" } data-testid=format!("bucket-{}", i + 1) data-empty=move || empty().to_string()>
+            <text class="sqs-consumer-name" x=x y=move || y() + 12.0>{move || bucket.with(|b| b.name.clone())}</text>
+            <rect class="api-vessel" x=x y=move || y() + 17.0 width=w height="10" rx="3"></rect>
+            // Whole pixels: a change under a pixel is not seen, and each one costs a layout.
+            <rect class="api-vessel-fill" x=x y=move || y() + 17.0 width=move || (w() * bucket.with(|b| b.fill)).round() height="10" rx="3"></rect>
+            <text class="sqs-consumer-line" x=x y=move || y() + 40.0>{paced(pace, move || bucket.with(|b| b.line.clone()))}</text>
+        </g>
     }
 }
 

@@ -10,10 +10,10 @@ use engine::kinesis::{KinesisScenario, KinesisSim, Reshard, ScheduledReshard};
 use leptos::prelude::*;
 
 use super::knob::KnobPanel;
-use super::live::{live_page, EmbedFrame, LiveRun, PageParts, SceneSpec};
+use super::live::{live_page, once_a_second, Diagram, EmbedFrame, LiveRun, PageParts, SceneSpec};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
-use crate::components::{parts_line, token_group, PresetPicker, Series, Stage, TimeSeriesChart};
+use crate::components::{pace_of, paced, parts_line, token_group, Pace, PresetPicker, Series, Stage, TimeSeriesChart};
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{CHOICES, KNOBS};
@@ -55,36 +55,31 @@ pub fn KinesisScene() -> impl IntoView {
         lag: RwSignal::new(Vec::new()),
         read: RwSignal::new(Vec::new()),
     };
-    // Charts change once per simulated second (their buckets are seconds): redrawing their many
-    // series every frame would cost more than the frame.
-    let charted_second = StoredValue::new(u64::MAX);
+    let chart = once_a_second(move |sim: &KinesisSim| capture_charts(sim, charts));
     let motion = !crate::anim::prefers_reduced_motion();
-    let draw = move || {
-        live.with(|sim| {
-            let layout = Layout::new(stage.width.get_untracked());
-            let mut view = diagram(sim, &layout);
-            if motion {
-                add_reads(sim, &layout, &mut view);
-            }
-            view_data.set(view);
-        });
-    };
     let read = move || {
         live.with(|sim| {
             let next = counters(sim);
-            let second = sim.now().as_micros() / 1_000_000;
-            if charted_second.get_value() != second {
-                charted_second.set_value(second);
-                capture_charts(sim, charts);
-            }
+            chart(sim);
             advice.set(capacity_advice(sim));
             status.set(next);
         });
     };
     let frame = NodeRef::<leptos::html::Section>::new();
-    // With many lanes (hundreds of small records) the diagram is crowded.
-    let crowded = move || view_data.with_untracked(|d| d.lanes.len() > 8);
-    let player = live.drive(stage, frame, draw, read, crowded, || {});
+    let drawing = Diagram {
+        view: view_data,
+        snapshot: move |sim: &KinesisSim| {
+            let layout = Layout::new(stage.width.get_untracked());
+            let mut view = diagram(sim, &layout);
+            if motion {
+                add_reads(sim, &layout, &mut view);
+            }
+            view
+        },
+        // With many lanes (hundreds of small records) the diagram is crowded.
+        crowded: |d: &DiagramView| d.lanes.len() > 8,
+    };
+    let player = live.drive(stage, frame, drawing, read, || {});
     let load_preset = move |key: String| live.load_preset(&key);
     let now_secs = Signal::derive(move || status.with(|s| s.now_secs));
     // A resharding button: tried on the live stream first (AWS's refusal is shown as is), then
@@ -107,7 +102,7 @@ pub fn KinesisScene() -> impl IntoView {
             <ReshardPanel view_data=view_data on_reshard=reshard restarts=live.restarts/>
         }
         .into_any();
-        let diagram = view! { <Diagram view_data=view_data stage=stage/> }.into_any();
+        let diagram = view! { <Diagram view_data=view_data stage=stage pace=pace_of(status)/> }.into_any();
         return view! {
             <EmbedFrame live=live label="Kinesis playground" diagram=diagram full_controls=full_controls
                 now_secs=now_secs player=player frame=frame/>
@@ -121,7 +116,7 @@ pub fn KinesisScene() -> impl IntoView {
         intro: "Every record's partition key is hashed (MD5) to a 128-bit number; the bar is that space, coloured by the shard that owns each range, with the busiest keys marked. Each lane is a shard with its newest records (its sequence numbers only grow) and its write load against 1,000 records/s and 1 MiB/s. Records a shard refuses bounce back to the producer. Split and merge shards below.",
         counters: Signal::derive(move || status.with(|s| s.counters.clone())),
         diagram: view! {
-            <Diagram view_data=view_data stage=stage/>
+            <Diagram view_data=view_data stage=stage pace=pace_of(status)/>
             <ReshardPanel view_data=view_data on_reshard=reshard restarts=live.restarts/>
             <p class="kin-advice" data-testid="capacity-advice">{move || advice.get()}</p>
         }
@@ -132,17 +127,22 @@ pub fn KinesisScene() -> impl IntoView {
     })
 }
 
-/// The SVG diagram, laid out for the width of its stage.
+/// The SVG diagram, laid out for the width of its stage; its numbers that change every frame
+/// (loads, sequence numbers, consumer lag) are rewritten at the readouts' `pace`.
 #[component]
-fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
+fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage, pace: Pace) -> impl IntoView {
     let selected = RwSignal::new(None::<u64>);
     let layout = Memo::new(move |_| Layout::new(stage.width.get()));
     let l = move || layout.get();
     let height = move || view_data.with(|d| d.height.max(200.0));
+    // Each part is rebuilt only when what it shows changed: a memo compares the new frame's part
+    // with the last. Rebuilding every lane, key and consumer each frame made the browser lay out
+    // the whole diagram again, more than a slow phone's frame.
+    let segment_views = Memo::new(move |_| view_data.with(|d| d.segments.clone()));
     let segments = move || {
         let bar_y = l().bar_y();
-        view_data.with(|d| {
-            d.segments
+        segment_views.with(|segments| {
+            segments
                 .iter()
                 .map(|s| {
                     view! {
@@ -155,11 +155,11 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
                 .collect_view()
         })
     };
+    let key_marks = Memo::new(move |_| view_data.with(|d| d.keys.clone()));
     let keys = move || {
         let below = l().bar_y() + BAR_H;
-        view_data.with(|d| {
-            d.keys
-                .iter()
+        key_marks.with(|keys| {
+            keys.iter()
                 .map(|k| {
                     view! {
                         <line class="kin-key" x1=k.x y1=below x2=k.x y2=below + k.h></line>
@@ -169,48 +169,15 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
                 .collect_view()
         })
     };
+    let lane_count = Memo::new(move |_| view_data.with(|d| d.lanes.len()));
     let lanes = move || {
-        let l = l();
-        view_data.with(|d| {
-            d.lanes
-                .iter()
-                .enumerate()
-                .map(|(i, lane)| {
-                    let y = l.lane_y(i);
-                    let (meter_x, meter_y, meter_w) = l.meter(i);
-                    let fill = (lane.records_load.max(lane.bytes_load)).min(1.0) * meter_w;
-                    let class = match (lane.open, lane.throttling) {
-                        (false, _) => "kin-lane closed",
-                        (true, true) => "kin-lane throttling",
-                        (true, false) => "kin-lane",
-                    };
-                    // Wide: name and state left of the records, the meter and its text right.
-                    // Narrow: name and meter on the first row, state and load on the second,
-                    // the records under them.
-                    let (second, load) = match l.narrow {
-                        true => (format!("{} · {}", lane.state, lane.load_text), None),
-                        false => (format!("{} · {}", lane.state, lane.last_seq), Some(lane.load_text.clone())),
-                    };
-                    let second = second.trim_end_matches(" · ").to_owned();
-                    view! {
-                        <g class=class data-testid=format!("lane-{}", lane.id) data-throttling=lane.throttling.to_string()>
-                            <rect class="kin-lane-bg" x=PAD y=y + 2.0 width=l.w - 2.0 * PAD height=l.lane_h() - 4.0 rx="4"></rect>
-                            <text class="sqs-box-title" x=PAD + 6.0 y=y + 17.0>{lane.name.clone()}<tspan class="kin-range">{format!(" · {}", lane.range)}</tspan></text>
-                            <text class="sqs-consumer-line" x=PAD + 6.0 y=y + 32.0>{second}</text>
-                            <rect class="kin-meter" x=meter_x y=meter_y width=meter_w height="8" rx="2"></rect>
-                            <rect class="kin-meter-fill" x=meter_x y=meter_y width=fill height="8" rx="2"></rect>
-                            {load.map(|text| view! { <text class="kin-meter-label" x=meter_x y=meter_y + 24.0>{text}</text> })}
-                        </g>
-                    }
-                })
-                .collect_view()
-        })
+        (0..lane_count.get()).map(|i| view! { <Lane view_data=view_data layout=layout i=i pace=pace/> }).collect_view()
     };
+    let lineage_lines = Memo::new(move |_| view_data.with(|d| d.lineage.clone()));
     let lineage = move || {
-        let l = l();
-        view_data.with(|d| {
-            let y0 = l.lineage_y(d.lanes.len());
-            d.lineage
+        let y0 = l().lineage_y(lane_count.get());
+        lineage_lines.with(|lines| {
+            lines
                 .iter()
                 .enumerate()
                 .map(|(i, line)| {
@@ -219,27 +186,10 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
                 .collect_view()
         })
     };
+    let consumer_count = Memo::new(move |_| view_data.with(|d| d.consumers.len()));
     let consumers = move || {
-        let l = l();
-        view_data.with(|d| {
-            let top = l.consumers_y(d.lanes.len(), d.lineage.len());
-            let n = d.consumers.len();
-            d.consumers
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let (x, y, w) = l.consumer_box(top, i, n);
-                    view! {
-                        <g class=if c.struggling { "sqs-consumer kin-consumer struggling" } else { "sqs-consumer kin-consumer" }>
-                            <rect x=x + 2.0 y=y width=w - 4.0 height=CONSUMER_H rx="6"></rect>
-                            <text class="sqs-consumer-name" x=x + 9.0 y=y + 16.0>{c.name.clone()}</text>
-                            <text class="sqs-consumer-line" x=x + 9.0 y=y + 30.0>{c.line.clone()}</text>
-                            <text class="sqs-consumer-line" x=x + 9.0 y=y + 44.0>{c.line2.clone()}</text>
-                        </g>
-                    }
-                })
-                .collect_view()
-        })
+        let n = consumer_count.get();
+        (0..n).map(|i| view! { <Consumer view_data=view_data layout=layout i=i n=n pace=pace/> }).collect_view()
     };
     let label = move || {
         view_data.with(|d| {
@@ -283,6 +233,68 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage) -> impl IntoView {
                 "Tokens travelling down are reads: polling consumers pull in turns, once per poll interval (a red ✕: GetRecords refused, the shard's 5 calls/s are shared); enhanced fan-out pushes every 140 ms."
             </figcaption>
         </figure>
+    }
+}
+
+/// Shard lane `i`: its box, name, state, load meter and text (its records are tokens).
+#[component]
+fn Lane(view_data: RwSignal<DiagramView>, layout: Memo<Layout>, i: usize, pace: Pace) -> impl IntoView {
+    let lane = Memo::new(move |_| view_data.with(|d| d.lanes.get(i).cloned().unwrap_or_default()));
+    let y = move || layout.with(|l| l.lane_y(i));
+    let meter = move || layout.with(|l| l.meter(i));
+    let class = move || match lane.with(|l| (l.open, l.throttling)) {
+        (false, _) => "kin-lane closed",
+        (true, true) => "kin-lane throttling",
+        (true, false) => "kin-lane",
+    };
+    // Wide: name and state left of the records, the meter and its text right. Narrow: name and
+    // meter on the first row, state and load on the second, the records under them.
+    let narrow = move || layout.with(|l| l.narrow);
+    let second = paced(pace, move || {
+        lane.with(|lane| {
+            let second = match narrow() {
+                true => format!("{} · {}", lane.state, lane.load_text),
+                false => format!("{} · {}", lane.state, lane.last_seq),
+            };
+            second.trim_end_matches(" · ").to_owned()
+        })
+    });
+    // Whole pixels: a change under a pixel is not seen, and each one costs a layout.
+    let fill = move || lane.with(|lane| ((lane.records_load.max(lane.bytes_load)).min(1.0) * meter().2).round());
+    view! {
+        <g class=class data-testid=move || lane.with(|l| format!("lane-{}", l.id)) data-throttling=move || lane.with(|l| l.throttling.to_string())>
+            <rect class="kin-lane-bg" x=PAD y=move || y() + 2.0 width=move || layout.with(|l| l.w - 2.0 * PAD) height=move || layout.with(|l| l.lane_h() - 4.0) rx="4"></rect>
+            <text class="sqs-box-title" x=PAD + 6.0 y=move || y() + 17.0>{move || lane.with(|l| l.name.clone())}<tspan class="kin-range">{move || lane.with(|l| format!(" · {}", l.range))}</tspan></text>
+            <text class="sqs-consumer-line" x=PAD + 6.0 y=move || y() + 32.0>{second}</text>
+            <rect class="kin-meter" x=move || meter().0 y=move || meter().1 width=move || meter().2 height="8" rx="2"></rect>
+            <rect class="kin-meter-fill" x=move || meter().0 y=move || meter().1 width=fill height="8" rx="2"></rect>
+            <Show when=move || !narrow()>
+                <text class="kin-meter-label" x=move || meter().0 y=move || meter().1 + 24.0>{paced(pace, move || lane.with(|l| l.load_text.clone()))}</text>
+            </Show>
+        </g>
+    }
+}
+
+/// Consumer box `i` of `n`: its name and what it reads.
+#[component]
+fn Consumer(view_data: RwSignal<DiagramView>, layout: Memo<Layout>, i: usize, n: usize, pace: Pace) -> impl IntoView {
+    let consumer = Memo::new(move |_| view_data.with(|d| d.consumers.get(i).cloned().unwrap_or_default()));
+    let place = move || {
+        let top = view_data.with(|d| layout.with(|l| l.consumers_y(d.lanes.len(), d.lineage.len())));
+        layout.with(|l| l.consumer_box(top, i, n))
+    };
+    let place = Memo::new(move |_| place());
+    let class = move || match consumer.with(|c| c.struggling) {
+        true => "sqs-consumer kin-consumer struggling",
+        false => "sqs-consumer kin-consumer",
+    };
+    view! {
+        <g class=class>
+            <rect x=move || place.get().0 + 2.0 y=move || place.get().1 width=move || place.get().2 - 4.0 height=CONSUMER_H rx="6"></rect>
+            <text class="sqs-consumer-name" x=move || place.get().0 + 9.0 y=move || place.get().1 + 16.0>{move || consumer.with(|c| c.name.clone())}</text>
+            <text class="sqs-consumer-line" x=move || place.get().0 + 9.0 y=move || place.get().1 + 30.0>{paced(pace, move || consumer.with(|c| c.line.clone()))}</text>
+            <text class="sqs-consumer-line" x=move || place.get().0 + 9.0 y=move || place.get().1 + 44.0>{paced(pace, move || consumer.with(|c| c.line2.clone()))}</text>
+        </g>
     }
 }
 

@@ -34,6 +34,44 @@ pub const CROWDED_TOKENS: usize = 300;
 /// Lines of the event log an embed shows to readers who prefer reduced motion.
 const EMBED_LOG_LINES: usize = 5;
 
+/// A scene's diagram: the signal its picture reads and how the run becomes that view.
+pub struct Diagram<V: 'static, F> {
+    /// What the picture shows.
+    pub view: RwSignal<V>,
+    /// The run as the picture shows it, laid out for the stage's width.
+    pub snapshot: F,
+    /// Whether a view is crowded (hundreds of tokens): it is then redrawn every other frame.
+    pub crowded: fn(&V) -> bool,
+}
+
+impl<V, F: Copy> Clone for Diagram<V, F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<V, F: Copy> Copy for Diagram<V, F> {}
+
+/// `capture` (a scene's charts), called with the run once per simulated second and whenever a
+/// new run starts: a chart's buckets are a second wide or more, and redrawing every series ten
+/// times a second cost a slow phone more than a frame.
+pub fn once_a_second<M: Model + 'static>(
+    capture: impl Fn(&Sim<M>) + Copy + Send + Sync + 'static,
+) -> impl Fn(&Sim<M>) + Copy + Send + Sync + 'static {
+    // The second charted, and the simulated time of the last call (a run that went back in time
+    // is a new run).
+    let last = StoredValue::new(None::<(u64, u64)>);
+    move |sim| {
+        let now = sim.now().as_micros();
+        let second = now / 1_000_000;
+        let fresh = last.get_value().is_none_or(|(charted, at)| charted != second || now < at);
+        last.set_value(Some((second, now)));
+        if fresh {
+            capture(sim);
+        }
+    }
+}
+
 /// What differs between playgrounds in the shared plumbing.
 pub struct SceneSpec<S: 'static, M: Model + 'static> {
     /// `SQS`: in file names (lower-cased), titles and labels.
@@ -170,23 +208,36 @@ where
     }
 
     /// Advances the run with the animation frames while playing and `in_view`, and shows it:
-    /// `draw` publishes the diagram every frame (every other one while `crowded` says hundreds of
-    /// tokens are drawn: one redraw then fits in a frame, and the clock still advances every
-    /// frame); `read` publishes everything else — counters, charts, event log, inspector,
-    /// announcements — at a reading pace, [`READ_EVERY_MS`]. Text that changes sixty times a
-    /// second cannot be read, and laying it out every frame cost a slow phone most of its frame.
-    /// Both run when the run stops, so a paused page shows one consistent instant.
-    fn animate(
+    /// the diagram (`view`, made by `snapshot`) every frame; `read` publishes everything else —
+    /// counters, charts, event log, inspector, announcements — at a reading pace,
+    /// [`READ_EVERY_MS`]. Text that changes sixty times a second cannot be read, and laying it out
+    /// every frame cost a slow phone most of its frame. Everything is published when the run
+    /// stops, so a paused page shows one consistent instant.
+    ///
+    /// While the view is crowded (hundreds of tokens), a redraw is split over two frames: one
+    /// advances the run and works out the snapshot (and the readouts when due), the next only
+    /// puts it on the page, and the browser lays it out. Together they took a slow phone two
+    /// frames; apart, each fits in one, and the diagram moves thirty times a second.
+    fn animate<V: Send + Sync + 'static>(
         self,
         in_view: Signal<bool>,
-        draw: impl Fn() + Copy + 'static,
+        diagram: Diagram<V, impl Fn(&Sim<M>) -> V + Copy + 'static>,
         read: impl Fn() + Copy + 'static,
-        crowded: impl Fn() -> bool + 'static,
     ) {
+        let Diagram { view, snapshot, crowded } = diagram;
         let state = self.linked.state;
         let active = Signal::derive(move || state.playing.get() && in_view.get());
         let frames = StoredValue::new(0u32);
+        let pending = StoredValue::new_local(None::<V>);
+        // Wall-clock milliseconds of showing frames, for the next frame to advance the run by.
+        let owed_ms = StoredValue::new(0.0f64);
         let (read_at, logged_at) = (StoredValue::new(f64::NEG_INFINITY), StoredValue::new(f64::NEG_INFINITY));
+        let draw = move || {
+            pending.set_value(None);
+            if let Some(next) = self.with(snapshot) {
+                view.set(next);
+            }
+        };
         Effect::watch(
             move || active.get(),
             move |&active, _, _| {
@@ -199,6 +250,18 @@ where
             false,
         );
         use_animation_frame(active, move |dt_ms| {
+            frames.update_value(|n| *n = n.wrapping_add(1));
+            let crowded = view.with_untracked(crowded);
+            if crowded && !frames.get_value().is_multiple_of(2) {
+                // The frame that shows the snapshot: the run waits for the next frame, which
+                // advances it for both.
+                owed_ms.update_value(|owed| *owed += dt_ms);
+                if let Some(next) = pending.try_update_value(Option::take).flatten() {
+                    view.set(next);
+                }
+                return;
+            }
+            let dt_ms = dt_ms + owed_ms.try_update_value(std::mem::take).unwrap_or(0.0);
             let advance = sim_advance_micros(dt_ms, state.speed.get_untracked());
             if advance == 0 {
                 return;
@@ -207,24 +270,20 @@ where
                 let target = sim.now() + SimDuration::from_micros(advance);
                 sim.run_until(target)
             });
-            frames.update_value(|n| *n = n.wrapping_add(1));
             let over = outcome == Some(RunOutcome::Idle);
-            // One costly update per frame where it can wait a frame: a crowded diagram is drawn
-            // on even frames and the readouts come on odd ones; the log never shares a frame
-            // with the readouts.
-            let crowded = crowded();
-            let drawn = over || !crowded || frames.get_value().is_multiple_of(2);
-            if drawn {
-                draw();
+            match crowded && !over {
+                true => pending.set_value(self.with(snapshot)),
+                false => draw(),
             }
+            // The readouts and the log (never both in one frame) come with the snapshot, whose
+            // frame the browser has little to lay out.
             let now_ms = crate::anim::now_ms();
-            let free = !(drawn && crowded);
-            let read_now = over || (free && now_ms - read_at.get_value() >= READ_EVERY_MS);
+            let read_now = over || now_ms - read_at.get_value() >= READ_EVERY_MS;
             if read_now {
                 read_at.set_value(now_ms);
                 read();
             }
-            if over || (free && !read_now && now_ms - logged_at.get_value() >= LOG_EVERY_MS) {
+            if over || (!read_now && now_ms - logged_at.get_value() >= LOG_EVERY_MS) {
                 logged_at.set_value(now_ms);
                 self.publish_log();
             }
@@ -238,27 +297,33 @@ where
     /// Shows the run and keeps it going, the way every live playground does: publishes it now
     /// and after every rebuild (calling `on_new_scenario` after a scenario change), again when
     /// the stage's width changes, and animates it while playing and in view (an embed's `frame`
-    /// off screen is not) — `draw`, `read` and `crowded` as for [`LiveRun::animate`]. Returns the
+    /// off screen is not) — `diagram` and `read` as for [`LiveRun::animate`]. Returns the
     /// player.
-    pub fn drive(
+    pub fn drive<V: Send + Sync + 'static>(
         self,
         stage: Stage,
         frame: NodeRef<leptos::html::Section>,
-        draw: impl Fn() + Copy + Send + Sync + 'static,
+        diagram: Diagram<V, impl Fn(&Sim<M>) -> V + Copy + Send + Sync + 'static>,
         read: impl Fn() + Copy + Send + Sync + 'static,
-        crowded: impl Fn() -> bool + 'static,
         on_new_scenario: impl Fn() + 'static,
     ) -> Player {
+        let Diagram { view, snapshot, .. } = diagram;
         let publish = move || {
-            draw();
+            if let Some(next) = self.with(snapshot) {
+                view.set(next);
+            }
             read();
         };
         self.wire(publish, on_new_scenario);
         stage.relayout_with(publish);
-        self.animate(in_view(self.linked.view.embed, frame), draw, read, crowded);
+        self.animate(in_view(self.linked.view.embed, frame), diagram, read);
         Player {
             step: Callback::new(move |()| self.step(publish)),
             reset: Callback::new(move |()| self.reset(publish)),
+            show: Callback::new(move |()| {
+                publish();
+                self.publish_log();
+            }),
         }
     }
 
@@ -357,6 +422,9 @@ pub struct Player {
     pub step: Callback<()>,
     /// The same scenario and seed from 0 s.
     pub reset: Callback<()>,
+    /// Shows the run as it is now (after a change made outside the player, say a publish from
+    /// the composer): diagram, readouts and event log.
+    pub show: Callback<()>,
 }
 
 /// What a playground page shows that other playgrounds' pages do not; [`live_page`] lays it out.

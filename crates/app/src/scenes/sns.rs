@@ -13,12 +13,12 @@ pub(super) mod snapshot;
 use engine::sns::{EndpointKind, PublishRequest, SnsScenario, SnsSim};
 use leptos::prelude::*;
 
-use super::live::{live_page, EmbedFrame, LiveRun, PageParts, SceneSpec, CROWDED_TOKENS};
+use super::live::{live_page, once_a_second, Diagram, EmbedFrame, LiveRun, PageParts, SceneSpec, CROWDED_TOKENS};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
-    parts_line, token_group, InspectorHint, MessageInspector, PresetPicker, Series, SettingField, Stage,
-    TimeSeriesChart,
+    pace_of, paced, parts_line, token_group, InspectorHint, MessageInspector, Pace, PresetPicker, Series, SettingField,
+    Stage, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
@@ -68,9 +68,7 @@ pub fn SnsScene() -> impl IntoView {
 
     // Copies dead-lettered or lost, announced so far, and when (wall-clock ms).
     let failures_said = StoredValue::new((0u64, f64::NEG_INFINITY));
-    let draw = move || {
-        live.with(|sim| view_data.set(diagram(sim, stage.width.get_untracked())));
-    };
+    let chart = once_a_second(move |sim: &SnsSim| capture_charts(sim, charts));
     let read = move || {
         live.with(|sim| {
             let next = counters(sim);
@@ -86,20 +84,20 @@ pub fn SnsScene() -> impl IntoView {
                     failures_said.set_value((failed, now_ms));
                 }
             }
-            capture_charts(sim, charts);
+            chart(sim);
             if let Some(id) = selected.get_untracked() {
                 inspected.set(Some(history(sim, id)));
             }
             status.set(next);
         });
     };
-    let publish = move || {
-        draw();
-        read();
-    };
     let frame = NodeRef::<leptos::html::Section>::new();
-    let crowded = move || view_data.with_untracked(|d| d.tokens.len() > CROWDED_TOKENS);
-    let player = live.drive(stage, frame, draw, read, crowded, move || {
+    let drawing = Diagram {
+        view: view_data,
+        snapshot: move |sim: &SnsSim| diagram(sim, stage.width.get_untracked()),
+        crowded: |d: &DiagramView| d.tokens.len() > CROWDED_TOKENS,
+    };
+    let player = live.drive(stage, frame, drawing, read, move || {
         selected.set(None);
         inspected.set(None);
     });
@@ -115,8 +113,7 @@ pub fn SnsScene() -> impl IntoView {
         let result = live
             .update(|sim| sim.act(|m, cx| m.publish_composed(cx, req)))
             .ok_or_else(|| "There is no run to publish into.".to_string())?;
-        publish();
-        live.publish_log();
+        player.show.run(());
         match result {
             Ok(id) => {
                 let text = format!("Published msg-{id}: watch its copies leave the topic.");
@@ -136,7 +133,7 @@ pub fn SnsScene() -> impl IntoView {
         }
         .into_any();
         let diagram =
-            view! { <Diagram view_data=view_data stage=stage selected=selected on_select=select/> }.into_any();
+            view! { <Diagram view_data=view_data stage=stage selected=selected on_select=select pace=pace_of(status)/> }.into_any();
         return view! {
             <EmbedFrame live=live label="SNS playground" diagram=diagram full_controls=full_controls
                 now_secs=now_secs player=player frame=frame/>
@@ -151,7 +148,7 @@ pub fn SnsScene() -> impl IntoView {
         intro: "Each token is one copy of a message. A publish appears at the topic and splits: a copy goes to every subscription whose filter policy matches, and a copy the filter stops stays at its subscription with a ✕. Failed deliveries wait under their subscription for the next retry; what runs out of retries drops into the dead-letter queue, or is lost. Click a token to see why.",
         counters: Signal::derive(move || status.with(CounterView::caption_counters)),
         diagram: view! {
-            <Diagram view_data=view_data stage=stage selected=selected on_select=select/>
+            <Diagram view_data=view_data stage=stage selected=selected on_select=select pace=pace_of(status)/>
             <InspectorHint open=inspector_open hint=INSPECTOR_HINT/>
             <Composer scenario=scenario preview=preview on_publish=publish_composed restarts=live.restarts/>
         }
@@ -169,19 +166,21 @@ fn Diagram(
     stage: Stage,
     selected: RwSignal<Option<u64>>,
     #[prop(into)] on_select: Callback<u64>,
+    /// When the counts on the diagram are rewritten.
+    pace: Pace,
 ) -> impl IntoView {
     let count = move || view_data.with(|d| d.columns.len());
     let column_ids = move || (0..count()).collect::<Vec<_>>();
     let col = move |i: usize, read: fn(&ColumnView) -> String| {
         view_data.with(|d| d.columns.get(i).map(read).unwrap_or_default())
     };
-    let label = move || {
+    let label = paced(pace, move || {
         view_data.with(|d| {
             let subs: Vec<String> =
                 d.columns.iter().map(|c| format!("{} ({}, {}; {})", c.name, c.kind, c.health, c.counts)).collect();
             format!("{}. {}. Subscriptions: {}.", d.topic_title, d.topic_line, subs.join("; "))
         })
-    };
+    });
     let layout = Memo::new(move |_| Layout::new(stage.width.get(), count()));
     let l = move || layout.get();
     let publisher = move || {
@@ -198,7 +197,7 @@ fn Diagram(
             <text class="sqs-arrow-label" x=l.w / 2.0 + 6.0 y=y - 8.0>"Publish"</text>
             <rect class="sns-topic" x=x y=y width=w height=TOPIC_H rx="10"></rect>
             <text class="sqs-box-title" x=x + 10.0 y=y + 18.0 data-testid="topic-title">{move || view_data.with(|d| d.topic_title.clone())}</text>
-            <text class="sqs-consumer-line" x=x + 10.0 y=y + 32.0 data-testid="topic-line">{move || view_data.with(|d| d.topic_line.clone())}</text>
+            <text class="sqs-consumer-line" x=x + 10.0 y=y + 32.0 data-testid="topic-line">{paced(pace, move || view_data.with(|d| d.topic_line.clone()))}</text>
         }
     };
     view! {
@@ -227,30 +226,30 @@ fn Diagram(
                                         <tspan x=x + 12.0 dy="14">{move || filter_line(1)}</tspan>
                                         <tspan x=x + 12.0 dy="14">{move || filter_line(2)}</tspan>
                                     </text>
-                                    <text class="sqs-consumer-line sns-counts" x=x + 12.0 y=y0 + SUB_H - 8.0 data-testid=format!("sub-{}-counts", i + 1)>{move || col(i, |c| c.counts.clone())}</text>
+                                    <text class="sqs-consumer-line sns-counts" x=x + 12.0 y=y0 + SUB_H - 8.0 data-testid=format!("sub-{}-counts", i + 1)>{paced(pace, move || col(i, |c| c.counts.clone()))}</text>
                                     <text class="sqs-overflow" x=x + 12.0 y=y0 + SUB_H + 18.0>
-                                        {move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| match (c.retrying, c.hidden[0]) {
+                                        {paced(pace, move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| match (c.retrying, c.hidden[0]) {
                                             (0, _) => String::new(),
                                             (n, 0) => format!("waiting: {n}"),
                                             (n, h) => format!("waiting: {n} (+{h})"),
-                                        }))}
+                                        })))}
                                     </text>
                                     <line class="sqs-arrow" x1=mid y1=y0 + SUB_H x2=mid y2=endpoint_y - 2.0></line>
                                     <rect class="sns-endpoint" x=x + 4.0 y=endpoint_y width=w - 8.0 height=endpoint_h rx="8"></rect>
                                     <text class="sqs-box-title" x=x + 12.0 y=endpoint_y + 17.0>{move || col(i, |c| c.endpoint_title.clone())}</text>
                                     <text class="sqs-consumer-line sns-health" x=x + 12.0 y=endpoint_y + 32.0 data-testid=format!("sub-{}-health", i + 1)>{move || col(i, |c| c.health.to_string())}</text>
-                                    <text class="sqs-consumer-line" x=x + 12.0 y=endpoint_y + 46.0>{move || col(i, |c| c.endpoint_line.clone())}</text>
+                                    <text class="sqs-consumer-line" x=x + 12.0 y=endpoint_y + 46.0>{paced(pace, move || col(i, |c| c.endpoint_line.clone()))}</text>
                                     <text class="sqs-consumer-line" x=x + 12.0 y=endpoint_y + 60.0>{move || col(i, |c| c.endpoint_line2.clone())}</text>
                                     <text class="sqs-overflow" x=x + 12.0 y=endpoint_y + endpoint_h - 6.0>
-                                        {move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| if c.hidden[1] > 0 { format!("+{} more", c.hidden[1]) } else { String::new() }))}
+                                        {paced(pace, move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| if c.hidden[1] > 0 { format!("+{} more", c.hidden[1]) } else { String::new() })))}
                                     </text>
                                     <rect class=move || if view_data.with(|d| d.columns.get(i).is_some_and(|c| c.dlq.is_some())) { "sqs-dlq" } else { "sqs-dlq off" }
                                         x=x + 4.0 y=dlq_y width=w - 8.0 height=dlq_h rx="8"></rect>
                                     <text class="sqs-box-title" x=x + 12.0 y=dlq_y + 17.0 data-testid=format!("sub-{}-dlq", i + 1)>
-                                        {move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| match c.dlq {
+                                        {paced(pace, move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| match c.dlq {
                                             Some(n) => format!("DLQ: {n}"),
                                             None => format!("No DLQ · lost: {}", c.lost),
-                                        }))}
+                                        })))}
                                     </text>
                                 </g>
                             }

@@ -13,10 +13,12 @@ use engine::sqs::{DlqSettings, SqsScenario, SqsSim};
 use leptos::prelude::*;
 
 use super::knob::{ChoiceField, KnobField};
-use super::live::{live_page, EmbedFrame, LiveRun, PageParts, SceneSpec};
+use super::live::{live_page, once_a_second, Diagram, EmbedFrame, LiveRun, PageParts, SceneSpec};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
-use crate::components::{token_group, InspectorHint, MessageInspector, PresetPicker, Series, Stage, TimeSeriesChart};
+use crate::components::{
+    pace_of, paced, token_group, InspectorHint, MessageInspector, Pace, PresetPicker, Series, Stage, TimeSeriesChart,
+};
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{CHOICES, KNOBS};
@@ -73,12 +75,7 @@ pub fn SqsScene() -> impl IntoView {
 
     // Dead-letter moves announced so far, and when (wall-clock ms).
     let dlq_said = StoredValue::new((0u64, f64::NEG_INFINITY));
-    let draw = move || {
-        live.with(|sim| {
-            let consumers = sim.model().scenario().consumers.count as usize;
-            view_data.set(diagram(sim, &Layout::new(stage.width.get_untracked(), consumers)));
-        });
-    };
+    let chart = once_a_second(move |sim: &SqsSim| capture_charts(sim, charts));
     let read = move || {
         live.with(|sim| {
             let next = counters(sim);
@@ -94,7 +91,7 @@ pub fn SqsScene() -> impl IntoView {
                     dlq_said.set_value((next.moved_to_dlq, now_ms));
                 }
             }
-            capture_charts(sim, charts);
+            chart(sim);
             if let Some(id) = selected.get_untracked() {
                 inspected.set(Some(history(sim, id)));
             }
@@ -102,8 +99,15 @@ pub fn SqsScene() -> impl IntoView {
         });
     };
     let frame = NodeRef::<leptos::html::Section>::new();
-    let crowded = move || view_data.with_untracked(|d| d.dense.iter().any(|&dense| dense));
-    let player = live.drive(stage, frame, draw, read, crowded, move || {
+    let drawing = Diagram {
+        view: view_data,
+        snapshot: move |sim: &SqsSim| {
+            let consumers = sim.model().scenario().consumers.count as usize;
+            diagram(sim, &Layout::new(stage.width.get_untracked(), consumers))
+        },
+        crowded: |d: &DiagramView| d.dense.iter().any(|&dense| dense),
+    };
+    let player = live.drive(stage, frame, drawing, read, move || {
         selected.set(None);
         inspected.set(None);
     });
@@ -124,7 +128,7 @@ pub fn SqsScene() -> impl IntoView {
         }
         .into_any();
         let diagram =
-            view! { <Diagram view_data=view_data stage=stage selected=selected on_select=select/> }.into_any();
+            view! { <Diagram view_data=view_data stage=stage selected=selected on_select=select pace=pace_of(status)/> }.into_any();
         return view! {
             <EmbedFrame live=live label="SQS playground" diagram=diagram full_controls=full_controls
                 now_secs=now_secs player=player frame=frame/>
@@ -139,7 +143,7 @@ pub fn SqsScene() -> impl IntoView {
         intro: "Messages are tokens. They wait in the delayed lane, become visible, and go in flight when a consumer receives them; a delete removes them, an expired visibility timeout sends them back. Click a token to see its history. Pick a preset to see one behaviour at a time.",
         counters: Signal::derive(move || status.with(|s| s.counters.clone())),
         diagram: view! {
-            <Diagram view_data=view_data stage=stage selected=selected on_select=select/>
+            <Diagram view_data=view_data stage=stage selected=selected on_select=select pace=pace_of(status)/>
             <InspectorHint open=inspector_open hint=INSPECTOR_HINT/>
         }
         .into_any(),
@@ -156,6 +160,8 @@ fn Diagram(
     stage: Stage,
     selected: RwSignal<Option<u64>>,
     #[prop(into)] on_select: Callback<u64>,
+    /// When the counts on the diagram are rewritten.
+    pace: Pace,
 ) -> impl IntoView {
     let layout = Memo::new(move |_| Layout::new(stage.width.get(), view_data.with(|d| d.consumers.len())));
     let w = move || layout.with(|l| l.w);
@@ -165,7 +171,7 @@ fn Diagram(
         .map(|(idx, &lane)| {
             let y = lane_y(lane);
             let dense = move || view_data.with(|d| d.dense[idx]);
-            let hidden = move || {
+            let hidden = paced(pace, move || {
                 view_data.with(|d| {
                     let extra = d.lane_counts[idx].saturating_sub(layout.with(|l| l.lane_capacity(lane, d.dense[idx])));
                     if extra > 0 {
@@ -174,13 +180,13 @@ fn Diagram(
                         String::new()
                     }
                 })
-            };
+            });
             view! {
                 <g class=format!("sqs-lane lane-bg-{}", lane.class())>
                     <rect class="sqs-lane-bg" x=PAD + 6.0 y=y width=move || w() - 2.0 * PAD - 12.0 height=LANE_H - 2.0 rx="6"></rect>
                     <text class="sqs-lane-label" x=PAD + 14.0 y=y + 28.0>{lane.label()}</text>
                     <text class="sqs-lane-count" x=PAD + 14.0 y=y + 48.0 data-testid=format!("lane-{}", lane.class())>
-                        {move || view_data.with(|d| d.lane_counts[idx])}
+                        {paced(pace, move || view_data.with(|d| d.lane_counts[idx]))}
                     </text>
                     <text class="sqs-overflow" x=move || layout.with(|l| l.overflow_pos(lane, dense()).0) y=move || layout.with(|l| l.overflow_pos(lane, dense()).1)>{hidden}</text>
                 </g>
@@ -191,7 +197,7 @@ fn Diagram(
     let consumer = move |idx: usize, read: fn(&snapshot::ConsumerView) -> String| {
         view_data.with(|d| d.consumers.get(idx).map(read).unwrap_or_default())
     };
-    let label = move || {
+    let label = paced(pace, move || {
         view_data.with(|d| {
             let dlq = match d.dlq_count {
                 Some(n) => format!(", {n} in the dead-letter queue"),
@@ -202,7 +208,7 @@ fn Diagram(
                 d.queue_name, d.lane_counts[0], d.lane_counts[1], d.lane_counts[2]
             )
         })
-    };
+    });
     let queue_title = move || {
         view_data.with(|d| {
             let kind = if d.queue_name.ends_with(".fifo") { "FIFO queue" } else { "standard queue" };
@@ -242,8 +248,8 @@ fn Diagram(
                                 }>
                                     <rect x=x y=y width=move || layout.with(Layout::consumer_w) height=CONSUMER_H rx="6"></rect>
                                     <text class="sqs-consumer-name" x=move || x() + 7.0 y=move || y() + 15.0>{format!("consumer {}", idx + 1)}</text>
-                                    <text class="sqs-consumer-line" x=move || x() + 7.0 y=move || y() + 29.0>{move || consumer(idx, |c| c.line1.clone())}</text>
-                                    <text class="sqs-consumer-line" x=move || x() + 7.0 y=move || y() + 42.0>{move || consumer(idx, |c| c.line2.clone())}</text>
+                                    <text class="sqs-consumer-line" x=move || x() + 7.0 y=move || y() + 29.0>{paced(pace, move || consumer(idx, |c| c.line1.clone()))}</text>
+                                    <text class="sqs-consumer-line" x=move || x() + 7.0 y=move || y() + 42.0>{paced(pace, move || consumer(idx, |c| c.line2.clone()))}</text>
                                 </g>
                             }
                         }
@@ -254,18 +260,18 @@ fn Diagram(
                     <rect class=move || if view_data.with(|d| d.dlq_count.is_some()) { "sqs-dlq" } else { "sqs-dlq off" }
                         x=PAD y=dlq_y width=move || w() - 2.0 * PAD height=DLQ_H rx="8"></rect>
                     <text class="sqs-box-title" x=PAD + 10.0 y=move || dlq_y() + 17.0>
-                        {move || view_data.with(|d| match d.dlq_count {
+                        {paced(pace, move || view_data.with(|d| match d.dlq_count {
                             Some(n) => format!("Dead-letter queue: {n} message{}", if n == 1 { "" } else { "s" }),
                             None => "No dead-letter queue: failures retry forever".to_string(),
-                        })}
+                        }))}
                     </text>
                     <text class="sqs-overflow"
                         x=move || view_data.with(|d| layout.with(|l| l.overflow_pos(Lane::Dlq, d.dense[3]).0))
                         y=move || view_data.with(|d| layout.with(|l| l.overflow_pos(Lane::Dlq, d.dense[3]).1))>
-                        {move || view_data.with(|d| {
+                        {paced(pace, move || view_data.with(|d| {
                             let extra = d.dlq_count.unwrap_or(0).saturating_sub(layout.with(|l| l.lane_capacity(Lane::Dlq, d.dense[3])));
                             if extra > 0 { format!("+{extra}") } else { String::new() }
-                        })}
+                        }))}
                     </text>
                 </g>
                 {token_group(move |f: &mut dyn FnMut(&_)| view_data.with(|d| f(&d.tokens)), selected, on_select, TOKEN_W, "sqs-tokens")}

@@ -129,7 +129,7 @@ impl Layout {
 const BOUNCE: SimDuration = SimDuration::from_millis(600);
 
 /// One client group.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupView {
     /// Its name.
     pub name: String,
@@ -146,7 +146,7 @@ pub struct GroupView {
 }
 
 /// One bucket.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BucketView {
     /// `account`, `stage GET /items`, `key tenant-k…`.
     pub name: String,

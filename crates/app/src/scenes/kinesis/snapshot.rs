@@ -226,7 +226,7 @@ pub struct KeyMark {
 const KEY_LABEL_CHAR_W: f64 = 6.8;
 
 /// One consumer box.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ConsumerView {
     /// `Polling 1`, `EFO 2`.
     pub name: String,
@@ -343,12 +343,12 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
         view.keys.push(KeyMark { x, h: 6.0 + 16.0 * share / top, label, label_x });
     }
 
-    let recent_throttles: Vec<(usize, ShardId, Option<u32>, bool)> = sim
+    // (shard, key, still bouncing) of the recent refused writes, oldest first.
+    let recent_throttles: Vec<(ShardId, Option<u32>, bool)> = sim
         .trace()
         .recent()
-        .enumerate()
-        .filter(|(_, e)| e.reason == Reason::Throttled && e.consumer.is_none() && now.saturating_since(e.at) <= GLOW)
-        .filter_map(|(i, e)| e.shard.map(|s| (i, s, e.key, now.saturating_since(e.at) <= BOUNCE)))
+        .filter(|e| e.reason == Reason::Throttled && e.consumer.is_none() && now.saturating_since(e.at) <= GLOW)
+        .filter_map(|e| e.shard.map(|s| (s, e.key, now.saturating_since(e.at) <= BOUNCE)))
         .collect();
     // Open shards get lanes, in hash-key order like the bar; closed ones (they take no writes)
     // are summarised with what replaced them, so a long resharding history never hides the
@@ -387,7 +387,7 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
     for (i, shard) in open.iter().take(MAX_LANES).enumerate() {
         let records = shard.write_load(now).1;
         let (bytes_rate, records_rate) = shard.write_rate(now);
-        let throttling = recent_throttles.iter().any(|t| t.1 == shard.id)
+        let throttling = recent_throttles.iter().any(|t| t.0 == shard.id)
             || m.totals().per_shard.get(&shard.id).is_some_and(|t| t.1 > 0) && records >= 1_000;
         let state = match shard.parent {
             Some(parent) => match shard.adjacent_parent {
@@ -454,9 +454,8 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
     }
     // Refused records bounce back to the producer, side by side above their shard's part of the
     // bar (the newest first), as many as fit there.
-    let count = sim.trace().count();
     let mut per_shard: BTreeMap<ShardId, usize> = BTreeMap::new();
-    for (i, shard, key, _) in recent_throttles.iter().filter(|t| t.3).rev() {
+    for (shard, key, _) in recent_throttles.iter().filter(|t| t.2).rev() {
         let Some(s) = stream.shard(*shard) else { continue };
         let n = per_shard.entry(*shard).or_default();
         let (x0, x1) = (layout.bar_x(s.start), layout.bar_x(s.end));
@@ -465,8 +464,10 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
             continue;
         }
         let x = (x0 + *n as f64 * RECORD_STEP).min(layout.w - PAD - RECORD_W);
+        // One token per place (shard and position), relabelled as refusals come: a new token
+        // for every refusal (hundreds a second) rebuilt its SVG nodes every frame.
+        let id = 1 << 62 | u64::from(shard.0) << 8 | *n as u64;
         *n += 1;
-        let id = 1 << 62 | (count - (sim.trace().recent().len() - i) as u64);
         let label = key.map_or_else(String::new, |k| format!("k{k}"));
         let aria = format!("a record refused by shard {}: over its write limit", shard.0);
         view.tokens.insert(

@@ -315,9 +315,16 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
     let mut areas: Vec<[Vec<TokenView>; 3]> = vec![Default::default(); n];
     // Builds and places a token while its area has room for it even when drawn dense: thousands of
     // copies can wait for a retry, and describing each one every frame cost more than a frame.
+    // The dense capacity of each area, worked out once: a retry storm calls `place` for thousands
+    // of copies a frame.
+    let room: Vec<[usize; 3]> = (0..n)
+        .map(|sub| {
+            [Area::Waiting, Area::Endpoint, Area::DeadLetter].map(|a| capacity(&layout, a, layout.cell(sub).2, true))
+        })
+        .collect();
     let place = |areas: &mut Vec<[Vec<TokenView>; 3]>, sub: usize, area: Area, token: &dyn Fn() -> TokenView| {
         let list = &mut areas[sub][area as usize];
-        if list.len() < capacity(&layout, area, layout.cell(sub).2, true) {
+        if list.len() < room[sub][area as usize] {
             list.push(token());
         }
     };
@@ -337,6 +344,8 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
     let recent: Vec<&SnsTraceEvent> =
         sim.trace().recent().rev().take_while(|e| now.saturating_since(e.at) <= LINGER).collect();
     let mut filtered = vec![0usize; n];
+    // Tokens outside the areas' grids, which can pile up on one another.
+    let mut loose: Vec<u64> = Vec::new();
     for e in recent.iter() {
         let (Some(msg), Some((sub, name))) = (e.message, e.subscription.as_ref()) else { continue };
         let sub = *sub as usize;
@@ -360,6 +369,7 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
                 let aria = format!("msg-{msg} filtered out by {name}: {}", e.note.as_deref().unwrap_or(""));
                 view.tokens
                     .insert(id, TokenView { x, y, ..token(id, label, "sqs-token sns-token filtered".into(), 0, aria) });
+                loose.push(id);
             }
             Reason::Delivered if kind != EndpointKind::Sqs => {
                 place(&mut areas, sub, Area::Endpoint, &|| {
@@ -408,6 +418,7 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
                     id,
                     TokenView { x, y, ..token(id, label, "sqs-token sns-token wire".into(), d.attempts, aria) },
                 );
+                loose.push(id);
             }
             DeliveryPhase::Backoff { until } => {
                 waiting[sub] += 1;
@@ -431,15 +442,14 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
     // Copies in queues and dead-letter queues: only as many as can be drawn are read.
     for sub in 0..n {
         let name = &scenario.subscriptions[sub].name;
-        let (_, _, w) = layout.cell(sub);
         let areas_of = [
             (Area::Endpoint, m.queue(sub), "in the queue"),
             (Area::DeadLetter, m.dead_letter_queue(sub), "in the dead-letter queue"),
         ];
         for (area, queue, place_name) in areas_of {
             let Some(q) = queue else { continue };
-            let room = capacity(&layout, area, w, true).saturating_sub(areas[sub][area as usize].len());
-            for msg in q.oldest(room) {
+            let free = room[sub][area as usize].saturating_sub(areas[sub][area as usize].len());
+            for msg in q.oldest(free) {
                 let Some(copy) = m.queued_copy(sub, msg.id) else { continue };
                 let id = copy.message * COPY_IDS + sub as u64;
                 let in_flight = matches!(msg.state, engine::sqs::MessageState::InFlight { .. });
@@ -499,10 +509,11 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
                 let (x, y) = topic_spot(&layout, sub);
                 t.x = x;
                 t.y = y;
+                loose.push(id);
             }
         }
     }
-    mark_piles(&mut view.tokens);
+    mark_piles(&mut view.tokens, &loose);
 
     for (sub, s) in scenario.subscriptions.iter().enumerate() {
         let t = &totals.subscriptions[sub];
@@ -553,16 +564,22 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
 /// In a pile of copies (filtered at a subscription, on a wire, or several publishes at the
 /// topic's same spot) only the top one, drawn last (the highest id), keeps its label and badge:
 /// the others show only their edge, so the pile reads as "many" without a jumble of text.
-fn mark_piles(tokens: &mut BTreeMap<u64, TokenView>) {
+///
+/// Only `loose` tokens (filtered, on a wire, at the topic) can pile: the others have grid slots.
+fn mark_piles(tokens: &mut BTreeMap<u64, TokenView>, loose: &[u64]) {
     let pile = |t: &TokenView| match ["filtered", "wire"].into_iter().find(|k| t.class.contains(k)) {
         Some(kind) => (kind, t.id % COPY_IDS, 0),
         None => ("spot", t.x.round() as u64, t.y.round() as u64),
     };
+    let mut loose = loose.to_vec();
+    loose.sort_unstable();
+    loose.dedup();
     let mut tops: BTreeMap<(&str, u64, u64), u64> = BTreeMap::new();
-    for t in tokens.values() {
+    for t in loose.iter().filter_map(|id| tokens.get(id)) {
         tops.insert(pile(t), t.id);
     }
-    for t in tokens.values_mut() {
+    for &id in &loose {
+        let Some(t) = tokens.get_mut(&id) else { continue };
         if tops.get(&pile(t)) != Some(&t.id) {
             t.class.push_str(" under");
         }
