@@ -215,20 +215,20 @@ where
     /// stops, so a paused page shows one consistent instant.
     ///
     /// While the view is crowded (hundreds of tokens), a redraw is split over two frames: one
-    /// advances the run and works out the snapshot (and the readouts when due), the next only
-    /// puts it on the page, and the browser lays it out. Together they took a slow phone two
-    /// frames; apart, each fits in one, and the diagram moves thirty times a second.
+    /// advances the run and works out the snapshot, the next only puts it on the page, and the
+    /// browser lays it out. Together they took a slow phone two frames; apart, each fits in one.
+    /// The readouts and the log then take frames of their own, so the diagram moves about
+    /// twenty-five times a second.
     fn animate<V: Send + Sync + 'static>(
         self,
         in_view: Signal<bool>,
         diagram: Diagram<V, impl Fn(&Sim<M>) -> V + Copy + 'static>,
+        pending: StoredValue<Option<V>, LocalStorage>,
         read: impl Fn() + Copy + 'static,
     ) {
         let Diagram { view, snapshot, crowded } = diagram;
         let state = self.linked.state;
         let active = Signal::derive(move || state.playing.get() && in_view.get());
-        let frames = StoredValue::new(0u32);
-        let pending = StoredValue::new_local(None::<V>);
         // Wall-clock milliseconds of showing frames, for the next frame to advance the run by.
         let owed_ms = StoredValue::new(0.0f64);
         let (read_at, logged_at) = (StoredValue::new(f64::NEG_INFINITY), StoredValue::new(f64::NEG_INFINITY));
@@ -250,16 +250,15 @@ where
             false,
         );
         use_animation_frame(active, move |dt_ms| {
-            frames.update_value(|n| *n = n.wrapping_add(1));
             let crowded = view.with_untracked(crowded);
-            if crowded && !frames.get_value().is_multiple_of(2) {
-                // The frame that shows the snapshot: the run waits for the next frame, which
-                // advances it for both.
-                owed_ms.update_value(|owed| *owed += dt_ms);
+            if crowded {
                 if let Some(next) = pending.try_update_value(Option::take).flatten() {
+                    // The frame that shows the snapshot made on the frame before: the run waits
+                    // for the next frame, which advances it for both.
+                    owed_ms.update_value(|owed| *owed += dt_ms);
                     view.set(next);
+                    return;
                 }
-                return;
             }
             let dt_ms = dt_ms + owed_ms.try_update_value(std::mem::take).unwrap_or(0.0);
             let advance = sim_advance_micros(dt_ms, state.speed.get_untracked());
@@ -271,19 +270,21 @@ where
                 sim.run_until(target)
             });
             let over = outcome == Some(RunOutcome::Idle);
-            match crowded && !over {
-                true => pending.set_value(self.with(snapshot)),
-                false => draw(),
-            }
-            // The readouts and the log (never both in one frame) come with the snapshot, whose
-            // frame the browser has little to lay out.
             let now_ms = crate::anim::now_ms();
             let read_now = over || now_ms - read_at.get_value() >= READ_EVERY_MS;
+            let log_now = over || (!read_now && now_ms - logged_at.get_value() >= LOG_EVERY_MS);
+            // A crowded diagram's frames take one costly update each: the readouts, the log, or
+            // the snapshot (shown on the next frame).
+            if over || !crowded {
+                draw();
+            } else if !read_now && !log_now {
+                pending.set_value(self.with(snapshot));
+            }
             if read_now {
                 read_at.set_value(now_ms);
                 read();
             }
-            if over || (!read_now && now_ms - logged_at.get_value() >= LOG_EVERY_MS) {
+            if log_now {
                 logged_at.set_value(now_ms);
                 self.publish_log();
             }
@@ -308,7 +309,11 @@ where
         on_new_scenario: impl Fn() + 'static,
     ) -> Player {
         let Diagram { view, snapshot, .. } = diagram;
+        // A snapshot made for the next frame (see `animate`); anything published before then
+        // makes it stale.
+        let pending = StoredValue::new_local(None::<V>);
         let publish = move || {
+            pending.set_value(None);
             if let Some(next) = self.with(snapshot) {
                 view.set(next);
             }
@@ -316,7 +321,7 @@ where
         };
         self.wire(publish, on_new_scenario);
         stage.relayout_with(publish);
-        self.animate(in_view(self.linked.view.embed, frame), diagram, read);
+        self.animate(in_view(self.linked.view.embed, frame), diagram, pending, read);
         Player {
             step: Callback::new(move |()| self.step(publish)),
             reset: Callback::new(move |()| self.reset(publish)),
