@@ -10,7 +10,7 @@ use engine::apigw::{ApigwScenario, ApigwSim};
 use leptos::prelude::*;
 
 use super::knob::KnobPanel;
-use super::live::{live_page, once_a_second, Diagram, EmbedFrame, LiveRun, PageParts, SceneSpec, CROWDED_TOKENS};
+use super::live::{live_page, once_a_second, Drawing, EmbedFrame, LiveRun, PageParts, SceneSpec, CROWDED_TOKENS};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{pace_of, paced, token_group, Pace, PresetPicker, Series, Stage, TimeSeriesChart};
@@ -63,7 +63,7 @@ pub fn ApigwScene() -> impl IntoView {
         });
     };
     let frame = NodeRef::<leptos::html::Section>::new();
-    let drawing = Diagram {
+    let drawing = Drawing {
         view: view_data,
         snapshot: move |sim: &ApigwSim| diagram(sim, stage.width.get_untracked()),
         crowded: |d: &DiagramView| d.tokens.len() > CROWDED_TOKENS,

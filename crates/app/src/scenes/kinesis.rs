@@ -10,7 +10,7 @@ use engine::kinesis::{KinesisScenario, KinesisSim, Reshard, ScheduledReshard};
 use leptos::prelude::*;
 
 use super::knob::KnobPanel;
-use super::live::{live_page, once_a_second, Diagram, EmbedFrame, LiveRun, PageParts, SceneSpec};
+use super::live::{live_page, once_a_second, Drawing, EmbedFrame, LiveRun, PageParts, SceneSpec};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{pace_of, paced, parts_line, token_group, Pace, PresetPicker, Series, Stage, TimeSeriesChart};
@@ -66,7 +66,7 @@ pub fn KinesisScene() -> impl IntoView {
         });
     };
     let frame = NodeRef::<leptos::html::Section>::new();
-    let drawing = Diagram {
+    let drawing = Drawing {
         view: view_data,
         snapshot: move |sim: &KinesisSim| {
             let layout = Layout::new(stage.width.get_untracked());

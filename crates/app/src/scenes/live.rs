@@ -35,7 +35,7 @@ pub const CROWDED_TOKENS: usize = 300;
 const EMBED_LOG_LINES: usize = 5;
 
 /// A scene's diagram: the signal its picture reads and how the run becomes that view.
-pub struct Diagram<V: 'static, F> {
+pub struct Drawing<V: 'static, F> {
     /// What the picture shows.
     pub view: RwSignal<V>,
     /// The run as the picture shows it, laid out for the stage's width.
@@ -44,13 +44,13 @@ pub struct Diagram<V: 'static, F> {
     pub crowded: fn(&V) -> bool,
 }
 
-impl<V, F: Copy> Clone for Diagram<V, F> {
+impl<V, F: Copy> Clone for Drawing<V, F> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<V, F: Copy> Copy for Diagram<V, F> {}
+impl<V, F: Copy> Copy for Drawing<V, F> {}
 
 /// `capture` (a scene's charts), called with the run once per simulated second and whenever a
 /// new run starts: a chart's buckets are a second wide or more, and redrawing every series ten
@@ -208,7 +208,7 @@ where
     }
 
     /// Advances the run with the animation frames while playing and `in_view`, and shows it:
-    /// the diagram (`view`, made by `snapshot`) every frame; `read` publishes everything else —
+    /// the diagram (`drawing`: its `view`, made by `snapshot`) every frame; `read` publishes everything else —
     /// counters, charts, event log, inspector, announcements — at a reading pace,
     /// [`READ_EVERY_MS`]. Text that changes sixty times a second cannot be read, and laying it out
     /// every frame cost a slow phone most of its frame. Everything is published when the run
@@ -222,11 +222,11 @@ where
     fn animate<V: Send + Sync + 'static>(
         self,
         in_view: Signal<bool>,
-        diagram: Diagram<V, impl Fn(&Sim<M>) -> V + Copy + 'static>,
+        drawing: Drawing<V, impl Fn(&Sim<M>) -> V + Copy + 'static>,
         pending: StoredValue<Option<V>, LocalStorage>,
         read: impl Fn() + Copy + 'static,
     ) {
-        let Diagram { view, snapshot, crowded } = diagram;
+        let Drawing { view, snapshot, crowded } = drawing;
         let state = self.linked.state;
         let active = Signal::derive(move || state.playing.get() && in_view.get());
         // Wall-clock milliseconds of showing frames, for the next frame to advance the run by.
@@ -298,17 +298,17 @@ where
     /// Shows the run and keeps it going, the way every live playground does: publishes it now
     /// and after every rebuild (calling `on_new_scenario` after a scenario change), again when
     /// the stage's width changes, and animates it while playing and in view (an embed's `frame`
-    /// off screen is not) — `diagram` and `read` as for [`LiveRun::animate`]. Returns the
+    /// off screen is not) — `drawing` and `read` as for [`LiveRun::animate`]. Returns the
     /// player.
     pub fn drive<V: Send + Sync + 'static>(
         self,
         stage: Stage,
         frame: NodeRef<leptos::html::Section>,
-        diagram: Diagram<V, impl Fn(&Sim<M>) -> V + Copy + Send + Sync + 'static>,
+        drawing: Drawing<V, impl Fn(&Sim<M>) -> V + Copy + Send + Sync + 'static>,
         read: impl Fn() + Copy + Send + Sync + 'static,
         on_new_scenario: impl Fn() + 'static,
     ) -> Player {
-        let Diagram { view, snapshot, .. } = diagram;
+        let Drawing { view, snapshot, .. } = drawing;
         // A snapshot made for the next frame (see `animate`); anything published before then
         // makes it stale.
         let pending = StoredValue::new_local(None::<V>);
@@ -321,7 +321,7 @@ where
         };
         self.wire(publish, on_new_scenario);
         stage.relayout_with(publish);
-        self.animate(in_view(self.linked.view.embed, frame), diagram, pending, read);
+        self.animate(in_view(self.linked.view.embed, frame), drawing, pending, read);
         Player {
             step: Callback::new(move |()| self.step(publish)),
             reset: Callback::new(move |()| self.reset(publish)),

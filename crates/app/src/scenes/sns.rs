@@ -13,7 +13,7 @@ pub(super) mod snapshot;
 use engine::sns::{EndpointKind, PublishRequest, SnsScenario, SnsSim};
 use leptos::prelude::*;
 
-use super::live::{live_page, once_a_second, Diagram, EmbedFrame, LiveRun, PageParts, SceneSpec, CROWDED_TOKENS};
+use super::live::{live_page, once_a_second, Drawing, EmbedFrame, LiveRun, PageParts, SceneSpec, CROWDED_TOKENS};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
@@ -92,7 +92,7 @@ pub fn SnsScene() -> impl IntoView {
         });
     };
     let frame = NodeRef::<leptos::html::Section>::new();
-    let drawing = Diagram {
+    let drawing = Drawing {
         view: view_data,
         snapshot: move |sim: &SnsSim| diagram(sim, stage.width.get_untracked()),
         crowded: |d: &DiagramView| d.tokens.len() > CROWDED_TOKENS,

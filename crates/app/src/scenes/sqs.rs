@@ -13,7 +13,7 @@ use engine::sqs::{DlqSettings, SqsScenario, SqsSim};
 use leptos::prelude::*;
 
 use super::knob::{ChoiceField, KnobField};
-use super::live::{live_page, once_a_second, Diagram, EmbedFrame, LiveRun, PageParts, SceneSpec};
+use super::live::{live_page, once_a_second, Drawing, EmbedFrame, LiveRun, PageParts, SceneSpec};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
@@ -99,7 +99,7 @@ pub fn SqsScene() -> impl IntoView {
         });
     };
     let frame = NodeRef::<leptos::html::Section>::new();
-    let drawing = Diagram {
+    let drawing = Drawing {
         view: view_data,
         snapshot: move |sim: &SqsSim| {
             let consumers = sim.model().scenario().consumers.count as usize;
