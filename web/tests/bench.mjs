@@ -2,7 +2,8 @@
 //  1. the SQS benchmark scenario in wasm (the `sqs_benchmark` export), timed here, against the
 //     native speed-up `nimbus bench` measured just before (`--native-speedup`);
 //  2. frame intervals of /sqs, /sns, /kinesis and /apigw over 5 s with at least 500 tokens on screen and moving,
-//     as the machine runs and with the CPU slowed 4× (Emulation.setCPUThrottlingRate).
+//     as the machine runs and with the CPU slowed 4× (Emulation.setCPUThrottlingRate);
+//  3. each page's first paint and live diagram, opened cold on slow 4G with the CPU slowed 4×.
 // Prints the numbers and exits 1 if a goal of issues 3, 5, 6 and 7 is missed.
 //
 //   node web/tests/bench.mjs --site target/site --base / --chromium /usr/bin/chromium --native-speedup 3500
@@ -140,6 +141,26 @@ const playing = async (page) => (await page.locator('[data-testid=play]').getAtt
   await page.waitForSelector('svg[data-testid=apigw-diagram]');
   if (!(await playing(page))) await page.locator('[data-testid=play]').click();
   await measureFrames(page, '/apigw (embed)');
+  await page.context().close();
+}
+
+// ---- 3. first paint and a live diagram on a slow phone ------------------------------------------
+// Each page opened cold (a new browser context: nothing cached) over Lighthouse's "slow 4G"
+// (150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up) with the CPU slowed 4×: when the first
+// content is painted (the page's static first paint) and when the diagram is live (the app mounted
+// and its diagram drawn; the landing page: the app mounted).
+for (const [slug, selector] of [['', 'main [data-testid=card-grid]'], ['sqs', 'svg[data-testid=sqs-diagram]'], ['sns', 'svg[data-testid=sns-diagram]'], ['kinesis', 'svg[data-testid=kinesis-diagram]'], ['apigw', 'svg[data-testid=apigw-diagram]'], ['vpc', 'svg[data-testid=vpc-diagram]']]) {
+  const page = await newPage(browser);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await page.goto(at(slug), { waitUntil: 'commit' });
+  const live = await page.waitForFunction((sel) => !document.getElementById('first-paint') && document.querySelector(sel) && performance.now(), selector, { timeout: 60000, polling: 50 });
+  const liveMs = await live.jsonValue();
+  const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN);
+  console.log(`/${slug} on slow 4G with the CPU 4× slower: first paint ${(fcp / 1000).toFixed(2)} s, live ${(liveMs / 1000).toFixed(2)} s`);
+  assert(page.errors.length === 0, `/${slug}: console errors: ${page.errors.join(' | ')}`);
   await page.context().close();
 }
 

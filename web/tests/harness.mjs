@@ -38,6 +38,9 @@ export async function serveSite(site, base) {
       let file = path.join(site, rel);
       if (file.startsWith(site) && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
       if (file.startsWith(site) && fs.existsSync(file) && fs.statSync(file).isFile()) return serveFile(res, file);
+      // As GitHub Pages does: /nimbus/sqs is answered with sqs.html (status 200, no redirect).
+      const page = `${file}.html`;
+      if (!rel.endsWith('/') && page.startsWith(site) && fs.existsSync(page) && fs.statSync(page).isFile()) return serveFile(res, page);
     }
     serveFile(res, path.join(site, '404.html'), 404);
   });
@@ -70,8 +73,8 @@ export async function newPage(browser, options = {}) {
   page.errors = [];
   page.on('console', (msg) => {
     if (msg.type() !== 'error') return;
-    // GitHub Pages answers deep links with 404.html *and status 404*; Chromium reports that
-    // status for the document itself. That is the hosting model, not an app error.
+    // GitHub Pages answers an unknown path (and /sqs/) with 404.html *and status 404*; Chromium
+    // reports that status for the document itself. That is the hosting model, not an app error.
     const where = msg.location()?.url ?? '';
     // The same holds for embedded frames: any route (a path without a file extension).
     if (/status of 404/.test(msg.text()) && (where === page.url() || where === '' || isRoute(where))) return;

@@ -29,8 +29,8 @@ const browser = await launch(args.chromium ?? '/usr/bin/chromium');
 const newPage = (options = {}) => newPageIn(browser, options);
 
 async function ready(page) {
-  // The app has mounted once the shell's main landmark is there.
-  await page.waitForSelector('main', { timeout: 15000 });
+  // The app has mounted once the page's static first paint is gone and the shell's main landmark is there.
+  await page.waitForFunction(() => !document.getElementById('first-paint') && document.querySelector('main'), null, { timeout: 15000 });
 }
 
 function noErrors(page) {
@@ -104,16 +104,29 @@ test('each card opens its playground (a full load of the app from the light land
   await page.context().close();
 });
 
-test('deep links load directly under the sub-path (via 404.html, as on GitHub Pages)', async () => {
+test('each playground is a page of its own: /REPO/<slug> is <slug>.html (status 200), with a first paint, its own title and card, and only its own wasm', async () => {
+  const wasmOf = (file) => fs.readFileSync(path.join(site, file), 'utf8').match(/[\w-]+_bg\.wasm/)?.[0];
+  const everyWasm = ['index.html', ...PLAYGROUNDS.map(([slug]) => `${slug}.html`)].map(wasmOf);
+  assert(new Set(everyWasm).size === everyWasm.length, `two pages share a bundle: ${everyWasm.join(', ')}`);
   for (const [slug, name] of PLAYGROUNDS) {
     const page = await newPage();
-    const response = await page.goto(at(slug));
-    assert(response.status() === 404, `/${slug}: the test server should answer 404 like GitHub Pages (got ${response.status()})`);
-    await ready(page);
-    const h1 = await page.locator('h1').innerText();
-    assert(h1.includes(name), `deep link /${slug}: h1 is "${h1}"`);
-    assert((await page.title()).includes('Nimbus'), `deep link /${slug}: title "${await page.title()}"`);
+    const wasm = [];
+    page.on('request', (request) => { if (request.url().endsWith('.wasm')) wasm.push(request.url().split('/').pop()); });
+    const response = await page.goto(at(`${slug}?v=1&seed=7&embed=1`));
+    assert(response.status() === 200, `/${slug}: status ${response.status()}, expected 200 (the test server answers /x with x.html, as GitHub Pages does)`);
+    const html = await response.text();
+    assert(html.includes('id="first-paint"') && html.includes(`<h1>${name}`) && html.includes('class="card-svg"'), `/${slug}: the HTML has no static first paint with its title and picture`);
+    assert(html.includes(`/social/${slug}.png"`) && html.includes('summary_large_image') && html.includes('rel="canonical"'), `/${slug}: no social card or canonical link`);
+    await page.waitForSelector(`svg[data-testid=${slug}-diagram]`);
+    assert((await page.locator('#first-paint').count()) === 0, `/${slug}: the first paint stayed after the app mounted`);
+    assert((await page.title()).startsWith(name), `/${slug}: title "${await page.title()}"`);
+    assert(wasm.length === 1 && wasm[0] === wasmOf(`${slug}.html`), `/${slug} fetched ${wasm.join(', ') || 'no wasm'}, expected only ${wasmOf(`${slug}.html`)}`);
+    assert(page.url() === at(`${slug}?v=1&seed=7&embed=1`), `/${slug}: the address changed to ${page.url()}`);
     noErrors(page);
+    // A trailing slash gets 404.html (the landing bundle), which sends the reader on, query kept.
+    await page.goto(at(`${slug}/?seed=7`));
+    await page.waitForURL(at(`${slug}?seed=7`));
+    await page.waitForSelector(`svg[data-testid=${slug}-diagram]`);
     await page.context().close();
   }
 });

@@ -33,10 +33,10 @@ pub fn App() -> impl IntoView {
     provide_context(base.clone());
     // What the opening link says about the page as a whole (embed mode, theme); the scene reads
     // the rest of the link itself.
-    // The landing bundle (no playgrounds) has nothing to embed and skips the link parser.
-    #[cfg(feature = "playgrounds")]
+    // The landing bundle (no scene) has nothing to embed and skips the link parser.
+    #[cfg(feature = "scene")]
     let page = share::parse(&share::current_query()).0.view;
-    #[cfg(not(feature = "playgrounds"))]
+    #[cfg(not(feature = "scene"))]
     let page = share::ViewOptions::default();
     embed::apply_page_options(page);
     provide_context(page);
@@ -76,7 +76,7 @@ pub fn reference_trace_hash(seed: u32) -> String {
 /// Runs the SQS benchmark scenario (`SqsScenario::benchmark`, seed 1) for `simulated_secs` and
 /// returns the number of trace events. The browser benchmark times this call to compare the
 /// wasm engine with the native one on the same work.
-#[cfg(feature = "playgrounds")]
+#[cfg(feature = "sqs")]
 #[wasm_bindgen]
 pub fn sqs_benchmark(simulated_secs: u32) -> f64 {
     use engine::sqs::{SqsScenario, SqsSim};

@@ -29,13 +29,58 @@ impl SiteBase {
     pub fn href(&self, path: &str) -> String {
         join_base(&self.0, path)
     }
+
+    /// The part of a browser path below the base: `/nimbus/sqs/` is `/sqs/`; a path outside the
+    /// base is returned whole.
+    pub fn strip(&self, path: &str) -> String {
+        match path.strip_prefix(&self.0) {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => rest.to_owned(),
+            _ => path.to_owned(),
+        }
+    }
 }
 
-/// `rel` for links to a playground. The landing page's bundle has no playground scenes (it is
-/// built without the `playgrounds` feature), so from there a playground link is a full page load,
-/// which the host answers with the full app (404.html); inside the full app links stay in the router.
-pub fn playground_link_rel() -> Option<&'static str> {
-    (!cfg!(feature = "playgrounds")).then_some("external")
+/// Whether this bundle has the scene of the playground `slug` (its cargo feature).
+pub fn has_scene(slug: &str) -> bool {
+    const SCENES: [(&str, bool); 5] = [
+        ("sqs", cfg!(feature = "sqs")),
+        ("sns", cfg!(feature = "sns")),
+        ("kinesis", cfg!(feature = "kinesis")),
+        ("apigw", cfg!(feature = "apigw")),
+        ("vpc", cfg!(feature = "vpc")),
+    ];
+    SCENES.iter().any(|&(name, built)| built && name == slug)
+}
+
+/// `rel` for a link to the playground `slug`. Each page of the release site has a bundle of its
+/// own (`sqs.html` holds only the SQS scene), so a link to a playground this bundle lacks is a
+/// full page load, which the host answers with that playground's page; a link to one it has
+/// (always, in the full app `cargo xtask serve` runs) stays in the router.
+pub fn playground_link_rel(slug: &str) -> Option<&'static str> {
+    (!has_scene(slug)).then_some("external")
+}
+
+/// The playground another spelling of whose address `path` (below the site base) is: `/sqs/`
+/// and `/sqs.html` are `sqs`, which lives at `/sqs`. `None` for `/sqs` itself and for anything
+/// that names no playground. GitHub Pages answers `/sqs/` with 404.html (the landing bundle),
+/// which uses this to send the reader on to the playground's page.
+pub fn misspelt_playground(path: &str) -> Option<&'static str> {
+    let name = path.strip_prefix('/')?;
+    let slug = name.strip_suffix('/').or_else(|| name.strip_suffix(".html"))?;
+    crate::playgrounds::find(slug).map(|p| p.slug)
+}
+
+/// Replaces the current page with the playground `slug`'s own address, query and fragment kept,
+/// unless the browser is already there. Returns whether it did.
+pub fn go_to_playground(slug: &str) -> bool {
+    let location = window().location();
+    let target = use_site_base().href(&format!("/{slug}"));
+    if location.pathname().is_ok_and(|path| path == target) {
+        return false;
+    }
+    let search = location.search().unwrap_or_default();
+    let hash = location.hash().unwrap_or_default();
+    location.replace(&format!("{target}{search}{hash}")).is_ok()
 }
 
 /// The `SiteBase` provided by `App`; the root when called outside it.
@@ -46,4 +91,20 @@ pub fn use_site_base() -> SiteBase {
 /// Sets `document.title` to `title` once the page has mounted.
 pub fn use_document_title(title: String) {
     Effect::new(move |_| document().set_title(&title));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::misspelt_playground;
+
+    #[test]
+    fn other_spellings_of_a_playground_address_lead_to_it() {
+        assert_eq!(misspelt_playground("/sqs/"), Some("sqs"));
+        assert_eq!(misspelt_playground("/apigw.html"), Some("apigw"));
+        assert_eq!(misspelt_playground("/sqs"), None, "the address itself is not a misspelling");
+        assert_eq!(misspelt_playground("/nope/"), None);
+        assert_eq!(misspelt_playground("/sqs/x"), None);
+        assert_eq!(misspelt_playground("/"), None);
+        assert_eq!(misspelt_playground(""), None);
+    }
 }

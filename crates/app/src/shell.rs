@@ -25,7 +25,7 @@ pub fn SiteHeader() -> impl IntoView {
         .map(|playground| {
             view! {
                 <li>
-                    <A href=base.href(&format!("/{}", playground.slug)) attr:rel=playground_link_rel()>{playground.nav_label}</A>
+                    <A href=base.href(&format!("/{}", playground.slug)) attr:rel=playground_link_rel(playground.slug)>{playground.nav_label}</A>
                 </li>
             }
         })

@@ -6,6 +6,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
+mod pages;
 mod site;
 mod test;
 mod tools;
@@ -25,7 +26,9 @@ USAGE:
     cargo xtask serve [--port N] [--dev]   install what is missing, build, serve on 127.0.0.1 (default port 8080)
     cargo xtask test                       everything CI checks: fmt, clippy, Rust tests, release build, browser tests
     cargo xtask bench                      engine events/s, wasm size raw/gzip/brotli, first-visit bytes
-    cargo xtask dist [--public-url /p/]    build the release site into target/site (what GitHub Pages serves)
+    cargo xtask dist [--public-url /p/] [--site-url https://owner.github.io/p/]
+                                           build the release site into target/site (what GitHub Pages serves);
+                                           the site URL makes canonical links and social cards absolute
 ";
 
 fn main() {
@@ -48,8 +51,9 @@ fn try_main() -> Result<()> {
         "bench" => bench::bench(rest),
         "dist" => {
             let public_url = flag_value(rest, "--public-url")?.unwrap_or_else(|| "/".to_owned());
+            let site_url = flag_value(rest, "--site-url")?;
             let tools = tools::ensure_build_tools()?;
-            site::build_release(&tools, &public_url)?;
+            site::build_release(&tools, &public_url, site_url.as_deref())?;
             println!("site built in {} for {public_url}", site::site_dir().display());
             Ok(())
         }

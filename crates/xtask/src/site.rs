@@ -3,8 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use std::collections::BTreeMap;
+
 use anyhow::{bail, Context, Result};
 
+use crate::pages::{self, SiteUrl};
 use crate::tools::{self, Tools};
 use crate::{flag_value, root, run};
 
@@ -13,48 +16,88 @@ pub fn site_dir() -> PathBuf {
     root().join("target").join("site")
 }
 
-/// Builds the optimised site into [`site_dir`] for hosting under `public_url` (e.g. `/nimbus/`).
+/// Builds the optimised site into [`site_dir`] for hosting under `public_url` (e.g. `/nimbus/`);
+/// `site_url`, when given, is its absolute address (`https://owner.github.io/nimbus/`), which
+/// canonical links and social cards need (without it they are site paths).
 ///
-/// Two Trunk builds: `index.html`, the landing page with the app built without its playground
-/// scenes (small first visit), and `web/app.html`, the full app, published as `404.html`, which
-/// GitHub Pages serves for every other path (deep links such as `/nimbus/sqs`). Their hashed asset
-/// names differ, so both sets of files live side by side.
-pub fn build_release(tools: &Tools, public_url: &str) -> Result<()> {
-    let public_url = normalize_public_url(public_url)?;
-    let landing = root().join("target").join("site-landing");
-    let full = root().join("target").join("site-full");
-    for (target, dist) in [("index.html", &landing), ("web/app.html", &full)] {
-        run(Command::new(tools.trunk())
-            .current_dir(root())
-            .env("PATH", tools.path_env()?)
-            .args(["build", target, "--release", "--offline", "--public-url", &public_url, "--dist"])
-            .arg(dist))?;
-    }
+/// One Trunk build per page (`pages::pages`): the landing page, built without any scene, and each
+/// playground's page (`sqs.html`, …) with only its own cargo feature, so a reader downloads only the
+/// playground they open. GitHub Pages answers `/REPO/sqs` with `sqs.html`. The landing bundle is
+/// also published as `404.html` (with a neutral first paint), which sends `/REPO/sqs/` on to
+/// `/REPO/sqs` and shows the not-found page for anything else. The builds share one cargo target
+/// folder and profile, so the dependencies compile once; their hashed asset names let them sit side
+/// by side, and the merge fails if two builds write one file name with different content.
+pub fn build_release(tools: &Tools, public_url: &str, site_url: Option<&str>) -> Result<()> {
+    let site_url =
+        SiteUrl { path: normalize_public_url(public_url)?, absolute: site_url.map(normalize_site_url).transpose()? };
+    let template = std::fs::read_to_string(root().join("web").join("page.html")).context("reading web/page.html")?;
+    let sources = root().join("target").join("pages");
+    let builds = root().join("target").join("site-builds");
+    std::fs::create_dir_all(&sources)?;
     let site = site_dir();
     if site.exists() {
         std::fs::remove_dir_all(&site)?;
     }
     std::fs::create_dir_all(&site)?;
-    // Trunk names its output after the target, or index.html; accept either.
-    let full_page = ["app.html", "index.html"].iter().map(|n| full.join(n)).find(|p| p.exists());
-    let full_page = full_page.context("the full-app build produced no HTML page")?;
-    copy_files(&full, &site, &full_page)?;
-    std::fs::copy(&full_page, site.join("404.html"))?;
-    copy_files(&landing, &site, Path::new(""))?;
+    let mut written = BTreeMap::new();
+    for page in pages::pages() {
+        // target/pages/sqs.html: web/ and crates/app are two folders up.
+        let source = sources.join(&page.file);
+        std::fs::write(&source, pages::render(&template, &page, &site_url, "../../web", "../../crates/app")?)?;
+        let dist = builds.join(page.file.trim_end_matches(".html"));
+        if dist.exists() {
+            std::fs::remove_dir_all(&dist)?;
+        }
+        eprintln!("xtask: building {} (Trunk, release)", page.file);
+        run(Command::new(tools.trunk())
+            .current_dir(root())
+            .env("PATH", tools.path_env()?)
+            .args(["build", "--release", "--offline", "--public-url", &site_url.path, "--dist"])
+            .arg(&dist)
+            .arg(&source))?;
+        // Trunk names its output after the target, or index.html; accept either.
+        let built = [page.file.as_str(), "index.html"].iter().map(|n| dist.join(n)).find(|p| p.exists());
+        let built = built.with_context(|| format!("the build of {} produced no HTML page", page.file))?;
+        merge(&dist, &site, &built, &page.file, &mut written)?;
+    }
+    let landing = std::fs::read_to_string(site.join("index.html"))?;
+    let first_paint = pages::landing_first_paint();
+    if !landing.contains(&first_paint) {
+        bail!("the built index.html lost its first paint (did Trunk rewrite the body?)");
+    }
+    std::fs::write(site.join("404.html"), landing.replace(&first_paint, &pages::not_found_first_paint()))?;
     Ok(())
 }
 
-/// Copies the files and folders of `from` into `to`, except `skip`.
-fn copy_files(from: &Path, to: &Path, skip: &Path) -> Result<()> {
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let kind = entry.file_type()?;
-        if kind.is_dir() {
-            let sub = to.join(entry.file_name());
-            std::fs::create_dir_all(&sub)?;
-            copy_files(&entry.path(), &sub, skip)?;
-        } else if kind.is_file() && entry.path() != skip {
-            std::fs::copy(entry.path(), to.join(entry.file_name()))?;
+/// Copies the files of one page's build (`from`) into the site (`to`), its HTML page `page` as
+/// `page_name`. Fails if a file name was already written with different content.
+fn merge(from: &Path, to: &Path, page: &Path, page_name: &str, written: &mut BTreeMap<PathBuf, Vec<u8>>) -> Result<()> {
+    let mut stack = vec![from.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = if path == page { PathBuf::from(page_name) } else { path.strip_prefix(from)?.to_path_buf() };
+            let bytes = std::fs::read(&path)?;
+            if let Some(before) = written.get(&rel) {
+                if *before != bytes {
+                    bail!(
+                        "two page builds wrote {} with different content ({page_name} and an earlier one)",
+                        rel.display()
+                    );
+                }
+                continue;
+            }
+            let target = to.join(&rel);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::write(&target, &bytes)?;
+            written.insert(rel, bytes);
         }
     }
     Ok(())
@@ -78,11 +121,11 @@ pub fn serve(args: &[String]) -> Result<()> {
         if dev { " (debug)" } else { " (release)" }
     );
     let mut cmd = Command::new(tools.trunk());
-    // The full app (every playground) on every path: Trunk's fallback answers deep links such as
-    // /sqs with it. The light landing bundle is a release-size concern only.
+    // The full app (every playground, index.html) on every path: Trunk's fallback answers deep
+    // links such as /sqs with it. The per-page bundles are a release-size concern only.
     cmd.current_dir(root()).env("PATH", tools.path_env()?).args([
         "serve",
-        "web/app.html",
+        "index.html",
         "--offline",
         "--address",
         "127.0.0.1",
@@ -98,6 +141,14 @@ pub fn serve(args: &[String]) -> Result<()> {
 fn normalize_public_url(url: &str) -> Result<String> {
     if !url.starts_with('/') || url.contains("..") || url.contains(char::is_whitespace) {
         bail!("--public-url {url}: expected an absolute path such as / or /nimbus/");
+    }
+    Ok(if url.ends_with('/') { url.to_owned() } else { format!("{url}/") })
+}
+
+/// `https://owner.github.io/nimbus` → `https://owner.github.io/nimbus/`.
+fn normalize_site_url(url: &str) -> Result<String> {
+    if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(char::is_whitespace) {
+        bail!("--site-url {url}: expected the site's absolute address, such as https://owner.github.io/nimbus/");
     }
     Ok(if url.ends_with('/') { url.to_owned() } else { format!("{url}/") })
 }

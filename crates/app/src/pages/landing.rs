@@ -48,7 +48,7 @@ fn PlaygroundCard(
             <h2 id=heading_id>{playground.name}</h2>
             <p class="promise">{playground.promise}</p>
             <div class="card-diagram" inner_html=card_diagram(playground.slug)></div>
-            <A href=base.href(&format!("/{}", playground.slug)) attr:class="card-link" attr:rel=playground_link_rel()>
+            <A href=base.href(&format!("/{}", playground.slug)) attr:class="card-link" attr:rel=playground_link_rel(playground.slug)>
                 "Open " {playground.name} <span aria-hidden="true">" →"</span>
             </A>
         </article>

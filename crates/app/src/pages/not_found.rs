@@ -5,13 +5,18 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use crate::playgrounds::{page_title, PLAYGROUNDS};
-use crate::routing::{playground_link_rel, use_document_title, use_site_base};
+use crate::routing::{go_to_playground, misspelt_playground, playground_link_rel, use_document_title, use_site_base};
 
 /// "Page not found", the path that was asked for (as text), and links to every playground.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     let base = use_site_base();
     let location = use_location();
+    // `/sqs/` or `/sqs.html`: the playground's page is at `/sqs` (404.html is the landing bundle,
+    // which has no scene, so the reader is sent on rather than shown it here).
+    if let Some(slug) = misspelt_playground(&base.strip(&location.pathname.get_untracked())) {
+        go_to_playground(slug);
+    }
     use_document_title(page_title("Page not found"));
     // Show the path as typed (`<b>` rather than `%3Cb%3E`); it is still inserted as text.
     let asked_for = move || {
@@ -23,7 +28,7 @@ pub fn NotFoundPage() -> impl IntoView {
         .map(|playground| {
             view! {
                 <li>
-                    <A href=base.href(&format!("/{}", playground.slug)) attr:rel=playground_link_rel()>{playground.name}</A>
+                    <A href=base.href(&format!("/{}", playground.slug)) attr:rel=playground_link_rel(playground.slug)>{playground.name}</A>
                     " — " {playground.promise}
                 </li>
             }

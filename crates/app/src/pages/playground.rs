@@ -6,10 +6,18 @@ use leptos_router::components::A;
 use crate::pages::card_diagrams::card_diagram;
 use crate::pages::NotFoundPage;
 use crate::playgrounds::{find, page_title};
-use crate::routing::{use_document_title, use_site_base};
-#[cfg(feature = "playgrounds")]
-use crate::scenes::{ApigwScene, KinesisScene, SnsScene, SqsScene, VpcScene};
-#[cfg(feature = "playgrounds")]
+use crate::routing::{go_to_playground, use_document_title, use_site_base};
+#[cfg(feature = "apigw")]
+use crate::scenes::ApigwScene;
+#[cfg(feature = "kinesis")]
+use crate::scenes::KinesisScene;
+#[cfg(feature = "sns")]
+use crate::scenes::SnsScene;
+#[cfg(feature = "sqs")]
+use crate::scenes::SqsScene;
+#[cfg(feature = "vpc")]
+use crate::scenes::VpcScene;
+#[cfg(feature = "scene")]
 use crate::share::ViewOptions;
 
 /// The page of the playground with this slug (`/sqs` shows `slug = "sqs"`).
@@ -24,13 +32,18 @@ pub fn PlaygroundPage(
         return view! { <NotFoundPage/> }.into_any();
     };
     use_document_title(page_title(playground.name));
-    #[cfg(feature = "playgrounds")]
+    #[cfg(feature = "scene")]
     {
         let scene = match playground.slug {
+            #[cfg(feature = "sqs")]
             "sqs" => Some(view! { <SqsScene/> }.into_any()),
+            #[cfg(feature = "sns")]
             "sns" => Some(view! { <SnsScene/> }.into_any()),
+            #[cfg(feature = "kinesis")]
             "kinesis" => Some(view! { <KinesisScene/> }.into_any()),
+            #[cfg(feature = "apigw")]
             "apigw" => Some(view! { <ApigwScene/> }.into_any()),
+            #[cfg(feature = "vpc")]
             "vpc" => Some(view! { <VpcScene/> }.into_any()),
             _ => None,
         };
@@ -54,6 +67,10 @@ pub fn PlaygroundPage(
             .into_any();
         }
     }
+    // This bundle lacks the scene (each page of the site has only its own): the playground's page
+    // has it. Sent there unless the browser is already at its address — then the host does not
+    // serve the site as built, and the reader gets what it shows and a link to the page's file.
+    go_to_playground(playground.slug);
     let will_show = playground.will_show.iter().map(|item| view! { <li>{*item}</li> }).collect_view();
     view! {
         <article class="page playground-page" data-playground=playground.slug>
@@ -61,11 +78,10 @@ pub fn PlaygroundPage(
             <p class="lede">{playground.promise}</p>
             <div class="not-built" role="note">
                 <p class="not-built-title">
-                    <span class="status-tag">"Coming soon"</span>
-                    " This playground is not built yet."
+                    <a href=base.href(&format!("/{}.html", playground.slug)) rel="external">"Open the playground"</a>
                 </p>
                 <p>{playground.description}</p>
-                <p>"When it is, it will show:"</p>
+                <p>"It shows:"</p>
                 <ul>{will_show}</ul>
             </div>
             <div class="card-diagram preview" inner_html=card_diagram(playground.slug)></div>
