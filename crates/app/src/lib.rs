@@ -22,7 +22,9 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 pub use panic::install_panic_hook;
 
-use pages::{LandingPage, NotFoundPage, PlaygroundPage};
+#[cfg(any(not(feature = "scene"), feature = "playgrounds"))]
+use pages::LandingPage;
+use pages::{NotFoundPage, PlaygroundPage};
 use routing::SiteBase;
 use shell::{FocusOnNavigate, SiteFooter, SiteHeader};
 
@@ -47,7 +49,7 @@ pub fn App() -> impl IntoView {
             {chrome.then(|| view! { <SiteHeader/> })}
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=LandingPage/>
+                    <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/sqs") view=|| view! { <PlaygroundPage slug="sqs"/> }/>
                     <Route path=path!("/sns") view=|| view! { <PlaygroundPage slug="sns"/> }/>
                     <Route path=path!("/kinesis") view=|| view! { <PlaygroundPage slug="kinesis"/> }/>
@@ -60,6 +62,22 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The home page: the landing page, in the bundles that have it. A playground's own bundle links
+/// home with full page loads (`routing::home_link_rel`); should it reach `/` anyway, it loads the
+/// page from the host, which answers with the landing bundle.
+#[component]
+fn HomePage() -> impl IntoView {
+    #[cfg(any(not(feature = "scene"), feature = "playgrounds"))]
+    {
+        view! { <LandingPage/> }
+    }
+    #[cfg(all(feature = "scene", not(feature = "playgrounds")))]
+    {
+        let _ = window().location().reload();
+        view! { <p class="page first-paint-note" role="status">"Loading…"</p> }
+    }
+}
+
 /// Panics on purpose, so the browser tests can check that the error panel replaces a blank page.
 #[wasm_bindgen]
 pub fn nimbus_test_panic() {
@@ -67,7 +85,9 @@ pub fn nimbus_test_panic() {
 }
 
 /// The reference scenario's full-run trace hash for `seed`, as 16 hex digits; the browser test
-/// compares it with the native value to prove cross-target determinism.
+/// compares it with the native value to prove cross-target determinism. In the bundles with the
+/// landing page, which runs the reference scenario.
+#[cfg(any(not(feature = "scene"), feature = "playgrounds"))]
 #[wasm_bindgen]
 pub fn reference_trace_hash(seed: u32) -> String {
     format!("{:016x}", engine::reference::reference_trace_hash(u64::from(seed)))

@@ -52,6 +52,16 @@ pub fn has_scene(slug: &str) -> bool {
     SCENES.iter().any(|&(name, built)| built && name == slug)
 }
 
+/// Whether this bundle has the landing page: the landing bundle and the full app do; a
+/// playground's own bundle does not (it would carry the landing page's engine demo to every reader
+/// of the playground), so its links home are full page loads.
+pub const HAS_LANDING: bool = !cfg!(feature = "scene") || cfg!(feature = "playgrounds");
+
+/// `rel` for a link to the home page (see [`HAS_LANDING`]).
+pub fn home_link_rel() -> Option<&'static str> {
+    (!HAS_LANDING).then_some("external")
+}
+
 /// `rel` for a link to the playground `slug`. Each page of the release site has a bundle of its
 /// own (`sqs.html` holds only the SQS scene), so a link to a playground this bundle lacks is a
 /// full page load, which the host answers with that playground's page; a link to one it has

@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 use wasm_bindgen::JsCast;
 
 use crate::playgrounds::PLAYGROUNDS;
-use crate::routing::{playground_link_rel, use_site_base};
+use crate::routing::{home_link_rel, playground_link_rel, use_site_base};
 
 /// The site header: a skip link, the "Nimbus" wordmark linking home, and a wrapping nav of the five playgrounds.
 #[component]
@@ -33,7 +33,7 @@ pub fn SiteHeader() -> impl IntoView {
     view! {
         <a class="skip-link" href=skip_href rel="external">"Skip to content"</a>
         <header class="site-header">
-            <A href=base.href("/") exact=true attr:class="wordmark">
+            <A href=base.href("/") exact=true attr:class="wordmark" attr:rel=home_link_rel()>
                 <svg class="wordmark-mark" viewBox="0 0 32 20" aria-hidden="true">
                     <path d="M8 18a6 6 0 0 1-.6-12A8 8 0 0 1 22.5 5 6.5 6.5 0 0 1 25 18z"></path>
                 </svg>

@@ -17,6 +17,9 @@ mod pictures;
 use list::{Playground, PLAYGROUNDS};
 use pictures::card_diagram;
 
+/// How the comment that describes web/page.html begins (left out of the pages).
+const TEMPLATE_NOTE: &str = "<!-- The template of every page";
+
 /// The landing page's title and description (what the app sets when it mounts).
 const SITE_TITLE: &str = "Nimbus — AWS messaging and networking, animated";
 const SITE_DESCRIPTION: &str = "Interactive, deterministic simulations of AWS SQS, SNS fan-out, Kinesis shards, VPC peering and API Gateway throttling, running entirely in your browser.";
@@ -106,6 +109,11 @@ pub fn render(template: &str, page: &Page, site: &SiteUrl, web: &str, app: &str)
     if let Some(at) = html.find("{{") {
         bail!("web/page.html has a slot nobody fills: {}", &html[at..html.len().min(at + 30)]);
     }
+    // The template's note about itself is not for the published page.
+    if let Some(start) = html.find(TEMPLATE_NOTE) {
+        let end = html[start..].find("-->\n").map_or(start, |e| start + e + 4);
+        html.replace_range(start..end, "");
+    }
     Ok(html)
 }
 
@@ -171,7 +179,8 @@ mod tests {
     fn every_page_fills_every_slot_with_its_own_words() {
         for page in pages() {
             let html = render(TEMPLATE, &page, &site(), "../../web", "../../crates/app").expect("renders");
-            assert!(!html.contains("{{"), "{}", page.file);
+            assert!(!html.contains("{{") && !html.contains(TEMPLATE_NOTE), "{}", page.file);
+            assert!(html.starts_with("<!doctype html>\n<html lang=\"en\">"), "{}", page.file);
             match page.playground {
                 Some(p) => {
                     assert!(html.contains(&format!("<title>{} — Nimbus</title>", p.name)), "{}", page.file);

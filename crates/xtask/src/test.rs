@@ -86,9 +86,14 @@ fn check_budget() -> Result<()> {
     let mut over = Vec::new();
     for (page, budget) in budgets() {
         let visit = first_visit(&site_dir(), &page, false)?;
-        eprintln!("first visit of {page}: {} bytes raw, {} bytes gzip (budget {budget})", visit.raw, visit.gzip);
-        if visit.gzip > budget {
-            over.push(format!("{page} is {} bytes gzip, over its {budget}-byte budget", visit.gzip));
+        eprintln!(
+            "first visit of {page}: {} B raw, {} B gzip ({})",
+            visit.raw,
+            visit.gzip,
+            budget.describe(visit.gzip)
+        );
+        if visit.gzip > budget.ceiling {
+            over.push(format!("{page} is {} B gzip, over its {} B limit", visit.gzip, budget.ceiling));
         }
     }
     if !over.is_empty() {

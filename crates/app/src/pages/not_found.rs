@@ -5,7 +5,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use crate::playgrounds::{page_title, PLAYGROUNDS};
-use crate::routing::{go_to_playground, misspelt_playground, playground_link_rel, use_document_title, use_site_base};
+use crate::routing::{
+    go_to_playground, home_link_rel, misspelt_playground, playground_link_rel, use_document_title, use_site_base,
+};
 
 /// "Page not found", the path that was asked for (as text), and links to every playground.
 #[component]
@@ -42,7 +44,7 @@ pub fn NotFoundPage() -> impl IntoView {
             <p>"Try one of the playgrounds:"</p>
             <ul class="link-list">{links}</ul>
             <p>
-                <A href=base.href("/")>"Go to the home page"</A>
+                <A href=base.href("/") attr:rel=home_link_rel()>"Go to the home page"</A>
             </p>
         </article>
     }

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use crate::pages::card_diagrams::card_diagram;
 use crate::pages::NotFoundPage;
 use crate::playgrounds::{find, page_title};
-use crate::routing::{go_to_playground, use_document_title, use_site_base};
+use crate::routing::{go_to_playground, home_link_rel, use_document_title, use_site_base};
 #[cfg(feature = "apigw")]
 use crate::scenes::ApigwScene;
 #[cfg(feature = "kinesis")]
@@ -86,7 +86,7 @@ pub fn PlaygroundPage(
             </div>
             <div class="card-diagram preview" inner_html=card_diagram(playground.slug)></div>
             <p>
-                <A href=base.href("/")>
+                <A href=base.href("/") attr:rel=home_link_rel()>
                     <span aria-hidden="true">"← "</span>
                     "All playgrounds"
                 </A>
