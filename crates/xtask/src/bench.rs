@@ -9,8 +9,8 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 
 use crate::pages;
-use crate::site::{build_release, site_dir};
-use crate::tools::{ensure_browser_test_tools, ensure_build_tools};
+use crate::site::{build_release, build_with_names, site_dir};
+use crate::tools::{ensure_browser_test_tools, ensure_build_tools, ensure_twiggy};
 use crate::{cargo, output, root, run};
 
 /// The most a first visit of the landing page may download, gzip-compressed (250 KB).
@@ -190,6 +190,21 @@ pub fn bench(args: &[String]) -> Result<()> {
         );
     }
 
+    println!("\n== what the bundles are made of (twiggy, on builds with names kept and before wasm-opt)");
+    let twiggy = ensure_twiggy()?;
+    // The shell every page carries (the landing bundle), and the largest playground's bundle.
+    for page in ["index.html", "sns.html"] {
+        let wasm = build_with_names(&tools, page)?;
+        let csv = output(Command::new(&twiggy).args(["top", "-n", "1000000", "-f", "csv"]).arg(&wasm))
+            .context("twiggy top failed")?;
+        println!("{page}: code and data by crate (function names aside)");
+        for (krate, bytes, share) in by_crate(&csv).into_iter().take(10) {
+            println!("  {krate:<20} {bytes:>9} B  {share:>5.1}%");
+        }
+        let top = output(Command::new(&twiggy).args(["top", "-n", "8"]).arg(&wasm)).context("twiggy top failed")?;
+        println!("{page}: largest items\n{top}");
+    }
+
     println!("\n== in the browser (release build, headless Chromium)");
     let chromium = ensure_browser_test_tools()?;
     run(Command::new("node")
@@ -218,6 +233,43 @@ pub fn bench(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// twiggy's `top` rows (CSV) summed by crate, largest first, with each one's share of the total;
+/// the function-names section is left out (the published bundle has none).
+fn by_crate(csv: &str) -> Vec<(String, u64, f64)> {
+    let mut sums: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    for line in csv.lines().skip(1) {
+        // Name,ShallowSize,ShallowSizePercent,RetainedSize,RetainedSizePercent: the name may hold commas.
+        let mut fields = line.rsplitn(5, ',');
+        let (_, _, _, Some(size), Some(name)) =
+            (fields.next(), fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            continue;
+        };
+        let Ok(size) = size.parse::<u64>() else { continue };
+        let name = name.trim_matches('"').replace("\"\"", "\"");
+        if name.contains("function names") {
+            continue;
+        }
+        let path = name.trim_start_matches(['<', '&']);
+        // `<T as tachys::view::Render>::build` is code of the trait's crate, generated for some T.
+        let path = match path.split_once(" as ") {
+            Some((head, rest)) if !head.contains("::") => rest,
+            _ => path,
+        };
+        let krate = match path.split_once("::") {
+            Some((head, _)) if !head.contains(' ') => head.split('[').next().unwrap_or(head).to_owned(),
+            _ if name.starts_with("data segment") => "(data)".to_owned(),
+            _ => "(other)".to_owned(),
+        };
+        *sums.entry(krate).or_default() += size;
+    }
+    let total: u64 = sums.values().sum::<u64>().max(1);
+    let mut rows: Vec<(String, u64, f64)> =
+        sums.into_iter().map(|(k, v)| (k, v, v as f64 * 100.0 / total as f64)).collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    rows
+}
+
 /// The first number after `: ` on the line of `nimbus bench`'s output that starts with `prefix`.
 fn leading_number(native: &str, prefix: &str) -> Result<f64> {
     let line = native
@@ -226,4 +278,26 @@ fn leading_number(native: &str, prefix: &str) -> Result<f64> {
         .with_context(|| format!("`nimbus bench` printed no `{prefix}` line"))?;
     let number = line.split(": ").nth(1).and_then(|rest| rest.split([' ', '×']).next());
     number.and_then(|n| n.trim().parse().ok()).with_context(|| format!("no number in `{line}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::by_crate;
+
+    #[test]
+    fn twiggy_rows_are_summed_by_crate() {
+        let csv = "Name,ShallowSize,ShallowSizePercent,RetainedSize,RetainedSizePercent
+\"\"\"function names\"\" subsection\",500,50.0,,
+\"data segment \"\".rodata\"\"\",100,10.0,,
+reactive_graph::graph::untrack::h1,200,20.0,,
+<tachys::view::Render for F>::build,150,15.0,,
+\"core[c59]::fmt::float::<f64>, x\",50,5.0,,
+<T as tachys::view::any_view::IntoAny>::into_any,30,3.0,,
+";
+        let rows = by_crate(csv);
+        let names: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(names, ["reactive_graph", "tachys", "(data)", "core"]);
+        assert_eq!(rows.iter().map(|r| r.1).sum::<u64>(), 530, "the names section is left out");
+        assert_eq!(rows[1], ("tachys".to_owned(), 180, 180.0 * 100.0 / 530.0));
+    }
 }

@@ -69,6 +69,27 @@ pub fn build_release(tools: &Tools, public_url: &str, site_url: Option<&str>) ->
     Ok(())
 }
 
+/// Builds the page `file` (as [`build_release`] last wrote it) again with the function names kept
+/// and without wasm-opt, for a size profiler; returns its wasm file.
+pub fn build_with_names(tools: &Tools, file: &str) -> Result<PathBuf> {
+    let pages = root().join("target").join("pages");
+    let html = std::fs::read_to_string(pages.join(file)).with_context(|| format!("reading target/pages/{file}"))?;
+    let stem = format!("{}-names", file.trim_end_matches(".html"));
+    let source = pages.join(format!("{stem}.html"));
+    std::fs::write(&source, html.replace("data-wasm-opt=\"z\"", "data-wasm-opt=\"0\" data-keep-debug"))?;
+    let dist = root().join("target").join("site-builds").join(&stem);
+    run(Command::new(tools.trunk())
+        .current_dir(root())
+        .env("PATH", tools.path_env()?)
+        .args(["build", "--release", "--offline", "--public-url", "/", "--dist"])
+        .arg(&dist)
+        .arg(&source))?;
+    let wasm = std::fs::read_dir(&dist)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "wasm"));
+    wasm.with_context(|| format!("the names-kept build of {file} produced no wasm"))
+}
+
 /// Copies the files of one page's build (`from`) into the site (`to`), its HTML page `page` as
 /// `page_name`. Fails if a file name was already written with different content.
 fn merge(from: &Path, to: &Path, page: &Path, page_name: &str, written: &mut BTreeMap<PathBuf, Vec<u8>>) -> Result<()> {

@@ -97,6 +97,25 @@ fn cargo_install(krate: &str, version: &str, locked: bool) -> Result<()> {
     run(crate::cargo().args(["install", &spec, "--force"]).args(lock))
 }
 
+/// twiggy, the wasm size profiler `cargo xtask bench` uses (not needed to build or test).
+const TWIGGY_VERSION: &str = "0.8.0";
+
+/// Ensures twiggy is installed; returns its path.
+pub fn ensure_twiggy() -> Result<PathBuf> {
+    let path = cargo_bin_dir().join("twiggy");
+    let version = output(Command::new(&path).arg("--version")).unwrap_or_default();
+    if version.split_whitespace().nth(1) == Some(TWIGGY_VERSION) {
+        return Ok(path);
+    }
+    install(
+        &format!("twiggy {TWIGGY_VERSION}"),
+        "to show what the wasm bundles are made of",
+        "about 3 minutes",
+        || cargo_install("twiggy", TWIGGY_VERSION, true),
+    )?;
+    Ok(path)
+}
+
 fn ensure_trunk(cargo_bin: &Path) -> Result<()> {
     let version = output(Command::new(cargo_bin.join("trunk")).arg("--version")).unwrap_or_default();
     // `trunk 0.21.14`
