@@ -2,7 +2,7 @@
 
 mod list;
 
-pub use list::{Playground, PLAYGROUNDS};
+pub use list::{Playground, LANDING_HEADING, LANDING_LEDE, PLAYGROUNDS, SITE_TITLE};
 
 /// The playground with this navigation label (a scene's service name: `SQS`, `API Gateway`).
 pub fn by_label(label: &str) -> Option<&'static Playground> {

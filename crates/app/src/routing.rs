@@ -81,16 +81,16 @@ pub fn misspelt_playground(path: &str) -> Option<&'static str> {
 }
 
 /// Replaces the current page with the playground `slug`'s own address, query and fragment kept,
-/// unless the browser is already there. Returns whether it did.
-pub fn go_to_playground(slug: &str) -> bool {
+/// unless the browser is already there.
+pub fn go_to_playground(slug: &str) {
     let location = window().location();
     let target = use_site_base().href(&format!("/{slug}"));
     if location.pathname().is_ok_and(|path| path == target) {
-        return false;
+        return;
     }
     let search = location.search().unwrap_or_default();
     let hash = location.hash().unwrap_or_default();
-    location.replace(&format!("{target}{search}{hash}")).is_ok()
+    let _ = location.replace(&format!("{target}{search}{hash}"));
 }
 
 /// The `SiteBase` provided by `App`; the root when called outside it.

@@ -8,23 +8,20 @@ use std::fmt::Write as _;
 
 use anyhow::{bail, Result};
 
-#[allow(dead_code)] // the app reads more of the list than the pages need
+#[allow(dead_code)] // the app reads more of the list than the pages need, and the reverse
 #[path = "../../app/src/playgrounds/list.rs"]
 mod list;
 #[path = "../../app/src/pages/card_diagrams/pictures.rs"]
 mod pictures;
 
-use list::{Playground, PLAYGROUNDS};
+use list::{Playground, LANDING_HEADING, LANDING_LEDE, PLAYGROUNDS, SITE_TITLE};
 use pictures::card_diagram;
 
 /// How the comment that describes web/page.html begins (left out of the pages).
 const TEMPLATE_NOTE: &str = "<!-- The template of every page";
 
-/// The landing page's title and description (what the app sets when it mounts).
-const SITE_TITLE: &str = "Nimbus — AWS messaging and networking, animated";
+/// What the site is, in one sentence: the landing page's meta description (the app has no use for it).
 const SITE_DESCRIPTION: &str = "Interactive, deterministic simulations of AWS SQS, SNS fan-out, Kinesis shards, VPC peering and API Gateway throttling, running entirely in your browser.";
-const LANDING_HEADING: &str = "See how AWS queues, streams and networks really behave.";
-const LANDING_LEDE: &str = "Nimbus runs SQS, SNS, Kinesis, VPC peering and API Gateway throttling as small deterministic simulations in your browser. Open one, change one setting, and watch the reason for every outcome.";
 
 /// One page of the site: the HTML file it is published as and the bundle it loads.
 #[derive(Debug, Clone)]

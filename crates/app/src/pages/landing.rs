@@ -4,14 +4,14 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::pages::card_diagrams::card_diagram;
-use crate::playgrounds::{Playground, PLAYGROUNDS};
+use crate::playgrounds::{Playground, LANDING_HEADING, LANDING_LEDE, PLAYGROUNDS, SITE_TITLE};
 use crate::routing::{playground_link_rel, use_document_title, use_site_base};
 use crate::scenes::ReferenceScene;
 
 /// The home page.
 #[component]
 pub fn LandingPage() -> impl IntoView {
-    use_document_title("Nimbus — AWS messaging and networking, animated".to_string());
+    use_document_title(SITE_TITLE.to_string());
     let cards = PLAYGROUNDS.iter().map(|playground| view! { <PlaygroundCard playground=playground/> }).collect_view();
     // The cards' looping previews run only while the cards are on screen.
     let grid = NodeRef::<leptos::html::Div>::new();
@@ -19,10 +19,8 @@ pub fn LandingPage() -> impl IntoView {
     view! {
         <div class="page landing">
             <section class="hero">
-                <h1>"See how AWS queues, streams and networks really behave."</h1>
-                <p class="lede">
-                    "Nimbus runs SQS, SNS, Kinesis, VPC peering and API Gateway throttling as small deterministic simulations in your browser. Open one, change one setting, and watch the reason for every outcome."
-                </p>
+                <h1>{LANDING_HEADING}</h1>
+                <p class="lede">{LANDING_LEDE}</p>
             </section>
             <section aria-labelledby="playgrounds-heading">
                 <h2 id="playgrounds-heading" class="visually-hidden">"Playgrounds"</h2>

@@ -1,6 +1,12 @@
-//! The playgrounds' names, promises and embed heights: plain data with no dependencies, so that
+//! The site's and the playgrounds' names, promises and embed heights: plain data with no dependencies, so that
 //! `cargo xtask` reads the same list (`#[path]`) to write each page's title, description, social
 //! card and static first paint.
+
+/// The landing page's title (also the site's name in link previews).
+pub const SITE_TITLE: &str = "Nimbus — AWS messaging and networking, animated";
+/// The landing page's heading and the paragraph under it.
+pub const LANDING_HEADING: &str = "See how AWS queues, streams and networks really behave.";
+pub const LANDING_LEDE: &str = "Nimbus runs SQS, SNS, Kinesis, VPC peering and API Gateway throttling as small deterministic simulations in your browser. Open one, change one setting, and watch the reason for every outcome.";
 
 /// One playground: its route, its names and what it promises.
 #[derive(Debug)]
