@@ -66,9 +66,16 @@ impl SiteUrl {
     }
 }
 
-/// The page's HTML from `template`; `web` and `app` are the paths of `web/` and `crates/app`
-/// relative to where the page is written.
-pub fn render(template: &str, page: &Page, site: &SiteUrl, web: &str, app: &str) -> Result<String> {
+/// Where a page's sources are, relative to where the page is written: `web/`, `crates/app` and
+/// the stylesheet ([`minify_css`] of `web/style.css`).
+pub struct Sources<'a> {
+    pub web: &'a str,
+    pub app: &'a str,
+    pub style: &'a str,
+}
+
+/// The page's HTML from `template`.
+pub fn render(template: &str, page: &Page, site: &SiteUrl, sources: &Sources) -> Result<String> {
     let (title, description, url, features, first_paint) = match page.playground {
         None => (SITE_TITLE.to_owned(), SITE_DESCRIPTION.to_owned(), site.of(""), String::new(), landing_first_paint()),
         Some(p) => (
@@ -90,8 +97,9 @@ pub fn render(template: &str, page: &Page, site: &SiteUrl, web: &str, app: &str)
         ("url", escape(&url)),
         ("image", escape(&site.of(&page.image()))),
         ("image_alt", escape(&image_alt)),
-        ("web", web.to_owned()),
-        ("app", app.to_owned()),
+        ("web", sources.web.to_owned()),
+        ("app", sources.app.to_owned()),
+        ("style", sources.style.to_owned()),
         ("features", features),
         ("first_paint", first_paint),
     ];
@@ -112,6 +120,68 @@ pub fn render(template: &str, page: &Page, site: &SiteUrl, web: &str, app: &str)
         html.replace_range(start..end, "");
     }
     Ok(html)
+}
+
+/// The stylesheet as published: without its comments (they say why a rule is there, for us) and
+/// without the whitespace between tokens; strings are kept as written. About 3 KB gzip of every
+/// page's first visit.
+pub fn minify_css(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut chars = css.chars().peekable();
+    // A space is written only between two tokens that need one (`a b`, `0 auto`), never next
+    // to punctuation that ends or opens a block, a declaration or a selector list.
+    let mut pending_space = false;
+    let tight = |c: char| matches!(c, '{' | '}' | ';' | ',' | ':' | '>');
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+                pending_space = true;
+            }
+            c if c.is_whitespace() => pending_space = true,
+            '"' | '\'' => {
+                if pending_space && !out.is_empty() && !out.ends_with(tight) {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(c);
+                let mut escaped = false;
+                for s in chars.by_ref() {
+                    out.push(s);
+                    if escaped {
+                        escaped = false;
+                    } else if s == '\\' {
+                        escaped = true;
+                    } else if s == c {
+                        break;
+                    }
+                }
+            }
+            c => {
+                // `a :hover` and `a:hover` differ, so only a space after `:` goes (`color: red`).
+                let keep = pending_space
+                    && !out.is_empty()
+                    && !out.ends_with(tight)
+                    && !matches!(c, '{' | '}' | ';' | ',' | '>');
+                if keep {
+                    out.push(' ');
+                }
+                pending_space = false;
+                if c == '}' && out.ends_with(';') {
+                    out.pop();
+                }
+                out.push(c);
+            }
+        }
+    }
+    out
 }
 
 /// The site header as `shell.rs` draws it (links relative to `<base href>`).
@@ -168,6 +238,8 @@ mod tests {
 
     const TEMPLATE: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/page.html"));
 
+    const SOURCES: Sources = Sources { web: "../../web", app: "../../crates/app", style: "style.css" };
+
     fn site() -> SiteUrl {
         SiteUrl { path: "/nimbus/".into(), absolute: Some("https://example.github.io/nimbus/".into()) }
     }
@@ -175,7 +247,7 @@ mod tests {
     #[test]
     fn every_page_fills_every_slot_with_its_own_words() {
         for page in pages() {
-            let html = render(TEMPLATE, &page, &site(), "../../web", "../../crates/app").expect("renders");
+            let html = render(TEMPLATE, &page, &site(), &SOURCES).expect("renders");
             assert!(!html.contains("{{") && !html.contains(TEMPLATE_NOTE), "{}", page.file);
             assert!(html.starts_with("<!doctype html>\n<html lang=\"en\">"), "{}", page.file);
             match page.playground {
@@ -201,7 +273,8 @@ mod tests {
     #[test]
     fn without_an_absolute_url_links_are_site_paths() {
         let site = SiteUrl { path: "/nimbus/".into(), absolute: None };
-        let html = render(TEMPLATE, &pages()[1], &site, "w", "a").expect("renders");
+        let html =
+            render(TEMPLATE, &pages()[1], &site, &Sources { web: "w", app: "a", style: "s.css" }).expect("renders");
         assert!(html.contains("content=\"/nimbus/social/sqs.png\""));
     }
 
@@ -221,5 +294,23 @@ mod tests {
     #[test]
     fn text_is_escaped() {
         assert_eq!(escape("a <b> & \"c\""), "a &lt;b&gt; &amp; &quot;c&quot;");
+    }
+
+    #[test]
+    fn the_published_stylesheet_loses_comments_and_spaces_but_not_meaning() {
+        let css = "/* why */\n.a :hover,\n.b > .c {\n  color: red;\n  margin: 0 auto;\n}\n\n@media (max-width: 600px) {\n  .d::after { content: \" · \\\" \"; width: calc(100% - 2rem) }\n}\n";
+        assert_eq!(
+            minify_css(css),
+            ".a :hover,.b>.c{color:red;margin:0 auto}@media (max-width:600px){.d::after{content:\" · \\\" \";width:calc(100% - 2rem)}}"
+        );
+        let ours =
+            std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/style.css"))
+                .expect("web/style.css");
+        let small = minify_css(&ours);
+        assert!(small.len() < ours.len() * 4 / 5, "{} of {}", small.len(), ours.len());
+        // Every rule is still there (our comments hold no braces).
+        assert_eq!(small.matches('{').count(), ours.matches('{').count());
+        assert_eq!(small.matches('}').count(), ours.matches('}').count());
+        assert!(!small.contains("/*"));
     }
 }

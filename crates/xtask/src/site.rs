@@ -39,11 +39,14 @@ pub fn build_release(tools: &Tools, public_url: &str, site_url: Option<&str>) ->
         std::fs::remove_dir_all(&site)?;
     }
     std::fs::create_dir_all(&site)?;
+    let css = std::fs::read_to_string(root().join("web").join("style.css")).context("reading web/style.css")?;
+    std::fs::write(sources.join("style.css"), pages::minify_css(&css))?;
+    // target/pages/sqs.html: web/ and crates/app are two folders up.
+    let paths = pages::Sources { web: "../../web", app: "../../crates/app", style: "style.css" };
     let mut written = BTreeMap::new();
     for page in pages::pages() {
-        // target/pages/sqs.html: web/ and crates/app are two folders up.
         let source = sources.join(&page.file);
-        std::fs::write(&source, pages::render(&template, &page, &site_url, "../../web", "../../crates/app")?)?;
+        std::fs::write(&source, pages::render(&template, &page, &site_url, &paths)?)?;
         let dist = builds.join(page.file.trim_end_matches(".html"));
         if dist.exists() {
             std::fs::remove_dir_all(&dist)?;

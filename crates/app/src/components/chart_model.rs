@@ -260,6 +260,77 @@ pub fn summarize(series: &[LaidOutSeries], y_unit: &str) -> String {
     }
 }
 
+/// The plot's SVG content for one layout: grid, axes, tick labels, each line with its end marker.
+///
+/// The chart sets it as the `<svg>`'s markup instead of building a reactive node per line and
+/// tick: a chart changes about once a second, and markup written by one function is a small part
+/// of the bundle, where a reactive tree (keyed lines, a binding per attribute) costs every
+/// playground page ~12 KB gzip.
+pub fn plot_markup(layout: &ChartLayout, y_unit: &str) -> String {
+    let d = layout.dims;
+    let (left, right, bottom) = (d.plot_left(), d.plot_right(), d.plot_bottom());
+    let mut svg = format!(
+        "<text class=\"axis-unit\" x=\"{left}\" y=\"{}\" text-anchor=\"middle\">{}</text><g aria-hidden=\"true\">",
+        d.plot_top() - 9.0,
+        escape_markup(y_unit)
+    );
+    for tick in &layout.y_ticks {
+        svg += &format!(
+            "<line class=\"grid\" x1=\"{left}\" x2=\"{right}\" y1=\"{y}\" y2=\"{y}\"></line><text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
+            left - 6.0,
+            tick.pos + 4.0,
+            escape_markup(&tick.label),
+            y = tick.pos,
+        );
+    }
+    svg += &format!("<line class=\"axis\" x1=\"{left}\" x2=\"{right}\" y1=\"{bottom}\" y2=\"{bottom}\"></line>");
+    for tick in &layout.x_ticks {
+        svg += &format!(
+            "<line class=\"tick-mark\" x1=\"{x}\" x2=\"{x}\" y1=\"{bottom}\" y2=\"{}\"></line><text class=\"tick\" x=\"{x}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            bottom + 4.0,
+            bottom + 17.0,
+            escape_markup(&tick.label),
+            x = tick.pos,
+        );
+    }
+    svg += "</g>";
+    for s in &layout.series {
+        let class = escape_markup(&s.class);
+        svg += &format!("<g aria-hidden=\"true\"><path class=\"{class}\" d=\"{}\"></path>", s.path);
+        // A series without points has no marker rather than one at the origin.
+        if let Some((x, y)) = s.latest_pos {
+            svg += &format!("<circle class=\"{class}\" cx=\"{x}\" cy=\"{y}\" r=\"3.5\"></circle>");
+        }
+        svg += "</g>";
+    }
+    svg
+}
+
+/// The legend's items: each line's swatch (its class draws colour and dash), name and latest value.
+pub fn legend_markup(layout: &ChartLayout, y_unit: &str) -> String {
+    let unit = unit_suffix(y_unit);
+    let mut html = String::new();
+    for s in &layout.series {
+        let latest = match s.latest {
+            Some((_, y)) => format!("{}{unit}", format_value(y)),
+            None => "no data".to_string(),
+        };
+        html += &format!(
+            "<li><svg class=\"legend-swatch\" viewBox=\"0 0 28 8\" aria-hidden=\"true\"><line class=\"{}\" x1=\"1\" y1=\"4\" x2=\"27\" y2=\"4\"></line></svg><span>{}: <span class=\"legend-value\">{}</span></span></li>",
+            escape_markup(&s.class),
+            escape_markup(&s.name),
+            escape_markup(&latest)
+        );
+    }
+    html
+}
+
+/// Text safe in markup, as element content or inside a double-quoted attribute: series names
+/// come from the reader (subscription and consumer names).
+pub fn escape_markup(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 /// ` messages` for a non-empty unit, nothing otherwise.
 pub fn unit_suffix(unit: &str) -> String {
     match unit.is_empty() {

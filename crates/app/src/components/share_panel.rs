@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::components::chart_model::escape_markup;
 use crate::components::unique_id;
 use crate::share::{copy_text, download_text, read_chosen_file};
 use crate::view_model::format_sim_time;
@@ -148,17 +149,12 @@ pub fn ScenarioFile(
 /// needs on a phone; the README shows how a host page can follow the embed's exact height),
 /// plus a plain link.
 pub fn embed_snippet(embed_url: &str, page_url: &str, title: &str, height: u32) -> String {
-    let title = escape_attribute(title);
+    let title = escape_markup(title);
     format!(
         "<iframe src=\"{}\" title=\"{title}\" loading=\"lazy\" style=\"width:100%;max-width:36rem;height:{height}px;border:0\"></iframe>\n<p><a href=\"{}\">Open this run in Nimbus</a></p>",
-        escape_attribute(embed_url),
-        escape_attribute(page_url)
+        escape_markup(embed_url),
+        escape_markup(page_url)
     )
-}
-
-/// Text safe inside a double-quoted HTML attribute.
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// What a link asked for that the page could not do, as a dismissible note.

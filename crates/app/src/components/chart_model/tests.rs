@@ -139,3 +139,39 @@ fn lines_are_coloured_by_what_they_mean() {
         assert_eq!(meaning_class(name), class, "{name}");
     }
 }
+
+#[test]
+fn the_plot_markup_draws_every_tick_line_and_end_marker() {
+    let layout = layout_chart(
+        &[series("depth", &[(0.0, 0.0), (10.0, 4.0)]), series("in flight", &[])],
+        ChartDims::default(),
+        0.0,
+    );
+    let svg = plot_markup(&layout, "messages");
+    assert!(svg.starts_with("<text class=\"axis-unit\""), "{svg}");
+    assert!(svg.contains(">messages</text>"), "{svg}");
+    assert_eq!(svg.matches("class=\"tick\"").count(), layout.x_ticks.len() + layout.y_ticks.len());
+    assert_eq!(svg.matches("class=\"grid\"").count(), layout.y_ticks.len());
+    assert!(svg.contains(&format!("d=\"{}\"", layout.series[0].path)), "{svg}");
+    // One marker: the empty series has none (rather than one at the origin).
+    assert_eq!(svg.matches("<circle").count(), 1);
+    let (x, y) = layout.series[0].latest_pos.unwrap_or_default();
+    assert!(svg.contains(&format!("cx=\"{x}\" cy=\"{y}\"")), "{svg}");
+}
+
+#[test]
+fn the_legend_names_each_line_with_its_latest_value_and_escapes_names() {
+    let layout = layout_chart(
+        &[series("<b>\"orders\" & co</b>", &[(0.0, 2.5)]), series("in flight", &[])],
+        ChartDims::default(),
+        0.0,
+    );
+    let html = legend_markup(&layout, "per s");
+    assert_eq!(html.matches("<li>").count(), 2);
+    assert!(
+        html.contains("&lt;b&gt;&quot;orders&quot; &amp; co&lt;/b&gt;: <span class=\"legend-value\">2.5 per s</span>"),
+        "{html}"
+    );
+    assert!(html.contains("in flight: <span class=\"legend-value\">no data</span>"), "{html}");
+    assert!(html.contains("<line class=\"series series-1\""), "{html}");
+}
