@@ -16,8 +16,6 @@ mod shell;
 pub mod view_model;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 pub use panic::install_panic_hook;
@@ -25,8 +23,8 @@ pub use panic::install_panic_hook;
 #[cfg(any(not(feature = "scene"), feature = "playgrounds"))]
 use pages::LandingPage;
 use pages::{NotFoundPage, PlaygroundPage};
-use routing::SiteBase;
-use shell::{FocusOnNavigate, SiteFooter, SiteHeader};
+use routing::{Route, SiteBase};
+use shell::{SiteFooter, SiteHeader};
 
 /// The whole app: header, the routed page, footer.
 #[component]
@@ -43,28 +41,22 @@ pub fn App() -> impl IntoView {
     embed::apply_page_options(page);
     provide_context(page);
     let chrome = !page.embed;
+    let route = Route::current(&base);
+    let page = match route {
+        Route::Home => view! { <HomePage/> }.into_any(),
+        Route::Playground(slug) => view! { <PlaygroundPage slug=slug/> }.into_any(),
+        Route::NotFound => view! { <NotFoundPage/> }.into_any(),
+    };
     view! {
-        <Router base=base.router_base()>
-            <FocusOnNavigate/>
-            {chrome.then(|| view! { <SiteHeader/> })}
-            <main id="main" tabindex="-1">
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/sqs") view=|| view! { <PlaygroundPage slug="sqs"/> }/>
-                    <Route path=path!("/sns") view=|| view! { <PlaygroundPage slug="sns"/> }/>
-                    <Route path=path!("/kinesis") view=|| view! { <PlaygroundPage slug="kinesis"/> }/>
-                    <Route path=path!("/vpc") view=|| view! { <PlaygroundPage slug="vpc"/> }/>
-                    <Route path=path!("/apigw") view=|| view! { <PlaygroundPage slug="apigw"/> }/>
-                </Routes>
-            </main>
-            {chrome.then(|| view! { <SiteFooter/> })}
-        </Router>
+        {chrome.then(|| view! { <SiteHeader route=route/> })}
+        <main id="main" tabindex="-1">{page}</main>
+        {chrome.then(|| view! { <SiteFooter/> })}
     }
 }
 
-/// The home page: the landing page, in the bundles that have it. A playground's own bundle links
-/// home with full page loads (`routing::home_link_rel`); should it reach `/` anyway, it loads the
-/// page from the host, which answers with the landing bundle.
+/// The home page: the landing page, in the bundles that have it. Should a playground's own bundle
+/// be opened at `/` (a host that does not serve the site as built), it loads the page from the
+/// host again, which answers with the landing bundle.
 #[component]
 fn HomePage() -> impl IntoView {
     #[cfg(any(not(feature = "scene"), feature = "playgrounds"))]

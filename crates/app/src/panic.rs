@@ -68,13 +68,11 @@ fn show_panel(message: &str) -> Result<(), JsValue> {
 
     let actions = document.create_element("p")?;
     actions.set_class_name("panic-actions");
-    // rel="external" keeps the router's document-wide click handler (now dead wasm) out of the way.
     for (label, href, class) in
         [("Reset", current_path.as_str(), "button primary"), ("Back to all playgrounds", home.as_str(), "button")]
     {
         let link = document.create_element("a")?;
         link.set_attribute("href", href)?;
-        link.set_attribute("rel", "external")?;
         link.set_class_name(class);
         link.set_text_content(Some(label));
         actions.append_child(&link)?;

@@ -1,7 +1,12 @@
-//! Where the site lives: the base path read from `<base href>` and the link helper every internal link uses.
+//! Where the site lives and which page an address shows.
 //!
 //! GitHub Pages serves the site under `/<repo>/` while `trunk serve` serves it at `/`; Trunk writes the
 //! public URL into `<base href>`, so the app reads it back at start-up instead of hard-coding either.
+//!
+//! There is no client-side router: every page of the site is its own HTML file with its own bundle
+//! (`sqs.html` holds only the SQS scene), so every link is a full page load and the app decides
+//! once, at start, what the address shows ([`Route::of`]). A router (leptos_router) cost every
+//! playground page ~55 KB gzip for navigation nothing used.
 
 use leptos::prelude::*;
 
@@ -18,14 +23,7 @@ impl SiteBase {
         Self(base_path_from_uri(&base_uri))
     }
 
-    /// The base path as `leptos_router`'s `<Router base>` wants it: no trailing slash, empty at the root.
-    pub fn router_base(&self) -> String {
-        self.0.clone()
-    }
-
     /// The URL of an app path under the base: `href("/sqs")` is `/nimbus/sqs` on GitHub Pages.
-    ///
-    /// `<A href>` passes absolute paths through untouched, so every internal link goes through here.
     pub fn href(&self, path: &str) -> String {
         join_base(&self.0, path)
     }
@@ -40,34 +38,38 @@ impl SiteBase {
     }
 }
 
-/// Whether this bundle has the scene of the playground `slug` (its cargo feature).
-pub fn has_scene(slug: &str) -> bool {
-    const SCENES: [(&str, bool); 5] = [
-        ("sqs", cfg!(feature = "sqs")),
-        ("sns", cfg!(feature = "sns")),
-        ("kinesis", cfg!(feature = "kinesis")),
-        ("apigw", cfg!(feature = "apigw")),
-        ("vpc", cfg!(feature = "vpc")),
-    ];
-    SCENES.iter().any(|&(name, built)| built && name == slug)
+/// What an address (its path below the site base) shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// `/` (and `/index.html`): the landing page.
+    Home,
+    /// `/sqs`, …: the playground with this slug.
+    Playground(&'static str),
+    /// Anything else, including `/sqs/` and `/sqs.html` (see [`misspelt_playground`]).
+    NotFound,
 }
 
-/// Whether this bundle has the landing page: the landing bundle and the full app do; a
-/// playground's own bundle does not (it would carry the landing page's engine demo to every reader
-/// of the playground), so its links home are full page loads.
-pub const HAS_LANDING: bool = !cfg!(feature = "scene") || cfg!(feature = "playgrounds");
+impl Route {
+    /// The route of `path`, a browser path below the site base.
+    pub fn of(path: &str) -> Route {
+        match path {
+            "" | "/" | "/index.html" => Route::Home,
+            _ => match path.strip_prefix('/').and_then(crate::playgrounds::find) {
+                Some(p) => Route::Playground(p.slug),
+                None => Route::NotFound,
+            },
+        }
+    }
 
-/// `rel` for a link to the home page (see [`HAS_LANDING`]).
-pub fn home_link_rel() -> Option<&'static str> {
-    (!HAS_LANDING).then_some("external")
+    /// The route of the page the browser is showing.
+    pub fn current(base: &SiteBase) -> Route {
+        Route::of(&base.strip(&current_path()))
+    }
 }
 
-/// `rel` for a link to the playground `slug`. Each page of the release site has a bundle of its
-/// own (`sqs.html` holds only the SQS scene), so a link to a playground this bundle lacks is a
-/// full page load, which the host answers with that playground's page; a link to one it has
-/// (always, in the full app `cargo xtask serve` runs) stays in the router.
-pub fn playground_link_rel(slug: &str) -> Option<&'static str> {
-    (!has_scene(slug)).then_some("external")
+/// The browser's path, e.g. `/nimbus/sqs`.
+pub fn current_path() -> String {
+    window().location().pathname().unwrap_or_default()
 }
 
 /// The playground another spelling of whose address `path` (below the site base) is: `/sqs/`
@@ -105,7 +107,22 @@ pub fn use_document_title(title: String) {
 
 #[cfg(test)]
 mod tests {
-    use super::misspelt_playground;
+    use super::{misspelt_playground, Route};
+
+    #[test]
+    fn an_address_shows_home_a_playground_or_not_found() {
+        assert_eq!(Route::of(""), Route::Home);
+        assert_eq!(Route::of("/"), Route::Home);
+        assert_eq!(Route::of("/index.html"), Route::Home);
+        assert_eq!(Route::of("/sqs"), Route::Playground("sqs"));
+        assert_eq!(Route::of("/apigw"), Route::Playground("apigw"));
+        assert_eq!(Route::of("/sqs/"), Route::NotFound, "404.html sends it on to /sqs");
+        assert_eq!(Route::of("/sqs.html"), Route::NotFound);
+        assert_eq!(Route::of("/SQS"), Route::NotFound);
+        assert_eq!(Route::of("/sqs/x"), Route::NotFound);
+        assert_eq!(Route::of("/nope"), Route::NotFound);
+        assert_eq!(Route::of("//sqs"), Route::NotFound);
+    }
 
     #[test]
     fn other_spellings_of_a_playground_address_lead_to_it() {

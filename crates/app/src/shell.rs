@@ -1,44 +1,41 @@
 //! The frame around every page: skip link, header with the wordmark and the playground nav, footer.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_location;
 use wasm_bindgen::JsCast;
 
 use crate::playgrounds::PLAYGROUNDS;
-use crate::routing::{home_link_rel, playground_link_rel, use_site_base};
+use crate::routing::{current_path, use_site_base, Route};
 
-/// The site header: a skip link, the "Nimbus" wordmark linking home, and a wrapping nav of the five playgrounds.
+/// The site header: a skip link, the "Nimbus" wordmark linking home, and a wrapping nav of the
+/// five playgrounds; the link to the page the reader is on (`route`) is marked as the current page.
 #[component]
-pub fn SiteHeader() -> impl IntoView {
+pub fn SiteHeader(route: Route) -> impl IntoView {
     let base = use_site_base();
-    let location = use_location();
-    // With `<base href>` set, a bare `#main` would resolve against the base (the home page), so the
-    // skip link names the current path; rel="external" leaves the jump to the browser, not the router.
-    let skip_href = move || {
-        let search = location.search.get();
-        let query = if search.is_empty() { String::new() } else { format!("?{search}") };
-        format!("{}{query}#main", location.pathname.get())
-    };
+    let aria_current = move |here: bool| here.then_some("page");
     let nav_links = PLAYGROUNDS
         .iter()
         .map(|playground| {
             view! {
                 <li>
-                    <A href=base.href(&format!("/{}", playground.slug)) attr:rel=playground_link_rel(playground.slug)>{playground.nav_label}</A>
+                    <a href=base.href(&format!("/{}", playground.slug)) aria-current=aria_current(route == Route::Playground(playground.slug))>
+                        {playground.nav_label}
+                    </a>
                 </li>
             }
         })
         .collect_view();
     view! {
-        <a class="skip-link" href=skip_href rel="external">"Skip to content"</a>
+        // With `<base href>` set, a bare `#main` would resolve against the base (the home page);
+        // the link names the page's path, and the click moves focus without leaving the page
+        // (its query may have changed since: the scenes keep the link's state in it).
+        <a class="skip-link" href=format!("{}#main", current_path()) on:click=skip_to_main>"Skip to content"</a>
         <header class="site-header">
-            <A href=base.href("/") exact=true attr:class="wordmark" attr:rel=home_link_rel()>
+            <a href=base.href("/") class="wordmark" aria-current=aria_current(route == Route::Home)>
                 <svg class="wordmark-mark" viewBox="0 0 32 20" aria-hidden="true">
                     <path d="M8 18a6 6 0 0 1-.6-12A8 8 0 0 1 22.5 5 6.5 6.5 0 0 1 25 18z"></path>
                 </svg>
                 "Nimbus"
-            </A>
+            </a>
             <nav aria-label="Playgrounds">
                 <ul class="nav-list">{nav_links}</ul>
             </nav>
@@ -58,21 +55,12 @@ pub fn SiteFooter() -> impl IntoView {
     }
 }
 
-/// Moves keyboard focus to `<main>` after each in-app navigation (not on the first load).
-///
-/// Without it, focus stays on the link that was clicked, which may no longer exist, and screen
-/// readers do not notice that the page changed.
-#[component]
-pub fn FocusOnNavigate() -> impl IntoView {
-    let location = use_location();
-    Effect::watch(
-        move || location.pathname.get(),
-        |_, _, _| {
-            let main = document().get_element_by_id("main").and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
-            if let Some(main) = main {
-                let _ = main.focus();
-            }
-        },
-        false,
-    );
+/// Moves keyboard focus to `<main>` and shows it, as following `#main` would.
+fn skip_to_main(ev: leptos::ev::MouseEvent) {
+    let main = document().get_element_by_id("main").and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(main) = main {
+        ev.prevent_default();
+        let _ = main.focus();
+        main.scroll_into_view();
+    }
 }

@@ -1,11 +1,10 @@
 //! The landing page: what Nimbus is, the five playground cards, and the engine running live.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::pages::card_diagrams::card_diagram;
 use crate::playgrounds::{Playground, LANDING_HEADING, LANDING_LEDE, PLAYGROUNDS, SITE_TITLE};
-use crate::routing::{playground_link_rel, use_document_title, use_site_base};
+use crate::routing::{use_document_title, use_site_base};
 use crate::scenes::ReferenceScene;
 
 /// The home page.
@@ -46,9 +45,9 @@ fn PlaygroundCard(
             <h2 id=heading_id>{playground.name}</h2>
             <p class="promise">{playground.promise}</p>
             <div class="card-diagram" inner_html=card_diagram(playground.slug)></div>
-            <A href=base.href(&format!("/{}", playground.slug)) attr:class="card-link" attr:rel=playground_link_rel(playground.slug)>
+            <a href=base.href(&format!("/{}", playground.slug)) class="card-link">
                 "Open " {playground.name} <span aria-hidden="true">" →"</span>
-            </A>
+            </a>
         </article>
     }
 }

@@ -1,36 +1,29 @@
-//! The friendly not-found page for any path the router does not know.
+//! The friendly not-found page for any address that names no page (`routing::Route`).
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_location;
 
 use crate::playgrounds::{page_title, PLAYGROUNDS};
-use crate::routing::{
-    go_to_playground, home_link_rel, misspelt_playground, playground_link_rel, use_document_title, use_site_base,
-};
+use crate::routing::{current_path, go_to_playground, misspelt_playground, use_document_title, use_site_base};
 
 /// "Page not found", the path that was asked for (as text), and links to every playground.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     let base = use_site_base();
-    let location = use_location();
+    let path = current_path();
     // `/sqs/` or `/sqs.html`: the playground's page is at `/sqs` (404.html is the landing bundle,
     // which has no scene, so the reader is sent on rather than shown it here).
-    if let Some(slug) = misspelt_playground(&base.strip(&location.pathname.get_untracked())) {
+    if let Some(slug) = misspelt_playground(&base.strip(&path)) {
         go_to_playground(slug);
     }
     use_document_title(page_title("Page not found"));
     // Show the path as typed (`<b>` rather than `%3Cb%3E`); it is still inserted as text.
-    let asked_for = move || {
-        let raw = location.pathname.get();
-        js_sys::decode_uri(&raw).map(String::from).unwrap_or(raw)
-    };
+    let asked_for = js_sys::decode_uri(&path).map(String::from).unwrap_or(path);
     let links = PLAYGROUNDS
         .iter()
         .map(|playground| {
             view! {
                 <li>
-                    <A href=base.href(&format!("/{}", playground.slug)) attr:rel=playground_link_rel(playground.slug)>{playground.name}</A>
+                    <a href=base.href(&format!("/{}", playground.slug))>{playground.name}</a>
                     " — " {playground.promise}
                 </li>
             }
@@ -44,7 +37,7 @@ pub fn NotFoundPage() -> impl IntoView {
             <p>"Try one of the playgrounds:"</p>
             <ul class="link-list">{links}</ul>
             <p>
-                <A href=base.href("/") attr:rel=home_link_rel()>"Go to the home page"</A>
+                <a href=base.href("/")>"Go to the home page"</a>
             </p>
         </article>
     }

@@ -1,12 +1,11 @@
 //! A playground's page: its scene (SQS, SNS, Kinesis, VPC peering, API Gateway), or a plain note of what it will show for one not built yet.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::pages::card_diagrams::card_diagram;
 use crate::pages::NotFoundPage;
 use crate::playgrounds::{find, page_title};
-use crate::routing::{go_to_playground, home_link_rel, use_document_title, use_site_base};
+use crate::routing::{go_to_playground, use_document_title, use_site_base};
 #[cfg(feature = "apigw")]
 use crate::scenes::ApigwScene;
 #[cfg(feature = "kinesis")]
@@ -78,7 +77,7 @@ pub fn PlaygroundPage(
             <p class="lede">{playground.promise}</p>
             <div class="not-built" role="note">
                 <p class="not-built-title">
-                    <a href=base.href(&format!("/{}.html", playground.slug)) rel="external">"Open the playground"</a>
+                    <a href=base.href(&format!("/{}.html", playground.slug))>"Open the playground"</a>
                 </p>
                 <p>{playground.description}</p>
                 <p>"It shows:"</p>
@@ -86,10 +85,10 @@ pub fn PlaygroundPage(
             </div>
             <div class="card-diagram preview" inner_html=card_diagram(playground.slug)></div>
             <p>
-                <A href=base.href("/") attr:rel=home_link_rel()>
+                <a href=base.href("/")>
                     <span aria-hidden="true">"← "</span>
                     "All playgrounds"
-                </A>
+                </a>
             </p>
         </article>
     }
