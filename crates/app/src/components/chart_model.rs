@@ -2,6 +2,8 @@
 //!
 //! Kept free of web-sys and Leptos so it runs (and is tested) natively.
 
+use super::escape_markup;
+
 /// One line of a time-series chart.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
@@ -323,12 +325,6 @@ pub fn legend_markup(layout: &ChartLayout, y_unit: &str) -> String {
         );
     }
     html
-}
-
-/// Text safe in markup, as element content or inside a double-quoted attribute: series names
-/// come from the reader (subscription and consumer names).
-pub fn escape_markup(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// ` messages` for a non-empty unit, nothing otherwise.

@@ -35,6 +35,12 @@ pub use setting_field::SettingField;
 pub use share_panel::{LinkNotices, ScenarioFile, ShareLinks, SharePanel};
 pub use token_layer::{token_group, Token};
 
+/// Text safe in markup, as element content or inside a double-quoted attribute. Parts of the
+/// page written as markup (charts, the SNS columns) show names the reader typed.
+pub fn escape_markup(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
 /// A document-unique element id such as `seed-3`, for `for=`/`aria-describedby` pairs in reusable components.
 pub fn unique_id(prefix: &str) -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);

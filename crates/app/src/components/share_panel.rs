@@ -3,8 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::components::chart_model::escape_markup;
-use crate::components::unique_id;
+use crate::components::{escape_markup, unique_id};
 use crate::share::{copy_text, download_text, read_chosen_file};
 use crate::view_model::format_sim_time;
 

@@ -6,6 +6,7 @@
 //! Like the SQS scene, the run lives outside the signal graph (a `StoredValue`); each frame
 //! advances it and publishes plain snapshots (`snapshot.rs`) into signals.
 
+mod columns;
 mod knobs;
 pub(super) mod presets;
 pub(super) mod snapshot;
@@ -24,6 +25,7 @@ use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{Field, HEALTH_OPTIONS, RATE_KEY, TOPIC_KEY};
 use presets::PRESETS;
+use columns::columns_markup;
 use snapshot::*;
 
 /// Shortest wall-clock gap between two announcements of failed deliveries, so a screen reader keeps up.
@@ -170,10 +172,6 @@ fn Diagram(
     pace: Pace,
 ) -> impl IntoView {
     let count = move || view_data.with(|d| d.columns.len());
-    let column_ids = move || (0..count()).collect::<Vec<_>>();
-    let col = move |i: usize, read: fn(&ColumnView) -> String| {
-        view_data.with(|d| d.columns.get(i).map(read).unwrap_or_default())
-    };
     let label = paced(pace, move || {
         view_data.with(|d| {
             let subs: Vec<String> =
@@ -183,6 +181,13 @@ fn Diagram(
     });
     let layout = Memo::new(move |_| Layout::new(stage.width.get(), count()));
     let l = move || layout.get();
+    // The columns are markup (see `columns.rs`), written again at the readouts' pace or when the
+    // layout changes.
+    let columns = Memo::new(move |_| {
+        pace.track();
+        let l = layout.get();
+        view_data.with_untracked(|d| columns_markup(d, &l))
+    });
     let publisher = move || {
         let stacked = l().two_line_publisher();
         view_data.with(|d| parts_line(&d.publisher_line, PAD + 10.0, stacked))
@@ -207,54 +212,7 @@ fn Diagram(
                 width=move || l().w height=move || l().height() role="group" aria-label=label data-testid="sns-diagram">
                 <g aria-hidden="true">
                     {topic}
-                    <For each=column_ids key=move |i| (*i, count(), layout.with(|l| l.w as u64)) let:i>
-                        {
-                            let l = layout.get_untracked();
-                            let (x, y0, w) = l.cell(i);
-                            let mid = x + w / 2.0;
-                            let (endpoint_y, dlq_y, endpoint_h, dlq_h) = (y0 + l.endpoint_dy(), y0 + l.dlq_dy(), l.endpoint_h(), l.dlq_h());
-                            let failing = move || view_data.with(|d| d.columns.get(i).is_some_and(|c| c.failing));
-                            let filter_line = move |k: usize| view_data.with(|d| d.columns.get(i).and_then(|c| c.filter_lines.get(k).cloned()).unwrap_or_default());
-                            view! {
-                                <g class=move || if failing() { "sns-column failing" } else { "sns-column" } data-testid=format!("sub-{}", i + 1)>
-                                    <path class="sqs-arrow sns-fan-out" d=l.fan_out_path(i)></path>
-                                    <rect class="sns-sub" x=x + 4.0 y=y0 width=w - 8.0 height=SUB_H rx="8"></rect>
-                                    <text class="sqs-box-title" x=x + 12.0 y=y0 + 17.0>{move || col(i, |c| c.name.clone())}</text>
-                                    <text class="sqs-consumer-line sns-filter" x=x + 12.0 y=y0 + 32.0>
-                                        <title>{move || col(i, |c| c.filter.clone())}</title>
-                                        <tspan x=x + 12.0>{move || filter_line(0)}</tspan>
-                                        <tspan x=x + 12.0 dy="14">{move || filter_line(1)}</tspan>
-                                        <tspan x=x + 12.0 dy="14">{move || filter_line(2)}</tspan>
-                                    </text>
-                                    <text class="sqs-consumer-line sns-counts" x=x + 12.0 y=y0 + SUB_H - 8.0 data-testid=format!("sub-{}-counts", i + 1)>{paced(pace, move || col(i, |c| c.counts.clone()))}</text>
-                                    <text class="sqs-overflow" x=x + 12.0 y=y0 + SUB_H + 18.0>
-                                        {paced(pace, move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| match (c.retrying, c.hidden[0]) {
-                                            (0, _) => String::new(),
-                                            (n, 0) => format!("waiting: {n}"),
-                                            (n, h) => format!("waiting: {n} (+{h})"),
-                                        })))}
-                                    </text>
-                                    <line class="sqs-arrow" x1=mid y1=y0 + SUB_H x2=mid y2=endpoint_y - 2.0></line>
-                                    <rect class="sns-endpoint" x=x + 4.0 y=endpoint_y width=w - 8.0 height=endpoint_h rx="8"></rect>
-                                    <text class="sqs-box-title" x=x + 12.0 y=endpoint_y + 17.0>{move || col(i, |c| c.endpoint_title.clone())}</text>
-                                    <text class="sqs-consumer-line sns-health" x=x + 12.0 y=endpoint_y + 32.0 data-testid=format!("sub-{}-health", i + 1)>{move || col(i, |c| c.health.to_string())}</text>
-                                    <text class="sqs-consumer-line" x=x + 12.0 y=endpoint_y + 46.0>{paced(pace, move || col(i, |c| c.endpoint_line.clone()))}</text>
-                                    <text class="sqs-consumer-line" x=x + 12.0 y=endpoint_y + 60.0>{move || col(i, |c| c.endpoint_line2.clone())}</text>
-                                    <text class="sqs-overflow" x=x + 12.0 y=endpoint_y + endpoint_h - 6.0>
-                                        {paced(pace, move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| if c.hidden[1] > 0 { format!("+{} more", c.hidden[1]) } else { String::new() })))}
-                                    </text>
-                                    <rect class=move || if view_data.with(|d| d.columns.get(i).is_some_and(|c| c.dlq.is_some())) { "sqs-dlq" } else { "sqs-dlq off" }
-                                        x=x + 4.0 y=dlq_y width=w - 8.0 height=dlq_h rx="8"></rect>
-                                    <text class="sqs-box-title" x=x + 12.0 y=dlq_y + 17.0 data-testid=format!("sub-{}-dlq", i + 1)>
-                                        {paced(pace, move || view_data.with(|d| d.columns.get(i).map_or_else(String::new, |c| match c.dlq {
-                                            Some(n) => format!("DLQ: {n}"),
-                                            None => format!("No DLQ · lost: {}", c.lost),
-                                        })))}
-                                    </text>
-                                </g>
-                            }
-                        }
-                    </For>
+                    <g inner_html=move || columns.get()></g>
                 </g>
                 {token_group(move |f: &mut dyn FnMut(&_)| view_data.with(|d| f(&d.tokens)), selected, on_select, SNS_TOKEN_W, "sqs-tokens sns-tokens")}
             </svg>
