@@ -120,7 +120,7 @@ pub fn sim_advance_micros(dt_ms: f64, speed: f64) -> u64 {
     micros.floor() as u64
 }
 
-/// The router base path for a document whose base URI is `base_uri`: `""` at the site root, `/nimbus` under a sub-path.
+/// The site's base path for a document whose base URI is `base_uri`: `""` at the site root, `/nimbus` under a sub-path.
 ///
 /// Relative URLs resolve against the directory of the base URI, so a trailing file name is dropped
 /// the same way a browser drops it, then the trailing slash goes.

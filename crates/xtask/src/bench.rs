@@ -15,13 +15,14 @@ use crate::{cargo, output, root, run};
 
 /// The most a first visit of the landing page may download, gzip-compressed (250 KB).
 pub const LANDING_BUDGET_GZIP: u64 = 250_000;
-/// Issue 17's goal for a first visit of a playground's page (`sqs.html`, …), gzip-compressed.
-/// Not met yet by every page: `cargo xtask test` and `bench` print each page against it.
+/// The most a first visit of a playground's page (`sqs.html`, …) may download, gzip-compressed
+/// (issue 17's goal, enforced).
 pub const PLAYGROUND_GOAL_GZIP: u64 = 400_000;
-/// What a playground's page may not exceed today (enforced): the largest page as measured when the
-/// site was split per page (SNS, 487 KB), plus a little, so that no change makes a page bigger
-/// unnoticed while the goal above is worked towards.
-pub const PLAYGROUND_CEILING_GZIP: u64 = 500_000;
+/// The one page not yet within that goal: SNS (417 KB — its scene is the largest: filter-policy
+/// editor, composer, per-subscription settings). Enforced as its ceiling, a little above what it
+/// measures, so that no change makes it bigger unnoticed while the goal is worked towards;
+/// `cargo xtask test` and `bench` print it as over its goal.
+pub const SNS_CEILING_GZIP: u64 = 420_000;
 
 /// Issue 3: one simulated hour of the SQS benchmark scenario at least this many times faster
 /// than real time, natively.
@@ -69,7 +70,10 @@ impl Sizes {
 /// Every page of the site with its first-visit goal and the most it may download (gzip).
 pub fn budgets() -> Vec<(String, Budget)> {
     let budget = |p: &pages::Page| match p.playground {
-        Some(_) => Budget { goal: PLAYGROUND_GOAL_GZIP, ceiling: PLAYGROUND_CEILING_GZIP },
+        Some(playground) if playground.slug == "sns" => {
+            Budget { goal: PLAYGROUND_GOAL_GZIP, ceiling: SNS_CEILING_GZIP }
+        }
+        Some(_) => Budget { goal: PLAYGROUND_GOAL_GZIP, ceiling: PLAYGROUND_GOAL_GZIP },
         None => Budget { goal: LANDING_BUDGET_GZIP, ceiling: LANDING_BUDGET_GZIP },
     };
     pages::pages().iter().map(|p| (p.file.clone(), budget(p))).collect()

@@ -23,9 +23,9 @@ use crate::components::{
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
+use columns::columns_markup;
 use knobs::{Field, HEALTH_OPTIONS, RATE_KEY, TOPIC_KEY};
 use presets::PRESETS;
-use columns::columns_markup;
 use snapshot::*;
 
 /// Shortest wall-clock gap between two announcements of failed deliveries, so a screen reader keeps up.
