@@ -125,8 +125,8 @@ mod tests {
 
     #[test]
     fn each_column_has_its_boxes_text_and_test_ids() {
-        let mut d = DiagramView::default();
-        d.columns = vec![column_view("orders"), column_view("<audit & co>")];
+        let mut d =
+            DiagramView { columns: vec![column_view("orders"), column_view("<audit & co>")], ..Default::default() };
         d.columns[1].failing = true;
         d.columns[1].retrying = 4;
         d.columns[1].hidden = [2, 7, 0];
