@@ -124,7 +124,9 @@ pub fn from_file_json<T: serde::de::DeserializeOwned>(
             return Err(format!("This is a scenario for {other}, not for {service} (\"kind\": \"{kind}\")."))
         }
     }
-    let scenario: T = serde_json::from_value(doc).map_err(|e| format!("This is not an {service} scenario: {e}."))?;
+    // Read from the borrowed document: serde_json's `&Value` reader is a smaller part of a
+    // playground's bundle than its owned one (3 KB gzip on the SNS page).
+    let scenario = T::deserialize(&doc).map_err(|e| format!("This is not an {service} scenario: {e}."))?;
     validate(&scenario).map_err(|e| format!("{e}."))?;
     Ok(scenario)
 }

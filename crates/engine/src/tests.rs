@@ -184,6 +184,42 @@ fn scenario_json_has_defaults_and_refuses_unknown_fields() {
 }
 
 #[test]
+fn workloads_read_their_kind_and_fields_and_refuse_the_fields_of_another_kind() {
+    let read = |text: &str| serde_json::from_str::<Workload>(text).map_err(|e| e.to_string());
+    for w in [
+        Workload::Constant { rate_per_s: 2.5 },
+        Workload::Poisson { rate_per_s: 10.0 },
+        Workload::Bursts { size: 20, every_s: 5.0, spread_s: 1.0 },
+        Workload::Ramp { from_per_s: 1.0, to_per_s: 9.0, over_s: 60.0 },
+    ] {
+        let text = serde_json::to_string(&w).expect("serializes");
+        assert_eq!(read(&text), Ok(w), "{text}");
+    }
+    assert_eq!(
+        read(r#"{"kind": "bursts", "size": 3, "every_s": 2}"#),
+        Ok(Workload::Bursts { size: 3, every_s: 2.0, spread_s: 0.0 }),
+        "spread_s defaults to 0"
+    );
+    let refused = |text: &str, says: &str| {
+        let err = read(text).expect_err(text);
+        assert!(err.contains(says), "{text}: {err}");
+    };
+    refused(
+        r#"{"kind": "constant", "rate_per_s": 1, "size": 3}"#,
+        "unknown field `size` for kind `constant`, expected `rate_per_s`",
+    );
+    refused(r#"{"kind": "ramp", "from_per_s": 1, "to_per_s": 2}"#, "missing field `over_s` for kind `ramp`");
+    refused(r#"{"kind": "bursts", "every_s": 2}"#, "missing field `size` for kind `bursts`");
+    refused(r#"{"kind": "sometimes", "rate_per_s": 1}"#, "unknown variant `sometimes`");
+    refused(r#"{"rate_per_s": 1}"#, "missing field `kind`");
+    refused(r#"{"kind": "poisson", "rate_per_s": 1, "colour": 1}"#, "unknown field `colour`");
+    refused(r#"{"kind": "poisson", "rate_per_s": "fast"}"#, "invalid type");
+    // Through a Value, as the playgrounds read files.
+    let value = serde_json::json!({"kind": "poisson", "rate_per_s": 4});
+    assert_eq!(serde_json::from_value::<Workload>(value).ok(), Some(Workload::Poisson { rate_per_s: 4.0 }));
+}
+
+#[test]
 fn series_memory_is_bounded_over_a_simulated_day() {
     let mut s = Series::new("depth", "messages", SeriesKind::Gauge, SimDuration::from_secs(1), 240);
     for sec in 0..120 {

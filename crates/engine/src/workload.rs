@@ -16,9 +16,9 @@ pub const MAX_RATE_PER_S: f64 = 1_000_000.0;
 /// retention any modelled service has by default.
 pub const MAX_PERIOD_S: f64 = 14.0 * 86_400.0;
 
-/// When arrivals happen.
+/// When arrivals happen. Written in files as `{"kind": "poisson", "rate_per_s": 10}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "WorkloadFields")]
 pub enum Workload {
     /// Evenly spaced arrivals, the first at time zero.
     Constant {
@@ -86,6 +86,73 @@ impl Workload {
             Workload::Bursts { size, every_s, .. } => f64::from(size) / every_s,
             Workload::Ramp { to_per_s, .. } => to_per_s,
         }
+    }
+}
+
+/// A workload as a file writes it: its `kind` and the fields of every kind. serde reads an
+/// internally tagged enum by buffering the whole object first (its `Content` machinery), which
+/// cost every playground's bundle several KB; this flat struct is read in one pass and
+/// [`Workload::try_from`] keeps what the kind takes, refusing what it does not, as serde did.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorkloadFields {
+    kind: WorkloadKind,
+    rate_per_s: Option<f64>,
+    size: Option<u32>,
+    every_s: Option<f64>,
+    spread_s: Option<f64>,
+    from_per_s: Option<f64>,
+    to_per_s: Option<f64>,
+    over_s: Option<f64>,
+}
+
+#[derive(Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum WorkloadKind {
+    Constant,
+    Poisson,
+    Bursts,
+    Ramp,
+}
+
+impl TryFrom<WorkloadFields> for Workload {
+    type Error = String;
+
+    fn try_from(f: WorkloadFields) -> Result<Workload, String> {
+        let (kind, takes): (&str, &[&str]) = match f.kind {
+            WorkloadKind::Constant => ("constant", &["rate_per_s"]),
+            WorkloadKind::Poisson => ("poisson", &["rate_per_s"]),
+            WorkloadKind::Bursts => ("bursts", &["size", "every_s", "spread_s"]),
+            WorkloadKind::Ramp => ("ramp", &["from_per_s", "to_per_s", "over_s"]),
+        };
+        let given = [
+            ("rate_per_s", f.rate_per_s.is_some()),
+            ("size", f.size.is_some()),
+            ("every_s", f.every_s.is_some()),
+            ("spread_s", f.spread_s.is_some()),
+            ("from_per_s", f.from_per_s.is_some()),
+            ("to_per_s", f.to_per_s.is_some()),
+            ("over_s", f.over_s.is_some()),
+        ];
+        let expected = || takes.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+        if let Some((name, _)) = given.iter().find(|(name, set)| *set && !takes.contains(name)) {
+            return Err(format!("unknown field `{name}` for kind `{kind}`, expected {}", expected()));
+        }
+        let need = |name: &str, value: Option<f64>| value.ok_or(format!("missing field `{name}` for kind `{kind}`"));
+        Ok(match f.kind {
+            WorkloadKind::Constant => Workload::Constant { rate_per_s: need("rate_per_s", f.rate_per_s)? },
+            WorkloadKind::Poisson => Workload::Poisson { rate_per_s: need("rate_per_s", f.rate_per_s)? },
+            WorkloadKind::Bursts => Workload::Bursts {
+                size: f.size.ok_or(format!("missing field `size` for kind `{kind}`"))?,
+                every_s: need("every_s", f.every_s)?,
+                spread_s: f.spread_s.unwrap_or(0.0),
+            },
+            WorkloadKind::Ramp => Workload::Ramp {
+                from_per_s: need("from_per_s", f.from_per_s)?,
+                to_per_s: need("to_per_s", f.to_per_s)?,
+                over_s: need("over_s", f.over_s)?,
+            },
+        })
     }
 }
 

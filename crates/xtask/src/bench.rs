@@ -18,11 +18,12 @@ pub const LANDING_BUDGET_GZIP: u64 = 250_000;
 /// The most a first visit of a playground's page (`sqs.html`, …) may download, gzip-compressed
 /// (issue 17's goal, enforced).
 pub const PLAYGROUND_GOAL_GZIP: u64 = 400_000;
-/// The one page not yet within that goal: SNS (417 KB — its scene is the largest: filter-policy
-/// editor, composer, per-subscription settings). Enforced as its ceiling, a little above what it
-/// measures, so that no change makes it bigger unnoticed while the goal is worked towards;
-/// `cargo xtask test` and `bench` print it as over its goal.
-pub const SNS_CEILING_GZIP: u64 = 420_000;
+/// The one page not yet within that goal: SNS (409 KB — its scene is the largest: filter-policy
+/// editor, composer, per-subscription settings, and the biggest scenario type to read from a
+/// file). Enforced as its ceiling, a little above what it measures, so that no change makes it
+/// bigger unnoticed while the goal is worked towards; `cargo xtask test` and `bench` print it as
+/// over its goal.
+pub const SNS_CEILING_GZIP: u64 = 410_000;
 
 /// Issue 3: one simulated hour of the SQS benchmark scenario at least this many times faster
 /// than real time, natively.

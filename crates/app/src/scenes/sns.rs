@@ -10,6 +10,7 @@ mod columns;
 mod knobs;
 pub(super) mod presets;
 pub(super) mod snapshot;
+mod table;
 
 use engine::sns::{EndpointKind, PublishRequest, SnsScenario, SnsSim};
 use leptos::prelude::*;
@@ -27,6 +28,7 @@ use columns::columns_markup;
 use knobs::{Field, HEALTH_OPTIONS, RATE_KEY, TOPIC_KEY};
 use presets::PRESETS;
 use snapshot::*;
+use table::rows_markup;
 
 /// Shortest wall-clock gap between two announcements of failed deliveries, so a screen reader keeps up.
 const ANNOUNCE_EVERY_MS: f64 = 4_000.0;
@@ -469,30 +471,6 @@ fn SubscriptionEditor(
 /// The per-subscription table and the charts.
 #[component]
 fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
-    let rows = move || {
-        status.with(|s| {
-            s.rows
-                .iter()
-                .enumerate()
-                .map(|(i, (name, t))| {
-                    let cell = |key: &str, v: u64| view! { <td data-testid=format!("s{}-{key}", i + 1)>{v}</td> };
-                    view! {
-                        <tr>
-                            <th scope="row">{name.clone()}</th>
-                            {cell("matched", t.matched)}
-                            {cell("filtered", t.filtered)}
-                            {cell("delivered", t.delivered)}
-                            {cell("retries", t.retries)}
-                            {cell("dlq", t.dead_lettered)}
-                            {cell("lost", t.lost)}
-                            {cell("out-of-order", t.out_of_order)}
-                            {cell("processed", t.processed)}
-                        </tr>
-                    }
-                })
-                .collect_view()
-        })
-    };
     view! {
         <dl class="stats">
             <div>
@@ -524,7 +502,7 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
                         <th scope="col">"Processed"</th>
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody inner_html=move || status.with(|s| rows_markup(&s.rows))></tbody>
             </table>
         </div>
         <p class="hash-line muted">
