@@ -292,3 +292,33 @@ pub fn hash(rest: &[String]) -> Result<()> {
     out!("{:016x}", reference_trace_hash(args.seed.unwrap_or(DEFAULT_SEED)));
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    /// A throttled FIFO receive used to leave its consumer waiting, to be woken within the same
+    /// work item and refused again, for ever: 300 consumers on a FIFO queue with 1,000 groups never
+    /// got past 35 simulated seconds. The run must reach 45 s, with the throttles in its trace. The
+    /// loop was inside one work item, so a step count cannot see it: the run goes on a thread and a
+    /// generous wall-clock bound (the run takes ~20 s in a debug build) turns a hang into a failure. (Here, not in
+    /// the engine's own tests, which may not use threads: the engine is sans-IO, as `cargo xtask
+    /// test`'s tidy check enforces.)
+    #[test]
+    fn throttled_fifo_receives_back_off_instead_of_spinning_at_one_instant() {
+        let file = r#"{"kind":"sqs","queue":{"fifo":true},"producers":[{"groups":1000,"workload":{"kind":"poisson","rate_per_s":300}}],"consumers":{"count":300}}"#;
+        let s = engine::sqs::SqsScenario::from_file_json(file).expect("a valid scenario");
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut sim = engine::sqs::SqsSim::try_new(&s, 1).expect("valid");
+            let mut throttled = false;
+            while sim.now() < engine::SimTime::from_secs(45) && sim.step().is_some() {
+                throttled |= sim.trace().recent().next_back().is_some_and(|e| e.reason == engine::Reason::Throttled);
+            }
+            let _ = done.send((sim.now(), throttled));
+        });
+        let (reached, throttled) = finished
+            .recv_timeout(std::time::Duration::from_secs(300))
+            .expect("the run hung: a consumer is refused and woken again at one instant, for ever");
+        assert!(reached >= engine::SimTime::from_secs(45), "the run stopped at {reached:?}");
+        assert!(throttled, "no receive was throttled, so this test tests nothing");
+    }
+}

@@ -54,6 +54,15 @@ pub enum Failure {
     Server,
 }
 
+/// The SDK's wait before retrying after attempt `attempt` (1-based) failed with `failure`:
+/// truncated binary exponential backoff with full jitter (SDK-03). The SQS and SNS queue
+/// consumers wait the first one after a throttled ReceiveMessage.
+pub fn backoff(failure: Failure, attempt: u32, rng: &mut SimRng) -> SimDuration {
+    let base = if failure == Failure::Throttled { THROTTLING_BASE } else { DEFAULT_BASE };
+    let cap = base.saturating_mul(1 << attempt.saturating_sub(1).min(20)).as_micros().min(MAX_BACKOFF.as_micros());
+    SimDuration::from_micros((rng.next_f64() * cap as f64) as u64)
+}
+
 /// One client's retry state: its mode, the retry quota, the adaptive rate limiter.
 #[derive(Clone, Debug)]
 pub struct RetryClient {
@@ -102,9 +111,7 @@ impl RetryClient {
             return None;
         }
         self.quota -= cost;
-        let base = if failure == Failure::Throttled { THROTTLING_BASE } else { DEFAULT_BASE };
-        let cap = base.saturating_mul(1 << (attempt - 1).min(20)).as_micros().min(MAX_BACKOFF.as_micros());
-        Some(SimDuration::from_micros((rng.next_f64() * cap as f64) as u64))
+        Some(backoff(failure, attempt, rng))
     }
 
     /// An attempt succeeded: the quota gets its refund (SDK-04).

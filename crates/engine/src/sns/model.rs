@@ -18,6 +18,7 @@ use std::sync::Arc;
 use super::scenario::{EndpointKind, Health, SnsScenario};
 use super::topic::{Protocol, PublishRequest, Sns, SnsError, TopicId};
 use super::{Fanout, RetryPolicy};
+use crate::apigw::retry::{backoff, Failure};
 use crate::metrics::{SeriesId, SeriesKind};
 use crate::scenario::ConfigError;
 use crate::sim::{Ctx, Model, Sim};
@@ -805,7 +806,15 @@ impl SnsModel {
             return;
         }
         let req = ReceiveRequest { max_messages: 1, visibility_timeout_s: None, long_poll: true };
-        let got = self.sqs.receive(cx.now(), queue, req, &mut cx.rng).unwrap_or_default();
+        let Ok(got) = self.sqs.receive(cx.now(), queue, req, &mut cx.rng) else {
+            // Throttled (a FIFO queue's 300 receives per second, SQS-11): waiting again at this
+            // instant would be refused again, for ever; the SDK retries after its backoff.
+            self.after_queue_call(cx);
+            self.subs[s as usize].consumers[c as usize] = ConsumerState::Waiting;
+            let wait = CONSUMER_CALL + backoff(Failure::Throttled, 1, &mut cx.rng);
+            cx.schedule_in(wait, Work::Poll { sub: s, consumer: c });
+            return;
+        };
         self.after_queue_call(cx);
         let Some(r) = got.first() else {
             self.subs[s as usize].waiting.push_back(c);

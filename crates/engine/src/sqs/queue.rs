@@ -351,8 +351,12 @@ impl Queue {
         self.retention.peek().map_or(SimDuration::ZERO, |e| now.saturating_since(e.key.0))
     }
     /// `true` when a receive would return at least one message (FIFO: some group's oldest
-    /// message is visible). Long pollers wait until this holds.
+    /// message is visible; never while the queue is at its in-flight limit, SQS-20). Long
+    /// pollers wait until this holds.
     pub fn has_receivable(&self) -> bool {
+        if self.counts.in_flight >= IN_FLIGHT_MAX {
+            return false;
+        }
         if !self.attrs.fifo {
             return self.counts.visible > 0;
         }

@@ -13,6 +13,7 @@ use super::limits::*;
 use super::pricing;
 use super::queue::{Fidelity, MessageId, Queue, QueueEvent, ReceiptHandle, ReceiveRequest, Received, SendRequest};
 use super::service::{QueueId, Sqs};
+use crate::apigw::retry::{backoff, Failure};
 use crate::dist::Distribution;
 use crate::metrics::{Histogram, SeriesId, SeriesKind};
 use crate::scenario::{check_int_range, check_range, check_version, current_version, ConfigError};
@@ -699,10 +700,21 @@ impl SqsModel {
         }
         let req = ReceiveRequest { max_messages: batch_size, visibility_timeout_s: None, long_poll };
         let mut got = std::mem::take(&mut self.batches[consumer as usize]);
-        if self.sqs.receive_into(cx.now(), self.main, req, &mut cx.rng, &mut got).is_err() {
-            got.clear();
-        }
+        let throttled = self.sqs.receive_into(cx.now(), self.main, req, &mut cx.rng, &mut got).is_err();
         self.after_queue_call(cx);
+        if throttled {
+            // ThrottlingException (a FIFO queue's 300 receives per second, SQS-11): the call
+            // failed, so the consumer is not a waiter any more (woken again at this instant, it
+            // would be refused again, for ever); the SDK retries after its throttling backoff.
+            got.clear();
+            self.batches[consumer as usize] = got;
+            self.waiting.retain(|&c| c != consumer);
+            self.emit(cx, Reason::Throttled, None, Some(consumer), 0);
+            self.consumers[consumer as usize] = ConsumerState::Idle;
+            let wait = self.latency() + backoff(Failure::Throttled, 1, &mut cx.rng);
+            cx.schedule_in(wait, Work::Poll { consumer });
+            return;
+        }
         if got.is_empty() {
             self.batches[consumer as usize] = got;
             if long_poll {
