@@ -299,9 +299,9 @@ mod tests {
     /// work item and refused again, for ever: 300 consumers on a FIFO queue with 1,000 groups never
     /// got past 35 simulated seconds. The run must reach 45 s, with the throttles in its trace. The
     /// loop was inside one work item, so a step count cannot see it: the run goes on a thread and a
-    /// generous wall-clock bound (the run takes ~20 s in a debug build) turns a hang into a failure. (Here, not in
-    /// the engine's own tests, which may not use threads: the engine is sans-IO, as `cargo xtask
-    /// test`'s tidy check enforces.)
+    /// generous wall-clock bound (the run takes ~20 s in a debug build) turns a hang into a
+    /// failure. (Here, not in the engine's own tests, which may not use threads: the engine is
+    /// sans-IO, as `cargo xtask test`'s tidy check enforces.)
     #[test]
     fn throttled_fifo_receives_back_off_instead_of_spinning_at_one_instant() {
         let file = r#"{"kind":"sqs","queue":{"fifo":true},"producers":[{"groups":1000,"workload":{"kind":"poisson","rate_per_s":300}}],"consumers":{"count":300}}"#;
