@@ -31,7 +31,7 @@ pub use measured_width::{measured_width, Stage, NARROWEST};
 pub use message_inspector::{HistoryStep, InspectorHint, MessageInspector};
 pub use player_controls::{PlayerControls, PlayerState};
 pub use preset_picker::PresetPicker;
-pub use setting_field::SettingField;
+pub use setting_field::{CheckField, SelectField, SettingField};
 pub use share_panel::{LinkNotices, ScenarioFile, ShareLinks, SharePanel};
 pub use token_layer::{token_group, Token};
 

@@ -50,7 +50,7 @@ pub fn SharePanel(
             let copied = copy_text(text).await;
             status.set(match copied {
                 true => format!("{what} copied."),
-                false => format!("Copy the {} below (the browser did not allow copying).", what.to_lowercase()),
+                false => format!("Copy the {} below (the browser did not allow copying).", what.to_ascii_lowercase()),
             });
         });
     };

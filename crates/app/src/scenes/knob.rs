@@ -5,7 +5,7 @@
 use engine::ConfigError;
 use leptos::prelude::*;
 
-use crate::components::SettingField;
+use crate::components::{SelectField, SettingField};
 
 /// A scenario the knobs can edit: checked as a whole after every change.
 pub trait Checked: Clone + PartialEq + Send + Sync + 'static {
@@ -175,7 +175,7 @@ fn field_words(field: &str) -> String {
     let words = base.replace('_', " ");
     let mut chars = words.chars();
     match chars.next() {
-        Some(first) => format!("{}{}{unit}", first.to_uppercase(), chars.as_str()),
+        Some(first) => format!("{}{}{unit}", first.to_ascii_uppercase(), chars.as_str()),
         None => field.to_owned(),
     }
 }
@@ -274,37 +274,23 @@ pub fn KnobPanel<S: Checked>(
     }
 }
 
-/// A select for one of the scenario's [`Choice`]s.
+/// A select for one of the scenario's [`Choice`]s; a choice the whole scenario refuses is
+/// explained under it.
 #[component]
 pub fn ChoiceField<S: Checked>(
     choice: &'static Choice<S>,
     scenario: RwSignal<S>,
     #[prop(into)] on_change: Callback<S>,
 ) -> impl IntoView {
-    let id = format!("knob-{}", choice.key);
-    let on_select = move |ev: leptos::ev::Event| {
-        let mut next = scenario.get_untracked();
-        (choice.set)(&mut next, &event_target_value(&ev));
+    let apply = move |value: String| -> Result<(), String> {
+        let next = scenario.with_untracked(|s| apply_choice(s, choice, &value))?;
         on_change.run(next);
+        Ok(())
     };
-    let options = choice
-        .options
-        .iter()
-        .map(|&(value, label)| {
-            view! { <option value=value prop:selected=move || scenario.with(|s| (choice.get)(s) == Some(value))>{label}</option> }
-        })
-        .collect_view();
     view! {
-        <div class="knob">
-            <label for=id.clone()>{choice.label}</label>
-            <select id=id data-testid=format!("knob-{}", choice.key) on:change=on_select>
-                {options}
-                // A value none of the options name (a burst pattern from a scenario file) stays shown.
-                <option value="" disabled=true prop:selected=move || scenario.with(|s| (choice.get)(s).is_none())>
-                    "Other (from the scenario)"
-                </option>
-            </select>
-        </div>
+        <SelectField key=choice.key label=choice.label options=choice.options
+            value=Signal::derive(move || scenario.with(|s| (choice.get)(s).unwrap_or_default().to_owned()))
+            apply=apply other="Other (from the scenario)"/>
     }
 }
 

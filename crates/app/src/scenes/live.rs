@@ -402,7 +402,7 @@ where
     /// The scenario file to export: its name and text.
     pub fn export_file(self) -> Callback<(), (String, String)> {
         Callback::new(move |()| {
-            let service = self.spec.service.to_lowercase();
+            let service = self.spec.service.to_ascii_lowercase();
             let name = self.linked.preset_key.with_untracked(|k| format!("nimbus-{service}-{k}.json"));
             (name, self.linked.scenario.with_untracked(|s| (self.spec.to_file)(s)))
         })

@@ -19,13 +19,13 @@ use super::live::{live_page, once_a_second, Drawing, EmbedFrame, LiveRun, PagePa
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
-    pace_of, paced, parts_line, token_group, InspectorHint, MessageInspector, Pace, PresetPicker, Series, SettingField,
-    Stage, TimeSeriesChart,
+    pace_of, paced, parts_line, token_group, CheckField, InspectorHint, MessageInspector, Pace, PresetPicker,
+    SelectField, Series, SettingField, Stage, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use columns::columns_markup;
-use knobs::{Field, HEALTH_OPTIONS, RATE_KEY, TOPIC_KEY};
+use knobs::{Field, HEALTH_OPTIONS, RATE_KEY, SCOPE_OPTIONS, TOPIC_KEY, TOPIC_OPTIONS};
 use presets::PRESETS;
 use snapshot::*;
 use table::rows_markup;
@@ -252,8 +252,8 @@ fn Inspector(
             on_close=move |()| selected.set(None)
         >
             <p data-testid="inspector-decision">{move || read(|h| h.decision.clone())}</p>
-            <Show when=move || inspected.with(|h| h.as_ref().is_some_and(|h| h.payload.is_some()))>
-                <details class="sns-payload">
+            // A filtered copy was never sent: no payload to show.
+            <details class="sns-payload" hidden=move || inspected.with(|h| h.as_ref().is_none_or(|h| h.payload.is_none()))>
                     <summary>
                         {move || read(|h| match h.raw {
                             true => "What the endpoint receives (raw delivery: the body as-is)".into(),
@@ -261,8 +261,7 @@ fn Inspector(
                         })}
                     </summary>
                     <pre data-testid="inspector-payload">{move || read(|h| h.payload.clone().unwrap_or_default())}</pre>
-                </details>
-            </Show>
+            </details>
         </MessageInspector>
     }
 }
@@ -340,12 +339,11 @@ fn Composer(
                 <textarea id="composer-body" rows="2" spellcheck="false" data-testid="composer-body"
                     prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
             </div>
-            <Show when=move || scenario.with(|s| s.topic.fifo)>
-                <div class="knob">
-                    <label for="composer-group">"MessageGroupId"</label>
-                    <input id="composer-group" type="text" prop:value=move || group.get() on:input=move |ev| group.set(event_target_value(&ev))/>
-                </div>
-            </Show>
+            // Only a FIFO topic takes a message group (hidden, not removed: what was typed stays).
+            <div class="knob" hidden=move || scenario.with(|s| !s.topic.fifo)>
+                <label for="composer-group">"MessageGroupId"</label>
+                <input id="composer-group" type="text" prop:value=move || group.get() on:input=move |ev| group.set(event_target_value(&ev))/>
+            </div>
             <p class="muted">"Before you publish, this is who would receive it, and why:"</p>
             {preview_list}
             <button type="button" class="button" data-testid="composer-publish" on:click=on_click
@@ -372,27 +370,22 @@ fn ScenarioControls(
         }
         Ok(())
     };
-    let topic_error = RwSignal::new(None::<String>);
-    let subs = move || scenario.with(|s| (0..s.subscriptions.len()).collect::<Vec<_>>());
+    let topic = Signal::derive(move || scenario.with(|s| if s.topic.fifo { "fifo" } else { "standard" }.to_owned()));
+    // The editors are built again when the number of subscriptions changes or the scenario is
+    // replaced (a preset, a file), not on each change typed into them.
+    let editors = Memo::new(move |_| (scenario.with(|s| s.subscriptions.len()), generation.get()));
     view! {
         <fieldset class="sqs-knobs sns-knobs">
             <legend>"Scenario"</legend>
-            <div class="knob">
-                <label for="knob-topic">"Topic type"</label>
-                <select id="knob-topic" data-testid="knob-topic" on:change=move |ev| {
-                    topic_error.set(apply(TOPIC_KEY, &event_target_value(&ev)).err());
-                }>
-                    <option value="standard" prop:selected=move || scenario.with(|s| !s.topic.fifo)>"Standard"</option>
-                    <option value="fifo" prop:selected=move || scenario.with(|s| s.topic.fifo)>"FIFO"</option>
-                </select>
-                <p class="field-message" data-testid="knob-topic-message">{move || topic_error.get()}</p>
-            </div>
+            <SelectField key=TOPIC_KEY label="Topic type" options=&TOPIC_OPTIONS value=topic
+                apply=move |value: String| apply(TOPIC_KEY, &value)/>
             <SettingField key=RATE_KEY label="Publish rate (messages/s)" range="range 0–200"
                 value=Signal::derive(move || scenario.with(|s| knobs::rate(s).map(|r| r.to_string()).unwrap_or_default()))
                 apply=move |text: String| apply(RATE_KEY, &text) generation=generation/>
-            <For each=subs key=move |i| (*i, generation.get()) let:i>
-                <SubscriptionEditor sub=i scenario=scenario apply=apply generation=generation/>
-            </For>
+            {move || {
+                let (count, _) = editors.get();
+                (0..count).map(|sub| view! { <SubscriptionEditor sub=sub scenario=scenario apply=apply generation=generation/> }).collect_view()
+            }}
             <p class="muted knob-note">"A valid change restarts the run from 0 s with the same seed; an invalid one is explained and the previous setting keeps running."</p>
         </fieldset>
     }
@@ -407,63 +400,42 @@ fn SubscriptionEditor(
     apply: impl Fn(&str, &str) -> Result<(), String> + Copy + Send + Sync + 'static,
     generation: RwSignal<u32>,
 ) -> impl IntoView {
-    let settings = move || scenario.with(|s| s.subscriptions.get(sub).cloned().unwrap_or_default());
     let key = move |f: Field| f.key(sub).unwrap_or("");
     let value = move |f: Field| {
         Signal::derive(move || scenario.with(|s| s.subscriptions.get(sub).map(|x| f.get(x)).unwrap_or_default()))
     };
-    let error = RwSignal::new(None::<String>);
-    let title = move || {
-        let s = settings();
-        format!("{} · {}", s.name, s.endpoint.label())
-    };
-    let health_id = format!("knob-{}", key(Field::Health));
-    let health_options = HEALTH_OPTIONS
-        .iter()
-        .map(|&(v, label)| view! { <option value=v prop:selected=move || value(Field::Health).get() == v>{label}</option> })
-        .collect_view();
+    let set = move |f: Field| Callback::new(move |text: String| apply(key(f), &text));
     let check = move |f: Field, label: &'static str| {
-        let id = format!("knob-{}", key(f));
+        let on = value(f);
         view! {
-            <div class="knob knob-check">
-                <input id=id.clone() type="checkbox" data-testid=id.clone()
-                    prop:checked=move || value(f).get() == "1"
-                    on:change=move |ev| error.set(apply(key(f), if event_target_checked(&ev) { "1" } else { "0" }).err())/>
-                <label for=id>{label}</label>
-            </div>
+            <CheckField key=key(f) label=label checked=Signal::derive(move || on.with(|v| v == "1"))
+                apply=move |checked: bool| apply(key(f), if checked { "1" } else { "0" })/>
         }
     };
-    let is = move |kind: EndpointKind| settings().endpoint == kind;
+    // A subscription's name and endpoint have no control: the editors are built again whenever
+    // the scenario is replaced (`generation`), so they are read once.
+    let (title, endpoint) = scenario.with_untracked(|s| {
+        s.subscriptions
+            .get(sub)
+            .map(|x| (format!("{} · {}", x.name, x.endpoint.label()), Some(x.endpoint)))
+            .unwrap_or_default()
+    });
+    let is = move |kind: EndpointKind| endpoint == Some(kind);
     view! {
         <fieldset class="sns-sub-editor" data-testid=format!("editor-{}", sub + 1)>
             <legend>{title}</legend>
-            <div class="knob">
-                <label for=health_id.clone()>"Endpoint"</label>
-                <select id=health_id.clone() data-testid=health_id on:change=move |ev| error.set(apply(key(Field::Health), &event_target_value(&ev)).err())>
-                    {health_options}
-                </select>
-            </div>
+            <SelectField key=key(Field::Health) label="Endpoint" options=&HEALTH_OPTIONS value=value(Field::Health) apply=set(Field::Health)/>
             <SettingField key=key(Field::Recover) label="Recovers after (s, 0 = never)" range="range 0–86,400"
-                value=value(Field::Recover) apply=move |text: String| apply(key(Field::Recover), &text) generation=generation/>
+                value=value(Field::Recover) apply=set(Field::Recover) generation=generation/>
             {check(Field::Dlq, "Dead-letter queue (redrive policy)")}
-            <Show when=move || !is(EndpointKind::Lambda)>
-                {check(Field::Raw, "Raw message delivery")}
-            </Show>
-            <Show when=move || is(EndpointKind::Sqs)>
+            {(!is(EndpointKind::Lambda)).then(|| check(Field::Raw, "Raw message delivery"))}
+            {is(EndpointKind::Sqs).then(|| view! {
                 <SettingField key=key(Field::Consumers) label="Queue consumers" range="range 0–20"
-                    value=value(Field::Consumers) apply=move |text: String| apply(key(Field::Consumers), &text) generation=generation/>
-            </Show>
-            <div class="knob">
-                <label for=format!("knob-{}", key(Field::Scope))>"FilterPolicyScope"</label>
-                <select id=format!("knob-{}", key(Field::Scope)) data-testid=format!("knob-{}", key(Field::Scope))
-                    on:change=move |ev| error.set(apply(key(Field::Scope), &event_target_value(&ev)).err())>
-                    <option value="attributes" prop:selected=move || value(Field::Scope).get() == "attributes">"MessageAttributes"</option>
-                    <option value="body" prop:selected=move || value(Field::Scope).get() == "body">"MessageBody"</option>
-                </select>
-            </div>
+                    value=value(Field::Consumers) apply=set(Field::Consumers) generation=generation/>
+            })}
+            <SelectField key=key(Field::Scope) label="FilterPolicyScope" options=&SCOPE_OPTIONS value=value(Field::Scope) apply=set(Field::Scope)/>
             <SettingField key=key(Field::Filter) label="Filter policy (JSON; empty = every message)" range=""
-                value=value(Field::Filter) apply=move |text: String| apply(key(Field::Filter), &text) generation=generation multiline=true/>
-            <p class="field-message">{move || error.get()}</p>
+                value=value(Field::Filter) apply=set(Field::Filter) generation=generation multiline=true/>
         </fieldset>
     }
 }

@@ -56,6 +56,12 @@ pub const HEALTH_OPTIONS: [(&str, &str); 4] = [
     ("4xx", "Client errors (4xx): not retried"),
 ];
 
+/// The topic types: link value and label.
+pub const TOPIC_OPTIONS: [(&str, &str); 2] = [("standard", "Standard"), ("fifo", "FIFO")];
+
+/// The filter policy scopes: link value and AWS's name.
+pub const SCOPE_OPTIONS: [(&str, &str); 2] = [("attributes", "MessageAttributes"), ("body", "MessageBody")];
+
 impl Field {
     /// The link key of this field for subscription `sub` (0-based).
     pub fn key(self, sub: usize) -> Option<&'static str> {
