@@ -16,14 +16,8 @@ use crate::{cargo, output, root, run};
 /// The most a first visit of the landing page may download, gzip-compressed (250 KB).
 pub const LANDING_BUDGET_GZIP: u64 = 250_000;
 /// The most a first visit of a playground's page (`sqs.html`, …) may download, gzip-compressed
-/// (issue 17's goal, enforced).
-pub const PLAYGROUND_GOAL_GZIP: u64 = 400_000;
-/// The one page not yet within that goal: SNS (409 KB — its scene is the largest: filter-policy
-/// editor, composer, per-subscription settings, and the biggest scenario type to read from a
-/// file). Enforced as its ceiling, a little above what it measures, so that no change makes it
-/// bigger unnoticed while the goal is worked towards; `cargo xtask test` and `bench` print it as
-/// over its goal.
-pub const SNS_CEILING_GZIP: u64 = 410_000;
+/// (issue 17).
+pub const PLAYGROUND_BUDGET_GZIP: u64 = 400_000;
 
 /// Issue 3: one simulated hour of the SQS benchmark scenario at least this many times faster
 /// than real time, natively.
@@ -68,38 +62,23 @@ impl Sizes {
     }
 }
 
-/// Every page of the site with its first-visit goal and the most it may download (gzip).
+/// Every page of the site with the most its first visit may download (gzip).
 pub fn budgets() -> Vec<(String, Budget)> {
     let budget = |p: &pages::Page| match p.playground {
-        Some(playground) if playground.slug == "sns" => {
-            Budget { goal: PLAYGROUND_GOAL_GZIP, ceiling: SNS_CEILING_GZIP }
-        }
-        Some(_) => Budget { goal: PLAYGROUND_GOAL_GZIP, ceiling: PLAYGROUND_GOAL_GZIP },
-        None => Budget { goal: LANDING_BUDGET_GZIP, ceiling: LANDING_BUDGET_GZIP },
+        Some(_) => Budget(PLAYGROUND_BUDGET_GZIP),
+        None => Budget(LANDING_BUDGET_GZIP),
     };
     pages::pages().iter().map(|p| (p.file.clone(), budget(p))).collect()
 }
 
-/// A page's first-visit size limits, gzip bytes.
+/// A page's first-visit limit, gzip bytes (enforced by `cargo xtask test`).
 #[derive(Debug, Clone, Copy)]
-pub struct Budget {
-    /// What the page should download at most (an issue's goal).
-    pub goal: u64,
-    /// What it may not exceed (enforced by `cargo xtask test`).
-    pub ceiling: u64,
-}
+pub struct Budget(pub u64);
 
 impl Budget {
-    /// `(budget 250000 B gzip, 90% used)` or `(goal 400000 B gzip: MISSED by 30075 B; ceiling 500000 B)`.
+    /// `budget 250000 B gzip, 90% used`.
     pub fn describe(&self, gzip: u64) -> String {
-        let used = gzip as f64 * 100.0 / self.goal as f64;
-        match (self.goal == self.ceiling, gzip <= self.goal) {
-            (true, _) => format!("budget {} B gzip, {used:.0}% used", self.goal),
-            (false, true) => format!("goal {} B gzip: met, {used:.0}% used", self.goal),
-            (false, false) => {
-                format!("goal {} B gzip: MISSED by {} B; ceiling {} B", self.goal, gzip - self.goal, self.ceiling)
-            }
-        }
+        format!("budget {} B gzip, {:.0}% used", self.0, gzip as f64 * 100.0 / self.0 as f64)
     }
 }
 

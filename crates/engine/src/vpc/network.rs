@@ -192,7 +192,7 @@ impl Network {
     /// A present VPC by name, or EC2's not-found error.
     pub fn vpc_idx(&self, name: &str) -> Result<VpcIdx, VpcError> {
         self.vpc_named(name).ok_or_else(|| {
-            VpcError::new("InvalidVpcID.NotFound", format!("The vpc ID 'vpc-{}' does not exist", name.to_lowercase()))
+            VpcError::new("InvalidVpcID.NotFound", format!("The vpc ID 'vpc-{}' does not exist", name.to_ascii_lowercase()))
         })
     }
 
@@ -275,10 +275,10 @@ impl Network {
         }
         let block = vpc_block(cidr)?;
         let idx = self.vpcs.len();
-        let id = format!("vpc-{}", name.to_lowercase());
+        let id = format!("vpc-{}", name.to_ascii_lowercase());
         let default = SecurityGroup {
             name: "default".to_owned(),
-            id: format!("sg-{}-default", name.to_lowercase()),
+            id: format!("sg-{}-default", name.to_ascii_lowercase()),
             rules: vec![Rule {
                 protocol: super::Protocol::All,
                 ports: super::PortRange::ALL,
@@ -509,7 +509,7 @@ impl Network {
                 format!("The security group '{name}' already exists for VPC '{}'", v.id),
             ));
         }
-        let id = format!("sg-{}-{}", v.name.to_lowercase(), name.to_lowercase());
+        let id = format!("sg-{}-{}", v.name.to_ascii_lowercase(), name.to_ascii_lowercase());
         v.groups.push(SecurityGroup { name: name.to_owned(), id, rules: Vec::new() });
         Ok(v.groups.len() - 1)
     }
@@ -607,7 +607,7 @@ impl Network {
     // --- Peering -----------------------------------------------------------------------------
 
     fn new_pcx_id(&self, requester: VpcIdx, accepter: VpcIdx) -> String {
-        let (r, a) = (self.vpcs[requester].name.to_lowercase(), self.vpcs[accepter].name.to_lowercase());
+        let (r, a) = (self.vpcs[requester].name.to_ascii_lowercase(), self.vpcs[accepter].name.to_ascii_lowercase());
         let base = if r.len() == 1 && a.len() == 1 { format!("pcx-{r}{a}") } else { format!("pcx-{r}-{a}") };
         let mut id = base.clone();
         let mut n = 2;

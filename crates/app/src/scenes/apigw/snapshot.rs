@@ -207,7 +207,7 @@ pub fn diagram(sim: &ApigwSim, width: f64) -> DiagramView {
                 let plan = s.gateway.plans.get(k.plan);
                 let name = plan.map_or("", |p| p.name.as_str());
                 let quota = match (plan.and_then(|p| p.quota), m.gateway().quota_used(&k.value)) {
-                    (Some(q), Some(used)) => format!("quota {used}/{} a {:?}", q.limit, q.period).to_lowercase(),
+                    (Some(q), Some(used)) => format!("quota {used}/{} a {:?}", q.limit, q.period).to_ascii_lowercase(),
                     _ => String::new(),
                 };
                 (format!("key …{} ({name})", &k.value[k.value.len().saturating_sub(4)..]), quota)
