@@ -1,4 +1,5 @@
-//! Flag parsing for the few flags `nimbus` has: `--seed N`, `--until DURATION`, positional files.
+//! Flag parsing for the few flags `nimbus` has: `--seed N`, `--until DURATION`, `--strict`,
+//! positional files.
 
 use anyhow::{anyhow, bail, Context, Result};
 use engine::SimDuration;
@@ -9,6 +10,8 @@ pub struct Args {
     pub positional: Vec<String>,
     pub seed: Option<u64>,
     pub until: Option<SimDuration>,
+    /// Warnings (operations AWS would refuse) are errors.
+    pub strict: bool,
 }
 
 /// Parses `args`, accepting only the flags named in `allowed`.
@@ -26,6 +29,13 @@ pub fn parse(args: &[String], allowed: &[&str]) -> Result<Args> {
         }
         if !allowed.contains(&flag) {
             bail!("unknown flag `{flag}` (allowed here: {})", allowed.join(", "));
+        }
+        if flag == "--strict" {
+            if inline.is_some() {
+                bail!("`--strict` takes no value");
+            }
+            out.strict = true;
+            continue;
         }
         let value = match inline {
             Some(v) => v,
@@ -48,7 +58,8 @@ pub fn parse(args: &[String], allowed: &[&str]) -> Result<Args> {
 /// `500ms`, `90s`, `15m`, `1h`, `2d`, or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<SimDuration> {
     let text = text.trim();
-    let split = text.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(text.len());
+    // The unit is the trailing letters: `1e20s` is 1e20 seconds, not 1 with a unit `e20s`.
+    let split = text.trim_end_matches(|c: char| c.is_ascii_alphabetic()).len();
     let (number, unit) = text.split_at(split);
     let value: f64 =
         number.parse().with_context(|| format!("duration `{text}`: expected a number with a unit, e.g. 90s or 1h"))?;
@@ -78,6 +89,9 @@ mod tests {
         assert_eq!(parse_duration("90").ok(), Some(SimDuration::from_secs(90)));
         assert!(parse_duration("5 parsecs").is_err());
         assert!(parse_duration("-1h").is_err());
+        let huge = parse_duration("1e20s").expect_err("out of range").to_string();
+        assert!(huge.contains("out of range"), "{huge}");
+        assert!(parse_duration("NaN").expect_err("no number").to_string().contains("expected a number"));
         assert!(parse_duration("999d").is_err());
     }
 

@@ -26,10 +26,13 @@ const USAGE: &str = "\
 nimbus — run Nimbus scenarios headless
 
 USAGE:
-    nimbus run SCENARIO.json [--seed N] [--until DURATION]
+    nimbus run SCENARIO.json [--seed N] [--until DURATION] [--strict]
         Runs a scenario file (\"kind\": \"sqs\", \"sns\", \"kinesis\", \"apigw\" or \"vpc\"; none: the reference
         scenario) and prints its final metrics as JSON.
         DURATION is a number with a unit: 500ms, 90s, 15m, 1h, 2d (default 10m).
+        Operations AWS would refuse (a Kinesis merge of a shard with itself, a split key out of
+        range, ...) are skipped by the run and printed as warnings on stderr; --strict makes
+        them an error (exit status 2) instead.
     nimbus conformance FILE...
         Runs conformance files (the formats of crates/engine/conformance/sqs_timeline_cases.json,
         sns_filter_cases.json, kinesis_hash_cases.json and vpc_peering_cases.json, described in

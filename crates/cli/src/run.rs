@@ -29,9 +29,19 @@ struct RunReport {
 }
 
 pub fn run(rest: &[String]) -> Result<()> {
-    let args = args::parse(rest, &["--seed", "--until"])?;
+    let args = args::parse(rest, &["--seed", "--until", "--strict"])?;
     let [path] = args.positional.as_slice() else {
-        bail!("usage: nimbus run SCENARIO.json [--seed N] [--until DURATION]");
+        bail!("usage: nimbus run SCENARIO.json [--seed N] [--until DURATION] [--strict]");
+    };
+    // What the run will skip because AWS would refuse it: said before the run, an error with --strict.
+    let warn = |warnings: Vec<String>| -> Result<()> {
+        if args.strict && !warnings.is_empty() {
+            bail!("{path}: {} (--strict)", warnings.join("; "));
+        }
+        for w in warnings {
+            eprintln!("warning: {path}: {w}");
+        }
+        Ok(())
     };
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
     let mut doc: serde_json::Value =
@@ -159,6 +169,7 @@ pub fn run(rest: &[String]) -> Result<()> {
             let mut sim = KinesisSim::try_new(&scenario, seed)
                 .with_context(|| format!("{path}: invalid scenario"))?
                 .without_recent_events();
+            warn(scenario.reshard_warnings())?;
             sim.run_until_done(until);
             let model = sim.model();
             let t = model.totals();
@@ -320,5 +331,22 @@ mod tests {
             .expect("the run hung: a consumer is refused and woken again at one instant, for ever");
         assert!(reached >= engine::SimTime::from_secs(45), "the run stopped at {reached:?}");
         assert!(throttled, "no receive was throttled, so this test tests nothing");
+    }
+
+    /// An operation AWS would refuse is a warning the run skips, or an error with `--strict`.
+    #[test]
+    fn refused_reshards_are_warnings_and_strict_makes_them_errors() {
+        let file =
+            r#"{"kind":"kinesis","shards":2,"reshards":[{"at_s":1,"action":{"kind":"merge","shard":1,"adjacent":1}}]}"#;
+        let path = std::env::temp_dir().join(format!("nimbus-strict-{}.json", std::process::id()));
+        std::fs::write(&path, file).expect("a temporary file");
+        let path = path.to_string_lossy().into_owned();
+        let args = |extra: &[&str]| -> Vec<String> {
+            [path.as_str(), "--until", "5s"].iter().chain(extra).map(|s| s.to_string()).collect()
+        };
+        super::run(&args(&[])).expect("runs, with a warning");
+        let err = super::run(&args(&["--strict"])).expect_err("refused with --strict").to_string();
+        assert!(err.contains("reshards[0] at 1 s is refused: InvalidArgumentException"), "{err}");
+        let _ = std::fs::remove_file(&path);
     }
 }

@@ -13,10 +13,12 @@ use super::knob::KnobPanel;
 use super::live::{live_page, once_a_second, Drawing, EmbedFrame, LiveRun, PageParts, SceneSpec};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
-use crate::components::{pace_of, paced, parts_line, token_group, Pace, PresetPicker, Series, Stage, TimeSeriesChart};
+use crate::components::{
+    pace_of, paced, parts_line, token_group, Pace, PresetPicker, RefusedNotice, Series, Stage, TimeSeriesChart,
+};
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
-use knobs::{CHOICES, KNOBS};
+use knobs::{check_shard_bound, CHOICES, KNOBS};
 use presets::PRESETS;
 use snapshot::*;
 
@@ -85,21 +87,26 @@ pub fn KinesisScene() -> impl IntoView {
     // A resharding button: tried on the live stream first (AWS's refusal is shown as is), then
     // recorded in the scenario at the current time, so links and files replay it.
     let reshard = move |action: Reshard| -> Result<String, String> {
+        let at_s = live.now_secs();
+        let mut next = scenario.get_untracked();
+        next.reshards.push(ScheduledReshard { at_s, action: action.clone() });
+        check_shard_bound(&next)?;
         let tried = live
             .update(|sim| sim.act(|m, cx| m.reshard(cx, &action)))
             .ok_or_else(|| "There is no run to reshard.".to_string())?;
         tried.map_err(|e| format!("{}: {}", e.code, e.message))?;
-        let at_s = live.now_secs();
-        let mut next = scenario.get_untracked();
-        next.reshards.push(ScheduledReshard { at_s, action });
         live.change_at_now(next);
         Ok(format!("Done at {}.", format_sim_time(at_s)))
     };
+
+    // Scheduled reshardings of a link or file that AWS refuses: the run skips them, this says why.
+    let refused = view! { <RefusedNotice lines=Signal::derive(move || scenario.with(KinesisScenario::reshard_warnings)) test_id="refused-reshards"/> };
 
     if view.embed {
         let full_controls = view! {
             <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
             <ReshardPanel view_data=view_data on_reshard=reshard restarts=live.restarts/>
+            {refused}
         }
         .into_any();
         let diagram = view! { <Diagram view_data=view_data stage=stage pace=pace_of(status)/> }.into_any();
@@ -118,6 +125,7 @@ pub fn KinesisScene() -> impl IntoView {
         diagram: view! {
             <Diagram view_data=view_data stage=stage pace=pace_of(status)/>
             <ReshardPanel view_data=view_data on_reshard=reshard restarts=live.restarts/>
+            {refused}
             <p class="kin-advice" data-testid="capacity-advice">{move || advice.get()}</p>
         }
         .into_any(),

@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use super::preset::picker_entries;
 use crate::components::{
     Announcer, EmbedTitle, LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, LinkNotices, PlaygroundLayout,
-    PresetPicker, ScenarioFile, ShareLinks, SharePanel, Stage,
+    PresetPicker, RefusedNotice, ScenarioFile, ShareLinks, SharePanel, Stage,
 };
 use crate::embed::{use_host_bridge, HostRequest};
 use crate::share::{Controls, Defaults, LinkedRun, Presets, ViewOptions};
@@ -251,14 +251,7 @@ fn RefusedOps(ctx: Ctx) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    view! {
-        <Show when=move || ctx.built.with(|b| !b.refused.is_empty())>
-            <div class="link-notice" role="status" data-testid="refused-ops">
-                <p><strong>"These operations were refused, as AWS would refuse them, and skipped:"</strong></p>
-                <ul>{move || lines().into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
-            </div>
-        </Show>
-    }
+    view! { <RefusedNotice lines=Signal::derive(lines) test_id="refused-ops"/> }
 }
 
 /// The operation log: how this network was built, replayable, with an undo.

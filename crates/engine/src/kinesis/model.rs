@@ -144,7 +144,10 @@ impl TraceRecord for KinesisTraceEvent {
             Reason::DuplicateDelivery => format!("{key} written again to {shard}: its acknowledgement was lost"),
             Reason::Received => format!("consumer {who} read {n} record{} from {shard}", if n == 1 { "" } else { "s" }),
             Reason::OutOfOrder => format!("consumer {who} read {key} from {shard} before an earlier record of the same key"),
-            Reason::Resharded if n == 0 => "a scheduled resharding was refused (see the scenario's reshards)".to_owned(),
+            Reason::Resharded if n == 0 => format!(
+                "scheduled resharding #{} was refused (the scenario's warnings say why)",
+                self.seq.map_or(0, |i| i + 1)
+            ),
             Reason::Resharded => format!("resharded: {shard} ({n} open shards now)"),
             other => format!("{shard}: {}", other.code()),
         }
@@ -594,7 +597,9 @@ impl KinesisModel {
             let records = self.stream.read_pushed(id, from, budget);
             let Some(shard) = self.stream.shard(id) else { continue };
             let next = records.last().map_or(from, |r| r.seq + u64::from(r.count));
-            let unread = shard.records().iter().find(|r| r.seq >= next);
+            // The first record not read yet (records are in sequence order: a binary search,
+            // not a scan of everything retained, which made a push cost O(retention)).
+            let unread = shard.records().get(shard.records().partition_point(|r| r.seq < next));
             worst_behind = worst_behind.max(unread.map_or(0, |r| now.saturating_since(r.arrived).as_millis()));
             let done = !shard.is_open() && unread.is_none();
             self.consume(cx, c, id, &records);
@@ -663,30 +668,7 @@ impl KinesisModel {
     /// Splits, merges or rescales now (a scheduled action or a reader's button); the error says
     /// why AWS would refuse it.
     pub fn reshard(&mut self, cx: &mut Ctx<Work, KinesisTraceEvent>, action: &Reshard) -> Result<(), KinesisError> {
-        let now = cx.now();
-        let what = match action {
-            Reshard::Split { shard, at_key } => {
-                let id = ShardId(*shard);
-                let key = match at_key {
-                    Some(k) => k.clone(),
-                    None => {
-                        let s = self.stream.shard(id).ok_or_else(|| {
-                            KinesisError::not_found(format!("Could not find shard {id} in stream nimbus-stream."))
-                        })?;
-                        (s.start + (s.end - s.start) / 2 + 1).to_string()
-                    }
-                };
-                self.stream.split_shard(now, &id.to_string(), &key)?;
-                id
-            }
-            Reshard::Merge { shard, adjacent } => {
-                self.stream.merge_shards(now, &ShardId(*shard).to_string(), &ShardId(*adjacent).to_string())?
-            }
-            Reshard::UpdateShardCount { target } => {
-                self.stream.update_shard_count(now, *target)?;
-                ShardId(self.stream.all_shards().len().saturating_sub(1) as u32)
-            }
-        };
+        let what = self.stream.reshard(cx.now(), action)?;
         self.share_keys();
         let mut e = self.emit(cx, Reason::Resharded, Some(what), None);
         e.count = self.stream.open_shards().len() as u32;
@@ -754,10 +736,11 @@ impl Model for KinesisModel {
             Work::Push { consumer } => self.push(cx, consumer),
             Work::Reshard { index } => {
                 if let Some(r) = self.scenario.reshards.get(index as usize).cloned() {
-                    // A refused action is traced (with no open-shard count), not fatal.
+                    // A refused action is traced (with no open-shard count and the action's
+                    // index), not fatal; `KinesisScenario::reshard_plan` says why, up front.
                     if self.reshard(cx, &r.action).is_err() {
                         let e = self.emit(cx, Reason::Resharded, None, None);
-                        cx.emit(KinesisTraceEvent { count: 0, ..e });
+                        cx.emit(KinesisTraceEvent { count: 0, seq: Some(u64::from(index)), ..e });
                     }
                 }
             }

@@ -179,6 +179,17 @@ pub struct ScheduledReshard {
     pub action: Reshard,
 }
 
+/// One scheduled resharding as the run will meet it (see [`KinesisScenario::reshard_plan`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlannedReshard {
+    /// Its index in the scenario's `reshards`.
+    pub index: usize,
+    /// When, simulated seconds.
+    pub at_s: f64,
+    /// The open shards after it, or why AWS refuses it.
+    pub outcome: Result<u32, super::KinesisError>,
+}
+
 impl Default for KinesisScenario {
     fn default() -> Self {
         KinesisScenario {
@@ -244,7 +255,55 @@ impl KinesisScenario {
         for (i, r) in self.reshards.iter().enumerate() {
             check_range(&format!("reshards[{i}].at_s"), r.at_s, 0.0..=crate::workload::MAX_PERIOD_S)?;
         }
+        // Resharding may not take the stream past the scenario's bound either (AWS would allow
+        // up to 10,000 shards; a run of that many is not one the engine keeps up with).
+        for step in self.reshard_plan() {
+            if let Ok(open) = step.outcome {
+                check_int_range(
+                    &format!("reshards[{}]: open shards after it", step.index),
+                    u64::from(open),
+                    1..=u64::from(MAX_SCENARIO_SHARDS),
+                )?;
+            }
+        }
         Ok(())
+    }
+
+    /// What each scheduled resharding does when its time comes, in the order they happen:
+    /// worked out on the stream alone, because resharding depends on the shards and not on the
+    /// traffic. A refused action (a merge of a shard with itself or with one that is not its
+    /// neighbour, a shard that does not exist or is closed, a split key that is not a number in
+    /// the shard's range, a count beyond UpdateShardCount's limits) says why, with AWS's error;
+    /// the run goes on without it, and `nimbus run` and the playground show it as a warning.
+    pub fn reshard_plan(&self) -> Vec<PlannedReshard> {
+        let Ok(mut stream) = super::Stream::create("nimbus-stream", self.shards, self.retention_h) else {
+            return Vec::new();
+        };
+        let at = |r: &ScheduledReshard| crate::time::SimDuration::from_secs_f64(r.at_s);
+        let mut order: Vec<usize> = (0..self.reshards.len()).collect();
+        // The order the simulation runs them in: by time, ties in file order.
+        order.sort_by_key(|&i| at(&self.reshards[i]));
+        order
+            .into_iter()
+            .map(|index| {
+                let r = &self.reshards[index];
+                let outcome = stream
+                    .reshard(crate::time::SimTime::ZERO + at(r), &r.action)
+                    .map(|_| stream.open_shards().len() as u32);
+                PlannedReshard { index, at_s: r.at_s, outcome }
+            })
+            .collect()
+    }
+
+    /// The scheduled reshardings AWS would refuse, each as one line (`reshards[2] at 30 s: …`).
+    pub fn reshard_warnings(&self) -> Vec<String> {
+        self.reshard_plan()
+            .into_iter()
+            .filter_map(|step| {
+                let err = step.outcome.err()?;
+                Some(format!("reshards[{}] at {} s is refused: {err}", step.index, step.at_s))
+            })
+            .collect()
     }
 
     /// The scenario as the file `nimbus run` reads (`"kind": "kinesis"`).

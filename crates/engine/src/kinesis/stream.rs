@@ -14,6 +14,7 @@ use std::fmt;
 use super::error::KinesisError;
 use super::hash::{even_ranges, parse_hash_key, partition_hash};
 use super::limits::*;
+use super::scenario::Reshard;
 use crate::time::{SimDuration, SimTime};
 
 /// A shard's id number: `shardId-000000000003` is 3.
@@ -447,6 +448,34 @@ impl Stream {
         let child = self.next_id();
         self.shards.push(Shard::new(child, range, Some(parents.0), Some(parents.1)));
         Ok(child)
+    }
+
+    /// One resharding action of a scenario (a split at the shard's midpoint when no key is
+    /// given); the shard it names or creates, or why AWS refuses it.
+    pub fn reshard(&mut self, now: SimTime, action: &Reshard) -> Result<ShardId, KinesisError> {
+        match action {
+            Reshard::Split { shard, at_key } => {
+                let id = ShardId(*shard);
+                let key = match at_key {
+                    Some(k) => k.clone(),
+                    None => {
+                        let s = self.shard(id).ok_or_else(|| {
+                            KinesisError::not_found(format!("Could not find shard {id} in stream {}.", self.name))
+                        })?;
+                        (s.start + (s.end - s.start) / 2 + 1).to_string()
+                    }
+                };
+                self.split_shard(now, &id.to_string(), &key)?;
+                Ok(id)
+            }
+            Reshard::Merge { shard, adjacent } => {
+                self.merge_shards(now, &ShardId(*shard).to_string(), &ShardId(*adjacent).to_string())
+            }
+            Reshard::UpdateShardCount { target } => {
+                self.update_shard_count(now, *target)?;
+                Ok(ShardId(self.shards.len().saturating_sub(1) as u32))
+            }
+        }
     }
 
     /// `UpdateShardCount` with `UNIFORM_SCALING`: within ½× and 2× of the open shards

@@ -157,3 +157,57 @@ fn bad_arguments_carry_aws_codes_and_rules() {
     assert_eq!(Stream::create("s", 1, 23).expect_err("retention").code, "InvalidArgumentException");
     assert!(s.split_shard(at(0.0), "shardId-000000000009", "5").is_err_and(|e| e.code == "ResourceNotFoundException"));
 }
+
+#[test]
+fn refused_scheduled_reshardings_are_named_with_awss_reason_and_the_run_agrees() {
+    let action = |at_s: f64, action: Reshard| ScheduledReshard { at_s, action };
+    let scenario = KinesisScenario {
+        shards: 4,
+        reshards: vec![
+            action(10.0, Reshard::Merge { shard: 1, adjacent: 1 }),
+            action(20.0, Reshard::Merge { shard: 7, adjacent: 8 }),
+            action(30.0, Reshard::Split { shard: 0, at_key: Some("-5".into()) }),
+            action(40.0, Reshard::Split { shard: 0, at_key: Some("abc".into()) }),
+            action(50.0, Reshard::Split { shard: 2, at_key: None }),
+            action(60.0, Reshard::Merge { shard: 2, adjacent: 3 }),
+            action(5.0, Reshard::Merge { shard: 0, adjacent: 2 }),
+        ],
+        // No traffic: the trace keeps the resharding events for the check below.
+        producer: Producer { rate_per_s: 0.0, ..Producer::default() },
+        ..KinesisScenario::default()
+    };
+    scenario.validate().expect("refusals are warnings, not errors");
+    let plan = scenario.reshard_plan();
+    // In the order the run meets them: by time.
+    assert_eq!(plan.iter().map(|p| p.index).collect::<Vec<_>>(), [6, 0, 1, 2, 3, 4, 5]);
+    let refused: Vec<usize> = plan.iter().filter(|p| p.outcome.is_err()).map(|p| p.index).collect();
+    // Shard 2 was split at 50 s, so merging it at 60 s is refused too (it is closed).
+    assert_eq!(refused, [6, 0, 1, 2, 3, 5]);
+    let warnings = scenario.reshard_warnings();
+    assert_eq!(warnings.len(), 6);
+    assert!(warnings[0].starts_with("reshards[6] at 5 s is refused: InvalidArgumentException"), "{}", warnings[0]);
+    assert!(warnings.iter().any(|w| w.contains("ResourceNotFoundException")), "{warnings:?}");
+    // The run refuses the same actions, and only those.
+    let mut sim = KinesisSim::try_new(&scenario, 7).expect("valid");
+    sim.run_until_done(at(70.0));
+    let traced: Vec<(u32, Option<u64>)> =
+        sim.trace().recent().filter(|e| e.reason == crate::Reason::Resharded).map(|e| (e.count, e.seq)).collect();
+    let expected: Vec<(u32, Option<u64>)> = plan
+        .iter()
+        .map(|p| match &p.outcome {
+            Ok(open) => (*open, None),
+            Err(_) => (0, Some(p.index as u64)),
+        })
+        .collect();
+    assert_eq!(traced, expected);
+}
+
+#[test]
+fn resharding_cannot_take_a_scenario_past_its_shard_bound() {
+    let mut scenario = KinesisScenario { shards: 600, ..KinesisScenario::default() };
+    scenario.reshards = vec![ScheduledReshard { at_s: 0.0, action: Reshard::UpdateShardCount { target: 1_200 } }];
+    let err = scenario.validate().expect_err("1,200 open shards");
+    assert!(err.to_string().contains("reshards[0]"), "{err}");
+    scenario.reshards[0].action = Reshard::UpdateShardCount { target: 1_000 };
+    scenario.validate().expect("within the bound");
+}

@@ -192,7 +192,10 @@ impl Network {
     /// A present VPC by name, or EC2's not-found error.
     pub fn vpc_idx(&self, name: &str) -> Result<VpcIdx, VpcError> {
         self.vpc_named(name).ok_or_else(|| {
-            VpcError::new("InvalidVpcID.NotFound", format!("The vpc ID 'vpc-{}' does not exist", name.to_ascii_lowercase()))
+            VpcError::new(
+                "InvalidVpcID.NotFound",
+                format!("The vpc ID 'vpc-{}' does not exist", name.to_ascii_lowercase()),
+            )
         })
     }
 

@@ -230,6 +230,20 @@ pub fn parse_reshards(text: &str) -> Result<Vec<ScheduledReshard>, String> {
         .collect()
 }
 
+/// Resharding may not open more shards than the playground draws, whichever way it comes (a
+/// button, a link, a file): `Err` says which action would, and how many.
+pub fn check_shard_bound(s: &KinesisScenario) -> Result<(), String> {
+    let bound = MAX_PLAYGROUND_SHARDS as u32;
+    match s.reshard_plan().into_iter().find(|p| p.outcome.as_ref().is_ok_and(|open| *open > bound)) {
+        Some(p) => Err(format!(
+            "{} would leave {} open shards; the playground draws at most {bound}.",
+            format_reshard(&s.reshards[p.index]),
+            p.outcome.unwrap_or_default()
+        )),
+        None => Ok(()),
+    }
+}
+
 impl LinkParams for KinesisScenario {
     fn link_params(&self, base: &Self) -> Vec<(&'static str, String)> {
         let (mut out, knobs) = changed_params(&CHOICES, &KNOBS, self, base);
@@ -249,7 +263,9 @@ impl LinkParams for KinesisScenario {
         if key == RESHARDS_KEY {
             let mut next = self.clone();
             next.reshards = parse_reshards(value)?;
-            return next.validate().map(|()| next).map_err(|err| crate::scenes::knob::in_words(&err));
+            next.validate().map_err(|err| crate::scenes::knob::in_words(&err))?;
+            check_shard_bound(&next)?;
+            return Ok(next);
         }
         apply_setting(self, key, value, &CHOICES, &KNOBS)
             .unwrap_or_else(|| Err("not a setting of this playground.".to_owned()))
@@ -260,6 +276,17 @@ impl LinkParams for KinesisScenario {
 mod tests {
     use super::*;
     use crate::scenes::kinesis::presets::PRESETS;
+
+    #[test]
+    fn links_obey_the_playgrounds_shard_bound_and_keep_refused_actions_as_warnings() {
+        let base = KinesisScenario::default();
+        let err = base.apply_param(RESHARDS_KEY, "count:8@0;count:16@0;count:32@0").expect_err("32 open shards");
+        assert!(err.contains("count:32@0 would leave 32 open shards") && err.contains("at most 16"), "{err}");
+        let next = base.apply_param(RESHARDS_KEY, "merge:1+1@5;split:0:abc@6").expect("refusals are warnings");
+        let warnings = next.reshard_warnings();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("InvalidArgumentException"), "{}", warnings[0]);
+    }
 
     #[test]
     fn reshards_round_trip_as_text_and_bad_text_is_explained() {
