@@ -69,7 +69,8 @@ pub enum RunOutcome {
     Reached,
     /// Nothing is scheduled any more; time was moved to the target.
     Idle,
-    /// [`STEP_CAP`] items were handled before the target: call again to continue.
+    /// [`STEP_CAP`] items (or the caller's cap) were handled before the target: call again to
+    /// continue.
     StepCap,
 }
 
@@ -168,11 +169,18 @@ impl<M: Model> Sim<M> {
     /// Handles everything due up to and including `until`, then sets now to `until`.
     /// Going backwards is a no-op.
     pub fn run_until(&mut self, until: SimTime) -> RunOutcome {
+        self.run_until_at_most(until, STEP_CAP)
+    }
+
+    /// Like [`Sim::run_until`], handling at most `items` items before giving control back
+    /// ([`RunOutcome::StepCap`]): a page advances a heavy run in slices it can time, between
+    /// frames, instead of blocking until the target.
+    pub fn run_until_at_most(&mut self, until: SimTime, items: u64) -> RunOutcome {
         let mut handled = 0u64;
         while let Some((_, work)) = self.cx.sched.pop_until(until) {
             self.model.handle(&mut self.cx, work);
             handled += 1;
-            if handled == STEP_CAP {
+            if handled >= items {
                 self.handled += handled;
                 self.cx.metrics.touch(self.cx.now());
                 return RunOutcome::StepCap;

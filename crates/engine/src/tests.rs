@@ -313,6 +313,22 @@ fn a_flood_hits_the_step_cap_instead_of_freezing() {
     assert!(sim.now() < SimTime::from_secs(3600));
 }
 
+#[test]
+fn a_run_in_small_slices_is_the_same_run() {
+    let busy = ReferenceScenario { workload: Workload::Poisson { rate_per_s: 40.0 }, ..ReferenceScenario::default() };
+    let target = SimTime::from_secs(120);
+    let mut whole = ReferenceSim::try_new(&busy, 9).expect("valid");
+    whole.run_until_done(target);
+    let mut sliced = ReferenceSim::try_new(&busy, 9).expect("valid");
+    let mut slices = 0;
+    while sliced.run_until_at_most(target, 7) == RunOutcome::StepCap {
+        slices += 1;
+        assert!(sliced.now() <= target);
+    }
+    assert!(slices > 100, "only {slices} slices");
+    assert_eq!((sliced.now(), sliced.trace_hash()), (whole.now(), whole.trace_hash()));
+}
+
 fn arb_workload() -> impl Strategy<Value = Workload> {
     prop_oneof![
         (0.0..200.0f64).prop_map(|rate_per_s| Workload::Constant { rate_per_s }),

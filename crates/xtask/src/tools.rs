@@ -3,7 +3,7 @@
 //! Versions are pinned where the machine's traps demand it (see the shared TOOLCHAIN notes):
 //! Trunk 0.21.x (0.22 needs a newer rustc), wasm-bindgen-cli equal to the locked `wasm-bindgen`
 //! crate, and wasm-opt from npm `binaryen` in the ignored `.tools/` folder — never Debian's
-//! wasm-opt 108, whose output fails to start in Chromium.
+//! wasm-opt 108, whose output fails to start in Chromium; terser from npm there too.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -18,20 +18,22 @@ use crate::{output, root, run};
 const TRUNK_VERSION: &str = "0.21.14";
 /// The binaryen (wasm-opt) release installed from npm.
 const BINARYEN_VERSION: &str = "132.0.0";
+/// The terser release that minifies wasm-bindgen's JS glue (Trunk leaves it as written).
+const TERSER_VERSION: &str = "5.51.4";
 
 /// Where the build tools live, for the `PATH` of Trunk.
 #[derive(Debug, Clone)]
 pub struct Tools {
     /// Directory holding `trunk` and `wasm-bindgen`.
     pub cargo_bin: PathBuf,
-    /// Directory holding the npm `wasm-opt`.
-    pub wasm_opt_bin: PathBuf,
+    /// Directory holding the npm `wasm-opt` and `terser`.
+    pub npm_bin: PathBuf,
 }
 
 impl Tools {
     /// A `PATH` with our tools first, so Trunk cannot pick up a system wasm-opt.
     pub fn path_env(&self) -> Result<OsString> {
-        let mut dirs = vec![self.wasm_opt_bin.clone(), self.cargo_bin.clone()];
+        let mut dirs = vec![self.npm_bin.clone(), self.cargo_bin.clone()];
         dirs.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
         Ok(std::env::join_paths(dirs)?)
     }
@@ -40,16 +42,20 @@ impl Tools {
     pub fn trunk(&self) -> PathBuf {
         self.cargo_bin.join("trunk")
     }
+    /// The npm `terser`.
+    pub fn terser(&self) -> PathBuf {
+        self.npm_bin.join("terser")
+    }
 }
 
-/// Ensures the wasm target, Trunk, wasm-bindgen-cli and wasm-opt are installed.
+/// Ensures the wasm target, Trunk, wasm-bindgen-cli, wasm-opt and terser are installed.
 pub fn ensure_build_tools() -> Result<Tools> {
     ensure_wasm_target()?;
     let cargo_bin = cargo_bin_dir();
     ensure_trunk(&cargo_bin)?;
     ensure_wasm_bindgen(&cargo_bin)?;
-    let wasm_opt_bin = ensure_wasm_opt()?;
-    Ok(Tools { cargo_bin, wasm_opt_bin })
+    let npm_bin = ensure_npm_tools()?;
+    Ok(Tools { cargo_bin, npm_bin })
 }
 
 /// Where `cargo install` puts binaries.
@@ -163,26 +169,32 @@ fn ensure_wasm_bindgen(cargo_bin: &Path) -> Result<()> {
     )
 }
 
-fn ensure_wasm_opt() -> Result<PathBuf> {
+fn ensure_npm_tools() -> Result<PathBuf> {
     let prefix = root().join(".tools");
     let bin = prefix.join("node_modules").join(".bin");
     let have = output(Command::new(bin.join("wasm-opt")).arg("--version")).unwrap_or_default();
     // `wasm-opt version 132 (version_132)`
     let want_major = BINARYEN_VERSION.split('.').next().unwrap_or(BINARYEN_VERSION);
-    if have.split_whitespace().nth(2) == Some(want_major) {
+    let wasm_opt_ok = have.split_whitespace().nth(2) == Some(want_major);
+    // `terser 5.51.4`
+    let terser_ok = output(Command::new(bin.join("terser")).arg("--version"))
+        .is_some_and(|v| v.split_whitespace().nth(1) == Some(TERSER_VERSION));
+    if wasm_opt_ok && terser_ok {
         return Ok(bin);
     }
     std::fs::create_dir_all(&prefix)?;
     install(
-        &format!("wasm-opt (npm binaryen@{BINARYEN_VERSION}) into .tools/"),
-        "which shrinks the release wasm (Debian's wasm-opt 108 breaks the app)",
-        "about 15 s",
+        &format!("wasm-opt (npm binaryen@{BINARYEN_VERSION}) and terser@{TERSER_VERSION} into .tools/"),
+        "which shrink the release wasm and its JS glue (Debian's wasm-opt 108 breaks the app)",
+        "about 20 s",
         || {
+            // One install for both: a later `--no-save` install would prune the other.
             run(npm().arg("install").arg("--prefix").arg(&prefix).args([
                 "--no-save",
                 "--no-audit",
                 "--no-fund",
                 &format!("binaryen@{BINARYEN_VERSION}"),
+                &format!("terser@{TERSER_VERSION}"),
             ]))
         },
     )?;

@@ -8,6 +8,7 @@
 use engine::{ConfigError, Model, RunOutcome, Sim, SimDuration, SimTime};
 use leptos::prelude::*;
 
+use super::work_budget::{run_within, RunPace, RunPaceState, SpeedMeter, CATCH_UP_MS, FRAME_BUDGET_MS, HEAD_START_MS};
 use crate::anim::use_animation_frame;
 use crate::components::{
     log_entries, Announcer, CaptionStrip, Collapsible, EmbedTitle, EventLog, LayoutControls, LayoutDiagram,
@@ -111,6 +112,10 @@ pub struct LiveRun<S: Send + Sync + 'static, M: Model + 'static> {
     logged: StoredValue<Option<u64>>,
     /// Set by [`LiveRun::change_at_now`]: the next rebuild runs on to this time.
     resume_at: StoredValue<Option<SimTime>>,
+    /// Whether the run is where the reader asked: a run still on its way to a link's time (or
+    /// to now, after a rebuild) goes on in slices between frames and does not play meanwhile; a
+    /// run too heavy for the chosen speed says how fast it goes.
+    pub pace: RunPaceState,
     spec: SceneSpec<S, M>,
 }
 
@@ -135,8 +140,10 @@ where
         let linked = LinkedRun::open(presets, defaults);
         let mut first =
             (spec.new_run)(&linked.scenario.get_untracked(), u64::from(linked.state.seed.get_untracked())).ok();
+        // A link's time: reached now if that is quick, else in slices while the page shows progress.
+        let pace = RunPaceState::new();
         if let (Some(run), Some(t)) = (first.as_mut(), linked.start_secs) {
-            run.run_until_done(SimTime::ZERO + SimDuration::from_secs_f64(t));
+            pace.run_to(run, SimTime::ZERO + SimDuration::from_secs_f64(t), HEAD_START_MS);
         }
         LiveRun {
             sim: StoredValue::new_local(first),
@@ -147,6 +154,7 @@ where
             log: RwSignal::new(Vec::new()),
             logged: StoredValue::new(None),
             resume_at: StoredValue::new(None),
+            pace,
             spec,
         }
     }
@@ -169,9 +177,12 @@ where
             Ok(mut run) => {
                 match self.resume_at.try_update_value(Option::take).flatten() {
                     Some(t) => {
-                        run.run_until_done(t);
+                        self.pace.run_to(&mut run, t, HEAD_START_MS);
                     }
-                    None => self.restarts.update(|n| *n += 1),
+                    None => {
+                        self.pace.stop();
+                        self.restarts.update(|n| *n += 1);
+                    }
                 }
                 self.sim.set_value(Some(run));
                 self.run_error.set(None);
@@ -228,7 +239,10 @@ where
     ) {
         let Drawing { view, snapshot, crowded } = drawing;
         let state = self.linked.state;
-        let active = Signal::derive(move || state.playing.get() && in_view.get());
+        let playing = Signal::derive(move || state.playing.get() && in_view.get());
+        // Frames also run while a run catches up with a link's time, which it does whether or
+        // not it plays.
+        let active = Signal::derive(move || playing.get() || self.pace.catching.get());
         // Wall-clock milliseconds of showing frames, for the next frame to advance the run by.
         let owed_ms = StoredValue::new(0.0f64);
         let (read_at, logged_at) = (StoredValue::new(f64::NEG_INFINITY), StoredValue::new(f64::NEG_INFINITY));
@@ -238,18 +252,31 @@ where
                 view.set(next);
             }
         };
+        let meter = StoredValue::new(SpeedMeter::default());
         Effect::watch(
-            move || active.get(),
-            move |&active, _, _| {
-                if !active {
+            move || playing.get(),
+            move |&playing, _, _| {
+                if !playing {
                     draw();
                     read();
                     self.publish_log();
+                    meter.set_value(SpeedMeter::default());
+                    if !self.pace.catching.get_untracked() {
+                        self.pace.keeping_up(None, 1.0);
+                    }
                 }
             },
             false,
         );
         use_animation_frame(active, move |dt_ms| {
+            if let Some(target) = self.pace.target() {
+                if self.update(|sim| self.pace.run_to(sim, target, CATCH_UP_MS)) != Some(false) {
+                    draw();
+                    read();
+                    self.publish_log();
+                }
+                return;
+            }
             let crowded = view.with_untracked(crowded);
             if crowded {
                 if let Some(next) = pending.try_update_value(Option::take).flatten() {
@@ -265,11 +292,18 @@ where
             if advance == 0 {
                 return;
             }
+            // At most a frame's budget of work: a run too heavy for the chosen speed falls behind
+            // (the time it did not make is not owed) and the page says how fast it really goes.
             let outcome = self.update(|sim| {
-                let target = sim.now() + SimDuration::from_micros(advance);
-                sim.run_until(target)
+                let before = sim.now();
+                let outcome = run_within(sim, before + SimDuration::from_micros(advance), FRAME_BUDGET_MS);
+                (outcome, sim.now().saturating_since(before).as_micros())
             });
-            let over = outcome == Some(RunOutcome::Idle);
+            let made = outcome.map_or(0, |(_, made)| made);
+            if let Some(verdict) = meter.try_update_value(|m| m.frame(dt_ms, advance, made)).flatten() {
+                self.pace.keeping_up(verdict, state.speed.get_untracked());
+            }
+            let over = outcome.map(|(o, _)| o) == Some(RunOutcome::Idle);
             let now_ms = crate::anim::now_ms();
             let read_now = over || now_ms - read_at.get_value() >= READ_EVERY_MS;
             let log_now = over || (!read_now && now_ms - logged_at.get_value() >= LOG_EVERY_MS);
@@ -325,6 +359,11 @@ where
         Player {
             step: Callback::new(move |()| self.step(publish)),
             reset: Callback::new(move |()| self.reset(publish)),
+            stop_catching_up: Callback::new(move |()| {
+                self.pace.stop();
+                publish();
+                self.publish_log();
+            }),
             show: Callback::new(move |()| {
                 publish();
                 self.publish_log();
@@ -427,6 +466,8 @@ pub struct Player {
     pub step: Callback<()>,
     /// The same scenario and seed from 0 s.
     pub reset: Callback<()>,
+    /// Stops a run catching up with a link's time where it got to.
+    pub stop_catching_up: Callback<()>,
     /// Shows the run as it is now (after a change made outside the player, say a publish from
     /// the composer): diagram, readouts and event log.
     pub show: Callback<()>,
@@ -480,7 +521,7 @@ where
             </LayoutDiagram>
             <LayoutControls slot>
                 {beside}
-                {live_controls(live, presets, player.step, player.reset, now_secs, settings)}
+                {live_controls(live, presets, player.step, player.reset, player.stop_catching_up, now_secs, settings)}
             </LayoutControls>
             <LayoutMetrics slot>
                 {metrics}
@@ -544,6 +585,7 @@ where
             {diagram}
             // Without travelling tokens, the latest events say what each step did.
             {crate::anim::prefers_reduced_motion().then(|| view! { <EventLog entries=live.log label=log_label max_entries=EMBED_LOG_LINES/> })}
+            <RunPace state=live.pace cancel=player.stop_catching_up/>
             {controls.map(|c| view! { <div class="embed-controls panel">{c}</div> })}
             <p class="embed-footer muted">
                 <span data-testid="sim-time">{move || format_sim_time(now_secs.get())}</span>
@@ -602,6 +644,7 @@ fn live_controls<S, M>(
     presets: &'static [crate::scenes::preset::Preset<S>],
     on_step: Callback<()>,
     on_reset: Callback<()>,
+    stop_catching_up: Callback<()>,
     now_secs: Signal<f64>,
     settings: AnyView,
 ) -> impl IntoView
@@ -612,6 +655,7 @@ where
     let LinkedRun { preset_key, modified, state, .. } = live.linked;
     view! {
         <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
+        <RunPace state=live.pace cancel=stop_catching_up/>
         <PresetPicker entries=crate::scenes::preset::picker_entries(presets) preset_key=preset_key modified=modified
             on_pick=move |key: String| live.load_preset(&key)/>
         <Collapsible title="Settings" testid="settings-section">

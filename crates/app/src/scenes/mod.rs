@@ -6,6 +6,8 @@ mod knob;
 mod live;
 #[cfg_attr(not(feature = "scene"), allow(dead_code))]
 pub(crate) mod preset;
+#[cfg_attr(not(feature = "scene"), allow(dead_code))]
+mod work_budget;
 // The landing page's engine demo: left out of a playground's own bundle with the landing page.
 #[cfg_attr(all(feature = "scene", not(feature = "playgrounds")), allow(dead_code))]
 mod reference;

@@ -19,8 +19,8 @@ use super::live::{live_page, once_a_second, Drawing, EmbedFrame, LiveRun, PagePa
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
 use crate::components::{
-    pace_of, paced, parts_line, token_group, CheckField, InspectorHint, MessageInspector, Pace, PresetPicker,
-    SelectField, Series, SettingField, Stage, TimeSeriesChart,
+    escape_markup, pace_of, paced, parts_line, token_group, CheckField, InspectorHint, MessageInspector, Pace,
+    PresetPicker, SelectField, Series, SettingField, Stage, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
@@ -305,21 +305,22 @@ fn Composer(
                 .collect()),
         }
     };
+    // Display only, rewritten on every keystroke: markup (names escaped) rather than a tree.
     let preview_list = move || match verdicts() {
         Err(e) => view! { <p class="field-message" data-testid="composer-error">{e}</p> }.into_any(),
         Ok(list) => {
-            let items = list
+            let items: String = list
                 .into_iter()
                 .map(|(name, delivered, reason)| {
-                    let mark = if delivered { "✓ receives" } else { "✕ filtered out" };
-                    view! {
-                        <li class=if delivered { "verdict yes" } else { "verdict no" } data-testid="composer-verdict" data-delivered=delivered.to_string()>
-                            <strong>{name}</strong> " " {mark} ": " <span class="muted">{reason}</span>
-                        </li>
-                    }
+                    let (class, mark) = if delivered { ("yes", "✓ receives") } else { ("no", "✕ filtered out") };
+                    format!(
+                        r#"<li class="verdict {class}" data-testid="composer-verdict" data-delivered="{delivered}"><strong>{}</strong> {mark}: <span class="muted">{}</span></li>"#,
+                        escape_markup(&name),
+                        escape_markup(&reason)
+                    )
                 })
-                .collect_view();
-            view! { <ul class="sns-verdicts" data-testid="composer-preview">{items}</ul> }.into_any()
+                .collect();
+            view! { <ul class="sns-verdicts" data-testid="composer-preview" inner_html=items></ul> }.into_any()
         }
     };
     let on_click = move |_| {
@@ -481,11 +482,15 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
             "Run hash so far: " <code data-testid="run-hash">{move || format_trace_hash(status.with(|s| s.hash))}</code>
         </p>
         <div class="chart-grid">
-            <TimeSeriesChart series=charts.published title="Published and retries" y_unit="per s" min_span_secs=30.0/>
-            <TimeSeriesChart series=charts.delivered title="Delivered per subscription" y_unit="per s" min_span_secs=30.0/>
-            <TimeSeriesChart series=charts.filtered title="Filtered out per subscription" y_unit="per s" min_span_secs=30.0/>
-            <TimeSeriesChart series=charts.dlq title="Dead-letter queue depth (all subscriptions)" y_unit="messages" min_span_secs=30.0/>
-            <TimeSeriesChart series=charts.lost title="Messages lost" y_unit="per s" min_span_secs=30.0/>
+            {[
+                (charts.published, "Published and retries", "per s"),
+                (charts.delivered, "Delivered per subscription", "per s"),
+                (charts.filtered, "Filtered out per subscription", "per s"),
+                (charts.dlq, "Dead-letter queue depth (all subscriptions)", "messages"),
+                (charts.lost, "Messages lost", "per s"),
+            ]
+            .map(|(series, title, y_unit)| view! { <TimeSeriesChart series=series title=title y_unit=y_unit min_span_secs=30.0/> })
+            .collect_view()}
         </div>
     }
 }
