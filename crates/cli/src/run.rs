@@ -20,6 +20,9 @@ const DEFAULT_SEED: u64 = 1;
 
 #[derive(Serialize)]
 struct RunReport {
+    /// Why the run stopped before `--until`, if it did (see `engine::HELD_BYTES_CAP`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stopped: Option<String>,
     kind: &'static str,
     seed: u64,
     simulated_s: f64,
@@ -61,8 +64,10 @@ pub fn run(rest: &[String]) -> Result<()> {
             let mut sim =
                 ReferenceSim::try_new(&scenario, seed).with_context(|| format!("{path}: invalid scenario"))?;
             sim.run_until_done(until);
+            warn(stopped(&sim).into_iter().collect())?;
             let m = sim.model();
             RunReport {
+                stopped: stopped(&sim),
                 kind: "reference",
                 seed,
                 simulated_s: sim.now().as_secs_f64(),
@@ -84,11 +89,13 @@ pub fn run(rest: &[String]) -> Result<()> {
                 .with_context(|| format!("{path}: invalid scenario"))?
                 .without_recent_events();
             sim.run_until_done(until);
+            warn(stopped(&sim).into_iter().collect())?;
             let model = sim.model();
             let t = model.totals();
             let main = model.main_queue();
             let ms = |q: f64| t.latency.quantile(q).map(|d| d.as_secs_f64() * 1000.0);
             RunReport {
+                stopped: stopped(&sim),
                 kind: "sqs",
                 seed,
                 simulated_s: sim.now().as_secs_f64(),
@@ -124,6 +131,7 @@ pub fn run(rest: &[String]) -> Result<()> {
                 .with_context(|| format!("{path}: invalid scenario"))?
                 .without_recent_events();
             sim.run_until_done(until);
+            warn(stopped(&sim).into_iter().collect())?;
             let model = sim.model();
             let t = model.totals();
             let subscriptions: Vec<_> = scenario
@@ -150,6 +158,7 @@ pub fn run(rest: &[String]) -> Result<()> {
                 })
                 .collect();
             RunReport {
+                stopped: stopped(&sim),
                 kind: "sns",
                 seed,
                 simulated_s: sim.now().as_secs_f64(),
@@ -171,6 +180,7 @@ pub fn run(rest: &[String]) -> Result<()> {
                 .without_recent_events();
             warn(scenario.reshard_warnings())?;
             sim.run_until_done(until);
+            warn(stopped(&sim).into_iter().collect())?;
             let model = sim.model();
             let t = model.totals();
             let ms =
@@ -207,6 +217,7 @@ pub fn run(rest: &[String]) -> Result<()> {
                 })
                 .collect();
             RunReport {
+                stopped: stopped(&sim),
                 kind: "kinesis",
                 seed,
                 simulated_s: sim.now().as_secs_f64(),
@@ -230,10 +241,12 @@ pub fn run(rest: &[String]) -> Result<()> {
                 .with_context(|| format!("{path}: invalid scenario"))?
                 .without_recent_events();
             sim.run_until_done(until);
+            warn(stopped(&sim).into_iter().collect())?;
             let t = sim.model().totals();
             let ms = |q: f64| t.latency.quantile(q).map(|d| d.as_secs_f64() * 1000.0);
             let [plan, method, account, regional] = t.throttled_by_level;
             RunReport {
+                stopped: stopped(&sim),
                 kind: "apigw",
                 seed,
                 simulated_s: sim.now().as_secs_f64(),
@@ -278,6 +291,7 @@ pub fn run(rest: &[String]) -> Result<()> {
                 .map(|p| serde_json::json!({ "id": p.id, "state": p.state.code(), "message": p.message }))
                 .collect();
             RunReport {
+                stopped: None,
                 kind: "vpc",
                 seed,
                 simulated_s: net.now().as_secs_f64(),
@@ -302,6 +316,17 @@ pub fn hash(rest: &[String]) -> Result<()> {
     let args = args::parse(rest, &["--seed"])?;
     out!("{:016x}", reference_trace_hash(args.seed.unwrap_or(DEFAULT_SEED)));
     Ok(())
+}
+
+/// Why a run stopped before its end: it would have held more than the memory cap.
+fn stopped<M: engine::Model>(sim: &engine::Sim<M>) -> Option<String> {
+    let (held, at) = sim.halted()?;
+    Some(format!(
+        "the run stopped at {:.3} s: it would hold more than {} MB of messages, records or requests ({} MB), a bound of Nimbus, not of AWS",
+        at.as_secs_f64(),
+        engine::HELD_BYTES_CAP >> 20,
+        held >> 20
+    ))
 }
 
 #[cfg(test)]

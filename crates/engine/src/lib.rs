@@ -38,7 +38,7 @@ pub use metrics::{Histogram, Metrics, Series, SeriesId, SeriesKind};
 pub use rng::SimRng;
 pub use scenario::{ConfigError, SCENARIO_VERSION};
 pub use scheduler::Scheduler;
-pub use sim::{Ctx, Model, RunOutcome, Sim};
+pub use sim::{Ctx, Model, RunOutcome, Sim, HELD_BYTES_CAP};
 pub use time::{SimDuration, SimTime};
 pub use trace::{Reason, StableHasher, Trace, TraceRecord};
 pub use workload::{Arrivals, Workload};

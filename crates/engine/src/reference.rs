@@ -227,6 +227,10 @@ impl Model for ReferenceModel {
     type Work = Work;
     type Event = RefEvent;
 
+    fn held_bytes(&self) -> u64 {
+        (std::mem::size_of::<Job>() * (self.waiting.len() + self.workers.len())) as u64
+    }
+
     fn start(&mut self, cx: &mut Ctx<Work, RefEvent>) {
         let second = SimDuration::from_secs(1);
         self.series = Some(RefSeries {

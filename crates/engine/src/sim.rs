@@ -13,6 +13,15 @@ use crate::trace::{Trace, TraceRecord, DEFAULT_RECENT};
 
 /// The most items one [`Sim::run_until`] call handles before it gives control back.
 pub const STEP_CAP: u64 = 2_000_000;
+/// The most memory a run may hold in messages, records and requests ([`Model::held_bytes`]),
+/// 256 MB: a playground bound (AWS keeps any backlog), far above any preset, and well inside a
+/// phone's browser tab. A run that would hold more stops ([`RunOutcome::Halted`]) and says why.
+pub const HELD_BYTES_CAP: u64 = 256 << 20;
+/// About what a `BTreeMap` or `BTreeSet` entry costs besides its key and value (node overhead),
+/// for [`Model::held_bytes`] estimates.
+pub const BTREE_ENTRY_BYTES: u64 = 16;
+/// How often (in items handled) a run checks what it holds.
+const HELD_CHECK_EVERY: u64 = 4_096;
 
 /// A service model driven by the scheduler.
 pub trait Model {
@@ -26,6 +35,12 @@ pub trait Model {
 
     /// Handles one work item that has come due at `cx.now()`.
     fn handle(&mut self, cx: &mut Ctx<Self::Work, Self::Event>, work: Self::Work);
+
+    /// About how much memory the model holds in what grows with load or time (messages,
+    /// records, requests, deliveries), in bytes: a run stops at [`HELD_BYTES_CAP`] instead of
+    /// growing until the process or the browser tab dies. An estimate from counts and sizes,
+    /// cheap enough to ask every few thousand items.
+    fn held_bytes(&self) -> u64;
 }
 
 /// Everything a model may touch besides itself: the clock and scheduler, the RNG, the trace
@@ -72,6 +87,8 @@ pub enum RunOutcome {
     /// [`STEP_CAP`] items (or the caller's cap) were handled before the target: call again to
     /// continue.
     StepCap,
+    /// The run holds more than [`HELD_BYTES_CAP`] and has stopped for good ([`Sim::halted`]).
+    Halted,
 }
 
 /// A running simulation of model `M`.
@@ -81,6 +98,8 @@ pub struct Sim<M: Model> {
     cx: Ctx<M::Work, M::Event>,
     seed: u64,
     handled: u64,
+    /// Set once the run held more than [`HELD_BYTES_CAP`]: what it held then, and when.
+    halted: Option<(u64, SimTime)>,
 }
 
 impl<M: Model> Sim<M> {
@@ -93,7 +112,7 @@ impl<M: Model> Sim<M> {
             metrics: Metrics::new(),
         };
         model.start(&mut cx);
-        Sim { model, cx, seed, handled: 0 }
+        Sim { model, cx, seed, handled: 0, halted: None }
     }
 
     /// The seed this run was started with.
@@ -146,8 +165,36 @@ impl<M: Model> Sim<M> {
         f(&mut self.model, &mut self.cx)
     }
 
-    /// Handles the next scheduled item and returns its time; `None` when nothing is scheduled.
+    /// About how much memory the run holds in what grows (the model's [`Model::held_bytes`] and
+    /// the scheduled work).
+    pub fn held_bytes(&self) -> u64 {
+        let per_item = std::mem::size_of::<(SimTime, u64, M::Work)>() as u64;
+        self.model.held_bytes() + self.cx.sched.len() as u64 * per_item
+    }
+
+    /// `Some((bytes, at))` once the run stopped because it held more than [`HELD_BYTES_CAP`]:
+    /// what it held, and the simulated time it stopped at.
+    pub fn halted(&self) -> Option<(u64, SimTime)> {
+        self.halted
+    }
+
+    /// Checks what the run holds; `true` (and the run stops for good) when it is over the cap.
+    fn over_cap(&mut self) -> bool {
+        if self.halted.is_none() {
+            let held = self.held_bytes();
+            if held > HELD_BYTES_CAP {
+                self.halted = Some((held, self.now()));
+            }
+        }
+        self.halted.is_some()
+    }
+
+    /// Handles the next scheduled item and returns its time; `None` when nothing is scheduled
+    /// (or the run has stopped, see [`Sim::halted`]).
     pub fn step(&mut self) -> Option<SimTime> {
+        if self.halted.is_some() {
+            return None;
+        }
         let (at, work) = self.cx.sched.pop()?;
         self.model.handle(&mut self.cx, work);
         self.handled += 1;
@@ -176,10 +223,18 @@ impl<M: Model> Sim<M> {
     /// ([`RunOutcome::StepCap`]): a page advances a heavy run in slices it can time, between
     /// frames, instead of blocking until the target.
     pub fn run_until_at_most(&mut self, until: SimTime, items: u64) -> RunOutcome {
+        if self.halted.is_some() {
+            return RunOutcome::Halted;
+        }
         let mut handled = 0u64;
         while let Some((_, work)) = self.cx.sched.pop_until(until) {
             self.model.handle(&mut self.cx, work);
             handled += 1;
+            if (self.handled + handled).is_multiple_of(HELD_CHECK_EVERY) && self.over_cap() {
+                self.handled += handled;
+                self.cx.metrics.touch(self.cx.now());
+                return RunOutcome::Halted;
+            }
             if handled >= items {
                 self.handled += handled;
                 self.cx.metrics.touch(self.cx.now());

@@ -329,6 +329,37 @@ fn a_run_in_small_slices_is_the_same_run() {
     assert_eq!((sliced.now(), sliced.trace_hash()), (whole.now(), whole.trace_hash()));
 }
 
+/// A backlog that only grows (1 M messages/s, nobody reading) stops the run at the memory cap
+/// with what it held, instead of growing until the allocator aborts the process or the tab.
+#[test]
+fn a_flood_with_nobody_reading_stops_at_the_memory_cap() {
+    let sqs =
+        r#"{"kind":"sqs","producers":[{"workload":{"kind":"constant","rate_per_s":1000000}}],"consumers":{"count":0}}"#;
+    let sqs = crate::sqs::SqsScenario::from_file_json(sqs).expect("valid");
+    let mut sim = crate::sqs::SqsSim::try_new(&sqs, 1).expect("valid").without_recent_events();
+    assert_eq!(sim.run_until_done(SimTime::from_secs(3_600)), RunOutcome::Halted);
+    let (held, at) = sim.halted().expect("halted");
+    assert!(held > crate::sim::HELD_BYTES_CAP && held < crate::sim::HELD_BYTES_CAP + (8 << 20), "{held}");
+    assert!(at < SimTime::from_secs(60), "stopped only at {at:?}");
+    // It stays stopped.
+    assert_eq!(sim.run_until(SimTime::from_secs(3_600)), RunOutcome::Halted);
+    assert_eq!(sim.step(), None);
+    assert_eq!(sim.now(), at);
+
+    let sns = r#"{"kind":"sns","publishers":[{"workload":{"kind":"constant","rate_per_s":1000000}}]}"#;
+    let sns = crate::sns::SnsScenario::from_file_json(sns).expect("valid");
+    let mut sim = crate::sns::SnsSim::try_new(&sns, 1).expect("valid").without_recent_events();
+    assert_eq!(sim.run_until_done(SimTime::from_secs(3_600)), RunOutcome::Halted);
+}
+
+/// What every preset-like default run holds stays far under the cap.
+#[test]
+fn default_runs_hold_little() {
+    let mut sqs = crate::sqs::SqsSim::try_new(&crate::sqs::SqsScenario::default(), 1).expect("valid");
+    assert_eq!(sqs.run_until_done(SimTime::from_secs(600)), RunOutcome::Reached);
+    assert!(sqs.held_bytes() < 1 << 20, "{}", sqs.held_bytes());
+}
+
 fn arb_workload() -> impl Strategy<Value = Workload> {
     prop_oneof![
         (0.0..200.0f64).prop_map(|rate_per_s| Workload::Constant { rate_per_s }),

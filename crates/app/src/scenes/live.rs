@@ -261,7 +261,9 @@ where
                     read();
                     self.publish_log();
                     meter.set_value(SpeedMeter::default());
-                    if !self.pace.catching.get_untracked() {
+                    // Paused: no speed to keep up with (but a run that stopped for good still says why).
+                    let stopped = self.with(|sim| sim.halted().is_some()).unwrap_or(false);
+                    if !self.pace.catching.get_untracked() && !stopped {
                         self.pace.keeping_up(None, 1.0);
                     }
                 }
@@ -303,7 +305,8 @@ where
             if let Some(verdict) = meter.try_update_value(|m| m.frame(dt_ms, advance, made)).flatten() {
                 self.pace.keeping_up(verdict, state.speed.get_untracked());
             }
-            let over = outcome.map(|(o, _)| o) == Some(RunOutcome::Idle);
+            let outcome = outcome.map(|(o, _)| o);
+            let over = matches!(outcome, Some(RunOutcome::Idle | RunOutcome::Halted));
             let now_ms = crate::anim::now_ms();
             let read_now = over || now_ms - read_at.get_value() >= READ_EVERY_MS;
             let log_now = over || (!read_now && now_ms - logged_at.get_value() >= LOG_EVERY_MS);
@@ -324,7 +327,11 @@ where
             }
             if over {
                 state.playing.set(false);
-                self.announcement.set("The run is over: nothing more is scheduled.".to_string());
+                let stopped = self.with(|sim| self.pace.stopped(sim)).unwrap_or(false);
+                self.announcement.set(match stopped {
+                    true => self.pace.note.get_untracked(),
+                    false => "The run is over: nothing more is scheduled.".to_string(),
+                });
             }
         });
     }

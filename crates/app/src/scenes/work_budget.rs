@@ -66,20 +66,29 @@ impl RunPaceState {
     /// Runs `sim` towards `target` for at most `budget_ms`; if it is not there yet, the run
     /// catches up in slices from the next frame on. `true` once it is there.
     pub fn run_to<M: Model>(&self, sim: &mut Sim<M>, target: SimTime, budget_ms: f64) -> bool {
-        let there = run_within(sim, target, budget_ms) != RunOutcome::StepCap;
+        let outcome = run_within(sim, target, budget_ms);
+        let there = outcome != RunOutcome::StepCap;
         self.target.set_value((!there).then_some(target));
         if self.catching.get_untracked() == there {
             self.catching.set(!there);
         }
-        self.note.set(match there {
-            true => String::new(),
-            false => format!(
-                "Running to {}: {} so far.",
-                format_sim_time(target.as_secs_f64()),
-                format_sim_time(sim.now().as_secs_f64())
+        self.note.set(match outcome {
+            RunOutcome::StepCap => format!(
+                "Running to {}: {} so far ({:.0}%).",
+                format_elapsed(target.as_secs_f64()),
+                format_elapsed(sim.now().as_secs_f64()),
+                100.0 * sim.now().as_secs_f64() / target.as_secs_f64().max(1e-9)
             ),
+            _ => stopped_note(sim).unwrap_or_default(),
         });
         there
+    }
+
+    /// Says why a run stopped for good, if it did (see [`stopped_note`]); `true` if it did.
+    pub fn stopped<M: Model>(&self, sim: &Sim<M>) -> bool {
+        let Some(note) = stopped_note(sim) else { return false };
+        self.note.set(note);
+        true
     }
 
     /// Where a run catching up is going.
@@ -151,6 +160,27 @@ pub fn RunPace(
     }
 }
 
+/// Why a run stopped before it was asked to: it would hold more memory than a browser tab
+/// should give it (the engine's cap), and what to change.
+pub fn stopped_note<M: Model>(sim: &Sim<M>) -> Option<String> {
+    let (_, at) = sim.halted()?;
+    Some(format!(
+        "The run stopped at {}: it would hold more than {} MB of messages, records or requests — a bound of this page, not of AWS, which keeps any backlog. Lower the rate or add consumers, then Reset.",
+        format_sim_time(at.as_secs_f64()),
+        engine::HELD_BYTES_CAP >> 20
+    ))
+}
+
+/// A simulated duration in words a reader takes in at a glance: `14 s`, `2 min 5 s`, `1 h 0 min`.
+fn format_elapsed(secs: f64) -> String {
+    let s = secs.max(0.0).floor() as u64;
+    match s {
+        0..=59 => format!("{s} s"),
+        60..=3_599 => format!("{} min {} s", s / 60, s % 60),
+        _ => format!("{} h {} min", s / 3_600, s % 3_600 / 60),
+    }
+}
+
 /// A speed to two significant figures at most (`0.23`, `2.3`, `23`): what a reader compares.
 fn two_figures(speed: f64) -> f64 {
     let scale = match speed {
@@ -174,6 +204,14 @@ mod tests {
         assert_eq!(m.frame(400.0, 400_000, 100_000), Some(Some(0.2)));
         // Paused frames ask for nothing: no verdict.
         assert_eq!(m.frame(2_000.0, 0, 0), None);
+    }
+
+    #[test]
+    fn durations_are_said_in_words() {
+        assert_eq!(
+            [format_elapsed(14.9), format_elapsed(125.0), format_elapsed(3_600.0)],
+            ["14 s", "2 min 5 s", "1 h 0 min"]
+        );
     }
 
     #[test]

@@ -624,6 +624,10 @@ impl Model for ApigwModel {
     type Work = Work;
     type Event = ApigwTraceEvent;
 
+    fn held_bytes(&self) -> u64 {
+        (std::mem::size_of::<Option<Call>>() * self.calls.len() + 4 * self.waiting.len()) as u64
+    }
+
     fn start(&mut self, cx: &mut Ctx<Work, ApigwTraceEvent>) {
         let second = SimDuration::from_secs(1);
         let m = &mut cx.metrics;

@@ -681,6 +681,12 @@ impl Model for KinesisModel {
     type Work = Work;
     type Event = KinesisTraceEvent;
 
+    fn held_bytes(&self) -> u64 {
+        let records: usize = self.stream.all_shards().iter().map(|s| s.records().len()).sum();
+        let record = std::mem::size_of::<super::Record>();
+        (record * records + std::mem::size_of::<Option<Pending>>() * self.pending.len()) as u64
+    }
+
     fn start(&mut self, cx: &mut Ctx<Work, KinesisTraceEvent>) {
         let second = SimDuration::from_secs(1);
         let m = &mut cx.metrics;

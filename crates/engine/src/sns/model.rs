@@ -958,6 +958,15 @@ impl Model for SnsModel {
     type Work = Work;
     type Event = SnsTraceEvent;
 
+    fn held_bytes(&self) -> u64 {
+        use std::mem::size_of;
+        let in_transit =
+            (size_of::<(u64, InTransit)>() as u64 + crate::sim::BTREE_ENTRY_BYTES) * self.messages.len() as u64;
+        let deliveries = (size_of::<Option<Delivery>>() * self.deliveries.len()) as u64;
+        let waiting: usize = self.lines.values().map(VecDeque::len).sum();
+        in_transit + deliveries + 4 * waiting as u64 + self.sqs.held_bytes()
+    }
+
     fn start(&mut self, cx: &mut Ctx<Work, SnsTraceEvent>) {
         let second = SimDuration::from_secs(1);
         let m = &mut cx.metrics;

@@ -278,6 +278,8 @@ pub struct Queue {
     settled: bool,
     events: Vec<QueueEvent>,
     stats: QueueStats,
+    /// Bytes of the live messages' bodies (for [`Queue::held_bytes`]).
+    body_bytes: usize,
 }
 
 /// Whether an index entry tagged with a stamp is current.
@@ -314,6 +316,7 @@ impl Queue {
             now: SimTime::ZERO,
             events: Vec::new(),
             stats: QueueStats::default(),
+            body_bytes: 0,
         }
     }
 
@@ -334,6 +337,14 @@ impl Queue {
     pub fn stats(&self) -> QueueStats {
         self.stats
     }
+    /// About how much memory the queue holds (its message slots, their bodies, the indexes over
+    /// them and the FIFO deduplication window): what grows with a backlog.
+    pub fn held_bytes(&self) -> u64 {
+        // Each slot is indexed about three times (visible, timers, retention).
+        let per_slot = std::mem::size_of::<Option<Message>>() + 3 * 24;
+        (self.slots.len() * per_slot + self.body_bytes + self.dedup.len() * 96) as u64
+    }
+
     /// `ApproximateNumberOfMessages`: visible messages.
     pub fn visible_count(&self) -> usize {
         self.counts.visible
@@ -915,6 +926,7 @@ impl Queue {
             group.members.push_back((seq, slot));
             group.live += 1;
         }
+        self.body_bytes += message.body.as_ref().map_or(0, String::len);
         self.slots[slot as usize] = Some(message);
         self.index(slot);
         let live = self.counts.live();
@@ -923,6 +935,7 @@ impl Queue {
 
     fn remove(&mut self, slot: u32) -> Option<Message> {
         let msg = self.slots.get_mut(slot as usize)?.take()?;
+        self.body_bytes -= msg.body.as_ref().map_or(0, String::len);
         self.free.push(slot);
         *self.counts.of(msg.state) -= 1;
         if let Some(name) = &msg.group {

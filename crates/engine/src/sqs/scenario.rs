@@ -854,6 +854,11 @@ impl Model for SqsModel {
     type Work = Work;
     type Event = SqsTraceEvent;
 
+    fn held_bytes(&self) -> u64 {
+        let ids = (self.processed.len() + self.poison.len()) as u64;
+        self.sqs.held_bytes() + ids * (std::mem::size_of::<MessageId>() as u64 + crate::sim::BTREE_ENTRY_BYTES)
+    }
+
     fn start(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>) {
         let second = SimDuration::from_secs(1);
         let m = &mut cx.metrics;

@@ -94,6 +94,11 @@ impl Sqs {
         &self.queues[queue.0]
     }
 
+    /// About how much memory the queues hold (see [`Queue::held_bytes`]).
+    pub fn held_bytes(&self) -> u64 {
+        self.queues().map(Queue::held_bytes).sum()
+    }
+
     /// Every queue, in creation order.
     pub fn queues(&self) -> impl Iterator<Item = &Queue> {
         self.queues.iter()
