@@ -265,6 +265,53 @@ test('a wasm panic shows an error panel with a reset link instead of a blank pag
   await page.context().close();
 });
 
+// The heaviest links each live playground accepts (issue 18's probe), and what the page says:
+// on its way to the link's hour in slices, or stopped at the memory cap.
+const HEAVY_LINKS = [
+  ['sqs', '?v=1&rate=1000000&consumers=0&t=3600', /The run stopped at .* 256 MB/],
+  ['sns', '?v=1&rate=200&s1.health=5xx&s1.dlq=1&t=3600', /Running to 1 h 0 min/],
+  ['kinesis', '?v=1&shards=16&rate=20000&efo=20&t=3600', /Running to 1 h 0 min|The run stopped at/],
+  ['apigw', '?v=1&clients=1000&client-rate=10000&t=3600', /Running to 1 h 0 min/],
+];
+// Wasm memory a heavy link may take: the engine stops a run at 256 MB of messages and records;
+// the instance's memory grows by doubling, and never shrinks.
+const WASM_MEMORY_CAP_MB = 640;
+
+test('heavy links never freeze the page: frames keep coming, a link\'s hour is reached in slices with progress and Stop here, and a run too big for a tab stops and says why', async () => {
+  for (const [slug, query, says] of HEAVY_LINKS) {
+    const page = await newPage();
+    await page.addInitScript(() => addEventListener('TrunkApplicationStarted', (e) => { window.nimbusMemory = e.detail.wasm.memory; }));
+    await page.goto(at(slug + query));
+    await ready(page);
+    const { frames, worst } = await page.evaluate(() => new Promise((resolve) => {
+      let last = performance.now();
+      let worst = 0;
+      let frames = 0;
+      const end = last + 3000;
+      const tick = (t) => {
+        worst = Math.max(worst, t - last);
+        last = t;
+        frames += 1;
+        if (t < end) requestAnimationFrame(tick); else resolve({ frames, worst });
+      };
+      requestAnimationFrame(tick);
+    }));
+    assert(worst <= 250, `${slug}: a gap of ${Math.round(worst)} ms between frames (${frames} frames in 3 s)`);
+    const note = await page.locator('[data-testid=run-pace]').innerText();
+    assert(says.test(note), `${slug}: the page says "${note}"`);
+    const memoryMb = await page.evaluate(() => Math.round((window.nimbusMemory?.buffer.byteLength ?? 0) / 2 ** 20));
+    assert(memoryMb > 0 && memoryMb <= WASM_MEMORY_CAP_MB, `${slug}: ${memoryMb} MB of wasm memory`);
+    if (note.includes('Running to')) {
+      await page.locator('[data-testid=catch-up-stop]').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid=run-pace]')?.hidden, null, { timeout: 5000 });
+      const secs = Number((await page.locator('[data-testid=sim-time]').first().innerText()).replace(/[^\d.]/g, ''));
+      assert(secs > 0 && secs < 3600, `${slug}: stopped at ${secs} s`);
+    }
+    noErrors(page);
+    await page.context().close();
+  }
+});
+
 // ---- the SQS playground -------------------------------------------------------------------------
 /** Opens /sqs paused (reduced motion starts scenes paused) and waits for the diagram. */
 async function openSqs(options = {}) {

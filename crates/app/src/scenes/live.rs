@@ -8,7 +8,9 @@
 use engine::{ConfigError, Model, RunOutcome, Sim, SimDuration, SimTime};
 use leptos::prelude::*;
 
-use super::work_budget::{run_within, RunPace, RunPaceState, SpeedMeter, CATCH_UP_MS, FRAME_BUDGET_MS, HEAD_START_MS};
+use super::work_budget::{
+    run_within, RunPace, RunPaceState, SpeedMeter, CATCH_UP_MS, CATCH_UP_SHOW_EVERY_MS, FRAME_BUDGET_MS, HEAD_START_MS,
+};
 use crate::anim::use_animation_frame;
 use crate::components::{
     log_entries, Announcer, CaptionStrip, Collapsible, EmbedTitle, EventLog, LayoutControls, LayoutDiagram,
@@ -272,7 +274,11 @@ where
         );
         use_animation_frame(active, move |dt_ms| {
             if let Some(target) = self.pace.target() {
-                if self.update(|sim| self.pace.run_to(sim, target, CATCH_UP_MS)) != Some(false) {
+                let there = self.update(|sim| self.pace.run_to(sim, target, CATCH_UP_MS)) != Some(false);
+                // The page follows the catching up a few times a second.
+                let now_ms = crate::anim::now_ms();
+                if there || now_ms - read_at.get_value() >= CATCH_UP_SHOW_EVERY_MS {
+                    read_at.set_value(now_ms);
                     draw();
                     read();
                     self.publish_log();

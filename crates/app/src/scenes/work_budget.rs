@@ -20,6 +20,8 @@ pub const FRAME_BUDGET_MS: f64 = 8.0;
 pub const HEAD_START_MS: f64 = 150.0;
 /// Wall-clock milliseconds a frame spends catching up (nothing is animated meanwhile).
 pub const CATCH_UP_MS: f64 = 40.0;
+/// How often the page shows how far catching up got (wall-clock milliseconds).
+pub const CATCH_UP_SHOW_EVERY_MS: f64 = 500.0;
 /// Below this share of the chosen speed, the page says the run cannot keep up.
 const SLOW_SHARE: f64 = 0.9;
 /// Wall-clock milliseconds over which the speed actually reached is measured.
@@ -165,7 +167,7 @@ pub fn RunPace(
 pub fn stopped_note<M: Model>(sim: &Sim<M>) -> Option<String> {
     let (_, at) = sim.halted()?;
     Some(format!(
-        "The run stopped at {}: it would hold more than {} MB of messages, records or requests — a bound of this page, not of AWS, which keeps any backlog. Lower the rate or add consumers, then Reset.",
+        "The run stopped at {}: it would hold more than {} MB of messages, records or requests — a bound of this page, not of AWS, which keeps any backlog. Make the load lighter (a lower rate, more consumers), then Reset.",
         format_sim_time(at.as_secs_f64()),
         engine::HELD_BYTES_CAP >> 20
     ))
