@@ -133,20 +133,36 @@ pub fn parse(query: &str) -> (Link, Vec<String>) {
     let query = query.strip_prefix('?').unwrap_or(query);
     let query = if query.len() > MAX_QUERY_BYTES {
         notices
-            .push(format!("The link is {} characters long; only the first {MAX_QUERY_BYTES} were read.", query.len()));
-        // Cut at a character boundary: the query may hold raw non-ASCII text.
+            .push(format!("The link is {} characters long; only the settings within its first {MAX_QUERY_BYTES} were read (share the scenario file to carry all of it).", query.len()));
+        // Cut before the setting that crosses the limit, never inside it: a cut value could read
+        // as a different valid one (`split:112@112` as `split:112@1`).
         let mut end = MAX_QUERY_BYTES;
         while !query.is_char_boundary(end) {
             end -= 1;
         }
+        let end = query[..end].rfind('&').unwrap_or(0);
         &query[..end]
     } else {
         query
     };
     let mut link = Link::default();
+    let mut seen: Vec<String> = Vec::new();
     // `form_urlencoded` decodes `+` and `%XX`, replacing invalid UTF-8 with U+FFFD.
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         let (key, value) = (key.trim(), value.trim());
+        // A setting given twice: the first counts, and the reader is told which was dropped.
+        if !key.is_empty() {
+            if seen.iter().any(|k| k == key) {
+                notices.push(format!(
+                    "Ignored {}={}: {} is given more than once; the first one counts.",
+                    quote(key),
+                    quote(value),
+                    quote(key)
+                ));
+                continue;
+            }
+            seen.push(key.to_owned());
+        }
         match key {
             "" => {}
             "v" => {

@@ -9,7 +9,7 @@ pub fn conformance(files: &[String]) -> Result<()> {
     }
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
     for file in files {
-        let text = std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?;
+        let text = crate::input::read_file(file)?;
         let report = run_file(&text).with_context(|| file.clone())?;
         for (label, outcome) in &report.cases {
             match outcome {

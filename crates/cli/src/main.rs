@@ -18,6 +18,7 @@ macro_rules! out {
 mod args;
 mod bench;
 mod conformance;
+mod input;
 mod run;
 
 use anyhow::{bail, Result};
@@ -55,7 +56,7 @@ USAGE:
 fn main() {
     // Errors are reports for people, not crashes: print the chain, no backtrace.
     if let Err(e) = try_main() {
-        eprintln!("error: {e:#}");
+        eprintln!("error: {}", input::printable(&format!("{e:#}")));
         std::process::exit(2);
     }
 }

@@ -42,11 +42,12 @@ pub fn run(rest: &[String]) -> Result<()> {
             bail!("{path}: {} (--strict)", warnings.join("; "));
         }
         for w in warnings {
-            eprintln!("warning: {path}: {w}");
+            eprintln!("warning: {}", crate::input::printable(&format!("{path}: {w}")));
         }
         Ok(())
     };
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?;
+    let text = crate::input::read_file(path)?;
+    crate::input::check_unique_keys(&text).with_context(|| format!("{path} is not a scenario file"))?;
     let mut doc: serde_json::Value =
         serde_json::from_str(&text).with_context(|| format!("{path} is not valid JSON"))?;
     // Scenario files name their playground in `kind`; files without one are reference scenarios.

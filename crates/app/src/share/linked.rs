@@ -191,11 +191,13 @@ impl<S: LinkParams + PartialEq + Default + Send + Sync + 'static> LinkedRun<S> {
     pub fn apply_patch(&self, query: &str) {
         let (patch, mut notes) = parse(query);
         let mut next = self.scenario.get_untracked();
+        let mut new_preset = false;
         if let Some(key) = patch.preset.as_deref() {
             match self.presets.build(key) {
                 Some(scenario) => {
                     self.preset_key.set(key.to_owned());
                     next = scenario;
+                    new_preset = true;
                 }
                 None => notes.push(format!("Unknown preset {}; kept the current one.", quote(key))),
             }
@@ -207,7 +209,10 @@ impl<S: LinkParams + PartialEq + Default + Send + Sync + 'static> LinkedRun<S> {
         if let Some(speed) = patch.speed {
             self.state.speed.set(speed);
         }
-        self.replace(next);
+        // A patch that changes nothing (every setting in it refused, say) leaves the run alone.
+        if new_preset || self.scenario.with_untracked(|s| *s != next) {
+            self.replace(next);
+        }
         self.notices.set(capped(notes));
     }
 

@@ -72,13 +72,32 @@ fn hostile_queries_are_cut_and_quoted_briefly() {
         format!("seed={}&x=%FF%FE<script>alert(1)</script>&speed=1e308&t=NaN&{}", "9".repeat(400), "a".repeat(100_000));
     let (link, notices) = parse(&huge);
     assert_eq!(link.seed, None);
-    assert!(notices[0].contains("only the first 2048"), "{notices:?}");
+    assert!(notices[0].contains("only the settings within its first 2048"), "{notices:?}");
     assert!(notices.iter().all(|n| n.chars().count() < 200), "{notices:?}");
     let x = link.params.iter().find(|(k, _)| k == "x").map(|(_, v)| v.clone()).unwrap_or_default();
     assert!(x.starts_with('\u{fffd}'), "invalid UTF-8 becomes U+FFFD: {x:?}");
     // A multi-byte character straddling the cut does not split.
     let (_, notices) = parse(&"é".repeat(MAX_QUERY_BYTES));
     assert!(!notices.is_empty());
+}
+
+#[test]
+fn a_long_link_is_cut_between_settings_never_inside_a_value() {
+    // The setting that crosses the limit is dropped whole: cut inside, `split:112@112` would
+    // read as `split:112@1`, a different valid value.
+    let filler = format!("x={}", "a".repeat(MAX_QUERY_BYTES - 20));
+    let (link, notices) = parse(&format!("{filler}&reshards=split:112@112&seed=5"));
+    assert!(link.params.iter().all(|(k, _)| k != "reshards"), "{:?}", link.params);
+    assert_eq!(link.seed, None);
+    assert!(notices[0].contains("share the scenario file"), "{notices:?}");
+}
+
+#[test]
+fn a_setting_given_twice_counts_once_and_says_so() {
+    let (link, notices) = parse("p=poison&p=fifo-blocking&seed=3&seed=4");
+    assert_eq!((link.preset.as_deref(), link.seed), (Some("poison"), Some(3)));
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(notices[0].contains("fifo-blocking") && notices[0].contains("more than once"), "{notices:?}");
 }
 
 #[test]
