@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{outcome, Report};
+use super::{checked, known_keys, Report};
 use crate::kinesis::{partition_hash, KinesisError, Stream};
 use crate::time::SimTime;
 
@@ -35,13 +35,38 @@ pub fn is_kinesis_file(doc: &Value) -> bool {
     })
 }
 
+/// The keys a case may have (besides its source and flags).
+const CASE_KEYS: [&str; 21] = [
+    "kind",
+    "shards",
+    "partition_key",
+    "partition_key_invalid",
+    "explicit_hash_key",
+    "op",
+    "ops",
+    "target",
+    "scaling_type",
+    "expected_shard_index",
+    "expected_shard_id",
+    "expected_hash_key",
+    "expected_ranges",
+    "expected_error",
+    "expected_total_shards_incl_closed",
+    "expected_open_shards",
+    "expected",
+    "expected_shards_after",
+    "computed_ranges",
+    "disagreement",
+    "sns_expected_invalid",
+];
+
 /// Runs every case of the file.
 pub fn run(doc: &Value) -> Report {
     let mut report = Report::default();
     for (i, case) in doc.as_array().into_iter().flatten().enumerate() {
         let kind = case.get("kind").and_then(Value::as_str).unwrap_or("?");
         let label = format!("kinesis case {i} ({kind})");
-        report.cases.push((label, outcome(case, check(case, kind))));
+        report.cases.push((label, checked(case, known_keys(case, &CASE_KEYS, "the case"), || check(case, kind))));
     }
     report
 }

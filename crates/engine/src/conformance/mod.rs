@@ -91,6 +91,33 @@ pub(crate) fn is_flagged(case: &Value) -> bool {
         || case.get("confidence").and_then(Value::as_str).is_some_and(|c| c != "high")
 }
 
+/// Keys every case may carry: where it comes from, and its flags.
+pub(crate) const CASE_META: [&str; 6] =
+    ["source", "note", "confidence", "disputed", "depends_on_array_consistency", "origin"];
+
+/// `Err` naming the first key of `obj` that is neither in `known` nor a case's metadata: a
+/// misspelt expectation (`cuont`) would otherwise be skipped, and the case pass unchecked.
+pub(crate) fn known_keys(obj: &Value, known: &[&str], what: &str) -> Result<(), String> {
+    let Some(map) = obj.as_object() else { return Err(format!("{what} is not an object")) };
+    match map.keys().find(|k| !known.contains(&k.as_str()) && !CASE_META.contains(&k.as_str())) {
+        Some(k) => Err(format!("{what} has an unknown key `{k}` (known: {})", known.join(", "))),
+        None => Ok(()),
+    }
+}
+
+/// A case's outcome: a case whose shape is wrong (`shape`) fails whatever its flags — a check
+/// that cannot fail is worse than none — and is never run; otherwise as [`outcome`].
+pub(crate) fn checked(
+    case: &Value,
+    shape: Result<(), String>,
+    run: impl FnOnce() -> Result<(), String>,
+) -> CaseOutcome {
+    match shape {
+        Err(why) => CaseOutcome::Failed(format!("malformed case: {why}")),
+        Ok(()) => outcome(case, run()),
+    }
+}
+
 /// Turns a case's check result into its outcome, honouring its flags.
 pub(crate) fn outcome(case: &Value, result: Result<(), String>) -> CaseOutcome {
     match result {

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{outcome, Report};
+use super::{checked, known_keys, Report};
 use crate::sns::filter::{FilterPolicy, FilterScope, Message, PolicyApi};
 
 /// `true` for an object with `match_cases` and/or `validation_cases` lists.
@@ -21,10 +21,23 @@ pub fn run(doc: &Value) -> Report {
     let mut report = Report::default();
     let list = |key: &str| doc.get(key).and_then(Value::as_array).into_iter().flatten().enumerate();
     for (i, case) in list("match_cases") {
-        report.cases.push((label("match", i, case), outcome(case, match_case(case))));
+        let shape = known_keys(case, &["scope", "policy", "attributes", "body", "body_raw", "expected"], "the case");
+        report.cases.push((label("match", i, case), checked(case, shape, || match_case(case))));
     }
     for (i, case) in list("validation_cases") {
-        report.cases.push((label("validation", i, case), outcome(case, validation_case(case))));
+        let known = [
+            "scope",
+            "api",
+            "policy",
+            "policy_is_raw_string",
+            "invalid",
+            "error_code",
+            "error",
+            "error_full_aws",
+            "error_suffix",
+        ];
+        let shape = known_keys(case, &known, "the case");
+        report.cases.push((label("validation", i, case), checked(case, shape, || validation_case(case))));
     }
     report
 }

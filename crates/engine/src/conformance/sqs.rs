@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::{outcome, Report};
+use super::{checked, known_keys, Report};
 use crate::rng::SimRng;
 use crate::sqs::{Fidelity, MessageId, QueueId, ReceiptHandle, ReceiveRequest, Received, SendRequest, Sqs, SqsError};
 use crate::time::{SimDuration, SimTime};
@@ -26,9 +26,106 @@ pub fn run(doc: &Value) -> Report {
     for (i, case) in doc.as_array().into_iter().flatten().enumerate() {
         let source = case.get("source").and_then(Value::as_str).unwrap_or("");
         let label = format!("sqs case {i} ({})", short(source));
-        report.cases.push((label, outcome(case, run_case(case))));
+        report.cases.push((label, checked(case, shape(case), || run_case(case))));
     }
     report
+}
+
+/// The keys a step may have, and those of its `expect`.
+const STEP_KEYS: [&str; 18] = [
+    "t",
+    "op",
+    "expect",
+    "body",
+    "MessageBody",
+    "body_size",
+    "group_id",
+    "dedup_id",
+    "delay",
+    "as",
+    "entries",
+    "max",
+    "wait",
+    "visibility_timeout",
+    "receipt_of",
+    "timeout",
+    "name",
+    "attributes",
+];
+const EXPECT_KEYS: [&str; 12] = [
+    "ok",
+    "error",
+    "bodies",
+    "ordered",
+    "bodies_one_of",
+    "count",
+    "receive_count",
+    "receipt_handle_differs_from",
+    "message_id_of",
+    "arrives_at_or_after",
+    "source_kind",
+    "aws_observed",
+];
+
+/// Whether a case is one the runner can check as written: known keys with values of the right
+/// type, at least one step, times that are numbers of seconds from 0, and case-level
+/// expectations (`expect: [{ step, ... }]`) that name a step and agree with its own `expect`.
+fn shape(case: &Value) -> Result<(), String> {
+    known_keys(case, &["queue", "steps", "expect"], "the case")?;
+    let steps = case.get("steps").and_then(Value::as_array).ok_or("`steps` is not a list")?;
+    if steps.is_empty() {
+        return Err("`steps` is empty: the case checks nothing".to_owned());
+    }
+    for (n, step) in steps.iter().enumerate() {
+        known_keys(step, &STEP_KEYS, &format!("step {n}"))?;
+        step.get("op").and_then(Value::as_str).ok_or_else(|| format!("step {n} has no `op`"))?;
+        if let Some(t) = step.get("t") {
+            t.as_f64()
+                .filter(|t| (0.0..=1e9).contains(t))
+                .ok_or_else(|| format!("step {n}: `t` {t} is not a time in seconds from 0"))?;
+        }
+        if let Some(expect) = step.get("expect") {
+            expectation(expect).map_err(|e| format!("step {n}: {e}"))?;
+        }
+    }
+    for entry in case.get("expect").and_then(Value::as_array).into_iter().flatten() {
+        let n = entry.get("step").and_then(Value::as_u64).ok_or("a case-level expectation names no `step`")?;
+        let step = steps.get(n as usize).ok_or_else(|| format!("an expectation for step {n}, which does not exist"))?;
+        let mut own = entry.clone();
+        if let Some(map) = own.as_object_mut() {
+            map.remove("step");
+        }
+        if step.get("expect") != Some(&own) {
+            return Err(format!("the case-level expectation for step {n} differs from the step's own"));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a step's `expect` is an object of known expectations with values of the right type.
+fn expectation(expect: &Value) -> Result<(), String> {
+    known_keys(expect, &EXPECT_KEYS, "`expect`")?;
+    let typed = |key: &str, ok: fn(&Value) -> bool, what: &str| match expect.get(key) {
+        Some(v) if !ok(v) => Err(format!("`expect.{key}` is {v}, not {what}")),
+        _ => Ok(()),
+    };
+    fn strings(v: &Value) -> bool {
+        v.as_array().is_some_and(|a| a.iter().all(Value::is_string))
+    }
+    typed("ok", Value::is_boolean, "true or false")?;
+    typed("ordered", Value::is_boolean, "true or false")?;
+    typed("error", |v| v.get("code").is_some_and(Value::is_string), "an object with a `code`")?;
+    typed("bodies", strings, "a list of bodies")?;
+    typed("bodies_one_of", |v| v.as_array().is_some_and(|a| a.iter().all(strings)), "a list of lists of bodies")?;
+    typed("count", Value::is_u64, "a whole number")?;
+    typed("receive_count", Value::is_u64, "a whole number")?;
+    typed("receipt_handle_differs_from", Value::is_string, "the name of a receive")?;
+    typed("message_id_of", Value::is_string, "the name of a send")?;
+    typed("arrives_at_or_after", Value::is_number, "a time in seconds")?;
+    if expect.get("ok") == Some(&Value::Bool(true)) && expect.get("error").is_some() {
+        return Err("`expect` says both ok and error".to_owned());
+    }
+    Ok(())
 }
 
 fn short(source: &str) -> &str {
@@ -339,4 +436,36 @@ fn check(step: &Value, result: &StepResult, runner: &Runner) -> Result<(), Strin
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{run_file, CaseOutcome};
+
+    /// A case the runner cannot check as written fails — flagged or not — instead of passing.
+    #[test]
+    fn malformed_cases_fail_instead_of_passing() {
+        let case = |steps: &str, extra: &str| {
+            format!(r#"[{{"source":"test","queue":{{"name":"q"}},"steps":{steps}{extra}}}]"#)
+        };
+        let send = r#"{"t":0,"op":"send","body":"a"}"#;
+        let bad = [
+            case(r#"[{"t":0,"op":"receive","expect":"garbage"}]"#, ""),
+            case(r#"[{"t":0,"op":"receive","expect":{"cuont":5}}]"#, ""),
+            case("[]", ""),
+            case(&format!(r#"[{{"t":-5,"op":"send","body":"a"}}]"#), ""),
+            case(&format!("[{send}]"), r#","expect":[{"step":3,"ok":true}]"#),
+            case(r#"[{"t":0,"op":"receive","expect":{"count":"five"}}]"#, ""),
+            case(&format!("[{send}]"), r#","note":"flagged, and still malformed","expext":[]"#),
+        ];
+        for file in bad {
+            let report = run_file(&file).expect("an SQS file");
+            match &report.cases[0].1 {
+                CaseOutcome::Failed(why) => assert!(why.starts_with("malformed case:"), "{why}"),
+                other => panic!("{file}: {other:?}"),
+            }
+        }
+        let good = case(&format!(r#"[{send},{{"t":1,"op":"receive","expect":{{"bodies":["a"]}}}}]"#), "");
+        assert_eq!(run_file(&good).expect("an SQS file").cases[0].1, CaseOutcome::Passed);
+    }
 }

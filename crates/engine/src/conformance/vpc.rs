@@ -8,7 +8,7 @@ use std::net::Ipv4Addr;
 
 use serde_json::Value;
 
-use super::{outcome, Report};
+use super::{checked, known_keys, Report};
 use crate::vpc::{
     Caller, Network, Packet, PeeringView, Protocol, Target, Verdict, VpcError, VpcIdx, DEFAULT_ACCOUNT, DEFAULT_REGION,
 };
@@ -21,12 +21,40 @@ pub fn is_vpc_file(doc: &Value) -> bool {
     })
 }
 
+/// The keys a step may have.
+const STEP_KEYS: [&str; 14] = [
+    "op",
+    "as",
+    "id",
+    "requester",
+    "accepter",
+    "peer_region",
+    "peer_owner",
+    "caller",
+    "from",
+    "to",
+    "vpc",
+    "destination",
+    "target",
+    "expect",
+];
+
+/// Whether a case is one the runner can check: known keys, and at least one step.
+fn shape(case: &Value) -> Result<(), String> {
+    known_keys(case, &["setup", "steps"], "the case")?;
+    let steps = case.get("steps").and_then(Value::as_array).ok_or("`steps` is not a list")?;
+    if steps.is_empty() {
+        return Err("`steps` is empty: the case checks nothing".to_owned());
+    }
+    steps.iter().enumerate().try_for_each(|(n, step)| known_keys(step, &STEP_KEYS, &format!("step {n}")))
+}
+
 /// Runs every case of the file.
 pub fn run(doc: &Value) -> Report {
     let mut report = Report::default();
     for (i, case) in doc.as_array().into_iter().flatten().enumerate() {
         let first = case.pointer("/steps/0/op").and_then(Value::as_str).unwrap_or("?");
-        report.cases.push((format!("vpc case {i} ({first}…)"), outcome(case, check(case))));
+        report.cases.push((format!("vpc case {i} ({first}…)"), checked(case, shape(case), || check(case))));
     }
     report
 }
