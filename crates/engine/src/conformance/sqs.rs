@@ -453,7 +453,7 @@ mod tests {
             case(r#"[{"t":0,"op":"receive","expect":"garbage"}]"#, ""),
             case(r#"[{"t":0,"op":"receive","expect":{"cuont":5}}]"#, ""),
             case("[]", ""),
-            case(&format!(r#"[{{"t":-5,"op":"send","body":"a"}}]"#), ""),
+            case(r#"[{"t":-5,"op":"send","body":"a"}]"#, ""),
             case(&format!("[{send}]"), r#","expect":[{"step":3,"ok":true}]"#),
             case(r#"[{"t":0,"op":"receive","expect":{"count":"five"}}]"#, ""),
             case(&format!("[{send}]"), r#","note":"flagged, and still malformed","expext":[]"#),
