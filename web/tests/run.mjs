@@ -265,6 +265,31 @@ test('a wasm panic shows an error panel with a reset link instead of a blank pag
   await page.context().close();
 });
 
+test('every page asks for nothing outside the site, under its Content-Security-Policy, with no violation', async () => {
+  for (const slug of ['', ...PLAYGROUNDS.map(([s]) => s), 'no-such-page']) {
+    const page = await newPage();
+    const requests = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await page.addInitScript(() => {
+      window.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await page.goto(at(slug));
+    await ready(page);
+    // Let the scene play a moment: tokens, charts and the log are drawn with inline styles.
+    await page.waitForTimeout(1500);
+    const policy = await page.locator('meta[http-equiv=Content-Security-Policy]').getAttribute('content');
+    assert(policy?.includes("default-src 'self'") && policy.includes("'wasm-unsafe-eval'"), `/${slug}: policy ${policy}`);
+    const origin = new URL(at('')).origin;
+    const outside = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:'));
+    assert(outside.length === 0, `/${slug} asked for ${outside.join(', ')}`);
+    const violations = await page.evaluate(() => window.cspViolations);
+    assert(violations.length === 0, `/${slug}: ${violations.join(' | ')}`);
+    noErrors(page);
+    await page.context().close();
+  }
+});
+
 // The heaviest links each live playground accepts (issue 18's probe), and what the page says:
 // on its way to the link's hour in slices, or stopped at the memory cap.
 const HEAVY_LINKS = [

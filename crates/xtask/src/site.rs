@@ -62,6 +62,7 @@ pub fn build_release(tools: &Tools, public_url: &str, site_url: Option<&str>) ->
         let built = [page.file.as_str(), "index.html"].iter().map(|n| dist.join(n)).find(|p| p.exists());
         let built = built.with_context(|| format!("the build of {} produced no HTML page", page.file))?;
         minify_glue(tools, &dist, &built)?;
+        add_content_security_policy(&built)?;
         merge(&dist, &site, &built, &page.file, &mut written)?;
     }
     let landing = std::fs::read_to_string(site.join("index.html"))?;
@@ -98,6 +99,41 @@ fn minify_glue(tools: &Tools, dist: &Path, html: &Path) -> Result<()> {
         page = page.replace(&before, &integrity(&std::fs::read(&path)?));
     }
     std::fs::write(html, page)?;
+    Ok(())
+}
+
+/// What a page may load and run: only the site's own files, its two inline scripts (the early
+/// theme/embed script and Trunk's loader, by hash) and WebAssembly. Styles may be inline: the
+/// diagrams place tokens with `style` attributes. `frame-ancestors` cannot be set from a `<meta>`,
+/// and embeds are meant to work on any blog, so framing stays open on purpose.
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'";
+
+/// Puts the Content-Security-Policy `<meta>` into a built page, right after its charset, with
+/// the hashes of the page's inline scripts as built.
+fn add_content_security_policy(html: &Path) -> Result<()> {
+    use base64::Engine;
+    use sha2::{Digest, Sha256};
+    let page = std::fs::read_to_string(html)?;
+    let mut hashes = Vec::new();
+    let mut rest = page.as_str();
+    while let Some(start) = rest.find("<script") {
+        let tag_end = rest[start..].find('>').map(|i| start + i + 1).context("an unclosed <script> tag")?;
+        let close = rest[tag_end..].find("</script>").map(|i| tag_end + i).context("a <script> without </script>")?;
+        if !rest[start..tag_end].contains(" src=") {
+            let digest = Sha256::digest(&rest.as_bytes()[tag_end..close]);
+            hashes.push(format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(digest)));
+        }
+        rest = &rest[close..];
+    }
+    let charset = "<meta charset=\"utf-8\" />";
+    if !page.contains(charset) {
+        bail!("{} has no `{charset}` to put the Content-Security-Policy after", html.display());
+    }
+    let meta = format!(
+        "{charset}\n    <meta http-equiv=\"Content-Security-Policy\" content=\"{}\" />",
+        CSP.replace("{hashes}", &hashes.join(" "))
+    );
+    std::fs::write(html, page.replacen(charset, &meta, 1))?;
     Ok(())
 }
 
@@ -211,4 +247,25 @@ fn normalize_site_url(url: &str) -> Result<String> {
         bail!("--site-url {url}: expected the site's absolute address, such as https://owner.github.io/nimbus/");
     }
     Ok(if url.ends_with('/') { url.to_owned() } else { format!("{url}/") })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_allows_exactly_the_pages_inline_scripts() {
+        let dir = std::env::temp_dir().join(format!("nimbus-csp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("a temporary folder");
+        let html = dir.join("page.html");
+        let page = "<head><meta charset=\"utf-8\" /><script>let a = 1;</script><script type=\"module\" src=\"/x.js\"></script><script type=\"module\">init();</script></head>";
+        std::fs::write(&html, page).expect("written");
+        add_content_security_policy(&html).expect("added");
+        let out = std::fs::read_to_string(&html).expect("read");
+        // sha256 of `let a = 1;`, base64 (`openssl dgst -sha256 -binary | base64`).
+        assert!(out.contains("'sha256-xY6QKfH9PRsQnLz56nj6MBwiK5oHg+im1Jkpdp1x/Ck='"), "{out}");
+        assert_eq!(out.matches("'sha256-").count(), 2, "{out}");
+        assert!(out.find("Content-Security-Policy") < out.find("<script"), "the policy comes before the scripts");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
