@@ -31,6 +31,8 @@ pub mod vpc;
 pub mod workload;
 
 #[cfg(test)]
+mod fuzz_tests;
+#[cfg(test)]
 mod tests;
 
 pub use dist::Distribution;

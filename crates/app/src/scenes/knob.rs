@@ -102,10 +102,17 @@ pub fn format_value(value: f64) -> String {
     if value.is_finite() && value == value.trunc() && value.abs() < 1e15 {
         format!("{}", value as i64)
     } else {
-        // Three significant decimals is plenty for a knob; trims the float noise of `p99 / median`.
-        let rounded = (value * 1000.0).round() / 1000.0;
-        format!("{rounded}")
+        format!("{}", shown(value))
     }
+}
+
+/// A knob's value to the three decimals it is shown and linked with: plenty for a knob, and it
+/// trims the float noise of `p99 / median`.
+fn shown(value: f64) -> f64 {
+    if value.abs() >= 1e12 {
+        return value;
+    }
+    (value * 1000.0).round() / 1000.0
 }
 
 /// Applies `text` typed into `knob` to a copy of `scenario`; the new scenario if it validates,
@@ -128,7 +135,9 @@ pub fn apply<S: Checked>(scenario: &S, knob: &Knob<S>, text: &str) -> Result<S, 
         return Err(format!("{name} must be {}{unit}{span}: {text} is {side} {whose}.", knob.range()));
     }
     let mut next = scenario.clone();
-    (knob.set)(&mut next, value);
+    // The knob holds what it shows, and so what a link carries: typed `0.37354` is `0.374`,
+    // else the link (written with `format_value`) would replay a different run.
+    (knob.set)(&mut next, shown(value));
     // Rules between settings (a stage limit under the account's) come from the engine.
     next.check().map_err(|err| in_words(&err))?;
     Ok(next)

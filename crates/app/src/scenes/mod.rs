@@ -24,6 +24,9 @@ mod sqs;
 #[cfg_attr(not(feature = "vpc"), allow(dead_code))]
 mod vpc;
 
+#[cfg(test)]
+mod link_fuzz;
+
 #[cfg(feature = "apigw")]
 pub use apigw::ApigwScene;
 #[cfg(feature = "kinesis")]
