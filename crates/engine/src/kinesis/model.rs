@@ -424,7 +424,7 @@ impl KinesisModel {
             if count == 0 {
                 continue;
             }
-            let (taken, _) = self.stream.put_run(now, id, 0, count, bytes * u64::from(count), MIXED_KEYS);
+            let (taken, _) = self.stream.put_run(now, id, count, bytes * u64::from(count), MIXED_KEYS);
             written += u64::from(taken);
             refused += u64::from(count - taken);
             let entry = self.totals.per_shard.entry(id).or_default();

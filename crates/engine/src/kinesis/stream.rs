@@ -58,8 +58,6 @@ pub struct Record {
     pub seq: u64,
     /// How many records this entry stands for (1 for a single record).
     pub count: u32,
-    /// The hash key it was routed by.
-    pub hash: u128,
     /// Data plus partition key, bytes (a run's total).
     pub bytes: u64,
     /// `ApproximateArrivalTimestamp`.
@@ -292,7 +290,7 @@ impl Stream {
     /// shard is over a write limit this second (`ProvisionedThroughputExceededException`).
     pub fn put(&mut self, now: SimTime, hash: u128, bytes: u64, tag: u64) -> PutResult {
         let id = self.route(hash);
-        match self.put_run(now, id, hash, 1, bytes, tag) {
+        match self.put_run(now, id, 1, bytes, tag) {
             (1, Some(seq)) => Ok((id, seq)),
             _ => Err(KinesisError::throughput(format!(
                 "Rate exceeded for shard {id} in stream {} under account 123456789012.",
@@ -301,18 +299,11 @@ impl Stream {
         }
     }
 
-    /// Writes up to `count` records of `bytes / count` bytes each to open shard `id` as one run
-    /// (hash key `hash` stands for all of them): as many as the shard's write limits take this
-    /// second. Returns how many were written and the run's first sequence number.
-    pub fn put_run(
-        &mut self,
-        now: SimTime,
-        id: ShardId,
-        hash: u128,
-        count: u32,
-        bytes: u64,
-        tag: u64,
-    ) -> (u32, Option<u64>) {
+    /// Writes up to `count` records of `bytes / count` bytes each to open shard `id` as one run:
+    /// as many as the shard's write limits take this second. Returns how many were written and
+    /// the run's first sequence number. (A record keeps no hash key: it has been routed, and
+    /// a stream holds millions of records.)
+    pub fn put_run(&mut self, now: SimTime, id: ShardId, count: u32, bytes: u64, tag: u64) -> (u32, Option<u64>) {
         let Some(shard) = self.shards.get_mut(id.0 as usize).filter(|s| s.is_open()) else { return (0, None) };
         if count == 0 {
             return (0, None);
@@ -336,7 +327,7 @@ impl Stream {
         // Unique and increasing; gaps grow with the time between writes (KDS-09).
         let seq = (shard.last_seq + 1).max(now.as_micros());
         shard.last_seq = seq + u64::from(taken) - 1;
-        shard.records.push_back(Record { seq, count: taken, hash, bytes: taken_bytes, arrived: now, tag });
+        shard.records.push_back(Record { seq, count: taken, bytes: taken_bytes, arrived: now, tag });
         shard.retained += u64::from(taken);
         (taken, Some(seq))
     }
