@@ -97,6 +97,15 @@ pub fn speed_index(speed: f64) -> usize {
     best
 }
 
+/// A count in a diagram's narrow label column: exact up to 99,999, then `153k`, `1.53M`.
+pub fn compact_count(n: u64) -> String {
+    match n {
+        0..=99_999 => n.to_string(),
+        100_000..=999_999 => format!("{}k", n / 1_000),
+        _ => format!("{}M", (n as f64 / 10_000.0).round() / 100.0),
+    }
+}
+
 /// Formats a simulated instant in seconds with millisecond precision: `12.345 s`.
 pub fn format_sim_time(secs: f64) -> String {
     format!("{secs:.3} s")

@@ -530,11 +530,13 @@ where
             </LayoutHeader>
             <LayoutDiagram slot>
                 {preset_caption(live.linked, counters)}
+                // Where a phone reader looks: over the diagram, not down in the controls.
+                <RunPace state=live.pace cancel=player.stop_catching_up/>
                 {diagram}
             </LayoutDiagram>
             <LayoutControls slot>
                 {beside}
-                {live_controls(live, presets, player.step, player.reset, player.stop_catching_up, now_secs, settings)}
+                {live_controls(live, presets, player.step, player.reset, now_secs, settings)}
             </LayoutControls>
             <LayoutMetrics slot>
                 {metrics}
@@ -595,10 +597,10 @@ where
         <section class="embed-frame" node_ref=frame aria-label=label data-testid="embed-frame">
             <EmbedTitle service=service preset=Signal::derive(preset) href=Signal::derive(full_link)/>
             <LinkNotices notices=linked.notices/>
+            <RunPace state=live.pace cancel=player.stop_catching_up/>
             {diagram}
             // Without travelling tokens, the latest events say what each step did.
             {crate::anim::prefers_reduced_motion().then(|| view! { <EventLog entries=live.log label=log_label max_entries=EMBED_LOG_LINES/> })}
-            <RunPace state=live.pace cancel=player.stop_catching_up/>
             {controls.map(|c| view! { <div class="embed-controls panel">{c}</div> })}
             <p class="embed-footer muted">
                 <span data-testid="sim-time">{move || format_sim_time(now_secs.get())}</span>
@@ -657,7 +659,6 @@ fn live_controls<S, M>(
     presets: &'static [crate::scenes::preset::Preset<S>],
     on_step: Callback<()>,
     on_reset: Callback<()>,
-    stop_catching_up: Callback<()>,
     now_secs: Signal<f64>,
     settings: AnyView,
 ) -> impl IntoView
@@ -668,7 +669,6 @@ where
     let LinkedRun { preset_key, modified, state, .. } = live.linked;
     view! {
         <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
-        <RunPace state=live.pace cancel=stop_catching_up/>
         <PresetPicker entries=crate::scenes::preset::picker_entries(presets) preset_key=preset_key modified=modified
             on_pick=move |key: String| live.load_preset(&key)/>
         <Collapsible title="Settings" testid="settings-section">

@@ -20,7 +20,7 @@ use crate::components::{
     pace_of, paced, token_group, InspectorHint, MessageInspector, Pace, PresetPicker, Series, Stage, TimeSeriesChart,
 };
 use crate::share::{LinkedRun, Presets};
-use crate::view_model::{format_sim_time, format_trace_hash};
+use crate::view_model::{compact_count, format_sim_time, format_trace_hash};
 use knobs::{CHOICES, KNOBS};
 use layout::*;
 use presets::PRESETS;
@@ -186,7 +186,7 @@ fn Diagram(
                     <rect class="sqs-lane-bg" x=PAD + 6.0 y=y width=move || w() - 2.0 * PAD - 12.0 height=LANE_H - 2.0 rx="6"></rect>
                     <text class="sqs-lane-label" x=PAD + 14.0 y=y + 28.0>{lane.label()}</text>
                     <text class="sqs-lane-count" x=PAD + 14.0 y=y + 48.0 data-testid=format!("lane-{}", lane.class())>
-                        {paced(pace, move || view_data.with(|d| d.lane_counts[idx]))}
+                        {paced(pace, move || view_data.with(|d| compact_count(d.lane_counts[idx] as u64)))}
                     </text>
                     <text class="sqs-overflow" x=move || layout.with(|l| l.overflow_pos(lane, dense()).0) y=move || layout.with(|l| l.overflow_pos(lane, dense()).1)>{hidden}</text>
                 </g>

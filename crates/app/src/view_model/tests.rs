@@ -94,3 +94,8 @@ fn shortcuts_map_keys_and_speed_steps_stop_at_the_ends() {
     assert_eq!(step_speed(100.0, 1), 100.0);
     assert_eq!(step_speed(0.1, -1), 0.1);
 }
+
+#[test]
+fn big_counts_fit_a_label_column() {
+    assert_eq!([compact_count(99_999), compact_count(153_420), compact_count(1_531_685)], ["99999", "153k", "1.53M"]);
+}
