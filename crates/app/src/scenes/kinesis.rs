@@ -18,7 +18,7 @@ use crate::components::{
 };
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
-use knobs::{check_shard_bound, CHOICES, KNOBS};
+use knobs::{check_shard_bound, refused_reshards, CHOICES, KNOBS};
 use presets::PRESETS;
 use snapshot::*;
 
@@ -100,7 +100,7 @@ pub fn KinesisScene() -> impl IntoView {
     };
 
     // Scheduled reshardings of a link or file that AWS refuses: the run skips them, this says why.
-    let refused = view! { <RefusedNotice lines=Signal::derive(move || scenario.with(KinesisScenario::reshard_warnings)) test_id="refused-reshards"/> };
+    let refused = view! { <RefusedNotice lines=Signal::derive(move || scenario.with(refused_reshards)) test_id="refused-reshards"/> };
 
     if view.embed {
         let full_controls = view! {

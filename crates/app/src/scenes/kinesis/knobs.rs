@@ -244,6 +244,15 @@ pub fn check_shard_bound(s: &KinesisScenario) -> Result<(), String> {
     }
 }
 
+/// The scheduled reshardings AWS would refuse, each as its link form and AWS's error
+/// (`merge:1+1@5 — InvalidArgumentException: …`).
+pub fn refused_reshards(s: &KinesisScenario) -> Vec<String> {
+    s.reshard_plan()
+        .into_iter()
+        .filter_map(|p| Some(format!("{} — {}", format_reshard(s.reshards.get(p.index)?), p.outcome.err()?)))
+        .collect()
+}
+
 impl LinkParams for KinesisScenario {
     fn link_params(&self, base: &Self) -> Vec<(&'static str, String)> {
         let (mut out, knobs) = changed_params(&CHOICES, &KNOBS, self, base);
@@ -283,9 +292,9 @@ mod tests {
         let err = base.apply_param(RESHARDS_KEY, "count:8@0;count:16@0;count:32@0").expect_err("32 open shards");
         assert!(err.contains("count:32@0 would leave 32 open shards") && err.contains("at most 16"), "{err}");
         let next = base.apply_param(RESHARDS_KEY, "merge:1+1@5;split:0:abc@6").expect("refusals are warnings");
-        let warnings = next.reshard_warnings();
-        assert_eq!(warnings.len(), 2, "{warnings:?}");
-        assert!(warnings[0].contains("InvalidArgumentException"), "{}", warnings[0]);
+        let refused = refused_reshards(&next);
+        assert_eq!(refused.len(), 2, "{refused:?}");
+        assert!(refused[0].starts_with("merge:1+1@5 — InvalidArgumentException"), "{}", refused[0]);
     }
 
     #[test]
