@@ -187,14 +187,9 @@ proptest! {
         // 20 simulated seconds of at most 2,000 messages/s and 300 consumers are far fewer than
         // 4 M items; a livelock never gets there.
         let mut items = 0u64;
-        loop {
-            match sim.run_until_at_most(end, 100_000) {
-                crate::RunOutcome::StepCap => {
-                    items += 100_000;
-                    prop_assert!(items < 4_000_000, "stuck at {:?}", sim.now());
-                }
-                _ => break,
-            }
+        while sim.run_until_at_most(end, 100_000) == crate::RunOutcome::StepCap {
+            items += 100_000;
+            prop_assert!(items < 4_000_000, "stuck at {:?}", sim.now());
         }
         prop_assert_eq!(sim.now(), end);
     }
