@@ -75,7 +75,7 @@ fn every_reader(text: &str) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, rng_seed: proptest::test_runner::RngSeed::Fixed(18), ..ProptestConfig::default() })]
 
     #[test]
     fn scenario_files_never_panic_and_round_trip(doc in arb_json(), kind in prop_oneof![Just("sqs"), Just("sns"), Just("kinesis"), Just("apigw"), Just("vpc")]) {
@@ -154,7 +154,7 @@ proptest! {
 
 proptest! {
     // Each case runs 20 simulated seconds of a queue: fewer cases.
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 24, rng_seed: proptest::test_runner::RngSeed::Fixed(18), ..ProptestConfig::default() })]
 
     /// Every accepted scenario makes progress: simulated time moves on within a bounded number
     /// of work items (a consumer refused and woken again at one instant, for ever, once froze

@@ -125,6 +125,11 @@ pub fn apply<S: Checked>(scenario: &S, knob: &Knob<S>, text: &str) -> Result<S, 
         .filter(|v: &f64| v.is_finite())
         .ok_or_else(|| format!("Enter a number ({}).", knob.range()))?;
     let (name, unit) = name_and_unit(knob.label);
+    // A setting the scenario has no use for (message groups on a standard queue) would change
+    // it out of sight, and its link would not carry it.
+    if (knob.get)(scenario).is_none() {
+        return Err(format!("{name} does not apply to this scenario ({}).", knob.range()));
+    }
     if knob.integer && (value < 0.0 || value != value.trunc()) {
         return Err(format!("{name} must be a whole number, {}{unit}.", knob.range()));
     }

@@ -259,9 +259,13 @@ pub const CHOICES: [Choice<ApigwScenario>; 3] = [
                 "naive" => RetryMode::Naive,
                 _ => RetryMode::Standard,
             };
+            // The naive client retries up to 10 times here; the other modes keep the default
+            // (which they ignore), so no setting is changed that a link would not carry.
+            let attempts =
+                if mode == RetryMode::Naive { 10 } else { engine::apigw::ClientGroup::default().naive_attempts };
             for c in &mut s.clients {
                 c.retry = mode;
-                c.naive_attempts = 10;
+                c.naive_attempts = attempts;
             }
         },
     },
