@@ -20,7 +20,8 @@ pub use hash::{even_ranges, parse_hash_key, partition_hash, MAX_HASH_KEY};
 pub use model::{ConsumerKind, ConsumerState, KinesisModel, KinesisSim, KinesisTotals, KinesisTraceEvent};
 pub use scenario::{Consumers, KinesisScenario, Producer, Reshard, ScheduledReshard, Skew, StartAt};
 pub use stream::{
-    GetRecordsOutput, IteratorType, PutResult, Record, Shard, ShardId, ShardIterator, ShardState, Stream,
+    GetRecordsOutput, IteratorType, PutResult, Record, Shard, ShardId, ShardIterator, ShardState, Stream, MIXED_KEYS,
+    STREAM_ENTRY_BUDGET,
 };
 #[cfg(test)]
 mod model_tests;

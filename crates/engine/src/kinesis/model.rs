@@ -14,7 +14,7 @@ use super::error::KinesisError;
 use super::hash::{partition_hash, MAX_HASH_KEY};
 use super::limits::*;
 use super::scenario::{KinesisScenario, Reshard, Skew, StartAt};
-use super::stream::{IteratorType, ShardId, ShardIterator, Stream};
+use super::stream::{IteratorType, ShardId, ShardIterator, Stream, MIXED_KEYS};
 use crate::metrics::{Histogram, SeriesId, SeriesKind};
 use crate::scenario::ConfigError;
 use crate::sim::{Ctx, Model, Sim};
@@ -57,8 +57,6 @@ const CONSUMER_READ: [&str; CHARTED_CONSUMERS] =
 const PUSH_EVERY: SimDuration = SimDuration::from_millis(140);
 /// How often retention is applied.
 const TRIM_EVERY: SimDuration = SimDuration::from_secs(60);
-/// A record's tag when it stands for many keys (a bulk run).
-const MIXED_KEYS: u64 = u64::MAX;
 
 /// A running Kinesis scenario.
 pub type KinesisSim = Sim<KinesisModel>;
@@ -596,10 +594,10 @@ impl KinesisModel {
         for (id, from) in shards {
             let records = self.stream.read_pushed(id, from, budget);
             let Some(shard) = self.stream.shard(id) else { continue };
-            let next = records.last().map_or(from, |r| r.seq + u64::from(r.count));
+            let next = records.last().map_or(from, |r| r.end());
             // The first record not read yet (records are in sequence order: a binary search,
             // not a scan of everything retained, which made a push cost O(retention)).
-            let unread = shard.records().get(shard.records().partition_point(|r| r.seq < next));
+            let unread = shard.records().get(shard.records().partition_point(|r| r.end() <= next));
             worst_behind = worst_behind.max(unread.map_or(0, |r| now.saturating_since(r.arrived).as_millis()));
             let done = !shard.is_open() && unread.is_none();
             self.consume(cx, c, id, &records);
@@ -682,7 +680,8 @@ impl Model for KinesisModel {
     type Event = KinesisTraceEvent;
 
     fn held_bytes(&self) -> u64 {
-        let records: usize = self.stream.all_shards().iter().map(|s| s.records().len()).sum();
+        // Capacity, not length: a deque holds up to twice what it has in use.
+        let records: usize = self.stream.all_shards().iter().map(|s| s.records().capacity()).sum();
         let record = std::mem::size_of::<super::Record>();
         (record * records + std::mem::size_of::<Option<Pending>>() * self.pending.len()) as u64
     }
@@ -751,7 +750,9 @@ impl Model for KinesisModel {
                 }
             }
             Work::Trim => {
-                self.stream.trim(cx.now());
+                let readers: Vec<(ShardId, u64)> =
+                    self.consumers.iter().flat_map(|c| c.reading.iter().map(|(id, it)| (*id, it.from_seq))).collect();
+                self.stream.trim(cx.now(), &readers);
                 cx.schedule_in(TRIM_EVERY, Work::Trim);
             }
         }

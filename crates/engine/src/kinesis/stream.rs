@@ -49,15 +49,19 @@ pub enum ShardState {
     Expired,
 }
 
-/// One record in a shard — or a run of `count` records written together (the bulk producer of
-/// large scenarios writes each shard's records of a tick as one run; sequence numbers
-/// `seq .. seq + count` are theirs).
+/// One record in a shard — or a run of `count` records: written together (the bulk producer of
+/// large scenarios writes each shard's records of a tick as one run), or old records compacted
+/// into one entry to bound memory (see [`Shard::compact`]). A run's records have sequence
+/// numbers in `seq .. seq + span`, record `i` at `seq + ⌊i·span/count⌋` (for a written run,
+/// `span == count`: consecutive numbers).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Record {
     /// Sequence number: unique in its shard and increasing (KDS-09); a run's first.
     pub seq: u64,
     /// How many records this entry stands for (1 for a single record).
     pub count: u32,
+    /// The sequence numbers the run covers, at least `count` (fits in the struct's padding).
+    pub span: u32,
     /// Data plus partition key, bytes (a run's total).
     pub bytes: u64,
     /// `ApproximateArrivalTimestamp`.
@@ -65,6 +69,67 @@ pub struct Record {
     /// The caller's own id for it (which key, which producer message).
     pub tag: u64,
 }
+
+impl Record {
+    /// The sequence number just after the run: where reading on continues.
+    pub fn end(&self) -> u64 {
+        self.seq + u64::from(self.span)
+    }
+    /// The sequence number of the run's record `i` (`count` gives [`Record::end`]).
+    fn seq_of(&self, i: u32) -> u64 {
+        self.seq + u64::from(i) * u64::from(self.span) / u64::from(self.count.max(1))
+    }
+    /// How many of the run's records have sequence numbers below `seq`.
+    fn before(&self, seq: u64) -> u32 {
+        let d = seq.saturating_sub(self.seq).min(u64::from(self.span));
+        (d * u64::from(self.count)).div_ceil(u64::from(self.span.max(1))) as u32
+    }
+    /// Records `from .. to` of the run, as a run of their own (bytes shared evenly).
+    fn slice(&self, from: u32, to: u32) -> Record {
+        if from == 0 && to == self.count {
+            return *self;
+        }
+        let bytes_to = |i: u32| self.bytes * u64::from(i) / u64::from(self.count.max(1));
+        let (seq, end) = (self.seq_of(from), self.seq_of(to));
+        Record {
+            seq,
+            count: to - from,
+            span: (end - seq) as u32,
+            bytes: bytes_to(to) - bytes_to(from),
+            arrived: self.arrived,
+            tag: self.tag,
+        }
+    }
+    /// Two neighbouring entries as one run (the first's arrival time and tag — a compacted run
+    /// no longer knows each record's key), if the run would cover at most [`COMPACT_SPAN`]
+    /// sequence numbers.
+    fn merged(&self, next: &Record) -> Option<Record> {
+        let span = next.end().checked_sub(self.seq).filter(|&s| s <= COMPACT_SPAN)?;
+        Some(Record {
+            seq: self.seq,
+            count: self.count.checked_add(next.count)?,
+            span: span as u32,
+            bytes: self.bytes + next.bytes,
+            arrived: self.arrived,
+            tag: MIXED_KEYS,
+        })
+    }
+}
+
+/// A run's tag when it stands for records of many keys (a bulk run, or compacted records).
+pub const MIXED_KEYS: u64 = u64::MAX;
+
+/// Entries a stream keeps before compacting its oldest records into runs
+/// (~40 MB of entries), shared among its shards: a stream at its full write rate holds millions of records a day,
+/// and memory must not grow with simulated time.
+pub const STREAM_ENTRY_BUDGET: usize = 1 << 20;
+/// The fewest entries a shard keeps before compacting, however many shards share the budget.
+const SHARD_ENTRY_FLOOR: usize = 1 << 10;
+/// The widest a compacted run gets, in sequence numbers: sequence numbers follow the clock in
+/// microseconds (KDS-09), so a run stands for at most about a minute of writes — its records
+/// are trimmed at most that much early, and a reader that far behind sees its arrival time as
+/// the run's first.
+const COMPACT_SPAN: u64 = 60_000_000;
 
 /// A shard.
 #[derive(Clone, Debug)]
@@ -165,7 +230,59 @@ impl Shard {
     /// The index of the first entry with a sequence number at or above `seq` (a run is found
     /// by its first sequence number).
     fn position(&self, seq: u64) -> usize {
-        self.records.partition_point(|r| r.seq + u64::from(r.count) <= seq)
+        self.records.partition_point(|r| r.end() <= seq)
+    }
+    /// The records from sequence number `seq` on, at most `limit` records and `max_bytes`
+    /// bytes (but at least one record if any is there: no record is larger than a read's
+    /// byte limit). A run is cut where a limit falls inside it.
+    fn read_from(&self, seq: u64, limit: u32, max_bytes: u64) -> Vec<Record> {
+        let mut out = Vec::new();
+        let (mut count, mut bytes) = (0u32, 0u64);
+        for r in self.records.iter().skip(self.position(seq)) {
+            let first = r.before(seq);
+            let each = (r.bytes / u64::from(r.count.max(1))).max(1);
+            let room = (limit - count).min(r.count - first);
+            let by_bytes = max_bytes.saturating_sub(bytes) / each;
+            let by_bytes = if out.is_empty() { by_bytes.max(1) } else { by_bytes };
+            let take = room.min(by_bytes.min(u64::from(u32::MAX)) as u32);
+            if take == 0 {
+                break;
+            }
+            let part = r.slice(first, first + take);
+            count += part.count;
+            bytes += part.bytes;
+            out.push(part);
+            if first + take < r.count || count == limit {
+                break;
+            }
+        }
+        out
+    }
+    /// Keeps at most about `budget` entries: when over, the older half of the entries is merged
+    /// pairwise into runs (each record is touched O(1) times on average; the oldest runs are the
+    /// widest, up to [`COMPACT_SPAN`]). The counts, bytes and order of the records are kept —
+    /// what write limits, reads, lag and replays count; which key each old record had is not
+    /// (its tag becomes [`MIXED_KEYS`]). Records are compacted whether or not they have been read: a
+    /// consumer reading that far behind reads runs. No run is formed around a reader's position
+    /// (`readers`, sorted): where a reader stands stays a boundary, so it reads on exactly.
+    fn compact(&mut self, budget: usize, readers: &[u64]) {
+        if self.records.len() <= budget {
+            return;
+        }
+        // In place, so compacting never needs a second copy of the shard's entries.
+        let old = self.records.len() / 2;
+        let entries = self.records.make_contiguous();
+        let (mut read, mut write) = (0, 0);
+        while read < entries.len() {
+            let (a, b) = (entries[read], entries.get(read + 1).copied());
+            let reader_inside =
+                |b: &Record| readers.get(readers.partition_point(|&x| x <= a.seq)).is_some_and(|&x| x < b.end());
+            let merged = b.filter(|b| read + 1 < old && !reader_inside(b)).and_then(|b| a.merged(&b));
+            entries[write] = merged.unwrap_or(a);
+            read += if merged.is_some() { 2 } else { 1 };
+            write += 1;
+        }
+        self.records.truncate(write);
     }
     /// The newest sequence number written, 0 before any write.
     pub fn last_seq(&self) -> u64 {
@@ -327,7 +444,7 @@ impl Stream {
         // Unique and increasing; gaps grow with the time between writes (KDS-09).
         let seq = (shard.last_seq + 1).max(now.as_micros());
         shard.last_seq = seq + u64::from(taken) - 1;
-        shard.records.push_back(Record { seq, count: taken, bytes: taken_bytes, arrived: now, tag });
+        shard.records.push_back(Record { seq, count: taken, span: taken, bytes: taken_bytes, arrived: now, tag });
         shard.retained += u64::from(taken);
         (taken, Some(seq))
     }
@@ -516,8 +633,14 @@ impl Stream {
         }
     }
 
-    /// Drops records older than the retention period; a closed shard with nothing left expires.
-    pub fn trim(&mut self, now: SimTime) {
+    /// Drops records older than the retention period (a closed shard with nothing left
+    /// expires), and compacts the oldest records of shards over their share of
+    /// [`STREAM_ENTRY_BUDGET`] into runs tagged [`MIXED_KEYS`]. `readers` are the positions
+    /// (shard, next sequence number) of the consumers reading now.
+    pub fn trim(&mut self, now: SimTime, readers: &[(ShardId, u64)]) {
+        let live = self.shards.iter().filter(|s| s.state != ShardState::Expired).count().max(1);
+        let budget = (STREAM_ENTRY_BUDGET / live).max(SHARD_ENTRY_FLOOR);
+        self.compact(budget, readers);
         let Some(horizon) = now.as_micros().checked_sub(self.retention.as_micros()).map(SimTime::from_micros) else {
             return;
         };
@@ -531,6 +654,15 @@ impl Stream {
                     shard.state = ShardState::Expired;
                 }
             }
+        }
+    }
+
+    /// Compacts every shard holding more than `budget` entries (see [`Shard::compact`]).
+    pub(crate) fn compact(&mut self, budget: usize, readers: &[(ShardId, u64)]) {
+        for shard in &mut self.shards {
+            let mut at: Vec<u64> = readers.iter().filter(|(id, _)| *id == shard.id).map(|r| r.1).collect();
+            at.sort_unstable();
+            shard.compact(budget, &at);
         }
     }
 
@@ -601,24 +733,13 @@ impl Stream {
             )));
         }
         shard.read.calls += 1;
-        let from = shard.position(it.from_seq);
-        let mut records = Vec::new();
-        let mut bytes = 0;
-        let mut count = 0u32;
-        for r in shard.records.iter().skip(from) {
-            // A run is taken whole; the first entry always is.
-            let full = !records.is_empty() && (count + r.count > limit || bytes + r.bytes > GET_RECORDS_MAX_BYTES);
-            if full {
-                break;
-            }
-            bytes += r.bytes;
-            count += r.count;
-            records.push(*r);
-        }
+        let records = shard.read_from(it.from_seq, limit, GET_RECORDS_MAX_BYTES);
+        let bytes: u64 = records.iter().map(|r| r.bytes).sum();
         let read_time = SimDuration::from_micros(bytes * 1_000_000 / SHARD_READ_BYTES_PER_S);
         shard.read.busy_until = now + read_time;
-        let next_seq = records.last().map_or(it.from_seq, |r| r.seq + u64::from(r.count));
-        let unread = shard.records.get(from + records.len());
+        let next_seq = records.last().map_or(it.from_seq, |r| r.end());
+        // The first record not read (the last run read may have been cut by a limit).
+        let unread = shard.records.get(shard.position(next_seq));
         let millis_behind_latest = unread.map_or(0, |r| now.saturating_since(r.arrived).as_millis());
         let closed_and_done = !shard.is_open() && unread.is_none();
         Ok(GetRecordsOutput {
@@ -633,16 +754,6 @@ impl Stream {
     /// enhanced fan-out subscription pushes (each consumer has its own 2 MiB/s, KDS-17; the
     /// caller paces it). At most `max_bytes`.
     pub fn read_pushed(&self, shard: ShardId, from_seq: u64, max_bytes: u64) -> Vec<Record> {
-        let Some(s) = self.shard(shard) else { return Vec::new() };
-        let mut bytes = 0;
-        s.records
-            .iter()
-            .skip(s.position(from_seq))
-            .take_while(|r| {
-                bytes += r.bytes;
-                bytes <= max_bytes
-            })
-            .copied()
-            .collect()
+        self.shard(shard).map_or_else(Vec::new, |s| s.read_from(from_seq, u32::MAX, max_bytes))
     }
 }

@@ -129,7 +129,7 @@ fn retention_trims_and_a_closed_parent_stays_readable_then_expires() {
     assert_eq!(out.records.len(), 1);
     assert_eq!(out.next, None, "read to its end");
     assert_eq!(out.child_shards, vec![ShardId(1), ShardId(2)]);
-    s.trim(at(24.0 * 3_600.0 + 10.5));
+    s.trim(at(24.0 * 3_600.0 + 10.5), &[]);
     assert!(s.shard(ShardId(0)).is_some_and(|p| p.records().is_empty() && p.state == ShardState::Expired));
     assert_eq!(s.shards().count(), 2, "expired shards are not listed");
     assert_eq!(s.shard(ShardId(1)).map(|c| c.records().len()), Some(1), "the child's record is younger");
@@ -210,4 +210,50 @@ fn resharding_cannot_take_a_scenario_past_its_shard_bound() {
     assert!(err.to_string().contains("reshards[0]"), "{err}");
     scenario.reshards[0].action = Reshard::UpdateShardCount { target: 1_000 };
     scenario.validate().expect("within the bound");
+}
+
+/// Reads shard 0 from `from` in pushes of at most `bytes`, to its end: records read, where it
+/// stopped, and the most records one read returned.
+fn read_to_end(s: &Stream, mut from: u64, bytes: u64) -> (u64, u64) {
+    let mut read = 0;
+    loop {
+        let got = s.read_pushed(ShardId(0), from, bytes);
+        let Some(last) = got.last() else { return (read, from) };
+        assert!(got.iter().map(|r| r.bytes).sum::<u64>() <= bytes.max(10), "a push stays within its bytes");
+        read += got.iter().map(|r| u64::from(r.count)).sum::<u64>();
+        from = last.end();
+    }
+}
+
+#[test]
+fn compaction_bounds_the_entries_and_every_reader_reads_each_record_once() {
+    const N: u64 = 20_000;
+    let mut s = stream(1);
+    for i in 0..N {
+        // 500 records/s, 10 bytes each: under the write limits.
+        s.put(at(i as f64 * 0.002), 1, 10, i).expect("put");
+    }
+    // A reader part-way through, at a position inside what gets compacted.
+    let part = s.read_pushed(ShardId(0), 0, 12_340);
+    let reader = part.last().map_or(0, |r| r.end());
+    let read_before: u64 = part.iter().map(|r| u64::from(r.count)).sum();
+    assert_eq!(read_before, 1_234);
+    for _ in 0..20 {
+        s.compact(1_000, &[(ShardId(0), reader)]);
+    }
+    let shard = s.shard(ShardId(0)).expect("shard");
+    assert!(shard.records().len() < 2_000, "compacted to {} entries", shard.records().len());
+    assert_eq!(shard.retained_count(), N, "no record is lost");
+    assert_eq!(shard.records().iter().map(|r| u64::from(r.count)).sum::<u64>(), N);
+    assert!(shard.records().iter().zip(shard.records().iter().skip(1)).all(|(a, b)| a.end() <= b.seq), "in order");
+    assert!(shard.records().iter().all(|r| r.span >= r.count && u64::from(r.span) <= 60_000_000));
+    assert!(shard.records().iter().any(|r| r.count > 1 && r.tag == super::stream::MIXED_KEYS), "runs forget keys");
+    // The reader goes on exactly where it was; a new one reads everything; both in small pieces.
+    assert_eq!(read_to_end(&s, reader, 100).0, N - read_before);
+    assert_eq!(read_to_end(&s, 0, 1_000).0, N);
+    // GetRecords honours its Limit inside a run.
+    let it = s.shard_iterator(at(50.0), ShardId(0), IteratorType::TrimHorizon).expect("iterator");
+    let out = s.get_records(at(50.0), it, 100).expect("read");
+    assert_eq!(out.records.iter().map(|r| r.count).sum::<u32>(), 100);
+    assert!(out.millis_behind_latest > 0, "the rest of the run is still unread");
 }

@@ -423,7 +423,7 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
                 true => 1 << 61 | u64::from(shard.id.0) << 16 | k as u64,
                 false => u64::from(shard.id.0) << 48 | (r.seq & 0xffff_ffff_ffff),
             };
-            let key = (r.tag != u64::MAX).then_some((r.tag >> 32) as u32);
+            let key = (r.tag != engine::kinesis::MIXED_KEYS).then_some((r.tag >> 32) as u32);
             // A half-size record shows no text; a label that does not fit (key-1234) is left off
             // rather than cut to a wrong key (the accessible name has it).
             let label = match (dense, key, r.count) {
