@@ -75,6 +75,28 @@ pub fn check_int_range(field: &str, value: u64, range: RangeInclusive<u64>) -> R
     })
 }
 
+/// The most operations a scenario may offer per simulated second, all its sources together
+/// (each model says what it counts: messages sent, received and deleted; records written and
+/// read by each consumer; publishes and deliveries; requests). A bound of Nimbus, not of AWS:
+/// above it a run falls behind real time in a browser tab, and memory fills in seconds.
+/// `cargo xtask bench` runs each model at this bound.
+pub const MAX_OFFERED_PER_S: f64 = 100_000.0;
+
+/// Checks a scenario's offered load (`what`: what it counts) is within [`MAX_OFFERED_PER_S`].
+pub fn check_offered(what: &str, offered: f64) -> Result<(), ConfigError> {
+    if offered <= MAX_OFFERED_PER_S {
+        return Ok(());
+    }
+    Err(ConfigError::Invalid {
+        field: "offered load".to_owned(),
+        value: format!("{} operations/s ({what})", grouped(offered)),
+        rule: format!(
+            "Nimbus simulates at most {} operations per simulated second, so a run keeps ahead of real time; lower the rates or the number of producers, clients or consumers",
+            grouped(MAX_OFFERED_PER_S)
+        ),
+    })
+}
+
 /// Checks a scenario's format version is one this engine reads.
 pub fn check_version(v: u32) -> Result<(), ConfigError> {
     if v == SCENARIO_VERSION {
@@ -88,6 +110,19 @@ pub fn check_version(v: u32) -> Result<(), ConfigError> {
 }
 
 /// Numbers as people write them: no trailing `.0`, NaN and infinities spelled out.
+/// A whole number with thousands separators (`3,000,000`), for counts a reader compares.
+fn grouped(x: f64) -> String {
+    let digits = format!("{}", x.clamp(0.0, 1e18).round() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn format_number(x: f64) -> String {
     if x.is_finite() && x == x.trunc() && x.abs() < 1e15 {
         return format!("{}", x as i64);

@@ -79,6 +79,15 @@ impl Workload {
         }
     }
 
+    /// The highest rate it keeps up for long (a ramp's higher end, bursts averaged over their
+    /// period): what [`crate::scenario::check_offered`] bounds.
+    pub fn sustained_rate_per_s(&self) -> f64 {
+        match *self {
+            Workload::Ramp { from_per_s, to_per_s, .. } => from_per_s.max(to_per_s),
+            _ => self.mean_rate_per_s(),
+        }
+    }
+
     /// The long-run mean rate per second (after any ramp).
     pub fn mean_rate_per_s(&self) -> f64 {
         match *self {

@@ -25,6 +25,8 @@ mod sqs;
 mod vpc;
 
 #[cfg(test)]
+mod day_long;
+#[cfg(test)]
 mod link_fuzz;
 
 #[cfg(feature = "apigw")]

@@ -142,7 +142,9 @@ impl ApigwScenario {
         }
         check_int_range("backend.concurrency", u64::from(self.backend.concurrency), 1..=100_000)?;
         self.backend.latency.validate("backend.latency")?;
-        check_range("backend.timeout_s", self.backend.timeout_s, 0.05..=29.0)
+        check_range("backend.timeout_s", self.backend.timeout_s, 0.05..=29.0)?;
+        let requests: f64 = self.clients.iter().map(|c| f64::from(c.count) * c.workload.sustained_rate_per_s()).sum();
+        crate::scenario::check_offered("requests of all clients, before retries", requests)
     }
 
     /// The scenario as the file `nimbus run` reads (`"kind": "apigw"`).

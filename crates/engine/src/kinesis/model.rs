@@ -54,7 +54,7 @@ const CONSUMER_READ: [&str; CHARTED_CONSUMERS] =
     ["read 1", "read 2", "read 3", "read 4", "read 5", "read 6", "read 7", "read 8"];
 /// How often an enhanced fan-out subscription pushes (its records wait half of it on average:
 /// about the 70 ms AWS quotes, KDS-19).
-const PUSH_EVERY: SimDuration = SimDuration::from_millis(140);
+pub(crate) const PUSH_EVERY: SimDuration = SimDuration::from_millis(140);
 /// How often retention is applied.
 const TRIM_EVERY: SimDuration = SimDuration::from_secs(60);
 

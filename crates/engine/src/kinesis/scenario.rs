@@ -257,6 +257,7 @@ impl KinesisScenario {
         }
         // Resharding may not take the stream past the scenario's bound either (AWS would allow
         // up to 10,000 shards; a run of that many is not one the engine keeps up with).
+        let mut most_open = self.shards;
         for step in self.reshard_plan() {
             if let Ok(open) = step.outcome {
                 check_int_range(
@@ -264,9 +265,28 @@ impl KinesisScenario {
                     u64::from(open),
                     1..=u64::from(MAX_SCENARIO_SHARDS),
                 )?;
+                most_open = most_open.max(open);
             }
         }
-        Ok(())
+        crate::scenario::check_offered(
+            "each record written and read by each consumer, and every GetRecords call and push",
+            self.offered_per_s(most_open),
+        )
+    }
+
+    /// Operations per simulated second with `open` shards: writes (a bulk producer writes one
+    /// run per open shard per tick) each read by every consumer, plus each polling consumer's
+    /// GetRecords calls and each enhanced fan-out consumer's pushes on every shard.
+    fn offered_per_s(&self, open: u32) -> f64 {
+        let (p, c) = (&self.producer, &self.consumers);
+        let writes = match p.bulk_ms {
+            Some(ms) => f64::from(open) * 1_000.0 / ms,
+            None => p.rate_per_s,
+        };
+        let calls = f64::from(open)
+            * (f64::from(c.polling) * 1_000.0 / c.poll_interval_ms
+                + f64::from(c.enhanced) * 1e6 / super::model::PUSH_EVERY.as_micros() as f64);
+        writes * f64::from(1 + c.polling + c.enhanced) + calls
     }
 
     /// What each scheduled resharding does when its time comes, in the order they happen:

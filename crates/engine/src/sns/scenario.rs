@@ -341,7 +341,9 @@ impl SnsScenario {
                 }
             }
         }
-        Ok(())
+        let published: f64 = self.publishers.iter().map(|p| p.workload.sustained_rate_per_s()).sum();
+        let copies = 1.0 + self.subscriptions.len() as f64;
+        crate::scenario::check_offered("each message published and delivered to each subscription", published * copies)
     }
 
     /// The scenario as the file `nimbus run` reads: its fields plus `"kind": "sns"`.

@@ -21,6 +21,18 @@ pub(super) struct Entry<K> {
     pub slot: u32,
 }
 
+/// How much a full collection of `len` grows by: a quarter once it is large, instead of the
+/// standard library's doubling — a queue of millions of messages would otherwise take twice
+/// its memory at once (in a browser tab, linear memory that never shrinks), and overshoot the
+/// memory cap by that much between two checks. Still geometric, so pushes stay O(1) amortised.
+pub(super) fn gentle_growth(len: usize) -> usize {
+    if len < 1 << 16 {
+        len.max(16)
+    } else {
+        len / 4
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(super) struct Index<K: Ord> {
     /// Entries pushed in key order.
@@ -34,11 +46,22 @@ impl<K: Ord + Copy> Index<K> {
         Index { run: VecDeque::new(), heap: BinaryHeap::new() }
     }
 
+    /// Bytes its entries take, room to grow included.
+    pub fn held_bytes(&self) -> usize {
+        (self.run.capacity() + self.heap.capacity()) * std::mem::size_of::<Entry<K>>()
+    }
+
     /// Adds an entry; drops the stale ones when they are more than `live` + 64.
     pub fn push(&mut self, entry: Entry<K>, live: usize, valid: impl Fn(&Entry<K>) -> bool) {
         if self.run.back().is_none_or(|last| *last <= entry) {
+            if self.run.len() == self.run.capacity() {
+                self.run.reserve_exact(gentle_growth(self.run.len()));
+            }
             self.run.push_back(entry);
         } else {
+            if self.heap.len() == self.heap.capacity() {
+                self.heap.reserve_exact(gentle_growth(self.heap.len()));
+            }
             self.heap.push(Reverse(entry));
         }
         if self.run.len() + self.heap.len() > 2 * live + 64 {

@@ -340,9 +340,10 @@ impl Queue {
     /// About how much memory the queue holds (its message slots, their bodies, the indexes over
     /// them and the FIFO deduplication window): what grows with a backlog.
     pub fn held_bytes(&self) -> u64 {
-        // Each slot is indexed about three times (visible, timers, retention).
-        let per_slot = std::mem::size_of::<Option<Message>>() + 3 * 24;
-        (self.slots.len() * per_slot + self.body_bytes + self.dedup.len() * 96) as u64
+        // Capacities, not lengths: a vector holds up to twice what it has in use.
+        let slots = self.slots.capacity() * std::mem::size_of::<Option<Message>>() + self.free.capacity() * 4;
+        let indexes = self.visible.held_bytes() + self.timers.held_bytes() + self.retention.held_bytes();
+        (slots + indexes + self.body_bytes + self.dedup.len() * 96) as u64
     }
 
     /// `ApproximateNumberOfMessages`: visible messages.
@@ -913,6 +914,9 @@ impl Queue {
         let slot = match self.free.pop() {
             Some(slot) => slot,
             None => {
+                if self.slots.len() == self.slots.capacity() {
+                    self.slots.reserve_exact(super::index::gentle_growth(self.slots.len()));
+                }
                 self.slots.push(None);
                 (self.slots.len() - 1) as u32
             }
