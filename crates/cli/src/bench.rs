@@ -22,7 +22,7 @@ const PENDING: u64 = 1_024;
 const EVENTS: u64 = 30_000_000;
 
 /// The parts `nimbus bench` measures; naming some runs only those (handy under a profiler).
-const PARTS: [&str; 7] = ["scheduler", "reference", "sqs", "sns", "kinesis", "apigw", "vpc"];
+const PARTS: [&str; 8] = ["scheduler", "reference", "sqs", "sns", "kinesis", "apigw", "vpc", "worst"];
 
 pub fn bench(rest: &[String]) -> Result<()> {
     let args = args::parse(rest, &[])?;
@@ -51,6 +51,71 @@ pub fn bench(rest: &[String]) -> Result<()> {
     if wanted("vpc") {
         bench_vpc()?;
     }
+    if wanted("worst") {
+        bench_worst_cases()?;
+    }
+    Ok(())
+}
+
+/// Each live model at its heaviest accepted setting: an offered load at the engine's bound
+/// (`engine::scenario::MAX_OFFERED_PER_S`, operations per simulated second) for one simulated
+/// minute — how much faster than real time the slowest run anyone can ask for goes, and what
+/// it holds.
+fn bench_worst_cases() -> Result<()> {
+    let minute = SimTime::from_secs(60);
+    fn row<M: engine::sim::Model>(name: &str, mut sim: engine::sim::Sim<M>, until: SimTime) {
+        let start = Instant::now();
+        let outcome = sim.run_until_done(until);
+        let wall = start.elapsed().as_secs_f64();
+        out!(
+            "worst case {name}: {:.0}× real time ({} work items, holds {:.1} MB, {outcome:?}, {wall:.3} s)",
+            sim.now().as_secs_f64() / wall,
+            sim.handled(),
+            sim.held_bytes() as f64 / f64::from(1 << 20),
+        );
+    }
+    let bound = engine::scenario::MAX_OFFERED_PER_S;
+
+    // SQS: a third of the bound in messages (each is sent, received and deleted), consumers
+    // enough to keep up (batches of 10, 5 ms each).
+    let mut sqs = SqsScenario::benchmark();
+    sqs.producers[0].workload = Workload::Poisson { rate_per_s: bound / 3.0 };
+    sqs.consumers.count = engine::sqs::MAX_CONSUMERS;
+    row(
+        "sqs (33,333 msg/s sent, received and deleted by 1,000 consumers)",
+        SqsSim::try_new(&sqs, 1)?.without_recent_events(),
+        minute,
+    );
+
+    // SNS: the most subscriptions, HTTP endpoints (an SQS subscription's consumers in the
+    // playground cannot keep up with 16,667 messages/s: that run stops at the memory cap).
+    let mut sns = engine::sns::SnsScenario::default();
+    let subscription = |i: usize| engine::sns::SubscriptionSettings {
+        name: format!("endpoint-{i}"),
+        endpoint: engine::sns::EndpointKind::Http,
+        ..engine::sns::SubscriptionSettings::default()
+    };
+    sns.subscriptions = (0..engine::sns::MAX_SUBSCRIPTIONS).map(subscription).collect();
+    let copies = 1.0 + sns.subscriptions.len() as f64;
+    sns.publishers[0].workload = Workload::Poisson { rate_per_s: bound / copies };
+    let label = format!("sns ({:.0} publishes/s to {} HTTP subscriptions)", bound / copies, sns.subscriptions.len());
+    row(&label, engine::sns::SnsSim::try_new(&sns, 1)?.without_recent_events(), minute);
+
+    let mut kinesis = KinesisScenario { shards: 16, ..KinesisScenario::default() };
+    kinesis.producer.rate_per_s = 19_000.0;
+    kinesis.consumers.enhanced = 3;
+    row(
+        "kinesis (19,000 records/s on 16 shards, read by a polling and 3 enhanced fan-out consumers)",
+        KinesisSim::try_new(&kinesis, 1)?.without_recent_events(),
+        minute,
+    );
+
+    let mut apigw = ApigwScenario::default();
+    if let Some(c) = apigw.clients.first_mut() {
+        c.count = 1_000;
+        c.workload = Workload::Poisson { rate_per_s: bound / 1_000.0 };
+    }
+    row("apigw (1,000 clients × 100 requests/s)", ApigwSim::try_new(&apigw, 1)?.without_recent_events(), minute);
     Ok(())
 }
 

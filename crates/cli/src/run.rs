@@ -35,6 +35,18 @@ struct RunReport {
     metrics: serde_json::Value,
 }
 
+/// A scenario that offers no traffic is allowed (a rate of 0 is a valid setting) but said, as
+/// a note that `--strict` does not turn into an error: it is easy to set by mistake.
+fn note_if_idle(path: &str, offered: f64) {
+    if let Some(note) = idle_note(path, offered) {
+        eprintln!("note: {}", crate::input::printable(&note));
+    }
+}
+
+fn idle_note(path: &str, offered: f64) -> Option<String> {
+    (offered == 0.0).then(|| format!("{path}: every rate is 0, so nothing is sent: the run has no traffic"))
+}
+
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }
@@ -95,6 +107,7 @@ pub fn run(rest: &[String]) -> Result<()> {
         "sqs" => {
             let scenario: SqsScenario =
                 serde_json::from_value(doc).with_context(|| format!("{path}: not an SQS scenario"))?;
+            note_if_idle(path, scenario.offered_per_s());
             let mut sim = SqsSim::try_new(&scenario, seed)
                 .with_context(|| format!("{path}: invalid scenario"))?
                 .without_recent_events();
@@ -138,6 +151,7 @@ pub fn run(rest: &[String]) -> Result<()> {
         "sns" => {
             let scenario: SnsScenario =
                 serde_json::from_value(doc).with_context(|| format!("{path}: not an SNS scenario"))?;
+            note_if_idle(path, scenario.offered_per_s());
             let mut sim = SnsSim::try_new(&scenario, seed)
                 .with_context(|| format!("{path}: invalid scenario"))?
                 .without_recent_events();
@@ -187,6 +201,7 @@ pub fn run(rest: &[String]) -> Result<()> {
         "kinesis" => {
             let scenario: KinesisScenario =
                 serde_json::from_value(doc).with_context(|| format!("{path}: not a Kinesis scenario"))?;
+            note_if_idle(path, scenario.offered_per_s());
             let mut sim = KinesisSim::try_new(&scenario, seed)
                 .with_context(|| format!("{path}: invalid scenario"))?
                 .without_recent_events();
@@ -250,6 +265,7 @@ pub fn run(rest: &[String]) -> Result<()> {
         "apigw" => {
             let scenario: ApigwScenario =
                 serde_json::from_value(doc).with_context(|| format!("{path}: not an API Gateway scenario"))?;
+            note_if_idle(path, scenario.offered_per_s());
             let mut sim = ApigwSim::try_new(&scenario, seed)
                 .with_context(|| format!("{path}: invalid scenario"))?
                 .without_recent_events();
@@ -372,6 +388,30 @@ mod tests {
             .expect("the run hung: a consumer is refused and woken again at one instant, for ever");
         assert!(reached >= engine::SimTime::from_secs(45), "the run stopped at {reached:?}");
         assert!(throttled, "no receive was throttled, so this test tests nothing");
+    }
+
+    /// A rate of 0 is allowed, even with `--strict`, and noted; over the engine's bound is an
+    /// error naming it.
+    #[test]
+    fn an_idle_scenario_is_noted_and_an_overloaded_one_refused() {
+        let run = |file: &str, extra: &[&str]| {
+            let path = std::env::temp_dir().join(format!("nimbus-idle-{}-{}.json", std::process::id(), file.len()));
+            std::fs::write(&path, file).expect("a temporary file");
+            let path = path.to_string_lossy().into_owned();
+            let args: Vec<String> =
+                [path.as_str(), "--until", "5s"].iter().chain(extra).map(|s| s.to_string()).collect();
+            let result = super::run(&args).map_err(|e| format!("{e:#}"));
+            let _ = std::fs::remove_file(&path);
+            result
+        };
+        let idle = r#"{"kind":"apigw","clients":[{"count":10,"workload":{"kind":"constant","rate_per_s":0}}]}"#;
+        run(idle, &["--strict"]).expect("an idle scenario runs");
+        let s = engine::apigw::ApigwScenario::from_file_json(idle).expect("valid");
+        assert!(super::idle_note("f.json", s.offered_per_s()).is_some_and(|n| n.contains("every rate is 0")));
+        assert_eq!(super::idle_note("f.json", engine::sqs::SqsScenario::default().offered_per_s()), None);
+        let flood = r#"{"kind":"apigw","clients":[{"count":1000,"workload":{"kind":"constant","rate_per_s":10000}}]}"#;
+        let err = run(flood, &[]).expect_err("over the bound");
+        assert!(err.contains("10,000,000 operations/s") && err.contains("at most 100,000"), "{err}");
     }
 
     /// An operation AWS would refuse is a warning the run skips, or an error with `--strict`.

@@ -143,8 +143,12 @@ impl ApigwScenario {
         check_int_range("backend.concurrency", u64::from(self.backend.concurrency), 1..=100_000)?;
         self.backend.latency.validate("backend.latency")?;
         check_range("backend.timeout_s", self.backend.timeout_s, 0.05..=29.0)?;
-        let requests: f64 = self.clients.iter().map(|c| f64::from(c.count) * c.workload.sustained_rate_per_s()).sum();
-        crate::scenario::check_offered("requests of all clients, before retries", requests)
+        crate::scenario::check_offered("requests of all clients, before retries", self.offered_per_s())
+    }
+
+    /// Operations per simulated second it offers: the requests of all clients, before retries.
+    pub fn offered_per_s(&self) -> f64 {
+        self.clients.iter().map(|c| f64::from(c.count) * c.workload.sustained_rate_per_s()).sum()
     }
 
     /// The scenario as the file `nimbus run` reads (`"kind": "apigw"`).
@@ -337,7 +341,12 @@ pub struct ApigwModel {
     free: Vec<u32>,
     next_id: u64,
     busy: u32,
-    waiting: VecDeque<u32>,
+    /// Calls waiting for a backend slot, in arrival order: `(slot, call id)`. A call that timed
+    /// out stays listed (removing it from the middle cost O(backlog) per timeout, quadratic
+    /// under load) and is skipped when it reaches the front; the id tells a reused slot apart.
+    waiting: VecDeque<(u32, u64)>,
+    /// How many of `waiting` are still waiting.
+    waiting_now: usize,
     fixed_latency: Option<SimDuration>,
     totals: ApigwTotals,
     /// Latencies of the calls answered in the current second, for the percentile charts.
@@ -373,6 +382,7 @@ impl ApigwModel {
             next_id: 1,
             busy: 0,
             waiting: VecDeque::new(),
+            waiting_now: 0,
             fixed_latency,
             totals: ApigwTotals::default(),
             window: Histogram::new(),
@@ -398,7 +408,7 @@ impl ApigwModel {
     }
     /// Requests at the backend now: in service, and waiting.
     pub fn backend_load(&self) -> (u32, usize) {
-        (self.busy, self.waiting.len())
+        (self.busy, self.waiting_now)
     }
     /// When each call waiting for a retry sends it: `(call id, group, at)`.
     pub fn retries_due(&self) -> impl Iterator<Item = (u64, u32, SimTime)> + '_ {
@@ -492,7 +502,8 @@ impl ApigwModel {
                 if self.busy < self.scenario.backend.concurrency {
                     self.serve(cx, slot);
                 } else {
-                    self.waiting.push_back(slot);
+                    self.waiting.push_back((slot, call.id));
+                    self.waiting_now += 1;
                     let timeout = SimDuration::from_secs_f64(self.scenario.backend.timeout_s);
                     cx.schedule_in(timeout, Work::Timeout { call: slot });
                 }
@@ -560,8 +571,9 @@ impl ApigwModel {
             self.finish(slot);
         }
         // The next waiting request (one that has not timed out) takes the free slot.
-        while let Some(next) = self.waiting.pop_front() {
-            if self.calls[next as usize].is_some_and(|c| c.queued_at.is_some()) {
+        while let Some((next, id)) = self.waiting.pop_front() {
+            if self.calls[next as usize].is_some_and(|c| c.id == id && c.queued_at.is_some()) {
+                self.waiting_now -= 1;
                 self.serve(cx, next);
                 break;
             }
@@ -574,7 +586,7 @@ impl ApigwModel {
         if cx.now().saturating_since(since) < SimDuration::from_secs_f64(self.scenario.backend.timeout_s) {
             return;
         }
-        self.waiting.retain(|&s| s != slot);
+        self.waiting_now -= 1;
         self.totals.timed_out += 1;
         self.emit(cx, Reason::TimedOut, &call, 0);
         if let Some(c) = self.calls[slot as usize].as_mut() {
@@ -627,7 +639,7 @@ impl Model for ApigwModel {
     type Event = ApigwTraceEvent;
 
     fn held_bytes(&self) -> u64 {
-        (std::mem::size_of::<Option<Call>>() * self.calls.len() + 4 * self.waiting.len()) as u64
+        (std::mem::size_of::<Option<Call>>() * self.calls.len() + 12 * self.waiting.capacity()) as u64
     }
 
     fn start(&mut self, cx: &mut Ctx<Work, ApigwTraceEvent>) {

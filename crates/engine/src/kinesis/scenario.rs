@@ -270,14 +270,23 @@ impl KinesisScenario {
         }
         crate::scenario::check_offered(
             "each record written and read by each consumer, and every GetRecords call and push",
-            self.offered_per_s(most_open),
+            self.offered_with(most_open),
         )
+    }
+
+    /// Operations per simulated second it offers with the shards it starts with (see
+    /// [`Self::offered_with`]); 0 when the producer writes nothing.
+    pub fn offered_per_s(&self) -> f64 {
+        if self.producer.rate_per_s == 0.0 {
+            return 0.0;
+        }
+        self.offered_with(self.shards)
     }
 
     /// Operations per simulated second with `open` shards: writes (a bulk producer writes one
     /// run per open shard per tick) each read by every consumer, plus each polling consumer's
     /// GetRecords calls and each enhanced fan-out consumer's pushes on every shard.
-    fn offered_per_s(&self, open: u32) -> f64 {
+    fn offered_with(&self, open: u32) -> f64 {
         let (p, c) = (&self.producer, &self.consumers);
         let writes = match p.bulk_ms {
             Some(ms) => f64::from(open) * 1_000.0 / ms,

@@ -20,6 +20,7 @@ pub use model::{
 pub use retry::{Backoff, RetryPolicy, RetryPolicyError};
 pub use scenario::{
     Attribute, EndpointKind, Health, MessageTemplate, Publisher, SnsScenario, SubscriptionSettings, TopicSettings,
+    MAX_QUEUE_CONSUMERS, MAX_SUBSCRIPTIONS,
 };
 pub use topic::{Fanout, Protocol, PublishRequest, Published, Sns, SnsError, SubscriptionId, TopicId};
 #[cfg(test)]

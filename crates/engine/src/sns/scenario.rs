@@ -341,9 +341,16 @@ impl SnsScenario {
                 }
             }
         }
+        crate::scenario::check_offered(
+            "each message published and delivered to each subscription",
+            self.offered_per_s(),
+        )
+    }
+
+    /// Operations per simulated second it offers: each publish, and its copy to each subscription.
+    pub fn offered_per_s(&self) -> f64 {
         let published: f64 = self.publishers.iter().map(|p| p.workload.sustained_rate_per_s()).sum();
-        let copies = 1.0 + self.subscriptions.len() as f64;
-        crate::scenario::check_offered("each message published and delivered to each subscription", published * copies)
+        published * (1.0 + self.subscriptions.len() as f64)
     }
 
     /// The scenario as the file `nimbus run` reads: its fields plus `"kind": "sns"`.

@@ -215,8 +215,12 @@ impl SqsScenario {
         check_range("consumers.poison_fraction", c.poison_fraction, 0.0..=1.0)?;
         check_range("consumers.request_latency_ms", c.request_latency_ms, 0.0..=MAX_REQUEST_LATENCY_MS)?;
         check_range("duplicate_probability", self.duplicate_probability, 0.0..=1.0)?;
-        let sent: f64 = self.producers.iter().map(|p| p.workload.sustained_rate_per_s()).sum();
-        crate::scenario::check_offered("each message sent, received and deleted", 3.0 * sent)
+        crate::scenario::check_offered("each message sent, received and deleted", self.offered_per_s())
+    }
+
+    /// Operations per simulated second it offers: each message sent, received and deleted.
+    pub fn offered_per_s(&self) -> f64 {
+        3.0 * self.producers.iter().map(|p| p.workload.sustained_rate_per_s()).sum::<f64>()
     }
 }
 

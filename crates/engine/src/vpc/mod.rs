@@ -29,7 +29,7 @@ pub use network::{Caller, Instance, Network, Subnet, Vpc, VpcIdx, DEFAULT_ACCOUN
 pub use op::{hub_and_spoke, mesh_counts, Op};
 pub use peering::{Peering, PeeringState, PeeringView, ACTIVE_PEERINGS_PER_VPC, PENDING_EXPIRY};
 pub use route_table::{Route, RouteState, Target};
-pub use scenario::{resolve_packet, PacketSpec, VpcScenario, MAX_OPS};
+pub use scenario::{resolve_packet, vpcs_created, PacketSpec, VpcScenario, MAX_OPS, MAX_SCENARIO_VPCS};
 pub use security_group::{PortRange, Protocol, Rule, SecurityGroup, Source};
 pub use tracer::{BlockCode, Explanation, Hop, Packet, PacketTrace, Verdict};
 

@@ -12,6 +12,14 @@ use crate::scenario::{current_version, ConfigError};
 
 /// Longest operation log a scenario may carry.
 pub const MAX_OPS: usize = 400;
+/// Most VPCs a scenario may create: what the playground's diagram and reachability matrix show
+/// (a bound of Nimbus; an account has up to five per Region by default, more on request).
+pub const MAX_SCENARIO_VPCS: usize = 8;
+
+/// How many VPCs `ops` create (a create AWS refuses counts too: the bound is on what is asked).
+pub fn vpcs_created(ops: &[Op]) -> usize {
+    ops.iter().filter(|op| matches!(op, Op::Vpc { .. })).count()
+}
 
 /// The packet a scenario sends: from an instance (`A/web`) to an address and port.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +85,14 @@ impl VpcScenario {
                 field: "ops".into(),
                 value: format!("{} operations", self.ops.len()),
                 allowed: format!("0–{MAX_OPS}"),
+            });
+        }
+        let vpcs = vpcs_created(&self.ops);
+        if vpcs > MAX_SCENARIO_VPCS {
+            return Err(ConfigError::OutOfRange {
+                field: "ops".into(),
+                value: format!("{vpcs} VPCs"),
+                allowed: format!("1–{MAX_SCENARIO_VPCS} VPCs, what the diagram shows"),
             });
         }
         let (net, refused) = self.build();

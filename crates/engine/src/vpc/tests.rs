@@ -328,8 +328,16 @@ fn ops_round_trip_as_text_and_json() {
     assert!(json.contains("\"peer") || json.contains("\"vpc A 10.0.0.0/16\""));
     assert_eq!(serde_json::from_str::<VpcScenario>(&json).unwrap(), scenario);
     assert!(scenario.validate().is_ok());
-    let bad = VpcScenario { ops: vec![Op::parse("accept pcx-zz").unwrap()], ..scenario };
+    let bad = VpcScenario { ops: vec![Op::parse("accept pcx-zz").unwrap()], ..scenario.clone() };
     assert!(bad.validate().unwrap_err().to_string().contains("ops[0]"));
+    // A 51-VPC mesh (issue 18's probe froze the page 10 s drawing it) is refused up front.
+    let names: Vec<String> = (0..51).map(|i| format!("V{i}")).collect();
+    let mut ops: Vec<Op> =
+        names.iter().enumerate().map(|(i, n)| Op::parse(&format!("vpc {n} 10.{i}.0.0/16")).unwrap()).collect();
+    ops.push(Op::parse(&format!("mesh {}", names.join(" "))).unwrap());
+    let big = VpcScenario { ops, packet: PacketSpec::default(), ..scenario };
+    let err = big.validate().unwrap_err().to_string();
+    assert!(err.contains("51 VPCs") && err.contains("1–8 VPCs"), "{err}");
 }
 
 #[test]

@@ -11,7 +11,7 @@ use crate::components::unique_id;
 /// Regions offered for a new VPC (any Region works; these are the common ones).
 const REGIONS: [&str; 4] = ["us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"];
 /// VPCs the diagram lays out clearly.
-pub const MAX_VPCS: usize = 8;
+pub const MAX_VPCS: usize = engine::vpc::MAX_SCENARIO_VPCS;
 
 /// A form around an operation line: live validation, a note, and a submit button enabled only
 /// when AWS would accept it.

@@ -81,6 +81,9 @@ impl LinkParams for VpcScenario {
         if next.ops.len() > engine::vpc::MAX_OPS {
             return Err(format!("at most {} operations fit in a scenario.", engine::vpc::MAX_OPS));
         }
+        if engine::vpc::vpcs_created(&next.ops) > engine::vpc::MAX_SCENARIO_VPCS {
+            return Err(format!("the diagram shows at most {} VPCs.", engine::vpc::MAX_SCENARIO_VPCS));
+        }
         Ok(next)
     }
 }
