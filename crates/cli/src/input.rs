@@ -1,12 +1,9 @@
 //! What `nimbus` reads from outside, bounded: files up to a size, JSON without repeated keys,
 //! and error text that is short and printable whatever the input held.
 
-use std::collections::BTreeSet;
-use std::fmt;
 use std::io::Read;
 
 use anyhow::{bail, Context, Result};
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// The largest file `nimbus` reads (10 MiB): a scenario is a few KB, a conformance file a few
 /// hundred; `/dev/zero` or a 100 MB file is refused before it fills memory.
@@ -26,67 +23,14 @@ pub fn read_file(path: &str) -> Result<String> {
         .map_err(|e| anyhow::anyhow!("{path} is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
 }
 
-/// Fails on an object with a key given twice, naming where (`producers[0].workload.kind`).
-/// JSON allows it and serde_json keeps the last one; a file that says `"kind"` twice says two
-/// different things, and Nimbus will not guess which was meant.
+/// Fails on an object with a key given twice, naming where (`producers[0].workload.kind`):
+/// the engine's check, which the playground's Import JSON makes too, after a check that the
+/// text is JSON at all.
 pub fn check_unique_keys(text: &str) -> Result<()> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    Walk { path: String::new() }.deserialize(&mut de).map_err(|e| anyhow::anyhow!("{e}"))
-}
-
-/// Walks a JSON value, checking each object's keys.
-struct Walk {
-    path: String,
-}
-
-impl<'de> DeserializeSeed<'de> for Walk {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Walk {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut i = 0;
-        while seq.next_element_seed(Walk { path: format!("{}[{i}]", self.path) })?.is_some() {
-            i += 1;
-        }
-        Ok(())
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = BTreeSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let path = if self.path.is_empty() { key.clone() } else { format!("{}.{key}", self.path) };
-            if !seen.insert(key) {
-                return Err(serde::de::Error::custom(format!("`{}` is given twice in one object", printable(&path))));
-            }
-            map.next_value_seed(Walk { path })?;
-        }
-        Ok(())
+    serde_json::from_str::<serde::de::IgnoredAny>(text)?;
+    match engine::text::duplicate_key(text) {
+        Some(path) => bail!("`{}` is given twice in one object", printable(&path)),
+        None => Ok(()),
     }
 }
 

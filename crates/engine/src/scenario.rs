@@ -152,6 +152,10 @@ pub fn from_file_json<T: serde::de::DeserializeOwned>(
     let Some(fields) = doc.as_object_mut() else {
         return Err(format!("A scenario file is a JSON object ({{ \"kind\": \"{kind}\", ... }})."));
     };
+    if let Some(path) = crate::text::duplicate_key(text) {
+        let path: String = path.chars().take(60).collect();
+        return Err(format!("{path} is given twice in one object: give each setting once."));
+    }
     match fields.remove("kind") {
         None => {}
         Some(serde_json::Value::String(k)) if k == kind => {}

@@ -358,6 +358,16 @@ fn a_flood_with_nobody_reading_stops_at_the_memory_cap() {
     assert!(refused.contains("offered load"), "{refused}");
 }
 
+/// A file that gives a key twice is refused (JSON readers keep one silently), naming where.
+#[test]
+fn a_scenario_file_with_a_key_given_twice_is_refused() {
+    let err = crate::sqs::SqsScenario::from_file_json(r#"{"kind":"sqs","kind":"vpc"}"#).expect_err("kind twice");
+    assert_eq!(err, "kind is given twice in one object: give each setting once.");
+    let twice = r#"{"kind":"sns","publishers":[{"workload":{"kind":"constant","rate_per_s":1,"rate_per_s":2}}]}"#;
+    let err = crate::sns::SnsScenario::from_file_json(twice).expect_err("rate twice");
+    assert!(err.starts_with("publishers[0].workload.rate_per_s is given twice"), "{err}");
+}
+
 /// What every preset-like default run holds stays far under the cap.
 #[test]
 fn default_runs_hold_little() {

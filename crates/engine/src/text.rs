@@ -23,8 +23,77 @@ pub fn json_problem(e: &serde_json::Error) -> String {
     }
 }
 
+/// Where a valid JSON text gives one object a key twice, as a path (`producers[0].kind`).
+/// JSON allows it and readers keep one of the two silently; a file that says `"kind"` twice
+/// says two different things, and Nimbus will not guess which was meant. A scan of the text
+/// (it is valid JSON already: only strings, brackets and commas matter), not a second parse.
+pub fn duplicate_key(text: &str) -> Option<String> {
+    enum Open<'a> {
+        Object { keys: std::collections::BTreeSet<&'a str>, current: &'a str },
+        Array { index: usize },
+    }
+    let mut open: Vec<Open> = Vec::new();
+    let mut key_next = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'{' => {
+                open.push(Open::Object { keys: Default::default(), current: "" });
+                key_next = true;
+            }
+            b'[' => open.push(Open::Array { index: 0 }),
+            b'}' | b']' => {
+                open.pop();
+                key_next = false;
+            }
+            b',' => match open.last_mut() {
+                Some(Open::Object { .. }) => key_next = true,
+                Some(Open::Array { index }) => *index += 1,
+                None => {}
+            },
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                if let (true, Some(Open::Object { keys, current })) = (key_next, open.last_mut()) {
+                    let key = text.get(start..i.min(bytes.len())).unwrap_or("");
+                    *current = key;
+                    key_next = false;
+                    if !keys.insert(key) {
+                        let mut path = String::new();
+                        for o in &open {
+                            match o {
+                                Open::Object { current, .. } if path.is_empty() => path.push_str(current),
+                                Open::Object { current, .. } => path = format!("{path}.{current}"),
+                                Open::Array { index } => path = format!("{path}[{index}]"),
+                            }
+                        }
+                        return Some(path);
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_key_given_twice_is_found_with_its_path() {
+        use super::duplicate_key;
+        assert_eq!(duplicate_key(r#"{"kind":"sqs","kind":"vpc"}"#).as_deref(), Some("kind"));
+        let nested = r#"{"producers":[{"workload":{"kind":"poisson"}},{"workload":{"rate":1,"rate":2}}]}"#;
+        assert_eq!(duplicate_key(nested).as_deref(), Some("producers[1].workload.rate"));
+        assert_eq!(duplicate_key(r#"{"a":{"b":1},"c":{"b":2},"d":[{"b":1},{"b":2}],"e":"{\"a\":1,\"a\":2}"}"#), None);
+        assert_eq!(duplicate_key(r#"{"a\"b":1,"a\"b":2}"#).as_deref(), Some(r#"a\"b"#));
+    }
+
     #[test]
     fn one_is_singular() {
         assert_eq!(super::count(1u32, "receive", "receives"), "1 receive");

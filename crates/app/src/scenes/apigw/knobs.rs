@@ -152,7 +152,7 @@ pub const KNOBS: [Knob<ApigwScenario>; 13] = [
         min: 0.0,
         max: 10_000.0,
         aws: false,
-        note: "steady or random arrivals",
+        note: "steady or random arrivals; 0 sends nothing",
         integer: false,
         get: |s| s.clients.first().and_then(|c| per_client_rate(&c.workload)),
         set: |s, v| {

@@ -30,7 +30,7 @@ pub const KNOBS: [Knob<KinesisScenario>; 10] = [
         min: 0.0,
         max: 20_000.0,
         aws: false,
-        note: "",
+        note: "0 writes nothing",
         integer: false,
         get: |s| Some(s.producer.rate_per_s),
         set: |s, v| s.producer.rate_per_s = v,

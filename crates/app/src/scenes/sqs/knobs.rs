@@ -57,7 +57,7 @@ pub const KNOBS: [Knob<SqsScenario>; 17] = [
         // Each message is sent, received and deleted: three operations of the engine's bound.
         max: 30_000.0,
         aws: false,
-        note: "",
+        note: "0 sends nothing",
         integer: false,
         get: |s| s.producers.first().map(|p| p.workload.mean_rate_per_s()),
         set: set_rate,
@@ -430,7 +430,7 @@ mod tests {
     fn ranges_come_from_the_engine_limits() {
         assert_eq!(knob("visibility").unwrap().range(), "0–43,200");
         assert_eq!(knob("wait").unwrap().range(), "0–20; 0 = short polling");
-        assert_eq!(knob("rate").unwrap().range(), "0–30,000");
+        assert_eq!(knob("rate").unwrap().range(), "0–30,000; 0 sends nothing");
         assert_eq!(knob("max-receive").unwrap().range(), "1–1,000");
         assert_eq!(knob("processing").unwrap().range(), "0.001–86,400");
         // Every knob's bounds pass validation and one step outside fails.
