@@ -110,6 +110,18 @@ fn bench_worst_cases() -> Result<()> {
         minute,
     );
 
+    // Kinesis read-heavy: the bound in GetRecords calls alone (1,000 shards, 5 applications
+    // polling each every 50 ms), on an idle stream.
+    let mut polled = KinesisScenario { shards: 1_000, ..KinesisScenario::default() };
+    polled.producer.rate_per_s = 0.0;
+    polled.consumers.polling = 5;
+    polled.consumers.poll_interval_ms = 50.0;
+    row(
+        "kinesis polling (1,000 shards, each polled by 5 consumers every 50 ms)",
+        KinesisSim::try_new(&polled, 1)?.without_recent_events(),
+        minute,
+    );
+
     let mut apigw = ApigwScenario::default();
     if let Some(c) = apigw.clients.first_mut() {
         c.count = 1_000;

@@ -14,7 +14,7 @@ use super::error::KinesisError;
 use super::hash::{partition_hash, MAX_HASH_KEY};
 use super::limits::*;
 use super::scenario::{KinesisScenario, Reshard, Skew, StartAt};
-use super::stream::{IteratorType, ShardId, ShardIterator, Stream, MIXED_KEYS};
+use super::stream::{GetRecordsOutput, IteratorType, ShardId, ShardIterator, Stream, MIXED_KEYS};
 use crate::metrics::{Histogram, SeriesId, SeriesKind};
 use crate::scenario::ConfigError;
 use crate::sim::{Ctx, Model, Sim};
@@ -192,6 +192,9 @@ pub struct ConsumerState {
     pub millis_behind: u64,
     /// Time from arrival to being read.
     pub latency: Histogram,
+    /// Shards ever created and shards finished when it last looked for shards to read: until
+    /// either changes there is nothing new to start (a look is a pass over every shard).
+    looked: (usize, usize),
 }
 
 /// Counts of the run.
@@ -294,6 +297,7 @@ impl KinesisModel {
             kind,
             reading: BTreeMap::new(),
             finished: BTreeSet::new(),
+            looked: (0, 0),
             last_of_key: if p.bulk_ms.is_some() { Vec::new() } else { vec![0; n] },
             read: 0,
             out_of_order: 0,
@@ -514,6 +518,10 @@ impl KinesisModel {
             StartAt::TrimHorizon => IteratorType::TrimHorizon,
         };
         let consumer = &self.consumers[c];
+        let looking = (self.stream.all_shards().len(), consumer.finished.len());
+        if consumer.looked == looking {
+            return;
+        }
         let fresh = consumer.reading.is_empty() && consumer.finished.is_empty();
         let mut start_now = Vec::new();
         for s in self.stream.shards() {
@@ -533,35 +541,39 @@ impl KinesisModel {
                 self.consumers[c].reading.insert(id, it);
             }
         }
+        self.consumers[c].looked = looking;
     }
 
     fn poll(&mut self, cx: &mut Ctx<Work, KinesisTraceEvent>, c: u32) {
         let now = cx.now();
         self.discover(now, c as usize);
-        let shards: Vec<ShardId> = self.consumers[c as usize].reading.keys().copied().collect();
         let limit = self.scenario.consumers.limit;
-        let mut worst_behind = 0;
-        for id in shards {
-            let Some(it) = self.consumers[c as usize].reading.get(&id).copied() else { continue };
+        // Every shard's GetRecords first (the stream alone changes), then what the consumer
+        // does with each answer, in the same shard order: one pass over the consumer's
+        // iterators instead of a lookup and an insert per shard (a round of 1,000 shards is
+        // the hot loop of a heavily polled stream).
+        let mut answers = Vec::with_capacity(self.consumers[c as usize].reading.len());
+        for (id, it) in self.consumers[c as usize].reading.iter_mut() {
             // An iterator about to expire is renewed at its position (KCL does this).
-            let it = if now.saturating_since(it.issued) >= SimDuration::from_secs(ITERATOR_EXPIRY_S - 1) {
-                ShardIterator { issued: now, ..it }
-            } else {
-                it
-            };
-            match self.stream.get_records(now, it, limit) {
+            if now.saturating_since(it.issued) >= SimDuration::from_secs(ITERATOR_EXPIRY_S - 1) {
+                it.issued = now;
+            }
+            let answer = self.stream.get_records(now, *it, limit);
+            if let Ok(GetRecordsOutput { next: Some(next), .. }) = &answer {
+                *it = *next;
+            }
+            answers.push((*id, answer));
+        }
+        let mut worst_behind = 0;
+        for (id, answer) in answers {
+            match answer {
                 Ok(out) => {
                     worst_behind = worst_behind.max(out.millis_behind_latest);
                     self.consume(cx, c, id, &out.records);
-                    let consumer = &mut self.consumers[c as usize];
-                    match out.next {
-                        Some(next) => {
-                            consumer.reading.insert(id, next);
-                        }
-                        None => {
-                            consumer.reading.remove(&id);
-                            consumer.finished.insert(id);
-                        }
+                    if out.next.is_none() {
+                        let consumer = &mut self.consumers[c as usize];
+                        consumer.reading.remove(&id);
+                        consumer.finished.insert(id);
                     }
                 }
                 Err(e) if e.code == "ProvisionedThroughputExceededException" => {

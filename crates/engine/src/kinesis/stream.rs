@@ -710,13 +710,7 @@ impl Stream {
                 ),
             });
         }
-        let name = self.name.clone();
-        let children: Vec<ShardId> = self
-            .shards
-            .iter()
-            .filter(|s| s.parent == Some(it.shard) || s.adjacent_parent == Some(it.shard))
-            .map(|s| s.id)
-            .collect();
+        let name = &self.name;
         let shard =
             self.shards.get_mut(it.shard.0 as usize).filter(|s| s.state != ShardState::Expired).ok_or_else(|| {
                 KinesisError::not_found(format!("Shard {} in stream {name} does not exist", it.shard))
@@ -742,11 +736,22 @@ impl Stream {
         let unread = shard.records.get(shard.position(next_seq));
         let millis_behind_latest = unread.map_or(0, |r| now.saturating_since(r.arrived).as_millis());
         let closed_and_done = !shard.is_open() && unread.is_none();
+        // The children only at a closed shard's end: a scan of every shard on every call made
+        // polling cost O(shards²) a round.
+        let child_shards = match closed_and_done {
+            true => self
+                .shards
+                .iter()
+                .filter(|s| s.parent == Some(it.shard) || s.adjacent_parent == Some(it.shard))
+                .map(|s| s.id)
+                .collect(),
+            false => Vec::new(),
+        };
         Ok(GetRecordsOutput {
             records,
             next: (!closed_and_done).then_some(ShardIterator { shard: it.shard, from_seq: next_seq, issued: now }),
             millis_behind_latest,
-            child_shards: if closed_and_done { children } else { Vec::new() },
+            child_shards,
         })
     }
 
