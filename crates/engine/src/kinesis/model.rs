@@ -14,7 +14,7 @@ use super::error::KinesisError;
 use super::hash::{partition_hash, MAX_HASH_KEY};
 use super::limits::*;
 use super::scenario::{KinesisScenario, Reshard, Skew, StartAt};
-use super::stream::{GetRecordsOutput, IteratorType, ShardId, ShardIterator, Stream, MIXED_KEYS};
+use super::stream::{GetRecordsOutput, IteratorType, ReadRefused, ShardId, ShardIterator, Stream, MIXED_KEYS};
 use crate::metrics::{Histogram, SeriesId, SeriesKind};
 use crate::scenario::ConfigError;
 use crate::sim::{Ctx, Model, Sim};
@@ -452,7 +452,7 @@ impl KinesisModel {
         let key = p.key as usize;
         let bytes = self.scenario.producer.record_bytes + self.key_len[key];
         let tag = u64::from(p.key) << 32 | u64::from(p.counter);
-        match self.stream.put(cx.now(), self.key_hash[key], bytes, tag) {
+        match self.stream.try_put(cx.now(), self.key_hash[key], bytes, tag) {
             Ok((id, seq)) => {
                 self.totals.written += 1;
                 self.totals.per_shard.entry(id).or_default().0 += 1;
@@ -467,7 +467,7 @@ impl KinesisModel {
                 // A lost acknowledgement: the producer writes the same record again (KDS-10).
                 if cx.rng.chance(self.scenario.producer.lost_ack_probability) {
                     self.totals.duplicates_written += 1;
-                    if let Ok((id, seq)) = self.stream.put(cx.now(), self.key_hash[key], bytes, tag) {
+                    if let Ok((id, seq)) = self.stream.try_put(cx.now(), self.key_hash[key], bytes, tag) {
                         self.totals.written += 1;
                         let mut e = self.emit(cx, Reason::DuplicateDelivery, Some(id), Some(p.key));
                         e.seq = Some(seq);
@@ -475,8 +475,7 @@ impl KinesisModel {
                     }
                 }
             }
-            Err(_) => {
-                let id = self.stream.route(self.key_hash[key]);
+            Err(id) => {
                 self.totals.throttled += 1;
                 self.totals.per_shard.entry(id).or_default().1 += 1;
                 let mut e = self.emit(cx, Reason::Throttled, Some(id), Some(p.key));
@@ -558,7 +557,7 @@ impl KinesisModel {
             if now.saturating_since(it.issued) >= SimDuration::from_secs(ITERATOR_EXPIRY_S - 1) {
                 it.issued = now;
             }
-            let answer = self.stream.get_records(now, *it, limit);
+            let answer = self.stream.read_records(now, *it, limit);
             if let Ok(GetRecordsOutput { next: Some(next), .. }) = &answer {
                 *it = *next;
             }
@@ -576,7 +575,7 @@ impl KinesisModel {
                         consumer.finished.insert(id);
                     }
                 }
-                Err(e) if e.code == "ProvisionedThroughputExceededException" => {
+                Err(ReadRefused::Throttled) => {
                     self.consumers[c as usize].throttled += 1;
                     let mut ev = self.emit(cx, Reason::Throttled, Some(id), None);
                     ev.consumer = Some(c);

@@ -329,6 +329,19 @@ pub struct GetRecordsOutput {
     pub child_shards: Vec<ShardId>,
 }
 
+/// Why a read was refused, before it is worded as AWS's error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadRefused {
+    /// `Limit` outside 1–10,000 (`InvalidArgumentException`).
+    Limit,
+    /// The iterator is older than 5 minutes (`ExpiredIteratorException`).
+    Expired,
+    /// The shard does not exist or has expired (`ResourceNotFoundException`).
+    Gone,
+    /// Over the shard's 5 calls/s or 2 MiB/s (`ProvisionedThroughputExceededException`).
+    Throttled,
+}
+
 /// Where a written record went (its shard and sequence number), or why it was refused.
 pub type PutResult = Result<(ShardId, u64), KinesisError>;
 
@@ -406,13 +419,20 @@ impl Stream {
     /// Writes one record of `bytes` (data plus partition key) with hash key `hash`, unless its
     /// shard is over a write limit this second (`ProvisionedThroughputExceededException`).
     pub fn put(&mut self, now: SimTime, hash: u128, bytes: u64, tag: u64) -> PutResult {
+        self.try_put(now, hash, bytes, tag).map_err(|id| {
+            KinesisError::throughput(format!(
+                "Rate exceeded for shard {id} in stream {} under account 123456789012.",
+                self.name
+            ))
+        })
+    }
+
+    /// [`Stream::put`] with the refusal unworded: the shard that refused it.
+    pub fn try_put(&mut self, now: SimTime, hash: u128, bytes: u64, tag: u64) -> Result<(ShardId, u64), ShardId> {
         let id = self.route(hash);
         match self.put_run(now, id, 1, bytes, tag) {
             (1, Some(seq)) => Ok((id, seq)),
-            _ => Err(KinesisError::throughput(format!(
-                "Rate exceeded for shard {id} in stream {} under account 123456789012.",
-                self.name
-            ))),
+            _ => Err(id),
         }
     }
 
@@ -696,35 +716,54 @@ impl Stream {
         it: ShardIterator,
         limit: u32,
     ) -> Result<GetRecordsOutput, KinesisError> {
+        self.read_records(now, it, limit).map_err(|refused| {
+            let (name, shard) = (&self.name, it.shard);
+            match refused {
+                ReadRefused::Limit => KinesisError::invalid_argument(format!(
+                    "Limit {limit} is outside the allowed range 1–{GET_RECORDS_MAX_RECORDS}"
+                )),
+                ReadRefused::Expired => KinesisError {
+                    code: "ExpiredIteratorException",
+                    message: format!(
+                        "Iterator expired. The iterator was created at {} s; it is valid for 5 minutes.",
+                        it.issued.as_secs_f64()
+                    ),
+                },
+                ReadRefused::Gone => KinesisError::not_found(format!("Shard {shard} in stream {name} does not exist")),
+                ReadRefused::Throttled => KinesisError::throughput(format!(
+                    "Rate exceeded for shard {shard} in stream {name} under account 123456789012."
+                )),
+            }
+        })
+    }
+
+    /// [`Stream::get_records`] with the refusal unworded: the model only needs its kind, and
+    /// wording every throttled call (most calls of a heavily polled stream) cost more than
+    /// the reads.
+    pub fn read_records(
+        &mut self,
+        now: SimTime,
+        it: ShardIterator,
+        limit: u32,
+    ) -> Result<GetRecordsOutput, ReadRefused> {
         if !(1..=GET_RECORDS_MAX_RECORDS).contains(&limit) {
-            return Err(KinesisError::invalid_argument(format!(
-                "Limit {limit} is outside the allowed range 1–{GET_RECORDS_MAX_RECORDS}"
-            )));
+            return Err(ReadRefused::Limit);
         }
         if now.saturating_since(it.issued) > SimDuration::from_secs(ITERATOR_EXPIRY_S) {
-            return Err(KinesisError {
-                code: "ExpiredIteratorException",
-                message: format!(
-                    "Iterator expired. The iterator was created at {} s; it is valid for 5 minutes.",
-                    it.issued.as_secs_f64()
-                ),
-            });
+            return Err(ReadRefused::Expired);
         }
-        let name = &self.name;
-        let shard =
-            self.shards.get_mut(it.shard.0 as usize).filter(|s| s.state != ShardState::Expired).ok_or_else(|| {
-                KinesisError::not_found(format!("Shard {} in stream {name} does not exist", it.shard))
-            })?;
+        let shard = self
+            .shards
+            .get_mut(it.shard.0 as usize)
+            .filter(|s| s.state != ShardState::Expired)
+            .ok_or(ReadRefused::Gone)?;
         let second = now.as_micros() / 1_000_000;
         if shard.read.second != second {
             shard.read.second = second;
             shard.read.calls = 0;
         }
         if shard.read.calls >= SHARD_READ_CALLS_PER_S || now < shard.read.busy_until {
-            return Err(KinesisError::throughput(format!(
-                "Rate exceeded for shard {} in stream {name} under account 123456789012.",
-                it.shard
-            )));
+            return Err(ReadRefused::Throttled);
         }
         shard.read.calls += 1;
         let records = shard.read_from(it.from_seq, limit, GET_RECORDS_MAX_BYTES);
