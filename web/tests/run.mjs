@@ -883,6 +883,7 @@ const SNS_EFFECTS = [
   ['body-filter', 30, 'body filters stop and pass copies', (t) => Object.values(t).every((s) => s.filtered > 0 && s.matched > 0)],
   ['http-down-dlq', 90, 'retries, then the DLQ; nothing delivered to the webhook', (t) => t.s1.retries > 0 && t.s1.dlq > 0 && t.s1.delivered === 0 && t.s1.lost === 0],
   ['no-dlq-lost', 90, 'lost after retries; client errors lost without retries', (t) => t.s1.lost > 0 && t.s2.lost > 0 && t.s2.retries === 0 && t.s3.lost === 0],
+  ['webhook-403', 60, '403s counted delivered and lost, never retried or dead-lettered; the slow webhook retried', (t) => t.s1.delivered > 0 && t.s1.lost === t.s1.delivered && t.s1.retries === 0 && t.s1.dlq === 0 && t.s2.retries > 0],
   ['fifo-order', 45, 'FIFO queues in order, the standard one not', (t) => t.s1['out-of-order'] + t.s2['out-of-order'] === 0 && t.s2.retries > 0 && t.s3['out-of-order'] > 0],
   ['sns-vs-sqs', 90, 'pushed copies lost while the queue holds its backlog', (t) => t.s1.lost > 0 && t.s2.processed === 0 && t.s2.delivered > 60],
 ];
@@ -903,6 +904,13 @@ test('/sns: every preset shows its effect, and the picker explains it', async ()
       assert(text.includes('MOVED_TO_DLQ') || text.includes('Older history'), `the inspector does not explain the DLQ move: ${text.slice(0, 300)}`);
       assert((await page.locator('[data-testid=inspector-payload]').textContent()).includes('"Type": "Notification"'), 'no JSON envelope shown');
       await page.screenshot({ path: path.join(shots, 'sns-dlq-desktop.png'), fullPage: true });
+    }
+    if (key === 'webhook-403') {
+      // The silent loss is drawn where it happens: a red token at the endpoint, saying why.
+      assert((await page.locator('[data-testid=sub-1-dlq]').textContent()).includes('DLQ: 0'), 'a 403 reached the DLQ');
+      const lost = page.locator('g.sns-token.lost').first();
+      assert((await lost.getAttribute('aria-label') ?? '').includes('SNS treats 4xx as delivered — lost'), 'no red token explains the 403');
+      await page.screenshot({ path: path.join(shots, 'sns-403-desktop.png'), fullPage: true });
     }
     noErrors(page);
     await page.context().close();

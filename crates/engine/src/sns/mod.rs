@@ -16,6 +16,7 @@ mod tests;
 pub use filter::{Decision, FilterPolicy, FilterScope, Message, PolicyApi, PolicyError};
 pub use model::{
     ConsumerState, Delivery, DeliveryPhase, QueuedCopy, SnsModel, SnsSim, SnsTotals, SnsTraceEvent, SubscriptionTotals,
+    HTTP_ANSWER_TIMEOUT,
 };
 pub use retry::{Backoff, RetryPolicy, RetryPolicyError};
 pub use scenario::{

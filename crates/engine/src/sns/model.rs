@@ -33,6 +33,10 @@ const FILTERED_SERIES: [&str; 5] = ["filtered 1", "filtered 2", "filtered 3", "f
 /// How long a subscribed queue hides a received message (its visibility timeout).
 const QUEUE_VISIBILITY_S: u64 = 30;
 /// A consumer's round trip to SQS.
+/// How long SNS waits for an HTTP/S endpoint to answer before it counts the attempt failed and
+/// retries it by the delivery policy; the endpoint may still process the copy (SNS developer guide,
+/// "Make sure your endpoint is ready to process Amazon SNS messages").
+pub const HTTP_ANSWER_TIMEOUT: SimDuration = SimDuration::from_secs(15);
 const CONSUMER_CALL: SimDuration = SimDuration::from_millis(10);
 /// Token ids: a copy of message `n` for subscription `s` is `n * COPY_IDS + s`.
 pub const COPY_IDS: u64 = 8;
@@ -60,8 +64,9 @@ pub enum Work {
     Publish { publisher: u32 },
     /// A delivery attempt goes out.
     Attempt { delivery: u32 },
-    /// The endpoint answers an attempt.
-    Answer { delivery: u32 },
+    /// The endpoint answers an attempt; `timed_out`: an HTTP/S endpoint did not answer within
+    /// [`HTTP_ANSWER_TIMEOUT`], and SNS gave up on the attempt.
+    Answer { delivery: u32, timed_out: bool },
     /// A queue consumer calls ReceiveMessage.
     Poll { sub: u32, consumer: u32 },
     /// A queue consumer finished its message.
@@ -122,6 +127,8 @@ impl TraceRecord for SnsTraceEvent {
                 )
             }
             Reason::FilteredOut => format!("{m} → {to}: filtered out: {note}"),
+            // A note on a delivery says why SNS's "delivered" lost the copy all the same.
+            Reason::Delivered if !note.is_empty() => format!("{m} → {to}: {note}"),
             Reason::Delivered => match self.attempt {
                 1 => format!("{m} → {to}: delivered"),
                 n => format!("{m} → {to}: delivered on attempt {n}"),
@@ -199,7 +206,8 @@ pub struct SubscriptionTotals {
     pub rejected: u64,
     /// Copies moved to its dead-letter queue.
     pub dead_lettered: u64,
-    /// Copies lost: retries exhausted or rejected, with no dead-letter queue.
+    /// Copies lost: retries exhausted or rejected, with no dead-letter queue, or answered with a
+    /// 4xx by an HTTP/S endpoint (which SNS counts as delivered, and in `delivered` too).
     pub lost: u64,
     /// Copies that reached the queue after a later message of their group.
     pub out_of_order: u64,
@@ -659,29 +667,31 @@ impl SnsModel {
             // Best-effort order: a copy can overtake an earlier one.
             latency = SimDuration::from_secs_f64(latency.as_secs_f64() * (0.5 + cx.rng.next_f64()));
         }
+        // SNS waits 15 s for an HTTP/S endpoint's answer, then counts the attempt failed.
+        let timed_out =
+            self.scenario.subscriptions[d.sub as usize].endpoint == EndpointKind::Http && latency > HTTP_ANSWER_TIMEOUT;
         let Some(d) = self.deliveries[slot as usize].as_mut() else { return };
         d.attempts += 1;
-        let until = cx.now() + latency;
+        let until = cx.now() + if timed_out { HTTP_ANSWER_TIMEOUT } else { latency };
         d.phase = DeliveryPhase::InFlight { until };
-        cx.schedule_at(until, Work::Answer { delivery: slot });
+        cx.schedule_at(until, Work::Answer { delivery: slot, timed_out });
     }
 
-    fn answer(&mut self, cx: &mut Ctx<Work, SnsTraceEvent>, slot: u32) {
+    fn answer(&mut self, cx: &mut Ctx<Work, SnsTraceEvent>, slot: u32, timed_out: bool) {
         let Some(d) = self.deliveries[slot as usize] else { return };
         let s = d.sub as usize;
         let kind = self.scenario.subscriptions[s].endpoint;
-        match self.health_at(s, cx.now()) {
-            Health::Healthy | Health::Slow => {
-                self.totals.subscriptions[s].delivered += 1;
-                if let Some(queue) = self.subs[s].queue {
-                    self.enqueue(cx, &d, queue, false);
-                }
-                self.emit_copy(cx, Reason::Delivered, &d, None);
-                self.count(cx, |x| x.delivered.get(s).copied().flatten());
-                self.finish(cx, slot);
+        let health = if timed_out { Health::ServerErrors } else { self.health_at(s, cx.now()) };
+        match health {
+            Health::Healthy | Health::Slow => self.delivered(cx, slot, None),
+            // An HTTP/S endpoint's 4xx is an answer: SNS counts the copy delivered, never retries it
+            // and never moves it to a dead-letter queue — the copy is silently gone (the same page as
+            // `HTTP_ANSWER_TIMEOUT`).
+            Health::ClientErrors if kind == EndpointKind::Http => {
+                self.delivered(cx, slot, Some("HTTP 403: SNS treats 4xx as delivered — lost"));
             }
             Health::ServerErrors => {
-                let error = server_error(kind);
+                let error = if timed_out { "no answer within 15 s" } else { server_error(kind) };
                 match self.subs[s].policy.delay_before(d.attempts) {
                     Some(delay) => {
                         let jitter = 0.9 + 0.2 * cx.rng.next_f64();
@@ -714,6 +724,24 @@ impl SnsModel {
                 self.give_up(cx, slot, error.to_owned());
             }
         }
+    }
+
+    /// A copy the endpoint accepted — or, with `lost`, answered with a 4xx that SNS counts as
+    /// delivered all the same.
+    fn delivered(&mut self, cx: &mut Ctx<Work, SnsTraceEvent>, slot: u32, lost: Option<&'static str>) {
+        let Some(d) = self.deliveries[slot as usize] else { return };
+        let s = d.sub as usize;
+        self.totals.subscriptions[s].delivered += 1;
+        if let Some(queue) = self.subs[s].queue {
+            self.enqueue(cx, &d, queue, false);
+        }
+        self.emit_copy(cx, Reason::Delivered, &d, lost.map(Into::into));
+        self.count(cx, |x| x.delivered.get(s).copied().flatten());
+        if lost.is_some() {
+            self.totals.subscriptions[s].lost += 1;
+            self.count(cx, |x| Some(x.lost));
+        }
+        self.finish(cx, slot);
     }
 
     /// A copy that will not be delivered: to the subscription's DLQ, or lost (SNS-03, SNS-12).
@@ -1005,7 +1033,7 @@ impl Model for SnsModel {
                 self.after_queue_call(cx);
             }
             Work::Attempt { delivery } => self.attempt(cx, delivery),
-            Work::Answer { delivery } => self.answer(cx, delivery),
+            Work::Answer { delivery, timed_out } => self.answer(cx, delivery, timed_out),
             Work::Poll { sub, consumer } => self.poll(cx, sub, consumer),
             Work::Processed { sub, consumer } => self.processed(cx, sub, consumer),
             Work::QueueTick => {

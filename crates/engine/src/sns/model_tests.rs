@@ -120,11 +120,56 @@ fn without_a_dead_letter_queue_the_message_is_lost() {
 }
 
 #[test]
-fn client_errors_are_not_retried() {
-    let sim = run(&failing_http(Health::ClientErrors, false), 200);
+fn client_errors_of_a_queue_are_not_retried_and_go_to_its_dead_letter_queue() {
+    for dlq in [false, true] {
+        let mut s = failing_http(Health::ClientErrors, dlq);
+        s.subscriptions[0] = SubscriptionSettings {
+            health: Health::ClientErrors,
+            dlq,
+            consumers: 0,
+            ..sub("locked-queue", EndpointKind::Sqs)
+        };
+        let sim = run(&s, 200);
+        let t = &sim.model().totals().subscriptions[0];
+        let lost = u64::from(!dlq);
+        assert_eq!((t.retries, t.rejected, t.lost, t.dead_lettered, t.delivered), (0, 1, lost, 1 - lost, 0));
+        assert!(events(&sim).iter().all(|e| e.reason != Reason::DeliveryFailed));
+    }
+}
+
+/// AWS counts an HTTP/S answer outside 200–4xx as failed; a 4xx is "delivered": not retried, not
+/// dead-lettered even with a DLQ, and not in NumberOfNotificationsFailed — the copy is gone.
+#[test]
+fn an_http_4xx_counts_as_delivered_and_the_copy_is_silently_lost() {
+    let sim = run(&failing_http(Health::ClientErrors, true), 200);
     let t = &sim.model().totals().subscriptions[0];
-    assert_eq!((t.retries, t.rejected, t.lost), (0, 1, 1));
-    assert!(events(&sim).iter().all(|e| e.reason != Reason::DeliveryFailed));
+    assert_eq!((t.retries, t.rejected, t.dead_lettered, t.delivered, t.lost), (0, 0, 0, 1, 1));
+    assert_eq!(sim.model().dead_letter_queue(0).map(|q| q.visible_count()), Some(0));
+    let reasons: Vec<Reason> = events(&sim).iter().filter(|e| e.message.is_some()).map(|e| e.reason).collect();
+    assert_eq!(reasons, [Reason::Published, Reason::Delivered]);
+    let delivered = events(&sim).into_iter().find(|e| e.reason == Reason::Delivered).expect("delivered");
+    assert!(delivered.describe().contains("SNS treats 4xx as delivered — lost"), "{}", delivered.describe());
+}
+
+/// SNS waits 15 s for an HTTP/S answer; a slower endpoint's attempt fails then and is retried
+/// by the delivery policy (3 retries 20 s apart by default), then dead-lettered.
+#[test]
+fn an_http_endpoint_that_answers_after_15_s_times_out_and_is_retried() {
+    // A standard topic spreads the response time over 0.5–1.5 × the endpoint's latency.
+    let mut s = failing_http(Health::Healthy, true);
+    s.subscriptions[0].latency_ms = 9_000.0;
+    let t = run(&s, 200).model().totals().subscriptions[0].clone();
+    assert_eq!((t.delivered, t.retries), (1, 0), "at most 13.5 s: answered in time");
+
+    s.subscriptions[0].latency_ms = 40_000.0;
+    let sim = run(&s, 200);
+    let t = &sim.model().totals().subscriptions[0];
+    assert_eq!((t.delivered, t.retries, t.dead_lettered), (0, 3, 1));
+    let failed: Vec<_> = events(&sim).into_iter().filter(|e| e.reason == Reason::DeliveryFailed).collect();
+    assert_eq!(failed.len(), 4);
+    // Each attempt fails exactly 15 s after it went out: the first at 15 s.
+    assert_eq!(failed[0].at, SimTime::ZERO + super::HTTP_ANSWER_TIMEOUT);
+    assert!(failed[0].describe().contains("no answer within 15 s"), "{}", failed[0].describe());
 }
 
 #[test]

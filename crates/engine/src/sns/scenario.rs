@@ -137,8 +137,9 @@ pub enum Health {
     /// Fails every delivery with a server-side error (HTTP 5xx, a throttled Lambda, an
     /// unavailable queue): retried by the delivery policy (SNS-12).
     ServerErrors,
-    /// Fails every delivery with a client-side error (HTTP 4xx, a queue policy that denies SNS,
-    /// a deleted endpoint): never retried (SNS-12).
+    /// Fails every delivery with a client-side error (a queue policy that denies SNS, a deleted
+    /// endpoint): never retried (SNS-12). An HTTP/S endpoint answers 403, which SNS counts as
+    /// delivered: not retried, not dead-lettered — the copy is lost.
     ClientErrors,
 }
 

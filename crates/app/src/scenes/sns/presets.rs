@@ -8,7 +8,7 @@ use engine::sns::{
 use engine::Workload;
 
 /// All presets, in picker order; the first is what the page opens with.
-pub const PRESETS: [Preset<SnsScenario>; 6] = [
+pub const PRESETS: [Preset<SnsScenario>; 7] = [
     Preset {
         key: "orders-by-type",
         name: "Orders fanned out by type",
@@ -40,6 +40,14 @@ pub const PRESETS: [Preset<SnsScenario>; 6] = [
         lesson: "Without a dead-letter queue, a delivery that runs out of retries is lost.",
         proof: &["retries", "lost"],
         scenario: no_dlq_lost,
+    },
+    Preset {
+        key: "webhook-403",
+        name: "Webhook answers 403: lost, not retried",
+        explanation: "The firewalled webhook sits behind a firewall that answers 403 Forbidden. SNS counts an HTTP/S 4xx as delivered: no retry, no dead-letter queue (it has one, and it stays empty), and NumberOfNotificationsFailed does not count it — the copy is silently gone. Only a 5xx, or no answer within 15 s, is a failure SNS retries: the slow webhook takes 10–30 s, so most attempts time out and are retried while the endpoint may still be processing them.",
+        lesson: "SNS treats an HTTP 4xx answer as delivered: never retried, never dead-lettered — the message is lost.",
+        proof: &["delivered", "lost", "retries"],
+        scenario: webhook_403,
     },
     Preset {
         key: "fifo-order",
@@ -180,6 +188,23 @@ fn no_dlq_lost() -> SnsScenario {
     }
 }
 
+fn webhook_403() -> SnsScenario {
+    SnsScenario {
+        publishers: publisher(0.5),
+        messages: order_messages(),
+        subscriptions: vec![
+            SubscriptionSettings {
+                health: Health::ClientErrors,
+                dlq: true,
+                ..sub("firewalled-hook", EndpointKind::Http, None)
+            },
+            SubscriptionSettings { latency_ms: 20_000.0, dlq: true, ..sub("slow-hook", EndpointKind::Http, None) },
+            sub("orders-queue", EndpointKind::Sqs, None),
+        ],
+        ..SnsScenario::default()
+    }
+}
+
 fn fifo_order() -> SnsScenario {
     let fifo_sub = |name: &str| SubscriptionSettings { fifo_queue: true, ..sub(name, EndpointKind::Sqs, None) };
     SnsScenario {
@@ -249,6 +274,11 @@ mod tests {
         );
         let t = run("no-dlq-lost", 120).model().totals().clone();
         assert!(t.subscriptions[0].lost > 0 && t.subscriptions[1].lost > 0 && t.subscriptions[1].retries == 0);
+        let t = run("webhook-403", 120).model().totals().clone();
+        let firewalled = &t.subscriptions[0];
+        assert!(firewalled.delivered > 0 && firewalled.lost == firewalled.delivered, "every 403 is a lost delivery");
+        assert_eq!((firewalled.retries, firewalled.dead_lettered), (0, 0));
+        assert!(t.subscriptions[1].retries > 0, "the slow webhook times out and is retried");
         let t = run("fifo-order", 60).model().totals().clone();
         assert_eq!(t.subscriptions[0].out_of_order + t.subscriptions[1].out_of_order, 0);
         assert!(t.subscriptions[1].retries > 0 && t.subscriptions[2].out_of_order > 0);

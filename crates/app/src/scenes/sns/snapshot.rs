@@ -371,14 +371,16 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
                     .insert(id, TokenView { x, y, ..token(id, label, "sqs-token sns-token filtered".into(), 0, aria) });
                 loose.push(id);
             }
+            // A note on a delivery: an HTTP 4xx, "delivered" and lost; drawn red at the endpoint.
             Reason::Delivered if kind != EndpointKind::Sqs => {
                 place(&mut areas, sub, Area::Endpoint, &|| {
+                    let class = if e.note.is_some() { "lost" } else { "delivered" };
                     token(
                         id,
                         label,
-                        "sqs-token sns-token delivered".into(),
+                        format!("sqs-token sns-token {class}"),
                         e.attempt,
-                        format!("msg-{msg} delivered to {name}"),
+                        engine::TraceRecord::describe(*e),
                     )
                 });
             }
@@ -644,7 +646,10 @@ pub fn wrap_text(text: &str, first: usize, rest: usize, lines: usize) -> Vec<Str
 /// lost): the latest by name and why, and how many more; `None` when there is nothing new.
 pub fn failure_announcement(sim: &SnsSim, announced: u64, total: u64) -> Option<String> {
     let new = total.checked_sub(announced).filter(|&n| n > 0)?;
-    let latest = sim.trace().recent().rev().find(|e| matches!(e.reason, Reason::MovedToDlq | Reason::MessageLost));
+    let latest = sim.trace().recent().rev().find(|e| {
+        matches!(e.reason, Reason::MovedToDlq | Reason::MessageLost)
+            || e.reason == Reason::Delivered && e.note.is_some()
+    });
     let what = match latest {
         Some(e) => engine::TraceRecord::describe(e),
         None => "A copy could not be delivered".to_string(),
