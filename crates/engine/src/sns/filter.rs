@@ -9,8 +9,9 @@
 //! attribute holding a lone JSON scalar counts as that one value (as moto does); empty nested
 //! objects, an `anything-but` list mixing strings and numbers, an empty `anything-but` prefix
 //! and extra keys in an `anything-but` object are refused (as event-ruler's compiler does; the
-//! texts are ours); combinations count leaves multiplied and `$or` alternatives added, without
-//! the nesting depth factor one AWS page describes; JSON syntax errors carry serde's wording;
+//! texts are ours); combinations multiply each leaf's values by its nesting depth and add `$or`
+//! alternatives, as AWS's refusals recorded in the conformance file show; JSON syntax errors carry
+//! serde's wording;
 //! `Subscribe` errors always carry AWS's recorded `Attributes Reason:` prefix; a number beyond
 //! ±10⁹ is refused as `InvalidParameter`, not moto's `InternalError`.
 
@@ -332,11 +333,13 @@ fn terms(map: &serde_json::Map<String, Value>, path: &[String]) -> Result<Vec<Te
     Ok(out)
 }
 
-/// Combinations: leaves multiply by their number of conditions, `$or` alternatives add up.
+/// Combinations: leaves multiply by their number of conditions times their nesting depth (a key
+/// two levels down with 3 values counts 2 × 3, SNS-21 — AWS's "3 × 4 × 2 × 3 = 72" example and its
+/// recorded refusals), `$or` alternatives add up.
 fn combinations(terms: &[Term]) -> u64 {
     terms.iter().fold(1u64, |acc, t| {
         let n = match t {
-            Term::Leaf { conditions, .. } => conditions.len() as u64,
+            Term::Leaf { path, conditions } => (conditions.len() * path.len()) as u64,
             Term::Or(alts) => alts.iter().map(|a| combinations(a)).sum(),
         };
         acc.saturating_mul(n)

@@ -356,7 +356,7 @@ impl SnsModel {
             let consumers = if s.endpoint == EndpointKind::Sqs { s.consumers } else { 0 };
             subs.push(SubState {
                 name: Arc::from(s.name.as_str()),
-                policy: s.retry_policy(),
+                policy: s.retry_policy(&scenario.topic),
                 latency: SimDuration::from_secs_f64(s.latency_ms / 1000.0),
                 recovers_at: (s.recovers_after_s > 0)
                     .then(|| SimTime::ZERO + SimDuration::from_secs(s.recovers_after_s)),

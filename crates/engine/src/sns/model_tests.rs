@@ -190,6 +190,35 @@ fn a_custom_http_policy_is_followed_and_a_recovered_endpoint_gets_the_message() 
     assert!(err.contains("numRetries must be between 0 and 100"), "{err}");
 }
 
+/// A topic's HTTP/S delivery policy applies to HTTP/S subscriptions without their own; a
+/// subscription's policy wins; queues keep the AWS-managed policy.
+#[test]
+fn a_topic_delivery_policy_applies_unless_the_subscription_has_its_own() {
+    let mut s = failing_http(Health::ServerErrors, true);
+    s.topic.delivery_policy = Some(RetryPolicy { num_retries: 1, ..RetryPolicy::HTTP_DEFAULT });
+    s.subscriptions.push(SubscriptionSettings {
+        health: Health::ServerErrors,
+        dlq: true,
+        delivery_policy: Some(RetryPolicy {
+            num_retries: 5,
+            min_delay_s: 2,
+            max_delay_s: 2,
+            ..RetryPolicy::HTTP_DEFAULT
+        }),
+        ..sub("own-policy", EndpointKind::Http)
+    });
+    let sim = run(&s, 200);
+    let t = &sim.model().totals().subscriptions;
+    assert_eq!((t[0].retries, t[0].dead_lettered), (1, 1), "the topic's policy: 1 retry");
+    assert_eq!((t[1].retries, t[1].dead_lettered), (5, 1), "the subscription's own policy wins");
+    assert_eq!(s.subscriptions[0].retry_policy(&s.topic).num_retries, 1);
+    let queue = sub("q", EndpointKind::Sqs);
+    assert_eq!(queue.retry_policy(&s.topic), RetryPolicy::AWS_MANAGED);
+    s.topic.delivery_policy = Some(RetryPolicy { num_retries: 101, ..RetryPolicy::HTTP_DEFAULT });
+    let err = s.validate().expect_err("101 retries").to_string();
+    assert!(err.contains("topic.delivery_policy") && err.contains("numRetries must be between 0 and 100"), "{err}");
+}
+
 #[test]
 fn sqs_endpoints_retry_with_the_aws_managed_policy() {
     let mut s = failing_http(Health::ServerErrors, false);
@@ -205,7 +234,7 @@ fn sqs_endpoints_retry_with_the_aws_managed_policy() {
 
 fn fifo(topic_fifo: bool, queues_fifo: bool) -> SnsScenario {
     SnsScenario {
-        topic: TopicSettings { fifo: topic_fifo, content_based_dedup: false },
+        topic: TopicSettings { fifo: topic_fifo, ..TopicSettings::default() },
         publishers: vec![Publisher { workload: Workload::Poisson { rate_per_s: 60.0 }, groups: 3 }],
         subscriptions: vec![SubscriptionSettings {
             fifo_queue: queues_fifo,

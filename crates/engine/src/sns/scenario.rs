@@ -50,6 +50,9 @@ pub struct TopicSettings {
     pub fifo: bool,
     /// FIFO: deduplicate by a SHA-256 of the body instead of an explicit id.
     pub content_based_dedup: bool,
+    /// The topic's HTTP/S delivery policy (`DeliveryPolicy` on the topic): HTTP/S subscriptions
+    /// without a policy of their own follow it; a subscription's policy wins.
+    pub delivery_policy: Option<RetryPolicy>,
 }
 
 /// One publisher.
@@ -208,11 +211,11 @@ impl Default for SubscriptionSettings {
 }
 
 impl SubscriptionSettings {
-    /// The delivery policy that applies: AWS-managed for SQS and Lambda, the custom or default
-    /// HTTP/S policy for HTTP/S (SNS-08, SNS-10).
-    pub fn retry_policy(&self) -> RetryPolicy {
+    /// The delivery policy that applies: AWS-managed for SQS and Lambda; for HTTP/S the
+    /// subscription's own policy, else the topic's, else the HTTP/S default (SNS-08, SNS-10).
+    pub fn retry_policy(&self, topic: &TopicSettings) -> RetryPolicy {
         match self.endpoint {
-            EndpointKind::Http => self.delivery_policy.unwrap_or(RetryPolicy::HTTP_DEFAULT),
+            EndpointKind::Http => self.delivery_policy.or(topic.delivery_policy).unwrap_or(RetryPolicy::HTTP_DEFAULT),
             _ => RetryPolicy::AWS_MANAGED,
         }
     }
@@ -259,6 +262,15 @@ impl SnsScenario {
     /// filter and delivery policies).
     pub fn validate(&self) -> Result<(), ConfigError> {
         check_version(self.v)?;
+        if let Some(policy) = self.topic.delivery_policy {
+            if let Err(e) = RetryPolicy::http_custom(policy) {
+                return Err(ConfigError::Invalid {
+                    field: "topic.delivery_policy".into(),
+                    value: e.code.into(),
+                    rule: format!("Invalid parameter: {}", e.message),
+                });
+            }
+        }
         check_int_range("publishers", self.publishers.len() as u64, 0..=10)?;
         for (i, p) in self.publishers.iter().enumerate() {
             p.workload.validate(&format!("publishers[{i}].workload"))?;

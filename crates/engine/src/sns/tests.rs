@@ -54,6 +54,22 @@ fn limits_and_errors_read_as_aws_writes_them() {
     assert!(FilterPolicy::parse(nested, FilterScope::MessageBody, PolicyApi::Subscribe).is_ok());
 }
 
+/// SNS-21: in a MessageBody policy a key's values count times its nesting depth. AWS's example
+/// (4 values three levels down, 3 values two down: 3 × 4 × 2 × 3 = 72) is accepted; with a third
+/// top-level key of 3 values (216) AWS refuses it, as it refuses a nested `$or` worth 160 (both
+/// recorded against AWS, in the conformance file).
+#[test]
+fn nesting_depth_multiplies_into_a_body_policys_combinations() {
+    let parse = |json: &str| FilterPolicy::parse(json, FilterScope::MessageBody, PolicyApi::SetSubscriptionAttributes);
+    let example = r#"{"key_a": {"key_b": {"key_c": ["v1", "v2", "v3", "v4"]}}, "key_d": {"key_e": ["v1", "v2", "v3"]}"#;
+    assert!(parse(&format!("{example}}}")).is_ok(), "72 combinations");
+    let refused = parse(&format!(r#"{example}, "key_f": ["v1", "v2", "v3"]}}"#)).expect_err("216 combinations");
+    assert_eq!(refused.message, "Invalid parameter: FilterPolicy: Filter policy is too complex");
+    let or_nested = r#"{"$or": [{"metricName": ["a", "b", "c"]}, {"namespace": ["x", "y"]}],
+        "detail": {"scope": ["s", "t"], "$or": [{"source": ["c"]}, {"type": ["a", "b", "c"]}]}}"#;
+    assert!(parse(or_nested).is_err(), "5 × (2·2) × (1·2 + 3·2) = 160");
+}
+
 #[test]
 fn cidr_and_string_arrays_and_binary_attributes() {
     let p = policy(r#"{"ip": [{"cidr": "10.0.0.0/24"}]}"#, FilterScope::MessageAttributes);

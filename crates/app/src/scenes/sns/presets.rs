@@ -208,7 +208,7 @@ fn webhook_403() -> SnsScenario {
 fn fifo_order() -> SnsScenario {
     let fifo_sub = |name: &str| SubscriptionSettings { fifo_queue: true, ..sub(name, EndpointKind::Sqs, None) };
     SnsScenario {
-        topic: TopicSettings { fifo: true, content_based_dedup: false },
+        topic: TopicSettings { fifo: true, ..TopicSettings::default() },
         publishers: publisher(6.0),
         messages: order_messages(),
         subscriptions: vec![

@@ -536,7 +536,17 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
             endpoint_title: s.endpoint.label().to_owned(),
             endpoint_line2: match s.endpoint {
                 EndpointKind::Sqs => text::count(s.consumers, "consumer", "consumers"),
-                _ => String::new(),
+                // Which delivery policy retries it: the subscription's wins over the topic's.
+                EndpointKind::Http => {
+                    let whose = match (s.delivery_policy, scenario.topic.delivery_policy) {
+                        (Some(_), _) => "its own",
+                        (None, Some(_)) => "topic's",
+                        _ => "default",
+                    };
+                    let retries = s.retry_policy(&scenario.topic).num_retries;
+                    format!("{}, {whose} policy", text::count(retries, "retry", "retries"))
+                }
+                EndpointKind::Lambda => String::new(),
             },
             filter: filter_text(
                 s.filter_policy.as_deref(),
