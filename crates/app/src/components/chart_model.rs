@@ -169,7 +169,9 @@ pub fn nice_step(span: f64, max_ticks: usize) -> f64 {
         return 1.0;
     }
     let raw = span / max_ticks;
-    let magnitude = 10f64.powf(raw.log10().floor());
+    // `powi`, not `powf`: an integer power is a short loop, where `powf` links libm's `pow`
+    // (~1 KB gzip on every page with a chart).
+    let magnitude = 10f64.powi(raw.log10().floor() as i32);
     for factor in [1.0, 2.0, 5.0, 10.0] {
         if factor * magnitude >= raw {
             return factor * magnitude;

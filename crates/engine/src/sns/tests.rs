@@ -208,3 +208,14 @@ fn publish_limits_carry_aws_codes() {
         Err("Invalid parameter: Attributes Reason: FilterPolicy: Empty arrays are not allowed".to_string())
     );
 }
+
+/// `equals-ignore-case` folds case by Unicode's mappings, not only ASCII's.
+#[test]
+fn equals_ignore_case_folds_unicode_letters() {
+    let p = policy(r#"{"city": [{"equals-ignore-case": "ÄRGERSTRASSE"}]}"#, FilterScope::MessageAttributes);
+    assert!(p.matches(&attrs(&[("city", "String", "Ärgerstrasse")])));
+    assert!(p.matches(&attrs(&[("city", "String", "ärgerSTRASSE")])));
+    assert!(!p.matches(&attrs(&[("city", "String", "Argerstrasse")])));
+    let greek = policy(r#"{"word": [{"equals-ignore-case": "ΑΘΗΝΑ"}]}"#, FilterScope::MessageAttributes);
+    assert!(greek.matches(&attrs(&[("word", "String", "αθηνα")])));
+}
