@@ -528,7 +528,7 @@ fn assert_conformance(file: &str, text: &str, min_cases: usize, max_flagged_diff
 /// The flagged SNS cases where the engine differs are its documented choices (see `sns::filter`).
 #[test]
 fn sns_filter_conformance_cases_pass() {
-    assert_conformance("sns_filter_cases.json", SNS_FILTER_CASES, 300, 12);
+    assert_conformance("sns_filter_cases.json", SNS_FILTER_CASES, 320, 11);
 }
 
 #[test]
@@ -540,7 +540,7 @@ fn kinesis_hash_conformance_cases_pass() {
 /// one may not.
 #[test]
 fn sqs_conformance_cases_pass() {
-    assert_conformance("sqs_timeline_cases.json", SQS_TIMELINE_CASES, 29, 0);
+    assert_conformance("sqs_timeline_cases.json", SQS_TIMELINE_CASES, 55, 14);
 }
 
 /// Two flagged moto cases expect the accepter's CIDR in a pending request; the engine fills

@@ -213,6 +213,10 @@ pub struct Decision {
 impl FilterPolicy {
     /// Parses and validates a policy given as JSON text.
     pub fn parse(text: &str, scope: FilterScope, api: PolicyApi) -> Result<FilterPolicy, PolicyError> {
+        // AWS takes an empty `FilterPolicy` as no policy: every message matches.
+        if text.is_empty() {
+            return Ok(FilterPolicy { scope, root: Vec::new() });
+        }
         let value: Value = serde_json::from_str(text)
             .map_err(|e| Problem::Policy(format!("failed to parse JSON. {e}")).into_error(api))?;
         FilterPolicy::from_value(&value, scope, api)
@@ -457,6 +461,9 @@ fn numeric(arg: &Value) -> Result<Condition, Problem> {
                     return bad("Bottom must be less than top");
                 }
                 high = Some((top, op2 == "<="));
+                if it.next().is_some() {
+                    return bad("Too many terms in numeric range expression");
+                }
             }
         }
         other => return bad(format!("Unrecognized numeric range operator: {other}")),
