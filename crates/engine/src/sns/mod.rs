@@ -5,6 +5,7 @@
 //! retries, subscription dead-letter queues and lost messages.
 
 pub mod filter;
+mod lowercase;
 pub mod model;
 pub mod retry;
 pub mod scenario;
