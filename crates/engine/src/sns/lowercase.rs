@@ -204,7 +204,7 @@ pub fn lowercase(c: char) -> (char, Option<char>) {
     let Some(&(packed, delta)) = i.checked_sub(1).and_then(|i| RUNS.get(i)) else { return (c, None) };
     let (first, len, step) = (packed & 0x1F_FFFF, (packed >> 21) & 0x7F, 1 + (packed >> 28));
     let offset = cp - first;
-    if offset % step != 0 || offset / step >= len {
+    if !offset.is_multiple_of(step) || offset / step >= len {
         return (c, None);
     }
     (char::from_u32(cp.wrapping_add_signed(delta)).unwrap_or(c), None)
