@@ -397,6 +397,7 @@ const PRESET_EFFECTS = [
   ['polling', 20, 'empty receives > 0 and a cost', async (p) => (await num(p, 'count-empty-receives')) > 0 && (await num(p, 'cost')) > 0],
   ['fifo-blocking', 12, 'a blocked FIFO token', async (p) => (await tokenCount(p, 'g.sqs-token.blocked')) > 0],
   ['delay', 4, 'messages in the delayed lane', async (p) => (await num(p, 'lane-delayed')) > 0],
+  ['order', 10, 'messages received out of order > 0', async (p) => (await num(p, 'count-out-of-order')) > 0],
   ['duplicates', 60, 'duplicates processed > 0', async (p) => (await num(p, 'count-duplicates-processed')) > 0],
   ['scale', 20, 'a backlog drawn as small tokens', async (p) => (await num(p, 'lane-visible')) > 50 && (await tokenCount(p, 'g.sqs-token.dense')) > 43],
 ];
@@ -441,6 +442,29 @@ sqsTest('/sqs tokens are one tab stop; arrow keys move between them and Enter op
   await page.keyboard.press('Enter');
   await page.waitForFunction((id) => document.querySelector('[data-testid=inspector]')?.innerText.includes(`msg-${id}`), first, { timeout: 5000 });
   assert((await page.locator('g.sqs-token[tabindex="0"]').count()) === 1, 'the tab stop was lost');
+  noErrors(page);
+  await page.context().close();
+});
+
+sqsTest('/sqs order preset: long polls receive some messages out of order, and the diagram, counter and inspector say so', async () => {
+  const page = await newPage({ reducedMotion: 'reduce' });
+  await page.goto(at('sqs?p=order&t=20'));
+  await page.waitForSelector('svg[data-testid=sqs-diagram]');
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) >= 20, null, { timeout: 20000 });
+  assert((await page.locator('[data-testid=caption]').innerText()).includes('long poll'), 'the caption does not give the lesson');
+  const received = await num(page, 'count-received');
+  const late = await num(page, 'caption-out-of-order');
+  assert(late > 0 && late < received / 2, `out of order ${late} of ${received}: best effort is neither strict nor random`);
+  assert((await page.locator('.sqs-legend').innerText()).includes('out of order'), 'the legend does not say what ↕ means');
+  // Step until a consumer holds a message it received out of order.
+  for (let i = 0; i < 200 && (await page.locator('g.sqs-token.out-of-order').count()) === 0; i++) {
+    await page.locator('[data-testid=step]').click();
+  }
+  await clickToken(page, 'g.sqs-token.out-of-order');
+  const inspector = page.locator('[data-testid=inspector]');
+  await inspector.locator('li').first().waitFor({ timeout: 5000 });
+  const text = await inspector.innerText();
+  assert(text.includes('OUT_OF_ORDER') && text.includes('best-effort'), `the inspector does not explain the swap: ${text.slice(0, 400)}`);
   noErrors(page);
   await page.context().close();
 });

@@ -562,4 +562,7 @@ fn histogram_quantiles_are_within_six_percent() {
     }
     assert_eq!(h.quantile(1.0), Some(SimDuration::from_millis(1000)));
     assert_eq!(crate::Histogram::new().quantile(0.5), None);
+    // The mean is exact, not read from the buckets: 1..=1000 ms average 500.5 ms.
+    assert_eq!(h.mean_secs(), Some(0.5005));
+    assert_eq!(crate::Histogram::new().mean_secs(), None);
 }

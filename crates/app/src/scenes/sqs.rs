@@ -29,8 +29,8 @@ use snapshot::{counters, diagram, dlq_announcement, history, CounterView, Diagra
 /// Shortest wall-clock gap between two dead-letter announcements, so a screen reader keeps up.
 const ANNOUNCE_EVERY_MS: f64 = 4_000.0;
 
-/// The chart data of one frame: depth by lane, age of oldest, DLQ depth, throughput, empty receives
-/// and duplicates processed.
+/// The chart data of one frame: depth by lane, age of oldest, DLQ depth, throughput, empty receives,
+/// duplicates processed and messages received out of order.
 #[derive(Clone, Copy)]
 struct Charts {
     depth: RwSignal<Vec<Series>>,
@@ -280,7 +280,7 @@ fn Diagram(
             <figcaption class="sqs-legend">
                 "Bar under an in-flight token: visibility time left. Number on a token: receive count. "
                 "FIFO tokens show their group; dashed tokens are blocked behind their group's in-flight message. "
-                "Red outline: poison message."
+                "Red outline: poison message. ↕ with an amber outline: received out of order (a message sent after it went first)."
             </figcaption>
         </figure>
     }
@@ -423,7 +423,7 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
             <TimeSeriesChart series=charts.oldest title="Age of oldest message" y_unit="s" min_span_secs=30.0/>
             <TimeSeriesChart series=charts.throughput title="Throughput" y_unit="per s" min_span_secs=30.0/>
             <TimeSeriesChart series=charts.empty title="Empty receives" y_unit="per s" min_span_secs=30.0/>
-            <TimeSeriesChart series=charts.duplicates title="Duplicates processed" y_unit="per s" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.duplicates title="Duplicates and out-of-order receives" y_unit="per s" min_span_secs=30.0/>
             <TimeSeriesChart series=charts.dlq title="Dead-letter queue depth" y_unit="messages" min_span_secs=30.0/>
         </div>
     }
@@ -435,7 +435,7 @@ fn capture_charts(sim: &SqsSim, charts: Charts) {
     charts.throughput.set(pick(&["sent", "deleted"]));
     charts.oldest.set(pick(&["age of oldest"]));
     charts.empty.set(pick(&["empty receives"]));
-    charts.duplicates.set(pick(&["duplicates processed"]));
+    charts.duplicates.set(pick(&["duplicates processed", "out of order"]));
     charts.dlq.set(pick(&["DLQ depth"]));
 }
 

@@ -261,7 +261,7 @@ impl Runner {
             }
         };
         match op {
-            "send" => match self.sqs.send(self.now, queue, send_request(step)) {
+            "send" => match self.sqs.send(self.now, queue, send_request(step), &mut self.rng) {
                 Ok(sent) => {
                     result.message_id = Some(sent.message_id);
                     if let Some(name) = str_field(step, "as") {
@@ -273,7 +273,7 @@ impl Runner {
             "send_batch" => {
                 let entries: Vec<SendRequest> =
                     step.get("entries").and_then(Value::as_array).into_iter().flatten().map(send_request).collect();
-                match self.sqs.send_batch(self.now, queue, entries) {
+                match self.sqs.send_batch(self.now, queue, entries, &mut self.rng) {
                     // A batch where every entry failed the same way reports that error.
                     Ok(results) => result.error = results.into_iter().find_map(Result::err),
                     Err(e) => result.error = Some(e),

@@ -775,7 +775,7 @@ impl SnsModel {
             dedup_id: fifo.then(|| format!("m{}", d.message)),
             delay_s: None,
         };
-        let Ok(sent) = self.sqs.send(cx.now(), queue, req) else { return };
+        let Ok(sent) = self.sqs.send(cx.now(), queue, req, &mut cx.rng) else { return };
         let copy = QueuedCopy { message: d.message, template: d.template, group: d.group };
         self.subs[s].copies.insert(sent.message_id, copy);
         if !dead_letter {

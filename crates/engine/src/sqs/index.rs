@@ -6,9 +6,11 @@
 //! it reaches the front: a stale entry is dropped then. When stale entries outnumber live ones
 //! the index is rebuilt, so memory stays proportional to the live messages.
 //!
-//! Keys mostly arrive in order (send order, `now + the queue's timeout`), so in-order entries go
-//! to a deque (O(1)) and only out-of-order ones (a visibility timeout ending, a per-call
-//! override, a dead-letter move) to a heap; the front is the smaller of the two fronts.
+//! Keys mostly arrive in order, or nearly (send order, `now + the queue's timeout`, a standard
+//! queue's visible messages within its reorder window), so in-order entries go to a deque (O(1))
+//! and only out-of-order ones (a visibility timeout ending, a per-call override, a dead-letter
+//! move, a message its server recorded before the last one) to a heap; the front is the smaller
+//! of the two fronts.
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};

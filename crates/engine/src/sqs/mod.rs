@@ -18,7 +18,7 @@ pub use attributes::{QueueAttributes, RedrivePolicy};
 pub use error::SqsError;
 pub use queue::{
     Fidelity, Message, MessageId, MessageState, Queue, QueueEvent, QueueStats, ReceiptHandle, ReceiveRequest, Received,
-    SendRequest, SendResult,
+    SendRequest, SendResult, REORDER_WINDOW,
 };
 pub use scenario::{
     ConsumerActivity, Consumers, DlqSettings, Producer, SqsModel, SqsScenario, SqsSim, SqsTotals, SqsTraceEvent,

@@ -318,6 +318,9 @@ impl TraceRecord for SqsTraceEvent {
             }
             Reason::RetentionExpired => format!("{m} dropped: older than the retention period"),
             Reason::DuplicateDelivery => format!("consumer {who} processed {m} again (a duplicate delivery)"),
+            Reason::OutOfOrder => format!(
+                "consumer {who} received {m} out of order: a message sent after it was received first (a standard queue orders on a best-effort basis)"
+            ),
             Reason::CopySurvivedDelete => format!("{m}: the delete missed a stored copy; it will come back"),
             Reason::StaleReceipt => format!("{m}: delete with an outdated receipt handle did not delete"),
             Reason::Throttled => format!("consumer or producer {who}: request throttled"),
@@ -366,6 +369,9 @@ pub struct SqsTotals {
     pub empty_receives: u64,
     /// Messages processed more than once.
     pub duplicates_processed: u64,
+    /// First receives that came after the first receive of a message sent later: a standard
+    /// queue's best-effort order (a FIFO queue counts within each message group, and never does).
+    pub out_of_order: u64,
     /// Processing failures (including poison messages).
     pub failures: u64,
     /// Consumer crashes before a delete.
@@ -380,6 +386,8 @@ pub struct SqsTotals {
     pub billed_requests: u64,
     /// Time from send to delete.
     pub latency: Histogram,
+    /// Time a message waits in the queue: from its send to its first receive.
+    pub queue_wait: Histogram,
 }
 
 /// What processing needs of a received message (copied, so the batch can stay borrowed-free).
@@ -426,6 +434,7 @@ struct SqsSeries {
     deleted: SeriesId,
     empty: SeriesId,
     duplicates: SeriesId,
+    out_of_order: SeriesId,
 }
 
 /// The SQS scenario model.
@@ -464,6 +473,7 @@ impl SqsModel {
         let fidelity = Fidelity {
             short_poll_sampling: scenario.short_poll_sampling,
             duplicate_probability: scenario.duplicate_probability,
+            ..Fidelity::default()
         };
         let mut sqs = Sqs::new(fidelity);
         let mut main = scenario.queue.clone();
@@ -658,7 +668,7 @@ impl SqsModel {
             self.call(Action::SendMessage, size);
             // The last copy takes the request itself.
             let req = if copy + 1 == copies { std::mem::take(&mut request) } else { request.clone() };
-            match self.sqs.send(cx.now(), self.main, req) {
+            match self.sqs.send(cx.now(), self.main, req, &mut cx.rng) {
                 Ok(sent) if sent.deduplicated => {
                     self.totals.deduplicated += 1;
                     self.emit(cx, Reason::Deduplicated, Some(sent.message_id), Some(producer), 0);
@@ -741,7 +751,15 @@ impl SqsModel {
         let payload: u64 = got.iter().map(|r| r.size).sum();
         self.totals.billed_requests += pricing::billed_requests(payload) - 1;
         for r in &got {
+            if r.receive_count == 1 {
+                self.totals.queue_wait.record(cx.now().saturating_since(r.sent_at));
+            }
             self.emit(cx, Reason::Received, Some(r.message_id), Some(consumer), r.receive_count);
+            if r.out_of_order {
+                self.totals.out_of_order += 1;
+                self.emit(cx, Reason::OutOfOrder, Some(r.message_id), Some(consumer), r.receive_count);
+                self.count(cx, |s| s.out_of_order, 1.0);
+            }
         }
         self.count(cx, |s| s.received, got.len() as f64);
         self.batches[consumer as usize] = got;
@@ -879,6 +897,7 @@ impl Model for SqsModel {
             deleted: m.add("deleted", "per s", SeriesKind::Counter, second),
             empty: m.add("empty receives", "per s", SeriesKind::Counter, second),
             duplicates: m.add("duplicates processed", "per s", SeriesKind::Counter, second),
+            out_of_order: m.add("out of order", "per s", SeriesKind::Counter, second),
         });
         for producer in 0..self.producers.len() as u32 {
             if let Some(at) = self.producers[producer as usize].0.next(&mut cx.rng) {

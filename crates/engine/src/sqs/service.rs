@@ -104,15 +104,27 @@ impl Sqs {
         self.queues.iter()
     }
 
-    /// `SendMessage`.
-    pub fn send(&mut self, now: SimTime, queue: QueueId, req: SendRequest) -> Result<SendResult, SqsError> {
+    /// `SendMessage` (`rng`: see [`Queue::send`]).
+    pub fn send(
+        &mut self,
+        now: SimTime,
+        queue: QueueId,
+        req: SendRequest,
+        rng: &mut SimRng,
+    ) -> Result<SendResult, SqsError> {
         self.get_mut(queue).admit(now, Action::SendMessage)?;
-        self.send_admitted(now, queue, req)
+        self.send_admitted(now, queue, req, rng)
     }
 
-    fn send_admitted(&mut self, now: SimTime, queue: QueueId, req: SendRequest) -> Result<SendResult, SqsError> {
+    fn send_admitted(
+        &mut self,
+        now: SimTime,
+        queue: QueueId,
+        req: SendRequest,
+        rng: &mut SimRng,
+    ) -> Result<SendResult, SqsError> {
         let id = MessageId(self.next_id);
-        let res = self.get_mut(queue).send_admitted(now, req, id);
+        let res = self.get_mut(queue).send_admitted(now, req, id, rng);
         if matches!(res, Ok(SendResult { deduplicated: false, .. })) {
             self.next_id += 1;
         }
@@ -127,6 +139,7 @@ impl Sqs {
         now: SimTime,
         queue: QueueId,
         entries: Vec<SendRequest>,
+        rng: &mut SimRng,
     ) -> Result<Vec<Result<SendResult, SqsError>>, SqsError> {
         if entries.is_empty() {
             return Err(SqsError::new(
@@ -145,7 +158,7 @@ impl Sqs {
         self.get_mut(queue).admit(now, Action::SendMessage)?;
         let mut results = Vec::with_capacity(entries.len());
         for entry in entries {
-            let res = self.send_admitted(now, queue, entry).map_err(|e| match e.code {
+            let res = self.send_admitted(now, queue, entry, rng).map_err(|e| match e.code {
                 "MissingParameter" => SqsError { code: "InvalidParameterValue", ..e },
                 _ => e,
             });

@@ -32,7 +32,7 @@ fn dead_letter_move_keeps_the_original_enqueue_time() {
     let q = sqs
         .create_queue_with("q", QueueAttributes { visibility_timeout_s: 10, redrive, ..QueueAttributes::default() })
         .expect("valid");
-    sqs.send(secs(0), q, body("x")).expect("sent");
+    sqs.send(secs(0), q, body("x"), &mut rng).expect("sent");
     for t in [0, 20] {
         assert_eq!(sqs.receive(secs(t), q, one(), &mut rng).expect("ok").len(), 1);
     }
@@ -50,7 +50,7 @@ fn dead_letter_move_keeps_the_original_enqueue_time() {
 fn receipt_handles_read_back_and_garbage_is_refused_by_name() {
     let mut q = queue(QueueAttributes::default(), Fidelity::EXACT);
     let mut rng = SimRng::new(1);
-    q.send(secs(0), body("x"), MessageId(0)).expect("sent");
+    q.send(secs(0), body("x"), MessageId(0), &mut rng).expect("sent");
     let r = q.receive(secs(0), one(), &mut rng).expect("ok").remove(0);
     let text = r.receipt_handle.to_string();
     assert_eq!(text.parse::<ReceiptHandle>(), Ok(r.receipt_handle));
@@ -64,11 +64,11 @@ fn receipt_handles_read_back_and_garbage_is_refused_by_name() {
 fn slots_are_reused_without_confusing_old_receipt_handles() {
     let mut q = queue(QueueAttributes::default(), Fidelity::EXACT);
     let mut rng = SimRng::new(1);
-    q.send(secs(0), body("a"), MessageId(0)).expect("sent");
+    q.send(secs(0), body("a"), MessageId(0), &mut rng).expect("sent");
     let a = q.receive(secs(0), one(), &mut rng).expect("ok").remove(0);
     assert_eq!(q.delete(secs(1), a.receipt_handle, &mut rng), Ok(true));
     // The next message takes the freed slot; the old handle must not reach it.
-    q.send(secs(2), body("b"), MessageId(1)).expect("sent");
+    q.send(secs(2), body("b"), MessageId(1), &mut rng).expect("sent");
     assert_eq!(q.delete(secs(2), a.receipt_handle, &mut rng), Ok(false));
     assert!(q.change_visibility(secs(2), a.receipt_handle, 10).is_err());
     assert_eq!(q.visible_count(), 1);
@@ -80,14 +80,14 @@ fn the_oldest_few_are_the_start_of_the_whole_queue_in_send_order() {
     let mut q = queue(QueueAttributes::default(), Fidelity::EXACT);
     let mut rng = SimRng::new(7);
     for i in 0..50 {
-        q.send(secs(i), body("m"), MessageId(i)).expect("sent");
+        q.send(secs(i), body("m"), MessageId(i), &mut rng).expect("sent");
     }
     // Free some slots and fill them again, so slot order is not send order.
     for r in q.receive(secs(60), ReceiveRequest { max_messages: 10, ..one() }, &mut rng).expect("ok") {
         q.delete(secs(60), r.receipt_handle, &mut rng).expect("deleted");
     }
     for i in 50..60 {
-        q.send(secs(i + 20), body("m"), MessageId(i)).expect("sent");
+        q.send(secs(i + 20), body("m"), MessageId(i), &mut rng).expect("sent");
     }
     let all: Vec<u64> = q.messages().map(|m| m.id.0).collect();
     for k in [0, 1, 7, 49, 50, 51, 200] {
@@ -100,9 +100,9 @@ fn the_oldest_few_are_the_start_of_the_whole_queue_in_send_order() {
 fn gauges_and_oldest_age_follow_every_state_change() {
     let mut q = queue(QueueAttributes { visibility_timeout_s: 10, ..QueueAttributes::default() }, Fidelity::EXACT);
     let mut rng = SimRng::new(1);
-    q.send(secs(0), body("a"), MessageId(0)).expect("sent");
-    q.send(secs(1), SendRequest { delay_s: Some(5), ..body("b") }, MessageId(1)).expect("sent");
-    q.send(secs(2), body("c"), MessageId(2)).expect("sent");
+    q.send(secs(0), body("a"), MessageId(0), &mut rng).expect("sent");
+    q.send(secs(1), SendRequest { delay_s: Some(5), ..body("b") }, MessageId(1), &mut rng).expect("sent");
+    q.send(secs(2), body("c"), MessageId(2), &mut rng).expect("sent");
     assert_eq!((q.visible_count(), q.in_flight_count(), q.delayed_count()), (2, 0, 1));
     let got = q.receive(secs(3), ReceiveRequest { max_messages: 10, ..one() }, &mut rng).expect("ok");
     assert_eq!(got.iter().map(|r| r.message_id.0).collect::<Vec<_>>(), vec![0, 2], "send order, delayed b not yet");
@@ -122,7 +122,7 @@ fn gauges_and_oldest_age_follow_every_state_change() {
 fn visibility_can_never_exceed_twelve_hours_from_the_receive() {
     let mut q = queue(QueueAttributes::default(), Fidelity::EXACT);
     let mut rng = SimRng::new(1);
-    q.send(secs(0), body("x"), MessageId(0)).expect("sent");
+    q.send(secs(0), body("x"), MessageId(0), &mut rng).expect("sent");
     let r = q.receive(secs(0), one(), &mut rng).expect("ok").remove(0);
     assert!(q.change_visibility(secs(10), r.receipt_handle, 43_190).is_ok());
     let err = q.change_visibility(secs(20), r.receipt_handle, 43_190).expect_err("beyond 12 h");
@@ -134,7 +134,7 @@ fn visibility_can_never_exceed_twelve_hours_from_the_receive() {
 fn standard_queue_stale_handle_succeeds_without_deleting() {
     let mut q = queue(QueueAttributes { visibility_timeout_s: 1, ..QueueAttributes::default() }, Fidelity::EXACT);
     let mut rng = SimRng::new(1);
-    q.send(secs(0), body("x"), MessageId(0)).expect("sent");
+    q.send(secs(0), body("x"), MessageId(0), &mut rng).expect("sent");
     let first = q.receive(secs(0), one(), &mut rng).expect("ok").remove(0);
     let second = q.receive(secs(2), one(), &mut rng).expect("ok").remove(0);
     assert_ne!(first.receipt_handle, second.receipt_handle);
@@ -145,10 +145,10 @@ fn standard_queue_stale_handle_succeeds_without_deleting() {
 
 #[test]
 fn at_least_once_a_deleted_message_can_come_back() {
-    let fidelity = Fidelity { short_poll_sampling: false, duplicate_probability: 1.0 };
+    let fidelity = Fidelity { duplicate_probability: 1.0, ..Fidelity::EXACT };
     let mut q = queue(QueueAttributes { visibility_timeout_s: 5, ..QueueAttributes::default() }, fidelity);
     let mut rng = SimRng::new(1);
-    q.send(secs(0), body("x"), MessageId(0)).expect("sent");
+    q.send(secs(0), body("x"), MessageId(0), &mut rng).expect("sent");
     let r = q.receive(secs(0), one(), &mut rng).expect("ok").remove(0);
     assert_eq!(q.delete(secs(1), r.receipt_handle, &mut rng), Ok(false));
     assert!(q.drain_events().iter().any(|e| matches!(e, QueueEvent::CopySurvivedDelete { .. })));
@@ -160,7 +160,7 @@ fn short_polls_of_a_small_queue_sometimes_miss_messages_long_polls_never_do() {
     let mut q = queue(QueueAttributes { visibility_timeout_s: 0, ..QueueAttributes::default() }, Fidelity::default());
     let mut rng = SimRng::new(9);
     for i in 0..5 {
-        q.send(secs(0), body(&format!("m{i}")), MessageId(i)).expect("sent");
+        q.send(secs(0), body(&format!("m{i}")), MessageId(i), &mut rng).expect("sent");
     }
     let ten = ReceiveRequest { max_messages: 10, visibility_timeout_s: Some(0), long_poll: false };
     let short: Vec<usize> = (0..50).map(|_| q.receive(secs(0), ten, &mut rng).expect("ok").len()).collect();
@@ -169,46 +169,108 @@ fn short_polls_of_a_small_queue_sometimes_miss_messages_long_polls_never_do() {
     assert!((0..50).all(|_| q.receive(secs(0), long, &mut rng).map(|r| r.len()) == Ok(5)));
 }
 
+/// Sends `n` messages `gap_ms` apart to a standard queue, then long-polls them out ten at a time;
+/// the ids in the order they were received, and the queue.
+fn long_poll_order(n: u64, gap_ms: u64, seed: u64) -> (Vec<Received>, Queue) {
+    let mut q = queue(QueueAttributes::default(), Fidelity::default());
+    let mut rng = SimRng::new(seed);
+    for i in 0..n {
+        q.send(SimTime::ZERO + SimDuration::from_millis(i * gap_ms), body("m"), MessageId(i), &mut rng).expect("sent");
+    }
+    let ten = ReceiveRequest { max_messages: 10, visibility_timeout_s: None, long_poll: true };
+    let at = SimTime::ZERO + SimDuration::from_millis(n * gap_ms);
+    let mut got = Vec::new();
+    while q.visible_count() > 0 {
+        got.extend(q.receive(at, ten, &mut rng).expect("ok"));
+    }
+    (got, q)
+}
+
+/// Issue 19, item 9: a long poll asks every server, yet a standard queue's order is best effort
+/// (SQS-01): messages sent a few milliseconds apart come back partly swapped, each swap is
+/// counted, and no message is overtaken by one sent more than the reorder window after it.
+#[test]
+fn long_polls_return_messages_sent_close_together_in_best_effort_order() {
+    let (got, q) = long_poll_order(500, 2, 3);
+    assert_eq!(got.len(), 500, "every message once");
+    let flagged = got.iter().filter(|r| r.out_of_order).count() as u64;
+    assert!(flagged > 50, "only {flagged} of 500 out of order (seed 3)");
+    assert_eq!(q.stats().out_of_order, flagged);
+    let mut latest = SimTime::ZERO;
+    for r in &got {
+        assert_eq!(r.out_of_order, r.sent_at < latest, "{} (seed 3)", r.message_id);
+        assert!(latest.saturating_since(r.sent_at) <= REORDER_WINDOW, "{} overtaken by far (seed 3)", r.message_id);
+        latest = latest.max(r.sent_at);
+    }
+    // Sent further apart than the window, they keep their order.
+    let (got, q) = long_poll_order(200, 60, 3);
+    assert!(got.windows(2).all(|w| w[0].message_id < w[1].message_id), "seed 3");
+    assert_eq!(q.stats().out_of_order, 0);
+}
+
+/// Issue 19, item 9: the default consumers (long polls of 20 s) over ~2,000 messages show the
+/// best-effort order at a rate users report as occasional: a few in a hundred.
+#[test]
+fn default_long_polling_consumers_see_a_few_messages_out_of_order() {
+    let sim = run(&scenario(), 1, 400);
+    let t = sim.model().totals();
+    assert!(t.received > 1_800, "{} received (seed 1)", t.received);
+    let share = t.out_of_order as f64 / t.received as f64;
+    assert!((0.01..0.10).contains(&share), "{} of {} out of order (seed 1)", t.out_of_order, t.received);
+    assert_eq!(t.out_of_order, sim.model().main_queue().stats().out_of_order);
+    let events = sim.trace().recent().filter(|e| e.reason == crate::Reason::OutOfOrder).count();
+    assert!(events > 0, "no OUT_OF_ORDER event in the recent trace (seed 1)");
+}
+
 #[test]
 fn fifo_calls_beyond_300_per_second_are_throttled() {
     let attrs = QueueAttributes { fifo: true, content_based_deduplication: true, ..QueueAttributes::default() };
     let mut q = queue(attrs, Fidelity::EXACT);
+    let mut rng = SimRng::new(1);
     let send = |i: u64| SendRequest { group_id: Some("g".into()), ..body(&format!("m{i}")) };
     for i in 0..300 {
-        q.send(secs(0), send(i), MessageId(i)).expect("within the limit");
+        q.send(secs(0), send(i), MessageId(i), &mut rng).expect("within the limit");
     }
-    assert_eq!(q.send(secs(0), send(300), MessageId(300)).map_err(|e| e.code), Err("ThrottlingException"));
-    assert!(q.send(secs(1), send(301), MessageId(301)).is_ok(), "a new second, a new budget");
+    assert_eq!(q.send(secs(0), send(300), MessageId(300), &mut rng).map_err(|e| e.code), Err("ThrottlingException"));
+    assert!(q.send(secs(1), send(301), MessageId(301), &mut rng).is_ok(), "a new second, a new budget");
 }
 
 #[test]
 fn a_fifo_batch_is_one_call_so_batches_reach_3000_messages_per_second() {
     let mut sqs = Sqs::new(Fidelity::EXACT);
+    let mut rng = SimRng::new(1);
     let attrs = QueueAttributes { fifo: true, content_based_deduplication: true, ..QueueAttributes::default() };
     let q = sqs.create_queue_with("q.fifo", attrs).expect("valid");
     let batch = |b: u64| -> Vec<SendRequest> {
         (0..10).map(|i| SendRequest { group_id: Some("g".into()), ..body(&format!("m{b}-{i}")) }).collect()
     };
     for b in 0..300 {
-        let results = sqs.send_batch(secs(0), q, batch(b)).expect("within the limit");
+        let results = sqs.send_batch(secs(0), q, batch(b), &mut rng).expect("within the limit");
         assert!(results.iter().all(Result::is_ok), "batch {b}");
     }
     assert_eq!(sqs.get(q).visible_count(), 3_000);
-    let err = sqs.send_batch(secs(0), q, batch(300)).map(|_| ()).map_err(|e| e.code);
+    let err = sqs.send_batch(secs(0), q, batch(300), &mut rng).map(|_| ()).map_err(|e| e.code);
     assert_eq!(err, Err("ThrottlingException"), "the 301st call in one second");
 }
 
 #[test]
 fn batches_hold_one_to_ten_entries() {
     let mut sqs = Sqs::new(Fidelity::EXACT);
+    let mut rng = SimRng::new(1);
     let q = sqs.create_queue("q", &BTreeMap::new()).expect("valid");
     let entries = |n: usize| (0..n).map(|i| body(&format!("m{i}"))).collect::<Vec<_>>();
-    assert_eq!(sqs.send_batch(secs(0), q, entries(0)).map(|_| ()).map_err(|e| e.code), Err("EmptyBatchRequest"));
     assert_eq!(
-        sqs.send_batch(secs(0), q, entries(11)).map(|_| ()).map_err(|e| e.code),
+        sqs.send_batch(secs(0), q, entries(0), &mut rng).map(|_| ()).map_err(|e| e.code),
+        Err("EmptyBatchRequest")
+    );
+    assert_eq!(
+        sqs.send_batch(secs(0), q, entries(11), &mut rng).map(|_| ()).map_err(|e| e.code),
         Err("TooManyEntriesInBatchRequest")
     );
-    assert_eq!(sqs.send_batch(secs(0), q, entries(10)).map(|r| r.iter().filter(|e| e.is_ok()).count()), Ok(10));
+    assert_eq!(
+        sqs.send_batch(secs(0), q, entries(10), &mut rng).map(|r| r.iter().filter(|e| e.is_ok()).count()),
+        Ok(10)
+    );
 }
 
 fn scenario() -> SqsScenario {
@@ -358,7 +420,8 @@ proptest! {
         seed in any::<u64>(),
     ) {
         let attrs = QueueAttributes { fifo: true, visibility_timeout_s: 2, content_based_deduplication: true, ..QueueAttributes::default() };
-        let mut q = queue(attrs, Fidelity::EXACT);
+        // The scenarios' fidelity: the standard queue's best-effort order must not reach FIFO.
+        let mut q = queue(attrs, Fidelity::default());
         let mut rng = SimRng::new(seed);
         let mut handles: Vec<ReceiptHandle> = Vec::new();
         let mut now = SimTime::ZERO;
@@ -367,7 +430,7 @@ proptest! {
             match op {
                 0 | 1 => {
                     let req = SendRequest { group_id: Some(format!("g{group}")), ..body(&format!("m{i}")) };
-                    let _ = q.send(now, req, MessageId(i as u64));
+                    let _ = q.send(now, req, MessageId(i as u64), &mut rng);
                 }
                 2 | 3 => {
                     q.advance(now);
@@ -393,6 +456,7 @@ proptest! {
                 }
             }
         }
+        prop_assert_eq!(q.stats().out_of_order, 0, "a first receive overtook its group (seed {})", seed);
     }
 }
 
@@ -429,4 +493,92 @@ fn scenario_files_round_trip_and_explain_what_is_wrong() {
     assert!(err(r#"{"kind": "kinesis"}"#).contains("not for SQS"));
     assert!(err(r#"{"queue": {"visibility_timeout_s": 50000}}"#).contains("43200"));
     assert!(err(r#"{"colour": 1}"#).contains("unknown field"));
+}
+
+/// The mean time a message waits for a server in an M/M/c queue (Erlang C): Poisson arrivals at
+/// `arrival_per_s`, `servers` servers, exponential service with mean `service_mean_s`.
+fn erlang_c_mean_wait_s(servers: u32, arrival_per_s: f64, service_mean_s: f64) -> f64 {
+    let c = f64::from(servers);
+    let offered = arrival_per_s * service_mean_s;
+    let utilisation = offered / c;
+    assert!(utilisation < 1.0, "an M/M/c queue with utilisation {utilisation} has no steady state");
+    // Σ a^k/k! for k < c, and a^c/c!, built term by term (no factorials to overflow).
+    let (mut below, mut term) = (0.0, 1.0);
+    for k in 0..servers {
+        below += term;
+        term *= offered / f64::from(k + 1);
+    }
+    let waiting = term / (1.0 - utilisation);
+    let probability_of_waiting = waiting / (below + waiting);
+    probability_of_waiting / (c / service_mean_s - arrival_per_s)
+}
+
+/// M/M/c in SQS terms: Poisson sends, `consumers` long-polling consumers taking one message at a
+/// time, exponential processing, API calls that take no time, no duplicate copies.
+fn m_m_c(arrival_per_s: f64, consumers: u32, service_mean_ms: f64) -> SqsScenario {
+    let mut s = scenario();
+    s.producers[0].workload = Workload::Poisson { rate_per_s: arrival_per_s };
+    s.consumers = Consumers {
+        count: consumers,
+        wait_s: 20,
+        batch_size: 1,
+        processing: Distribution::Exponential { mean_ms: service_mean_ms },
+        request_latency_ms: 0.0,
+        ..Consumers::default()
+    };
+    s.duplicate_probability = 0.0;
+    s
+}
+
+/// Runs an M/M/c scenario for `hours` simulated hours and checks the mean wait from send to
+/// first receive against Erlang C within 2 %. This guards the scheduler, the queue and the
+/// consumers together: a consumer left idle while a message is visible, a receive that skips a
+/// visible message, or a lost wake-up all show up as a longer wait. The standard queue's
+/// best-effort order stays on: it changes which message goes first, never whether one does.
+///
+/// The mean of one run is a random variable: across seeds, one hour gives a standard deviation
+/// of about 1.5 % at ρ = 0.75 and 2.2 % at ρ = 0.95 (waits are long and correlated near
+/// saturation), so 2 % of one hour would pass or fail by the luck of the seed. 4 and 8 hours
+/// bring it to about 0.8 %: 2 % is then 2.5 standard deviations, and a failure means a bias.
+fn check_erlang_c(arrival_per_s: f64, consumers: u32, service_mean_ms: f64, hours: u64, seed: u64) {
+    let want = erlang_c_mean_wait_s(consumers, arrival_per_s, service_mean_ms / 1000.0);
+    let mut sim = SqsSim::try_new(&m_m_c(arrival_per_s, consumers, service_mean_ms), seed)
+        .expect("valid scenario")
+        .without_recent_events();
+    let secs = hours * 3_600;
+    sim.run_until_done(SimTime::from_secs(secs));
+    let t = sim.model().totals();
+    let got = t.queue_wait.mean_secs().expect("messages were received");
+    assert!(
+        t.queue_wait.count() as f64 > 0.99 * arrival_per_s * secs as f64,
+        "only {} first receives (seed {seed})",
+        t.queue_wait.count()
+    );
+    assert_eq!(t.duplicates_processed, 0, "no duplicates were asked for (seed {seed})");
+    let error = (got - want) / want;
+    assert!(
+        error.abs() < 0.02,
+        "mean wait {got:.7} s, Erlang C {want:.7} s: {:+.2} % (seed {seed}, {hours} h, λ = {arrival_per_s}/s, c = {consumers}, 1/μ = {service_mean_ms} ms)",
+        error * 100.0
+    );
+}
+
+#[test]
+fn erlang_c_is_the_mean_wait_of_the_textbook_case() {
+    // 1,000 msg/s, 20 servers, 15 ms each: ρ = 0.75, Wq = 0.000481 s.
+    let wq = erlang_c_mean_wait_s(20, 1_000.0, 0.015);
+    assert!((wq - 0.000481).abs() < 0.000_000_5, "Erlang C gives {wq}");
+}
+
+/// Issue 19, item 13: at ρ = 0.75 the queue wait matches Erlang C (0.000481 s) within 2 %.
+#[test]
+fn the_mean_queue_wait_matches_erlang_c_at_three_quarters_load() {
+    check_erlang_c(1_000.0, 20, 15.0, 4, 1);
+}
+
+/// The same at ρ = 0.95 (1,266.7 messages a second), where waits are 24 times longer and a lost
+/// wake-up shows most.
+#[test]
+fn the_mean_queue_wait_matches_erlang_c_at_ninety_five_percent_load() {
+    check_erlang_c(0.95 * 20.0 / 0.015, 20, 15.0, 8, 1);
 }

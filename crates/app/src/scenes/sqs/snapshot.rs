@@ -131,6 +131,13 @@ pub fn diagram(sim: &SqsSim, layout: &Layout) -> DiagramView {
         .filter_map(|m| m.group.as_deref())
         .collect();
     view.blocked_groups = blocked.iter().map(|g| g.to_string()).collect();
+    // Messages a consumer holds from a receive that came after a message sent later.
+    let consumers = scenario.consumers.count as usize;
+    let late: BTreeSet<MessageId> = (0..consumers)
+        .flat_map(|i| model.consumer_batch(i))
+        .filter(|r| r.out_of_order && queue.is_current(r.receipt_handle))
+        .map(|r| r.message_id)
+        .collect();
 
     // A lane that outgrows its normal grid switches to small tokens.
     let counts = [queue.delayed_count(), queue.visible_count(), queue.in_flight_count()];
@@ -148,7 +155,8 @@ pub fn diagram(sim: &SqsSim, layout: &Layout) -> DiagramView {
             continue;
         }
         let is_blocked = lane != Lane::InFlight && m.group.as_deref().is_some_and(|g| blocked.contains(g));
-        let token = token(layout, m, lane, slot, dense, now, visibility_s, is_blocked, model.is_poison(m.id));
+        let marks = Marks { blocked: is_blocked, poison: model.is_poison(m.id), late: late.contains(&m.id) };
+        let token = token(layout, m, lane, slot, dense, now, visibility_s, marks);
         view.tokens.insert(m.id.0, token);
     }
     view.lane_counts = slots;
@@ -159,7 +167,8 @@ pub fn diagram(sim: &SqsSim, layout: &Layout) -> DiagramView {
         let mut count = 0;
         for m in dlq.messages() {
             if count < layout.lane_capacity(Lane::Dlq, dense) {
-                let t = token(layout, m, Lane::Dlq, count, dense, now, visibility_s, false, model.is_poison(m.id));
+                let marks = Marks { poison: model.is_poison(m.id), ..Marks::default() };
+                let t = token(layout, m, Lane::Dlq, count, dense, now, visibility_s, marks);
                 view.tokens.insert(m.id.0, t);
             }
             count += 1;
@@ -167,7 +176,6 @@ pub fn diagram(sim: &SqsSim, layout: &Layout) -> DiagramView {
         view.dlq_count = Some(count);
     }
 
-    let consumers = scenario.consumers.count as usize;
     let drawn = consumers.min(CONSUMERS_DRAWN);
     view.consumers_hidden = consumers - drawn;
     for idx in 0..drawn {
@@ -209,6 +217,17 @@ pub fn diagram(sim: &SqsSim, layout: &Layout) -> DiagramView {
     view
 }
 
+/// What a token is marked with besides its lane.
+#[derive(Clone, Copy, Default)]
+struct Marks {
+    /// A FIFO message behind an in-flight message of its group.
+    blocked: bool,
+    /// A message whose processing always fails.
+    poison: bool,
+    /// Held by a consumer from a receive that came after a message sent later (out of order).
+    late: bool,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn token(
     layout: &Layout,
@@ -218,9 +237,9 @@ fn token(
     dense: bool,
     now: SimTime,
     visibility_s: f64,
-    blocked: bool,
-    poison: bool,
+    marks: Marks,
 ) -> TokenView {
+    let Marks { blocked, poison, late } = marks;
     let (x, y) = layout.token_pos(lane, slot, dense);
     let mut class = format!("sqs-token lane-{}", lane.class());
     if dense {
@@ -231,10 +250,15 @@ fn token(
             class.push_str(&format!(" group-{}", group_index(g) % GROUP_STYLES));
             g.clone()
         }
+        // A standard message has no group to show: an out-of-order one shows the swap.
+        None if late => "↕".to_string(),
         None => String::new(),
     };
     if blocked {
         class.push_str(" blocked");
+    }
+    if late {
+        class.push_str(" out-of-order");
     }
     if poison {
         class.push_str(" poison");
@@ -257,6 +281,9 @@ fn token(
     }
     if m.receive_count > 0 {
         aria.push_str(&format!(", received {} time{}", m.receive_count, if m.receive_count == 1 { "" } else { "s" }));
+    }
+    if late {
+        aria.push_str(", received out of order: a message sent after it was received first");
     }
     if let Some(left) = secs_left {
         let what = if lane == Lane::InFlight { "visible again" } else { "visible" };
@@ -302,6 +329,7 @@ pub fn counters(sim: &SqsSim) -> CounterView {
             ("deleted", t.deleted),
             ("empty receives", t.empty_receives),
             ("duplicates processed", t.duplicates_processed),
+            ("out of order", t.out_of_order),
             ("failures", t.failures),
             ("moved to DLQ", t.moved_to_dlq),
         ],
@@ -454,6 +482,26 @@ mod tests {
                 "{t:?}"
             );
         }
+    }
+
+    /// Issue 19, item 9: in-flight tokens from a receive that came after a later-sent message
+    /// carry the swap (↕, a class and words), and the counter counts them.
+    #[test]
+    fn out_of_order_tokens_are_marked_in_flight_and_counted() {
+        let mut sim = run("order", 1);
+        let mut marked = 0;
+        for tenth in 10..200 {
+            sim.run_until_done(SimTime::ZERO + SimDuration::from_millis(tenth * 100));
+            let view = diagram(&sim, &LAYOUT);
+            for t in view.tokens.values().filter(|t| t.class.contains("out-of-order")) {
+                assert!(t.class.contains("lane-in-flight") && t.label == "↕", "{t:?}");
+                assert!(t.aria.contains("received out of order"), "{t:?}");
+                marked += 1;
+            }
+        }
+        assert!(marked > 0, "no token marked out of order in 20 s (seed 42)");
+        let counted = counters(&sim).counters.iter().find(|c| c.0 == "out of order").map(|c| c.1);
+        assert!(counted.is_some_and(|n| n > 0), "{counted:?}");
     }
 
     #[test]
