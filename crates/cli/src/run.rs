@@ -291,6 +291,7 @@ pub fn run(rest: &[String]) -> Result<()> {
                     "quota_exceeded": t.quota_exceeded,
                     "forbidden": t.forbidden,
                     "timed_out": t.timed_out,
+                    "finished_after_timeout": t.finished_after_timeout,
                     "retries": t.retries,
                     "succeeded": t.succeeded,
                     "gave_up": t.gave_up,

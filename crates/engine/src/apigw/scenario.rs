@@ -51,7 +51,8 @@ pub struct ClientGroup {
     pub workload: Workload,
     /// The method and path they call.
     pub method: String,
-    /// The API key they send (index into the gateway's keys), if any.
+    /// The API key they send (index into the gateway's keys), if any; API Gateway reads it only
+    /// on a method that requires one.
     pub key: Option<usize>,
     /// How they retry.
     pub retry: RetryMode,
