@@ -193,9 +193,10 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage, pace: Pace) -> impl I
                 </svg>
             </div>
             <figcaption class="sqs-legend">
-                "Bars in the gateway: each bucket's tokens against its burst (empty: the next request it sees gets a 429). "
-                "Red tokens bouncing back: 429 Too Many Requests (a bucket) or Limit Exceeded (a quota, amber); 504 Endpoint request timed out (dashed) when the backend has not answered within the integration timeout. Tokens in a client box wait to be retried (their label: seconds to the retry; the number on a token: its attempt). "
-                "Tokens in the backend are being served; grey dashed ones were already answered 504, yet the backend finishes them, each in its slot."
+                "Bars: each bucket's tokens against its burst (empty: the next request gets 429). "
+                "Bouncing back: 429 (red: Too Many Requests; amber: Limit Exceeded, a quota) and 504 (dashed: the integration timed out). "
+                "Client box: waiting to retry (label: seconds to it; number: attempt). "
+                "Backend: being served; grey dashed ones already got their 504, yet the backend finishes them."
             </figcaption>
         </figure>
     }

@@ -268,7 +268,7 @@ pub fn diagram(sim: &ApigwSim, width: f64) -> DiagramView {
     // On the backend's title row, right-aligned: short where the box is narrow (700 px wide).
     if !abandoned.is_empty() {
         let long = layout.backend().2 >= 250.0;
-        view.backend_after_504 = format!("{}504: {}", if long { "answered " } else { "" }, abandoned.len());
+        view.backend_after_504 = format!("{} 504: {}", if long { "answered" } else { "after" }, abandoned.len());
     }
     // Calls in service fill the backend box, then the work for calls already answered 504 (the
     // backend does not know: it finishes them in their slots); crowded, they are drawn smaller.
@@ -468,7 +468,7 @@ mod tests {
         let kept = view.tokens.values().find(|t| t.class.contains("after-504")).expect("work after a 504");
         assert!(kept.aria.contains("still working on it"), "{}", kept.aria);
         assert!(view.backend_after_504.starts_with("answered 504: "), "{}", view.backend_after_504);
-        assert!(diagram(&sim, 700.0).backend_after_504.starts_with("504: "), "short in a narrow backend box");
+        assert!(diagram(&sim, 700.0).backend_after_504.starts_with("after 504: "), "short in a narrow backend box");
         let c = counters(&sim);
         assert!(c.counters.iter().any(|(name, n)| *name == "finished after 504" && *n > 0), "{:?}", c.counters);
     }
