@@ -1174,8 +1174,13 @@ test('/apigw: raising the burst absorbs the burst preset\'s 429s', async () => {
   await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 25, null, { timeout: 15000 });
   await page.locator('[data-testid=play]').click();
   assert((await num(page, 'count-throttled')) === 0, `a burst of 500 absorbs them: ${await num(page, 'count-throttled')} throttled`);
+  // A stage burst above the account's is accepted (AWS bounds it by the account, which still
+  // applies); a usage plan above the account's, or a negative value, is refused and explained.
   await page.locator('[data-testid=knob-stage-burst]').fill('9000');
-  assert((await page.locator('[data-testid=knob-stage-burst-message]').innerText()).includes('account'), 'a burst above the account\'s is not explained');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('stage-burst') === '9000', null, { timeout: 5000 });
+  assert((await page.locator('[data-testid=knob-stage-burst-message]').innerText()).trim() === '', 'a stage burst above the account\'s is accepted');
+  await page.locator('[data-testid=knob-stage-burst]').fill('-5');
+  assert((await page.locator('[data-testid=knob-stage-burst-message]').innerText()).includes('whole number, 0–25,000'), 'a negative burst is not explained');
   noErrors(page);
   await page.context().close();
 });
@@ -1192,6 +1197,28 @@ test('/apigw: the retry-storm preset offers more than is admitted, and jittered 
   assert(calmRetries * 3 < stormRetries, `standard retries ${calmRetries} vs immediate ${stormRetries}`);
   noErrors(calm);
   await calm.context().close();
+});
+
+test('/apigw: the slow-backend preset answers 504 at the integration timeout while the backend keeps working', async () => {
+  const page = await openApigw('?p=slow-backend&t=20');
+  assert((await page.locator('[data-testid=caption]').innerText()).includes('504'), 'the caption does not give the lesson');
+  const [timedOut, finished, retries] = [await num(page, 'caption-timed-out'), await num(page, 'caption-finished-after-504'), await num(page, 'caption-retries')];
+  assert(timedOut > 10 && finished > 5 && retries > 10, `504s ${timedOut}, finished after 504 ${finished}, retries ${retries}`);
+  assert((await num(page, 'count-throttled')) === 0, 'a slow backend is not throttling');
+  // Played on, the diagram shows 504s bouncing back and the backend finishing requests already answered 504.
+  await setSpeed(page, 2);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => document.querySelector('svg[data-testid=apigw-diagram] g.api-call.after-504') && (document.querySelector('[data-testid=backend-after-504]')?.textContent ?? '').includes('504'), null, { timeout: 15000 });
+  await page.waitForFunction(() => document.querySelector('svg[data-testid=apigw-diagram] g.api-call.timed-out'), null, { timeout: 15000 });
+  await page.locator('[data-testid=play]').click();
+  noErrors(page);
+  await page.context().close();
+  // The explanation's "try this": fewer backend slots, and most calls fail.
+  const crowded = await openApigw('?p=slow-backend&concurrency=40&t=60');
+  const [calls, succeeded] = [await num(crowded, 'count-offered'), await num(crowded, 'count-succeeded')];
+  assert((await num(crowded, 'count-gave-up')) > succeeded, `with 40 slots most calls fail: ${succeeded} succeeded of ${calls} attempts`);
+  noErrors(crowded);
+  await crowded.context().close();
 });
 
 test('/apigw: a copied link replays the run', async () => {

@@ -307,6 +307,7 @@ fn report(rest: &[String]) -> Result<RunReport> {
                     "quota_exceeded": t.quota_exceeded,
                     "forbidden": t.forbidden,
                     "timed_out": t.timed_out,
+                    "finished_after_timeout": t.finished_after_timeout,
                     "retries": t.retries,
                     "succeeded": t.succeeded,
                     "gave_up": t.gave_up,

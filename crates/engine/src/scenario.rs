@@ -108,7 +108,7 @@ pub fn check_version(v: u32) -> Result<(), ConfigError> {
 }
 
 /// Numbers as people write them: no trailing `.0`, NaN and infinities spelled out.
-fn format_number(x: f64) -> String {
+pub(crate) fn format_number(x: f64) -> String {
     if x.is_finite() && x == x.trunc() && x.abs() < 1e15 {
         return format!("{}", x as i64);
     }

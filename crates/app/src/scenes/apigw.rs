@@ -75,7 +75,7 @@ pub fn ApigwScene() -> impl IntoView {
     if view.embed {
         let full_controls = view! {
             <PresetPicker entries=picker_entries(&PRESETS) preset_key=preset_key modified=modified on_pick=load_preset/>
-            <KnobPanel choices=&CHOICES knobs=&KNOBS scenario=scenario modified=modified generation=generation note="A valid change restarts the run from 0 s with the same seed; an invalid one (a level above the one above it, a negative value) is explained and ignored."/>
+            <KnobPanel choices=&CHOICES knobs=&KNOBS scenario=scenario modified=modified generation=generation note="A valid change restarts the run from 0 s with the same seed; an invalid one (a usage plan above the account, a negative value) is explained and ignored. Stage and method limits may be set above the account's: the account still applies."/>
         }
         .into_any();
         let diagram = view! { <Diagram view_data=view_data stage=stage pace=pace_of(status)/> }.into_any();
@@ -89,14 +89,14 @@ pub fn ApigwScene() -> impl IntoView {
     live_page(live, &PRESETS, player, now_secs, PageParts {
         id: "apigw-playground",
         title: "Token buckets between clients and the backend",
-        intro: "Each request needs a token from every bucket that applies to it, checked in AWS's order: the usage plan of its API key, the stage's limit for its method, the account, the Region. A bucket refills at its rate up to its burst. A request that finds a bucket empty gets 429 Too Many Requests and bounces back to its client, which retries as its SDK does.",
+        intro: "Each request needs a token from every bucket that applies to it, checked in AWS's order: on a method that requires an API key, the key's usage plan (its limit for the method, then its limit per key); the stage's limit for the method; the account; the Region. A bucket refills at its rate up to its burst. A request that finds a bucket empty gets 429 Too Many Requests and bounces back to its client, which retries as its SDK does; one the backend has not answered within the integration timeout gets 504.",
         counters: Signal::derive(move || status.with(|s| s.counters.clone())),
         diagram: view! {
             <Diagram view_data=view_data stage=stage pace=pace_of(status)/>
         }
         .into_any(),
         beside: None,
-        settings: view! { <KnobPanel choices=&CHOICES knobs=&KNOBS scenario=scenario modified=modified generation=generation note="A valid change restarts the run from 0 s with the same seed; an invalid one (a level above the one above it, a negative value) is explained and ignored."/> }.into_any(),
+        settings: view! { <KnobPanel choices=&CHOICES knobs=&KNOBS scenario=scenario modified=modified generation=generation note="A valid change restarts the run from 0 s with the same seed; an invalid one (a usage plan above the account, a negative value) is explained and ignored. Stage and method limits may be set above the account's: the account still applies."/> }.into_any(),
         metrics: view! { <Metrics status=status charts=charts/> }.into_any(),
     })
 }
@@ -148,6 +148,7 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage, pace: Pace) -> impl I
         view! {
             <rect class="sns-endpoint" x=x y=y width=w height=h rx="10"></rect>
             <text class="sqs-box-title" x=x + 10.0 y=y + 18.0>"Backend"</text>
+            <text class="sqs-overflow" x=x + w - 10.0 y=y + 18.0 text-anchor="end" data-testid="backend-after-504">{paced(pace, move || view_data.with(|d| d.backend_after_504.clone()))}</text>
             <text class="sqs-consumer-line" x=x + 10.0 y=y + 33.0 data-testid="backend-line">{paced(pace, move || view_data.with(|d| d.backend_line.clone()))}</text>
             <rect class="api-vessel" x=x + 10.0 y=y + 40.0 width=w - 20.0 height="6" rx="2"></rect>
             <rect class="api-vessel-fill backend" x=x + 10.0 y=y + 40.0 width=move || (w - 20.0) * view_data.with(|d| d.backend_fill.min(1.0)) height="6" rx="2"></rect>
@@ -169,7 +170,11 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage, pace: Pace) -> impl I
             } else {
                 format!("empty buckets: {}", empty.join(", "))
             };
-            format!("{} client groups; {}; backend {}.", d.groups.len(), empty, d.backend_line)
+            let after = match d.backend_after_504.is_empty() {
+                true => String::new(),
+                false => format!(" ({}, still being worked on)", d.backend_after_504),
+            };
+            format!("{} client groups; {}; backend {}{after}.", d.groups.len(), empty, d.backend_line)
         })
     });
     view! {
@@ -188,9 +193,10 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage, pace: Pace) -> impl I
                 </svg>
             </div>
             <figcaption class="sqs-legend">
-                "Bars in the gateway: each bucket's tokens against its burst (empty: the next request it sees gets a 429). "
-                "Red tokens bouncing back: 429 Too Many Requests (a bucket) or Limit Exceeded (a quota, amber). Tokens in a client box wait to be retried (their label: seconds to the retry; the number on a token: its attempt). "
-                "Tokens in the backend are being served."
+                "Bars: each bucket's tokens against its burst (empty: the next request gets 429). "
+                "Bouncing back: 429 (red: Too Many Requests; amber: Limit Exceeded, a quota) and 504 (dashed: the integration timed out). "
+                "Client box: waiting to retry (label: seconds to it; number: attempt). "
+                "Backend: being served; grey dashed ones already got their 504, yet the backend finishes them."
             </figcaption>
         </figure>
     }
@@ -272,7 +278,7 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
         </p>
         <div class="chart-grid">
             <TimeSeriesChart series=charts.load title="Offered vs admitted vs throttled" y_unit="requests/s" min_span_secs=30.0/>
-            <TimeSeriesChart series=charts.reasons title="429s by reason" y_unit="per s" min_span_secs=30.0/>
+            <TimeSeriesChart series=charts.reasons title="429s and 504s by reason" y_unit="per s" min_span_secs=30.0/>
             <TimeSeriesChart series=charts.retries title="Retries" y_unit="per s" min_span_secs=30.0/>
             <TimeSeriesChart series=charts.latency title="Latency including retries" y_unit="s" min_span_secs=30.0/>
             <TimeSeriesChart series=charts.tokens title="Tokens in each bucket (% of its burst)" y_unit="%" min_span_secs=30.0/>
@@ -287,6 +293,7 @@ fn capture_charts(sim: &ApigwSim, charts: Charts) {
     charts.reasons.set(pick(&|n: &str| match n {
         "throttled" => Some("Too Many Requests".to_string()),
         "quota exceeded" => Some("Limit Exceeded".to_string()),
+        "timed out" => Some("Endpoint request timed out (504)".to_string()),
         _ => None,
     }));
     charts.retries.set(pick(&|n: &str| (n == "retries").then(|| n.to_string())));

@@ -1,11 +1,23 @@
 //! API Gateway's throttling as a state machine: token buckets at every level AWS applies, in
-//! AWS's order — usage-plan per-client (per API key, or per key and method), per-method limits
-//! on the stage, the account level and a Regional level (APIGW-04, APIGW-05) — with usage-plan
-//! quotas per key, API keys for REST APIs, and the 429 and 403 answers AWS gives (APIGW-06).
+//! AWS's order — usage-plan per-client per-method (per API key and method), usage-plan
+//! per-client (per API key), per-method limits on the stage, the account level and a Regional
+//! level (APIGW-04, APIGW-05) — with usage-plan quotas per key, API keys for REST APIs, and the
+//! 429 and 403 answers AWS gives (APIGW-06).
 //!
 //! A request is admitted only if every bucket that applies to it has a token; then each gives
 //! one. A refused request takes no token anywhere, so each bucket admits at most
 //! `rate × window + burst` requests in any window (a tested invariant).
+//!
+//! API keys are read only on methods that require one (`apiKeyRequired`): there a missing or
+//! unknown key gets 403, and a known key's usage plan (throttles and quota) applies. A method
+//! that does not require a key ignores any key sent to it, so no usage plan applies to it.
+//!
+//! A usage plan's per-method throttle is a level of its own, checked before the plan's
+//! per-client throttle, and a request needs a token from both ("You can set additional
+//! throttling limits at the method level in Usage Plans"; the throttling page lists them as two
+//! levels). A stage limit above the account limit is accepted: "The default method throttling
+//! limits are bounded by the account-level rate limits, even if you set the default method
+//! throttling limits higher" — the account bucket, checked after it, still applies.
 //!
 //! Quota periods: DAY and WEEK are whole days and weeks of simulated time from 0 s; MONTH is 30
 //! days (AWS aligns quotas to calendar periods, APIGW-09, which simulated time does not have).
@@ -87,7 +99,8 @@ pub struct UsagePlan {
     /// Per-client throttle, per API key.
     #[serde(default)]
     pub throttle: Option<Limit>,
-    /// Per-client throttle for one method, per API key (instead of `throttle` for that method).
+    /// Per-client throttles for single methods, per API key: each a level of its own, checked
+    /// before `throttle`, which applies too.
     #[serde(default)]
     pub method_throttles: Vec<(String, Limit)>,
     /// Per-key quota.
@@ -103,6 +116,23 @@ pub struct ApiKey {
     pub value: String,
     /// The usage plan's index.
     pub plan: usize,
+}
+
+/// A method of a REST API with its own settings (AWS's `Method` resource); a method not listed
+/// has the defaults.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiMethod {
+    /// The method and path, e.g. `GET /orders`.
+    pub method: String,
+    /// `apiKeyRequired`: a request must carry a valid API key (403 otherwise), and the key's usage
+    /// plan applies. Off by default, as in AWS: then keys are not read and no usage plan applies.
+    #[serde(default)]
+    pub api_key_required: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// The gateway's throttling settings.
@@ -123,7 +153,11 @@ pub struct GatewayConfig {
     pub plans: Vec<UsagePlan>,
     /// API keys (REST only).
     pub keys: Vec<ApiKey>,
-    /// REST: methods require an API key (`apiKeyRequired`).
+    /// REST: the methods with settings of their own (`apiKeyRequired`).
+    pub api_methods: Vec<ApiMethod>,
+    /// REST: every method not in `api_methods` requires an API key (as if `apiKeyRequired` were
+    /// set on each). Files written before `api_methods` existed say this for all their methods.
+    #[serde(skip_serializing_if = "is_false")]
     pub require_key: bool,
 }
 
@@ -137,6 +171,7 @@ impl Default for GatewayConfig {
             methods: Vec::new(),
             plans: Vec::new(),
             keys: Vec::new(),
+            api_methods: Vec::new(),
             require_key: false,
         }
     }
@@ -278,26 +313,57 @@ fn check_limit(field: &str, limit: &Limit, above: Option<(&str, &Limit)>) -> Res
     Ok(())
 }
 
+fn check_method_name(field: &str, method: &str) -> Result<(), ConfigError> {
+    if method.trim().is_empty() {
+        return Err(ConfigError::Invalid {
+            field: field.to_owned(),
+            value: "\"\"".into(),
+            rule: "name the method and path, e.g. GET /orders".into(),
+        });
+    }
+    Ok(())
+}
+
 impl GatewayConfig {
-    /// Checks the settings with AWS's rules: no negative rates; a level never above the level
-    /// above it; no usage plans or keys on HTTP APIs; keys of 20–128 characters, unique, in a plan.
+    /// Whether `method` requires an API key (`apiKeyRequired`; REST APIs only).
+    pub fn key_required(&self, method: &str) -> bool {
+        self.kind == ApiKind::Rest
+            && self.api_methods.iter().find(|m| m.method == method).map_or(self.require_key, |m| m.api_key_required)
+    }
+
+    /// Checks the settings with AWS's rules: no negative rates; the account never above the
+    /// Regional level; usage plans never above the account (APIGW-04); HTTP API route limits
+    /// never above the account (APIGW-11); REST stage and method limits may be set above the
+    /// account, which still applies; no usage plans or keys on HTTP APIs; keys of 20–128
+    /// characters, unique, in a plan.
     pub fn validate(&self) -> Result<(), ConfigError> {
         check_limit("regional", &self.regional, None)?;
         check_limit("account", &self.account, Some(("Regional", &self.regional)))?;
+        // REST: "bounded by the account-level rate limits, even if you set the default method
+        // throttling limits higher"; HTTP: "can't exceed account-level rate limits".
+        let stage_above = match self.kind {
+            ApiKind::Rest => None,
+            ApiKind::Http => Some(("account", &self.account)),
+        };
         if let Some(stage) = &self.stage {
-            check_limit("stage", stage, Some(("account", &self.account)))?;
+            check_limit("stage", stage, stage_above)?;
         }
         for (i, (method, limit)) in self.methods.iter().enumerate() {
-            if method.trim().is_empty() {
+            check_method_name(&format!("methods[{i}]"), method)?;
+            check_limit(&format!("methods[{i}]"), limit, stage_above)?;
+        }
+        for (i, m) in self.api_methods.iter().enumerate() {
+            check_method_name(&format!("api_methods[{i}].method"), &m.method)?;
+            if self.api_methods[..i].iter().any(|other| other.method == m.method) {
                 return Err(ConfigError::Invalid {
-                    field: format!("methods[{i}]"),
-                    value: "\"\"".into(),
-                    rule: "name the method and path, e.g. GET /orders".into(),
+                    field: format!("api_methods[{i}].method"),
+                    value: m.method.clone(),
+                    rule: "list each method once".into(),
                 });
             }
-            check_limit(&format!("methods[{i}]"), limit, Some(("account", &self.account)))?;
         }
-        if self.kind == ApiKind::Http && (!self.plans.is_empty() || !self.keys.is_empty() || self.require_key) {
+        let key_required = self.require_key || self.api_methods.iter().any(|m| m.api_key_required);
+        if self.kind == ApiKind::Http && (!self.plans.is_empty() || !self.keys.is_empty() || key_required) {
             return Err(ConfigError::Invalid {
                 field: "plans".into(),
                 value: "set".into(),
@@ -396,18 +462,16 @@ impl Gateway {
         }
     }
 
-    /// A request for `method` (e.g. `GET /orders`) with an API key, at `now`.
+    /// A request for `method` (e.g. `GET /orders`) with an API key, at `now`. The key is read
+    /// only if the method requires one.
     pub fn request(&mut self, now: SimTime, method: &str, api_key: Option<&str>) -> Outcome {
-        let rest = self.config.kind == ApiKind::Rest;
-        let key = match api_key.filter(|_| rest) {
-            Some(value) => match self.keys.iter().position(|k| k.value == value) {
+        let key = match (self.config.key_required(method), api_key) {
+            (false, _) => None,
+            (true, Some(value)) => match self.keys.iter().position(|k| k.value == value) {
                 Some(i) => Some(i),
                 None => return Outcome::Forbidden { reason: "the API key is not valid for this stage" },
             },
-            None if rest && self.config.require_key => {
-                return Outcome::Forbidden { reason: "the method requires an API key and none was sent" }
-            }
-            None => None,
+            (true, None) => return Outcome::Forbidden { reason: "the method requires an API key and none was sent" },
         };
         // The quota is checked first: a request over it takes no token.
         if let Some(k) = key {
@@ -430,17 +494,21 @@ impl Gateway {
         // one answers.
         let method_index = self.method_bucket(method);
         if let Some(k) = key {
-            let plan = self.config.plans[self.keys[k].plan].name.clone();
+            let plan = &self.config.plans[self.keys[k].plan].name;
             let state = &mut self.keys[k];
-            let per_method = state.method_buckets.iter_mut().find(|(m, _)| m == method);
-            let (bucket, level_method) = match per_method {
-                Some((m, b)) => (Some(b), Some(m.clone())),
-                None => (state.bucket.as_mut(), None),
-            };
-            if let Some(b) = bucket {
+            // The plan's per-client per-method throttle, then its per-client throttle.
+            if let Some((m, b)) = state.method_buckets.iter_mut().find(|(m, _)| m == method) {
                 if !b.has_token(now) {
                     return Outcome::Throttled {
-                        level: Level::UsagePlan { plan, method: level_method },
+                        level: Level::UsagePlan { plan: plan.clone(), method: Some(m.clone()) },
+                        state: b.state(now),
+                    };
+                }
+            }
+            if let Some(b) = state.bucket.as_mut() {
+                if !b.has_token(now) {
+                    return Outcome::Throttled {
+                        level: Level::UsagePlan { plan: plan.clone(), method: None },
                         state: b.state(now),
                     };
                 }
@@ -461,15 +529,11 @@ impl Gateway {
         // Admitted: every bucket gives its token, the quota counts the request.
         if let Some(k) = key {
             let state = &mut self.keys[k];
-            match state.method_buckets.iter_mut().find(|(m, _)| m == method) {
-                Some((_, b)) => {
-                    b.take(now);
-                }
-                None => {
-                    if let Some(b) = state.bucket.as_mut() {
-                        b.take(now);
-                    }
-                }
+            if let Some((_, b)) = state.method_buckets.iter_mut().find(|(m, _)| m == method) {
+                b.take(now);
+            }
+            if let Some(b) = state.bucket.as_mut() {
+                b.take(now);
             }
             state.used += 1;
         }

@@ -11,7 +11,9 @@ pub mod scenario;
 mod tests;
 
 pub use bucket::{BucketState, TokenBucket};
-pub use gateway::{ApiKey, ApiKind, Gateway, GatewayConfig, Level, Limit, Outcome, Quota, QuotaPeriod, UsagePlan};
+pub use gateway::{
+    ApiKey, ApiKind, ApiMethod, Gateway, GatewayConfig, Level, Limit, Outcome, Quota, QuotaPeriod, UsagePlan,
+};
 pub use retry::{Failure, RetryClient, RetryMode};
 pub use scenario::{
     ApigwModel, ApigwScenario, ApigwSim, ApigwTotals, ApigwTraceEvent, Backend, CallPhase, ClientGroup,

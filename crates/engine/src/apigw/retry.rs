@@ -3,8 +3,13 @@
 //! - Standard: 3 attempts; truncated binary exponential backoff with full jitter,
 //!   `rand × min(base × 2^(attempt − 1), 20 s)`, base 500 ms for throttling errors and 100 ms
 //!   for others (the JS v3 constants); a client-wide retry quota of 500 tokens (a retry costs 5,
-//!   a timeout 10; a first-try success gives 1 back, a success after retries gives its cost back);
-//!   no retry when the quota cannot pay for one.
+//!   a transient error's 10; a first-try success gives 1 back, a success after retries gives its
+//!   cost back); no retry when the quota cannot pay for one. Throttling errors (429) and
+//!   transient errors (HTTP 500, 502, 503 and 504: a gateway's `Endpoint request timed out`
+//!   included; SDK-02) are retried.
+//! - The JS v3 SDK classes a 504 as `TRANSIENT` and charges its retry `TIMEOUT_RETRY_COST` (10);
+//!   botocore charges 10 only for its own connect and read timeouts, 5 for a 504. The JS v3
+//!   constants are the ones followed here.
 //! - Adaptive: standard, plus a client-side token bucket whose rate follows CUBIC (β = 0.7,
 //!   scale 0.4) once the first throttle is seen, so a throttled client slows down by itself.
 //! - Naive: retries at once, up to its attempts, with no backoff and no quota: a retry storm.
@@ -40,7 +45,8 @@ pub const DEFAULT_BASE: SimDuration = SimDuration::from_millis(100);
 pub const INITIAL_RETRY_TOKENS: u32 = 500;
 /// What a retry costs (SDK-04).
 pub const RETRY_COST: u32 = 5;
-/// What a retry after a timeout costs (SDK-04).
+/// What a retry after a transient error (a 504 among them) costs (SDK-04; JS v3's
+/// `TIMEOUT_RETRY_COST`, charged for every `TRANSIENT` error).
 pub const TIMEOUT_RETRY_COST: u32 = 10;
 
 /// What went wrong with an attempt.
@@ -48,7 +54,8 @@ pub const TIMEOUT_RETRY_COST: u32 = 10;
 pub enum Failure {
     /// A throttling error (429 TooManyRequestsException, LimitExceededException).
     Throttled,
-    /// A timeout (the backend took too long).
+    /// 504 `Endpoint request timed out` (the integration did not answer in time): a transient
+    /// error, retried in every mode.
     Timeout,
     /// A server error (5xx).
     Server,

@@ -1,12 +1,17 @@
 //! The API Gateway scenario: client groups (a workload each, a method, an API key, a retry mode)
 //! calling through the gateway's throttles to a backend with limited concurrency, on the
 //! scheduler. Every attempt is traced with the level that refused it, if one did.
+//!
+//! The integration timeout runs from admission: a request the backend has not answered by then
+//! — still waiting for a free slot, or still being served — gets 504 `Endpoint request timed
+//! out`. The backend does not learn of it: a request it was serving keeps its slot until done,
+//! and that answer goes nowhere.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
-use super::gateway::{Gateway, GatewayConfig, Outcome};
+use super::gateway::{ApiKind, Gateway, GatewayConfig, Outcome};
 use super::retry::{Failure, RetryClient, RetryMode};
 use crate::dist::Distribution;
 use crate::metrics::{Histogram, SeriesId, SeriesKind};
@@ -22,6 +27,17 @@ pub const SCENARIO_KIND: &str = "apigw";
 pub const CHARTED_BUCKETS: usize = 8;
 const BUCKET_SERIES: [&str; CHARTED_BUCKETS] =
     ["bucket 1", "bucket 2", "bucket 3", "bucket 4", "bucket 5", "bucket 6", "bucket 7", "bucket 8"];
+/// The shortest integration timeout, seconds (REST and HTTP APIs: 50 ms; APIGI-04,
+/// `timeoutInMillis` of PutIntegration, `TimeoutInMillis` of apigatewayv2 CreateIntegration).
+pub const MIN_TIMEOUT_S: f64 = 0.05;
+/// The longest integration timeout of a REST API without a quota increase, seconds (29 s;
+/// APIGW-12, APIGI-04).
+pub const REST_MAX_TIMEOUT_S: f64 = 29.0;
+/// The longest integration timeout of an HTTP API, seconds (30 s, fixed; APIGW-12, APIGI-04).
+pub const HTTP_MAX_TIMEOUT_S: f64 = 30.0;
+/// The body of the 504 API Gateway answers when the integration times out
+/// (`INTEGRATION_TIMEOUT`, APIGI-06).
+pub const TIMEOUT_MESSAGE: &str = "Endpoint request timed out";
 
 /// A group of identical clients.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -35,7 +51,8 @@ pub struct ClientGroup {
     pub workload: Workload,
     /// The method and path they call.
     pub method: String,
-    /// The API key they send (index into the gateway's keys), if any.
+    /// The API key they send (index into the gateway's keys), if any; API Gateway reads it only
+    /// on a method that requires one.
     pub key: Option<usize>,
     /// How they retry.
     pub retry: RetryMode,
@@ -65,8 +82,9 @@ pub struct Backend {
     pub concurrency: u32,
     /// How long a request takes.
     pub latency: Distribution,
-    /// The integration timeout, seconds (REST: 50 ms–29 s, APIGW-12): a request still waiting
-    /// then gets a 504.
+    /// The integration timeout, seconds (REST APIs 50 ms–29 s, HTTP APIs 50 ms–30 s; APIGW-12,
+    /// APIGI-04), counted from admission: a request not answered by then (waiting for a slot or
+    /// being served) gets 504; the backend finishes what it started all the same.
     pub timeout_s: f64,
 }
 
@@ -142,7 +160,17 @@ impl ApigwScenario {
         }
         check_int_range("backend.concurrency", u64::from(self.backend.concurrency), 1..=100_000)?;
         self.backend.latency.validate("backend.latency")?;
-        check_range("backend.timeout_s", self.backend.timeout_s, 0.05..=29.0)?;
+        let max_timeout = match self.gateway.kind {
+            ApiKind::Rest => REST_MAX_TIMEOUT_S,
+            ApiKind::Http => HTTP_MAX_TIMEOUT_S,
+        };
+        if check_range("backend.timeout_s", self.backend.timeout_s, MIN_TIMEOUT_S..=max_timeout).is_err() {
+            return Err(ConfigError::OutOfRange {
+                field: "backend.timeout_s".into(),
+                value: crate::scenario::format_number(self.backend.timeout_s),
+                allowed: "0.05–29 s for a REST API, 0.05–30 s for an HTTP API".into(),
+            });
+        }
         crate::scenario::check_offered("requests of all clients, before retries", self.offered_per_s())
     }
 
@@ -180,10 +208,11 @@ pub enum Work {
     Call { group: u32, client: u32 },
     /// An attempt of a call goes to the gateway.
     Attempt { call: u32 },
-    /// The backend finishes a call's attempt.
-    Done { call: u32 },
-    /// A waiting call's integration timeout ends.
-    Timeout { call: u32 },
+    /// The backend finishes the work of admission `ticket` (of the call in slot `call`, unless
+    /// that attempt got its 504 meanwhile).
+    Done { call: u32, ticket: u64 },
+    /// The integration timeout of admission `ticket` ends.
+    Timeout { call: u32, ticket: u64 },
     /// Bucket levels are sampled.
     Sample,
 }
@@ -201,11 +230,13 @@ pub struct ApigwTraceEvent {
     pub client: (u32, u32),
     /// The attempt (1-based).
     pub attempt: u32,
-    /// For a throttle: which level (0 usage plan, 1 method, 2 account, 3 Regional); for a
-    /// scheduled retry: its delay in milliseconds.
+    /// For a throttle: which level (0 usage plan, 1 method, 2 account, 3 Regional, 4 the usage
+    /// plan's limit for the method); for a scheduled retry: its delay in milliseconds; for a 504:
+    /// 0 if it was still waiting for a backend slot, 1 if the backend was serving it.
     pub detail: u32,
     /// For a throttle: the refusing bucket's tokens (thousandths) and the wait for its next
-    /// token (microseconds) at that moment.
+    /// token (microseconds) at that moment. For a 504, and for the backend finishing a request
+    /// after it: (0, the integration timeout in microseconds).
     pub bucket: (u32, u64),
 }
 
@@ -233,7 +264,7 @@ impl TraceRecord for ApigwTraceEvent {
             Reason::Throttled => format!(
                 "{who}: request {} got 429 Too Many Requests from the {} (attempt {n}): {:.2} tokens, the next in {:.0} ms",
                 self.call,
-                ["usage plan", "method limit", "account limit", "Regional limit"]
+                ["usage plan", "method limit", "account limit", "Regional limit", "usage plan's limit for this method"]
                     .get(self.detail as usize)
                     .unwrap_or(&"gateway"),
                 f64::from(self.bucket.0) / 1_000.0,
@@ -243,7 +274,20 @@ impl TraceRecord for ApigwTraceEvent {
                 format!("{who}: request {} got 429 Limit Exceeded: the key's quota is used", self.call)
             }
             Reason::Forbidden => format!("{who}: request {} got 403 Forbidden (API key)", self.call),
-            Reason::TimedOut => format!("{who}: request {} got 504: the backend did not answer in time", self.call),
+            Reason::TimedOut => format!(
+                "{who}: request {} got 504 {TIMEOUT_MESSAGE} (attempt {n}): {} within the {} s integration timeout",
+                self.call,
+                if self.detail == 1 {
+                    "the backend, still working on it, did not answer"
+                } else {
+                    "no backend slot came free"
+                },
+                self.bucket.1 as f64 / 1e6
+            ),
+            Reason::Processed => format!(
+                "the backend finished request {} (attempt {n}) of {who} after its 504: the answer goes nowhere, but the slot was taken until now",
+                self.call
+            ),
             Reason::Completed => {
                 format!("{who}: request {} answered 200 after {n} attempt{}", self.call, if n == 1 { "" } else { "s" })
             }
@@ -274,6 +318,11 @@ struct Call {
     queued_at: Option<SimTime>,
     /// Being served by the backend.
     serving: bool,
+    /// While admitted (waiting or served): its admission, which the backend's work and the
+    /// integration timeout name.
+    ticket: Option<u64>,
+    /// While served: when the backend finishes.
+    due: Option<SimTime>,
     /// When its next attempt goes out, while it waits for a retry.
     retry_at: Option<SimTime>,
 }
@@ -306,8 +355,10 @@ pub struct ApigwTotals {
     pub quota_exceeded: u64,
     /// 403.
     pub forbidden: u64,
-    /// 504.
+    /// 504 `Endpoint request timed out`.
     pub timed_out: u64,
+    /// Requests the backend finished after their 504 (work nobody received).
+    pub finished_after_timeout: u64,
     /// Retries scheduled.
     pub retries: u64,
     /// Calls answered 200.
@@ -324,6 +375,7 @@ struct ApigwSeries {
     admitted: SeriesId,
     throttled: SeriesId,
     quota: SeriesId,
+    timed_out: SeriesId,
     retries: SeriesId,
     p50: SeriesId,
     p99: SeriesId,
@@ -347,6 +399,11 @@ pub struct ApigwModel {
     waiting: VecDeque<(u32, u64)>,
     /// How many of `waiting` are still waiting.
     waiting_now: usize,
+    /// The backend's work for requests already answered 504, by admission ticket: `(group,
+    /// client, call id, attempt)`. It keeps its slot (counted in `busy`) until done.
+    abandoned: BTreeMap<u64, (u32, u32, u64, u32)>,
+    next_ticket: u64,
+    timeout: SimDuration,
     fixed_latency: Option<SimDuration>,
     totals: ApigwTotals,
     /// Latencies of the calls answered in the current second, for the percentile charts.
@@ -383,6 +440,9 @@ impl ApigwModel {
             busy: 0,
             waiting: VecDeque::new(),
             waiting_now: 0,
+            abandoned: BTreeMap::new(),
+            next_ticket: 0,
+            timeout: SimDuration::from_secs_f64(scenario.backend.timeout_s),
             fixed_latency,
             totals: ApigwTotals::default(),
             window: Histogram::new(),
@@ -406,9 +466,15 @@ impl ApigwModel {
     pub fn buckets(&self, now: SimTime) -> Vec<(String, super::BucketState)> {
         self.gateway.clone().buckets(now)
     }
-    /// Requests at the backend now: in service, and waiting.
+    /// Requests at the backend now: in service (those already answered 504 included), and
+    /// waiting.
     pub fn backend_load(&self) -> (u32, usize) {
         (self.busy, self.waiting_now)
+    }
+    /// The backend's work for requests already answered 504, oldest admission first: `(ticket,
+    /// group, call id, attempt)`. Each keeps a slot until done.
+    pub fn abandoned(&self) -> impl Iterator<Item = (u64, u32, u64, u32)> + '_ {
+        self.abandoned.iter().map(|(t, (g, _, id, attempt))| (*t, *g, *id, *attempt))
     }
     /// When each call waiting for a retry sends it: `(call id, group, at)`.
     pub fn retries_due(&self) -> impl Iterator<Item = (u64, u32, SimTime)> + '_ {
@@ -454,6 +520,8 @@ impl ApigwModel {
             last_failure: None,
             queued_at: None,
             serving: false,
+            ticket: None,
+            due: None,
             retry_at: None,
         };
         self.next_id += 1;
@@ -496,25 +564,30 @@ impl ApigwModel {
                 self.totals.admitted += 1;
                 self.count(cx, |s| s.admitted);
                 self.emit(cx, Reason::Sent, &call, 0);
+                let ticket = self.next_ticket;
+                self.next_ticket += 1;
                 if let Some(c) = self.calls[slot as usize].as_mut() {
                     c.queued_at = Some(now);
+                    c.ticket = Some(ticket);
                 }
                 if self.busy < self.scenario.backend.concurrency {
                     self.serve(cx, slot);
                 } else {
-                    self.waiting.push_back((slot, call.id));
+                    // Its timeout is set now: it may run out while it waits or while it is served.
+                    self.waiting.push_back((slot, ticket));
                     self.waiting_now += 1;
-                    let timeout = SimDuration::from_secs_f64(self.scenario.backend.timeout_s);
-                    cx.schedule_in(timeout, Work::Timeout { call: slot });
+                    cx.schedule_in(self.timeout, Work::Timeout { call: slot, ticket });
                 }
             }
             Outcome::Throttled { level, state } => {
                 self.totals.throttled += 1;
-                let i = match level {
-                    super::Level::UsagePlan { .. } => 0,
-                    super::Level::Method(_) => 1,
-                    super::Level::Account => 2,
-                    super::Level::Regional => 3,
+                // The plan's per-method level counts with the plan; its events say which.
+                let (i, detail) = match level {
+                    super::Level::UsagePlan { method: None, .. } => (0, 0),
+                    super::Level::UsagePlan { method: Some(_), .. } => (0, 4),
+                    super::Level::Method(_) => (1, 1),
+                    super::Level::Account => (2, 2),
+                    super::Level::Regional => (3, 3),
                 };
                 self.totals.throttled_by_level[i] += 1;
                 self.count(cx, |s| s.throttled);
@@ -524,7 +597,7 @@ impl ApigwModel {
                     call: call.id,
                     client: (call.group, call.client),
                     attempt: call.attempt,
-                    detail: i as u32,
+                    detail,
                     bucket: ((state.tokens * 1_000.0) as u32, state.next_token_in.as_micros()),
                 });
                 self.failed(cx, slot, Failure::Throttled);
@@ -544,35 +617,61 @@ impl ApigwModel {
     }
 
     fn serve(&mut self, cx: &mut Ctx<Work, ApigwTraceEvent>, slot: u32) {
+        let Some(call) = self.calls[slot as usize] else { return };
+        let (Some(ticket), Some(admitted)) = (call.ticket, call.queued_at) else { return };
         self.busy += 1;
-        if let Some(c) = self.calls[slot as usize].as_mut() {
-            c.queued_at = None;
-            c.serving = true;
-        }
         let took = match self.fixed_latency {
             Some(d) => d,
             None => self.scenario.backend.latency.sample(&mut cx.rng),
         };
-        cx.schedule_in(took, Work::Done { call: slot });
+        let now = cx.now();
+        if let Some(c) = self.calls[slot as usize].as_mut() {
+            c.queued_at = None;
+            c.serving = true;
+            c.due = Some(now + took);
+        }
+        // A request served at once needs its timeout only if the backend will be too slow (a
+        // request that waited has had one since it was admitted).
+        if admitted == now && took > self.timeout {
+            cx.schedule_in(self.timeout, Work::Timeout { call: slot, ticket });
+        }
+        cx.schedule_in(took, Work::Done { call: slot, ticket });
     }
 
-    fn done(&mut self, cx: &mut Ctx<Work, ApigwTraceEvent>, slot: u32) {
+    fn done(&mut self, cx: &mut Ctx<Work, ApigwTraceEvent>, slot: u32, ticket: u64) {
         self.busy = self.busy.saturating_sub(1);
-        if let Some(call) = self.calls[slot as usize] {
-            self.totals.succeeded += 1;
-            self.totals.latency.record(cx.now().saturating_since(call.started));
-            self.window.record(cx.now().saturating_since(call.started));
-            self.emit(cx, Reason::Completed, &call, 0);
-            self.clients[call.group as usize][call.client as usize].after_success(
-                cx.now(),
-                call.attempt,
-                call.last_failure,
-            );
-            self.finish(slot);
+        match self.abandoned.remove(&ticket) {
+            // Its client got a 504 long ago: the answer goes nowhere.
+            Some((group, client, id, attempt)) => {
+                self.totals.finished_after_timeout += 1;
+                cx.emit(ApigwTraceEvent {
+                    at: cx.now(),
+                    reason: Reason::Processed,
+                    call: id,
+                    client: (group, client),
+                    attempt,
+                    detail: 0,
+                    bucket: (0, self.timeout.as_micros()),
+                });
+            }
+            None => {
+                if let Some(call) = self.calls[slot as usize].filter(|c| c.ticket == Some(ticket)) {
+                    self.totals.succeeded += 1;
+                    self.totals.latency.record(cx.now().saturating_since(call.started));
+                    self.window.record(cx.now().saturating_since(call.started));
+                    self.emit(cx, Reason::Completed, &call, 0);
+                    self.clients[call.group as usize][call.client as usize].after_success(
+                        cx.now(),
+                        call.attempt,
+                        call.last_failure,
+                    );
+                    self.finish(slot);
+                }
+            }
         }
         // The next waiting request (one that has not timed out) takes the free slot.
-        while let Some((next, id)) = self.waiting.pop_front() {
-            if self.calls[next as usize].is_some_and(|c| c.id == id && c.queued_at.is_some()) {
+        while let Some((next, ticket)) = self.waiting.pop_front() {
+            if self.calls[next as usize].is_some_and(|c| c.ticket == Some(ticket) && c.queued_at.is_some()) {
                 self.waiting_now -= 1;
                 self.serve(cx, next);
                 break;
@@ -580,17 +679,36 @@ impl ApigwModel {
         }
     }
 
-    fn timeout(&mut self, cx: &mut Ctx<Work, ApigwTraceEvent>, slot: u32) {
-        let Some(call) = self.calls[slot as usize] else { return };
-        let Some(since) = call.queued_at else { return };
-        if cx.now().saturating_since(since) < SimDuration::from_secs_f64(self.scenario.backend.timeout_s) {
+    fn timeout(&mut self, cx: &mut Ctx<Work, ApigwTraceEvent>, slot: u32, ticket: u64) {
+        let Some(call) = self.calls[slot as usize].filter(|c| c.ticket == Some(ticket)) else { return };
+        let now = cx.now();
+        // A backend answering at this very instant is in time.
+        if call.serving && call.due.is_some_and(|due| due <= now) {
             return;
         }
-        self.waiting_now -= 1;
+        let serving = call.serving;
+        if serving {
+            // The backend keeps working on it, in its slot, until done.
+            self.abandoned.insert(ticket, (call.group, call.client, call.id, call.attempt));
+        } else {
+            self.waiting_now -= 1;
+        }
         self.totals.timed_out += 1;
-        self.emit(cx, Reason::TimedOut, &call, 0);
+        self.count(cx, |s| s.timed_out);
+        cx.emit(ApigwTraceEvent {
+            at: now,
+            reason: Reason::TimedOut,
+            call: call.id,
+            client: (call.group, call.client),
+            attempt: call.attempt,
+            detail: u32::from(serving),
+            bucket: (0, self.timeout.as_micros()),
+        });
         if let Some(c) = self.calls[slot as usize].as_mut() {
             c.queued_at = None;
+            c.serving = false;
+            c.ticket = None;
+            c.due = None;
         }
         self.failed(cx, slot, Failure::Timeout);
     }
@@ -639,7 +757,9 @@ impl Model for ApigwModel {
     type Event = ApigwTraceEvent;
 
     fn held_bytes(&self) -> u64 {
-        (std::mem::size_of::<Option<Call>>() * self.calls.len() + 12 * self.waiting.capacity()) as u64
+        (std::mem::size_of::<Option<Call>>() * self.calls.len()
+            + std::mem::size_of::<(u32, u64)>() * self.waiting.capacity()
+            + 64 * self.abandoned.len()) as u64
     }
 
     fn start(&mut self, cx: &mut Ctx<Work, ApigwTraceEvent>) {
@@ -655,6 +775,7 @@ impl Model for ApigwModel {
             admitted: m.add("admitted", "per s", SeriesKind::Counter, second),
             throttled: m.add("throttled", "per s", SeriesKind::Counter, second),
             quota: m.add("quota exceeded", "per s", SeriesKind::Counter, second),
+            timed_out: m.add("timed out", "per s", SeriesKind::Counter, second),
             retries: m.add("retries", "per s", SeriesKind::Counter, second),
             p50: m.add("latency p50", "s", SeriesKind::Gauge, second),
             p99: m.add("latency p99", "s", SeriesKind::Gauge, second),
@@ -674,8 +795,8 @@ impl Model for ApigwModel {
         match work {
             Work::Call { group, client } => self.start_call(cx, group, client),
             Work::Attempt { call } => self.attempt(cx, call),
-            Work::Done { call } => self.done(cx, call),
-            Work::Timeout { call } => self.timeout(cx, call),
+            Work::Done { call, ticket } => self.done(cx, call, ticket),
+            Work::Timeout { call, ticket } => self.timeout(cx, call, ticket),
             Work::Sample => {
                 if let Some(s) = self.series {
                     let now = cx.now();

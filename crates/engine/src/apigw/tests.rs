@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::rng::SimRng;
 use crate::time::{SimDuration, SimTime};
-use crate::trace::TraceRecord;
+use crate::trace::{Reason, TraceRecord};
 
 fn at(secs: f64) -> SimTime {
     SimTime::ZERO + SimDuration::from_secs_f64(secs)
@@ -128,8 +128,12 @@ fn a_quota_answers_limit_exceeded_until_its_period_ends_and_keys_are_checked() {
 
 #[test]
 fn settings_above_the_level_above_or_negative_are_refused_with_the_rule() {
-    let mut c = GatewayConfig { stage: Some(Limit { rate: 20_000.0, burst: 100 }), ..GatewayConfig::default() };
-    let err = c.validate().expect_err("over the account").to_string();
+    let mut c = GatewayConfig { account: Limit { rate: 60_000.0, burst: 100 }, ..GatewayConfig::default() };
+    let err = c.validate().expect_err("over the Regional level").to_string();
+    assert!(err.contains("cannot exceed the Regional rate of 50000"), "{err}");
+    c = GatewayConfig { stage: Some(Limit { rate: 20_000.0, burst: 100 }), kind: ApiKind::Http, ..c };
+    c.account = Limit::ACCOUNT_DEFAULT;
+    let err = c.validate().expect_err("an HTTP API's route limit over the account").to_string();
     assert!(err.contains("cannot exceed the account rate of 10000"), "{err}");
     c.stage = Some(Limit { rate: -1.0, burst: 1 });
     assert!(c.validate().expect_err("negative").to_string().contains("0 or more"));
@@ -257,6 +261,7 @@ fn a_quota_runs_out_and_the_backend_overload_is_not_throttling() {
         quota: Some(Quota { limit: 500, offset: 0, period: QuotaPeriod::Day }),
     }];
     s.gateway.keys = vec![ApiKey { value: "basic-key-00000000000001".into(), plan: 0 }];
+    s.gateway.api_methods = vec![ApiMethod { method: "GET /items".into(), api_key_required: true }];
     s.clients[0].key = Some(0);
     let t = run(&s, 20.0).model().totals().clone();
     assert_eq!(t.admitted, 500);
@@ -286,4 +291,206 @@ fn refusals_and_give_ups_explain_themselves() {
     assert!(throttled.contains("tokens, the next in") && throttled.contains("method limit"), "{throttled}");
     let t = sim.model().totals();
     assert!(t.gave_up > 0, "{t:?}");
+}
+
+// ---- Issue 19: integration timeouts, usage-plan method throttles, keys per method, stage limits ----
+
+/// One client calling once a second through a roomy gateway to a backend that takes `latency_s`.
+fn slow(latency_s: f64, timeout_s: f64, retry: RetryMode) -> ApigwScenario {
+    ApigwScenario {
+        clients: vec![ClientGroup {
+            count: 1,
+            workload: crate::Workload::Constant { rate_per_s: 1.0 },
+            retry,
+            naive_attempts: 1,
+            ..ClientGroup::default()
+        }],
+        backend: Backend {
+            concurrency: 100,
+            latency: crate::Distribution::Fixed { ms: latency_s * 1_000.0 },
+            timeout_s,
+        },
+        ..ApigwScenario::default()
+    }
+}
+
+#[test]
+fn a_backend_slower_than_the_integration_timeout_gets_504_and_keeps_working() {
+    // A request served for 60 s with a 29 s timeout: the client gets 504 at 29 s, not 200.
+    let sim = run(&slow(60.0, 29.0, RetryMode::Naive), 100.0);
+    let t = sim.model().totals();
+    assert_eq!(t.succeeded, 0, "no answer in time: {t:?}");
+    assert!(t.timed_out >= 70, "every request admitted up to 71 s times out at +29 s: {t:?}");
+    assert_eq!(t.throttled, 0);
+    let events: Vec<&ApigwTraceEvent> = sim.trace().recent().collect();
+    let first = events.iter().find(|e| e.reason == Reason::TimedOut).expect("a 504");
+    let admitted = events.iter().find(|e| e.reason == Reason::Sent && e.call == first.call).expect("admitted");
+    assert_eq!(first.at.saturating_since(admitted.at), SimDuration::from_secs(29), "at the timeout, not later");
+    let text = first.describe();
+    assert!(text.contains("504 Endpoint request timed out") && text.contains("still working on it"), "{text}");
+    // The backend finishes each one 60 s after it started, 31 s after its 504: its slot was taken.
+    let late = events.iter().filter(|e| e.reason == Reason::Processed).count() as u64;
+    assert!(late >= 40, "{late} finished after their 504");
+    let (busy, waiting) = sim.model().backend_load();
+    assert!(busy >= 59 && waiting == 0, "60 s of requests still hold a slot each: {busy}");
+}
+
+#[test]
+fn a_504_is_retried_by_the_sdk_modes_as_a_transient_error() {
+    for mode in [RetryMode::Standard, RetryMode::Adaptive] {
+        let sim = run(&slow(3.0, 1.0, mode), 20.0);
+        let t = sim.model().totals();
+        assert!(t.timed_out > 0 && t.succeeded == 0, "{mode:?}: {t:?}");
+        assert_eq!(t.timed_out, t.retries + t.gave_up, "{mode:?}: every 504 is retried until the attempts run out");
+        let gave_up: Vec<u32> =
+            sim.trace().recent().filter(|e| e.reason == Reason::GaveUp).map(|e| e.attempt).collect();
+        assert!(gave_up.len() > 10 && gave_up.iter().all(|a| *a == 3), "{mode:?}: 3 attempts each: {gave_up:?}");
+    }
+    // A transient retry costs 10 quota tokens and backs off from 100 ms, not 500 ms (JS v3).
+    let mut rng = SimRng::new(5);
+    let mut c = RetryClient::new(RetryMode::Standard, 0);
+    let delay = c.after_failure(at(0.0), 1, Failure::Timeout, &mut rng).expect("retried");
+    assert!(delay <= SimDuration::from_millis(100), "{delay:?}");
+    assert_eq!(c.quota(), 500 - 10);
+}
+
+#[test]
+fn a_waiting_request_times_out_from_its_admission_and_a_fast_one_does_not() {
+    // Two slots, each request takes 800 ms, 10 arrive a second: the queue grows, and requests
+    // time out 2 s after admission, waiting or already being served; no 200 comes later.
+    let mut s = slow(0.8, 2.0, RetryMode::Naive);
+    s.backend.concurrency = 2;
+    s.clients[0].workload = crate::Workload::Constant { rate_per_s: 10.0 };
+    let sim = run(&s, 20.0);
+    let t = sim.model().totals();
+    assert!(t.succeeded > 0 && t.timed_out > 100, "{t:?}");
+    assert!(t.latency.quantile(1.0).expect("some answered") <= SimDuration::from_secs(2), "no 200 after the timeout");
+    let timeouts: Vec<u32> = sim.trace().recent().filter(|e| e.reason == Reason::TimedOut).map(|e| e.detail).collect();
+    assert!(timeouts.contains(&0) && timeouts.contains(&1), "timed out while waiting (0) and while served (1)");
+    // A backend within the timeout never times out.
+    let t = run(&slow(1.5, 2.0, RetryMode::Standard), 30.0).model().totals().clone();
+    assert!(t.timed_out == 0 && t.succeeded >= 28, "{t:?}");
+}
+
+#[test]
+fn http_apis_allow_a_30_second_integration_timeout_rest_apis_29() {
+    let mut s = slow(1.0, 30.0, RetryMode::Standard);
+    s.gateway.kind = ApiKind::Http;
+    assert_eq!(s.validate(), Ok(()), "HTTP APIs: 50 ms–30 s");
+    s.gateway.kind = ApiKind::Rest;
+    let err = s.validate().expect_err("REST APIs: at most 29 s").to_string();
+    assert!(err.contains("0.05–29 s for a REST API"), "{err}");
+    s.backend.timeout_s = 0.04;
+    assert!(s.validate().is_err(), "50 ms at least");
+}
+
+fn tenant(plan_burst: u64, method_burst: u64) -> GatewayConfig {
+    GatewayConfig {
+        plans: vec![UsagePlan {
+            name: "plan".into(),
+            throttle: Some(Limit { rate: 1.0, burst: plan_burst }),
+            method_throttles: vec![("GET /items".into(), Limit { rate: 1.0, burst: method_burst })],
+            quota: None,
+        }],
+        keys: vec![ApiKey { value: key(1), plan: 0 }],
+        require_key: true,
+        ..GatewayConfig::default()
+    }
+}
+
+#[test]
+fn a_usage_plan_method_throttle_adds_a_level_and_the_plan_throttle_still_applies() {
+    // The method's plan limit is roomy (burst 100), the key's plan limit tight (burst 2): the
+    // plan limit still answers.
+    let mut gw = Gateway::new(&tenant(2, 100)).expect("valid");
+    let k = key(1);
+    let results: Vec<Outcome> = (0..4).map(|_| gw.request(at(0.0), "GET /items", Some(&k))).collect();
+    assert_eq!(results.iter().filter(|o| **o == Outcome::Admitted).count(), 2, "{results:?}");
+    assert!(matches!(&results[2], Outcome::Throttled { level: Level::UsagePlan { method: None, .. }, .. }));
+    // The other way round: the method's plan limit (burst 1) answers first, in AWS's order.
+    let mut gw = Gateway::new(&tenant(10, 1)).expect("valid");
+    assert_eq!(gw.request(at(0.0), "GET /items", Some(&k)), Outcome::Admitted);
+    match gw.request(at(0.0), "GET /items", Some(&k)) {
+        Outcome::Throttled { level: Level::UsagePlan { method: Some(m), .. }, .. } => assert_eq!(m, "GET /items"),
+        other => panic!("{other:?}"),
+    }
+    // An admitted request takes a token from both: the key's other methods share what is left.
+    let mut gw = Gateway::new(&tenant(2, 10)).expect("valid");
+    assert_eq!(gw.request(at(0.0), "GET /items", Some(&k)), Outcome::Admitted);
+    assert_eq!(gw.request(at(0.0), "GET /other", Some(&k)), Outcome::Admitted);
+    assert!(matches!(
+        gw.request(at(0.0), "GET /other", Some(&k)),
+        Outcome::Throttled { level: Level::UsagePlan { method: None, .. }, .. }
+    ));
+}
+
+#[test]
+fn keys_are_read_only_on_methods_that_require_one() {
+    // No method requires a key: a key nobody knows is not refused, and no usage plan applies.
+    let mut open = plans();
+    open.require_key = false;
+    let mut gw = Gateway::new(&open).expect("valid");
+    assert_eq!(gw.request(at(0.0), "GET /items", Some("nope-nope-nope-nope-nope")), Outcome::Admitted);
+    let free = key(1);
+    let admitted = (0..10).filter(|_| gw.request(at(0.0), "GET /items", Some(&free)) == Outcome::Admitted).count();
+    assert_eq!(admitted, 10, "the free plan's burst of 2 and quota of 5 do not apply");
+    assert_eq!(gw.quota_used(&free), Some(0));
+}
+
+#[test]
+fn api_key_required_is_a_setting_of_each_method() {
+    let mut c = plans();
+    c.require_key = false;
+    c.api_methods = vec![ApiMethod { method: "GET /private".into(), api_key_required: true }];
+    let mut gw = Gateway::new(&c).expect("valid");
+    let free = key(1);
+    assert_eq!(gw.request(at(0.0), "GET /public", None), Outcome::Admitted);
+    assert_eq!(gw.request(at(0.0), "GET /private", None).status(), 403);
+    match gw.request(at(0.0), "GET /private", Some("nope-nope-nope-nope-nope")) {
+        Outcome::Forbidden { reason } => assert!(reason.contains("not valid"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    let private = (0..4).filter(|_| gw.request(at(0.0), "GET /private", Some(&free)) == Outcome::Admitted).count();
+    assert_eq!(private, 2, "the free plan's burst applies where the key is read");
+    // A stage-wide `require_key` (older files) covers the methods not listed; a listed method
+    // keeps its own setting.
+    c.require_key = true;
+    c.api_methods = vec![ApiMethod { method: "GET /health".into(), api_key_required: false }];
+    let mut gw = Gateway::new(&c).expect("valid");
+    assert_eq!(gw.request(at(0.0), "GET /health", None), Outcome::Admitted);
+    assert_eq!(gw.request(at(0.0), "GET /items", None).status(), 403);
+    // HTTP APIs have no API keys; a method is listed once.
+    c.kind = ApiKind::Http;
+    c.plans.clear();
+    c.keys.clear();
+    c.require_key = false;
+    c.api_methods = vec![ApiMethod { method: "GET /items".into(), api_key_required: true }];
+    assert!(c.validate().expect_err("keys on HTTP").to_string().contains("HTTP APIs have no API keys"));
+    c.kind = ApiKind::Rest;
+    c.api_methods.push(ApiMethod { method: "GET /items".into(), api_key_required: false });
+    assert!(c.validate().expect_err("twice").to_string().contains("list each method once"));
+    // Files before per-method settings keep working: `require_key` is still read, and not
+    // written when off.
+    let old = r#"{"kind":"apigw","gateway":{"require_key":true,"keys":[],"plans":[]}}"#;
+    assert!(ApigwScenario::from_file_json(old).expect("an older file").gateway.require_key);
+    assert!(!ApigwScenario::default().to_file_json().contains("require_key"));
+}
+
+#[test]
+fn a_stage_limit_above_the_account_limit_is_accepted_and_the_account_still_applies() {
+    let c = GatewayConfig {
+        account: Limit { rate: 10.0, burst: 3 },
+        stage: Some(Limit { rate: 1_000.0, burst: 1_000 }),
+        methods: vec![("POST /reports".into(), Limit { rate: 5_000.0, burst: 4_000 })],
+        ..GatewayConfig::default()
+    };
+    assert_eq!(c.validate(), Ok(()));
+    let mut gw = Gateway::new(&c).expect("valid");
+    let outcomes: Vec<Outcome> = (0..4).map(|_| gw.request(at(0.0), "GET /items", None)).collect();
+    assert_eq!(outcomes.iter().filter(|o| **o == Outcome::Admitted).count(), 3);
+    assert!(matches!(outcomes[3], Outcome::Throttled { level: Level::Account, .. }));
+    // A usage plan above the account is still refused (APIGW-04).
+    let mut plan = plans();
+    plan.plans[1].throttle = Some(Limit { rate: 20_000.0, burst: 10 });
+    assert!(plan.validate().expect_err("a plan over the account").to_string().contains("account rate"));
 }

@@ -55,7 +55,7 @@ pub const KNOBS: [Knob<ApigwScenario>; 13] = [
         min: 0.0,
         max: 50_000.0,
         aws: false,
-        note: "at most the account's",
+        note: "the account's applies too",
         integer: false,
         get: |s| s.gateway.stage.map(|l| l.rate),
         set: |s, v| stage_limit(s).rate = v,
@@ -66,7 +66,7 @@ pub const KNOBS: [Knob<ApigwScenario>; 13] = [
         min: 0.0,
         max: 25_000.0,
         aws: false,
-        note: "at most the account's",
+        note: "the account's applies too",
         integer: true,
         get: |s| s.gateway.stage.map(|l| l.burst as f64),
         set: |s, v| stage_limit(s).burst = saturating_u64(v),
@@ -77,7 +77,7 @@ pub const KNOBS: [Knob<ApigwScenario>; 13] = [
         min: 0.0,
         max: 50_000.0,
         aws: false,
-        note: "at most the account's",
+        note: "the account's applies too",
         integer: false,
         get: |s| s.gateway.methods.first().map(|m| m.1.rate),
         set: |s, v| {
@@ -92,7 +92,7 @@ pub const KNOBS: [Knob<ApigwScenario>; 13] = [
         min: 0.0,
         max: 25_000.0,
         aws: false,
-        note: "at most the account's",
+        note: "the account's applies too",
         integer: true,
         get: |s| s.gateway.methods.first().map(|m| m.1.burst as f64),
         set: |s, v| {
@@ -199,9 +199,9 @@ pub const KNOBS: [Knob<ApigwScenario>; 13] = [
         key: "timeout",
         label: "Integration timeout (s)",
         min: 0.05,
-        max: 29.0,
+        max: 30.0,
         aws: true,
-        note: "REST",
+        note: "REST APIs up to 29, HTTP APIs 30",
         integer: false,
         get: |s| Some(s.backend.timeout_s),
         set: |s, v| s.backend.timeout_s = v,
@@ -302,8 +302,19 @@ mod tests {
     #[test]
     fn a_level_above_the_one_above_it_is_refused_with_the_rule() {
         let s = crate::scenes::preset::scenario_of(&crate::scenes::apigw::presets::PRESETS, "overload");
-        let err = s.apply_param("stage-rate", "20000").expect_err("over the account");
+        // A REST stage limit above the account is accepted (the account still applies); an HTTP
+        // API's route limit is not, nor a usage plan's.
+        let above = s.apply_param("stage-rate", "20000").expect("a REST stage limit above the account");
+        let err = above.apply_param("api", "http").expect_err("an HTTP route limit over the account");
         assert!(err.contains("cannot exceed the account rate"), "{err}");
+        let usage = crate::scenes::preset::scenario_of(&crate::scenes::apigw::presets::PRESETS, "usage-plans");
+        let err = usage.apply_param("plan-rate", "20000").expect_err("a plan over the account");
+        assert!(err.contains("cannot exceed the account rate"), "{err}");
+        // The integration timeout: REST APIs up to 29 s, HTTP APIs 30 s.
+        let err = s.apply_param("timeout", "30").expect_err("30 s on a REST API");
+        assert!(err.contains("0.05–29 s for a REST API"), "{err}");
+        let http = s.apply_param("api", "http").expect("HTTP");
+        assert_eq!(http.apply_param("timeout", "30").map(|h| h.backend.timeout_s), Ok(30.0));
         let negative = s.apply_param("stage-rate", "-5").expect_err("negative");
         assert!(negative.contains("-5 is below"), "{negative}");
         let plans = crate::scenes::preset::scenario_of(&crate::scenes::apigw::presets::PRESETS, "usage-plans");

@@ -2,12 +2,13 @@
 
 use crate::scenes::preset::Preset;
 use engine::apigw::{
-    ApiKey, ApigwScenario, Backend, ClientGroup, GatewayConfig, Limit, Quota, QuotaPeriod, RetryMode, UsagePlan,
+    ApiKey, ApiMethod, ApigwScenario, Backend, ClientGroup, GatewayConfig, Limit, Quota, QuotaPeriod, RetryMode,
+    UsagePlan,
 };
 use engine::{Distribution, Workload};
 
 /// All presets, in picker order.
-pub const PRESETS: [Preset<ApigwScenario>; 6] = [
+pub const PRESETS: [Preset<ApigwScenario>; 7] = [
     Preset {
         key: "burst",
         name: "Burst absorbed by the bucket",
@@ -27,7 +28,7 @@ pub const PRESETS: [Preset<ApigwScenario>; 6] = [
     Preset {
         key: "usage-plans",
         name: "Usage plans: a noisy tenant throttled, others unaffected",
-        explanation: "Three tenants call with API keys. The noisy one (free plan: 5 requests/s, burst 10) sends 40/s and gets 429s from its own usage-plan bucket; the pro tenant (50/s) and the quiet free tenant pass untouched, because each key has its own bucket. Only the account limit is shared.",
+        explanation: "Three tenants call GET /items, a method that requires an API key (apiKeyRequired), each with its own key. The noisy one (free plan: 5 requests/s, burst 10) sends 40/s and gets 429s from its own usage-plan bucket; the pro tenant (50/s) and the quiet free tenant pass untouched, because each key has its own bucket. Only the account limit is shared. On a method that does not require a key, API Gateway does not read the key and no usage plan applies.",
         lesson: "Each API key has its own usage-plan bucket: a noisy tenant is throttled, the others are not.",
         proof: &["admitted", "throttled"],
         scenario: usage_plans,
@@ -35,7 +36,7 @@ pub const PRESETS: [Preset<ApigwScenario>; 6] = [
     Preset {
         key: "quota",
         name: "Quota exhausted",
-        explanation: "The basic plan allows 100 requests a day. At 20 requests/s the key uses its quota in about 5 seconds; after that every request gets 429 Limit Exceeded (LimitExceededException) until the day ends, however idle the buckets are. Retrying does not help: SDKs retry it as throttling and fail again.",
+        explanation: "The basic plan allows 100 requests a day on GET /items, which requires an API key. At 20 requests/s the key uses its quota in about 5 seconds; after that every request gets 429 Limit Exceeded (LimitExceededException) until the day ends, however idle the buckets are. Retrying does not help: SDKs retry it as throttling and fail again.",
         lesson: "Once a key's quota is used, every request gets 429 Limit Exceeded until the period ends.",
         proof: &["admitted", "quota exceeded"],
         scenario: quota,
@@ -55,6 +56,14 @@ pub const PRESETS: [Preset<ApigwScenario>; 6] = [
         lesson: "A method's own limit protects an expensive endpoint without touching the others.",
         proof: &["admitted", "throttled"],
         scenario: method_limit,
+    },
+    Preset {
+        key: "slow-backend",
+        name: "Slow backend → 504s while it keeps working",
+        explanation: "The integration timeout is 3 s (REST APIs allow 50 ms–29 s, HTTP APIs up to 30 s) and the backend usually answers in 1.5 s, but about one request in six takes longer. At 3 s API Gateway answers 504 Endpoint request timed out, yet the backend is not told: it finishes the request in its slot (grey dashed tokens, counted in finished after 504), and that answer goes nowhere. SDK clients retry a 504 as a transient error, so each timeout adds a request to a busy backend; most calls still succeed on a retry. Lower the backend concurrency to 40 and the slots held by abandoned work plus the retries leave requests waiting for a slot, where they time out too: most calls fail.",
+        lesson: "At the integration timeout the client gets 504, but the backend keeps working on the request.",
+        proof: &["timed out", "finished after 504", "retries"],
+        scenario: slow_backend,
     },
 ];
 
@@ -98,6 +107,12 @@ fn key(n: u32) -> String {
     format!("tenant-key-{n:0>12}")
 }
 
+/// `GET /items` (the clients' method) requires an API key: only then is a key read and its
+/// usage plan applied.
+fn items_require_a_key() -> Vec<ApiMethod> {
+    vec![ApiMethod { method: ClientGroup::default().method, api_key_required: true }]
+}
+
 fn usage_plans() -> ApigwScenario {
     let plan = |name: &str, rate, burst| UsagePlan {
         name: name.into(),
@@ -109,7 +124,7 @@ fn usage_plans() -> ApigwScenario {
     gateway.plans = vec![plan("free", 5.0, 10), plan("pro", 100.0, 100)];
     gateway.keys =
         vec![ApiKey { value: key(1), plan: 0 }, ApiKey { value: key(2), plan: 1 }, ApiKey { value: key(3), plan: 0 }];
-    gateway.require_key = true;
+    gateway.api_methods = items_require_a_key();
     ApigwScenario {
         gateway,
         clients: vec![
@@ -132,7 +147,7 @@ fn quota() -> ApigwScenario {
         quota: Some(Quota { limit: 100, offset: 0, period: QuotaPeriod::Day }),
     }];
     gateway.keys = vec![ApiKey { value: key(1), plan: 0 }];
-    gateway.require_key = true;
+    gateway.api_methods = items_require_a_key();
     ApigwScenario {
         gateway,
         clients: vec![ClientGroup { key: Some(0), ..group("app", 2, 10.0) }],
@@ -163,6 +178,19 @@ fn method_limit() -> ApigwScenario {
             concurrency: 50,
             latency: Distribution::LogNormal { median_ms: 200.0, p99_ms: 2_000.0 },
             timeout_s: 29.0,
+        },
+        ..ApigwScenario::default()
+    }
+}
+
+fn slow_backend() -> ApigwScenario {
+    ApigwScenario {
+        gateway: stage(100.0, 100),
+        clients: vec![ClientGroup { method: "GET /orders".into(), ..group("app", 10, 2.0) }],
+        backend: Backend {
+            concurrency: 60,
+            latency: Distribution::LogNormal { median_ms: 1_500.0, p99_ms: 8_000.0 },
+            timeout_s: 3.0,
         },
         ..ApigwScenario::default()
     }
@@ -199,6 +227,39 @@ mod tests {
         retry_storm_claims_hold();
         let t = run("method-limit", 30).model().totals().clone();
         assert!(t.throttled_by_level[1] > 100 && t.throttled == t.throttled_by_level[1], "{t:?}");
+        assert!(run("slow-backend", 8).model().totals().timed_out > 0, "a 504 within seconds");
+        slow_backend_claims_hold();
+    }
+
+    /// What the slow-backend explanation says, checked at the page's seed over two minutes.
+    fn slow_backend_claims_hold() {
+        let with = |concurrency: u32| {
+            let mut s = slow_backend();
+            s.backend.concurrency = concurrency;
+            let mut sim = ApigwSim::try_new(&s, 42).expect("valid");
+            sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(120));
+            sim
+        };
+        let sim = with(60);
+        let t = sim.model().totals();
+        let share = t.timed_out as f64 / t.admitted as f64;
+        assert!((0.13..0.21).contains(&share), "about one request in six times out: {share}");
+        assert!(t.throttled == 0, "the gateway throttles nothing: {t:?}");
+        assert!(t.finished_after_timeout * 10 > t.timed_out * 8, "the backend finishes what timed out: {t:?}");
+        assert!(t.retries * 10 > t.timed_out * 9, "504s are retried: {t:?}");
+        assert!(t.succeeded as f64 > 0.95 * t.calls as f64, "most calls succeed on a retry: {t:?}");
+        let p50 = t.latency.quantile(0.5).expect("answered").as_secs_f64();
+        assert!((1.2..1.9).contains(&p50), "usually 1.5 s: {p50}");
+        // Every 504 came at the timeout, from a backend still working or no slot free.
+        let events: Vec<String> = sim
+            .trace()
+            .recent()
+            .filter(|e| e.reason == engine::Reason::TimedOut)
+            .map(engine::TraceRecord::describe)
+            .collect();
+        assert!(events.iter().any(|e| e.contains("still working on it")), "{events:?}");
+        let crowded = with(40).model().totals().clone();
+        assert!(crowded.succeeded * 2 < crowded.calls, "most calls fail: {crowded:?}");
     }
 
     /// What the retry-storm explanation says, checked at the page's seed over a minute.

@@ -1,6 +1,7 @@
 //! What one frame of the API Gateway diagram shows: client groups with their calls waiting to
 //! be retried, the gateway's buckets as vessels (tokens against the burst, the refill rate),
-//! refused requests bouncing back with their reason, and the backend with the calls it serves.
+//! refused and timed-out requests bouncing back with their status, and the backend with the
+//! calls it serves — those already answered 504 included, which keep their slot until done.
 
 use crate::components::NARROWEST;
 use std::collections::BTreeMap;
@@ -137,7 +138,8 @@ pub struct GroupView {
     pub line1: String,
     /// `GET /items · SDK standard`.
     pub line2: String,
-    /// `key …0001 (free)`.
+    /// `key …0001 (free)`; `no API key: 403` on a method that requires one; `key …0001 not read`
+    /// on one that does not.
     pub line3: String,
     /// `quota 12/100 a day`, if its plan has a quota.
     pub line4: String,
@@ -169,12 +171,20 @@ pub struct DiagramView {
     pub gateway_title: String,
     /// Backend line.
     pub backend_line: String,
+    /// `answered 504: 9`: requests the backend still works on after their 504 (empty if none).
+    pub backend_after_504: String,
     /// Backend fullness, 0–1.
     pub backend_fill: f64,
     /// Tokens.
     pub tokens: BTreeMap<u64, Token>,
     /// Height.
     pub height: f64,
+}
+
+/// The last four characters of an API key, as the diagram names it.
+fn tail(value: &str) -> &str {
+    let start = value.char_indices().rev().nth(3).map_or(0, |(i, _)| i);
+    &value[start..]
 }
 
 /// A token at `(x, y)` drawn at `scale`.
@@ -202,17 +212,21 @@ pub fn diagram(sim: &ApigwSim, width: f64) -> DiagramView {
             engine::Workload::Bursts { size, every_s, .. } => format!("bursts of {size} every {every_s} s"),
             engine::Workload::Ramp { to_per_s, .. } => format!("ramp to {to_per_s}/s"),
         };
-        let key = match g.key.and_then(|k| s.gateway.keys.get(k)) {
-            Some(k) => {
+        let required = s.gateway.key_required(&g.method);
+        let key = match (g.key.and_then(|k| s.gateway.keys.get(k)), required) {
+            (Some(k), true) => {
                 let plan = s.gateway.plans.get(k.plan);
                 let name = plan.map_or("", |p| p.name.as_str());
                 let quota = match (plan.and_then(|p| p.quota), m.gateway().quota_used(&k.value)) {
                     (Some(q), Some(used)) => format!("quota {used}/{} a {:?}", q.limit, q.period).to_ascii_lowercase(),
                     _ => String::new(),
                 };
-                (format!("key …{} ({name})", &k.value[k.value.len().saturating_sub(4)..]), quota)
+                (format!("key …{} ({name})", tail(&k.value)), quota)
             }
-            None => ("no API key".into(), String::new()),
+            // The method does not require a key: API Gateway does not read it, no plan applies.
+            (Some(k), false) => (format!("key …{} not read (not required)", tail(&k.value)), String::new()),
+            (None, true) => ("no API key: 403 (required)".into(), String::new()),
+            (None, false) => ("no API key".into(), String::new()),
         };
         let (key, quota) = key;
         let retry = match g.retry {
@@ -244,15 +258,23 @@ pub fn diagram(sim: &ApigwSim, width: f64) -> DiagramView {
         });
     }
     let (busy, waiting) = m.backend_load();
+    let abandoned: Vec<(u64, u32, u64, u32)> = m.abandoned().collect();
     view.backend_fill = f64::from(busy) / f64::from(s.backend.concurrency.max(1));
     view.backend_line = format!("{busy} / {} serving · {waiting} waiting", s.backend.concurrency);
 
     let groups = s.clients.len().max(1);
     let layout = Layout::new(width, groups, view.buckets.len());
     view.height = layout.height();
-    // Calls in service fill the backend box; crowded, they are drawn at half size.
-    let serving: Vec<(u64, u32, u32)> =
-        m.calls().filter(|c| c.4 == CallPhase::Serving).map(|c| (c.0, c.1, c.3)).collect();
+    // On the backend's title row, right-aligned: short where the box is narrow (700 px wide).
+    if !abandoned.is_empty() {
+        let long = layout.backend().2 >= 250.0;
+        view.backend_after_504 = format!("{} 504: {}", if long { "answered" } else { "after" }, abandoned.len());
+    }
+    // Calls in service fill the backend box, then the work for calls already answered 504 (the
+    // backend does not know: it finishes them in their slots); crowded, they are drawn smaller.
+    let mut serving: Vec<(u64, u32, u32, bool)> =
+        m.calls().filter(|c| c.4 == CallPhase::Serving).map(|c| (c.0, c.1, c.3, false)).collect();
+    serving.extend(abandoned.iter().map(|&(ticket, group, _, attempt)| (1 << 59 | ticket, group, attempt, true)));
     let (backend_x, backend_y, backend_w, backend_h) = layout.backend();
     let full_per_row = ((backend_w - 16.0 - TOKEN_W) / (TOKEN_W + 3.0)).floor().max(0.0) as usize + 1;
     let rows = ((backend_h - 60.0) / (TOKEN_H + 4.0)).floor().max(1.0) as usize;
@@ -266,24 +288,37 @@ pub fn diagram(sim: &ApigwSim, width: f64) -> DiagramView {
         3
     };
     let (scale, per_row, max_rows) = (1.0 / k as f64, full_per_row * k, rows * k);
-    for (k, (id, group, attempt)) in serving.iter().take(per_row * max_rows).enumerate() {
+    for (k, &(id, group, attempt, after_504)) in serving.iter().take(per_row * max_rows).enumerate() {
         let x = backend_x + 8.0 + (k % per_row) as f64 * (TOKEN_W + 3.0) * scale;
         let y = backend_y + 54.0 + (k / per_row) as f64 * (TOKEN_H + 4.0) * scale;
         // Crowded, the tokens are kept by position: requests come and go every frame, and
         // recreating hundreds of tokens (or moving them all along) would cost the frame.
-        let (token_id, class, aria) = match dense {
-            true => (
+        let (token_id, class, aria) = match (dense, after_504) {
+            (true, false) => (
                 1 << 60 | k as u64,
                 "sqs-token api-call serving dense",
                 format!("a request of group {} being served", group + 1),
             ),
-            false => (
-                *id,
+            (true, true) => (
+                1 << 60 | k as u64,
+                "sqs-token api-call serving after-504 dense",
+                format!("a request of group {} still served after its 504", group + 1),
+            ),
+            (false, false) => (
+                id,
                 "sqs-token api-call serving",
                 format!("request {id} of group {} being served (attempt {attempt})", group + 1),
             ),
+            (false, true) => (
+                id,
+                "sqs-token api-call serving after-504",
+                format!(
+                    "a request of group {} (attempt {attempt}) already answered 504 Endpoint request timed out: the backend is still working on it, in its slot",
+                    group + 1
+                ),
+            ),
         };
-        view.tokens.insert(token_id, token(token_id, (x, y, scale), format!("g{}", group + 1), class, *attempt, aria));
+        view.tokens.insert(token_id, token(token_id, (x, y, scale), format!("g{}", group + 1), class, attempt, aria));
     }
     // Calls back with their client, waiting for a retry: labelled with the time to it.
     let due: BTreeMap<u64, SimDuration> = m.retries_due().map(|(id, _, at)| (id, at.saturating_since(now))).collect();
@@ -328,7 +363,7 @@ pub fn diagram(sim: &ApigwSim, width: f64) -> DiagramView {
         .recent()
         .enumerate()
         .filter(|(_, e)| {
-            matches!(e.reason, Reason::Throttled | Reason::QuotaExceeded | Reason::Forbidden)
+            matches!(e.reason, Reason::Throttled | Reason::QuotaExceeded | Reason::Forbidden | Reason::TimedOut)
                 && now.saturating_since(e.at) <= BOUNCE
         })
         .collect();
@@ -347,6 +382,7 @@ pub fn diagram(sim: &ApigwSim, width: f64) -> DiagramView {
         let (label, class) = match e.reason {
             Reason::QuotaExceeded => ("429", "sqs-token api-call quota"),
             Reason::Forbidden => ("403", "sqs-token api-call forbidden"),
+            Reason::TimedOut => ("504", "sqs-token api-call timed-out"),
             _ => ("429", "sqs-token api-call throttled"),
         };
         view.tokens.insert(id, token(id, (x, y, 1.0), label.into(), class, 0, e.describe()));
@@ -383,6 +419,7 @@ pub fn counters(sim: &ApigwSim) -> CounterView {
             ("quota exceeded", t.quota_exceeded),
             ("forbidden", t.forbidden),
             ("timed out", t.timed_out),
+            ("finished after 504", t.finished_after_timeout),
             ("retries", t.retries),
             ("succeeded", t.succeeded),
             ("gave up", t.gave_up),
@@ -412,6 +449,44 @@ mod tests {
         assert!(view.tokens.values().any(|t| t.class.contains("throttled")));
         assert!(view.buckets.iter().any(|b| b.name.starts_with("stage GET /items")));
         assert!(view.buckets.iter().any(|b| b.name == "account" && b.fill > 0.9));
+    }
+
+    #[test]
+    fn a_slow_backend_shows_504s_bouncing_and_the_work_it_keeps_doing() {
+        let sim = (1..60)
+            .map(|i| run("slow-backend", 10.0 + f64::from(i) * 0.1))
+            .find(|sim| {
+                let view = diagram(sim, 1280.0);
+                view.tokens.values().any(|t| t.class.contains("timed-out"))
+                    && view.tokens.values().any(|t| t.class.contains("after-504"))
+            })
+            .expect("a 504 bouncing back while the backend finishes an earlier one");
+        let view = diagram(&sim, 1280.0);
+        let bounce = view.tokens.values().find(|t| t.class.contains("timed-out")).expect("a 504");
+        assert_eq!(bounce.label, "504");
+        assert!(bounce.aria.contains("504 Endpoint request timed out"), "{}", bounce.aria);
+        let kept = view.tokens.values().find(|t| t.class.contains("after-504")).expect("work after a 504");
+        assert!(kept.aria.contains("still working on it"), "{}", kept.aria);
+        assert!(view.backend_after_504.starts_with("answered 504: "), "{}", view.backend_after_504);
+        assert!(diagram(&sim, 700.0).backend_after_504.starts_with("after 504: "), "short in a narrow backend box");
+        let c = counters(&sim);
+        assert!(c.counters.iter().any(|(name, n)| *name == "finished after 504" && *n > 0), "{:?}", c.counters);
+    }
+
+    #[test]
+    fn a_key_is_shown_as_read_only_where_the_method_requires_one() {
+        let mut s = crate::scenes::preset::scenario_of(&PRESETS, "usage-plans");
+        let view = |s: &engine::apigw::ApigwScenario| {
+            let sim = ApigwSim::try_new(s, 42).expect("valid");
+            diagram(&sim, 1280.0).groups[0].line3.clone()
+        };
+        assert_eq!(view(&s), "key …0001 (free)");
+        s.clients[0].method = "GET /public".into();
+        assert_eq!(view(&s), "key …0001 not read (not required)");
+        s.clients[0].key = None;
+        assert_eq!(view(&s), "no API key");
+        s.clients[0].method = "GET /items".into();
+        assert_eq!(view(&s), "no API key: 403 (required)");
     }
 
     #[test]
