@@ -173,7 +173,7 @@ pub enum Reshard {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduledReshard {
-    /// When, simulated seconds.
+    /// When the call is made, simulated seconds (it completes once the stream is ACTIVE again).
     pub at_s: f64,
     /// What.
     pub action: Reshard,
