@@ -164,10 +164,19 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage, pace: Pace) -> impl I
                     view! {
                         <g class=format!("kin-segment {}", s.class)>
                             <rect x=s.x y=bar_y width=s.w height=BAR_H></rect>
-                            <text class="kin-segment-label" x=s.x + 4.0 y=bar_y + 14.5>{s.label.clone()}</text>
                         </g>
                     }
                 })
+                .collect_view()
+        })
+    };
+    // Drawn after the dashed marks of a resharding under way, so a mark never crosses a label.
+    let segment_labels = move || {
+        let bar_y = l().bar_y();
+        segment_views.with(|segments| {
+            segments
+                .iter()
+                .map(|s| view! { <text class=format!("kin-segment-label {}", s.class) x=s.x + 4.0 y=bar_y + 14.5>{s.label.clone()}</text> })
                 .collect_view()
         })
     };
@@ -250,6 +259,7 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage, pace: Pace) -> impl I
                         <text class="sqs-arrow-label" x=move || l().w - PAD y=move || l().bar_y() - 5.0 text-anchor="end">"2¹²⁸ − 1"</text>
                         {segments}
                         {pending}
+                        {segment_labels}
                         {keys}
                         <g class=move || if status.with(|s| s.1) { "kin-status updating" } else { "kin-status" } data-testid="stream-status"
                             data-updating=move || status.with(|s| s.1.to_string())>
