@@ -108,7 +108,8 @@ pub struct KinesisTraceEvent {
     pub consumer: Option<u32>,
     /// Records involved; for writes, the attempt.
     pub count: u32,
-    /// The sequence number, if one.
+    /// The sequence number, if one; for a resharding just accepted (`RESHARD_STARTED`), when it
+    /// completes, in simulated microseconds; for a refused scheduled one, its index.
     pub seq: Option<u64>,
 }
 
