@@ -1054,20 +1054,67 @@ test('/kinesis: the hot-key preset throttles exactly one shard, and splitting a 
   await page.locator('[data-testid=split-shard]').selectOption('2');
   await page.locator('[data-testid=split-key]').fill(KEY0_HASH);
   await page.locator('[data-testid=split]').click();
-  // Five open shards get lanes; the closed parent moves to the lineage strip.
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid^=lane-]').length === 5, null, { timeout: 5000 });
-  assert((await page.locator('[data-testid=lineage]').allTextContents()).join(' ').includes('shard 2 → 4, 5'), 'the closed parent is not in the lineage strip');
-  assert((await page.locator('[data-testid=reshard-outcome]').innerText()).startsWith('Done at'), 'the split was not confirmed');
+  // A split is not instant: the stream is UPDATING for 30 s and shard 2 still takes the writes.
+  const outcome = await page.locator('[data-testid=reshard-outcome]').innerText();
+  assert(outcome.startsWith('Accepted at 15') && outcome.includes('UPDATING until 45'), `the split was not accepted: ${outcome}`);
   assert((await num(page, 'sim-time')) >= 15, 'the split restarted the run');
-  const before = await num(page, 'count-throttled');
+  assert((await page.locator('[data-testid^=lane-]').count()) === 4, 'the split happened at once');
+  assert((await page.locator('[data-testid=lane-2]').getAttribute('data-closing')) === 'true', 'shard 2 is not marked as closing');
   await setSpeed(page, 6);
   await page.locator('[data-testid=play]').click();
-  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 25, null, { timeout: 15000 });
+  // Five open shards get lanes when it completes; the closed parent moves to the lineage strip.
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid^=lane-]').length === 5, null, { timeout: 15000 });
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 48, null, { timeout: 15000 });
+  const before = await num(page, 'count-throttled');
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 58, null, { timeout: 15000 });
   await page.locator('[data-testid=play]').click();
+  assert((await page.locator('[data-testid=lineage]').allTextContents()).join(' ').includes('shard 2 → 4, 5'), 'the closed parent is not in the lineage strip');
   const after = await num(page, 'count-throttled');
   assert(after - before < 50, `throttling went on after the split: ${before} → ${after}`);
   assert((await throttlingLanes(page)).length === 0, `a shard still throttles: ${JSON.stringify(await throttlingLanes(page))}`);
   assert(new URL(page.url()).searchParams.get('reshards')?.startsWith('split:2:'), `the link does not carry the split: ${page.url()}`);
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/kinesis: a resharding keeps the stream UPDATING, counting down, refuses a second call, then gives even shards', async () => {
+  // UpdateShardCount 4 → 5 at 10 s: UPDATING until 70.4 s (a round of splits, a round of merges).
+  const page = await openKinesis('?p=uniform-scaling&t=20');
+  const status = page.locator('[data-testid=stream-status]');
+  const secondsLeft = async () => Number((/(\d+) s left/.exec(await status.textContent()) ?? [])[1]);
+  assert((await status.getAttribute('data-updating')) === 'true', 'the stream is not UPDATING at 20 s');
+  assert((await status.textContent()).includes('UpdateShardCount to 5'), `status: ${await status.textContent()}`);
+  const left = await secondsLeft();
+  assert(left > 45 && left <= 51, `time left at 20 s: ${left}`);
+  const lanes = page.locator('[data-testid^=lane-]');
+  assert((await lanes.count()) === 4, 'the four shards keep their lanes while UPDATING');
+  const closing = await lanes.evaluateAll((gs) => gs.map((g) => g.dataset.closing));
+  assert(closing.every((c) => c === 'true'), `every shard closes when it completes: ${closing}`);
+  assert((await page.locator('[data-testid=pending-boundary]').count()) === 4, 'the new boundaries (20, 40, 60, 80 %) are not marked on the bar');
+  assert((await page.locator('[data-testid=refused-reshards]').innerText()).includes('count:6@30 — ResourceInUseException'), 'the second UpdateShardCount is not listed as refused');
+  assert((await page.locator('[data-testid=caption]').innerText()).includes('UPDATING'), 'the caption does not teach UPDATING');
+  // A button meanwhile gets AWS's refusal.
+  await page.locator('[data-testid=split]').click();
+  const refusal = await page.locator('[data-testid=reshard-outcome]').innerText();
+  assert(refusal.includes('ResourceInUseException') && refusal.includes('not ACTIVE, instead in state UPDATING'), `the split was not refused: ${refusal}`);
+  // Animated: the time left counts down and the bar fills as the run plays.
+  const fill = () => page.locator('.kin-status-fill').evaluate((r) => Number(r.getAttribute('width')));
+  const fillBefore = await fill();
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 35, null, { timeout: 15000 });
+  await page.locator('[data-testid=play]').click();
+  assert((await secondsLeft()) < left - 10, `the time left did not count down: ${left} → ${await secondsLeft()}`);
+  assert((await fill()) > fillBefore, 'the progress bar did not grow');
+  // Then ACTIVE, with five shards of 20 % each.
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=stream-status]')?.dataset.updating === 'false', null, { timeout: 20000 });
+  await page.locator('[data-testid=play]').click();
+  assert((await status.textContent()).trim() === 'Stream ACTIVE', `status: ${await status.textContent()}`);
+  assert((await lanes.count()) === 5, 'five shards after UpdateShardCount');
+  const ranges = await page.locator('[data-testid^=lane-] .kin-range').allTextContents();
+  assert(ranges.every((r) => r.includes('20.0% of keys')), `uneven shards: ${ranges}`);
+  assert((await num(page, 'count-reshards-refused')) === 1, 'the refused call is not counted');
   noErrors(page);
   await page.context().close();
 });
@@ -1090,8 +1137,9 @@ test('/kinesis: a merge offers only the adjacent shard; bad resharding and knob 
 });
 
 test('/kinesis: with more than 16 shards in the history, every open shard is drawn and can be resharded', async () => {
-  // Split at 4.7 s, the preset's own split at 20 s, then UpdateShardCount to 8: 19 shards in all.
-  const page = await openKinesis('?p=split-hot-shard&reshards=split:0@4.7;split:2@20;count:8@25&t=30');
+  // Split at 4.7 s, shard 2 at 40 s, then UpdateShardCount to 8 at 75 s, each once the stream is
+  // ACTIVE again: 20 shards in all.
+  const page = await openKinesis('?p=split-hot-shard&reshards=split:0@4.7;split:2@40;count:8@75&t=140');
   const open = await num(page, 'count-open-shards');
   assert(open === 8, `expected 8 open shards, got ${open}`);
   const lanes = await page.locator('[data-testid^=lane-]').evaluateAll((gs) => gs.map((g) => g.dataset.testid));
@@ -1102,8 +1150,11 @@ test('/kinesis: with more than 16 shards in the history, every open shard is dra
   assert(!(await page.locator('[data-testid=kinesis-diagram]').textContent()).includes('not drawn'), 'open shards were hidden');
   await page.locator('[data-testid=split-shard]').selectOption(splitOptions[0]);
   await page.locator('[data-testid=split]').click();
-  assert((await page.locator('[data-testid=reshard-outcome]').innerText()).startsWith('Done at'), 'the split was not done');
-  await page.waitForFunction(() => document.querySelectorAll('[data-testid^=lane-]').length === 9, null, { timeout: 5000 });
+  assert((await page.locator('[data-testid=reshard-outcome]').innerText()).startsWith('Accepted at'), 'the split was not accepted');
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid^=lane-]').length === 9, null, { timeout: 15000 });
+  await page.locator('[data-testid=play]').click();
   // Another preset is another run: "Done at …" about this one goes.
   await page.locator('[data-testid=preset]').selectOption('hot-key');
   await page.waitForFunction(() => document.querySelector('[data-testid=reshard-outcome]')?.innerText === '', null, { timeout: 5000 });
@@ -1116,7 +1167,8 @@ test('/kinesis: a copied link replays the run, resharding included', async () =>
   await page.locator('[data-testid=knob-rate]').fill('300');
   await setSpeed(page, 6);
   await page.locator('[data-testid=play]').click();
-  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 30, null, { timeout: 15000 });
+  // The preset's merges complete at 40 and 75 s; until then another resharding call is refused.
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 76, null, { timeout: 20000 });
   await page.locator('[data-testid=play]').click();
   await page.locator('[data-testid=merge-a]').selectOption('4');
   await page.locator('[data-testid=merge-b]').selectOption('5');
@@ -1137,6 +1189,7 @@ test('/kinesis: a copied link replays the run, resharding included', async () =>
 });
 
 test('/kinesis screenshots at desktop and phone width, light and dark', () => screenshotsOf('kinesis', openKinesis, '?p=split-hot-shard&t=25'));
+test('/kinesis screenshots while UPDATING', () => screenshotsOf('kinesis-updating', openKinesis, '?p=uniform-scaling&t=20'));
 
 // ---- API Gateway -------------------------------------------------------------------------------
 async function openApigw(query = '', options = {}) {

@@ -273,6 +273,10 @@ fn report(rest: &[String]) -> Result<RunReport> {
                     "retries": t.retries,
                     "gave_up": t.gave_up,
                     "duplicates_written": t.duplicates_written,
+                    "reshards_refused": t.reshards_refused,
+                    // A resharding still under way when the run stopped: when it completes.
+                    "stream_status": if model.stream().updating().is_some() { "UPDATING" } else { "ACTIVE" },
+                    "updating_until_s": model.stream().updating().map(|u| u.until.as_secs_f64()),
                     "shards": shards,
                     "consumers": consumers,
                 }),

@@ -70,7 +70,7 @@ pub enum Reason {
     OutOfOrder,
     /// A producer gave up on a record after its last attempt.
     GaveUp,
-    /// Shards were split, merged or rescaled.
+    /// A resharding completed: shards were split, merged or rescaled (or a scheduled one was refused).
     Resharded,
     /// A usage-plan quota refused a request (429 Limit Exceeded).
     QuotaExceeded,
@@ -78,6 +78,8 @@ pub enum Reason {
     Forbidden,
     /// A request waited longer than the integration timeout (504).
     TimedOut,
+    /// A resharding call was accepted: the stream is UPDATING until it completes.
+    ReshardStarted,
 }
 
 impl Reason {
@@ -116,6 +118,7 @@ impl Reason {
             Reason::QuotaExceeded => "QUOTA_EXCEEDED",
             Reason::Forbidden => "FORBIDDEN",
             Reason::TimedOut => "TIMED_OUT",
+            Reason::ReshardStarted => "RESHARD_STARTED",
         }
     }
 
@@ -154,6 +157,7 @@ impl Reason {
             Reason::QuotaExceeded => 30,
             Reason::Forbidden => 31,
             Reason::TimedOut => 32,
+            Reason::ReshardStarted => 33,
         }
     }
 }

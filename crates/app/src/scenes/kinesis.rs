@@ -95,8 +95,16 @@ pub fn KinesisScene() -> impl IntoView {
             .update(|sim| sim.act(|m, cx| m.reshard(cx, &action)))
             .ok_or_else(|| "There is no run to reshard.".to_string())?;
         tried.map_err(|e| format!("{}: {}", e.code, e.message))?;
+        let until = live.with(|sim| sim.model().stream().updating().map(|u| u.until.as_secs_f64())).flatten();
         live.change_at_now(next);
-        Ok(format!("Done at {}.", format_sim_time(at_s)))
+        Ok(match until {
+            Some(until) => format!(
+                "Accepted at {}: the stream is UPDATING until {}; the new shards take the writes then.",
+                format_sim_time(at_s),
+                format_sim_time(until)
+            ),
+            None => format!("Done at {}: the stream already has that many open shards.", format_sim_time(at_s)),
+        })
     };
 
     // Scheduled reshardings of a link or file that AWS refuses: the run skips them, this says why.
@@ -120,7 +128,7 @@ pub fn KinesisScene() -> impl IntoView {
     live_page(live, &PRESETS, player, now_secs, PageParts {
         id: "kinesis-playground",
         title: "Partition keys, shards and their limits",
-        intro: "Every record's partition key is hashed (MD5) to a 128-bit number; the bar is that space, coloured by the shard that owns each range, with the busiest keys marked. Each lane is a shard with its newest records (its sequence numbers only grow) and its write load against 1,000 records/s and 1 MiB/s. Records a shard refuses bounce back to the producer. Split and merge shards below.",
+        intro: "Every record's partition key is hashed (MD5) to a 128-bit number; the bar is that space, coloured by the shard that owns each range, with the busiest keys marked. Each lane is a shard with its newest records (its sequence numbers only grow) and its write load against 1,000 records/s and 1 MiB/s. Records a shard refuses bounce back to the producer. Split and merge shards below: the stream is UPDATING for a while before the new shards take over.",
         counters: Signal::derive(move || status.with(|s| s.counters.clone())),
         diagram: view! {
             <Diagram view_data=view_data stage=stage pace=pace_of(status)/>
@@ -156,13 +164,37 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage, pace: Pace) -> impl I
                     view! {
                         <g class=format!("kin-segment {}", s.class)>
                             <rect x=s.x y=bar_y width=s.w height=BAR_H></rect>
-                            <text class="kin-segment-label" x=s.x + 4.0 y=bar_y + 14.5>{s.label.clone()}</text>
                         </g>
                     }
                 })
                 .collect_view()
         })
     };
+    // Drawn after the dashed marks of a resharding under way, so a mark never crosses a label.
+    let segment_labels = move || {
+        let bar_y = l().bar_y();
+        segment_views.with(|segments| {
+            segments
+                .iter()
+                .map(|s| view! { <text class=format!("kin-segment-label {}", s.class) x=s.x + 4.0 y=bar_y + 14.5>{s.label.clone()}</text> })
+                .collect_view()
+        })
+    };
+    // Where the resharding under way will put new boundaries: dashed marks across the bar.
+    let pending_marks = Memo::new(move |_| view_data.with(|d| d.pending.clone()));
+    let pending = move || {
+        let bar_y = l().bar_y();
+        pending_marks.with(|xs| {
+            xs.iter()
+                .map(|&x| view! { <line class="kin-pending" data-testid="pending-boundary" x1=x y1=bar_y - 3.0 x2=x y2=bar_y + BAR_H + 3.0></line> })
+                .collect_view()
+        })
+    };
+    // The stream's status line: ACTIVE, or UPDATING with the time left and a bar filling up.
+    let status = Memo::new(move |_| view_data.with(|d| (d.status.text.clone(), d.status.updating)));
+    let status_text = paced(pace, move || status.with(|s| s.0.clone()));
+    // Whole pixels: a change under a pixel is not seen, and each one costs a layout.
+    let progress = move || view_data.with(|d| ((l().w - 2.0 * PAD) * d.status.progress).round());
     let key_marks = Memo::new(move |_| view_data.with(|d| d.keys.clone()));
     let keys = move || {
         let below = l().bar_y() + BAR_H;
@@ -207,7 +239,7 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage, pace: Pace) -> impl I
             } else {
                 format!("throttling: {}", hot.join(", "))
             };
-            format!("{}. {} shards listed, {hot}.", d.producer_line.join(" · "), d.lanes.len())
+            format!("{}. {}. {} shards listed, {hot}.", d.producer_line.join(" · "), d.status.text, d.lanes.len())
         })
     };
     // The producer's line, split in two on a narrow diagram.
@@ -226,7 +258,17 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage, pace: Pace) -> impl I
                         <text class="sqs-arrow-label" x=PAD y=move || l().bar_y() - 5.0>"hash key 0"</text>
                         <text class="sqs-arrow-label" x=move || l().w - PAD y=move || l().bar_y() - 5.0 text-anchor="end">"2¹²⁸ − 1"</text>
                         {segments}
+                        {pending}
+                        {segment_labels}
                         {keys}
+                        <g class=move || if status.with(|s| s.1) { "kin-status updating" } else { "kin-status" } data-testid="stream-status"
+                            data-updating=move || status.with(|s| s.1.to_string())>
+                            <text class="sqs-consumer-line" x=PAD y=move || l().status_y() + 13.0>{status_text}</text>
+                            <Show when=move || status.with(|s| s.1)>
+                                <rect class="kin-status-track" x=PAD y=move || l().status_y() + 17.0 width=move || l().w - 2.0 * PAD height="3" rx="1.5"></rect>
+                                <rect class="kin-status-fill" x=PAD y=move || l().status_y() + 17.0 width=progress height="3" rx="1.5"></rect>
+                            </Show>
+                        </g>
                         {lanes}
                         {lineage}
                         {consumers}
@@ -238,6 +280,7 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage, pace: Pace) -> impl I
                 "Colour: the shard that owns a range of hash keys. Marks under the bar: the busiest keys, where their MD5 falls. "
                 "A lane's records are its newest (k12 is key-12; ×100 is a run of 100 records from many keys); the meter is the load over the last second against 1,000 records/s or 1 MiB/s (the limit counts whole seconds). "
                 "Red records above the bar were refused (ProvisionedThroughputExceededException) and will be retried. Closed shards take no writes but stay readable. "
+                "Resharding is not instant: the stream is UPDATING (30 s for a split or merge; UpdateShardCount 30 s per round of splits or merges, plus 0.1 s per shard), its old shards keep taking the writes (a lane marked “closes in”, dashed marks on the bar where the new boundaries will be), and another resharding call is refused until it is ACTIVE again. AWS gives no number, only that it returns at once and can take minutes; 30 s is what AWS’s own wait-for-ACTIVE sample allows for. "
                 "Tokens travelling down are reads: polling consumers pull in turns, once per poll interval (a red ✕: GetRecords refused, the shard's 5 calls/s are shared); enhanced fan-out pushes every 140 ms."
             </figcaption>
         </figure>
@@ -250,10 +293,12 @@ fn Lane(view_data: RwSignal<DiagramView>, layout: Memo<Layout>, i: usize, pace: 
     let lane = Memo::new(move |_| view_data.with(|d| d.lanes.get(i).cloned().unwrap_or_default()));
     let y = move || layout.with(|l| l.lane_y(i));
     let meter = move || layout.with(|l| l.meter(i));
-    let class = move || match lane.with(|l| (l.open, l.throttling)) {
-        (false, _) => "kin-lane closed",
-        (true, true) => "kin-lane throttling",
-        (true, false) => "kin-lane",
+    let class = move || match lane.with(|l| (l.open, l.throttling, l.closing)) {
+        (false, ..) => "kin-lane closed",
+        (true, true, true) => "kin-lane throttling updating",
+        (true, true, false) => "kin-lane throttling",
+        (true, false, true) => "kin-lane updating",
+        (true, false, false) => "kin-lane",
     };
     // Wide: name and state left of the records, the meter and its text right. Narrow: name and
     // meter on the first row, state and load on the second, the records under them.
@@ -270,7 +315,8 @@ fn Lane(view_data: RwSignal<DiagramView>, layout: Memo<Layout>, i: usize, pace: 
     // Whole pixels: a change under a pixel is not seen, and each one costs a layout.
     let fill = move || lane.with(|lane| ((lane.records_load.max(lane.bytes_load)).min(1.0) * meter().2).round());
     view! {
-        <g class=class data-testid=move || lane.with(|l| format!("lane-{}", l.id)) data-throttling=move || lane.with(|l| l.throttling.to_string())>
+        <g class=class data-testid=move || lane.with(|l| format!("lane-{}", l.id)) data-throttling=move || lane.with(|l| l.throttling.to_string())
+            data-closing=move || lane.with(|l| l.closing.to_string())>
             <rect class="kin-lane-bg" x=PAD y=move || y() + 2.0 width=move || layout.with(|l| l.w - 2.0 * PAD) height=move || layout.with(|l| l.lane_h() - 4.0) rx="4"></rect>
             <text class="sqs-box-title" x=PAD + 6.0 y=move || y() + 17.0>{move || lane.with(|l| l.name.clone())}<tspan class="kin-range">{move || lane.with(|l| format!(" · {}", l.range))}</tspan></text>
             <text class="sqs-consumer-line" x=PAD + 6.0 y=move || y() + 32.0>{second}</text>

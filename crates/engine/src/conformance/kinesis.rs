@@ -1,5 +1,7 @@
 //! Runner for `kinesis_hash_cases.json`: partition-key hashing and routing, explicit hash keys,
-//! the even split at creation, split, merge and uniform scaling, and their errors.
+//! the even split at creation, split, merge and uniform scaling, their errors, and the stream
+//! while a resharding is under way (UPDATING). Like the recorded tests, a case waits for the
+//! stream to be ACTIVE again after each resharding call before the next.
 
 use serde_json::Value;
 
@@ -29,6 +31,7 @@ pub fn is_kinesis_file(doc: &Value) -> bool {
                             | "merge_shards"
                             | "merge_shards_invalid"
                             | "update_shard_count"
+                            | "reshard_while_updating"
                     )
                 })
             })
@@ -36,7 +39,7 @@ pub fn is_kinesis_file(doc: &Value) -> bool {
 }
 
 /// The keys a case may have (besides its source and flags).
-const CASE_KEYS: [&str; 21] = [
+const CASE_KEYS: [&str; 23] = [
     "kind",
     "shards",
     "partition_key",
@@ -58,7 +61,12 @@ const CASE_KEYS: [&str; 21] = [
     "computed_ranges",
     "disagreement",
     "sns_expected_invalid",
+    "while_updating",
+    "after_active",
 ];
+
+/// The keys of a `while_updating` or `after_active` moment.
+const MOMENT_KEYS: [&str; 5] = ["stream_status", "listed_shards", "second_op", "expected_error", "put"];
 
 /// Runs every case of the file.
 pub fn run(doc: &Value) -> Report {
@@ -112,11 +120,13 @@ fn check(case: &Value, kind: &str) -> Result<(), String> {
         }
         "split_shard" | "split_shard_invalid" | "merge_shards" | "merge_shards_invalid" => {
             let mut result = Ok(());
+            let mut at = now;
             for op in &ops {
-                result = apply(&mut stream, op);
+                result = apply(&mut stream, op, at);
                 if result.is_err() {
                     break;
                 }
+                at = wait_until_active(&mut stream, at);
             }
             if kind.ends_with("_invalid") {
                 return expect_error(case, result);
@@ -141,6 +151,7 @@ fn check(case: &Value, kind: &str) -> Result<(), String> {
         "update_shard_count" => {
             let target = case.get("target").and_then(Value::as_u64).ok_or("no target")? as u32;
             stream.update_shard_count(now, target).map_err(|e| e.to_string())?;
+            wait_until_active(&mut stream, now);
             let total = stream.shards().count() as u64;
             let open = stream.open_shards().len() as u64;
             same(
@@ -150,16 +161,64 @@ fn check(case: &Value, kind: &str) -> Result<(), String> {
             )?;
             same("open shards", &open, &case.get("expected_open_shards").and_then(Value::as_u64).unwrap_or(0))
         }
+        "reshard_while_updating" => {
+            let op = case.get("op").ok_or("no op")?;
+            apply(&mut stream, op, now).map_err(|e| format!("the first call: {e}"))?;
+            let during = case.get("while_updating").ok_or("no while_updating")?;
+            check_moment(&mut stream, during, now, "while UPDATING")?;
+            let at = wait_until_active(&mut stream, now);
+            if let Some(after) = case.get("after_active") {
+                check_moment(&mut stream, after, at, "once ACTIVE")?;
+            }
+            match case.get("expected_shards_after").and_then(Value::as_array) {
+                Some(after) => check_shards_after(&stream, after),
+                None => Ok(()),
+            }
+        }
         other => Err(format!("unknown case kind {other}")),
     }
 }
 
-fn apply(stream: &mut Stream, op: &Value) -> Result<(), KinesisError> {
+/// Waits until the stream is ACTIVE again, as the recorded tests do between resharding calls:
+/// the time the resharding under way completes (or `now`, if none is).
+fn wait_until_active(stream: &mut Stream, now: SimTime) -> SimTime {
+    let at = stream.updating().map_or(now, |u| u.until);
+    stream.settle(at);
+    at
+}
+
+/// Checks one moment of a `reshard_while_updating` case at `now`, in the recorded order: the
+/// stream's status and listed shards, a second resharding call and its error, a write's shard.
+fn check_moment(stream: &mut Stream, moment: &Value, now: SimTime, when: &str) -> Result<(), String> {
+    known_keys(moment, &MOMENT_KEYS, when)?;
+    if let Some(want) = moment.get("stream_status") {
+        let got = if stream.updating().is_some() { "UPDATING" } else { "ACTIVE" };
+        same(&format!("stream status {when}"), &Some(got), &want.as_str())?;
+    }
+    if let Some(want) = moment.get("listed_shards").and_then(Value::as_array) {
+        let got: Vec<String> = stream.shards().map(|s| s.id.to_string()).collect();
+        let want: Vec<String> = want.iter().map(|v| v.as_str().unwrap_or("").to_owned()).collect();
+        same(&format!("shards listed {when}"), &got, &want)?;
+    }
+    if let Some(second) = moment.get("second_op") {
+        expect_error(moment, apply(stream, second, now)).map_err(|e| format!("the second call {when}: {e}"))?;
+    }
+    if let Some(put) = moment.get("put") {
+        known_keys(put, &["explicit_hash_key", "expected_shard_id"], "put")?;
+        let key = put.get("explicit_hash_key").and_then(Value::as_str);
+        let (id, _) = stream.put_record(now, "a", key, 0, 0).map_err(|e| format!("PutRecord {when}: {e}"))?;
+        let want = put.get("expected_shard_id").and_then(Value::as_str).unwrap_or("").to_owned();
+        same(&format!("PutRecord's shard {when}"), &id.to_string(), &want)?;
+    }
+    Ok(())
+}
+
+fn apply(stream: &mut Stream, op: &Value, now: SimTime) -> Result<(), KinesisError> {
     let field = |name: &str| op.get(name).and_then(Value::as_str).unwrap_or("");
     if op.get("ShardToSplit").is_some() {
-        stream.split_shard(SimTime::ZERO, field("ShardToSplit"), field("NewStartingHashKey")).map(|_| ())
+        stream.split_shard(now, field("ShardToSplit"), field("NewStartingHashKey")).map(|_| ())
     } else {
-        stream.merge_shards(SimTime::ZERO, field("ShardToMerge"), field("AdjacentShardToMerge")).map(|_| ())
+        stream.merge_shards(now, field("ShardToMerge"), field("AdjacentShardToMerge")).map(|_| ())
     }
 }
 

@@ -24,6 +24,12 @@ impl KinesisError {
     pub(crate) fn throughput(message: impl Into<String>) -> KinesisError {
         KinesisError { code: "ProvisionedThroughputExceededException", message: message.into() }
     }
+    pub(crate) fn limit(message: impl Into<String>) -> KinesisError {
+        KinesisError { code: "LimitExceededException", message: message.into() }
+    }
+    pub(crate) fn in_use(message: impl Into<String>) -> KinesisError {
+        KinesisError { code: "ResourceInUseException", message: message.into() }
+    }
 }
 
 impl fmt::Display for KinesisError {

@@ -30,3 +30,19 @@ pub const EFO_BYTES_PER_S: u64 = 2 << 20;
 pub const EFO_MAX_CONSUMERS: usize = 20;
 /// Shards per stream (KDS-24).
 pub const MAX_SHARDS: usize = 10_000;
+/// How long a SplitShard or MergeShards keeps the stream UPDATING, seconds: the new shards take
+/// writes (and the parents close) when it ends. AWS gives no number, only that the call returns
+/// at once and the stream is ACTIVE again later (KDS-21). Thirty seconds is what AWS's own
+/// "wait for a stream to become active again" sample expects (it sleeps 20 s, then asks every
+/// second; KDSDG/kinesis-using-sdk-java-after-resharding), and what kinesalite's split and merge
+/// tests, run against AWS, leave room for ("takes 65 secs to run on production", creating the
+/// stream included; KL test/splitShard.js, test/mergeShards.js).
+pub const RESHARD_UPDATING_S: u64 = 30;
+/// UpdateShardCount runs its splits, then its merges, each round taking
+/// [`RESHARD_UPDATING_S`], plus this much per open shard of the stream, milliseconds: "depending
+/// on the size of the stream, the scaling action could take a few minutes", and a target that
+/// is not a doubling or halving "might take longer" (BOTO kinesis:UpdateShardCount). So 4 → 8
+/// shards takes 30.4 s, 4 → 5 (splits, then merges) 60.4 s, 1,000 → 2,000 two minutes and 10 s.
+pub const SCALING_PER_SHARD_MS: u64 = 100;
+/// UpdateShardCount calls per stream per rolling 24 hours (KDS-24).
+pub const SCALINGS_PER_DAY: usize = 10;

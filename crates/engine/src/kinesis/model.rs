@@ -87,6 +87,8 @@ pub enum Work {
     Push { consumer: u32 },
     /// A scheduled resharding action.
     Reshard { index: u32 },
+    /// The resharding under way completes (the stream is ACTIVE again).
+    ReshardDone,
     /// Retention is applied.
     Trim,
 }
@@ -106,7 +108,8 @@ pub struct KinesisTraceEvent {
     pub consumer: Option<u32>,
     /// Records involved; for writes, the attempt.
     pub count: u32,
-    /// The sequence number, if one.
+    /// The sequence number, if one; for a resharding just accepted (`RESHARD_STARTED`), when it
+    /// completes, in simulated microseconds; for a refused scheduled one, its index.
     pub seq: Option<u64>,
 }
 
@@ -146,7 +149,20 @@ impl TraceRecord for KinesisTraceEvent {
                 "scheduled resharding #{} was refused (the scenario's warnings say why)",
                 self.seq.map_or(0, |i| i + 1)
             ),
-            Reason::Resharded => format!("resharded: {shard} ({n} open shards now)"),
+            Reason::Resharded => match self.shard {
+                Some(_) => format!("resharding of {shard} done: the stream is ACTIVE again ({n} open shards now)"),
+                None => format!("resharding done: the stream is ACTIVE again ({n} open shards now)"),
+            },
+            Reason::ReshardStarted => {
+                let until = SimTime::from_micros(self.seq.unwrap_or(0)).as_secs_f64();
+                let what = match self.shard {
+                    Some(_) => format!("resharding of {shard}"),
+                    None => "UpdateShardCount".to_owned(),
+                };
+                format!(
+                    "{what} accepted: the stream is UPDATING until {until} s (reads and writes go on to the shards as they are), then {n} open shards"
+                )
+            }
             other => format!("{shard}: {}", other.code()),
         }
     }
@@ -210,6 +226,9 @@ pub struct KinesisTotals {
     pub gave_up: u64,
     /// Records written twice (lost acknowledgements).
     pub duplicates_written: u64,
+    /// Scheduled reshardings AWS refused (a second one while UPDATING, a bad shard or key, a
+    /// count beyond UpdateShardCount's limits).
+    pub reshards_refused: u64,
     /// Records written and throttled per shard id.
     pub per_shard: BTreeMap<ShardId, (u64, u64)>,
 }
@@ -675,14 +694,42 @@ impl KinesisModel {
     }
 
     /// Splits, merges or rescales now (a scheduled action or a reader's button); the error says
-    /// why AWS would refuse it.
+    /// why AWS would refuse it. Accepted, the stream is UPDATING until the resharding completes
+    /// ([`KinesisModel::settle`], scheduled at its end).
     pub fn reshard(&mut self, cx: &mut Ctx<Work, KinesisTraceEvent>, action: &Reshard) -> Result<(), KinesisError> {
-        let what = self.stream.reshard(cx.now(), action)?;
-        self.share_keys();
-        let mut e = self.emit(cx, Reason::Resharded, Some(what), None);
-        e.count = self.stream.open_shards().len() as u32;
+        self.settle(cx);
+        self.stream.reshard(cx.now(), action)?;
+        let named = match action {
+            Reshard::Split { shard, .. } | Reshard::Merge { shard, .. } => Some(ShardId(*shard)),
+            Reshard::UpdateShardCount { .. } => None,
+        };
+        let mut e = self.emit(cx, Reason::Resharded, named, None);
+        e.count = self.stream.open_after_updating() as u32;
+        match self.stream.updating().map(|u| u.until) {
+            Some(until) => {
+                e.reason = Reason::ReshardStarted;
+                e.seq = Some(until.as_micros());
+                cx.schedule_at(until, Work::ReshardDone);
+            }
+            // An UpdateShardCount to the current count: nothing to do.
+            None => e.shard = None,
+        }
         cx.emit(e);
         Ok(())
+    }
+
+    /// Completes the resharding under way if its time has come: the children take writes from
+    /// now on (the bulk producer's shares follow), and the trace says so.
+    fn settle(&mut self, cx: &mut Ctx<Work, KinesisTraceEvent>) {
+        let Some(done) = self.stream.settle(cx.now()) else { return };
+        self.share_keys();
+        let named = match done.action {
+            Reshard::Split { shard, .. } | Reshard::Merge { shard, .. } => Some(ShardId(shard)),
+            Reshard::UpdateShardCount { .. } => None,
+        };
+        let mut e = self.emit(cx, Reason::Resharded, named, None);
+        e.count = self.stream.open_shards().len() as u32;
+        cx.emit(e);
     }
 }
 
@@ -740,6 +787,10 @@ impl Model for KinesisModel {
     }
 
     fn handle(&mut self, cx: &mut Ctx<Work, KinesisTraceEvent>, work: Work) {
+        // A resharding that ended by now completes before anything else reads or writes.
+        if self.stream.updating().is_some_and(|u| cx.now() >= u.until) {
+            self.settle(cx);
+        }
         match work {
             Work::Produce => self.produce(cx),
             Work::Retry { slot } => {
@@ -748,6 +799,8 @@ impl Model for KinesisModel {
                     self.write(cx, p);
                 }
             }
+            // Done above: the resharding completed as this work came due.
+            Work::ReshardDone => {}
             Work::Poll { consumer } => self.poll(cx, consumer),
             Work::Push { consumer } => self.push(cx, consumer),
             Work::Reshard { index } => {
@@ -755,6 +808,7 @@ impl Model for KinesisModel {
                     // A refused action is traced (with no open-shard count and the action's
                     // index), not fatal; `KinesisScenario::reshard_plan` says why, up front.
                     if self.reshard(cx, &r.action).is_err() {
+                        self.totals.reshards_refused += 1;
                         let e = self.emit(cx, Reason::Resharded, None, None);
                         cx.emit(KinesisTraceEvent { count: 0, seq: Some(u64::from(index)), ..e });
                     }

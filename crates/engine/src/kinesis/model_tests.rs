@@ -38,9 +38,12 @@ fn a_hot_key_throttles_exactly_its_shard_and_splitting_that_shard_fixes_it() {
         at_s: 10.0,
         action: Reshard::Split { shard: hot_shard.0, at_key: Some(side.to_string()) },
     }];
-    let before = run(&fixed, 10.0).model().totals().throttled;
-    let after = run(&fixed, 30.0).model().totals().throttled;
-    assert!(before > 0);
+    // The split is asynchronous: for 30 s the stream is UPDATING and the parent still takes (and
+    // refuses) the hot key's writes; then the children take them.
+    let called = run(&fixed, 10.0).model().totals().throttled;
+    let before = run(&fixed, 40.0).model().totals().throttled;
+    let after = run(&fixed, 60.0).model().totals().throttled;
+    assert!(called > 0 && before > called + called / 2, "throttling goes on while UPDATING: {called} then {before}");
     assert!(after - before < before / 10, "throttling mostly stops after the split: {before} then {after}");
     // A single key over 1,000 records/s cannot be fixed by splitting: one key maps to one shard.
     let one = KinesisScenario {
@@ -75,7 +78,7 @@ fn resharded(respect_lineage: bool) -> KinesisScenario {
     KinesisScenario {
         shards: 1,
         producer: Producer { rate_per_s: 400.0, keys: 20, ..Producer::default() },
-        consumers: Consumers { respect_lineage, poll_interval_ms: 1_000.0, limit: 50, ..Consumers::default() },
+        consumers: Consumers { respect_lineage, poll_interval_ms: 1_000.0, limit: 200, ..Consumers::default() },
         reshards: vec![ScheduledReshard { at_s: 5.0, action: Reshard::Split { shard: 0, at_key: None } }],
         ..KinesisScenario::default()
     }
@@ -83,11 +86,12 @@ fn resharded(respect_lineage: bool) -> KinesisScenario {
 
 #[test]
 fn reading_children_before_parents_breaks_per_key_order() {
-    let ordered = run(&resharded(true), 40.0);
+    // The split completes at 35 s; the consumer reads 200 of the 400 records written a second.
+    let ordered = run(&resharded(true), 100.0);
     let c = &ordered.model().consumers()[0];
     assert_eq!(c.out_of_order, 0);
     assert!(c.finished.contains(&ShardId(0)), "the parent was read to its end");
-    let broken = run(&resharded(false), 40.0);
+    let broken = run(&resharded(false), 70.0);
     assert!(broken.model().consumers()[0].out_of_order > 0);
 }
 
@@ -168,4 +172,41 @@ fn the_busiest_keys_are_the_largest_shares_busiest_first() {
         let last = busiest.last().map_or(0.0, |k| k.1);
         assert!((0..300).all(|k| busiest.iter().any(|b| b.0 == k) || m.key_share(k) <= last + 1e-12), "{skew:?}");
     }
+}
+
+#[test]
+fn update_shard_count_keeps_the_old_shards_while_updating_then_spreads_the_load_evenly() {
+    // 2,000 records/s over keys spread evenly: 500 a shard, then 400 on each of five.
+    let s = KinesisScenario {
+        shards: 4,
+        producer: Producer { rate_per_s: 2_000.0, keys: 1_000, explicit_hash_keys: true, ..Producer::default() },
+        consumers: Consumers { polling: 0, ..Consumers::default() },
+        reshards: vec![
+            ScheduledReshard { at_s: 10.0, action: Reshard::UpdateShardCount { target: 5 } },
+            ScheduledReshard { at_s: 30.0, action: Reshard::Split { shard: 0, at_key: None } },
+        ],
+        ..KinesisScenario::default()
+    };
+    let plan = s.reshard_plan();
+    assert_eq!(plan[0].done_at_s, Some(70.4), "a round of splits, a round of merges, 0.1 s a shard");
+    assert!(plan[1].outcome.as_ref().is_err_and(|e| e.code == "ResourceInUseException"), "{:?}", plan[1]);
+    let during = run(&s, 70.0);
+    assert_eq!(during.model().stream().open_shards().len(), 4, "UPDATING: the four shards still take the writes");
+    assert!(during.model().stream().updating().is_some());
+    assert_eq!(during.model().totals().reshards_refused, 1);
+    let called = run(&s, 10.001);
+    let started: Vec<_> = called
+        .trace()
+        .recent()
+        .filter(|e| e.reason == crate::Reason::ReshardStarted)
+        .map(|e| (e.at, e.count))
+        .collect();
+    assert_eq!(started, [(SimTime::ZERO + SimDuration::from_secs(10), 5)]);
+    let (a, b) = (run(&s, 80.0), run(&s, 110.0));
+    assert_eq!(b.model().stream().open_shards().len(), 5);
+    let written = |sim: &KinesisSim, id: ShardId| sim.model().totals().per_shard.get(&id).map_or(0, |t| t.0);
+    let per_shard: Vec<u64> =
+        b.model().stream().open_shards().iter().map(|x| written(&b, x.id) - written(&a, x.id)).collect();
+    // 30 s at 400 records/s each: equal shares, where 25/25/25/12.5/12.5 % gave 3,000 to two.
+    assert!(per_shard.iter().all(|&n| (10_800..13_200).contains(&n)), "{per_shard:?}");
 }

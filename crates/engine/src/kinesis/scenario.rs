@@ -173,7 +173,7 @@ pub enum Reshard {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduledReshard {
-    /// When, simulated seconds.
+    /// When the call is made, simulated seconds (it completes once the stream is ACTIVE again).
     pub at_s: f64,
     /// What.
     pub action: Reshard,
@@ -186,7 +186,9 @@ pub struct PlannedReshard {
     pub index: usize,
     /// When, simulated seconds.
     pub at_s: f64,
-    /// The open shards after it, or why AWS refuses it.
+    /// When it completes (the stream is ACTIVE again), if it was accepted and does something.
+    pub done_at_s: Option<f64>,
+    /// The open shards once it completes, or why AWS refuses it.
     pub outcome: Result<u32, super::KinesisError>,
 }
 
@@ -300,9 +302,10 @@ impl KinesisScenario {
 
     /// What each scheduled resharding does when its time comes, in the order they happen:
     /// worked out on the stream alone, because resharding depends on the shards and not on the
-    /// traffic. A refused action (a merge of a shard with itself or with one that is not its
-    /// neighbour, a shard that does not exist or is closed, a split key that is not a number in
-    /// the shard's range, a count beyond UpdateShardCount's limits) says why, with AWS's error;
+    /// traffic. A refused action (one while the stream is still UPDATING from the last, a merge
+    /// of a shard with itself or with one that is not its neighbour, a shard that does not exist
+    /// or is closed, a split key that is not a number in the shard's range, a count beyond
+    /// UpdateShardCount's limits, its eleventh scaling in 24 hours) says why, with AWS's error;
     /// the run goes on without it, and `nimbus run` and the playground show it as a warning.
     pub fn reshard_plan(&self) -> Vec<PlannedReshard> {
         let Ok(mut stream) = super::Stream::create("nimbus-stream", self.shards, self.retention_h) else {
@@ -316,10 +319,10 @@ impl KinesisScenario {
             .into_iter()
             .map(|index| {
                 let r = &self.reshards[index];
-                let outcome = stream
-                    .reshard(crate::time::SimTime::ZERO + at(r), &r.action)
-                    .map(|_| stream.open_shards().len() as u32);
-                PlannedReshard { index, at_s: r.at_s, outcome }
+                let now = crate::time::SimTime::ZERO + at(r);
+                let outcome = stream.reshard(now, &r.action).map(|()| stream.open_after_updating() as u32);
+                let done_at_s = stream.updating().filter(|_| outcome.is_ok()).map(|u| u.until.as_secs_f64());
+                PlannedReshard { index, at_s: r.at_s, done_at_s, outcome }
             })
             .collect()
     }

@@ -3,6 +3,10 @@
 //! shared read limits, retention trimming, and resharding (split, merge, uniform scaling) with
 //! closed parents that stay readable until retention ends.
 //!
+//! Resharding is asynchronous, as on AWS: a call makes the stream UPDATING, the shards as they
+//! were keep taking reads and writes, and the parents close and the children open when it ends
+//! (see [`Updating`]).
+//!
 //! Time is the caller's: every call takes `now`. Limits use one-second windows aligned to whole
 //! simulated seconds (a burst at the end of one second and the start of the next is two
 //! windows), which is how a per-second quota reads; the read budget after a large GetRecords is
@@ -351,6 +355,90 @@ pub struct Stream {
     name: String,
     shards: Vec<Shard>,
     retention: SimDuration,
+    /// The resharding under way, if the stream is UPDATING.
+    updating: Option<Updating>,
+    /// When UpdateShardCount scaled the stream, oldest first (the last 24 hours' worth).
+    scalings: VecDeque<SimTime>,
+}
+
+/// A pairwise resharding operation, run when the stream's UPDATING period ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    Split { shard: ShardId, key: u128 },
+    Merge { shard: ShardId, adjacent: ShardId },
+}
+
+/// A resharding under way: the stream is `UPDATING` (KDS-21, KDS-24). Reads and writes go on
+/// against the shards as they were (AWS still routes a write to the parent, as kinesalite's
+/// tests record against AWS); another SplitShard, MergeShards or UpdateShardCount is refused
+/// with `ResourceInUseException`; at `until` the parents close and the children open. (AWS runs
+/// an UpdateShardCount's splits before its merges; the model completes them all at `until`,
+/// when the stream is ACTIVE again — the only moment AWS promises anything about.)
+#[derive(Clone, Debug, PartialEq)]
+pub struct Updating {
+    /// When the call was made.
+    pub since: SimTime,
+    /// When the stream is ACTIVE again and the new shards take writes.
+    pub until: SimTime,
+    /// The call (a split's key filled in).
+    pub action: Reshard,
+    /// The open shards that close when it completes, in hash-key order.
+    pub closing: Vec<ShardId>,
+    /// The open shards' hash-key ranges once it completes, in hash-key order.
+    pub ranges_after: Vec<(u128, u128)>,
+    ops: Vec<Op>,
+}
+
+/// What a finished resharding did (see [`Stream::settle`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resharded {
+    /// The call.
+    pub action: Reshard,
+    /// When it completed (the stream became ACTIVE again).
+    pub at: SimTime,
+    /// The shards it closed that were open before it (short-lived ones not included).
+    pub closed: Vec<ShardId>,
+    /// The shards it opened.
+    pub opened: Vec<ShardId>,
+}
+
+/// The open shards as hash-key ranges in hash-key order, to plan pairwise operations on without
+/// touching the stream: the ids the stream will give new shards, and each shard's round (how
+/// many operations must finish one after another before it exists).
+struct Planner {
+    open: Vec<(ShardId, u128, u128, u32)>,
+    next: u32,
+    ops: Vec<Op>,
+    rounds: u32,
+}
+
+impl Planner {
+    fn of(stream: &Stream) -> Planner {
+        let open = stream.open_shards().iter().map(|s| (s.id, s.start, s.end, 0)).collect();
+        Planner { open, next: stream.shards.len() as u32, ops: Vec::new(), rounds: 0 }
+    }
+    fn position(&self, id: ShardId) -> Option<usize> {
+        self.open.iter().position(|s| s.0 == id)
+    }
+    /// Splits open shard `i` at `key` (its children's ids: lower, upper).
+    fn split(&mut self, i: usize, key: u128) -> (ShardId, ShardId) {
+        let (id, start, end, round) = self.open[i];
+        let (low, high) = (ShardId(self.next), ShardId(self.next + 1));
+        self.next += 2;
+        self.open.splice(i..=i, [(low, start, key - 1, round + 1), (high, key, end, round + 1)]);
+        self.ops.push(Op::Split { shard: id, key });
+        self.rounds = self.rounds.max(round + 1);
+        (low, high)
+    }
+    /// Merges open shards `i` and `i + 1`.
+    fn merge(&mut self, i: usize) {
+        let ((a, start, _, ra), (b, _, end, rb)) = (self.open[i], self.open[i + 1]);
+        let round = ra.max(rb) + 1;
+        self.open.splice(i..=i + 1, [(ShardId(self.next), start, end, round)]);
+        self.next += 1;
+        self.ops.push(Op::Merge { shard: a, adjacent: b });
+        self.rounds = self.rounds.max(round);
+    }
 }
 
 impl Stream {
@@ -372,7 +460,13 @@ impl Stream {
             .enumerate()
             .map(|(i, r)| Shard::new(ShardId(i as u32), r, None, None))
             .collect();
-        Ok(Stream { name: name.to_owned(), shards, retention: SimDuration::from_secs(retention_h * 3_600) })
+        Ok(Stream {
+            name: name.to_owned(),
+            shards,
+            retention: SimDuration::from_secs(retention_h * 3_600),
+            updating: None,
+            scalings: VecDeque::new(),
+        })
     }
 
     /// The stream's name.
@@ -429,6 +523,7 @@ impl Stream {
 
     /// [`Stream::put`] with the refusal unworded: the shard that refused it.
     pub fn try_put(&mut self, now: SimTime, hash: u128, bytes: u64, tag: u64) -> Result<(ShardId, u64), ShardId> {
+        self.settle(now);
         let id = self.route(hash);
         match self.put_run(now, id, 1, bytes, tag) {
             (1, Some(seq)) => Ok((id, seq)),
@@ -441,6 +536,7 @@ impl Stream {
     /// the run's first sequence number. (A record keeps no hash key: it has been routed, and
     /// a stream holds millions of records.)
     pub fn put_run(&mut self, now: SimTime, id: ShardId, count: u32, bytes: u64, tag: u64) -> (u32, Option<u64>) {
+        self.settle(now);
         let Some(shard) = self.shards.get_mut(id.0 as usize).filter(|s| s.is_open()) else { return (0, None) };
         if count == 0 {
             return (0, None);
@@ -530,14 +626,82 @@ impl Stream {
         }
     }
 
+    /// `ResourceInUseException` while a resharding is under way, with AWS's text (kinesalite's
+    /// split and merge tests, run against AWS).
+    fn check_active(&self) -> Result<(), KinesisError> {
+        match self.updating {
+            None => Ok(()),
+            Some(_) => Err(KinesisError::in_use(format!(
+                "Stream {} under account 123456789012 not ACTIVE, instead in state UPDATING",
+                self.name
+            ))),
+        }
+    }
+
+    /// The resharding under way (the stream is `UPDATING`), or `None` (`ACTIVE`).
+    pub fn updating(&self) -> Option<&Updating> {
+        self.updating.as_ref()
+    }
+
+    /// Completes the resharding under way if its time has come by `now`: its parents close and
+    /// its children open at its `until`. Every call that reads, writes or reshards does this
+    /// first; a driver calls it to learn when (and what) a resharding finished.
+    pub fn settle(&mut self, now: SimTime) -> Option<Resharded> {
+        if self.updating.as_ref().is_none_or(|u| now < u.until) {
+            return None;
+        }
+        let u = self.updating.take()?;
+        let first_new = self.shards.len();
+        for op in &u.ops {
+            match *op {
+                Op::Split { shard, key } => {
+                    let parent = &mut self.shards[shard.0 as usize];
+                    parent.state = ShardState::Closed { at: u.until };
+                    let (start, end) = (parent.start, parent.end);
+                    let low = self.next_id();
+                    self.shards.push(Shard::new(low, (start, key - 1), Some(shard), None));
+                    let high = self.next_id();
+                    self.shards.push(Shard::new(high, (key, end), Some(shard), None));
+                }
+                Op::Merge { shard, adjacent } => {
+                    let (a, b) = (shard.0 as usize, adjacent.0 as usize);
+                    let range = (self.shards[a].start, self.shards[b].end);
+                    self.shards[a].state = ShardState::Closed { at: u.until };
+                    self.shards[b].state = ShardState::Closed { at: u.until };
+                    let child = self.next_id();
+                    self.shards.push(Shard::new(child, range, Some(shard), Some(adjacent)));
+                }
+            }
+        }
+        let opened = self.shards[first_new..].iter().filter(|s| s.is_open()).map(|s| s.id).collect();
+        Some(Resharded { action: u.action, at: u.until, closed: u.closing, opened })
+    }
+
+    /// The stream becomes UPDATING for `time` to run `plan`'s operations.
+    fn start_updating(&mut self, now: SimTime, action: Reshard, plan: Planner, time: SimDuration) {
+        let after: Vec<ShardId> = plan.open.iter().map(|s| s.0).collect();
+        let closing = self.open_shards().iter().map(|s| s.id).filter(|id| !after.contains(id)).collect();
+        self.updating = Some(Updating {
+            since: now,
+            until: now + time,
+            action,
+            closing,
+            ranges_after: plan.open.iter().map(|s| (s.1, s.2)).collect(),
+            ops: plan.ops,
+        });
+    }
+
     /// `SplitShard`: the parent closes; one child takes `[start, new − 1]`, the other
     /// `[new, end]` (KDS-21). The new starting key must lie strictly inside the parent's range.
+    /// Asynchronous, as on AWS: the stream is UPDATING for [`RESHARD_UPDATING_S`] and the split
+    /// happens when that ends (see [`Updating`]); returns the ids the children will have.
     pub fn split_shard(
         &mut self,
         now: SimTime,
         shard: &str,
         new_starting_hash_key: &str,
     ) -> Result<(ShardId, ShardId), KinesisError> {
+        self.settle(now);
         let new = parse_hash_key(new_starting_hash_key, "newStartingHashKey")?;
         let index = self.shard_by_name(shard)?;
         let (start, end, id) = (self.shards[index].start, self.shards[index].end, self.shards[index].id);
@@ -548,17 +712,23 @@ impl Stream {
             )));
         }
         self.check_open(index)?;
-        self.shards[index].state = ShardState::Closed { at: now };
-        let low = self.next_id();
-        self.shards.push(Shard::new(low, (start, new - 1), Some(id), None));
-        let high = self.next_id();
-        self.shards.push(Shard::new(high, (new, end), Some(id), None));
-        Ok((low, high))
+        // Arguments first, the stream's state last, in the order kinesalite checks them.
+        self.check_active()?;
+        let mut plan = Planner::of(self);
+        let children = match plan.position(id) {
+            Some(i) => plan.split(i, new),
+            None => return Err(KinesisError::not_found(format!("Could not find shard {id} in stream {}.", self.name))),
+        };
+        let action = Reshard::Split { shard: id.0, at_key: Some(new.to_string()) };
+        self.start_updating(now, action, plan, SimDuration::from_secs(RESHARD_UPDATING_S));
+        Ok(children)
     }
 
     /// `MergeShards`: two adjacent open shards (the first's range ends just before the second's
-    /// starts) close, and one child takes both ranges (KDS-21).
+    /// starts) close, and one child takes both ranges (KDS-21). Asynchronous like
+    /// [`Stream::split_shard`]; returns the id the child will have.
     pub fn merge_shards(&mut self, now: SimTime, shard: &str, adjacent: &str) -> Result<ShardId, KinesisError> {
+        self.settle(now);
         let (a, b) = (self.shard_by_name(shard)?, self.shard_by_name(adjacent)?);
         self.check_open(a)?;
         self.check_open(b)?;
@@ -569,18 +739,23 @@ impl Stream {
                 first.id, second.id, self.name
             )));
         }
-        let range = (first.start, second.end);
-        let parents = (first.id, second.id);
-        self.shards[a].state = ShardState::Closed { at: now };
-        self.shards[b].state = ShardState::Closed { at: now };
-        let child = self.next_id();
-        self.shards.push(Shard::new(child, range, Some(parents.0), Some(parents.1)));
+        self.check_active()?;
+        let (id, adjacent_id) = (self.shards[a].id, self.shards[b].id);
+        let mut plan = Planner::of(self);
+        let child = ShardId(plan.next);
+        match plan.position(id) {
+            Some(i) if plan.open.get(i + 1).is_some_and(|s| s.0 == adjacent_id) => plan.merge(i),
+            _ => return Err(KinesisError::not_found(format!("Could not find shard {id} in stream {}.", self.name))),
+        }
+        let action = Reshard::Merge { shard: id.0, adjacent: adjacent_id.0 };
+        self.start_updating(now, action, plan, SimDuration::from_secs(RESHARD_UPDATING_S));
         Ok(child)
     }
 
     /// One resharding action of a scenario (a split at the shard's midpoint when no key is
-    /// given); the shard it names or creates, or why AWS refuses it.
-    pub fn reshard(&mut self, now: SimTime, action: &Reshard) -> Result<ShardId, KinesisError> {
+    /// given), or why AWS refuses it. It is under way when this returns (see
+    /// [`Stream::updating`]), except an UpdateShardCount to the current count, which does nothing.
+    pub fn reshard(&mut self, now: SimTime, action: &Reshard) -> Result<(), KinesisError> {
         match action {
             Reshard::Split { shard, at_key } => {
                 let id = ShardId(*shard);
@@ -593,64 +768,151 @@ impl Stream {
                         (s.start + (s.end - s.start) / 2 + 1).to_string()
                     }
                 };
-                self.split_shard(now, &id.to_string(), &key)?;
-                Ok(id)
+                self.split_shard(now, &id.to_string(), &key).map(|_| ())
             }
             Reshard::Merge { shard, adjacent } => {
-                self.merge_shards(now, &ShardId(*shard).to_string(), &ShardId(*adjacent).to_string())
+                self.merge_shards(now, &ShardId(*shard).to_string(), &ShardId(*adjacent).to_string()).map(|_| ())
             }
-            Reshard::UpdateShardCount { target } => {
-                self.update_shard_count(now, *target)?;
-                Ok(ShardId(self.shards.len().saturating_sub(1) as u32))
-            }
+            Reshard::UpdateShardCount { target } => self.update_shard_count(now, *target),
         }
     }
 
-    /// `UpdateShardCount` with `UNIFORM_SCALING`: within ½× and 2× of the open shards
-    /// (`LimitExceededException` otherwise, KDS-24). As observed on AWS (and pinned by the
-    /// conformance cases): to scale up, every open shard is split at its midpoint; then
-    /// adjacent pairs are merged, lowest hash keys first, until the target is reached. The
-    /// short-lived shards this creates count, as AWS says they do.
+    /// The open shards once the resharding under way (if any) completes.
+    pub fn open_after_updating(&self) -> usize {
+        self.updating.as_ref().map_or_else(|| self.open_shards().len(), |u| u.ranges_after.len())
+    }
+
+    /// `UpdateShardCount` with `UNIFORM_SCALING`, refused (`LimitExceededException`, KDS-24)
+    /// beyond 2× or under ½× the open shards, over 10,000, or after
+    /// [`SCALINGS_PER_DAY`] scalings in the last 24 hours; `ResourceInUseException` while
+    /// UPDATING. Asynchronous: the stream is UPDATING for a round of splits and a round of
+    /// merges ([`RESHARD_UPDATING_S`] each) plus [`SCALING_PER_SHARD_MS`] per open shard.
+    ///
+    /// "Uniform scaling creates shards of equal size" (BOTO kinesis:UpdateShardCount), within the
+    /// operations AWS was recorded making (the conformance cases count every shard it leaves,
+    /// closed ones included: 2 → 4 leaves 6, 4 → 5 leaves 15, 10 → 13 leaves 37, 5 → 3 leaves 7).
+    /// Those counts fit one split per open shard and then merges to scale up, merges only to scale
+    /// down. To scale from n to t > n shards, the open shards form t − n runs of neighbours (sizes
+    /// differing by at most one); a run of k shards splits each once, at the boundaries that cut
+    /// the run's range into k + 1 equal parts, and merges the pieces between them: 4 → 5 gives
+    /// five shards of 20 % each, 10 → 13 gives 7.5 % and 8 % (AWS's recorded count leaves no
+    /// room for exactly 1/13). To scale down, the adjacent pair with the narrowest union merges,
+    /// the lowest first, until t are left (5 → 3: 40 %, 40 %, 20 %).
     pub fn update_shard_count(&mut self, now: SimTime, target: u32) -> Result<(), KinesisError> {
+        self.settle(now);
+        // kinesalite checks the stream's state first here.
+        self.check_active()?;
         let open = self.shards.iter().filter(|s| s.is_open()).count() as u64;
         let t = u64::from(target);
-        let limit = |text: String| Err(KinesisError { code: "LimitExceededException", message: text });
         let counts = format!("Current open shard count: {open}, Target shard count: {target}");
         if target == 0 || t > MAX_SHARDS as u64 {
-            return limit(format!(
+            return Err(KinesisError::limit(format!(
                 "Target shard count or number of open shards cannot be greater than {MAX_SHARDS}. {counts}"
-            ));
+            )));
         }
         if t > open * 2 {
-            return limit(format!(
+            return Err(KinesisError::limit(format!(
                 "UpdateShardCount cannot scale up over double your current open shard count. {counts}"
-            ));
+            )));
         }
         if t * 2 < open {
-            return limit(format!(
+            return Err(KinesisError::limit(format!(
                 "UpdateShardCount cannot scale down below half your current open shard count. {counts}"
-            ));
+            )));
         }
-        if t > open {
-            for s in self.open_shards().iter().map(|s| (s.id, s.start, s.end)).collect::<Vec<_>>() {
-                let mid = s.1 + (s.2 - s.1) / 2 + 1;
-                self.split_shard(now, &s.0.to_string(), &mid.to_string())?;
-            }
+        if t == open {
+            return Ok(());
         }
-        loop {
-            let open: Vec<ShardId> = self.open_shards().iter().map(|s| s.id).collect();
-            let mut merges = open.len().saturating_sub(target as usize);
-            if merges == 0 {
-                return Ok(());
+        let day = SimDuration::from_secs(24 * 3_600);
+        while self.scalings.front().is_some_and(|&at| now.saturating_since(at) >= day) {
+            self.scalings.pop_front();
+        }
+        if self.scalings.len() >= SCALINGS_PER_DAY {
+            // AWS documents the limit and the exception, not the message: these words are ours.
+            let oldest = self.scalings.front().map_or(0.0, |&at| (at + day).as_secs_f64());
+            return Err(KinesisError::limit(format!(
+                "UpdateShardCount has already scaled stream {} under account 123456789012 {SCALINGS_PER_DAY} times in the last 24 hours (the most a rolling 24-hour period allows); the oldest of them leaves the period at {oldest} s.",
+                self.name
+            )));
+        }
+        let plan = self.plan_uniform_scaling(target as usize)?;
+        self.scalings.push_back(now);
+        let time = SimDuration::from_secs(RESHARD_UPDATING_S).saturating_mul(u64::from(plan.rounds))
+            + SimDuration::from_millis(SCALING_PER_SHARD_MS).saturating_mul(open);
+        self.start_updating(now, Reshard::UpdateShardCount { target }, plan, time);
+        Ok(())
+    }
+
+    /// The splits and merges that take the open shards to `target` of (near) equal size (see
+    /// [`Stream::update_shard_count`]).
+    fn plan_uniform_scaling(&self, target: usize) -> Result<Planner, KinesisError> {
+        let mut plan = Planner::of(self);
+        let old: Vec<(ShardId, u128, u128)> = plan.open.iter().map(|s| (s.0, s.1, s.2)).collect();
+        let n = old.len();
+        if target < n {
+            for _ in 0..n - target {
+                let width = |s: &(ShardId, u128, u128, u32)| s.2 - s.1;
+                let narrowest = (0..plan.open.len() - 1)
+                    .min_by_key(|&i| (width(&plan.open[i]) + width(&plan.open[i + 1]), i))
+                    .unwrap_or(0);
+                plan.merge(narrowest);
             }
-            for pair in open.chunks_exact(2) {
-                self.merge_shards(now, &pair[0].to_string(), &pair[1].to_string())?;
-                merges -= 1;
-                if merges == 0 {
-                    break;
+            return Ok(plan);
+        }
+        let runs = target - n;
+        // The pieces to merge: each split's upper child with the next split's lower child.
+        let mut joins = Vec::new();
+        for run in 0..runs {
+            let (first, last) = (run * n / runs, (run + 1) * n / runs);
+            let (start, span) = (old[first].1, old[last - 1].2 - old[first].1);
+            // floor((span + 1) / parts) without overflowing when the run is the whole space.
+            let parts = (last - first + 1) as u128;
+            let step = span / parts + u128::from(span % parts == parts - 1);
+            let run_shards = &old[first..last];
+            if let Some(&(id, lo, hi)) = run_shards.iter().find(|s| s.2 - s.1 < 3) {
+                return Err(KinesisError::invalid_argument(format!(
+                    "UpdateShardCount cannot split shard {id} in stream {} under account 123456789012: its hash key range [{lo}, {hi}] is too narrow (the model needs at least 4 hash keys to split a shard).",
+                    self.name
+                )));
+            }
+            // The boundaries between equal parts; each lies inside its shard when the shards
+            // are equal. When a reader's splits made them unequal, each boundary instead cuts
+            // what is left of the run evenly, kept strictly inside its shard as SplitShard
+            // requires: as even as one split per shard allows.
+            let even: Vec<u128> = (1..=run_shards.len() as u128).map(|j| start + step * j).collect();
+            let inside = |key: u128, &(_, lo, hi): &(ShardId, u128, u128)| lo + 1 < key && key < hi;
+            let keys: Vec<u128> = match even.iter().zip(run_shards).all(|(&key, shard)| inside(key, shard)) {
+                true => even,
+                false => {
+                    let (end, mut previous) = (start + span, start);
+                    run_shards
+                        .iter()
+                        .enumerate()
+                        .map(|(j, &(_, lo, hi))| {
+                            let (rest, parts) = (end - previous, (run_shards.len() + 1 - j) as u128);
+                            let step = rest / parts + u128::from(rest % parts == parts - 1);
+                            previous = (previous + step).clamp(lo + 2, hi - 1);
+                            previous
+                        })
+                        .collect()
                 }
+            };
+            let mut upper = None;
+            for (&(id, _, _), key) in run_shards.iter().zip(keys) {
+                let Some(i) = plan.position(id) else { continue };
+                let (low, high) = plan.split(i, key);
+                if let Some(previous) = upper {
+                    joins.push((previous, low));
+                }
+                upper = Some(high);
             }
         }
+        for (a, b) in joins {
+            if let Some(i) = plan.position(a).filter(|&i| plan.open.get(i + 1).is_some_and(|s| s.0 == b)) {
+                plan.merge(i);
+            }
+        }
+        Ok(plan)
     }
 
     /// Drops records older than the retention period (a closed shard with nothing left
@@ -658,6 +920,7 @@ impl Stream {
     /// [`STREAM_ENTRY_BUDGET`] into runs tagged [`MIXED_KEYS`]. `readers` are the positions
     /// (shard, next sequence number) of the consumers reading now.
     pub fn trim(&mut self, now: SimTime, readers: &[(ShardId, u64)]) {
+        self.settle(now);
         let live = self.shards.iter().filter(|s| s.state != ShardState::Expired).count().max(1);
         let budget = (STREAM_ENTRY_BUDGET / live).max(SHARD_ENTRY_FLOOR);
         self.compact(budget, readers);
@@ -746,6 +1009,7 @@ impl Stream {
         it: ShardIterator,
         limit: u32,
     ) -> Result<GetRecordsOutput, ReadRefused> {
+        self.settle(now);
         if !(1..=GET_RECORDS_MAX_RECORDS).contains(&limit) {
             return Err(ReadRefused::Limit);
         }

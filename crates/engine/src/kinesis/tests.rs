@@ -24,14 +24,25 @@ fn the_open_shards_cover_the_whole_hash_space_through_any_resharding() {
         }
     };
     check(&s);
+    // Each call waits until the stream is ACTIVE again (the coverage holds while UPDATING too).
+    let active = |s: &mut Stream| {
+        let until = s.updating().map(|u| u.until).expect("UPDATING");
+        check(s);
+        assert!(s.settle(until).is_some());
+        until
+    };
     let mid = (s.shard(ShardId(1)).map_or(0, |x| x.start) + s.shard(ShardId(1)).map_or(0, |x| x.end)) / 2;
     s.split_shard(at(1.0), "shardId-000000000001", &mid.to_string()).expect("split");
+    let t = active(&mut s);
     check(&s);
-    s.merge_shards(at(2.0), "shardId-000000000003", "shardId-000000000004").expect("merge the children back");
+    s.merge_shards(t, "shardId-000000000003", "shardId-000000000004").expect("merge the children back");
+    let t = active(&mut s);
     check(&s);
-    s.update_shard_count(at(3.0), 6).expect("double");
+    s.update_shard_count(t, 6).expect("double");
+    let t = active(&mut s);
     check(&s);
-    s.update_shard_count(at(4.0), 4).expect("shrink");
+    s.update_shard_count(t, 4).expect("shrink");
+    active(&mut s);
     check(&s);
     assert_eq!(s.open_shards().len(), 4);
     for h in [0, 1, MAX_HASH_KEY / 3, MAX_HASH_KEY - 1, MAX_HASH_KEY] {
@@ -123,13 +134,15 @@ fn retention_trims_and_a_closed_parent_stays_readable_then_expires() {
     let mut s = stream(1);
     s.put(at(0.0), 5, 10, 1).expect("put");
     s.split_shard(at(10.0), "shardId-000000000000", &(MAX_HASH_KEY / 2).to_string()).expect("split");
-    assert!(s.put(at(11.0), 5, 10, 2).is_ok_and(|(id, _)| id == ShardId(1)), "new writes go to a child");
-    let it = s.shard_iterator(at(12.0), ShardId(0), IteratorType::TrimHorizon).expect("a closed shard is readable");
-    let out = s.get_records(at(12.0), it, 10).expect("read");
-    assert_eq!(out.records.len(), 1);
+    assert!(s.put(at(11.0), 5, 10, 2).is_ok_and(|(id, _)| id == ShardId(0)), "the parent takes writes while UPDATING");
+    assert!(s.put(at(41.0), 5, 10, 3).is_ok_and(|(id, _)| id == ShardId(1)), "then new writes go to a child");
+    let it = s.shard_iterator(at(42.0), ShardId(0), IteratorType::TrimHorizon).expect("a closed shard is readable");
+    let out = s.get_records(at(42.0), it, 10).expect("read");
+    assert_eq!(out.records.len(), 2);
     assert_eq!(out.next, None, "read to its end");
     assert_eq!(out.child_shards, vec![ShardId(1), ShardId(2)]);
-    s.trim(at(24.0 * 3_600.0 + 10.5), &[]);
+    assert_eq!(s.shard(ShardId(0)).map(|p| p.state), Some(ShardState::Closed { at: at(40.0) }));
+    s.trim(at(24.0 * 3_600.0 + 40.5), &[]);
     assert!(s.shard(ShardId(0)).is_some_and(|p| p.records().is_empty() && p.state == ShardState::Expired));
     assert_eq!(s.shards().count(), 2, "expired shards are not listed");
     assert_eq!(s.shard(ShardId(1)).map(|c| c.records().len()), Some(1), "the child's record is younger");
@@ -181,17 +194,26 @@ fn refused_scheduled_reshardings_are_named_with_awss_reason_and_the_run_agrees()
     // In the order the run meets them: by time.
     assert_eq!(plan.iter().map(|p| p.index).collect::<Vec<_>>(), [6, 0, 1, 2, 3, 4, 5]);
     let refused: Vec<usize> = plan.iter().filter(|p| p.outcome.is_err()).map(|p| p.index).collect();
-    // Shard 2 was split at 50 s, so merging it at 60 s is refused too (it is closed).
+    // Shard 2 was split at 50 s, so merging it at 60 s is refused too: the stream is UPDATING.
     assert_eq!(refused, [6, 0, 1, 2, 3, 5]);
+    assert_eq!(plan[5].done_at_s, Some(80.0), "the split completes 30 s after the call");
+    assert!(plan[6].outcome.as_ref().is_err_and(|e| e.code == "ResourceInUseException"), "{:?}", plan[6]);
     let warnings = scenario.reshard_warnings();
     assert_eq!(warnings.len(), 6);
     assert!(warnings[0].starts_with("reshards[6] at 5 s is refused: InvalidArgumentException"), "{}", warnings[0]);
     assert!(warnings.iter().any(|w| w.contains("ResourceNotFoundException")), "{warnings:?}");
-    // The run refuses the same actions, and only those.
+    // The run refuses the same actions, and only those; the split completes when the plan says.
     let mut sim = KinesisSim::try_new(&scenario, 7).expect("valid");
-    sim.run_until_done(at(70.0));
-    let traced: Vec<(u32, Option<u64>)> =
-        sim.trace().recent().filter(|e| e.reason == crate::Reason::Resharded).map(|e| (e.count, e.seq)).collect();
+    sim.run_until_done(at(90.0));
+    let traced: Vec<(u32, Option<u64>)> = sim
+        .trace()
+        .recent()
+        .filter(|e| e.reason == crate::Reason::ReshardStarted || e.reason == crate::Reason::Resharded && e.count == 0)
+        .map(|e| match e.reason {
+            crate::Reason::ReshardStarted => (e.count, None),
+            _ => (0, e.seq),
+        })
+        .collect();
     let expected: Vec<(u32, Option<u64>)> = plan
         .iter()
         .map(|p| match &p.outcome {
@@ -200,6 +222,10 @@ fn refused_scheduled_reshardings_are_named_with_awss_reason_and_the_run_agrees()
         })
         .collect();
     assert_eq!(traced, expected);
+    let done: Vec<SimTime> =
+        sim.trace().recent().filter(|e| e.reason == crate::Reason::Resharded && e.count > 0).map(|e| e.at).collect();
+    assert_eq!(done, [at(80.0)]);
+    assert_eq!(sim.model().totals().reshards_refused, 6);
 }
 
 #[test]
@@ -256,4 +282,117 @@ fn compaction_bounds_the_entries_and_every_reader_reads_each_record_once() {
     let out = s.get_records(at(50.0), it, 100).expect("read");
     assert_eq!(out.records.iter().map(|r| r.count).sum::<u32>(), 100);
     assert!(out.millis_behind_latest > 0, "the rest of the run is still unread");
+}
+
+#[test]
+fn resharding_keeps_the_stream_updating_and_refuses_another_call_until_it_is_active() {
+    let mut s = stream(2);
+    assert!(s.updating().is_none());
+    let (low, high) = s.split_shard(at(10.0), "shardId-000000000000", &(MAX_HASH_KEY / 4).to_string()).expect("split");
+    let u = s.updating().expect("UPDATING");
+    assert_eq!((u.since, u.until), (at(10.0), at(40.0)), "SplitShard takes 30 s");
+    assert_eq!(u.closing, [ShardId(0)]);
+    assert_eq!(u.ranges_after.len(), 3);
+    // Nothing changed yet: the same shards are listed, and writes go on to the parent.
+    assert_eq!(s.shards().count(), 2);
+    assert!(s.put(at(20.0), 1, 10, 0).is_ok_and(|(id, _)| id == ShardId(0)));
+    let in_use = "Stream s under account 123456789012 not ACTIVE, instead in state UPDATING";
+    let calls = [
+        s.split_shard(at(39.9), "shardId-000000000001", &(MAX_HASH_KEY / 4 * 3).to_string()).map(|_| ()),
+        s.merge_shards(at(39.9), "shardId-000000000000", "shardId-000000000001").map(|_| ()),
+        s.update_shard_count(at(39.9), 4),
+    ];
+    for call in calls {
+        let e = call.expect_err("in use");
+        assert_eq!((e.code, e.message.as_str()), ("ResourceInUseException", in_use));
+    }
+    // A bad argument is still named first (kinesalite's order).
+    let e = s.split_shard(at(39.9), "shardId-000000000001", "1").expect_err("a key outside the shard");
+    assert_eq!(e.code, "InvalidArgumentException");
+    // At 40 s the parent closes and the children take the writes.
+    assert!(s.put(at(40.0), 1, 10, 0).is_ok_and(|(id, _)| id == low));
+    assert!(s.updating().is_none());
+    assert_eq!(s.shard(ShardId(0)).map(|p| p.state), Some(ShardState::Closed { at: at(40.0) }));
+    assert!(s.shard(high).is_some_and(Shard::is_open));
+    s.merge_shards(at(40.0), &low.to_string(), &high.to_string()).expect("ACTIVE again");
+    let done = s.settle(at(70.0)).expect("the merge completes 30 s later");
+    assert_eq!(
+        (done.at, done.closed.as_slice(), done.opened.as_slice()),
+        (at(70.0), &[low, high][..], &[ShardId(4)][..])
+    );
+}
+
+/// Scales a new stream of `from` shards to `to` and waits until it is ACTIVE again: the stream
+/// and when it was.
+fn scaled(from: u32, to: u32) -> (Stream, SimTime) {
+    let mut s = stream(from);
+    s.update_shard_count(at(0.0), to).expect("within the limits");
+    let u = s.updating().cloned().expect("UPDATING");
+    assert_eq!(s.open_shards().len(), from as usize, "nothing changes while UPDATING");
+    s.settle(u.until);
+    assert_eq!(open_ranges(&s), u.ranges_after, "UPDATING said what it would do");
+    (s, u.until)
+}
+
+fn open_ranges(s: &Stream) -> Vec<(u128, u128)> {
+    s.open_shards().iter().map(|x| (x.start, x.end)).collect()
+}
+
+#[test]
+fn update_shard_count_makes_shards_of_equal_size_with_the_operations_aws_was_recorded_making() {
+    let shares = |s: &Stream| -> Vec<f64> {
+        open_ranges(s).iter().map(|r| (r.1 - r.0) as f64 / MAX_HASH_KEY as f64).collect::<Vec<_>>()
+    };
+    // 4 → 5: five shards of 20 % each (it was 25, 25, 25, 12.5 and 12.5 %), as if created with 5;
+    // a round of splits and a round of merges, plus 0.1 s per shard.
+    let (s, until) = scaled(4, 5);
+    assert_eq!(open_ranges(&s), even_ranges(5));
+    assert_eq!(s.shards().count(), 15, "AWS's recorded count, closed shards included");
+    assert_eq!(until, at(60.4));
+    // Doubling splits every shard in half, in one round.
+    let (s, until) = scaled(2, 4);
+    assert_eq!(open_ranges(&s), even_ranges(4));
+    assert_eq!(until, at(30.2));
+    assert_eq!(open_ranges(&scaled(4, 8).0), even_ranges(8));
+    // 10 → 13: AWS's recorded 37 shards leave no room for exactly 1/13 each: 7.5 % and 8 %.
+    let (s, _) = scaled(10, 13);
+    assert_eq!(s.shards().count(), 37);
+    assert!(shares(&s).iter().all(|w| (0.0749..0.0801).contains(w)), "{:?}", shares(&s));
+    // 5 → 3: merges only (7 shards in all), in one round: 40 %, 40 % and 20 %.
+    let (s, until) = scaled(5, 3);
+    assert_eq!(s.shards().count(), 7);
+    let got: Vec<String> = shares(&s).iter().map(|w| format!("{w:.2}")).collect();
+    assert_eq!(got, ["0.40", "0.40", "0.20"]);
+    assert_eq!(until, at(30.5));
+    // After a reader's uneven split (6.25 %, 43.75 %, 50 %), one split per shard cannot undo
+    // the narrow shard, but the rest of the space is cut evenly.
+    let mut s = stream(2);
+    s.split_shard(at(0.0), "shardId-000000000000", &(MAX_HASH_KEY / 16).to_string()).expect("split");
+    s.settle(at(30.0));
+    s.update_shard_count(at(30.0), 4).expect("3 → 4");
+    s.settle(at(100.0));
+    let got: Vec<String> = shares(&s).iter().map(|w| format!("{w:.4}")).collect();
+    assert_eq!(got, ["0.0625", "0.3125", "0.3125", "0.3125"]);
+}
+
+#[test]
+fn update_shard_count_scales_at_most_ten_times_in_a_rolling_day() {
+    let mut s = stream(4);
+    let mut now = at(0.0);
+    for i in 0..10 {
+        s.update_shard_count(now, if i % 2 == 0 { 8 } else { 4 }).expect("ten a day");
+        now = s.updating().map(|u| u.until).expect("UPDATING");
+        s.settle(now);
+    }
+    let e = s.update_shard_count(now, 8).expect_err("the eleventh in 24 hours");
+    assert_eq!(e.code, "LimitExceededException");
+    assert!(e.message.contains("10 times in the last 24 hours") && e.message.contains("at 86400 s"), "{}", e.message);
+    // SplitShard and MergeShards do not count.
+    let first = s.open_shards()[0].id;
+    let mid = s.open_shards()[0].start + (s.open_shards()[0].end - s.open_shards()[0].start) / 2;
+    assert!(s.split_shard(now, &first.to_string(), &mid.to_string()).is_ok(), "SplitShard is not counted");
+    s.settle(now + SimDuration::from_secs(30));
+    // 24 hours after the first scaling, it leaves the period.
+    assert!(s.update_shard_count(at(86_399.0), 8).is_err_and(|e| e.code == "LimitExceededException"));
+    s.update_shard_count(at(86_400.0), 8).expect("the first scaling left the rolling period");
 }

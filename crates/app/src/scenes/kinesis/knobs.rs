@@ -289,8 +289,14 @@ mod tests {
     #[test]
     fn links_obey_the_playgrounds_shard_bound_and_keep_refused_actions_as_warnings() {
         let base = KinesisScenario::default();
-        let err = base.apply_param(RESHARDS_KEY, "count:8@0;count:16@0;count:32@0").expect_err("32 open shards");
-        assert!(err.contains("count:32@0 would leave 32 open shards") && err.contains("at most 16"), "{err}");
+        // Each call waits until the stream is ACTIVE again (a doubling takes 30 s and 0.1 s a shard).
+        let err = base.apply_param(RESHARDS_KEY, "count:8@0;count:16@40;count:32@80").expect_err("32 open shards");
+        assert!(err.contains("count:32@80 would leave 32 open shards") && err.contains("at most 16"), "{err}");
+        // A second call while the stream is UPDATING is refused, not counted.
+        let updating = base.apply_param(RESHARDS_KEY, "count:8@0;count:16@10").expect("a refusal is a warning");
+        let refused = refused_reshards(&updating);
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        assert!(refused[0].starts_with("count:16@10 — ResourceInUseException: Stream nimbus-stream"), "{}", refused[0]);
         let next = base.apply_param(RESHARDS_KEY, "merge:1+1@5;split:0:abc@6").expect("refusals are warnings");
         let refused = refused_reshards(&next);
         assert_eq!(refused.len(), 2, "{refused:?}");
@@ -316,7 +322,7 @@ mod tests {
         let mut changed = base.apply_param("skew", "zipf").expect("choice");
         changed = changed.apply_param("skew-value", "1.5").expect("exponent");
         changed = changed.apply_param("efo", "3").expect("efo");
-        changed = changed.apply_param(RESHARDS_KEY, "split:1@10;merge:0+1@20").expect("reshards");
+        changed = changed.apply_param(RESHARDS_KEY, "split:1@10;merge:0+1@50").expect("reshards");
         let mut params = changed.link_params(&base);
         params.sort_by_key(|(k, _)| KinesisScenario::param_rank(k));
         let mut rebuilt = base.clone();

@@ -5,8 +5,8 @@
 use crate::components::NARROWEST;
 use std::collections::BTreeMap;
 
-use engine::kinesis::{ConsumerKind, KinesisSim, ShardId, Skew};
-use engine::{Reason, SimDuration};
+use engine::kinesis::{ConsumerKind, KinesisSim, Reshard, ShardId, Skew, Updating};
+use engine::{Reason, SimDuration, SimTime};
 
 use crate::components::token_layer::{Token, TOKEN_H};
 
@@ -20,6 +20,8 @@ pub const BAR_H: f64 = 20.0;
 pub const MAX_LANES: usize = 16;
 /// Height of one line of the lineage strip.
 pub const LINEAGE_LINE_H: f64 = 16.0;
+/// Height of the stream's status line (ACTIVE, or UPDATING with the time left), above the lanes.
+pub const STATUS_H: f64 = 24.0;
 /// Record token width: room for a four-character label (`k123`, `×100`) in 11 px text.
 pub const RECORD_W: f64 = 32.0;
 /// Distance between record tokens of a lane, at full size.
@@ -89,9 +91,14 @@ impl Layout {
         }
     }
 
-    /// The top of lane `i` (under the key marks and their labels).
+    /// The top of the stream's status line (under the key marks and their labels).
+    pub fn status_y(&self) -> f64 {
+        self.bar_y() + BAR_H + 40.0
+    }
+
+    /// The top of lane `i` (under the status line).
     pub fn lane_y(&self, i: usize) -> f64 {
-        self.bar_y() + BAR_H + 40.0 + i as f64 * self.lane_h()
+        self.status_y() + STATUS_H + i as f64 * self.lane_h()
     }
 
     /// Left and right edges of the records of a lane.
@@ -188,6 +195,8 @@ pub struct LaneView {
     pub bytes_load: f64,
     /// Whether it refused a record in the last second.
     pub throttling: bool,
+    /// Whether the resharding under way closes it (the stream is UPDATING).
+    pub closing: bool,
     /// `812 rec/s · 0.8 MiB/s`.
     pub load_text: String,
     /// Records retained.
@@ -238,9 +247,24 @@ pub struct ConsumerView {
     pub struggling: bool,
 }
 
+/// The stream's status line.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StatusView {
+    /// `Stream ACTIVE`, or `Stream UPDATING · SplitShard of shard 2 · 28 s left · …`.
+    pub text: String,
+    /// Whether a resharding is under way.
+    pub updating: bool,
+    /// How much of the UPDATING period has passed, 0–1.
+    pub progress: f64,
+}
+
 /// The whole diagram for one frame.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DiagramView {
+    /// The stream's status: ACTIVE, or UPDATING (a resharding under way) with the time left.
+    pub status: StatusView,
+    /// Where the resharding under way puts new boundaries on the bar (dashed marks).
+    pub pending: Vec<f64>,
     /// What the producer sends, in two parts (one line on a wide diagram, two on a narrow one).
     pub producer_line: Vec<String>,
     /// Hash bar segments (open shards).
@@ -321,6 +345,18 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
         let label = if w > label.len() as f64 * KEY_LABEL_CHAR_W + 8.0 { label } else { String::new() };
         view.segments.push(Segment { x, w, class: colour(shard.id.0), label });
     }
+    let updating = stream.updating();
+    view.status = status_line(updating, now, layout);
+    if let Some(u) = updating {
+        let now_starts: Vec<u128> = stream.open_shards().iter().map(|s| s.start).collect();
+        view.pending = u
+            .ranges_after
+            .iter()
+            .map(|r| r.0)
+            .filter(|&start| start > 0 && !now_starts.contains(&start))
+            .map(|start| layout.bar_x(start))
+            .collect();
+    }
     // The busiest keys, marked where they hash.
     let keys = m.busiest_keys();
     let top = keys.first().map_or(1.0, |k| k.1).max(1e-9);
@@ -389,12 +425,17 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
         let (bytes_rate, records_rate) = shard.write_rate(now);
         let throttling = recent_throttles.iter().any(|t| t.0 == shard.id)
             || m.totals().per_shard.get(&shard.id).is_some_and(|t| t.1 > 0) && records >= 1_000;
-        let state = match shard.parent {
-            Some(parent) => match shard.adjacent_parent {
+        let closing = updating.is_some_and(|u| u.closing.contains(&shard.id));
+        let state = match (closing, shard.parent) {
+            (true, _) => {
+                let left = updating.map_or(0, |u| u.until.saturating_since(now).as_micros().div_ceil(1_000_000));
+                format!("open, closes in {left} s")
+            }
+            (false, Some(parent)) => match shard.adjacent_parent {
                 Some(adjacent) => format!("open, from {} + {}", parent.0, adjacent.0),
                 None => format!("open, from {}", parent.0),
             },
-            None => "open".to_owned(),
+            (false, None) => "open".to_owned(),
         };
         let width = (shard.end - shard.start) as f64 / u128::MAX as f64;
         view.lanes.push(LaneView {
@@ -406,6 +447,7 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
             records_load: records_rate / 1_000.0,
             bytes_load: bytes_rate / f64::from(1u32 << 20),
             throttling,
+            closing,
             load_text: format!("{records_rate:.0} rec/s · {:.2} MiB/s", bytes_rate / f64::from(1u32 << 20)),
             retained: shard.retained_count(),
             last_seq: match shard.last_seq() {
@@ -506,6 +548,37 @@ pub fn diagram(sim: &KinesisSim, layout: &Layout) -> DiagramView {
     let rows = n.div_ceil(layout.consumer_cols(n)) as f64;
     view.height = layout.consumers_y(view.lanes.len(), view.lineage.len()) + rows * (CONSUMER_H + 6.0) + 4.0;
     view
+}
+
+/// The stream's status line at `now`: ACTIVE, or UPDATING with the resharding under way, the time
+/// left and, if it fits on one line, what UPDATING means.
+pub fn status_line(updating: Option<&Updating>, now: SimTime, layout: &Layout) -> StatusView {
+    let Some(u) = updating else {
+        return StatusView { text: "Stream ACTIVE".into(), updating: false, progress: 0.0 };
+    };
+    let (what, short) = match &u.action {
+        Reshard::Split { shard, .. } => (format!("SplitShard of shard {shard}"), format!("SplitShard {shard}")),
+        Reshard::Merge { shard, adjacent } => {
+            (format!("MergeShards of shards {shard} + {adjacent}"), format!("MergeShards {shard}+{adjacent}"))
+        }
+        Reshard::UpdateShardCount { target } => {
+            (format!("UpdateShardCount to {target}"), format!("UpdateShardCount {target}"))
+        }
+    };
+    let left = u.until.saturating_since(now).as_micros().div_ceil(1_000_000);
+    let full = format!("Stream UPDATING · {what} · {left} s left");
+    // The longest that fits on one line: what UPDATING means, then shorter words; the time left always.
+    let text = [
+        format!("{full} · the old shards take the writes until then; another resharding call is refused"),
+        full,
+        format!("UPDATING · {short} · {left} s left"),
+    ]
+    .into_iter()
+    .find(|t| t.chars().count() <= layout.line_chars())
+    .unwrap_or_else(|| format!("UPDATING · {left} s left"));
+    let total = u.until.saturating_since(u.since).as_micros().max(1) as f64;
+    let progress = (now.saturating_since(u.since).as_micros() as f64 / total).clamp(0.0, 1.0);
+    StatusView { text, updating: true, progress }
 }
 
 /// How long a read is drawn travelling from its shard down to its consumer.
@@ -641,6 +714,7 @@ pub fn counters(sim: &KinesisSim) -> CounterView {
             ("gave up", t.gave_up),
             ("duplicates written", t.duplicates_written),
             ("open shards", m.stream().open_shards().len() as u64),
+            ("reshards refused", t.reshards_refused),
             ("read throttled", c.iter().map(|c| c.throttled).sum()),
             ("out of order", c.iter().map(|c| c.out_of_order).sum()),
         ],
@@ -650,8 +724,7 @@ pub fn counters(sim: &KinesisSim) -> CounterView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use engine::kinesis::{Reshard, ScheduledReshard};
-    use engine::SimTime;
+    use engine::kinesis::ScheduledReshard;
 
     /// A desktop-wide diagram.
     const WIDE: Layout = Layout { w: 760.0, narrow: false };
@@ -702,8 +775,45 @@ mod tests {
     }
 
     #[test]
+    fn an_updating_stream_shows_its_status_the_time_left_and_the_lanes_it_will_close() {
+        // The preset splits shard 2 at 10 s; the stream is UPDATING until 40 s.
+        let sim = run("split-hot-shard", 22);
+        let view = diagram(&sim, &WIDE);
+        assert!(view.status.updating);
+        assert!(
+            view.status.text.starts_with("Stream UPDATING · SplitShard of shard 2 · 18 s left"),
+            "{}",
+            view.status.text
+        );
+        assert!((view.status.progress - 0.4).abs() < 0.01, "{}", view.status.progress);
+        assert_eq!(view.lanes.len(), 4, "nothing is split yet");
+        let closing: Vec<(u32, &str)> =
+            view.lanes.iter().filter(|l| l.closing).map(|l| (l.id, l.state.as_str())).collect();
+        assert_eq!(closing, [(2, "open, closes in 18 s")]);
+        assert_eq!(view.pending.len(), 1, "one new boundary, inside shard 2's part of the bar");
+        let two = view.segments.iter().find(|s| s.class == colour(2)).expect("shard 2");
+        assert!(view.pending[0] > two.x && view.pending[0] < two.x + two.w);
+        // The status line is a line of its own: no lane or token is drawn over it.
+        assert!(view.status.text.chars().count() <= WIDE.line_chars());
+        assert!(view.tokens.values().all(|t| t.y >= WIDE.status_y() + STATUS_H || t.y + TOKEN_H <= WIDE.status_y()));
+        // On a phone the explanation is left off, the time left is not.
+        let phone = Layout::new(360.0);
+        let narrow = status_line(sim.model().stream().updating(), sim.now(), &phone);
+        assert_eq!(narrow.text, "UPDATING · SplitShard 2 · 18 s left");
+        for w in [240.0, 320.0, 360.0, 599.0] {
+            let layout = Layout::new(w);
+            let line = status_line(sim.model().stream().updating(), sim.now(), &layout).text;
+            assert!(line.chars().count() <= layout.line_chars() && line.contains("18 s left"), "{w}: {line}");
+        }
+        // Once ACTIVE again: five lanes, no marks.
+        let view = diagram(&run("split-hot-shard", 41), &WIDE);
+        assert_eq!((view.status.text.as_str(), view.status.updating), ("Stream ACTIVE", false));
+        assert!(view.pending.is_empty() && view.lanes.iter().all(|l| !l.closing));
+    }
+
+    #[test]
     fn a_split_shows_the_closed_parent_with_its_children_and_the_bar_follows() {
-        let sim = run("split-hot-shard", 25);
+        let sim = run("split-hot-shard", 45);
         let view = diagram(&sim, &WIDE);
         assert_eq!(view.segments.len(), 5);
         assert!(view.lanes.iter().all(|l| l.open), "only open shards get lanes: {:?}", view.lanes);
@@ -719,10 +829,13 @@ mod tests {
     #[test]
     fn a_long_resharding_history_keeps_the_open_shards_in_view() {
         let mut s = crate::scenes::preset::scenario_of(&crate::scenes::kinesis::presets::PRESETS, "split-hot-shard");
+        // Each waits until the stream is ACTIVE again: 4.7 + 30 s, 40 + 30 s, 75 + 60.5 s.
+        s.reshards[0].at_s = 40.0;
         s.reshards.insert(0, ScheduledReshard { at_s: 4.7, action: Reshard::Split { shard: 0, at_key: None } });
-        s.reshards.push(ScheduledReshard { at_s: 25.0, action: Reshard::UpdateShardCount { target: 8 } });
+        s.reshards.push(ScheduledReshard { at_s: 75.0, action: Reshard::UpdateShardCount { target: 8 } });
+        assert!(s.reshard_plan().iter().all(|p| p.outcome.is_ok()), "{:?}", s.reshard_plan());
         let mut sim = KinesisSim::try_new(&s, 42).expect("valid");
-        sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(30));
+        sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(140));
         let stream = sim.model().stream();
         assert!(stream.shards().count() > MAX_LANES, "the history has {} shards", stream.shards().count());
         let view = diagram(&sim, &WIDE);
