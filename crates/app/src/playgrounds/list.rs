@@ -43,7 +43,7 @@ pub const PLAYGROUNDS: [Playground; 5] = [
             "a poison message landing in the dead-letter queue after maxReceiveCount receives",
             "FIFO message groups keeping their order while other groups move on",
         ],
-        embed_height: 1020,
+        embed_height: 1040,
     },
     Playground {
         slug: "sns",
@@ -69,7 +69,7 @@ pub const PLAYGROUNDS: [Playground; 5] = [
             "a hot shard throttling writes while its neighbours idle",
             "splitting a shard and watching the load spread",
         ],
-        embed_height: 1160,
+        embed_height: 1240,
     },
     Playground {
         slug: "vpc",

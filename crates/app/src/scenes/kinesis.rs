@@ -280,7 +280,7 @@ fn Diagram(view_data: RwSignal<DiagramView>, stage: Stage, pace: Pace) -> impl I
                 "Colour: the shard that owns a range of hash keys. Marks under the bar: the busiest keys, where their MD5 falls. "
                 "A lane's records are its newest (k12 is key-12; ×100 is a run of 100 records from many keys); the meter is the load over the last second against 1,000 records/s or 1 MiB/s (the limit counts whole seconds). "
                 "Red records above the bar were refused (ProvisionedThroughputExceededException) and will be retried. Closed shards take no writes but stay readable. "
-                "Resharding is not instant: the stream is UPDATING (30 s for a split or merge; UpdateShardCount 30 s per round of splits or merges, plus 0.1 s per shard), its old shards keep taking the writes (a lane marked “closes in”, dashed marks on the bar where the new boundaries will be), and another resharding call is refused until it is ACTIVE again. AWS gives no number, only that it returns at once and can take minutes; 30 s is what AWS’s own wait-for-ACTIVE sample allows for. "
+                "Resharding takes time: the stream is UPDATING (about 30 s here; AWS says seconds to minutes), its old shards keep the writes (lanes marked “closes in”) and another resharding call is refused until it is ACTIVE. "
                 "Tokens travelling down are reads: polling consumers pull in turns, once per poll interval (a red ✕: GetRecords refused, the shard's 5 calls/s are shared); enhanced fan-out pushes every 140 ms."
             </figcaption>
         </figure>
