@@ -1,12 +1,13 @@
 //! Runner for `kinesis_hash_cases.json`: partition-key hashing and routing, explicit hash keys,
-//! the even split at creation, split, merge and uniform scaling, their errors, and the stream
-//! while a resharding is under way (UPDATING). Like the recorded tests, a case waits for the
+//! the even split at creation, split, merge and uniform scaling, their errors, the argument
+//! errors of CreateStream, PutRecord(s), GetShardIterator, GetRecords and UpdateShardCount, and
+//! the stream while a resharding is under way (UPDATING). Like the recorded tests, a case waits for the
 //! stream to be ACTIVE again after each resharding call before the next.
 
 use serde_json::Value;
 
 use super::{checked, known_keys, Report};
-use crate::kinesis::{partition_hash, KinesisError, Stream};
+use crate::kinesis::{partition_hash, IteratorType, KinesisError, ShardId, Stream};
 use crate::time::SimTime;
 
 /// The stream name the cases run against (error templates name it as `{stream}`).
@@ -32,6 +33,12 @@ pub fn is_kinesis_file(doc: &Value) -> bool {
                             | "merge_shards_invalid"
                             | "update_shard_count"
                             | "reshard_while_updating"
+                            | "create_stream_invalid"
+                            | "put_record_invalid"
+                            | "put_records_invalid"
+                            | "get_shard_iterator_invalid"
+                            | "get_records_invalid"
+                            | "update_shard_count_invalid"
                     )
                 })
             })
@@ -39,7 +46,7 @@ pub fn is_kinesis_file(doc: &Value) -> bool {
 }
 
 /// The keys a case may have (besides its source and flags).
-const CASE_KEYS: [&str; 23] = [
+const CASE_KEYS: [&str; 28] = [
     "kind",
     "shards",
     "partition_key",
@@ -63,7 +70,15 @@ const CASE_KEYS: [&str; 23] = [
     "sns_expected_invalid",
     "while_updating",
     "after_active",
+    "data_bytes",
+    "records",
+    "record_count",
+    "shard_id",
+    "limit",
 ];
+
+/// The keys of one record of a `put_records_invalid` case.
+const RECORD_KEYS: [&str; 3] = ["partition_key", "explicit_hash_key", "data_bytes"];
 
 /// The keys of a `while_updating` or `after_active` moment.
 const MOMENT_KEYS: [&str; 5] = ["stream_status", "listed_shards", "second_op", "expected_error", "put"];
@@ -80,7 +95,11 @@ pub fn run(doc: &Value) -> Report {
 }
 
 fn check(case: &Value, kind: &str) -> Result<(), String> {
-    let shards = case.get("shards").and_then(Value::as_u64).ok_or("the case has no `shards`")? as u32;
+    let shards = case.get("shards").and_then(Value::as_u64).ok_or("the case has no `shards`")?;
+    let shards = u32::try_from(shards).unwrap_or(u32::MAX);
+    if kind == "create_stream_invalid" {
+        return expect_error(case, Stream::create(STREAM, shards, 24).map(|_| ()));
+    }
     let mut stream = Stream::create(STREAM, shards, 24).map_err(|e| e.to_string())?;
     let now = SimTime::ZERO;
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
@@ -117,6 +136,50 @@ fn check(case: &Value, kind: &str) -> Result<(), String> {
             let key = text(case.get("partition_key")).ok_or("no partition_key")?;
             let explicit = text(case.get("explicit_hash_key"));
             expect_error(case, stream.put_record(now, &key, explicit.as_deref(), 1, 0).map(|_| ()))
+        }
+        "put_record_invalid" => {
+            let key = text(case.get("partition_key")).ok_or("no partition_key")?;
+            let explicit = text(case.get("explicit_hash_key"));
+            let bytes = case.get("data_bytes").and_then(Value::as_u64).unwrap_or(1);
+            expect_error(case, stream.put_record(now, &key, explicit.as_deref(), bytes, 0).map(|_| ()))
+        }
+        "put_records_invalid" => {
+            // `records` lists them; `record_count` repeats one of `partition_key` and 1 byte.
+            let records: Vec<(String, Option<String>, u64)> = match case.get("records").and_then(Value::as_array) {
+                Some(list) => list
+                    .iter()
+                    .map(|r| {
+                        known_keys(r, &RECORD_KEYS, "a record")?;
+                        let key = text(r.get("partition_key")).ok_or("a record has no partition_key")?;
+                        Ok((
+                            key,
+                            text(r.get("explicit_hash_key")),
+                            r.get("data_bytes").and_then(Value::as_u64).unwrap_or(1),
+                        ))
+                    })
+                    .collect::<Result<_, String>>()?,
+                None => {
+                    let n = case.get("record_count").and_then(Value::as_u64).ok_or("no records or record_count")?;
+                    let key = text(case.get("partition_key")).ok_or("no partition_key")?;
+                    vec![(key, None, 1); n.min(10_000) as usize]
+                }
+            };
+            let entries: Vec<(&str, Option<&str>, u64)> =
+                records.iter().map(|(k, e, b)| (k.as_str(), e.as_deref(), *b)).collect();
+            expect_error(case, stream.put_records(now, &entries).map(|_| ()))
+        }
+        "get_shard_iterator_invalid" => {
+            let id = text(case.get("shard_id")).ok_or("no shard_id")?;
+            expect_error(case, stream.shard_iterator_by_name(now, &id, IteratorType::Latest).map(|_| ()))
+        }
+        "get_records_invalid" => {
+            let limit = case.get("limit").and_then(Value::as_u64).ok_or("no limit")?;
+            let it = stream.shard_iterator(now, ShardId(0), IteratorType::TrimHorizon).map_err(|e| e.to_string())?;
+            expect_error(case, stream.get_records(now, it, u32::try_from(limit).unwrap_or(u32::MAX)).map(|_| ()))
+        }
+        "update_shard_count_invalid" => {
+            let target = case.get("target").and_then(Value::as_u64).ok_or("no target")?;
+            expect_error(case, stream.update_shard_count(now, u32::try_from(target).unwrap_or(u32::MAX)))
         }
         "split_shard" | "split_shard_invalid" | "merge_shards" | "merge_shards_invalid" => {
             let mut result = Ok(());

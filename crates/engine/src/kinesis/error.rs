@@ -32,6 +32,25 @@ impl KinesisError {
     }
 }
 
+/// One failed request constraint as AWS's request validation words it:
+/// `Value 'v' at 'field' failed to satisfy constraint: Member must …` (KL validations/index.js,
+/// whose tests were run against AWS).
+pub(crate) fn constraint(value: impl fmt::Display, field: impl fmt::Display, rule: impl fmt::Display) -> String {
+    format!("Value '{value}' at '{field}' failed to satisfy constraint: Member must {rule}")
+}
+
+/// A `ValidationException` for the failed constraints, if any: `1 validation error detected: a`,
+/// `2 validation errors detected: a; b` (AWS lists at most 10).
+pub(crate) fn validated(mut errors: Vec<String>) -> Result<(), KinesisError> {
+    if errors.is_empty() {
+        return Ok(());
+    }
+    errors.truncate(10);
+    let n = errors.len();
+    let s = if n == 1 { "" } else { "s" };
+    Err(KinesisError::validation(format!("{n} validation error{s} detected: {}", errors.join("; "))))
+}
+
 impl fmt::Display for KinesisError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code, self.message)

@@ -28,6 +28,10 @@ pub const RETENTION_MAX_H: u64 = 8_760;
 pub const EFO_BYTES_PER_S: u64 = 2 << 20;
 /// Enhanced fan-out consumers per stream (KDS-17).
 pub const EFO_MAX_CONSUMERS: usize = 20;
+/// The largest `ShardCount` / `TargetShardCount` a request may carry before AWS's request
+/// validation refuses it (`ValidationException`; KL validations/createStream.js, and the
+/// unmerged kinesalite PR #103 for UpdateShardCount). Counts up to it reach the shard limit check.
+pub const MAX_SHARD_COUNT_PARAMETER: u32 = 100_000;
 /// Shards per stream (KDS-24).
 pub const MAX_SHARDS: usize = 10_000;
 /// How long a SplitShard or MergeShards keeps the stream UPDATING, seconds: the new shards take

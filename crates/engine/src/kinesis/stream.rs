@@ -15,11 +15,18 @@
 use std::collections::VecDeque;
 use std::fmt;
 
-use super::error::KinesisError;
-use super::hash::{even_ranges, parse_hash_key, partition_hash};
+use super::error::{constraint, validated, KinesisError};
+use super::hash::{
+    even_ranges, explicit_hash_key_out_of_range, hash_key_pattern_error, parse_hash_key, partition_hash,
+};
 use super::limits::*;
 use super::scenario::Reshard;
 use crate::time::{SimDuration, SimTime};
+
+/// The account the model's stream belongs to, as AWS names it in messages.
+pub const ACCOUNT: &str = "123456789012";
+/// The Region the model's stream is in, as AWS names it in messages.
+pub const REGION: &str = "us-east-1";
 
 /// A shard's id number: `shardId-000000000003` is 3.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -32,10 +39,16 @@ impl fmt::Display for ShardId {
 }
 
 impl ShardId {
-    /// Reads `shardId-000000000003` (or a bare number).
+    /// Reads a shard id as AWS does: the digits after the first `-` (the whole text when there
+    /// is no `-` or nothing follows it), 0 to 2,147,483,647. So `shardId-000000000003`,
+    /// `shardId-3`, `shard-3`, `anyname-3` and `3` all name shard 3 (KL db/index.js
+    /// `resolveShardId`; its tests, run against AWS, split `randomName() + '-0'`).
     pub fn parse(text: &str) -> Option<ShardId> {
-        let digits = text.strip_prefix("shardId-").unwrap_or(text);
-        digits.parse().ok().map(ShardId)
+        let digits = text.split('-').nth(1).filter(|d| !d.is_empty()).unwrap_or(text);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse::<u64>().ok().filter(|&n| n <= i32::MAX as u64).map(|n| ShardId(n as u32))
     }
 }
 
@@ -336,7 +349,7 @@ pub struct GetRecordsOutput {
 /// Why a read was refused, before it is worded as AWS's error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReadRefused {
-    /// `Limit` outside 1–10,000 (`InvalidArgumentException`).
+    /// `Limit` outside 1–10,000 (`ValidationException`).
     Limit,
     /// The iterator is older than 5 minutes (`ExpiredIteratorException`).
     Expired,
@@ -348,6 +361,29 @@ pub enum ReadRefused {
 
 /// Where a written record went (its shard and sequence number), or why it was refused.
 pub type PutResult = Result<(ShardId, u64), KinesisError>;
+
+/// The request-validation errors of one record (see [`super::error::constraint`]), in the order
+/// AWS lists them; `prefix` places it in a PutRecords (`records.1.member.`).
+fn entry_errors(errors: &mut Vec<String>, prefix: &str, key: &str, explicit: Option<&str>, data_bytes: u64) {
+    let length = key.chars().count();
+    if length == 0 {
+        errors.push(constraint(key, format_args!("{prefix}partitionKey"), "have length greater than or equal to 1"));
+    }
+    if length > PARTITION_KEY_MAX_CHARS {
+        let rule = format!("have length less than or equal to {PARTITION_KEY_MAX_CHARS}");
+        errors.push(constraint(key, format_args!("{prefix}partitionKey"), rule));
+    }
+    if let Some(error) = explicit.and_then(|text| hash_key_pattern_error(text, &format!("{prefix}explicitHashKey"))) {
+        errors.push(error);
+    }
+    if data_bytes > RECORD_MAX_BYTES {
+        errors.push(constraint(
+            format_args!("java.nio.HeapByteBuffer[pos=0 lim={data_bytes} cap={data_bytes}]"),
+            format_args!("{prefix}data"),
+            format_args!("have length less than or equal to {RECORD_MAX_BYTES}"),
+        ));
+    }
+}
 
 /// A data stream.
 #[derive(Clone, Debug)]
@@ -444,15 +480,44 @@ impl Planner {
 impl Stream {
     /// `CreateStream` with `shards` shards splitting the hash space evenly (KDS-04) and
     /// `retention_h` hours of retention (24–8,760, KDS-16).
+    ///
+    /// The errors are AWS's (KL test/createStream.js, test/increaseStreamRetentionPeriod.js, run
+    /// against AWS): a `ShardCount` under 1 or over 100,000 fails request validation; one over
+    /// the shard limit (the model's account holds only this stream, so its limit is the
+    /// stream's, [`MAX_SHARDS`]) is a `LimitExceededException`. CreateStream itself takes no
+    /// retention; the retention texts are IncreaseStreamRetentionPeriod's (its recorded
+    /// maximum, 168 hours then, is 8,760 now).
     pub fn create(name: &str, shards: u32, retention_h: u64) -> Result<Stream, KinesisError> {
-        if shards == 0 || shards as usize > MAX_SHARDS {
+        let mut errors = Vec::new();
+        if shards == 0 {
+            errors.push(constraint(shards, "shardCount", "have value greater than or equal to 1"));
+        }
+        if shards > MAX_SHARD_COUNT_PARAMETER {
+            errors.push(constraint(
+                shards,
+                "shardCount",
+                format_args!("have value less than or equal to {MAX_SHARD_COUNT_PARAMETER}"),
+            ));
+        }
+        if retention_h == 0 {
+            errors.push(constraint(retention_h, "retentionPeriodHours", "have value greater than or equal to 1"));
+        }
+        if retention_h > RETENTION_MAX_H {
+            errors.push(constraint(
+                retention_h,
+                "retentionPeriodHours",
+                format_args!("have value less than or equal to {RETENTION_MAX_H}"),
+            ));
+        }
+        validated(errors)?;
+        if retention_h < RETENTION_DEFAULT_H {
             return Err(KinesisError::invalid_argument(format!(
-                "ShardCount {shards} is outside the allowed range 1–{MAX_SHARDS}"
+                "Minimum allowed retention period is {RETENTION_DEFAULT_H} hours. Requested retention period ({retention_h} hours) is too short."
             )));
         }
-        if !(RETENTION_DEFAULT_H..=RETENTION_MAX_H).contains(&retention_h) {
-            return Err(KinesisError::invalid_argument(format!(
-                "Minimum allowed retention period is {RETENTION_DEFAULT_H} hours and maximum is {RETENTION_MAX_H} hours; got {retention_h}"
+        if shards as usize > MAX_SHARDS {
+            return Err(KinesisError::limit(format!(
+                "This request would exceed the shard limit for the account {ACCOUNT} in {REGION}. Current shard count for the account: 0. Limit: {MAX_SHARDS}. Number of additional shards that would have resulted from this request: {shards}. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) for current limits and how to request higher limits."
             )));
         }
         let shards = even_ranges(shards)
@@ -496,13 +561,21 @@ impl Stream {
         self.retention
     }
 
+    /// The shard a SplitShard or MergeShards names, read as AWS reads it ([`ShardId::parse`]):
+    /// AWS's message names an unreadable id as sent and a readable one in its canonical form
+    /// (`shardId-5` → `shardId-000000000005`, KL test/splitShard.js, test/mergeShards.js).
     fn shard_by_name(&self, text: &str) -> Result<usize, KinesisError> {
-        ShardId::parse(text).filter(|id| (id.0 as usize) < self.shards.len()).map(|id| id.0 as usize).ok_or_else(|| {
+        let not_found = |shown: &dyn fmt::Display| {
             KinesisError::not_found(format!(
-                "Could not find shard {text} in stream {} under account 123456789012.",
+                "Could not find shard {shown} in stream {} under account {ACCOUNT}.",
                 self.name
             ))
-        })
+        };
+        let id = ShardId::parse(text).ok_or_else(|| not_found(&text))?;
+        match (id.0 as usize) < self.shards.len() {
+            true => Ok(id.0 as usize),
+            false => Err(not_found(&id)),
+        }
     }
 
     /// The open shard that owns `hash` (the open shards always cover the whole space, KDS-05).
@@ -515,7 +588,7 @@ impl Stream {
     pub fn put(&mut self, now: SimTime, hash: u128, bytes: u64, tag: u64) -> PutResult {
         self.try_put(now, hash, bytes, tag).map_err(|id| {
             KinesisError::throughput(format!(
-                "Rate exceeded for shard {id} in stream {} under account 123456789012.",
+                "Rate exceeded for shard {id} in stream {} under account {ACCOUNT}.",
                 self.name
             ))
         })
@@ -575,18 +648,30 @@ impl Stream {
         data_bytes: u64,
         tag: u64,
     ) -> Result<(ShardId, u64), KinesisError> {
-        let chars = partition_key.chars().count();
-        if chars == 0 || chars > PARTITION_KEY_MAX_CHARS {
-            return Err(KinesisError::validation(format!(
-                "1 validation error detected: Value '{partition_key}' at 'partitionKey' failed to satisfy constraint: Member must have length between 1 and {PARTITION_KEY_MAX_CHARS}"
-            )));
-        }
+        let mut errors = Vec::new();
+        entry_errors(&mut errors, "", partition_key, explicit_hash_key, data_bytes);
+        validated(errors)?;
+        self.put_checked(now, partition_key, explicit_hash_key, data_bytes, tag)
+    }
+
+    /// A record that passed request validation: the explicit hash key's range, the size with
+    /// the partition key, then the write.
+    fn put_checked(
+        &mut self,
+        now: SimTime,
+        partition_key: &str,
+        explicit_hash_key: Option<&str>,
+        data_bytes: u64,
+        tag: u64,
+    ) -> Result<(ShardId, u64), KinesisError> {
         let hash = match explicit_hash_key {
-            Some(text) => parse_hash_key(text, "explicitHashKey")?,
+            Some(text) => text.parse::<u128>().map_err(|_| explicit_hash_key_out_of_range(text))?,
             None => partition_hash(partition_key),
         };
         let bytes = data_bytes + partition_key.len() as u64;
         if bytes > RECORD_MAX_BYTES {
+            // The data alone fits (request validation checks it); with its key it does not.
+            // AWS's text for this was not found recorded: these words are ours.
             return Err(KinesisError::validation(format!(
                 "1 validation error detected: the record is {bytes} bytes with its partition key; at most {RECORD_MAX_BYTES}"
             )));
@@ -594,21 +679,40 @@ impl Stream {
         self.put(now, hash, bytes, tag)
     }
 
-    /// `PutRecords`: at most 500 records; each has its own result, throttled ones included.
+    /// `PutRecords`: at most 500 records; each has its own result, throttled ones included. As
+    /// on AWS (KL test/putRecords.js, run against AWS), request validation covers every entry
+    /// (`records.2.member.partitionKey`) and an invalid one fails the whole call, as does an
+    /// `ExplicitHashKey` above 2^128 − 1.
     pub fn put_records(
         &mut self,
         now: SimTime,
         entries: &[(&str, Option<&str>, u64)],
     ) -> Result<Vec<PutResult>, KinesisError> {
-        if entries.is_empty() || entries.len() > PUT_RECORDS_MAX {
-            return Err(KinesisError::validation(format!(
-                "1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length between 1 and {PUT_RECORDS_MAX}"
-            )));
+        let mut errors = Vec::new();
+        if entries.is_empty() {
+            errors.push(constraint("[]", "records", "have length greater than or equal to 1"));
+        }
+        if entries.len() > PUT_RECORDS_MAX {
+            // AWS shows the list as Java prints it: each entry's class and hash code (the one
+            // kinesalite's tests accept).
+            let list = vec!["com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310"; entries.len()];
+            let rule = format!("have length less than or equal to {PUT_RECORDS_MAX}");
+            errors.push(constraint(format_args!("[{}]", list.join(", ")), "records", rule));
+        }
+        for (i, (key, explicit, bytes)) in entries.iter().enumerate() {
+            if errors.len() >= 10 {
+                break; // AWS lists at most 10
+            }
+            entry_errors(&mut errors, &format!("records.{}.member.", i + 1), key, *explicit, *bytes);
+        }
+        validated(errors)?;
+        if let Some(text) = entries.iter().find_map(|e| e.1.filter(|t| t.parse::<u128>().is_err())) {
+            return Err(explicit_hash_key_out_of_range(text));
         }
         Ok(entries
             .iter()
             .enumerate()
-            .map(|(i, (key, explicit, bytes))| self.put_record(now, key, *explicit, *bytes, i as u64))
+            .map(|(i, (key, explicit, bytes))| self.put_checked(now, key, *explicit, *bytes, i as u64))
             .collect())
     }
 
@@ -620,7 +724,7 @@ impl Stream {
         match self.shards[index].is_open() {
             true => Ok(()),
             false => Err(KinesisError::invalid_argument(format!(
-                "Shard {} in stream {} under account 123456789012 has already been merged or split, and thus is not eligible for merging or splitting.",
+                "Shard {} in stream {} under account {ACCOUNT} has already been merged or split, and thus is not eligible for merging or splitting.",
                 self.shards[index].id, self.name
             ))),
         }
@@ -632,7 +736,7 @@ impl Stream {
         match self.updating {
             None => Ok(()),
             Some(_) => Err(KinesisError::in_use(format!(
-                "Stream {} under account 123456789012 not ACTIVE, instead in state UPDATING",
+                "Stream {} under account {ACCOUNT} not ACTIVE, instead in state UPDATING",
                 self.name
             ))),
         }
@@ -705,19 +809,26 @@ impl Stream {
         let new = parse_hash_key(new_starting_hash_key, "newStartingHashKey")?;
         let index = self.shard_by_name(shard)?;
         let (start, end, id) = (self.shards[index].start, self.shards[index].end, self.shards[index].id);
-        if new <= start.saturating_add(1) || new >= end {
+        // A key above 2^128 − 1 (`None`) is above every shard's EndingHashKey: AWS answers with
+        // this text too (KL test/splitShard.js 'hash much too big', run against AWS).
+        let Some(new) = new.filter(|&key| key > start.saturating_add(1) && key < end) else {
             return Err(KinesisError::invalid_argument(format!(
-                "NewStartingHashKey {new} used in SplitShard() on shard {id} in stream {} under account 123456789012 is not both greater than one plus the shard's StartingHashKey {start} and less than the shard's EndingHashKey {end}.",
+                "NewStartingHashKey {new_starting_hash_key} used in SplitShard() on shard {id} in stream {} under account {ACCOUNT} is not both greater than one plus the shard's StartingHashKey {start} and less than the shard's EndingHashKey {end}.",
                 self.name
             )));
-        }
+        };
         self.check_open(index)?;
         // Arguments first, the stream's state last, in the order kinesalite checks them.
         self.check_active()?;
         let mut plan = Planner::of(self);
         let children = match plan.position(id) {
             Some(i) => plan.split(i, new),
-            None => return Err(KinesisError::not_found(format!("Could not find shard {id} in stream {}.", self.name))),
+            None => {
+                return Err(KinesisError::not_found(format!(
+                    "Could not find shard {id} in stream {} under account {ACCOUNT}.",
+                    self.name
+                )))
+            }
         };
         let action = Reshard::Split { shard: id.0, at_key: Some(new.to_string()) };
         self.start_updating(now, action, plan, SimDuration::from_secs(RESHARD_UPDATING_S));
@@ -735,7 +846,7 @@ impl Stream {
         let (first, second) = (&self.shards[a], &self.shards[b]);
         if first.end.checked_add(1) != Some(second.start) {
             return Err(KinesisError::invalid_argument(format!(
-                "Shards {} and {} in stream {} under account 123456789012 are not an adjacent pair of shards eligible for merging",
+                "Shards {} and {} in stream {} under account {ACCOUNT} are not an adjacent pair of shards eligible for merging",
                 first.id, second.id, self.name
             )));
         }
@@ -745,7 +856,12 @@ impl Stream {
         let child = ShardId(plan.next);
         match plan.position(id) {
             Some(i) if plan.open.get(i + 1).is_some_and(|s| s.0 == adjacent_id) => plan.merge(i),
-            _ => return Err(KinesisError::not_found(format!("Could not find shard {id} in stream {}.", self.name))),
+            _ => {
+                return Err(KinesisError::not_found(format!(
+                    "Could not find shard {id} in stream {} under account {ACCOUNT}.",
+                    self.name
+                )))
+            }
         }
         let action = Reshard::Merge { shard: id.0, adjacent: adjacent_id.0 };
         self.start_updating(now, action, plan, SimDuration::from_secs(RESHARD_UPDATING_S));
@@ -763,7 +879,10 @@ impl Stream {
                     Some(k) => k.clone(),
                     None => {
                         let s = self.shard(id).ok_or_else(|| {
-                            KinesisError::not_found(format!("Could not find shard {id} in stream {}.", self.name))
+                            KinesisError::not_found(format!(
+                                "Could not find shard {id} in stream {} under account {ACCOUNT}.",
+                                self.name
+                            ))
                         })?;
                         (s.start + (s.end - s.start) / 2 + 1).to_string()
                     }
@@ -798,14 +917,26 @@ impl Stream {
     /// five shards of 20 % each, 10 → 13 gives 7.5 % and 8 % (AWS's recorded count leaves no
     /// room for exactly 1/13). To scale down, the adjacent pair with the narrowest union merges,
     /// the lowest first, until t are left (5 → 3: 40 %, 40 %, 20 %).
+    ///
+    /// A target under 1 or over 100,000 fails request validation first (`ValidationException`,
+    /// the unmerged kinesalite PR #103's tests, run against AWS).
     pub fn update_shard_count(&mut self, now: SimTime, target: u32) -> Result<(), KinesisError> {
+        let mut errors = Vec::new();
+        if target == 0 {
+            errors.push(constraint(target, "targetShardCount", "have value greater than or equal to 1"));
+        }
+        if target > MAX_SHARD_COUNT_PARAMETER {
+            let rule = format!("have value less than or equal to {MAX_SHARD_COUNT_PARAMETER}");
+            errors.push(constraint(target, "targetShardCount", rule));
+        }
+        validated(errors)?;
         self.settle(now);
         // kinesalite checks the stream's state first here.
         self.check_active()?;
         let open = self.shards.iter().filter(|s| s.is_open()).count() as u64;
         let t = u64::from(target);
         let counts = format!("Current open shard count: {open}, Target shard count: {target}");
-        if target == 0 || t > MAX_SHARDS as u64 {
+        if t > MAX_SHARDS as u64 {
             return Err(KinesisError::limit(format!(
                 "Target shard count or number of open shards cannot be greater than {MAX_SHARDS}. {counts}"
             )));
@@ -831,7 +962,7 @@ impl Stream {
             // AWS documents the limit and the exception, not the message: these words are ours.
             let oldest = self.scalings.front().map_or(0.0, |&at| (at + day).as_secs_f64());
             return Err(KinesisError::limit(format!(
-                "UpdateShardCount has already scaled stream {} under account 123456789012 {SCALINGS_PER_DAY} times in the last 24 hours (the most a rolling 24-hour period allows); the oldest of them leaves the period at {oldest} s.",
+                "UpdateShardCount has already scaled stream {} under account {ACCOUNT} {SCALINGS_PER_DAY} times in the last 24 hours (the most a rolling 24-hour period allows); the oldest of them leaves the period at {oldest} s.",
                 self.name
             )));
         }
@@ -871,7 +1002,7 @@ impl Stream {
             let run_shards = &old[first..last];
             if let Some(&(id, lo, hi)) = run_shards.iter().find(|s| s.2 - s.1 < 3) {
                 return Err(KinesisError::invalid_argument(format!(
-                    "UpdateShardCount cannot split shard {id} in stream {} under account 123456789012: its hash key range [{lo}, {hi}] is too narrow (the model needs at least 4 hash keys to split a shard).",
+                    "UpdateShardCount cannot split shard {id} in stream {} under account {ACCOUNT}: its hash key range [{lo}, {hi}] is too narrow (the model needs at least 4 hash keys to split a shard).",
                     self.name
                 )));
             }
@@ -949,6 +1080,24 @@ impl Stream {
         }
     }
 
+    /// `GetShardIterator` with the shard id as sent, read as AWS reads it ([`ShardId::parse`]):
+    /// an unreadable id is `Could not find shard …` as sent, a missing one `Shard … does not
+    /// exist` in canonical form (KL test/getShardIterator.js, run against AWS).
+    pub fn shard_iterator_by_name(
+        &self,
+        now: SimTime,
+        shard: &str,
+        kind: IteratorType,
+    ) -> Result<ShardIterator, KinesisError> {
+        let id = ShardId::parse(shard).ok_or_else(|| {
+            KinesisError::not_found(format!(
+                "Could not find shard {shard} in stream {} under account {ACCOUNT}.",
+                self.name
+            ))
+        })?;
+        self.shard_iterator(now, id, kind)
+    }
+
     /// `GetShardIterator` (KDS-13, KDS-14).
     pub fn shard_iterator(
         &self,
@@ -956,10 +1105,7 @@ impl Stream {
         shard: ShardId,
         kind: IteratorType,
     ) -> Result<ShardIterator, KinesisError> {
-        let s = self
-            .shard(shard)
-            .filter(|s| s.state != ShardState::Expired)
-            .ok_or_else(|| KinesisError::not_found(format!("Shard {shard} in stream {} does not exist", self.name)))?;
+        let s = self.shard(shard).filter(|s| s.state != ShardState::Expired).ok_or_else(|| self.shard_gone(shard))?;
         let from_seq = match kind {
             IteratorType::TrimHorizon => 0,
             IteratorType::Latest => s.last_seq + 1,
@@ -982,22 +1128,34 @@ impl Stream {
         self.read_records(now, it, limit).map_err(|refused| {
             let (name, shard) = (&self.name, it.shard);
             match refused {
-                ReadRefused::Limit => KinesisError::invalid_argument(format!(
-                    "Limit {limit} is outside the allowed range 1–{GET_RECORDS_MAX_RECORDS}"
-                )),
+                ReadRefused::Limit => {
+                    let rule = match limit {
+                        0 => "have value greater than or equal to 1".to_owned(),
+                        _ => format!("have value less than or equal to {GET_RECORDS_MAX_RECORDS}"),
+                    };
+                    KinesisError::validation(format!("1 validation error detected: {}", constraint(limit, "limit", rule)))
+                }
                 ReadRefused::Expired => KinesisError {
                     code: "ExpiredIteratorException",
                     message: format!(
-                        "Iterator expired. The iterator was created at {} s; it is valid for 5 minutes.",
-                        it.issued.as_secs_f64()
+                        "Iterator expired. The iterator was created at time {} while right now it is {} which is further in the future than the tolerated delay of {} milliseconds.",
+                        java_date(it.issued),
+                        java_date(now),
+                        ITERATOR_EXPIRY_S * 1_000
                     ),
                 },
-                ReadRefused::Gone => KinesisError::not_found(format!("Shard {shard} in stream {name} does not exist")),
+                ReadRefused::Gone => self.shard_gone(shard),
                 ReadRefused::Throttled => KinesisError::throughput(format!(
-                    "Rate exceeded for shard {shard} in stream {name} under account 123456789012."
+                    "Rate exceeded for shard {shard} in stream {name} under account {ACCOUNT}."
                 )),
             }
         })
+    }
+
+    /// AWS's `ResourceNotFoundException` for a shard that does not exist (or has expired) in
+    /// GetShardIterator and GetRecords (KL test/getShardIterator.js, test/getRecords.js).
+    fn shard_gone(&self, shard: ShardId) -> KinesisError {
+        KinesisError::not_found(format!("Shard {shard} in stream {} under account {ACCOUNT} does not exist", self.name))
     }
 
     /// [`Stream::get_records`] with the refusal unworded: the model only needs its kind, and
@@ -1064,4 +1222,34 @@ impl Stream {
     pub fn read_pushed(&self, shard: ShardId, from_seq: u64, max_bytes: u64) -> Vec<Record> {
         self.shard(shard).map_or_else(Vec::new, |s| s.read_from(from_seq, u32::MAX, max_bytes))
     }
+}
+
+/// A simulated moment as Java's `Date.toString()` prints it in UTC, the form AWS's
+/// ExpiredIteratorException message uses (`Thu Jan 01 00:05:01 UTC 1970`; KL
+/// test/getRecords.js, run against AWS). The simulation has no calendar: its time zero is
+/// shown as the Unix epoch, 1970-01-01 00:00:00 UTC, so the message reads as elapsed time
+/// (a learner sees the iterator's age, not a made-up date). Whole seconds, as Java prints.
+fn java_date(t: SimTime) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let secs = t.as_micros() / 1_000_000;
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm, years ≥ 1970).
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!(
+        "{} {} {day:02} {:02}:{:02}:{:02} UTC {year}",
+        DAYS[(days % 7) as usize],
+        MONTHS[(month - 1) as usize],
+        rest / 3_600,
+        rest / 60 % 60,
+        rest % 60
+    )
 }

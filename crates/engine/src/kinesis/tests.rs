@@ -111,7 +111,7 @@ fn reads_share_five_calls_a_second_and_a_10_mib_read_throttles_the_next_5_second
         calls.get_records(at(0.5), it, 100).expect("five calls");
     }
     assert!(calls.get_records(at(0.6), it, 100).is_err(), "a sixth call in the same second");
-    assert_eq!(calls.get_records(at(0.6), it, 20_000).expect_err("limit").code, "InvalidArgumentException");
+    assert_eq!(calls.get_records(at(0.6), it, 20_000).expect_err("limit").code, "ValidationException");
 }
 
 #[test]
@@ -125,7 +125,13 @@ fn iterators_expire_after_five_minutes_and_know_where_to_start() {
     assert_eq!(from(&s, IteratorType::AtTimestamp(at(1.5))), second);
     assert!(from(&s, IteratorType::Latest) > second);
     let it = s.shard_iterator(at(3.0), ShardId(0), IteratorType::TrimHorizon).expect("iterator");
-    assert_eq!(s.get_records(at(303.1), it, 10).expect_err("expired").code, "ExpiredIteratorException");
+    let expired = s.get_records(at(303.1), it, 10).expect_err("expired");
+    assert_eq!(expired.code, "ExpiredIteratorException");
+    // AWS's words (KL test/getRecords.js), simulated time zero shown as the Unix epoch.
+    assert_eq!(
+        expired.message,
+        "Iterator expired. The iterator was created at time Thu Jan 01 00:00:03 UTC 1970 while right now it is Thu Jan 01 00:05:03 UTC 1970 which is further in the future than the tolerated delay of 300000 milliseconds."
+    );
     assert_eq!(s.get_records(at(302.9), it, 10).expect("not yet").records.len(), 2);
 }
 
@@ -395,4 +401,54 @@ fn update_shard_count_scales_at_most_ten_times_in_a_rolling_day() {
     // 24 hours after the first scaling, it leaves the period.
     assert!(s.update_shard_count(at(86_399.0), 8).is_err_and(|e| e.code == "LimitExceededException"));
     s.update_shard_count(at(86_400.0), 8).expect("the first scaling left the rolling period");
+}
+
+#[test]
+fn argument_errors_carry_the_texts_aws_was_recorded_giving() {
+    // Sources: kinesalite's tests, run against AWS (KL test/*.js); the conformance file has them too.
+    let mut s = stream(3);
+    let e = s.put_record(at(0.0), "", None, 1, 0).expect_err("empty key");
+    assert_eq!(e.message, "1 validation error detected: Value '' at 'partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    let e = s.put_record(at(0.0), &"k".repeat(257), Some(""), 1_048_577, 0).expect_err("three errors");
+    assert!(e.message.starts_with("3 validation errors detected: Value 'kkk"), "{}", e.message);
+    assert!(e.message.contains("at 'partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256; Value '' at 'explicitHashKey'"), "{}", e.message);
+    let e = s.put_record(at(0.0), "a", Some("340282366920938463463374607431768211456"), 1, 0).expect_err("2^128");
+    assert_eq!(e.message, "Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was 340282366920938463463374607431768211456");
+    // An invalid entry fails the whole PutRecords, whatever its position.
+    let mut entries = vec![("a", None, 1); 40];
+    entries[30].0 = "";
+    let e = s.put_records(at(0.0), &entries).expect_err("entry 31");
+    assert!(e.message.contains("'records.31.member.partitionKey'"), "{}", e.message);
+    assert_eq!(s.shards().map(|x| x.retained_count()).sum::<u64>(), 0, "nothing written");
+    // Shard ids as AWS reads them: the digits after the first '-'.
+    assert_eq!(ShardId::parse("shard-2"), Some(ShardId(2)));
+    assert_eq!(ShardId::parse("-00002147483647"), Some(ShardId(2_147_483_647)));
+    assert_eq!(ShardId::parse("shardId-002147483648"), None);
+    assert_eq!(ShardId::parse("2.14E4"), None);
+    let e = s.split_shard(at(0.0), "shardId-5", "0").expect_err("no shard 5");
+    assert_eq!(e.message, "Could not find shard shardId-000000000005 in stream s under account 123456789012.");
+    let e = s.split_shard(at(0.0), "shard-2", "999999999999999999999999999999999999999").expect_err("above 2^128 - 1");
+    assert!(e.message.starts_with("NewStartingHashKey 999999999999999999999999999999999999999 used in SplitShard() on shard shardId-000000000002"), "{}", e.message);
+    let e = s.shard_iterator_by_name(at(0.0), "shardId-7", IteratorType::Latest).expect_err("no shard 7");
+    assert_eq!(e.message, "Shard shardId-000000000007 in stream s under account 123456789012 does not exist");
+    let it = s.shard_iterator(at(0.0), ShardId(0), IteratorType::Latest).expect("iterator");
+    let e = s.get_records(at(0.0), it, 0).expect_err("limit 0");
+    assert_eq!((e.code, e.message.as_str()), ("ValidationException", "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1"));
+    let e = s.update_shard_count(at(0.0), 100_001).expect_err("over 100,000");
+    assert_eq!(e.message, "1 validation error detected: Value '100001' at 'targetShardCount' failed to satisfy constraint: Member must have value less than or equal to 100000");
+    let e = Stream::create("s", 0, 24).expect_err("no shards");
+    assert_eq!(e.code, "ValidationException");
+    let e = Stream::create("s", 10_001, 24).expect_err("over the shard limit");
+    assert!(
+        e.code == "LimitExceededException"
+            && e.message.contains(
+                "Limit: 10000. Number of additional shards that would have resulted from this request: 10001."
+            ),
+        "{e}"
+    );
+    let e = Stream::create("s", 1, 23).expect_err("retention");
+    assert_eq!(
+        e.message,
+        "Minimum allowed retention period is 24 hours. Requested retention period (23 hours) is too short."
+    );
 }
