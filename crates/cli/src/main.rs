@@ -36,8 +36,8 @@ USAGE:
         them an error (exit status 2) instead.
     nimbus conformance FILE...
         Runs conformance files (the formats of crates/engine/conformance/sqs_timeline_cases.json,
-        sns_filter_cases.json, kinesis_hash_cases.json and vpc_peering_cases.json, described in
-        crates/engine/conformance/README.md) against the models: one line per failure, then
+        sns_filter_cases.json, sns_api_cases.json, kinesis_hash_cases.json and vpc_peering_cases.json,
+        described in crates/engine/conformance/README.md) against the models: one line per failure, then
         `N passed, N failed, N skipped` (skipped = flagged cases where the engine differs).
         Exit status 1 on any failure. Every case of the project's copy:
             nimbus conformance crates/engine/conformance/*.json

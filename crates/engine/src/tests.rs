@@ -504,6 +504,7 @@ fn trace_hash_depends_on_every_event() {
 // The project's copy of the real-AWS conformance files (`crates/engine/conformance/`), compiled
 // into the test binary: the tests need nothing outside the repository.
 const SNS_FILTER_CASES: &str = include_str!("../conformance/sns_filter_cases.json");
+const SNS_API_CASES: &str = include_str!("../conformance/sns_api_cases.json");
 const KINESIS_HASH_CASES: &str = include_str!("../conformance/kinesis_hash_cases.json");
 const SQS_TIMELINE_CASES: &str = include_str!("../conformance/sqs_timeline_cases.json");
 const VPC_PEERING_CASES: &str = include_str!("../conformance/vpc_peering_cases.json");
@@ -529,6 +530,12 @@ fn assert_conformance(file: &str, text: &str, min_cases: usize, max_flagged_diff
 #[test]
 fn sns_filter_conformance_cases_pass() {
     assert_conformance("sns_filter_cases.json", SNS_FILTER_CASES, 320, 11);
+}
+
+/// AWS's answers to CreateTopic, Subscribe, Publish and PublishBatch: every case passes.
+#[test]
+fn sns_api_conformance_cases_pass() {
+    assert_conformance("sns_api_cases.json", SNS_API_CASES, 37, 0);
 }
 
 #[test]

@@ -74,7 +74,7 @@ pub fn run_file(text: &str) -> Result<Report, FormatError> {
         return Ok(vpc::run(&doc));
     }
     Err(FormatError(
-        "unrecognised conformance format (this engine runs SQS timeline, SNS filter, Kinesis hash and VPC peering files)"
+        "unrecognised conformance format (this engine runs SQS timeline, SNS filter and API, Kinesis hash and VPC peering files)"
             .to_owned(),
     ))
 }

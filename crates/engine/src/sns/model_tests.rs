@@ -282,7 +282,11 @@ fn scenarios_are_checked_with_aws_rules() {
     s.subscriptions.push(sub("hook", EndpointKind::Http));
     assert!(s.validate().expect_err("FIFO to HTTP").to_string().contains("delivers only to SQS"));
     let s = fifo(false, true);
-    assert!(s.validate().expect_err("FIFO queue on a standard topic").to_string().contains("FIFO topic"));
+    assert!(s
+        .validate()
+        .expect_err("FIFO queue on a standard topic")
+        .to_string()
+        .contains("FIFO SQS Queues can not be subscribed to standard SNS topics"));
     let mut s = orders();
     s.subscriptions[1].raw = true;
     assert!(s.validate().expect_err("raw Lambda").to_string().contains("RawMessageDelivery"));

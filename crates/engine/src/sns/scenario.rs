@@ -326,7 +326,7 @@ impl SnsScenario {
                 return invalid(
                     "fifo_queue",
                     "true",
-                    "a FIFO queue can subscribe only to a FIFO topic; make the topic FIFO or the queue standard",
+                    "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics",
                 );
             }
             if s.raw && s.endpoint == EndpointKind::Lambda {

@@ -219,3 +219,41 @@ fn equals_ignore_case_folds_unicode_letters() {
     let greek = policy(r#"{"word": [{"equals-ignore-case": "ΑΘΗΝΑ"}]}"#, FilterScope::MessageAttributes);
     assert!(greek.matches(&attrs(&[("word", "String", "αθηνα")])));
 }
+
+/// AWS's recorded answers (LS test_sns.py snapshots; every case is in sns_api_cases.json too).
+#[test]
+fn publish_and_topic_errors_carry_the_texts_aws_was_recorded_giving() {
+    let mut sns = Sns::new();
+    let e = sns.create_topic("orders", true, false).expect_err("FIFO names end in .fifo");
+    assert_eq!(e.message, "Invalid parameter: Topic Name");
+    let topic = sns.create_topic("t", false, false).expect("topic");
+    let with = |kind: &str, name: &str, value: &str| PublishRequest {
+        body: "m".into(),
+        attributes: vec![(name.into(), kind.into(), value.into())],
+        ..PublishRequest::default()
+    };
+    // Custom type suffixes are AWS's: `Number.float` is a Number.
+    sns.publish(SimTime::ZERO, topic, &with("Number.float", "price", "1.5")).expect("a custom type");
+    let e = sns.publish(SimTime::ZERO, topic, &with("String.", "attr1", "x")).expect_err("no suffix after the dot");
+    assert_eq!(e.code, "ParameterValueInvalid");
+    assert!(e.message.starts_with("The message attribute 'attr1' has an invalid message attribute type"), "{e}");
+    let e = sns.publish(SimTime::ZERO, topic, &with("String", "a b", "x")).expect_err("a space");
+    assert!(e.message.starts_with("Invalid non-alphanumeric character '#x20' was found"), "{e}");
+    // The batch limit counts attributes: 262,132 + "attr1" "Number" "1" + "b" is one byte over.
+    let big = PublishRequest {
+        body: "a".repeat(MAX_MESSAGE_BYTES - 12),
+        attributes: vec![("attr1".into(), "Number".into(), "1".into())],
+        ..PublishRequest::default()
+    };
+    let b = PublishRequest { body: "b".into(), ..PublishRequest::default() };
+    let e = sns.publish_batch(SimTime::ZERO, topic, &[big, b]).expect_err("over 256 KB with the attributes");
+    assert_eq!(e.message, "The length of all the messages put together is more than the limit.");
+    let deduped = PublishRequest { dedup_id: Some("x".into()), ..order("a") };
+    let e = sns.publish(SimTime::ZERO, topic, &deduped).expect_err("a dedup id on a standard topic");
+    assert!(e.message.starts_with("Invalid parameter: MessageDeduplicationId Reason:"), "{e}");
+    let e = sns.subscribe(topic, Protocol::Sqs { fifo: true }, false, None).expect_err("a FIFO queue");
+    assert_eq!(
+        e.message,
+        "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics"
+    );
+}

@@ -135,20 +135,17 @@ impl Sns {
     }
 
     /// `CreateTopic`: names are 1–256 of `[A-Za-z0-9_-]`, FIFO ones end in `.fifo`; creating an
-    /// existing topic returns it (SNS-04).
+    /// existing topic returns it (SNS-04). AWS says only `Invalid parameter: Topic Name` for
+    /// every broken rule (LS test_sns.py test_create_topic_name_constraints, AWS-recorded).
     pub fn create_topic(&mut self, name: &str, fifo: bool, content_based_dedup: bool) -> Result<TopicId, SnsError> {
-        let stem = if fifo {
-            name.strip_suffix(".fifo").ok_or_else(|| SnsError::invalid("Fifo Topic names must end with .fifo"))?
-        } else {
-            name
-        };
-        let valid = !stem.is_empty()
-            && name.len() <= 256
-            && stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let stem = if fifo { name.strip_suffix(".fifo") } else { Some(name) };
+        let valid = stem.is_some_and(|stem| {
+            !stem.is_empty()
+                && name.len() <= 256
+                && stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        });
         if !valid {
-            return Err(SnsError::invalid(
-                "Topic Name: names are 1 to 256 characters of letters, digits, hyphens and underscores (FIFO: ending in .fifo)",
-            ));
+            return Err(SnsError::invalid("Topic Name"));
         }
         if let Some(i) = self.topics.iter().position(|t| t.name == name) {
             return Ok(TopicId(i));
@@ -173,6 +170,9 @@ impl Sns {
         filter: Option<(&str, FilterScope)>,
     ) -> Result<SubscriptionId, SnsError> {
         let t = self.topic(topic)?;
+        if !t.fifo && protocol == (Protocol::Sqs { fifo: true }) {
+            return Err(SnsError::invalid(FIFO_QUEUE_ON_STANDARD_TOPIC));
+        }
         if t.fifo && !matches!(protocol, Protocol::Sqs { .. }) {
             return Err(SnsError::invalid("Invalid protocol type: a FIFO topic delivers only to SQS queues"));
         }
@@ -211,18 +211,11 @@ impl Sns {
     pub fn publish(&mut self, now: SimTime, topic: TopicId, req: &PublishRequest) -> Result<Published, SnsError> {
         let t = self.topic(topic)?;
         check_message(req)?;
+        check_ids(t, req)?;
         if t.fifo {
-            if req.group_id.is_none() {
-                return Err(SnsError::invalid("The MessageGroupId parameter is required for FIFO topics"));
-            }
-            let key = match (&req.dedup_id, t.content_based_dedup) {
-                (Some(id), _) => id.clone(),
-                (None, true) => Sha256::digest(req.body.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
-                (None, false) => {
-                    return Err(SnsError::invalid(
-                        "The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
-                    ))
-                }
+            let key = match &req.dedup_id {
+                Some(id) => id.clone(),
+                None => Sha256::digest(req.body.as_bytes()).iter().map(|b| format!("{b:02x}")).collect(),
             };
             let topic = &mut self.topics[topic.0];
             while topic.dedup_expiry.front().is_some_and(|(until, _)| *until <= now) {
@@ -277,8 +270,10 @@ impl Sns {
             .collect()
     }
 
-    /// `PublishBatch`: at most 10 entries and 256 KB in all; each entry is published in order
-    /// and has its own result.
+    /// `PublishBatch`: at most 10 entries and 256 KB in all, attributes included; an entry a
+    /// FIFO topic cannot take (no group or deduplication id) fails the whole call; otherwise each
+    /// entry is published in order and has its own result. AWS's texts (LS test_sns.py
+    /// test_publish_batch_exceptions, test_publish_batch_too_long_message, AWS-recorded).
     pub fn publish_batch(
         &mut self,
         now: SimTime,
@@ -294,17 +289,18 @@ impl Sns {
         if entries.len() > MAX_BATCH_ENTRIES {
             return Err(SnsError {
                 code: "TooManyEntriesInBatchRequest",
-                message: format!("The batch request contains more entries than permissible ({MAX_BATCH_ENTRIES})"),
+                message: "The batch request contains more entries than permissible.".into(),
             });
         }
-        let total: usize = entries.iter().map(|e| e.body.len()).sum();
-        if total > MAX_MESSAGE_BYTES {
+        if entries.iter().map(message_size).sum::<usize>() > MAX_MESSAGE_BYTES {
             return Err(SnsError {
                 code: "BatchRequestTooLong",
-                message: format!(
-                    "The length of all the messages put together is more than the limit ({MAX_MESSAGE_BYTES} bytes)"
-                ),
+                message: "The length of all the messages put together is more than the limit.".into(),
             });
+        }
+        let t = self.topic(topic)?;
+        for e in entries {
+            check_ids(t, e)?;
         }
         Ok(entries.iter().map(|e| self.publish(now, topic, e)).collect())
     }
@@ -314,24 +310,91 @@ impl Sns {
     }
 }
 
+/// AWS's text for a FIFO queue subscribing to a standard topic (LS test_sns.py
+/// test_validations_for_fifo, AWS-recorded; the doubled prefix is AWS's).
+pub(crate) const FIFO_QUEUE_ON_STANDARD_TOPIC: &str =
+    "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics";
+
+/// A message's size as the 256 KB limit counts it: the body plus each attribute's name, type
+/// and value (SNS-01; LS test_publish_too_long_message, AWS-recorded at the boundary).
+fn message_size(req: &PublishRequest) -> usize {
+    req.body.len() + req.attributes.iter().map(|(n, k, v)| n.len() + k.len() + v.len()).sum::<usize>()
+}
+
+/// The ids a topic needs or refuses: a FIFO topic needs a group and a deduplication id (or
+/// content-based deduplication); a standard one refuses a deduplication id. AWS's texts (LS
+/// test_sns.py test_validations_for_fifo, test_publish_batch_exceptions, AWS-recorded).
+fn check_ids(t: &Topic, req: &PublishRequest) -> Result<(), SnsError> {
+    if !t.fifo {
+        return match req.dedup_id {
+            Some(_) => Err(SnsError::invalid(
+                "MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type",
+            )),
+            None => Ok(()),
+        };
+    }
+    if req.group_id.is_none() {
+        return Err(SnsError::invalid("The MessageGroupId parameter is required for FIFO topics"));
+    }
+    if req.dedup_id.is_none() && !t.content_based_dedup {
+        return Err(SnsError::invalid(
+            "The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
+        ));
+    }
+    Ok(())
+}
+
 /// The checks every publish makes of a message: not empty, at most 256 KB with its attributes,
-/// attribute types SNS knows (SNS-01).
+/// attributes as AWS validates them (SNS-01). AWS's texts (LS test_sns.py test_empty_sns_message,
+/// test_publish_too_long_message, test_message_attributes_prefixes,
+/// test_empty_or_wrong_message_attributes, all AWS-recorded).
 pub(crate) fn check_message(req: &PublishRequest) -> Result<(), SnsError> {
     if req.body.is_empty() {
         return Err(SnsError::invalid("Empty message"));
     }
-    let size = req.body.len() + req.attributes.iter().map(|(n, k, v)| n.len() + k.len() + v.len()).sum::<usize>();
-    if size > MAX_MESSAGE_BYTES {
-        return Err(SnsError::invalid(format!(
-            "Message too long: {size} bytes with its attributes; at most {MAX_MESSAGE_BYTES}"
-        )));
+    if message_size(req) > MAX_MESSAGE_BYTES {
+        return Err(SnsError::invalid("Message too long"));
     }
-    for (name, kind, _) in &req.attributes {
-        if !matches!(kind.as_str(), "String" | "Number" | "String.Array" | "Binary") {
-            return Err(SnsError::invalid(format!(
-                "The message attribute '{name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String."
-            )));
+    for (name, kind, value) in &req.attributes {
+        check_attribute(name, kind, value).map_err(|message| SnsError { code: "ParameterValueInvalid", message })?;
+    }
+    Ok(())
+}
+
+/// A message attribute as AWS validates it: the name (at most 256 bytes of letters, digits,
+/// `-`, `_` and `.`, no `.` at either end or twice in a row), the type (`String`, `Number` or
+/// `Binary`, or one of them with a custom suffix: `Number.float`), a non-empty value.
+fn check_attribute(name: &str, kind: &str, value: &str) -> Result<(), String> {
+    if name.len() > 256 {
+        return Err("Length of message attribute name must be less than 256 bytes.".into());
+    }
+    if let Some(c) = name.chars().find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
+        return Err(format!(
+            "Invalid non-alphanumeric character '#x{:X}' was found in the message attribute name. Can only include alphanumeric characters, hyphens, underscores, or dots.",
+            u32::from(c)
+        ));
+    }
+    for (at, edge) in [("starting", name.starts_with('.')), ("ending", name.ends_with('.'))] {
+        if edge {
+            return Err(format!("Invalid message attribute name {at} with character '.' was found."));
         }
+    }
+    if name.contains("..") {
+        return Err("Message attribute name can not have successive '.' character.".into());
+    }
+    // `String.prefixed` and `String.  prefixed.` are accepted, `String.` and `Stringprefixed` not.
+    let typed = ["String", "Number", "Binary"].iter().any(|base| {
+        kind.strip_prefix(base).is_some_and(|rest| rest.is_empty() || (rest.len() > 1 && rest.starts_with('.')))
+    });
+    if !typed {
+        return Err(format!(
+            "The message attribute '{name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String."
+        ));
+    }
+    if value.is_empty() {
+        return Err(format!(
+            "The message attribute '{name}' must contain non-empty message attribute value for message attribute type '{kind}'."
+        ));
     }
     Ok(())
 }
