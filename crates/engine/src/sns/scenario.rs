@@ -323,11 +323,7 @@ impl SnsScenario {
                 );
             }
             if s.fifo_queue && !self.topic.fifo {
-                return invalid(
-                    "fifo_queue",
-                    "true",
-                    "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics",
-                );
+                return invalid("fifo_queue", "true", super::topic::FIFO_QUEUE_ON_STANDARD_TOPIC);
             }
             if s.raw && s.endpoint == EndpointKind::Lambda {
                 return invalid(

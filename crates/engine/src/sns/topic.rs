@@ -171,7 +171,7 @@ impl Sns {
     ) -> Result<SubscriptionId, SnsError> {
         let t = self.topic(topic)?;
         if !t.fifo && protocol == (Protocol::Sqs { fifo: true }) {
-            return Err(SnsError::invalid(FIFO_QUEUE_ON_STANDARD_TOPIC));
+            return Err(SnsError { code: "InvalidParameter", message: FIFO_QUEUE_ON_STANDARD_TOPIC.into() });
         }
         if t.fifo && !matches!(protocol, Protocol::Sqs { .. }) {
             return Err(SnsError::invalid("Invalid protocol type: a FIFO topic delivers only to SQS queues"));
@@ -313,7 +313,7 @@ impl Sns {
 /// AWS's text for a FIFO queue subscribing to a standard topic (LS test_sns.py
 /// test_validations_for_fifo, AWS-recorded; the doubled prefix is AWS's).
 pub(crate) const FIFO_QUEUE_ON_STANDARD_TOPIC: &str =
-    "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics";
+    "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics";
 
 /// A message's size as the 256 KB limit counts it: the body plus each attribute's name, type
 /// and value (SNS-01; LS test_publish_too_long_message, AWS-recorded at the boundary).
