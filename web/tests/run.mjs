@@ -871,6 +871,14 @@ test('/sns: a published message reaches exactly the subscriptions whose policy m
   await page.locator('[data-testid=composer-attributes]').fill('{"order_type": "books"');
   const broken = await page.locator('[data-testid=composer-error]').innerText();
   assert(broken.includes('closing brace') && !broken.includes('EOF'), `broken JSON is not explained in plain words: ${broken}`);
+  // Attribute names and values AWS refuses get AWS's recorded code and words (LS test_sns.py).
+  await page.locator('[data-testid=composer-attributes]').fill('{"order type": "books"}');
+  const named = await page.locator('[data-testid=composer-error]').innerText();
+  assert(named.includes("ParameterValueInvalid: Invalid non-alphanumeric character '#x20' was found in the message attribute name."), `not AWS's attribute-name error: ${named}`);
+  await page.locator('[data-testid=composer-attributes]').fill('{"order_type": ""}');
+  const empty = await page.locator('[data-testid=composer-error]').innerText();
+  assert(empty.includes("The message attribute 'order_type' must contain non-empty message attribute value for message attribute type 'String'."), `not AWS's empty-value error: ${empty}`);
+  assert(await page.locator('[data-testid=composer-publish]').isDisabled(), 'Publish stays enabled for an attribute AWS refuses');
   // A new scenario starts a new run: the old confirmation goes.
   await page.locator('[data-testid=composer-attributes]').fill('{"order_type": "books"}');
   await page.locator('[data-testid=reset]').click();
