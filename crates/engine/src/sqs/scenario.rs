@@ -311,7 +311,16 @@ impl SqsScenario {
             check_int_range("consumers.autoscale.min", u64::from(a.min), 0..=u64::from(a.max))?;
             check_int_range("consumers.autoscale.scale_out_delay_s", a.scale_out_delay_s, 0..=MAX_SCALE_DELAY_S)?;
             check_int_range("consumers.autoscale.scale_in_delay_s", a.scale_in_delay_s, 0..=MAX_SCALE_DELAY_S)?;
-            check_int_range("consumers.count", u64::from(c.count), u64::from(a.min)..=u64::from(a.max))?;
+            if !(a.min..=a.max).contains(&c.count) {
+                return Err(ConfigError::Invalid {
+                    field: "consumers.count".into(),
+                    value: c.count.to_string(),
+                    rule: format!(
+                        "with autoscaling the consumers start within its fewest and most, {}–{}",
+                        a.min, a.max
+                    ),
+                });
+            }
         }
         check_range("duplicate_probability", self.duplicate_probability, 0.0..=1.0)?;
         crate::scenario::check_offered("each message sent, received and deleted", self.offered_per_s())

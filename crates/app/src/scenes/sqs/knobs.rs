@@ -236,7 +236,7 @@ pub const KNOBS: [Knob<SqsScenario>; 26] = [
     },
     Knob {
         key: "heartbeat",
-        label: "Heartbeat every (s): ChangeMessageVisibility while working",
+        label: "Heartbeat: ChangeMessageVisibility every (s)",
         min: 0.0,
         max: VISIBILITY_TIMEOUT_MAX_S as f64,
         aws: false,
