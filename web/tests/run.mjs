@@ -393,6 +393,7 @@ sqsTest('/sqs poison preset fills the dead-letter queue, and the inspector expla
 // Each preset at seed 42, played at 100× to a point where its lesson shows.
 const PRESET_EFFECTS = [
   ['slow-consumer', 40, 'duplicates processed > 0', async (p) => (await num(p, 'count-duplicates-processed')) > 0],
+  ['heartbeat', 40, 'visibility extended > 0 and no duplicates', async (p) => (await num(p, 'count-visibility-extended')) > 0 && (await num(p, 'count-duplicates-processed')) === 0],
   ['poison', 20, 'DLQ depth > 0', async (p) => (await num(p, 'dlq-depth')) > 0],
   ['polling', 20, 'empty receives > 0 and a cost', async (p) => (await num(p, 'count-empty-receives')) > 0 && (await num(p, 'cost')) > 0],
   ['fifo-blocking', 12, 'a blocked FIFO token', async (p) => (await tokenCount(p, 'g.sqs-token.blocked')) > 0],
@@ -400,7 +401,31 @@ const PRESET_EFFECTS = [
   ['order', 10, 'messages received out of order > 0', async (p) => (await num(p, 'count-out-of-order')) > 0],
   ['duplicates', 60, 'duplicates processed > 0', async (p) => (await num(p, 'count-duplicates-processed')) > 0],
   ['scale', 20, 'a backlog drawn as small tokens', async (p) => (await num(p, 'lane-visible')) > 50 && (await tokenCount(p, 'g.sqs-token.dense')) > 43],
+  ['autoscale', 100, 'more consumers running, stopped ones dashed', async (p) => (await num(p, 'count-consumers-running')) > 1 && (await p.locator('g.sqs-consumer.off').count()) + (await num(p, 'count-consumers-running')) === 6],
 ];
+
+// Issue 19, item 11: the slow consumer trap's fix, one knob away.
+sqsTest('/sqs: a heartbeat on the slow-consumer preset ends its duplicates', async () => {
+  const page = await openSqs();
+  assert((await page.locator('[data-testid=preset]').inputValue()) === 'slow-consumer', 'the page does not open on the slow consumer trap');
+  assert((await page.locator('[data-testid=preset-explanation]').innerText()).includes('heartbeat'), 'the trap does not name the heartbeat as a fix');
+  await page.locator('[data-testid=knob-heartbeat]').fill('2');
+  assert((await page.locator('[data-testid=knob-heartbeat-message]').innerText()) === '', 'the heartbeat knob refused 2 s');
+  assert(new URL(page.url()).searchParams.get('heartbeat') === '2', `the link does not carry the heartbeat: ${page.url()}`);
+  await setSpeed(page, 9);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) >= 60, null, { timeout: 20000 });
+  await page.locator('[data-testid=play]').click();
+  assert((await num(page, 'count-duplicates-processed')) === 0, 'duplicates with a heartbeat');
+  assert((await num(page, 'count-visibility-extended')) > 20, 'no ChangeMessageVisibility calls counted');
+  await page.locator('[data-testid=knob-heartbeat]').fill('0');
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) >= 60, null, { timeout: 20000 });
+  await page.locator('[data-testid=play]').click();
+  assert((await num(page, 'count-duplicates-processed')) > 0, 'no duplicates without the heartbeat');
+  noErrors(page);
+  await page.context().close();
+});
 
 sqsTest('/sqs: every preset loads and shows its effect', async () => {
   const page = await openSqs();

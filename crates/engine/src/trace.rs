@@ -80,6 +80,14 @@ pub enum Reason {
     TimedOut,
     /// A resharding call was accepted: the stream is UPDATING until it completes.
     ReshardStarted,
+    /// A consumer's heartbeat extended a message's visibility (ChangeMessageVisibility).
+    VisibilityExtended,
+    /// SQS refused a visibility extension (past the 12-hour limit, or a stale receipt).
+    ExtendRefused,
+    /// An autoscaler started a consumer instance (it polls after the scale-out delay).
+    ScaledOut,
+    /// An autoscaler stopped a consumer instance (the backlog fell below its target).
+    ScaledIn,
 }
 
 impl Reason {
@@ -119,6 +127,10 @@ impl Reason {
             Reason::Forbidden => "FORBIDDEN",
             Reason::TimedOut => "TIMED_OUT",
             Reason::ReshardStarted => "RESHARD_STARTED",
+            Reason::VisibilityExtended => "VISIBILITY_EXTENDED",
+            Reason::ExtendRefused => "EXTEND_REFUSED",
+            Reason::ScaledOut => "SCALED_OUT",
+            Reason::ScaledIn => "SCALED_IN",
         }
     }
 
@@ -158,6 +170,11 @@ impl Reason {
             Reason::Forbidden => 31,
             Reason::TimedOut => 32,
             Reason::ReshardStarted => 33,
+            // 41+: room for other reasons added in parallel branches.
+            Reason::VisibilityExtended => 41,
+            Reason::ExtendRefused => 42,
+            Reason::ScaledOut => 43,
+            Reason::ScaledIn => 44,
         }
     }
 }

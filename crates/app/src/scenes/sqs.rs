@@ -102,7 +102,7 @@ pub fn SqsScene() -> impl IntoView {
     let drawing = Drawing {
         view: view_data,
         snapshot: move |sim: &SqsSim| {
-            let consumers = sim.model().scenario().consumers.count as usize;
+            let consumers = sim.model().consumer_slots();
             diagram(sim, &Layout::new(stage.width.get_untracked(), consumers))
         },
         crowded: |d: &DiagramView| d.dense.iter().any(|&dense| dense),

@@ -21,10 +21,13 @@ pub use queue::{
     SendRequest, SendResult, REORDER_WINDOW,
 };
 pub use scenario::{
-    ConsumerActivity, Consumers, DlqSettings, Producer, SqsModel, SqsScenario, SqsSim, SqsTotals, SqsTraceEvent,
-    Work as SqsWork, MAX_CONSUMERS, MAX_GROUPS, MAX_REQUEST_LATENCY_MS,
+    Autoscale, ConsumerActivity, Consumers, DlqSettings, Heartbeat, Producer, SqsModel, SqsScenario, SqsSim, SqsTotals,
+    SqsTraceEvent, Work as SqsWork, AUTOSCALE_PERIOD, MAX_BACKLOG_TARGET, MAX_CONSUMERS, MAX_GROUPS,
+    MAX_REQUEST_LATENCY_MS, MAX_SCALE_DELAY_S, SEND_BATCH_LINGER, SEND_BATCH_MAX_BYTES,
 };
 pub use service::{QueueId, Sqs, SqsEvent};
 
+#[cfg(test)]
+mod consumer_tests;
 #[cfg(test)]
 mod tests;

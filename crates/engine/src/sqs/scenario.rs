@@ -11,8 +11,11 @@ use super::action::{Action, ApiCalls};
 use super::attributes::{QueueAttributes, RedrivePolicy};
 use super::limits::*;
 use super::pricing;
-use super::queue::{Fidelity, MessageId, Queue, QueueEvent, ReceiptHandle, ReceiveRequest, Received, SendRequest};
+use super::queue::{
+    Fidelity, MessageId, Queue, QueueEvent, ReceiptHandle, ReceiveRequest, Received, SendRequest, SendResult,
+};
 use super::service::{QueueId, Sqs};
+use super::SqsError;
 use crate::apigw::retry::{backoff, Failure};
 use crate::dist::Distribution;
 use crate::metrics::{Histogram, SeriesId, SeriesKind};
@@ -86,6 +89,13 @@ pub struct Producer {
     pub groups: u32,
     /// Fraction of sends repeated with the same deduplication id (a producer retry), 0–1.
     pub resend_fraction: f64,
+    /// Messages per `SendMessageBatch` call, 1–10 (1 = one `SendMessage` per message). A batch
+    /// goes out when it holds this many messages, when one more would pass the 1 MiB batch total,
+    /// or [`SEND_BATCH_LINGER`] after its first message, whichever comes first.
+    pub batch_size: u32,
+    /// Per-message `DelaySeconds`, 0–900 (0 = not sent: the queue's delivery delay applies).
+    /// Standard queues only: a FIFO queue refuses it.
+    pub delay_s: u64,
 }
 
 impl Default for Producer {
@@ -95,6 +105,8 @@ impl Default for Producer {
             message_size: 1_024,
             groups: 3,
             resend_fraction: 0.0,
+            batch_size: 1,
+            delay_s: 0,
         }
     }
 }
@@ -119,7 +131,62 @@ pub struct Consumers {
     pub poison_fraction: f64,
     /// Round-trip time of one API call, milliseconds.
     pub request_latency_ms: f64,
+    /// A visibility heartbeat while processing, if any.
+    pub heartbeat: Option<Heartbeat>,
+    /// Scale the number of consumers with the backlog, if set (`count` is where it starts).
+    pub autoscale: Option<Autoscale>,
 }
+
+/// A visibility "heartbeat": while a consumer holds received messages it calls
+/// `ChangeMessageVisibility` on each of them every `every_s`, setting its timeout to
+/// `extend_to_s` from the call (SQS-18). SQS refuses an extension past 12 hours from the
+/// receive (SQS-17); the message then times out as usual.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Heartbeat {
+    /// Seconds between calls, 1–43,200 (first call this long after the receive).
+    pub every_s: u64,
+    /// The `VisibilityTimeout` each call sets, 0–43,200 seconds from the call.
+    pub extend_to_s: u64,
+}
+
+/// Consumers that follow the backlog, as AWS's "scaling policy based on Amazon SQS" does: the
+/// backlog per instance is `ApproximateNumberOfMessagesVisible` / running instances, and a
+/// target tracking policy keeps it near `target_backlog_per_instance`
+/// (docs.aws.amazon.com/autoscaling/ec2/userguide/as-using-sqs-queue.html). The metric is read
+/// every [`AUTOSCALE_PERIOD`] (SQS sends its CloudWatch metrics once a minute).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Autoscale {
+    /// The acceptable backlog per instance, messages, 1–100,000.
+    pub target_backlog_per_instance: u32,
+    /// Fewest consumers, 0–1,000.
+    pub min: u32,
+    /// Most consumers, 1–1,000 (at least `min`).
+    pub max: u32,
+    /// Time from a scale-out decision until the new consumer polls (launch and warm-up), 0–3,600 s.
+    pub scale_out_delay_s: u64,
+    /// How long the backlog must call for fewer consumers before one stops, 0–3,600 s.
+    pub scale_in_delay_s: u64,
+}
+
+impl Default for Autoscale {
+    fn default() -> Self {
+        Autoscale { target_backlog_per_instance: 10, min: 1, max: 10, scale_out_delay_s: 30, scale_in_delay_s: 120 }
+    }
+}
+
+/// How often the autoscaler reads the backlog: SQS's CloudWatch metrics come once a minute.
+pub const AUTOSCALE_PERIOD: SimDuration = SimDuration::from_secs(60);
+/// The longest scale-out or scale-in delay a scenario may set, seconds (a playground bound).
+pub const MAX_SCALE_DELAY_S: u64 = 3_600;
+/// The largest backlog-per-instance target (a playground bound).
+pub const MAX_BACKLOG_TARGET: u32 = 100_000;
+/// How long a batching producer holds a batch open for more messages: the AWS SDK for Java's
+/// buffered client default (`QueueBufferConfig.MAX_BATCH_OPEN_MS_DEFAULT`, 200 ms).
+pub const SEND_BATCH_LINGER: SimDuration = SimDuration::from_millis(200);
+/// The most a `SendMessageBatch` may carry in total, bytes (SQS-32, C1: 1 MiB).
+pub const SEND_BATCH_MAX_BYTES: u64 = MESSAGE_SIZE_MAX;
 
 impl Default for Consumers {
     fn default() -> Self {
@@ -132,6 +199,8 @@ impl Default for Consumers {
             crash_probability: 0.0,
             poison_fraction: 0.0,
             request_latency_ms: 20.0,
+            heartbeat: None,
+            autoscale: None,
         }
     }
 }
@@ -204,6 +273,20 @@ impl SqsScenario {
             check_int_range(&format!("producers[{i}].message_size"), p.message_size, 1..=q.max_message_size)?;
             check_int_range(&format!("producers[{i}].groups"), u64::from(p.groups), 1..=u64::from(MAX_GROUPS))?;
             check_range(&format!("producers[{i}].resend_fraction"), p.resend_fraction, 0.0..=1.0)?;
+            check_int_range(
+                &format!("producers[{i}].batch_size"),
+                u64::from(p.batch_size),
+                1..=BATCH_MAX_ENTRIES as u64,
+            )?;
+            check_int_range(&format!("producers[{i}].delay_s"), p.delay_s, 0..=DELAY_MAX_S)?;
+            if q.fifo && p.delay_s > 0 {
+                // What SendMessage answers on a FIFO queue (SQS-27): the delay is the queue's only.
+                return Err(ConfigError::Invalid {
+                    field: format!("producers[{i}].delay_s"),
+                    value: p.delay_s.to_string(),
+                    rule: "a FIFO queue refuses a per-message DelaySeconds (InvalidParameterValue: \"The request include parameter that is not valid for this queue type.\"); set the queue's delivery delay instead".into(),
+                });
+            }
         }
         let c = &self.consumers;
         check_int_range("consumers.count", u64::from(c.count), 0..=u64::from(MAX_CONSUMERS))?;
@@ -214,6 +297,31 @@ impl SqsScenario {
         check_range("consumers.crash_probability", c.crash_probability, 0.0..=1.0)?;
         check_range("consumers.poison_fraction", c.poison_fraction, 0.0..=1.0)?;
         check_range("consumers.request_latency_ms", c.request_latency_ms, 0.0..=MAX_REQUEST_LATENCY_MS)?;
+        if let Some(h) = &c.heartbeat {
+            check_int_range("consumers.heartbeat.every_s", h.every_s, 1..=VISIBILITY_TIMEOUT_MAX_S)?;
+            check_int_range("consumers.heartbeat.extend_to_s", h.extend_to_s, 0..=VISIBILITY_TIMEOUT_MAX_S)?;
+        }
+        if let Some(a) = &c.autoscale {
+            check_int_range(
+                "consumers.autoscale.target_backlog_per_instance",
+                u64::from(a.target_backlog_per_instance),
+                1..=u64::from(MAX_BACKLOG_TARGET),
+            )?;
+            check_int_range("consumers.autoscale.max", u64::from(a.max), 1..=u64::from(MAX_CONSUMERS))?;
+            check_int_range("consumers.autoscale.min", u64::from(a.min), 0..=u64::from(a.max))?;
+            check_int_range("consumers.autoscale.scale_out_delay_s", a.scale_out_delay_s, 0..=MAX_SCALE_DELAY_S)?;
+            check_int_range("consumers.autoscale.scale_in_delay_s", a.scale_in_delay_s, 0..=MAX_SCALE_DELAY_S)?;
+            if !(a.min..=a.max).contains(&c.count) {
+                return Err(ConfigError::Invalid {
+                    field: "consumers.count".into(),
+                    value: c.count.to_string(),
+                    rule: format!(
+                        "with autoscaling the consumers start within its fewest and most, {}–{}",
+                        a.min, a.max
+                    ),
+                });
+            }
+        }
         check_range("duplicate_probability", self.duplicate_probability, 0.0..=1.0)?;
         crate::scenario::check_offered("each message sent, received and deleted", self.offered_per_s())
     }
@@ -257,6 +365,14 @@ pub enum Work {
     QueueTick,
     /// Gauges are sampled for the charts.
     Sample,
+    /// A consumer's visibility heartbeat for its receive number `batch` (stale after the next).
+    Heartbeat { consumer: u32, batch: u32 },
+    /// A batching producer's batch number `batch` has waited [`SEND_BATCH_LINGER`]: send it.
+    FlushBatch { producer: u32, batch: u64 },
+    /// The autoscaler reads the backlog.
+    Scale,
+    /// A consumer started by the autoscaler is ready to poll.
+    InstanceUp { consumer: u32 },
 }
 
 /// What happened, for the trace, the event log and the inspector.
@@ -324,10 +440,41 @@ impl TraceRecord for SqsTraceEvent {
             Reason::CopySurvivedDelete => format!("{m}: the delete missed a stored copy; it will come back"),
             Reason::StaleReceipt => format!("{m}: delete with an outdated receipt handle did not delete"),
             Reason::Throttled => format!("consumer or producer {who}: request throttled"),
+            Reason::VisibilityExtended => format!(
+                "consumer {who} extended the visibility of {m} (heartbeat: ChangeMessageVisibility, receive #{})",
+                self.count
+            ),
+            Reason::ExtendRefused => match self.count {
+                EXTEND_PAST_12_HOURS => format!(
+                    "consumer {who}: ChangeMessageVisibility on {m} refused, InvalidParameterValue: Total VisibilityTimeout for the message is beyond the limit [43200 seconds] (12 h from its receive); it will time out"
+                ),
+                EXTEND_NOT_IN_FLIGHT => format!(
+                    "consumer {who}: ChangeMessageVisibility on {m} refused, MessageNotInflight: The message referred to isn't in flight."
+                ),
+                _ => format!(
+                    "consumer {who}: ChangeMessageVisibility on {m} refused, InvalidParameterValue: The receipt handle has expired (another receive took it)"
+                ),
+            },
+            Reason::ScaledOut => format!(
+                "autoscaling: backlog per instance above target, consumer {who} starting ({} wanted)",
+                self.count
+            ),
+            Reason::ScaledIn => format!(
+                "autoscaling: backlog per instance below target, consumer {who} stops after its current work ({} wanted)",
+                self.count
+            ),
+            Reason::Started => format!("consumer {who} is up and polling"),
             other => format!("{m}: {}", other.code()),
         }
     }
 }
+
+/// `count` of an `EXTEND_REFUSED` event: the 12-hour limit (SQS-17).
+const EXTEND_PAST_12_HOURS: u32 = 1;
+/// `count` of an `EXTEND_REFUSED` event: `MessageNotInflight` (SQS-18).
+const EXTEND_NOT_IN_FLIGHT: u32 = 2;
+/// `count` of an `EXTEND_REFUSED` event: an outdated receipt handle.
+const EXTEND_STALE_RECEIPT: u32 = 3;
 
 /// How long a crashed consumer takes to come back.
 const CONSUMER_RESTART: SimDuration = SimDuration::from_secs(5);
@@ -350,6 +497,13 @@ pub enum ConsumerActivity {
     /// Crashed before deleting; restarts at `at`.
     Restarting {
         /// When it is back.
+        at: SimTime,
+    },
+    /// Not running (an autoscaled consumer beyond the current count).
+    Stopped,
+    /// Started by the autoscaler; polls from `at`.
+    Starting {
+        /// When it is up.
         at: SimTime,
     },
 }
@@ -388,6 +542,14 @@ pub struct SqsTotals {
     pub latency: Histogram,
     /// Time a message waits in the queue: from its send to its first receive.
     pub queue_wait: Histogram,
+    /// Heartbeat visibility extensions SQS accepted.
+    pub visibility_extended: u64,
+    /// Heartbeat visibility extensions SQS refused.
+    pub extend_refused: u64,
+    /// Consumers started by the autoscaler.
+    pub scaled_out: u64,
+    /// Consumers stopped by the autoscaler.
+    pub scaled_in: u64,
 }
 
 /// What processing needs of a received message (copied, so the batch can stay borrowed-free).
@@ -420,6 +582,10 @@ enum ConsumerState {
     Processing { index: usize },
     /// Crashed; back at `until`.
     Down { until: SimTime },
+    /// Not running (autoscaling).
+    Stopped,
+    /// Started by the autoscaler, up at `at`.
+    Starting { at: SimTime },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -435,6 +601,7 @@ struct SqsSeries {
     empty: SeriesId,
     duplicates: SeriesId,
     out_of_order: SeriesId,
+    running: SeriesId,
 }
 
 /// The SQS scenario model.
@@ -465,6 +632,16 @@ pub struct SqsModel {
     dlq: Option<QueueId>,
     totals: SqsTotals,
     series: Option<SqsSeries>,
+    /// Each consumer's receive number, so a heartbeat of an earlier batch knows it is stale.
+    beat_gen: Vec<u32>,
+    /// Messages of each consumer's batch whose extension SQS refused (bit per position).
+    refused: Vec<u16>,
+    /// Each batching producer's open batch and its number.
+    open_batches: Vec<(Vec<SendRequest>, u64)>,
+    /// Consumers told to stop once their current work is done (autoscaling).
+    retiring: Vec<bool>,
+    /// Since when the backlog has called for fewer consumers (autoscaling).
+    below_target_since: Option<SimTime>,
 }
 
 impl SqsModel {
@@ -492,15 +669,20 @@ impl SqsModel {
             });
         }
         let main_id = sqs.create_queue_with(&main_name(main.fifo), main)?;
+        let count = scenario.consumers.count as usize;
+        // Autoscaling keeps a slot for every consumer it may run; those past `count` start stopped.
+        let slots = scenario.consumers.autoscale.map_or(count, |a| count.max(a.max as usize));
+        let mut consumers = vec![ConsumerState::Idle; count];
+        consumers.resize(slots, ConsumerState::Stopped);
         Ok(SqsModel {
             scenario: scenario.clone(),
             sqs,
             producers: scenario.producers.iter().map(|p| (Arrivals::new(&p.workload), 0)).collect(),
-            consumers: vec![ConsumerState::Idle; scenario.consumers.count as usize],
-            batches: vec![Vec::new(); scenario.consumers.count as usize],
+            consumers,
+            batches: vec![Vec::new(); slots],
             waiting: VecDeque::new(),
             woken: VecDeque::new(),
-            deadline_pending: vec![false; scenario.consumers.count as usize],
+            deadline_pending: vec![false; slots],
             poison: BTreeSet::new(),
             processed: BTreeSet::new(),
             tick_at: None,
@@ -515,6 +697,11 @@ impl SqsModel {
             dlq: dlq_id,
             totals: SqsTotals::default(),
             series: None,
+            beat_gen: vec![0; slots],
+            refused: vec![0; slots],
+            open_batches: vec![(Vec::new(), 0); scenario.producers.len()],
+            retiring: vec![false; slots],
+            below_target_since: None,
         })
     }
 
@@ -552,8 +739,18 @@ impl SqsModel {
             Some(ConsumerState::Waiting { deadline, .. }) => ConsumerActivity::LongPolling { until: *deadline },
             Some(ConsumerState::Processing { index }) => ConsumerActivity::Processing { index: *index },
             Some(ConsumerState::Down { until }) => ConsumerActivity::Restarting { at: *until },
+            Some(ConsumerState::Stopped) => ConsumerActivity::Stopped,
+            Some(ConsumerState::Starting { at }) => ConsumerActivity::Starting { at: *at },
             _ => ConsumerActivity::Polling,
         }
+    }
+    /// Consumer slots: `consumers.count`, or the autoscaler's maximum when it is higher.
+    pub fn consumer_slots(&self) -> usize {
+        self.consumers.len()
+    }
+    /// Consumers running now (polling, processing or restarting after a crash).
+    pub fn running_consumers(&self) -> usize {
+        self.consumers.iter().filter(|c| !matches!(c, ConsumerState::Stopped | ConsumerState::Starting { .. })).count()
     }
     /// What consumer `i` holds: the messages of its current batch, if processing.
     pub fn consumer_batch(&self, i: usize) -> &[Received] {
@@ -652,7 +849,8 @@ impl SqsModel {
 
     fn produce(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, producer: u32) {
         let p = &self.scenario.producers[producer as usize];
-        let (size, groups, resend) = (p.message_size, p.groups, p.resend_fraction);
+        let (size, groups, resend, batch_size) = (p.message_size, p.groups, p.resend_fraction, p.batch_size);
+        let delay_s = (p.delay_s > 0).then_some(p.delay_s);
         let n = self.producers[producer as usize].1;
         self.producers[producer as usize].1 += 1;
         let fifo = self.scenario.queue.fifo;
@@ -661,28 +859,19 @@ impl SqsModel {
             size,
             group_id: fifo.then(|| format!("g{}", n % u64::from(groups))),
             dedup_id: fifo.then(|| format!("p{producer}-{n}")),
-            delay_s: None,
+            delay_s,
         };
         let copies = if cx.rng.chance(resend) { 2 } else { 1 };
         for copy in 0..copies {
-            self.call(Action::SendMessage, size);
             // The last copy takes the request itself.
             let req = if copy + 1 == copies { std::mem::take(&mut request) } else { request.clone() };
-            match self.sqs.send(cx.now(), self.main, req, &mut cx.rng) {
-                Ok(sent) if sent.deduplicated => {
-                    self.totals.deduplicated += 1;
-                    self.emit(cx, Reason::Deduplicated, Some(sent.message_id), Some(producer), 0);
-                }
-                Ok(sent) => {
-                    self.totals.sent += 1;
-                    if cx.rng.chance(self.scenario.consumers.poison_fraction) {
-                        self.poison.insert(sent.message_id);
-                    }
-                    self.emit(cx, Reason::Sent, Some(sent.message_id), Some(producer), 0);
-                    self.count(cx, |s| s.sent, 1.0);
-                }
-                Err(_) => self.emit(cx, Reason::Throttled, None, Some(producer), 0),
+            if batch_size > 1 {
+                self.add_to_batch(cx, producer, req);
+                continue;
             }
+            self.call(Action::SendMessage, size);
+            let res = self.sqs.send(cx.now(), self.main, req, &mut cx.rng);
+            self.on_send(cx, producer, res);
         }
         self.after_queue_call(cx);
         if let Some(at) = self.producers[producer as usize].0.next(&mut cx.rng) {
@@ -690,8 +879,189 @@ impl SqsModel {
         }
     }
 
+    /// Traces the answer to one message of a send (a `SendMessage`, or an entry of a batch).
+    fn on_send(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, producer: u32, res: Result<SendResult, SqsError>) {
+        match res {
+            Ok(sent) if sent.deduplicated => {
+                self.totals.deduplicated += 1;
+                self.emit(cx, Reason::Deduplicated, Some(sent.message_id), Some(producer), 0);
+            }
+            Ok(sent) => {
+                self.totals.sent += 1;
+                if cx.rng.chance(self.scenario.consumers.poison_fraction) {
+                    self.poison.insert(sent.message_id);
+                }
+                self.emit(cx, Reason::Sent, Some(sent.message_id), Some(producer), 0);
+                self.count(cx, |s| s.sent, 1.0);
+            }
+            Err(_) => self.emit(cx, Reason::Throttled, None, Some(producer), 0),
+        }
+    }
+
+    /// Puts a message in the producer's open batch: the batch goes out when full, before it
+    /// would pass the 1 MiB batch total, or [`SEND_BATCH_LINGER`] after its first message.
+    fn add_to_batch(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, producer: u32, req: SendRequest) {
+        let p = producer as usize;
+        let max = self.scenario.producers[p].batch_size as usize;
+        let held: u64 = self.open_batches[p].0.iter().map(|r| r.size).sum();
+        if held > 0 && held + req.size > SEND_BATCH_MAX_BYTES {
+            self.flush_batch(cx, producer);
+        }
+        if self.open_batches[p].0.is_empty() {
+            let batch = self.open_batches[p].1;
+            cx.schedule_in(SEND_BATCH_LINGER, Work::FlushBatch { producer, batch });
+        }
+        self.open_batches[p].0.push(req);
+        if self.open_batches[p].0.len() >= max {
+            self.flush_batch(cx, producer);
+        }
+    }
+
+    /// Sends the producer's open batch as one `SendMessageBatch` call: one request against the
+    /// FIFO limit of 300 calls per second (so 10 a batch make 3,000 messages, SQS-11), billed
+    /// per started 64 KB of the whole batch.
+    fn flush_batch(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, producer: u32) {
+        let p = producer as usize;
+        let entries = std::mem::take(&mut self.open_batches[p].0);
+        self.open_batches[p].1 += 1;
+        if entries.is_empty() {
+            return;
+        }
+        let payload: u64 = entries.iter().map(|r| r.size).sum();
+        self.call(Action::SendMessage, payload);
+        match self.sqs.send_batch(cx.now(), self.main, entries, &mut cx.rng) {
+            Ok(results) => {
+                for res in results {
+                    self.on_send(cx, producer, res);
+                }
+            }
+            // The whole call was refused (a FIFO queue's throughput limit): no entry was sent.
+            Err(_) => self.emit(cx, Reason::Throttled, None, Some(producer), 0),
+        }
+        self.after_queue_call(cx);
+    }
+
+    /// A heartbeat: `ChangeMessageVisibility` on every message the consumer still holds.
+    fn heartbeat(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, consumer: u32, batch: u32) {
+        let Some(h) = self.scenario.consumers.heartbeat else { return };
+        let c = consumer as usize;
+        let ConsumerState::Processing { index } = self.consumers[c] else { return };
+        if self.beat_gen[c] != batch {
+            return;
+        }
+        for i in index..self.batches[c].len() {
+            if self.refused[c] & (1 << i) != 0 {
+                continue;
+            }
+            let msg = Handled::of(&self.batches[c][i]);
+            self.call(Action::ChangeMessageVisibility, 0);
+            match self.sqs.change_visibility(cx.now(), self.main, msg.receipt_handle, h.extend_to_s) {
+                Ok(()) => {
+                    self.totals.visibility_extended += 1;
+                    self.emit(cx, Reason::VisibilityExtended, Some(msg.message_id), Some(consumer), msg.receive_count);
+                }
+                Err(e) => {
+                    // The heartbeat gives up on this message: the same call would fail again.
+                    self.refused[c] |= 1 << i;
+                    self.totals.extend_refused += 1;
+                    let kind = match e.code {
+                        "MessageNotInflight" => EXTEND_NOT_IN_FLIGHT,
+                        _ if e.message.contains("43200") => EXTEND_PAST_12_HOURS,
+                        _ => EXTEND_STALE_RECEIPT,
+                    };
+                    self.emit(cx, Reason::ExtendRefused, Some(msg.message_id), Some(consumer), kind);
+                }
+            }
+        }
+        self.after_queue_call(cx);
+        cx.schedule_in(SimDuration::from_secs(h.every_s), Work::Heartbeat { consumer, batch });
+    }
+
+    /// Consumers counted as running or on their way (not stopped, not told to stop).
+    fn scaled_count(&self) -> usize {
+        (0..self.consumers.len())
+            .filter(|&i| !matches!(self.consumers[i], ConsumerState::Stopped) && !self.retiring[i])
+            .count()
+    }
+
+    /// The autoscaler: wanted = ⌈visible / target⌉ within min–max. More are started at once (up
+    /// after the scale-out delay); fewer only after the backlog has asked for fewer for the
+    /// scale-in delay, and a busy consumer finishes its batch first.
+    fn scale(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>) {
+        let Some(a) = self.scenario.consumers.autoscale else { return };
+        cx.schedule_in(AUTOSCALE_PERIOD, Work::Scale);
+        let visible = self.sqs.get(self.main).visible_count() as u64;
+        let wanted = visible
+            .div_ceil(u64::from(a.target_backlog_per_instance))
+            .clamp(u64::from(a.min), u64::from(a.max)) as usize;
+        let current = self.scaled_count();
+        if wanted > current {
+            self.below_target_since = None;
+            let mut missing = wanted - current;
+            // Consumers told to stop keep running instead; then stopped ones start, lowest first.
+            for i in 0..self.consumers.len() {
+                if missing == 0 {
+                    break;
+                }
+                if self.retiring[i] {
+                    self.retiring[i] = false;
+                    missing -= 1;
+                }
+            }
+            for i in 0..self.consumers.len() {
+                if missing == 0 {
+                    break;
+                }
+                if matches!(self.consumers[i], ConsumerState::Stopped) {
+                    missing -= 1;
+                    let at = cx.now() + SimDuration::from_secs(a.scale_out_delay_s);
+                    self.consumers[i] = ConsumerState::Starting { at };
+                    cx.schedule_at(at, Work::InstanceUp { consumer: i as u32 });
+                    self.totals.scaled_out += 1;
+                    self.emit(cx, Reason::ScaledOut, None, Some(i as u32), wanted as u32);
+                }
+            }
+        } else if wanted < current {
+            let since = *self.below_target_since.get_or_insert(cx.now());
+            if cx.now().saturating_since(since) < SimDuration::from_secs(a.scale_in_delay_s) {
+                return;
+            }
+            self.below_target_since = None;
+            let mut extra = current - wanted;
+            for i in (0..self.consumers.len()).rev() {
+                if extra == 0 {
+                    break;
+                }
+                if matches!(self.consumers[i], ConsumerState::Stopped) || self.retiring[i] {
+                    continue;
+                }
+                extra -= 1;
+                self.totals.scaled_in += 1;
+                self.emit(cx, Reason::ScaledIn, None, Some(i as u32), wanted as u32);
+                match self.consumers[i] {
+                    ConsumerState::Idle | ConsumerState::Waiting { .. } | ConsumerState::Starting { .. } => {
+                        // Nothing in hand: it stops now (a pending poll or deadline finds it stopped).
+                        self.waiting.retain(|&c| c as usize != i);
+                        self.woken.retain(|&c| c as usize != i);
+                        self.consumers[i] = ConsumerState::Stopped;
+                    }
+                    _ => self.retiring[i] = true,
+                }
+            }
+        } else {
+            self.below_target_since = None;
+        }
+    }
+
     fn poll(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, consumer: u32) {
         if !matches!(self.consumers[consumer as usize], ConsumerState::Idle | ConsumerState::Waiting { .. }) {
+            return;
+        }
+        if self.retiring[consumer as usize] {
+            // The autoscaler stopped it while it worked: it takes no more messages.
+            self.retiring[consumer as usize] = false;
+            self.waiting.retain(|&c| c != consumer);
+            self.consumers[consumer as usize] = ConsumerState::Stopped;
             return;
         }
         let (wait_s, batch_size) = (self.scenario.consumers.wait_s, self.scenario.consumers.batch_size);
@@ -766,6 +1136,13 @@ impl SqsModel {
         self.consumers[consumer as usize] = ConsumerState::Processing { index: 0 };
         let first = self.processing_time(cx) + self.latency();
         cx.schedule_in(first, Work::Processed { consumer });
+        if let Some(h) = self.scenario.consumers.heartbeat {
+            let c = consumer as usize;
+            self.beat_gen[c] = self.beat_gen[c].wrapping_add(1);
+            self.refused[c] = 0;
+            let batch = self.beat_gen[c];
+            cx.schedule_in(SimDuration::from_secs(h.every_s), Work::Heartbeat { consumer, batch });
+        }
     }
 
     fn poll_deadline(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, consumer: u32) {
@@ -854,6 +1231,8 @@ impl SqsModel {
         cx.metrics.record(s.oldest, now, q.age_of_oldest(now).as_secs_f64());
         let dlq_depth = self.dead_letter_queue().map_or(0, Queue::visible_count);
         cx.metrics.record(s.dlq, now, dlq_depth as f64);
+        let running = self.running_consumers();
+        cx.metrics.record(s.running, now, running as f64);
         cx.schedule_in(SimDuration::from_secs(1), Work::Sample);
     }
 }
@@ -898,16 +1277,20 @@ impl Model for SqsModel {
             empty: m.add("empty receives", "per s", SeriesKind::Counter, second),
             duplicates: m.add("duplicates processed", "per s", SeriesKind::Counter, second),
             out_of_order: m.add("out of order", "per s", SeriesKind::Counter, second),
+            running: m.add("consumers", "running", SeriesKind::Gauge, second),
         });
         for producer in 0..self.producers.len() as u32 {
             if let Some(at) = self.producers[producer as usize].0.next(&mut cx.rng) {
                 cx.schedule_at(at, Work::Produce { producer });
             }
         }
-        for consumer in 0..self.consumers.len() as u32 {
+        for consumer in 0..self.scenario.consumers.count {
             cx.schedule_at(SimTime::ZERO, Work::Poll { consumer });
         }
         cx.schedule_at(SimTime::ZERO, Work::Sample);
+        if self.scenario.consumers.autoscale.is_some() {
+            cx.schedule_at(SimTime::ZERO + AUTOSCALE_PERIOD, Work::Scale);
+        }
     }
 
     fn handle(&mut self, cx: &mut Ctx<Work, SqsTraceEvent>, work: Work) {
@@ -928,6 +1311,20 @@ impl Model for SqsModel {
                 self.after_queue_call(cx);
             }
             Work::Sample => self.sample(cx),
+            Work::Heartbeat { consumer, batch } => self.heartbeat(cx, consumer, batch),
+            Work::FlushBatch { producer, batch } => {
+                if self.open_batches[producer as usize].1 == batch {
+                    self.flush_batch(cx, producer);
+                }
+            }
+            Work::Scale => self.scale(cx),
+            Work::InstanceUp { consumer } => {
+                if matches!(self.consumers[consumer as usize], ConsumerState::Starting { at } if at == cx.now()) {
+                    self.consumers[consumer as usize] = ConsumerState::Idle;
+                    self.emit(cx, Reason::Started, None, Some(consumer), 0);
+                    self.poll(cx, consumer);
+                }
+            }
         }
         while let Some(consumer) = self.woken.pop_front() {
             self.poll(cx, consumer);

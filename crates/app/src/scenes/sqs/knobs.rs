@@ -4,10 +4,13 @@
 
 use engine::dist::MAX_DURATION_MS;
 use engine::sqs::limits::{
-    DELAY_MAX_S, MAX_RECEIVE_COUNT_MAX, MESSAGE_SIZE_MAX, RECEIVE_MAX_MESSAGES, RETENTION_MAX_S, RETENTION_MIN_S,
-    VISIBILITY_TIMEOUT_MAX_S, WAIT_TIME_MAX_S,
+    BATCH_MAX_ENTRIES, DELAY_MAX_S, MAX_RECEIVE_COUNT_MAX, MESSAGE_SIZE_MAX, RECEIVE_MAX_MESSAGES, RETENTION_MAX_S,
+    RETENTION_MIN_S, VISIBILITY_TIMEOUT_MAX_S, WAIT_TIME_MAX_S,
 };
-use engine::sqs::{DlqSettings, SqsScenario, MAX_CONSUMERS, MAX_GROUPS, MAX_REQUEST_LATENCY_MS};
+use engine::sqs::{
+    Autoscale, DlqSettings, Heartbeat, SqsScenario, MAX_BACKLOG_TARGET, MAX_CONSUMERS, MAX_GROUPS,
+    MAX_REQUEST_LATENCY_MS, MAX_SCALE_DELAY_S,
+};
 use engine::{Distribution, Workload};
 
 #[cfg(test)]
@@ -16,7 +19,7 @@ use crate::scenes::knob::{apply, apply_choice, changed_params, Choice, Knob};
 use crate::share::LinkParams;
 
 /// The knobs, in the order the panel shows them.
-pub const KNOBS: [Knob<SqsScenario>; 17] = [
+pub const KNOBS: [Knob<SqsScenario>; 26] = [
     Knob {
         key: "visibility",
         label: "Visibility timeout (s)",
@@ -209,7 +212,141 @@ pub const KNOBS: [Knob<SqsScenario>; 17] = [
         get: |s| (!s.queue.fifo).then_some(s.duplicate_probability),
         set: |s, v| s.duplicate_probability = v,
     },
+    Knob {
+        key: "send-batch",
+        label: "Send batch (SendMessageBatch entries)",
+        min: 1.0,
+        max: BATCH_MAX_ENTRIES as f64,
+        aws: true,
+        note: "1 = SendMessage each",
+        integer: true,
+        get: |s| s.producers.first().map(|p| f64::from(p.batch_size)),
+        set: |s, v| s.producers.iter_mut().for_each(|p| p.batch_size = v as u32),
+    },
+    Knob {
+        key: "message-delay",
+        label: "Per-message delay (s)",
+        min: 0.0,
+        max: DELAY_MAX_S as f64,
+        aws: true,
+        note: "standard queues only: FIFO refuses it; 0 = the queue's delay",
+        integer: true,
+        get: |s| (!s.queue.fifo).then(|| s.producers.first().map(|p| p.delay_s as f64)).flatten(),
+        set: |s, v| s.producers.iter_mut().for_each(|p| p.delay_s = v as u64),
+    },
+    Knob {
+        key: "heartbeat",
+        label: "Heartbeat: ChangeMessageVisibility every (s)",
+        min: 0.0,
+        max: VISIBILITY_TIMEOUT_MAX_S as f64,
+        aws: false,
+        note: "0 = off",
+        integer: true,
+        get: |s| Some(s.consumers.heartbeat.map_or(0.0, |h| h.every_s as f64)),
+        set: set_heartbeat,
+    },
+    Knob {
+        key: "heartbeat-extend",
+        label: "Heartbeat sets visibility to (s)",
+        min: 0.0,
+        max: VISIBILITY_TIMEOUT_MAX_S as f64,
+        aws: true,
+        note: "at most 12 h from the receive",
+        integer: true,
+        get: |s| s.consumers.heartbeat.map(|h| h.extend_to_s as f64),
+        set: |s, v| {
+            if let Some(h) = &mut s.consumers.heartbeat {
+                h.extend_to_s = v as u64;
+            }
+        },
+    },
+    Knob {
+        key: "autoscale",
+        label: "Autoscale: target backlog per consumer",
+        min: 0.0,
+        max: MAX_BACKLOG_TARGET as f64,
+        aws: false,
+        note: "0 = off",
+        integer: true,
+        get: |s| Some(s.consumers.autoscale.map_or(0.0, |a| f64::from(a.target_backlog_per_instance))),
+        set: set_autoscale,
+    },
+    Knob {
+        key: "autoscale-min",
+        label: "Autoscale: fewest consumers",
+        min: 0.0,
+        max: MAX_CONSUMERS as f64,
+        aws: false,
+        note: "",
+        integer: true,
+        get: |s| s.consumers.autoscale.map(|a| f64::from(a.min)),
+        set: |s, v| with_autoscale(s, |a| a.min = v as u32),
+    },
+    Knob {
+        key: "autoscale-max",
+        label: "Autoscale: most consumers",
+        min: 1.0,
+        max: MAX_CONSUMERS as f64,
+        aws: false,
+        note: "",
+        integer: true,
+        get: |s| s.consumers.autoscale.map(|a| f64::from(a.max)),
+        set: |s, v| with_autoscale(s, |a| a.max = v as u32),
+    },
+    Knob {
+        key: "scale-out-delay",
+        label: "Autoscale: scale-out delay (s)",
+        min: 0.0,
+        max: MAX_SCALE_DELAY_S as f64,
+        aws: false,
+        note: "launch and warm-up",
+        integer: true,
+        get: |s| s.consumers.autoscale.map(|a| a.scale_out_delay_s as f64),
+        set: |s, v| with_autoscale(s, |a| a.scale_out_delay_s = v as u64),
+    },
+    Knob {
+        key: "scale-in-delay",
+        label: "Autoscale: scale-in delay (s)",
+        min: 0.0,
+        max: MAX_SCALE_DELAY_S as f64,
+        aws: false,
+        note: "",
+        integer: true,
+        get: |s| s.consumers.autoscale.map(|a| a.scale_in_delay_s as f64),
+        set: |s, v| with_autoscale(s, |a| a.scale_in_delay_s = v as u64),
+    },
 ];
+
+/// Turns the heartbeat on (every `v` seconds) or off (0). A new heartbeat sets the visibility
+/// to twice its interval, and never below the queue's own timeout.
+fn set_heartbeat(s: &mut SqsScenario, v: f64) {
+    let every_s = v as u64;
+    if every_s == 0 {
+        s.consumers.heartbeat = None;
+        return;
+    }
+    let extend_to_s = (every_s * 2).max(s.queue.visibility_timeout_s).min(VISIBILITY_TIMEOUT_MAX_S);
+    s.consumers.heartbeat.get_or_insert(Heartbeat { every_s, extend_to_s }).every_s = every_s;
+}
+
+/// Turns autoscaling on (target `v` messages per consumer) or off (0). A new autoscaler keeps
+/// the current count between its fewest (at most 1) and most (at least 10).
+fn set_autoscale(s: &mut SqsScenario, v: f64) {
+    let target = if v > f64::from(u32::MAX) { u32::MAX } else { v as u32 };
+    if target == 0 {
+        s.consumers.autoscale = None;
+        return;
+    }
+    let count = s.consumers.count;
+    let fresh = Autoscale { min: count.min(1), max: count.clamp(10, MAX_CONSUMERS), ..Autoscale::default() };
+    s.consumers.autoscale.get_or_insert(fresh).target_backlog_per_instance = target;
+}
+
+fn with_autoscale(s: &mut SqsScenario, edit: impl FnOnce(&mut Autoscale)) {
+    if let Some(a) = &mut s.consumers.autoscale {
+        edit(a);
+    }
+}
 
 /// The choices, in the order the panel shows them (after the queue type).
 pub const CHOICES: [Choice<SqsScenario>; 3] = [
@@ -360,13 +497,18 @@ mod tests {
     /// A preset with some settings changed, as a link, rebuilds exactly the same scenario.
     #[test]
     fn every_preset_round_trips_through_a_link() {
-        let edits: [(&str, &str); 6] = [
+        let edits: [(&str, &str); 11] = [
             ("type", "fifo"),
             ("visibility", "7"),
             ("groups", "4"),
             ("dlq", "1"),
             ("max-receive", "2"),
             ("shape", "fixed"),
+            ("send-batch", "10"),
+            ("heartbeat", "3"),
+            ("heartbeat-extend", "20"),
+            ("autoscale", "15"),
+            ("scale-out-delay", "45"),
         ];
         for preset in &PRESETS {
             let base = (preset.scenario)();
@@ -385,6 +527,51 @@ mod tests {
             assert!(notices.is_empty(), "{notices:?}");
             assert!(base.link_params(&base).is_empty(), "an unchanged preset needs no parameters");
         }
+    }
+
+    /// Issue 19, item 11: the new consumer and producer settings travel in links and files, and
+    /// FIFO's refusal of a per-message delay is AWS's.
+    #[test]
+    fn consumer_and_producer_settings_round_trip_through_links_and_files() {
+        let base = SqsScenario::default();
+        let mut changed = base.clone();
+        for (key, value) in [
+            ("message-delay", "30"),
+            ("send-batch", "4"),
+            ("heartbeat", "5"),
+            ("heartbeat-extend", "60"),
+            ("autoscale", "25"),
+            ("autoscale-min", "0"),
+            ("autoscale-max", "12"),
+            ("scale-out-delay", "90"),
+            ("scale-in-delay", "600"),
+        ] {
+            changed = changed.apply_param(key, value).unwrap_or_else(|e| panic!("{key}={value}: {e}"));
+        }
+        assert_eq!(changed.producers[0].delay_s, 30);
+        assert_eq!(changed.consumers.heartbeat, Some(Heartbeat { every_s: 5, extend_to_s: 60 }));
+        let a = changed.consumers.autoscale.expect("on");
+        assert_eq!(
+            (a.target_backlog_per_instance, a.min, a.max, a.scale_out_delay_s, a.scale_in_delay_s),
+            (25, 0, 12, 90, 600)
+        );
+        let params: Vec<(String, String)> =
+            changed.link_params(&base).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let mut notices = Vec::new();
+        assert_eq!(apply_params(base.clone(), &params, &mut notices), changed);
+        assert!(notices.is_empty(), "{notices:?}");
+        assert_eq!(SqsScenario::from_file_json(&changed.to_file_json()), Ok(changed.clone()));
+        // Off again: 0 removes the heartbeat and the autoscaler.
+        let off = changed.apply_param("heartbeat", "0").and_then(|s| s.apply_param("autoscale", "0")).unwrap();
+        assert_eq!((off.consumers.heartbeat, off.consumers.autoscale), (None, None));
+        // A FIFO queue refuses a per-message delay with AWS's words.
+        let err = changed.apply_param("type", "fifo").unwrap_err();
+        assert!(err.contains("The request include parameter that is not valid for this queue type."), "{err}");
+        let fifo = base.apply_param("type", "fifo").unwrap();
+        assert!(fifo.apply_param("message-delay", "5").unwrap_err().contains("does not apply"));
+        // Autoscaling bounds the starting count.
+        let err = changed.apply_param("autoscale-max", "1").unwrap_err();
+        assert!(err.contains("0–1"), "{err}");
     }
 
     #[test]
@@ -499,9 +686,14 @@ mod tests {
         let standard = SqsScenario { dlq: Some(DlqSettings::default()), ..SqsScenario::default() };
         let mut fifo = standard.clone();
         fifo.queue.fifo = true;
+        let mut extras = standard.clone();
+        extras.consumers.heartbeat = Some(Heartbeat { every_s: 2, extend_to_s: 9 });
+        extras.consumers.autoscale = Some(Autoscale::default());
         for k in &KNOBS {
-            // Each knob applies to at least one queue type (FIFO groups and resends; standard duplicates).
-            let applies: Vec<&SqsScenario> = [&standard, &fifo].into_iter().filter(|s| (k.get)(s).is_some()).collect();
+            // Each knob applies to at least one queue type (FIFO groups and resends; standard
+            // duplicates), the heartbeat's and autoscaler's once they are on.
+            let applies: Vec<&SqsScenario> =
+                [&standard, &fifo, &extras].into_iter().filter(|s| (k.get)(s).is_some()).collect();
             assert!(!applies.is_empty(), "{} applies to no queue type", k.key);
             for s in applies {
                 let value = (k.get)(s).unwrap();

@@ -1,18 +1,26 @@
 //! The SQS presets: named scenarios (plain data) with what to watch and why it happens.
 
 use crate::scenes::preset::Preset;
-use engine::sqs::{Consumers, DlqSettings, Producer, QueueAttributes, SqsScenario};
+use engine::sqs::{Autoscale, Consumers, DlqSettings, Heartbeat, Producer, QueueAttributes, SqsScenario};
 use engine::{Distribution, Workload};
 
 /// All presets, in picker order; the first is what the page opens with.
-pub const PRESETS: [Preset<SqsScenario>; 8] = [
+pub const PRESETS: [Preset<SqsScenario>; 10] = [
     Preset {
         key: "slow-consumer",
         name: "Slow consumer trap",
-        explanation: "Processing takes about 4 s but the visibility timeout is 3 s. Watch in-flight tokens run out of time and jump back to the visible lane while their first consumer is still working: another consumer receives them again, and the duplicates-processed counter climbs. Set the visibility timeout above the processing time (say 10 s) and the duplicates stop.",
+        explanation: "Processing takes about 4 s but the visibility timeout is 3 s. Watch in-flight tokens run out of time and jump back to the visible lane while their first consumer is still working: another consumer receives them again, and the duplicates-processed counter climbs. Two fixes: set the visibility timeout above the processing time (say 10 s), or keep it short and give the consumers a heartbeat (Heartbeat every 2 s): while it works, a consumer calls ChangeMessageVisibility to push each message's timeout out again, and the duplicates stop (the next preset).",
         lesson: "A visibility timeout shorter than the processing time hands the same message to a second consumer.",
         proof: &["received", "duplicates processed"],
         scenario: slow_consumer,
+    },
+    Preset {
+        key: "heartbeat",
+        name: "Visibility heartbeat",
+        explanation: "The slow consumer trap again (about 4 s of work, a 3 s visibility timeout), but every 2 s each consumer calls ChangeMessageVisibility on the messages it holds, setting their timeout to 6 s from the call. In-flight bars refill before they run out, no message goes back to the visible lane while it is worked on, and duplicates processed stays at 0; visibility extended counts the calls, each a billed request. A heartbeat cannot go on for ever: SQS refuses to extend a message past 12 hours from its receive. Set Heartbeat every to 0 and the duplicates come back.",
+        lesson: "A consumer that extends its visibility while it works keeps a short timeout without duplicates.",
+        proof: &["duplicates processed", "visibility extended"],
+        scenario: heartbeat,
     },
     Preset {
         key: "poison",
@@ -70,6 +78,14 @@ pub const PRESETS: [Preset<SqsScenario>; 8] = [
         proof: &["sent", "deleted"],
         scenario: scale,
     },
+    Preset {
+        key: "autoscale",
+        name: "Consumers that scale with the backlog",
+        explanation: "Every five minutes a burst of 600 messages arrives over 30 s, for consumers that each handle about five a second. An autoscaler follows AWS's scaling policy based on Amazon SQS: once a minute (SQS sends its metrics to CloudWatch every minute) it divides the visible messages by the target backlog per consumer (10) and starts that many consumers, up to 6; each starts polling 20 s later (launch and warm-up). When the backlog stays below target for the scale-in delay (60 s), the extra consumers stop after their current work. Watch the dashed consumer boxes fill in and empty, and consumers running rise and fall.",
+        lesson: "Consumers scaled on backlog per instance catch up with a burst, a metric period and a warm-up late.",
+        proof: &["consumers running", "deleted"],
+        scenario: autoscale,
+    },
 ];
 
 fn producer(rate_per_s: f64, groups: u32) -> Producer {
@@ -85,6 +101,32 @@ fn slow_consumer() -> SqsScenario {
         queue: QueueAttributes { visibility_timeout_s: 3, ..QueueAttributes::default() },
         producers: vec![producer(1.0, 1)],
         consumers: consumers(3, 20, Distribution::LogNormal { median_ms: 4_000.0, p99_ms: 6_000.0 }),
+        ..SqsScenario::default()
+    }
+}
+
+fn heartbeat() -> SqsScenario {
+    let mut s = slow_consumer();
+    s.consumers.heartbeat = Some(Heartbeat { every_s: 2, extend_to_s: 6 });
+    s
+}
+
+fn autoscale() -> SqsScenario {
+    SqsScenario {
+        producers: vec![Producer {
+            workload: Workload::Bursts { size: 600, every_s: 300.0, spread_s: 30.0 },
+            ..producer(20.0, 1)
+        }],
+        consumers: Consumers {
+            autoscale: Some(Autoscale {
+                target_backlog_per_instance: 10,
+                min: 1,
+                max: 6,
+                scale_out_delay_s: 20,
+                scale_in_delay_s: 60,
+            }),
+            ..consumers(1, 20, Distribution::LogNormal { median_ms: 200.0, p99_ms: 600.0 })
+        },
         ..SqsScenario::default()
     }
 }
@@ -211,5 +253,52 @@ mod tests {
         let mut sim = SqsSim::try_new(&slow_consumer(), 42).unwrap();
         sim.run_until_done(SimTime::ZERO + engine::SimDuration::from_secs(60));
         assert!(sim.model().totals().duplicates_processed > 0);
+    }
+
+    /// Issue 19, item 11: the heartbeat preset is the slow consumer trap with the fix, and its
+    /// duplicates are gone.
+    #[test]
+    fn the_heartbeat_preset_ends_the_slow_consumer_duplicates() {
+        let mut fixed = heartbeat();
+        fixed.consumers.heartbeat = None;
+        assert_eq!(fixed, slow_consumer(), "the same trap, with a heartbeat");
+        let mut sim = SqsSim::try_new(&heartbeat(), 42).unwrap();
+        sim.run_until_done(SimTime::ZERO + engine::SimDuration::from_secs(60));
+        let t = sim.model().totals();
+        assert_eq!(t.duplicates_processed, 0, "seed 42");
+        assert!(t.visibility_extended > 20, "seed 42: {}", t.visibility_extended);
+    }
+
+    /// The autoscale preset scales out within two minutes of its first burst and back in.
+    #[test]
+    fn the_autoscale_preset_scales_out_and_in() {
+        let mut sim = SqsSim::try_new(&autoscale(), 42).unwrap();
+        sim.run_until_done(SimTime::ZERO + engine::SimDuration::from_secs(100));
+        assert!(sim.model().running_consumers() > 3, "seed 42: {}", sim.model().running_consumers());
+        sim.run_until_done(SimTime::ZERO + engine::SimDuration::from_secs(290));
+        assert_eq!(sim.model().running_consumers(), 1, "seed 42");
+        assert!(sim.model().totals().scaled_in > 0);
+    }
+
+    /// The presets' runs with the consumer and producer settings of issue 19 item 11 off: the
+    /// trace hashes they had before those settings existed (seed 42, two simulated minutes).
+    #[test]
+    fn presets_without_the_new_settings_keep_their_trace_hashes() {
+        let pinned = [
+            ("slow-consumer", 0x03ae_6a6f_ac42_ff6b_u64),
+            ("poison", 0xe251_f211_e8db_56de),
+            ("polling", 0x0546_a9b6_6c41_9be3),
+            ("fifo-blocking", 0x5212_d578_fcf6_a391),
+            ("delay", 0x3705_a14b_c17c_399e),
+            ("order", 0x1970_5728_10ab_d32b),
+            ("duplicates", 0xdb4a_95dd_5a00_2b27),
+            ("scale", 0xc011_1d10_325a_3a14),
+        ];
+        for (key, hash) in pinned {
+            let scenario = crate::scenes::preset::scenario_of(&PRESETS, key);
+            let mut sim = SqsSim::try_new(&scenario, 42).unwrap();
+            sim.run_until_done(SimTime::ZERO + engine::SimDuration::from_secs(120));
+            assert_eq!(sim.trace_hash(), hash, "{key}: {:#018x}", sim.trace_hash());
+        }
     }
 }

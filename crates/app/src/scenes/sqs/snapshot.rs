@@ -132,7 +132,8 @@ pub fn diagram(sim: &SqsSim, layout: &Layout) -> DiagramView {
         .collect();
     view.blocked_groups = blocked.iter().map(|g| g.to_string()).collect();
     // Messages a consumer holds from a receive that came after a message sent later.
-    let consumers = scenario.consumers.count as usize;
+    // With autoscaling, every consumer it may run has a box (stopped ones drawn as such).
+    let consumers = model.consumer_slots();
     let late: BTreeSet<MessageId> = (0..consumers)
         .flat_map(|i| model.consumer_batch(i))
         .filter(|r| r.out_of_order && queue.is_current(r.receipt_handle))
@@ -191,6 +192,10 @@ pub fn diagram(sim: &SqsSim, layout: &Layout) -> DiagramView {
             }
             ConsumerActivity::Restarting { at } => {
                 ("crashed!".to_string(), format!("back in {:.1} s", secs(at)), " crashed")
+            }
+            ConsumerActivity::Stopped => ("stopped".to_string(), "(autoscaling)".to_string(), " off"),
+            ConsumerActivity::Starting { at } => {
+                ("starting".to_string(), format!("up in {:.1} s", secs(at)), " starting")
             }
             ConsumerActivity::Processing { index } => match batch.get(index) {
                 None => ("processing".to_string(), String::new(), " busy"),
@@ -332,6 +337,8 @@ pub fn counters(sim: &SqsSim) -> CounterView {
             ("out of order", t.out_of_order),
             ("failures", t.failures),
             ("moved to DLQ", t.moved_to_dlq),
+            ("visibility extended", t.visibility_extended),
+            ("consumers running", model.running_consumers() as u64),
         ],
         api_calls: t.api_calls.iter().map(|(k, v)| (k.to_string(), v)).collect(),
         billed_requests: t.billed_requests,
