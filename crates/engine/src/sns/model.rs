@@ -39,6 +39,9 @@ const QUEUE_VISIBILITY_S: u64 = 30;
 /// "Make sure your endpoint is ready to process Amazon SNS messages").
 pub const HTTP_ANSWER_TIMEOUT: SimDuration = SimDuration::from_secs(15);
 const CONSUMER_CALL: SimDuration = SimDuration::from_millis(10);
+/// How a filter decision made by the previous policy, while a change of it takes effect,
+/// begins (SNS-23).
+pub const PREVIOUS_POLICY: &str = "the previous policy decided";
 /// Token ids: a copy of message `n` for subscription `s` is `n * COPY_IDS + s`.
 pub const COPY_IDS: u64 = 8;
 
@@ -528,8 +531,7 @@ impl SnsModel {
             return false;
         }
         let changed = s.filter_edits[version].at_s;
-        f.reason =
-            format!("the previous policy decided (the change at {changed:.1} s was still taking effect): {}", f.reason);
+        f.reason = format!("{PREVIOUS_POLICY} (the change at {changed:.1} s was still taking effect): {}", f.reason);
         true
     }
 

@@ -99,6 +99,16 @@ impl FilterEdit {
     pub fn at(&self) -> SimTime {
         SimTime::ZERO + SimDuration::from_secs_f64(self.at_s)
     }
+
+    /// Changes as JSON text, the way links carry them.
+    pub fn list_to_json(edits: &[FilterEdit]) -> String {
+        serde_json::to_string(edits).unwrap_or_default()
+    }
+
+    /// Reads [`FilterEdit::list_to_json`]'s text; `Err` says what is wrong, in words.
+    pub fn list_from_json(text: &str) -> Result<Vec<FilterEdit>, String> {
+        serde_json::from_str(text).map_err(|e| crate::text::json_problem(&e))
+    }
 }
 
 /// One publisher.
