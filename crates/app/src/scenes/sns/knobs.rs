@@ -250,13 +250,16 @@ pub fn change_filter_at(s: &SnsScenario, key: &str, value: &str, at_s: f64) -> R
     field.set(settings, value)?;
     let changed = (settings.filter_policy.clone(), settings.filter_scope) != in_force;
     match settings.filter_edits.last() {
-        Some(last) if at_s - last.at_s < 5.0 => {
-            // Back to what it was before the folded change: no change at all.
-            if (settings.filter_policy.as_deref(), settings.filter_scope) == (last.before.as_deref(), last.before_scope)
-            {
-                settings.filter_edits.pop();
-            }
+        // Back to what it was before the change being folded into: no change at all.
+        Some(last)
+            if at_s - last.at_s < 5.0
+                && (last.before.as_deref(), last.before_scope)
+                    == (settings.filter_policy.as_deref(), settings.filter_scope) =>
+        {
+            settings.filter_edits.pop();
         }
+        // Typing on: the same change.
+        Some(last) if at_s - last.at_s < 5.0 => {}
         _ if changed && settings.filter_edits.len() >= MAX_FILTER_EDITS => {
             return Err(format!(
                 "this subscription's policy has changed {MAX_FILTER_EDITS} times in this run, the most a link carries: press Reset, then change it at 0 s to start afresh."
