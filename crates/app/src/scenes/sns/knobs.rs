@@ -4,8 +4,6 @@
 //! ([`change_filter_at`], carried as `s<i>.edits`). The controls and links go through the same
 //! [`set`], so a link can carry exactly what the controls can do, checked the same way.
 
-use std::fmt::Write as _;
-
 use engine::sns::filter::{FilterPolicy, FilterScope, PolicyApi};
 use engine::sns::scenario::{MAX_FILTER_EDITS, MAX_FILTER_PROPAGATION_S, MAX_QUEUE_CONSUMERS};
 use engine::sns::{EndpointKind, FilterEdit, Health, SnsScenario, SubscriptionSettings};
@@ -106,7 +104,7 @@ impl Field {
             Field::Filter => s.filter_policy.clone().unwrap_or_default(),
             Field::Consumers => s.consumers.to_string(),
             Field::Edits if s.filter_edits.is_empty() => String::new(),
-            Field::Edits => edits_text(&s.filter_edits),
+            Field::Edits => FilterEdit::list_text(&s.filter_edits),
         }
     }
 
@@ -154,45 +152,12 @@ impl Field {
             Field::Consumers => s.consumers = whole(value, 0, u64::from(MAX_QUEUE_CONSUMERS))? as u32,
             Field::Edits if value.trim().is_empty() => s.filter_edits.clear(),
             Field::Edits => {
-                s.filter_edits = parse_edits(value).ok_or("write each change as seconds:a|b:length:policy.")?
+                s.filter_edits =
+                    FilterEdit::parse_list(value).ok_or("write each change as seconds:a|b:length:policy.")?
             }
         }
         Ok(())
     }
-}
-
-/// Filter policy changes as link text, one after another: `seconds:scope:length:policy` — the
-/// scope `a` (attributes) or `b` (body), the previous policy's length in bytes (0: no policy)
-/// then the policy as typed, e.g. `12.5:a:21:{"type": ["books"]}`.
-fn edits_text(edits: &[FilterEdit]) -> String {
-    let mut out = String::new();
-    for e in edits {
-        let policy = e.before.as_deref().unwrap_or("");
-        let scope = if e.before_scope == FilterScope::MessageBody { 'b' } else { 'a' };
-        // Writing into a String cannot fail.
-        let _ = write!(out, "{}:{scope}:{}:{policy}", e.at_s, policy.len());
-    }
-    out
-}
-
-/// Reads [`edits_text`]'s text; `None` if it is not that.
-fn parse_edits(mut text: &str) -> Option<Vec<FilterEdit>> {
-    let mut out = Vec::new();
-    while !text.is_empty() {
-        let (at_s, rest) = text.split_once(':')?;
-        let (scope, rest) = rest.split_once(':')?;
-        let (len, rest) = rest.split_once(':')?;
-        let len: usize = len.parse().ok()?;
-        let before = rest.get(..len)?;
-        text = rest.get(len..)?;
-        let before_scope = match scope {
-            "a" => FilterScope::MessageAttributes,
-            "b" => FilterScope::MessageBody,
-            _ => return None,
-        };
-        out.push(FilterEdit { at_s: at_s.parse().ok()?, before: (len > 0).then(|| before.to_owned()), before_scope });
-    }
-    Some(out)
 }
 
 fn whole(value: &str, min: u64, max: u64) -> Result<u64, String> {
@@ -445,7 +410,7 @@ mod tests {
         let err = set(&base, PROPAGATION_KEY, "901").expect_err("over 15 minutes");
         assert!(err.contains("0 to 900"), "{err}");
         assert!(set(&base, "s1.edits", "12:a:99:{}").expect_err("broken").contains("seconds:a|b:length:policy"));
-        let text = edits_text(&s.subscriptions[0].filter_edits);
+        let text = FilterEdit::list_text(&s.subscriptions[0].filter_edits);
         let b = books.as_deref().unwrap_or("");
         assert_eq!(text, format!("12.5:a:{}:{b}40:a:{}:{both}", b.len(), both.len()));
     }
