@@ -934,6 +934,39 @@ test('/sns: an invalid filter policy shows AWS\'s error and the previous policy 
   await page.context().close();
 });
 
+test('/sns: a filter policy edited mid-run changes at that moment, shows it propagating, and the inspector names the previous policy', async () => {
+  const page = await openSns();
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 4, null, { timeout: 15000 });
+  await page.locator('[data-testid=play]').click();
+  const editedAt = await num(page, 'sim-time');
+  // electronics-queue now wants books: made at the current time, not a restart.
+  await page.locator('[data-testid="knob-s2.filter"]').fill('{"order_type": ["books"]}');
+  await page.waitForFunction(() => /propagating: \d+ s left/.test(document.querySelector('[data-testid=sub-2-propagating]')?.textContent ?? ''), null, { timeout: 10000 });
+  assert((await num(page, 'sim-time')) === editedAt, `the edit moved the run from ${editedAt} s to ${await num(page, 'sim-time')} s`);
+  assert((await page.locator('[data-testid=sub-2]').textContent()).includes('order_type:[books]'), 'the new policy is not shown');
+  const edits = new URL(page.url()).searchParams.get('s2.edits') ?? '';
+  assert(edits.includes('electronics') && edits.includes('at_s'), `the link does not carry the change: ${page.url()}`);
+  // Published at once, a book still meets the previous policy (electronics only): the preview says so, and it is stopped.
+  await page.locator('[data-testid=composer-attributes]').fill('{"order_type": "books", "amount": 5}');
+  const verdict = await page.locator('[data-testid=composer-verdict]').nth(1).evaluate((li) => [li.dataset.delivered, li.textContent]);
+  assert(verdict[0] === 'false' && verdict[1].includes('the previous policy decided'), `preview for electronics-queue: ${verdict}`);
+  await page.locator('[data-testid=composer-publish]').click();
+  await clickToken(page, 'g.sns-token.filtered.previous');
+  await page.waitForFunction(() => /previous policy/.test(document.querySelector('[data-testid=inspector-decision]')?.textContent ?? ''), null, { timeout: 5000 }).catch(() => {});
+  const decision = await page.locator('[data-testid=inspector-decision]').textContent();
+  assert(decision.includes('the previous policy decided') && decision.includes('still taking effect'), `the inspector does not name the previous policy: ${decision}`);
+  await page.screenshot({ path: path.join(shots, 'sns-filter-propagating-desktop.png'), fullPage: true });
+  // 60 s later the change has reached every copy: the label goes.
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction((t) => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > t + 61, editedAt, { timeout: 30000 });
+  assert((await page.locator('[data-testid=sub-2-propagating]').textContent()) === '', 'still propagating after 60 s');
+  await page.locator('[data-testid=play]').click();
+  noErrors(page);
+  await page.context().close();
+});
+
 // Each preset opened at a simulated time where its lesson shows (seed 42).
 const SNS_EFFECTS = [
   ['orders-by-type', 30, 'filters stop copies', (t) => t.s1.filtered > 0 && t.s2.filtered > 0 && t.s4.filtered === 0],
@@ -942,6 +975,7 @@ const SNS_EFFECTS = [
   ['no-dlq-lost', 90, 'lost after retries; client errors lost without retries', (t) => t.s1.lost > 0 && t.s2.lost > 0 && t.s2.retries === 0 && t.s3.lost === 0],
   ['webhook-403', 60, '403s counted delivered and lost, never retried or dead-lettered; the slow webhook retried', (t) => t.s1.delivered > 0 && t.s1.lost === t.s1.delivered && t.s1.retries === 0 && t.s1.dlq === 0 && t.s2.retries > 0],
   ['fifo-order', 45, 'FIFO queues in order, the standard one not', (t) => t.s1['out-of-order'] + t.s2['out-of-order'] === 0 && t.s2.retries > 0 && t.s3['out-of-order'] > 0],
+  ['filter-change', 45, 'copies decided by the previous policy while the change propagates', (t) => t.s1['old-policy'] > 0 && t.s1.filtered > 0 && t.s2['old-policy'] === 0],
   ['sns-vs-sqs', 90, 'pushed copies lost while the queue holds its backlog', (t) => t.s1.lost > 0 && t.s2.processed === 0 && t.s2.delivered > 60],
 ];
 

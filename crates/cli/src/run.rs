@@ -186,6 +186,7 @@ fn report(rest: &[String]) -> Result<RunReport> {
                         "endpoint": s.endpoint,
                         "matched": c.matched,
                         "filtered": c.filtered,
+                        "by_previous_policy": c.by_previous_policy,
                         "delivered": c.delivered,
                         "retries": c.retries,
                         "rejected": c.rejected,

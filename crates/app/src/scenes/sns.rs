@@ -12,7 +12,7 @@ pub(super) mod presets;
 pub(super) mod snapshot;
 mod table;
 
-use engine::sns::{EndpointKind, PublishRequest, SnsScenario, SnsSim};
+use engine::sns::{EndpointKind, PublishRequest, SnsModel, SnsScenario, SnsSim};
 use leptos::prelude::*;
 
 use super::live::{live_page, once_a_second, Drawing, EmbedFrame, LiveRun, PageParts, SceneSpec, CROWDED_TOKENS};
@@ -25,7 +25,7 @@ use crate::components::{
 use crate::share::{LinkedRun, Presets};
 use crate::view_model::{format_sim_time, format_trace_hash};
 use columns::columns_markup;
-use knobs::{Field, HEALTH_OPTIONS, RATE_KEY, SCOPE_OPTIONS, TOPIC_KEY, TOPIC_OPTIONS};
+use knobs::{Field, HEALTH_OPTIONS, PROPAGATION_KEY, RATE_KEY, SCOPE_OPTIONS, TOPIC_KEY, TOPIC_OPTIONS};
 use presets::PRESETS;
 use snapshot::*;
 use table::rows_markup;
@@ -127,7 +127,7 @@ pub fn SnsScene() -> impl IntoView {
             Err(e) => Err(e.to_string()),
         }
     };
-    let preview = move |req: &PublishRequest| live.with(|sim| sim.model().preview(req));
+    let preview = move |req: &PublishRequest| live.with(|sim| sim.model().preview(req, sim.now()));
     let now_secs = Signal::derive(move || status.with(|s| s.now_secs));
 
     if view.embed {
@@ -158,7 +158,7 @@ pub fn SnsScene() -> impl IntoView {
         }
         .into_any(),
         beside: Some(view! { <Inspector inspected=inspected selected=selected beside=true/> }.into_any()),
-        settings: view! { <ScenarioControls scenario=scenario modified=modified generation=generation/> }.into_any(),
+        settings: view! { <ScenarioControls live=live scenario=scenario modified=modified generation=generation/> }.into_any(),
         metrics: view! { <Metrics status=status charts=charts/> }.into_any(),
     })
 }
@@ -220,7 +220,7 @@ fn Diagram(
             </svg>
             </div>
             <figcaption class="sqs-legend">
-                "Label on a token: the kind of message. ✕ (crossed out) at a subscription: its filter stopped that copy. "
+                "Label on a token: the kind of message. ✕ (crossed out) at a subscription: its filter stopped that copy (amber: the previous policy stopped it, while a change of policy takes effect). "
                 "Number on a token: delivery attempts. Amber, under a subscription: waiting for its next retry (dashed: on a FIFO topic, waiting behind an earlier message of its group). "
                 "Blue: on its way, or being processed by a queue consumer; green: delivered to a function or endpoint; dark red: in a dead-letter queue; red: lost. Crowded areas draw small tokens."
             </figcaption>
@@ -359,15 +359,28 @@ fn Composer(
 /// The topic and publish settings, and one editor per subscription.
 #[component]
 fn ScenarioControls(
+    live: LiveRun<SnsScenario, SnsModel>,
     scenario: RwSignal<SnsScenario>,
     modified: RwSignal<bool>,
     generation: RwSignal<u32>,
 ) -> impl IntoView {
     let apply = move |key: &str, value: &str| -> Result<(), String> {
-        let next = scenario.with_untracked(|s| knobs::set(s, key, value))?;
+        // A filter change in a run under way is made now, as SetSubscriptionAttributes would
+        // make it: the run goes on from here (and a link replays it); other settings restart it.
+        let now = live.now_secs();
+        let at_now = now > 0.0 && knobs::is_filter_key(key);
+        let next = scenario.with_untracked(|s| match at_now {
+            true => knobs::change_filter_at(s, key, value, now),
+            false => knobs::set(s, key, value),
+        })?;
         if scenario.with_untracked(|s| *s != next) {
-            scenario.set(next);
-            modified.set(true);
+            match at_now {
+                true => live.change_at_now(next),
+                false => {
+                    scenario.set(next);
+                    modified.set(true);
+                }
+            }
         }
         Ok(())
     };
@@ -383,11 +396,14 @@ fn ScenarioControls(
             <SettingField key=RATE_KEY label="Publish rate (messages/s)" range="range 0–200"
                 value=Signal::derive(move || scenario.with(|s| knobs::rate(s).map(|r| r.to_string()).unwrap_or_default()))
                 apply=move |text: String| apply(RATE_KEY, &text) generation=generation/>
+            <SettingField key=PROPAGATION_KEY label="Filter change propagation (s)" range="range 0–900 (AWS: up to 15 min)"
+                value=Signal::derive(move || scenario.with(|s| s.topic.filter_propagation_s.to_string()))
+                apply=move |text: String| apply(PROPAGATION_KEY, &text) generation=generation/>
             {move || {
                 let (count, _) = editors.get();
                 (0..count).map(|sub| view! { <SubscriptionEditor sub=sub scenario=scenario apply=apply generation=generation/> }).collect_view()
             }}
-            <p class="muted knob-note">"A valid change restarts the run from 0 s with the same seed; an invalid one is explained and the previous setting keeps running."</p>
+            <p class="muted knob-note">"A filter policy change in a running simulation is made at the current time, and takes the propagation delay to reach every copy (AWS: up to 15 minutes). Any other valid change restarts the run from 0 s with the same seed; an invalid one is explained and the previous setting keeps running."</p>
         </fieldset>
     }
 }
@@ -473,6 +489,7 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
                         <th scope="col">"Lost"</th>
                         <th scope="col">"Out of order"</th>
                         <th scope="col">"Processed"</th>
+                        <th scope="col">"By old policy"</th>
                     </tr>
                 </thead>
                 <tbody inner_html=move || status.with(|s| rows_markup(&s.rows))></tbody>

@@ -21,9 +21,11 @@ pub use model::{
 };
 pub use retry::{Backoff, RetryPolicy, RetryPolicyError};
 pub use scenario::{
-    Attribute, EndpointKind, Health, MessageTemplate, Publisher, SnsScenario, SubscriptionSettings, TopicSettings,
-    MAX_QUEUE_CONSUMERS, MAX_SUBSCRIPTIONS,
+    Attribute, EndpointKind, FilterEdit, Health, MessageTemplate, Publisher, SnsScenario, SubscriptionSettings,
+    TopicSettings, MAX_QUEUE_CONSUMERS, MAX_SUBSCRIPTIONS,
 };
 pub use topic::{Fanout, Protocol, PublishRequest, Published, Sns, SnsError, SubscriptionId, TopicId};
 #[cfg(test)]
 mod model_tests;
+#[cfg(test)]
+mod propagation_tests;

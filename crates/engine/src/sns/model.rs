@@ -15,7 +15,8 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
-use super::scenario::{EndpointKind, Health, SnsScenario};
+use super::filter::{FilterPolicy, FilterScope, Message, PolicyApi};
+use super::scenario::{EndpointKind, FilterEdit, Health, SnsScenario};
 use super::topic::{Protocol, PublishRequest, Sns, SnsError, TopicId};
 use super::{Fanout, RetryPolicy};
 use crate::apigw::retry::{backoff, Failure};
@@ -38,6 +39,9 @@ const QUEUE_VISIBILITY_S: u64 = 30;
 /// "Make sure your endpoint is ready to process Amazon SNS messages").
 pub const HTTP_ANSWER_TIMEOUT: SimDuration = SimDuration::from_secs(15);
 const CONSUMER_CALL: SimDuration = SimDuration::from_millis(10);
+/// How a filter decision made by the previous policy, while a change of it takes effect,
+/// begins (SNS-23).
+pub const PREVIOUS_POLICY: &str = "the previous policy decided";
 /// Token ids: a copy of message `n` for subscription `s` is `n * COPY_IDS + s`.
 pub const COPY_IDS: u64 = 8;
 
@@ -198,6 +202,9 @@ pub struct SubscriptionTotals {
     pub matched: u64,
     /// Copies its filter stopped.
     pub filtered: u64,
+    /// Copies (matched or stopped) its previous filter policy decided while a change of it
+    /// was still taking effect (SNS-23).
+    pub by_previous_policy: u64,
     /// Copies delivered to the endpoint.
     pub delivered: u64,
     /// Failed attempts (server errors) that were retried.
@@ -268,6 +275,8 @@ struct SubState {
     raw: bool,
     /// A FIFO topic delivering to a FIFO queue: one copy at a time per message group, in order.
     ordered: bool,
+    /// The filter policies in force before each change of the scenario's `filter_edits`.
+    earlier_filters: Vec<Option<FilterPolicy>>,
 }
 
 /// A message still being delivered somewhere, and what it was.
@@ -327,6 +336,14 @@ impl SnsModel {
             };
             let filter = s.filter_policy.as_deref().map(|text| (text, s.filter_scope));
             sns.subscribe(topic, protocol, s.raw, filter)?;
+            let policy_error = |e: super::PolicyError| SnsError { code: e.code, message: e.message };
+            let earlier_filters = s
+                .filter_edits
+                .iter()
+                .map(|e| e.before.as_deref().map(|t| FilterPolicy::parse(t, e.before_scope, PolicyApi::Subscribe)))
+                .map(Option::transpose)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(policy_error)?;
             let sqs_error = |e: crate::sqs::SqsError| SnsError { code: e.code, message: e.message };
             let fifo_name = |name: &str, fifo: bool| if fifo { format!("{name}.fifo") } else { name.to_owned() };
             let queue_attrs = |fifo: bool| QueueAttributes {
@@ -368,6 +385,7 @@ impl SnsModel {
                 last_of_group: BTreeMap::new(),
                 raw: s.raw,
                 ordered: scenario.topic.fifo && s.fifo_queue,
+                earlier_filters,
             });
         }
         let templates = scenario
@@ -458,9 +476,63 @@ impl SnsModel {
     pub fn composed(&self, message: u64) -> Option<&PublishRequest> {
         self.messages.get(&message)?.composed.as_deref()
     }
-    /// Which subscriptions would receive `req`, and why, without publishing it.
-    pub fn preview(&self, req: &PublishRequest) -> Result<Vec<Fanout>, SnsError> {
-        self.sns.preview(self.topic, req)
+    /// Which subscriptions would receive `req` if it were published at `now`, and why, without
+    /// publishing it (a filter policy change still taking effect decides as the publish would).
+    pub fn preview(&self, req: &PublishRequest, now: SimTime) -> Result<Vec<Fanout>, SnsError> {
+        let mut fanout = self.sns.preview(self.topic, req)?;
+        for f in &mut fanout {
+            self.in_force(now, self.next_message, req, f);
+        }
+        Ok(fanout)
+    }
+
+    /// How long a filter policy change takes to reach every copy.
+    pub fn filter_propagation(&self) -> SimDuration {
+        SimDuration::from_secs(self.scenario.topic.filter_propagation_s)
+    }
+
+    /// The change of subscription `sub`'s filter policy that had not yet reached message
+    /// `message`'s copy, published at `published_at`, so that the policy before it (the edit's
+    /// `before`) decided the copy; `None` when the newest policy then set decided.
+    pub fn decided_by_previous(&self, sub: usize, message: u64, published_at: SimTime) -> Option<&FilterEdit> {
+        let s = self.scenario.subscriptions.get(sub)?;
+        let version = s.filter_version_for(sub, message, published_at, self.filter_propagation());
+        (version < s.edits_made(published_at)).then(|| &s.filter_edits[version])
+    }
+
+    /// Decides `f` by the filter policy in force for message `id`'s copy published at `now`:
+    /// the topic's decision was made with the subscription's newest policy, but a change takes
+    /// up to 15 minutes to take full effect (SNS-23), so the policy before it may still decide.
+    /// Returns whether it did.
+    fn in_force(&self, now: SimTime, id: u64, req: &PublishRequest, f: &mut Fanout) -> bool {
+        let sub = f.subscription.0;
+        let Some(s) = self.scenario.subscriptions.get(sub) else { return false };
+        if s.filter_edits.is_empty() {
+            return false;
+        }
+        let version = s.filter_version_for(sub, id, now, self.filter_propagation());
+        (f.delivered, f.reason) = match self.subs[sub].earlier_filters.get(version) {
+            // The newest policy: the topic's decision stands.
+            None => return false,
+            Some(None) => (true, "no filter policy".to_owned()),
+            Some(Some(policy)) => {
+                let message = match policy.scope() {
+                    FilterScope::MessageBody => Message::from_body(&req.body),
+                    FilterScope::MessageAttributes => Message::from_attributes(
+                        req.attributes.iter().map(|(n, k, v)| (n.as_str(), k.as_str(), v.as_str())),
+                    ),
+                };
+                let d = policy.evaluate(&message);
+                (d.matched, d.reason)
+            }
+        };
+        // Before its first change a policy is simply the one in force.
+        if version == s.edits_made(now) {
+            return false;
+        }
+        let changed = s.filter_edits[version].at_s;
+        f.reason = format!("{PREVIOUS_POLICY} (the change at {changed:.1} s was still taking effect): {}", f.reason);
+        true
     }
 
     /// Publishes a message composed by hand (the playground's composer), now.
@@ -614,7 +686,10 @@ impl SnsModel {
         cx.emit(event(Reason::Published));
         self.count(cx, |s| Some(s.published));
         let mut copies = 0;
-        for f in published.fanout {
+        for mut f in published.fanout {
+            if self.in_force(cx.now(), id, req, &mut f) {
+                self.totals.subscriptions[f.subscription.0].by_previous_policy += 1;
+            }
             let sub = f.subscription.0 as u32;
             if !f.delivered {
                 self.totals.subscriptions[sub as usize].filtered += 1;

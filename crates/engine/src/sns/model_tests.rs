@@ -344,14 +344,14 @@ fn a_composed_message_is_previewed_then_published() {
         ],
         ..Default::default()
     };
-    let preview = sim.model().preview(&req).expect("valid message");
+    let preview = sim.model().preview(&req, sim.now()).expect("valid message");
     assert_eq!(preview.iter().map(|f| f.delivered).collect::<Vec<_>>(), [true, true, true]);
     let id = sim.act(|m, cx| m.publish_composed(cx, req)).expect("published");
     assert_eq!(sim.model().composed(id).map(|r| r.body.as_str()), Some("{}"));
     sim.run_until_done(SimTime::ZERO + SimDuration::from_millis(200));
     assert!(sim.model().composed(id).is_none(), "delivered everywhere: the text is let go");
     let bad = super::PublishRequest { body: String::new(), ..Default::default() };
-    assert!(sim.model().preview(&bad).is_err());
+    assert!(sim.model().preview(&bad, sim.now()).is_err());
 }
 
 #[test]

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::filter::{FilterPolicy, FilterScope, PolicyApi};
 use super::retry::RetryPolicy;
 use crate::scenario::{check_int_range, check_range, check_version, current_version, ConfigError};
+use crate::time::{SimDuration, SimTime};
 use crate::workload::Workload;
 
 /// The `kind` of SNS scenario files.
@@ -24,6 +25,16 @@ pub const MAX_QUEUE_CONSUMERS: u32 = 20;
 pub const MAX_LATENCY_MS: f64 = 60_000.0;
 /// The most FIFO message groups a publisher spreads messages over (a playground bound).
 pub const MAX_GROUPS: u32 = 100;
+/// How long a filter policy change takes to reach every copy, seconds, unless the scenario says:
+/// AWS says "Additions or changes to a subscription filter policy require up to 15 minutes to
+/// fully take effect" (SNS developer guide, "Amazon SNS subscription filter policies"; SNS-23),
+/// and a minute shows that without a long wait.
+pub const DEFAULT_FILTER_PROPAGATION_S: u64 = 60;
+/// The longest filter policy propagation a scenario may set: AWS's "up to 15 minutes".
+pub const MAX_FILTER_PROPAGATION_S: u64 = 900;
+/// The most filter policy changes one subscription makes in a run (a playground bound: a link
+/// carries them all).
+pub const MAX_FILTER_EDITS: usize = 8;
 
 /// A whole SNS scenario.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -43,7 +54,7 @@ pub struct SnsScenario {
 }
 
 /// The topic's settings.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TopicSettings {
     /// A FIFO topic (message groups, deduplication, ordered delivery to SQS only).
@@ -53,6 +64,95 @@ pub struct TopicSettings {
     /// The topic's HTTP/S delivery policy (`DeliveryPolicy` on the topic): HTTP/S subscriptions
     /// without a policy of their own follow it; a subscription's policy wins.
     pub delivery_policy: Option<RetryPolicy>,
+    /// Seconds a filter policy change takes to reach every copy, 0–900 (0: at once): until
+    /// then the previous policy still decides some copies (SNS-23). Files without it get
+    /// [`DEFAULT_FILTER_PROPAGATION_S`].
+    pub filter_propagation_s: u64,
+}
+
+impl Default for TopicSettings {
+    fn default() -> Self {
+        TopicSettings {
+            fifo: false,
+            content_based_dedup: false,
+            delivery_policy: None,
+            filter_propagation_s: DEFAULT_FILTER_PROPAGATION_S,
+        }
+    }
+}
+
+/// A change of a subscription's filter policy during the run (`SetSubscriptionAttributes`),
+/// which takes the topic's `filter_propagation_s` to reach every copy.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FilterEdit {
+    /// When, in simulated seconds.
+    pub at_s: f64,
+    /// The policy in force before the change (`None`: no policy, every message).
+    pub before: Option<String>,
+    /// That policy's `FilterPolicyScope`.
+    pub before_scope: FilterScope,
+}
+
+impl FilterEdit {
+    /// When the change was made.
+    pub fn at(&self) -> SimTime {
+        SimTime::ZERO + SimDuration::from_secs_f64(self.at_s)
+    }
+
+    /// Changes as text, one after another: `seconds:scope:length:policy` — the scope `a`
+    /// (attributes) or `b` (body), the previous policy's length in bytes (0: no policy), then
+    /// the policy as typed: `12.5:a:21:{"type": ["books"]}`. Files and links carry this one
+    /// string (no escaping needed; a JSON list of objects cost the page ~2 KB gzip).
+    pub fn list_text(edits: &[FilterEdit]) -> String {
+        let mut out = String::new();
+        for e in edits {
+            let policy = e.before.as_deref().unwrap_or("");
+            let scope = if e.before_scope == FilterScope::MessageBody { 'b' } else { 'a' };
+            out.push_str(&format!("{}:{scope}:{}:{policy}", e.at_s, policy.len()));
+        }
+        out
+    }
+
+    /// Reads [`FilterEdit::list_text`]'s text; `None` if it is not that.
+    pub fn parse_list(mut text: &str) -> Option<Vec<FilterEdit>> {
+        let mut out = Vec::new();
+        while !text.is_empty() {
+            let (at_s, rest) = text.split_once(':')?;
+            let (scope, rest) = rest.split_once(':')?;
+            let (len, rest) = rest.split_once(':')?;
+            let len: usize = len.parse().ok()?;
+            let before = rest.get(..len)?;
+            text = rest.get(len..)?;
+            let before_scope = match scope {
+                "a" => FilterScope::MessageAttributes,
+                "b" => FilterScope::MessageBody,
+                _ => return None,
+            };
+            out.push(FilterEdit {
+                at_s: at_s.parse().ok()?,
+                before: (len > 0).then(|| before.to_owned()),
+                before_scope,
+            });
+        }
+        Some(out)
+    }
+}
+
+/// `filter_edits` in files: [`FilterEdit::list_text`]'s one string.
+mod edits_as_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::FilterEdit;
+
+    pub fn serialize<S: Serializer>(edits: &[FilterEdit], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&FilterEdit::list_text(edits))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<FilterEdit>, D::Error> {
+        let text = String::deserialize(d)?;
+        FilterEdit::parse_list(&text)
+            .ok_or_else(|| serde::de::Error::custom("filter_edits: write each change as seconds:a|b:length:policy"))
+    }
 }
 
 /// One publisher.
@@ -174,10 +274,14 @@ pub struct SubscriptionSettings {
     pub latency_ms: f64,
     /// `RawMessageDelivery` (SQS and HTTP/S only).
     pub raw: bool,
-    /// The filter policy (JSON text), if any.
+    /// The filter policy (JSON text), if any: the one the last of `filter_edits` set.
     pub filter_policy: Option<String>,
     /// `FilterPolicyScope`.
     pub filter_scope: FilterScope,
+    /// Changes of the filter policy during the run, in time order; before the first, its
+    /// `before` policy is in force.
+    #[serde(skip_serializing_if = "Vec::is_empty", with = "edits_as_text")]
+    pub filter_edits: Vec<FilterEdit>,
     /// A dead-letter queue (an SQS queue) for deliveries that fail for good.
     pub dlq: bool,
     /// HTTP/S only: a custom delivery policy (otherwise 3 retries 20 s apart).
@@ -201,6 +305,7 @@ impl Default for SubscriptionSettings {
             raw: false,
             filter_policy: None,
             filter_scope: FilterScope::MessageAttributes,
+            filter_edits: Vec::new(),
             dlq: false,
             delivery_policy: None,
             fifo_queue: false,
@@ -219,6 +324,44 @@ impl SubscriptionSettings {
             _ => RetryPolicy::AWS_MANAGED,
         }
     }
+
+    /// Version `v` of its filter policy and scope: `v` < the number of edits is the policy
+    /// before edit `v`; the last is `filter_policy`.
+    pub fn filter_version(&self, v: usize) -> (Option<&str>, FilterScope) {
+        match self.filter_edits.get(v) {
+            Some(e) => (e.before.as_deref(), e.before_scope),
+            None => (self.filter_policy.as_deref(), self.filter_scope),
+        }
+    }
+
+    /// How many of its filter policy changes were made by `at`: the version set last.
+    pub fn edits_made(&self, at: SimTime) -> usize {
+        self.filter_edits.iter().take_while(|e| e.at() <= at).count()
+    }
+
+    /// The version of its filter policy that decides message `message`'s copy when it is
+    /// published at `at`, this being subscription number `sub` and changes taking `propagation`
+    /// to take full effect: the newest change that has reached the copy. AWS says how long a
+    /// change takes, not how it spreads; here, during a change's window, a copy is decided by
+    /// the previous policy with a chance falling linearly from 1 to 0 — a fixed hash of the
+    /// copy against the time elapsed, so no random number is drawn and every other draw of the
+    /// run stays where it was.
+    pub fn filter_version_for(&self, sub: usize, message: u64, at: SimTime, propagation: SimDuration) -> usize {
+        let spot = spread(message.wrapping_mul(8).wrapping_add(sub as u64)) % propagation.as_micros().max(1);
+        let reached = |e: &FilterEdit| {
+            let elapsed = at.saturating_since(e.at());
+            e.at() <= at && (elapsed >= propagation || spot < elapsed.as_micros())
+        };
+        self.filter_edits.iter().rposition(reached).map_or(0, |k| k + 1)
+    }
+}
+
+/// A fixed, well-spread 64-bit hash (SplitMix64's finaliser).
+fn spread(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 impl Default for SnsScenario {
@@ -231,6 +374,25 @@ impl Default for SnsScenario {
             subscriptions: vec![SubscriptionSettings::default()],
         }
     }
+}
+
+/// Checks a subscription's filter policy changes: at most [`MAX_FILTER_EDITS`], in time order,
+/// each previous policy valid.
+fn check_filter_edits(field: &dyn Fn(&str) -> String, s: &SubscriptionSettings) -> Result<(), ConfigError> {
+    check_int_range(&field("filter_edits"), s.filter_edits.len() as u64, 0..=MAX_FILTER_EDITS as u64)?;
+    let mut last = 0.0;
+    for (k, e) in s.filter_edits.iter().enumerate() {
+        let f = |name: &str| field(&format!("filter_edits[{k}].{name}"));
+        // In time order: each at or after the one before.
+        check_range(&f("at_s"), e.at_s, last..=crate::workload::MAX_PERIOD_S)?;
+        last = e.at_s;
+        if let Some(text) = &e.before {
+            if let Err(err) = FilterPolicy::parse(text, e.before_scope, PolicyApi::Subscribe) {
+                return Err(ConfigError::Invalid { field: f("before"), value: err.code.into(), rule: err.message });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Checks a name of 1–`max` letters, digits, hyphens and underscores.
@@ -271,6 +433,7 @@ impl SnsScenario {
                 });
             }
         }
+        check_int_range("topic.filter_propagation_s", self.topic.filter_propagation_s, 0..=MAX_FILTER_PROPAGATION_S)?;
         check_int_range("publishers", self.publishers.len() as u64, 0..=10)?;
         for (i, p) in self.publishers.iter().enumerate() {
             p.workload.validate(&format!("publishers[{i}].workload"))?;
@@ -349,6 +512,7 @@ impl SnsScenario {
                     return invalid("filter_policy", e.code, &e.message);
                 }
             }
+            check_filter_edits(&field, s)?;
         }
         crate::scenario::check_offered(
             "each message published and delivered to each subscription",

@@ -45,6 +45,7 @@ fn column(svg: &mut String, i: usize, c: &ColumnView, l: &Layout) {
             r#"<text class="sqs-box-title" x="{tx}" y="{name_y}">{name}</text>"#,
             r#"<text class="sqs-consumer-line sns-filter" x="{tx}" y="{filter_y}"><title>{filter}</title>"#,
             r#"<tspan x="{tx}">{l0}</tspan><tspan x="{tx}" dy="14">{l1}</tspan><tspan x="{tx}" dy="14">{l2}</tspan></text>"#,
+            r#"<text class="sqs-consumer-line sns-propagating" x="{tx}" y="{propagating_y}" data-testid="sub-{n}-propagating">{propagating}</text>"#,
             r#"<text class="sqs-consumer-line sns-counts" x="{tx}" y="{counts_y}" data-testid="sub-{n}-counts">{counts}</text>"#,
             r#"<text class="sqs-overflow" x="{tx}" y="{waiting_y}">{waiting}</text>"#,
             r#"<line class="sqs-arrow" x1="{mid}" y1="{sub_bottom}" x2="{mid}" y2="{wire_end}"></line>"#,
@@ -82,6 +83,8 @@ fn column(svg: &mut String, i: usize, c: &ColumnView, l: &Layout) {
         l0 = line(0),
         l1 = line(1),
         l2 = line(2),
+        propagating_y = y0 + 60.0,
+        propagating = c.propagating,
         counts_y = y0 + SUB_H - 8.0,
         counts = esc(&c.counts),
         waiting_y = y0 + SUB_H + 18.0,
@@ -111,6 +114,7 @@ mod tests {
             endpoint_title: "SQS queue".to_string(),
             filter: "{\"type\": [\"order\"]}".to_string(),
             filter_lines: vec!["{\"type\":".to_string(), "[\"order\"]}".to_string()],
+            propagating: String::new(),
             health: "healthy",
             failing: false,
             counts: "matched 3 · filtered 1".to_string(),
@@ -131,6 +135,7 @@ mod tests {
         d.columns[1].retrying = 4;
         d.columns[1].hidden = [2, 7, 0];
         d.columns[1].dlq = Some(5);
+        d.columns[1].propagating = "propagating: 34 s left".to_string();
         let l = Layout::new(900.0, 2);
         let svg = columns_markup(&d, &l);
         assert_eq!(svg.matches("<g class=\"sns-column").count(), 2);
@@ -140,6 +145,7 @@ mod tests {
         assert!(svg.contains("<g class=\"sns-column failing\" data-testid=\"sub-2\">"), "{svg}");
         assert!(svg.contains(">&lt;audit &amp; co&gt;</text>"), "names are escaped: {svg}");
         assert!(svg.contains("<title>{&quot;type&quot;: [&quot;order&quot;]}</title>"), "{svg}");
+        assert!(svg.contains("data-testid=\"sub-2-propagating\">propagating: 34 s left</text>"), "{svg}");
         assert!(svg.contains(">waiting: 4 (+2)</text>") && svg.contains(">+7 more</text>"), "{svg}");
         assert!(svg.contains("data-testid=\"sub-1-dlq\">No DLQ · lost: 0</text>"), "{svg}");
         assert!(svg.contains("class=\"sqs-dlq\"") && svg.contains("data-testid=\"sub-2-dlq\">DLQ: 5</text>"), "{svg}");

@@ -3,12 +3,13 @@
 use crate::scenes::preset::Preset;
 use engine::sns::filter::FilterScope;
 use engine::sns::{
-    Attribute, EndpointKind, Health, MessageTemplate, Publisher, SnsScenario, SubscriptionSettings, TopicSettings,
+    Attribute, EndpointKind, FilterEdit, Health, MessageTemplate, Publisher, SnsScenario, SubscriptionSettings,
+    TopicSettings,
 };
 use engine::Workload;
 
 /// All presets, in picker order; the first is what the page opens with.
-pub const PRESETS: [Preset<SnsScenario>; 7] = [
+pub const PRESETS: [Preset<SnsScenario>; 8] = [
     Preset {
         key: "orders-by-type",
         name: "Orders fanned out by type",
@@ -24,6 +25,14 @@ pub const PRESETS: [Preset<SnsScenario>; 7] = [
         lesson: "With the MessageBody scope, a filter policy matches the message's JSON body instead of its attributes.",
         proof: &["published", "delivered", "filtered"],
         scenario: body_filter,
+    },
+    Preset {
+        key: "filter-change",
+        name: "A filter policy change takes a while",
+        explanation: "At 30 s the media queue's filter policy changes from books only to books and electronics. AWS says a change takes up to 15 minutes to take full effect (eventual consistency); here it takes 60 s (the propagation setting). Meanwhile some electronics orders are still stopped by the previous policy (amber ✕), fewer and fewer until 90 s: click one to see which policy decided. Change a policy yourself while the run plays: the change is made at that moment.",
+        lesson: "A filter policy change is not instant: for a while the previous policy still decides some messages.",
+        proof: &["filtered", "by old policy"],
+        scenario: filter_change,
     },
     Preset {
         key: "http-down-dlq",
@@ -159,6 +168,23 @@ fn body_filter() -> SnsScenario {
     }
 }
 
+fn filter_change() -> SnsScenario {
+    let media = sub("media-queue", EndpointKind::Sqs, Some(r#"{"order_type": ["books", "electronics"]}"#));
+    let before = Some(r#"{"order_type": ["books"]}"#.to_owned());
+    SnsScenario {
+        publishers: publisher(2.0),
+        messages: order_messages(),
+        subscriptions: vec![
+            SubscriptionSettings {
+                filter_edits: vec![FilterEdit { at_s: 30.0, before, ..FilterEdit::default() }],
+                ..media
+            },
+            sub("audit-webhook", EndpointKind::Http, None),
+        ],
+        ..SnsScenario::default()
+    }
+}
+
 fn http_down_dlq() -> SnsScenario {
     SnsScenario {
         publishers: publisher(0.5),
@@ -268,6 +294,9 @@ mod tests {
         assert_eq!(t.subscriptions[3].filtered, 0, "the audit endpoint has no policy");
         let t = run("body-filter", 60).model().totals().clone();
         assert!(t.subscriptions.iter().all(|s| s.filtered > 0 && s.delivered > 0));
+        let t = run("filter-change", 120).model().totals().clone();
+        let media = &t.subscriptions[0];
+        assert!(media.by_previous_policy > 0 && media.filtered > media.by_previous_policy, "{media:?}");
         let t = run("http-down-dlq", 120).model().totals().clone();
         assert!(
             t.subscriptions[0].dead_lettered > 0 && t.subscriptions[0].lost == 0 && t.subscriptions[0].delivered == 0

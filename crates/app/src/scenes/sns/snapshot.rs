@@ -10,7 +10,7 @@
 use crate::components::NARROWEST;
 use std::collections::BTreeMap;
 
-use engine::sns::model::COPY_IDS;
+use engine::sns::model::{COPY_IDS, PREVIOUS_POLICY};
 use engine::sns::{DeliveryPhase, EndpointKind, SnsSim, SnsTraceEvent};
 use engine::{text, Reason, SimDuration, SimTime};
 
@@ -206,8 +206,11 @@ pub struct ColumnView {
     pub endpoint_title: String,
     /// The whole filter, in one line (the lines' tooltip).
     pub filter: String,
-    /// The filter in at most three lines that fit the column; the last ends in … if cut.
+    /// The filter in at most three lines that fit the column (two while a change of it takes
+    /// effect); the last ends in … if cut.
     pub filter_lines: Vec<String>,
+    /// While a change of the filter takes effect: `propagating: 34 s left` (else empty).
+    pub propagating: String,
     /// Health now.
     pub health: &'static str,
     /// Whether the endpoint is failing now.
@@ -366,9 +369,14 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
                 // Piled on the box's top edge, where the copy arrived and stopped.
                 let x = x0 + w - 12.0 - SNS_TOKEN_W - (k % 4) as f64 * 6.0;
                 let y = y0 - TOKEN_H - 3.0 + (k % 4) as f64 * 2.0;
-                let aria = format!("msg-{msg} filtered out by {name}: {}", e.note.as_deref().unwrap_or(""));
-                view.tokens
-                    .insert(id, TokenView { x, y, ..token(id, label, "sqs-token sns-token filtered".into(), 0, aria) });
+                let note = e.note.as_deref().unwrap_or("");
+                let aria = format!("msg-{msg} filtered out by {name}: {note}");
+                // Stopped by a policy being replaced: drawn apart (dashed).
+                let class = match note.starts_with(PREVIOUS_POLICY) {
+                    true => "sqs-token sns-token filtered previous",
+                    false => "sqs-token sns-token filtered",
+                };
+                view.tokens.insert(id, TokenView { x, y, ..token(id, label, class.into(), 0, aria) });
                 loose.push(id);
             }
             // A note on a delivery: an HTTP 4xx, "delivered" and lost; drawn red at the endpoint.
@@ -517,8 +525,20 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
     }
     mark_piles(&mut view.tokens, &loose);
 
+    let propagation = m.filter_propagation();
     for (sub, s) in scenario.subscriptions.iter().enumerate() {
         let t = &totals.subscriptions[sub];
+        // The policy set last, and how long its change still takes to reach every copy.
+        let made = s.edits_made(now);
+        let (policy, scope) = s.filter_version(made);
+        let left = made
+            .checked_sub(1)
+            .map_or(SimDuration::ZERO, |k| (s.filter_edits[k].at() + propagation).saturating_since(now));
+        let propagating = match left.as_micros() {
+            0 => String::new(),
+            us => format!("propagating: {} s left", us.div_ceil(1_000_000)),
+        };
+        let filter = filter_text(policy, scope == engine::sns::filter::FilterScope::MessageBody);
         let health = m.health_at(sub, now);
         let (_, _, w) = layout.cell(sub);
         let endpoint_line = match s.endpoint {
@@ -548,18 +568,12 @@ pub fn diagram(sim: &SnsSim, width: f64) -> DiagramView {
                 }
                 EndpointKind::Lambda => String::new(),
             },
-            filter: filter_text(
-                s.filter_policy.as_deref(),
-                s.filter_scope == engine::sns::filter::FilterScope::MessageBody,
-            ),
             filter_lines: {
-                let text = filter_text(
-                    s.filter_policy.as_deref(),
-                    s.filter_scope == engine::sns::filter::FilterScope::MessageBody,
-                );
                 let chars = Layout::filter_chars(w);
-                wrap_text(&text, chars, chars, 3)
+                wrap_text(&filter, chars, chars, if propagating.is_empty() { 3 } else { 2 })
             },
+            filter,
+            propagating,
             health: health.label(),
             failing: matches!(health, engine::sns::Health::ServerErrors | engine::sns::Health::ClientErrors),
             counts: format!("{} matched · {} filtered", t.matched, t.filtered),
@@ -703,6 +717,7 @@ impl CounterView {
             ("dead-lettered", sum(|t| t.dead_lettered)),
             ("lost", sum(|t| t.lost)),
             ("out of order", sum(|t| t.out_of_order)),
+            ("by old policy", sum(|t| t.by_previous_policy)),
         ]
     }
 }
@@ -752,13 +767,22 @@ pub fn history(sim: &SnsSim, id: u64) -> History {
             && e.subscription.as_ref().is_some_and(|s| s.0 as usize == sub)
             && e.reason == Reason::FilteredOut
     });
-    let decision =
-        filtered_out.map(|e| format!("Filtered out: {}", e.note.as_deref().unwrap_or(""))).unwrap_or_else(|| {
-            match settings.and_then(|s| s.filter_policy.as_ref()) {
-                Some(_) => "Its filter policy matched: the copy was sent.".into(),
-                None => "No filter policy: this subscription gets every message.".into(),
-            }
-        });
+    let published_at =
+        sim.trace().recent().find(|e| e.message == Some(message) && e.reason == Reason::Published).map(|e| e.at);
+    // Which policy decided: the one in force when it was published, or — while a change took
+    // effect — the one before it.
+    let previous = published_at.and_then(|at| m.decided_by_previous(sub, message, at));
+    let in_force = settings.map(|s| s.filter_version(published_at.map_or(usize::MAX, |at| s.edits_made(at))));
+    let decision = match (filtered_out, previous, in_force) {
+        (Some(e), ..) => format!("Filtered out: {}", e.note.as_deref().unwrap_or("")),
+        (None, Some(edit), _) => format!(
+            "Sent: {PREVIOUS_POLICY} ({}), as the change at {:.1} s had not reached this copy yet.",
+            filter_text(edit.before.as_deref(), edit.before_scope == engine::sns::filter::FilterScope::MessageBody),
+            edit.at_s
+        ),
+        (None, None, Some((Some(_), _))) => "Its filter policy matched: the copy was sent.".into(),
+        _ => "No filter policy: this subscription gets every message.".into(),
+    };
     let template = sim
         .trace()
         .recent()
@@ -766,11 +790,7 @@ pub fn history(sim: &SnsSim, id: u64) -> History {
         .map(|e| e.template)
         .or_else(|| m.deliveries().find(|d| d.message == message).map(|d| d.template))
         .or_else(|| queued_template(sim, sub, message));
-    let published_at = sim
-        .trace()
-        .recent()
-        .find(|e| e.message == Some(message) && e.reason == Reason::Published)
-        .map_or(SimTime::ZERO, |e| e.at);
+    let published_at = published_at.unwrap_or(SimTime::ZERO);
     History {
         message,
         subscription: settings.map_or_else(String::new, |s| s.name.clone()),
@@ -815,6 +835,34 @@ mod tests {
         let h = history(&sim, filtered[0].id);
         assert!(h.decision.starts_with("Filtered out:"), "{}", h.decision);
         assert!(h.steps.iter().any(|s| s.reason == "PUBLISHED"));
+    }
+
+    #[test]
+    fn a_propagating_change_is_labelled_and_the_inspector_names_the_policy_that_decided() {
+        let sim = run("filter-change", 45.0);
+        let view = diagram(&sim, 390.0);
+        let media = &view.columns[0];
+        assert_eq!(media.propagating, "propagating: 45 s left");
+        assert!(media.filter.contains("[books,electronics]"), "the new policy is shown: {}", media.filter);
+        assert!(media.filter_lines.len() <= 2, "room for the label: {:?}", media.filter_lines);
+        assert!(view.columns[1].propagating.is_empty(), "no change there");
+        // Every copy published since the change: the inspector says which policy decided it.
+        let published: Vec<_> =
+            sim.trace().recent().filter(|e| e.reason == Reason::Published && e.at.as_secs_f64() > 30.0).collect();
+        let mut said = [0, 0];
+        for e in published {
+            let msg = e.message.expect("an id");
+            let h = history(&sim, msg * COPY_IDS);
+            let previous = sim.model().decided_by_previous(0, msg, e.at).is_some();
+            assert_eq!(h.decision.contains(PREVIOUS_POLICY), previous, "msg-{msg}: {}", h.decision);
+            if previous {
+                said[usize::from(h.decision.starts_with("Sent"))] += 1;
+                assert!(h.decision.contains("30.0 s"), "{}", h.decision);
+            }
+        }
+        assert!(said[0] > 0 && said[1] > 0, "copies stopped and sent by the previous policy: {said:?}");
+        let later = diagram(&run("filter-change", 95.0), 390.0);
+        assert!(later.columns[0].propagating.is_empty() && later.columns[0].filter_lines.len() <= 3);
     }
 
     #[test]

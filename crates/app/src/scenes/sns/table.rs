@@ -23,6 +23,7 @@ pub fn rows_markup(rows: &[(String, SubscriptionTotals)]) -> String {
             ("lost", t.lost),
             ("out-of-order", t.out_of_order),
             ("processed", t.processed),
+            ("old-policy", t.by_previous_policy),
         ] {
             // Writing into a String cannot fail.
             let _ = write!(html, "<td data-testid=\"s{}-{key}\">{value}</td>", i + 1);
@@ -42,7 +43,7 @@ mod tests {
         let html =
             rows_markup(&[("orders".to_string(), t), ("<b>audit</b>".to_string(), SubscriptionTotals::default())]);
         assert_eq!(html.matches("<tr>").count(), 2);
-        assert_eq!(html.matches("<td ").count(), 16);
+        assert_eq!(html.matches("<td ").count(), 18);
         assert!(html.starts_with("<tr><th scope=\"row\">orders</th><td data-testid=\"s1-matched\">5</td><td data-testid=\"s1-filtered\">2</td>"), "{html}");
         assert!(html.contains("<td data-testid=\"s1-dlq\">1</td>"), "{html}");
         assert!(
