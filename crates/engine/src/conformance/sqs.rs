@@ -10,7 +10,9 @@ use serde_json::Value;
 
 use super::{checked, known_keys, Report};
 use crate::rng::SimRng;
-use crate::sqs::{Fidelity, MessageId, QueueId, ReceiptHandle, ReceiveRequest, Received, SendRequest, Sqs, SqsError};
+use crate::sqs::{
+    check_wait_time, Fidelity, MessageId, QueueId, ReceiptHandle, ReceiveRequest, Received, SendRequest, Sqs, SqsError,
+};
 use crate::time::{SimDuration, SimTime};
 
 /// `true` for a list of cases that each have `queue` and `steps`.
@@ -307,8 +309,19 @@ impl Runner {
     }
 
     fn receive(&mut self, step: &Value, queue: QueueId, result: &mut StepResult) {
+        // No `wait`: the queue's ReceiveMessageWaitTimeSeconds (SQS-23). A negative one is
+        // expressible, since AWS's answer to it was recorded.
         let default_wait = self.sqs.get(queue).attributes().receive_wait_s;
-        let wait = u64_field(step, "wait").unwrap_or(default_wait);
+        let wait = match step.get("wait").and_then(|w| w.as_i64().or_else(|| w.as_f64().map(|f| f as i64))) {
+            None => default_wait,
+            Some(w) => match check_wait_time(w) {
+                Ok(()) => w.unsigned_abs(),
+                Err(e) => {
+                    result.error = Some(e);
+                    return;
+                }
+            },
+        };
         let req = ReceiveRequest {
             max_messages: u64_field(step, "max").map_or(1, |m| m.min(u64::from(u32::MAX)) as u32),
             visibility_timeout_s: u64_field(step, "visibility_timeout"),

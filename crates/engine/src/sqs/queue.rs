@@ -773,7 +773,12 @@ impl Queue {
         }
         let fifo = self.attrs.fifo;
         let Some(msg) = self.slot(handle.slot).filter(|m| m.seq == handle.seq) else {
-            return Err(SqsError::receipt_handle_invalid(&handle.to_string()));
+            // Deleted (or expired): LS test_change_visibility_on_deleted_message_raises_invalid_parameter_value.
+            return Err(SqsError::invalid_value(
+                "ReceiptHandle",
+                handle,
+                "Message does not exist or is not available for visibility timeout change.",
+            ));
         };
         if handle.generation != msg.receipt_generation {
             if fifo {
@@ -1051,6 +1056,15 @@ impl Queue {
 
 fn expired_receipt(handle: ReceiptHandle) -> SqsError {
     SqsError::invalid_value("ReceiptHandle", handle, "The receipt handle has expired.")
+}
+
+/// `ReceiveMessage`'s `WaitTimeSeconds`, 0–20 (SQS-23; the text is recorded in LS
+/// test_send_receive_wait_time_seconds). The wait itself is the caller's, so the caller checks it.
+pub fn check_wait_time(wait_s: i64) -> Result<(), SqsError> {
+    if (0..=WAIT_TIME_MAX_S as i64).contains(&wait_s) {
+        return Ok(());
+    }
+    Err(SqsError::invalid_value("WaitTimeSeconds", wait_s, "Must be >= 0 and <= 20, if provided."))
 }
 
 /// Group and deduplication ids: 1–128 characters, alphanumeric and punctuation (SQS-04, SQS-07).

@@ -261,16 +261,56 @@ fn batches_hold_one_to_ten_entries() {
     let entries = |n: usize| (0..n).map(|i| body(&format!("m{i}"))).collect::<Vec<_>>();
     assert_eq!(
         sqs.send_batch(secs(0), q, entries(0), &mut rng).map(|_| ()).map_err(|e| e.code),
-        Err("EmptyBatchRequest")
+        Err("AWS.SimpleQueueService.EmptyBatchRequest")
     );
     assert_eq!(
         sqs.send_batch(secs(0), q, entries(11), &mut rng).map(|_| ()).map_err(|e| e.code),
-        Err("TooManyEntriesInBatchRequest")
+        Err("AWS.SimpleQueueService.TooManyEntriesInBatchRequest")
     );
     assert_eq!(
         sqs.send_batch(secs(0), q, entries(10), &mut rng).map(|r| r.iter().filter(|e| e.is_ok()).count()),
         Ok(10)
     );
+}
+
+/// A redrive policy must name an existing queue of the same type (SQS-34): otherwise a moved
+/// message would vanish. Refused at CreateQueue and SetQueueAttributes, the policy quoted as sent.
+#[test]
+fn a_redrive_policy_needs_an_existing_dead_letter_queue_of_the_same_type() {
+    let mut sqs = Sqs::new(Fidelity::EXACT);
+    let policy = |target: &str| {
+        let arn = queue_arn(target);
+        BTreeMap::from([(
+            "RedrivePolicy".to_owned(),
+            format!(r#"{{"deadLetterTargetArn":"{arn}","maxReceiveCount":3}}"#),
+        )])
+    };
+    let fifo = |mut map: BTreeMap<String, String>| {
+        map.insert("FifoQueue".into(), "true".into());
+        map
+    };
+    let missing = sqs.create_queue("src", &policy("nowhere")).expect_err("no such queue");
+    assert_eq!(missing.code, "InvalidParameterValue");
+    assert!(missing.message.ends_with("Reason: Dead letter target does not exist."), "{}", missing.message);
+    assert!(missing.message.starts_with(r#"Value {"deadLetterTargetArn":"arn:aws:sqs:"#), "{}", missing.message);
+    sqs.create_queue("std-dlq", &BTreeMap::new()).expect("valid");
+    sqs.create_queue("fifo-dlq.fifo", &fifo(BTreeMap::new())).expect("valid");
+    let err = sqs.create_queue("src", &policy("fifo-dlq.fifo")).expect_err("a standard source, a FIFO DLQ");
+    assert_eq!(err.code, "InvalidParameterValue");
+    assert!(err.message.contains("must also be a standard queue"), "{}", err.message);
+    let err = sqs.create_queue("src.fifo", &fifo(policy("std-dlq"))).expect_err("a FIFO source, a standard DLQ");
+    assert!(err.message.contains("must also be a FIFO queue"), "{}", err.message);
+    let src = sqs.create_queue("src", &BTreeMap::new()).expect("valid");
+    assert_eq!(
+        sqs.set_queue_attributes(src, &policy("fifo-dlq.fifo")).map_err(|e| e.code),
+        Err("InvalidParameterValue")
+    );
+    assert_eq!(sqs.set_queue_attributes(src, &policy("nowhere")).map_err(|e| e.code), Err("InvalidParameterValue"));
+    assert_eq!(sqs.get(src).attributes().redrive, None, "a refused policy changes nothing");
+    sqs.set_queue_attributes(src, &policy("std-dlq")).expect("same type");
+    // Typed attributes (the scenario's way in) are checked the same way.
+    let redrive = Some(RedrivePolicy { dead_letter_queue: "fifo-dlq.fifo".into(), max_receive_count: 3 });
+    assert!(sqs.create_queue_with("typed", QueueAttributes { redrive, ..QueueAttributes::default() }).is_err());
 }
 
 fn scenario() -> SqsScenario {
