@@ -300,7 +300,7 @@ impl Runner {
             }
             "set_queue_attributes" => {
                 let attrs = step.get("attributes").map(attribute_map).unwrap_or_default();
-                result.error = self.sqs.set_queue_attributes(queue, &attrs).err();
+                result.error = self.sqs.set_queue_attributes(self.now, queue, &attrs).err();
             }
             other => return Err(format!("unknown op `{other}`")),
         }

@@ -376,9 +376,36 @@ impl Queue {
         &self.attrs
     }
     /// Replaces its attributes (already validated by `apply_set`).
-    pub fn set_attributes(&mut self, attrs: QueueAttributes) {
+    ///
+    /// A FIFO queue's delay change is retroactive, a standard queue's is not (SQS-28: "For FIFO
+    /// queues, the per-queue delay setting is retroactive—changing the setting affects the delay
+    /// of messages already in the queue"): a FIFO message still in its delay now waits the new
+    /// delay from its send (and is visible at once if that has passed). A FIFO message has no
+    /// delay of its own (a per-message delay is refused), so its delay is always the queue's.
+    /// Messages whose delay already ended stay visible: AWS does not say it hides them again.
+    pub fn set_attributes(&mut self, now: SimTime, attrs: QueueAttributes) {
+        self.advance(now);
+        let old_delay = self.attrs.delay_s;
         self.attrs = attrs;
         self.settled = false;
+        if !self.attrs.fifo || self.attrs.delay_s == old_delay {
+            return;
+        }
+        let delay = SimDuration::from_secs(self.attrs.delay_s);
+        let delayed: Vec<(u32, SimTime, MessageId)> = (self.slots.iter().enumerate())
+            .filter_map(|(slot, m)| m.as_ref().map(|m| (slot as u32, m)))
+            .filter(|(_, m)| matches!(m.state, MessageState::Delayed { .. }))
+            .map(|(slot, m)| (slot, m.sent_at, m.id))
+            .collect();
+        for (slot, sent_at, id) in delayed {
+            let until = sent_at + delay;
+            if until <= now {
+                self.events.push(QueueEvent::DelayEnded { at: now, id });
+                self.set_state(slot, MessageState::Visible);
+            } else {
+                self.set_state(slot, MessageState::Delayed { until });
+            }
+        }
     }
     /// Its counters.
     pub fn stats(&self) -> QueueStats {

@@ -75,9 +75,10 @@ impl Sqs {
         })
     }
 
-    /// `SetQueueAttributes`.
+    /// `SetQueueAttributes` at `now` (see [`Queue::set_attributes`] for what a new delay does).
     pub fn set_queue_attributes(
         &mut self,
+        now: SimTime,
         queue: QueueId,
         attributes: &BTreeMap<String, String>,
     ) -> Result<(), SqsError> {
@@ -85,7 +86,8 @@ impl Sqs {
         if attributes.contains_key("RedrivePolicy") {
             self.check_dead_letter_target(&attrs, attributes.get("RedrivePolicy").map(String::as_str))?;
         }
-        self.get_mut(queue).set_attributes(attrs);
+        self.get_mut(queue).set_attributes(now, attrs);
+        self.collect(now, queue);
         Ok(())
     }
 
