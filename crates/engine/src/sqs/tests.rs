@@ -302,15 +302,79 @@ fn a_redrive_policy_needs_an_existing_dead_letter_queue_of_the_same_type() {
     assert!(err.message.contains("must also be a FIFO queue"), "{}", err.message);
     let src = sqs.create_queue("src", &BTreeMap::new()).expect("valid");
     assert_eq!(
-        sqs.set_queue_attributes(src, &policy("fifo-dlq.fifo")).map_err(|e| e.code),
+        sqs.set_queue_attributes(secs(0), src, &policy("fifo-dlq.fifo")).map_err(|e| e.code),
         Err("InvalidParameterValue")
     );
-    assert_eq!(sqs.set_queue_attributes(src, &policy("nowhere")).map_err(|e| e.code), Err("InvalidParameterValue"));
+    assert_eq!(
+        sqs.set_queue_attributes(secs(0), src, &policy("nowhere")).map_err(|e| e.code),
+        Err("InvalidParameterValue")
+    );
     assert_eq!(sqs.get(src).attributes().redrive, None, "a refused policy changes nothing");
-    sqs.set_queue_attributes(src, &policy("std-dlq")).expect("same type");
+    sqs.set_queue_attributes(secs(0), src, &policy("std-dlq")).expect("same type");
     // Typed attributes (the scenario's way in) are checked the same way.
     let redrive = Some(RedrivePolicy { dead_letter_queue: "fifo-dlq.fifo".into(), max_receive_count: 3 });
     assert!(sqs.create_queue_with("typed", QueueAttributes { redrive, ..QueueAttributes::default() }).is_err());
+}
+
+/// SQS-28: a new queue delay reaches the messages already delayed in a FIFO queue, not in a
+/// standard queue.
+#[test]
+fn a_delay_change_is_retroactive_for_fifo_queues_only() {
+    let delay = |s: &str| BTreeMap::from([("DelaySeconds".to_owned(), s.to_owned())]);
+    for fifo in [false, true] {
+        let mut sqs = Sqs::new(Fidelity::EXACT);
+        let mut rng = SimRng::new(1);
+        let (name, mut attrs) = if fifo {
+            ("q.fifo", BTreeMap::from([("FifoQueue".to_owned(), "true".to_owned())]))
+        } else {
+            ("q", BTreeMap::new())
+        };
+        attrs.insert("DelaySeconds".into(), "60".into());
+        let q = sqs.create_queue(name, &attrs).expect("valid");
+        let send = |b: &str| SendRequest {
+            group_id: fifo.then(|| "g".to_owned()),
+            dedup_id: fifo.then(|| b.to_owned()),
+            ..body(b)
+        };
+        sqs.send(secs(0), q, send("a"), &mut rng).expect("sent");
+        sqs.send(secs(30), q, send("b"), &mut rng).expect("sent");
+        // At 40 s the delay drops to 10 s: a FIFO queue's "a" (sent at 0) and "b" (sent at 30)
+        // are due at 10 s and 40 s — both visible now; a standard queue keeps their 60 s.
+        sqs.set_queue_attributes(secs(40), q, &delay("10")).expect("valid");
+        assert_eq!(sqs.get(q).visible_count(), if fifo { 2 } else { 0 }, "fifo {fifo}");
+        sqs.send(secs(40), q, send("c"), &mut rng).expect("sent");
+        // Raised to 100 s: a FIFO queue's "c" now waits until 140 s; a standard one's until 50 s.
+        sqs.set_queue_attributes(secs(45), q, &delay("100")).expect("valid");
+        sqs.advance(secs(55));
+        let expect = if fifo { 2 } else { 1 };
+        assert_eq!(sqs.get(q).visible_count(), expect, "fifo {fifo}: standard keeps c's 10 s delay");
+        sqs.advance(secs(140));
+        assert_eq!(sqs.get(q).visible_count(), 3, "fifo {fifo}");
+        assert!(sqs.drain_events().any(|e| matches!(e.event, QueueEvent::DelayEnded { .. })));
+    }
+}
+
+/// Consumers that pass no WaitTimeSeconds get the queue's ReceiveMessageWaitTimeSeconds
+/// (SQS-23): 0 short-polls, 20 long-polls. Old files (a number, or no field: 20 s) mean what
+/// they meant.
+#[test]
+fn consumers_without_a_wait_of_their_own_use_the_queue_default() {
+    let mut s = scenario();
+    s.producers[0].workload = Workload::Poisson { rate_per_s: 0.5 };
+    s.consumers.wait_s = None;
+    s.queue.receive_wait_s = 0;
+    let short = run(&s, 1, 600).model().totals().empty_receives;
+    s.queue.receive_wait_s = 20;
+    let long = run(&s, 1, 600).model().totals().empty_receives;
+    assert!(short > 20 * long.max(1), "short {short}, long {long} (seed 1)");
+    s.consumers.wait_s = Some(20);
+    s.queue.receive_wait_s = 0;
+    assert_eq!(run(&s, 1, 600).model().totals().empty_receives, long, "their own wait wins");
+    let file = |consumers: &str| SqsScenario::from_file_json(&format!(r#"{{"kind":"sqs","consumers":{consumers}}}"#));
+    assert_eq!(file("{}").map(|s| s.consumers.wait_s), Ok(Some(20)));
+    assert_eq!(file(r#"{"wait_s":5}"#).map(|s| s.consumers.wait_s), Ok(Some(5)));
+    assert_eq!(file(r#"{"wait_s":null}"#).map(|s| s.consumers.wait_s), Ok(None));
+    assert!(file(r#"{"wait_s":21}"#).is_err());
 }
 
 fn scenario() -> SqsScenario {
@@ -373,9 +437,9 @@ fn a_visibility_timeout_shorter_than_processing_causes_duplicate_processing() {
 fn short_polling_makes_many_more_empty_receives_than_long_polling() {
     let mut s = scenario();
     s.producers[0].workload = Workload::Poisson { rate_per_s: 0.5 };
-    s.consumers.wait_s = 0;
+    s.consumers.wait_s = Some(0);
     let short = run(&s, 1, 600).model().totals().empty_receives;
-    s.consumers.wait_s = 20;
+    s.consumers.wait_s = Some(20);
     let long = run(&s, 1, 600).model().totals().empty_receives;
     assert!(short > 20 * long.max(1), "short {short}, long {long} (seed 1)");
 }
@@ -419,7 +483,7 @@ fn arb_scenario() -> impl Strategy<Value = SqsScenario> {
             s.producers[0].resend_fraction = 0.1;
             s.consumers.count = consumers;
             s.consumers.batch_size = batch;
-            s.consumers.wait_s = wait * 10;
+            s.consumers.wait_s = Some(wait * 10);
             s.consumers.poison_fraction = poison;
             s.consumers.crash_probability = crash;
             s.consumers.processing = Distribution::Exponential { mean_ms: 400.0 };
@@ -506,7 +570,7 @@ fn requests_are_billed_per_started_64_kb_and_priced_by_queue_type() {
     s.producers[0].workload = Workload::Constant { rate_per_s: 2.0 };
     s.producers[0].message_size = 100_000;
     s.consumers.count = 1;
-    s.consumers.wait_s = 20;
+    s.consumers.wait_s = Some(20);
     let mut sim = SqsSim::try_new(&s, 3).expect("valid");
     sim.run_until(secs(30));
     let t = sim.model().totals();
@@ -560,7 +624,7 @@ fn m_m_c(arrival_per_s: f64, consumers: u32, service_mean_ms: f64) -> SqsScenari
     s.producers[0].workload = Workload::Poisson { rate_per_s: arrival_per_s };
     s.consumers = Consumers {
         count: consumers,
-        wait_s: 20,
+        wait_s: Some(20),
         batch_size: 1,
         processing: Distribution::Exponential { mean_ms: service_mean_ms },
         request_latency_ms: 0.0,

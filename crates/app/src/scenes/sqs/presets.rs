@@ -77,7 +77,7 @@ fn producer(rate_per_s: f64, groups: u32) -> Producer {
 }
 
 fn consumers(count: u32, wait_s: u64, processing: Distribution) -> Consumers {
-    Consumers { count, wait_s, processing, ..Consumers::default() }
+    Consumers { count, wait_s: Some(wait_s), processing, ..Consumers::default() }
 }
 
 fn slow_consumer() -> SqsScenario {
@@ -192,7 +192,7 @@ mod tests {
     #[test]
     fn the_order_preset_receives_out_of_order_with_long_polling() {
         let scenario = order();
-        assert!(scenario.consumers.wait_s > 0, "the lesson is about long polls");
+        assert!(scenario.consumer_wait_s() > 0, "the lesson is about long polls");
         let mut sim = SqsSim::try_new(&scenario, 42).unwrap();
         sim.run_until_done(SimTime::ZERO + engine::SimDuration::from_secs(10));
         let t = sim.model().totals();

@@ -182,7 +182,7 @@ pub fn diagram(sim: &SqsSim, layout: &Layout) -> DiagramView {
         let batch = model.consumer_batch(idx);
         let secs = |until: SimTime| until.saturating_since(now).as_secs_f64();
         let (line1, line2, state) = match model.consumer_activity(idx) {
-            ConsumerActivity::Polling if scenario.consumers.wait_s == 0 => {
+            ConsumerActivity::Polling if scenario.consumer_wait_s() == 0 => {
                 ("short polling".to_string(), String::new(), "")
             }
             ConsumerActivity::Polling => ("receiving".to_string(), String::new(), ""),
