@@ -540,7 +540,7 @@ fn kinesis_hash_conformance_cases_pass() {
 /// included: keep it that way, or say here why one may not.
 #[test]
 fn sqs_conformance_cases_pass() {
-    assert_conformance("sqs_timeline_cases.json", SQS_TIMELINE_CASES, 55, 0);
+    assert_conformance("sqs_timeline_cases.json", SQS_TIMELINE_CASES, 62, 0);
 }
 
 /// Two flagged moto cases expect the accepter's CIDR in a pending request; the engine fills

@@ -41,3 +41,6 @@ pub const BATCH_MAX_BYTES: u64 = 1_048_576;
 pub const ACCOUNT_ID: &str = "123456789012";
 /// The simulated Region (ARNs).
 pub const REGION: &str = "us-east-1";
+/// A standard queue's message received this many times without being deleted no longer counts
+/// for `ApproximateAgeOfOldestMessage` (SQS-42: SQSDG/sqs-available-cloudwatch-metrics).
+pub const OLDEST_AGE_RECEIVES: u32 = 3;

@@ -66,20 +66,61 @@ pub struct Message {
     /// Standard queues: how long after its send the server holding it recorded it (see
     /// [`Fidelity::reorder_window`]); receives take visible messages in that order.
     spread_us: u32,
-    /// FIFO message group.
+    /// `MessageGroupId`: a FIFO message's group, or the group a standard (fair) queue's message
+    /// was sent with (it orders nothing there).
     pub group: Option<String>,
-    /// The original enqueue time (kept across a move to a dead-letter queue).
+    /// `SentTimestamp`, the enqueue time: kept across a move to a standard dead-letter queue,
+    /// reset by a move to a FIFO one (SQSDG "Setting-up dead-letter queue retention").
     pub sent_at: SimTime,
-    /// `ApproximateReceiveCount`.
+    /// `ApproximateReceiveCount` (it keeps counting in a dead-letter queue).
     pub receive_count: u32,
+    /// `ApproximateFirstReceiveTimestamp`: its first receive, in any queue.
+    pub first_received_at: Option<SimTime>,
     /// Where it is.
     pub state: MessageState,
+    /// What only some messages carry (FIFO deduplication ids, dead-letter moves).
+    extra: Option<Box<MessageExtra>>,
     /// Send order within this queue.
     seq: u64,
     /// Changes with every state change: index entries with an older stamp are stale.
     stamp: u64,
     /// Which receive issued the current receipt handle.
     receipt_generation: u32,
+}
+
+/// The rarer parts of a message, boxed so that a standard queue's messages stay small.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+struct MessageExtra {
+    /// FIFO `MessageDeduplicationId`: as sent, or the body's SHA-256 (content-based).
+    dedup_id: Option<String>,
+    /// `DeadLetterQueueSourceArn` of a message moved to a dead-letter queue.
+    dead_letter_source_arn: Option<String>,
+    /// When it entered this queue by a dead-letter move, and its receive count then.
+    moved: Option<(SimTime, u32)>,
+}
+
+impl Message {
+    /// FIFO `SequenceNumber`: its place in the send order of its queue, from 1 (a dead-letter
+    /// move enqueues it anew, so it gets the next one of the dead-letter queue).
+    pub fn sequence_number(&self) -> u64 {
+        self.seq + 1
+    }
+    /// FIFO `MessageDeduplicationId` (after a dead-letter move, the message id: SQS-36).
+    pub fn deduplication_id(&self) -> Option<&str> {
+        self.extra.as_ref()?.dedup_id.as_deref()
+    }
+    /// `DeadLetterQueueSourceArn`: the queue it was moved from, for a message in a dead-letter queue.
+    pub fn dead_letter_source_arn(&self) -> Option<&str> {
+        self.extra.as_ref()?.dead_letter_source_arn.as_deref()
+    }
+    /// When it entered this queue: its send, or its dead-letter move.
+    pub fn entered_at(&self) -> SimTime {
+        self.extra.as_ref().and_then(|x| x.moved).map_or(self.sent_at, |(at, _)| at)
+    }
+    /// Receives since it entered this queue.
+    fn receives_here(&self) -> u32 {
+        self.receive_count - self.extra.as_ref().and_then(|x| x.moved).map_or(0, |(_, count)| count)
+    }
 }
 
 /// A receipt handle: which receive of which message it came from. A new one per receive.
@@ -132,6 +173,8 @@ pub struct SendRequest {
 pub struct SendResult {
     /// The message id (for a deduplicated send, the id of the original).
     pub message_id: MessageId,
+    /// FIFO `SequenceNumber` (for a deduplicated send, the original's); `None` for standard queues.
+    pub sequence_number: Option<u64>,
     /// `true` when FIFO deduplication accepted the send without enqueuing it.
     pub deduplicated: bool,
 }
@@ -158,15 +201,48 @@ pub struct Received {
     pub body: Option<String>,
     /// Body size in bytes.
     pub size: u64,
-    /// FIFO message group.
+    /// `MessageGroupId` (FIFO, or a standard queue's message sent with one).
     pub group: Option<String>,
     /// `ApproximateReceiveCount` after this receive.
     pub receive_count: u32,
-    /// When it was first sent.
+    /// `SentTimestamp`.
     pub sent_at: SimTime,
+    /// `ApproximateFirstReceiveTimestamp`.
+    pub first_received_at: SimTime,
+    /// FIFO `SequenceNumber`.
+    pub sequence_number: Option<u64>,
+    /// FIFO `MessageDeduplicationId`.
+    pub dedup_id: Option<String>,
+    /// `DeadLetterQueueSourceArn` (a message in a dead-letter queue).
+    pub dead_letter_source_arn: Option<String>,
     /// A first receive that came after the first receive of a message sent later (of the same
     /// message group, in a FIFO queue): an order inversion.
     pub out_of_order: bool,
+}
+
+impl Received {
+    /// The message system attributes `ReceiveMessage` returns when asked for `names`
+    /// (`MessageSystemAttributeNames` or the older `AttributeNames`; `All` asks for every one),
+    /// as AWS was recorded returning them (LS test_sqs.py snapshots): the four of every message,
+    /// `MessageGroupId` when it has one (FIFO, or a standard queue's message sent with one), the
+    /// FIFO `MessageDeduplicationId` and `SequenceNumber`, and `DeadLetterQueueSourceArn` in a
+    /// dead-letter queue. A name that does not apply (`SequenceNumber` on a standard queue) is
+    /// left out. Timestamps are milliseconds since the start of the run (AWS: since the Unix
+    /// epoch), decimal strings like every value. `SenderId` is the simulated account.
+    pub fn system_attributes(&self, names: &[&str]) -> Vec<(&'static str, String)> {
+        let all: [(&'static str, Option<String>); 8] = [
+            ("ApproximateFirstReceiveTimestamp", Some(self.first_received_at.as_millis().to_string())),
+            ("ApproximateReceiveCount", Some(self.receive_count.to_string())),
+            ("SenderId", Some(ACCOUNT_ID.to_owned())),
+            ("SentTimestamp", Some(self.sent_at.as_millis().to_string())),
+            ("MessageGroupId", self.group.clone()),
+            ("MessageDeduplicationId", self.dedup_id.clone()),
+            ("SequenceNumber", self.sequence_number.map(|n| n.to_string())),
+            ("DeadLetterQueueSourceArn", self.dead_letter_source_arn.clone()),
+        ];
+        let wanted = |name: &str| names.iter().any(|n| *n == "All" || *n == name);
+        all.into_iter().filter(|(name, _)| wanted(name)).filter_map(|(name, v)| Some((name, v?))).collect()
+    }
 }
 
 /// Things that happen in a queue besides a call's direct result.
@@ -306,11 +382,14 @@ pub struct Queue {
     /// Live messages by `sent_at`, ties by the tag, their `seq`: the top is the oldest, the next
     /// to expire.
     retention: Index<SimTime>,
+    /// The messages `ApproximateAgeOfOldestMessage` counts, by when they entered the queue
+    /// (tagged by `seq`; see [`Queue::age_of_oldest`]).
+    age: Index<SimTime>,
     /// FIFO: message groups by id.
     groups: BTreeMap<String, Group>,
     serve_counter: u64,
-    /// FIFO deduplication: key → (window end, original id); and keys by window end.
-    dedup: BTreeMap<String, (SimTime, MessageId)>,
+    /// FIFO deduplication: key → (window end, original id, its sequence); and keys by window end.
+    dedup: BTreeMap<String, (SimTime, MessageId, u64)>,
     dedup_expiry: VecDeque<(SimTime, String)>,
     /// FIFO throughput: (second, calls) per action.
     calls: [(u64, u32); Action::ALL.len()],
@@ -333,6 +412,15 @@ fn stamp_current<K>(slots: &[Option<Message>], e: &Entry<K>) -> bool {
     slots.get(e.slot as usize).and_then(Option::as_ref).is_some_and(|m| m.stamp == e.tag)
 }
 
+/// Whether an age entry names a live message the age counts: in a standard queue not one
+/// received [`OLDEST_AGE_RECEIVES`] times or more since it entered the queue (SQS-42).
+fn age_current<K>(slots: &[Option<Message>], e: &Entry<K>, fifo: bool) -> bool {
+    slots
+        .get(e.slot as usize)
+        .and_then(Option::as_ref)
+        .is_some_and(|m| m.seq == e.tag && (fifo || m.receives_here() < OLDEST_AGE_RECEIVES))
+}
+
 /// Whether an index entry tagged with a sequence number still names a live message.
 fn seq_current<K>(slots: &[Option<Message>], e: &Entry<K>) -> bool {
     slots.get(e.slot as usize).and_then(Option::as_ref).is_some_and(|m| m.seq == e.tag)
@@ -352,6 +440,7 @@ impl Queue {
             first_received_end: 0,
             timers: Index::new(),
             retention: Index::new(),
+            age: Index::new(),
             groups: BTreeMap::new(),
             serve_counter: 0,
             dedup: BTreeMap::new(),
@@ -416,7 +505,8 @@ impl Queue {
     pub fn held_bytes(&self) -> u64 {
         // Capacities, not lengths: a vector holds up to twice what it has in use.
         let slots = self.slots.capacity() * std::mem::size_of::<Option<Message>>() + self.free.capacity() * 4;
-        let indexes = self.visible.held_bytes() + self.timers.held_bytes() + self.retention.held_bytes();
+        let indexes =
+            self.visible.held_bytes() + self.timers.held_bytes() + self.retention.held_bytes() + self.age.held_bytes();
         (slots + indexes + self.body_bytes + self.dedup.len() * 96) as u64
     }
 
@@ -432,9 +522,13 @@ impl Queue {
     pub fn delayed_count(&self) -> usize {
         self.counts.delayed
     }
-    /// `ApproximateAgeOfOldestMessage` at `now`.
+    /// `ApproximateAgeOfOldestMessage` at `now` (SQS-42): in a standard queue a message received
+    /// three times or more without being deleted goes to the back of the queue and no longer
+    /// counts, so the age is the next-oldest's (a FIFO queue keeps its order: a failing message
+    /// still counts). In a dead-letter queue a message's age counts from its move, for both
+    /// types (SQSDG "Setting-up dead-letter queue retention").
     pub fn age_of_oldest(&self, now: SimTime) -> SimDuration {
-        self.retention.peek().map_or(SimDuration::ZERO, |e| now.saturating_since(e.key))
+        self.age.peek().map_or(SimDuration::ZERO, |e| now.saturating_since(e.key))
     }
     /// `true` when a receive would return at least one message (FIFO: some group's oldest
     /// message is visible; never while the queue is at its in-flight limit, SQS-20). Long
@@ -533,7 +627,7 @@ impl Queue {
                 break;
             }
             if let Some((until, key)) = self.dedup_expiry.pop_front() {
-                if self.dedup.get(&key).is_some_and(|(u, _)| *u == until) {
+                if self.dedup.get(&key).is_some_and(|(u, _, _)| *u == until) {
                     self.dedup.remove(&key);
                 }
             }
@@ -614,7 +708,7 @@ impl Queue {
         if self.attrs.fifo {
             let Some(group) = &req.group_id else { return Err(SqsError::missing("MessageGroupId")) };
             check_fifo_id("MessageGroupId", group)?;
-            let key = match (&req.dedup_id, self.attrs.content_based_deduplication) {
+            let dedup_id = match (&req.dedup_id, self.attrs.content_based_deduplication) {
                 (Some(d), _) => {
                     check_fifo_id("MessageDeduplicationId", d)?;
                     d.clone()
@@ -630,22 +724,25 @@ impl Queue {
                     ))
                 }
             };
-            let key = if self.attrs.dedup_per_group { format!("{group}\u{0}{key}") } else { key };
-            if let Some((_, original)) = self.dedup.get(&key) {
+            let key = if self.attrs.dedup_per_group { format!("{group}\u{0}{dedup_id}") } else { dedup_id.clone() };
+            if let Some(&(_, original, seq)) = self.dedup.get(&key) {
                 // Accepted, not delivered (SQS-07); the window is not extended.
-                return Ok(SendResult { message_id: *original, deduplicated: true });
+                return Ok(SendResult { message_id: original, sequence_number: Some(seq + 1), deduplicated: true });
             }
-            dedup_key = Some(key);
+            dedup_key = Some((key, dedup_id));
         } else if let Some(group) = &req.group_id {
             // Standard queues accept a group id for fair queues; it gives no ordering (C6).
             check_fifo_id("MessageGroupId", group)?;
         }
-        if let Some(key) = dedup_key {
+        let mut extra = None;
+        if let Some((key, dedup_id)) = dedup_key {
             let until = now + SimDuration::from_secs(DEDUP_WINDOW_S);
-            self.dedup.insert(key.clone(), (until, id));
+            // `insert` gives the message the next sequence.
+            self.dedup.insert(key.clone(), (until, id, self.next_seq));
             self.dedup_expiry.push_back((until, key));
+            extra = Some(Box::new(MessageExtra { dedup_id: Some(dedup_id), ..MessageExtra::default() }));
         }
-        let group = if self.attrs.fifo { req.group_id } else { None };
+        let group = req.group_id;
         let state = if delay_s > 0 {
             MessageState::Delayed { until: now + SimDuration::from_secs(delay_s) }
         } else {
@@ -663,23 +760,33 @@ impl Queue {
             group,
             sent_at: now,
             receive_count: 0,
+            first_received_at: None,
             state,
+            extra,
             seq: 0,
             stamp: 0,
             receipt_generation: 0,
         });
         self.stats.sent += 1;
-        Ok(SendResult { message_id: id, deduplicated: false })
+        let sequence_number = self.attrs.fifo.then_some(self.next_seq);
+        Ok(SendResult { message_id: id, sequence_number, deduplicated: false })
     }
 
-    /// Puts a message moved from another queue (a dead-letter move), keeping its enqueue time
-    /// and receive count (SQS-35).
-    pub fn accept_moved(&mut self, now: SimTime, mut message: Message) {
+    /// Puts a message moved from the queue `source_arn` (a dead-letter move). It keeps its
+    /// receive count and, in a standard queue, its enqueue time (SQS-35); a FIFO dead-letter
+    /// queue resets the enqueue time ("For FIFO queues, the enqueue timestamp resets when the
+    /// message is moved to a dead-letter queue", SQSDG "Setting-up dead-letter queue
+    /// retention") and gives it the message id as deduplication id (SQS-36).
+    pub fn accept_moved(&mut self, now: SimTime, mut message: Message, source_arn: String) {
         self.advance(now);
         message.state = MessageState::Visible;
         message.spread_us = 0;
-        if !self.attrs.fifo {
-            message.group = None;
+        let extra = message.extra.get_or_insert_with(Box::default);
+        extra.dead_letter_source_arn = Some(source_arn);
+        extra.moved = Some((now, message.receive_count));
+        if self.attrs.fifo {
+            message.sent_at = now;
+            extra.dedup_id = Some(message.id.to_string());
         }
         self.insert(message);
     }
@@ -932,15 +1039,18 @@ impl Queue {
             }
         }
         self.set_in_flight(slot, now + SimDuration::from_secs(visibility_s), now);
+        let fifo = self.attrs.fifo;
         let msg = self.slots.get_mut(slot as usize)?.as_mut()?;
         msg.receive_count += 1;
         msg.receipt_generation += 1;
+        msg.first_received_at.get_or_insert(now);
+        let leaves_age = !fifo && msg.receives_here() == OLDEST_AGE_RECEIVES;
         let mut out_of_order = false;
         if msg.receive_count == 1 {
             // An inversion: a message sent later (of its group, in a FIFO queue) was received first.
             let end = match &msg.group {
-                Some(name) => self.groups.get_mut(name).map(|g| &mut g.first_received_end),
-                None => Some(&mut self.first_received_end),
+                Some(name) if fifo => self.groups.get_mut(name).map(|g| &mut g.first_received_end),
+                _ => Some(&mut self.first_received_end),
             };
             if let Some(end) = end {
                 out_of_order = msg.seq < *end;
@@ -948,7 +1058,7 @@ impl Queue {
             }
             self.stats.out_of_order += u64::from(out_of_order);
         }
-        Some(Received {
+        let received = Received {
             message_id: msg.id,
             receipt_handle: ReceiptHandle { slot, seq: msg.seq, generation: msg.receipt_generation },
             body: msg.body.clone(),
@@ -956,8 +1066,18 @@ impl Queue {
             group: msg.group.clone(),
             receive_count: msg.receive_count,
             sent_at: msg.sent_at,
+            first_received_at: msg.first_received_at.unwrap_or(now),
+            sequence_number: fifo.then(|| msg.sequence_number()),
+            dedup_id: msg.deduplication_id().map(str::to_owned),
+            dead_letter_source_arn: msg.dead_letter_source_arn().map(str::to_owned),
             out_of_order,
-        })
+        };
+        if leaves_age {
+            // Its third receive here: it goes to the back of the queue as far as the age of the
+            // oldest message is concerned (SQS-42).
+            self.age.settle(|e| age_current(&self.slots, e, false));
+        }
+        Some(received)
     }
 
     fn slot(&self, slot: u32) -> Option<&Message> {
@@ -1039,16 +1159,19 @@ impl Queue {
         if sent_at + SimDuration::from_secs(self.attrs.retention_s) <= self.now {
             self.settled = false;
         }
-        if let Some(name) = &message.group {
+        if let Some(name) = message.group.as_ref().filter(|_| self.attrs.fifo) {
             let group = self.groups.entry(name.clone()).or_default();
             group.members.push_back((seq, slot));
             group.live += 1;
         }
+        let entered_at = message.entered_at();
         self.body_bytes += message.body.as_ref().map_or(0, String::len);
         self.slots[slot as usize] = Some(message);
         self.index(slot);
         let live = self.counts.live();
         self.retention.push(Entry { key: sent_at, tag: seq, slot }, live, |e| seq_current(&self.slots, e));
+        let fifo = self.attrs.fifo;
+        self.age.push(Entry { key: entered_at, tag: seq, slot }, live, |e| age_current(&self.slots, e, fifo));
     }
 
     fn remove(&mut self, slot: u32) -> Option<Message> {
@@ -1056,7 +1179,7 @@ impl Queue {
         self.body_bytes -= msg.body.as_ref().map_or(0, String::len);
         self.free.push(slot);
         *self.counts.of(msg.state) -= 1;
-        if let Some(name) = &msg.group {
+        if let Some(name) = msg.group.as_ref().filter(|_| self.attrs.fifo) {
             let slots = &self.slots;
             let now_empty = self.groups.get_mut(name).is_some_and(|group| {
                 group.live -= 1;
@@ -1077,6 +1200,8 @@ impl Queue {
         }
         self.settle_after_leaving(msg.state);
         self.retention.settle(|e| seq_current(&self.slots, e));
+        let fifo = self.attrs.fifo;
+        self.age.settle(|e| age_current(&self.slots, e, fifo));
         Some(msg)
     }
 }

@@ -316,8 +316,8 @@ impl Sqs {
         let target = self.id(dlq);
         debug_assert!(target.is_ok(), "dead-letter queue {dlq} does not exist");
         if let Ok(id) = target {
-            let _ = source;
-            self.get_mut(id).accept_moved(now, message);
+            let source_arn = super::attributes::queue_arn(self.get(source).name());
+            self.get_mut(id).accept_moved(now, message, source_arn);
         }
     }
 }

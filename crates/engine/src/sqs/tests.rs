@@ -118,6 +118,132 @@ fn gauges_and_oldest_age_follow_every_state_change() {
     assert_eq!(order, vec![1, 2]);
 }
 
+/// SQS-42: a standard queue's message received three times without being deleted stops counting
+/// for ApproximateAgeOfOldestMessage (the next-oldest's age shows); a FIFO queue's does not.
+#[test]
+fn the_age_of_the_oldest_message_skips_messages_received_three_times_in_standard_queues() {
+    for fifo in [false, true] {
+        let attrs = QueueAttributes {
+            fifo,
+            visibility_timeout_s: 1,
+            content_based_deduplication: fifo,
+            ..QueueAttributes::default()
+        };
+        let mut q = queue(attrs, Fidelity::EXACT);
+        let mut rng = SimRng::new(1);
+        let send = |b: &str| SendRequest { group_id: fifo.then(|| b.to_owned()), ..body(b) };
+        q.send(secs(0), send("poison"), MessageId(0), &mut rng).expect("sent");
+        q.send(secs(10), send("next"), MessageId(1), &mut rng).expect("sent");
+        for t in [20, 30] {
+            // Received and never deleted: the poison (FIFO: group "poison" first, least served).
+            let got = q.receive(secs(t), ReceiveRequest { max_messages: 1, ..one() }, &mut rng).expect("ok");
+            assert_eq!(got[0].message_id, MessageId(0), "fifo {fifo}");
+            // The other message is received once (not three times) each round too.
+            q.receive(secs(t), one(), &mut rng).expect("ok");
+        }
+        assert_eq!(q.age_of_oldest(secs(35)), SimDuration::from_secs(35), "fifo {fifo}: two receives still count");
+        let third = q.receive(secs(40), one(), &mut rng).expect("ok");
+        assert_eq!(third[0].receive_count, 3);
+        let want = if fifo { 45 } else { 35 };
+        assert_eq!(
+            q.age_of_oldest(secs(45)),
+            SimDuration::from_secs(want),
+            "fifo {fifo}: the next-oldest, sent at 10 s"
+        );
+    }
+}
+
+/// In a dead-letter queue the age of the oldest message counts from the move (SQSDG "Setting-up
+/// dead-letter queue retention"); retention still counts from the send in a standard queue, from
+/// the move in a FIFO one, whose enqueue timestamp resets.
+#[test]
+fn dead_letter_queue_ages_count_from_the_move() {
+    for fifo in [false, true] {
+        let mut sqs = Sqs::new(Fidelity::EXACT);
+        let mut rng = SimRng::new(1);
+        let attrs = |redrive| QueueAttributes {
+            fifo,
+            content_based_deduplication: fifo,
+            visibility_timeout_s: 10,
+            retention_s: 600,
+            redrive,
+            ..QueueAttributes::default()
+        };
+        let (dlq, src) = if fifo { ("dlq.fifo", "q.fifo") } else { ("dlq", "q") };
+        sqs.create_queue_with(dlq, attrs(None)).expect("valid");
+        let redrive = Some(RedrivePolicy { dead_letter_queue: dlq.into(), max_receive_count: 1 });
+        let q = sqs.create_queue_with(src, attrs(redrive)).expect("valid");
+        let sent = sqs
+            .send(secs(0), q, SendRequest { group_id: fifo.then(|| "g".to_owned()), ..body("x") }, &mut rng)
+            .expect("sent");
+        assert_eq!(sent.sequence_number, fifo.then_some(1));
+        assert_eq!(sqs.receive(secs(100), q, one(), &mut rng).expect("ok").len(), 1);
+        assert!(sqs.receive(secs(200), q, one(), &mut rng).expect("ok").is_empty(), "moved");
+        let d = sqs.id(dlq).expect("exists");
+        assert_eq!(sqs.get(d).age_of_oldest(secs(250)), SimDuration::from_secs(50), "fifo {fifo}");
+        sqs.advance(secs(600));
+        assert_eq!(sqs.get(d).visible_count(), usize::from(fifo), "fifo {fifo}: retention from the send (standard)");
+        if fifo {
+            let got = sqs.receive(secs(601), d, one(), &mut rng).expect("ok");
+            assert_eq!(got[0].sent_at, secs(200), "the enqueue timestamp reset");
+            assert_eq!(got[0].dedup_id.as_deref(), Some("msg-0"), "SQS-36: the message id");
+            assert_eq!(got[0].sequence_number, Some(1), "the first of the dead-letter queue");
+        }
+    }
+}
+
+/// What a receive returns besides the body (AWS's system attributes, LS test_sqs.py snapshots).
+#[test]
+fn receives_carry_the_system_attributes_aws_returns() {
+    let mut sqs = Sqs::new(Fidelity::EXACT);
+    let mut rng = SimRng::new(1);
+    sqs.create_queue_with("dlq", QueueAttributes::default()).expect("valid");
+    let redrive = Some(RedrivePolicy { dead_letter_queue: "dlq".into(), max_receive_count: 1 });
+    let q = sqs
+        .create_queue_with("q", QueueAttributes { visibility_timeout_s: 5, redrive, ..QueueAttributes::default() })
+        .expect("valid");
+    let sent = sqs.send(secs(1), q, SendRequest { group_id: Some("fair".into()), ..body("x") }, &mut rng);
+    assert_eq!(sent.map(|s| s.sequence_number), Ok(None), "standard queues have no sequence numbers");
+    let first = sqs.receive(secs(2), q, one(), &mut rng).expect("ok").remove(0);
+    assert_eq!((first.sent_at, first.first_received_at, first.receive_count), (secs(1), secs(2), 1));
+    assert_eq!(first.group.as_deref(), Some("fair"), "a standard (fair) queue returns the group it was sent with");
+    assert_eq!((first.sequence_number, first.dead_letter_source_arn), (None, None));
+    assert!(sqs.receive(secs(10), q, one(), &mut rng).expect("ok").is_empty(), "moved");
+    let d = sqs.id("dlq").expect("exists");
+    let moved = sqs.receive(secs(11), d, one(), &mut rng).expect("ok").remove(0);
+    assert_eq!(moved.receive_count, 2, "the count goes on in the dead-letter queue");
+    assert_eq!(moved.dead_letter_source_arn.as_deref(), Some("arn:aws:sqs:us-east-1:123456789012:q"));
+    assert_eq!((moved.sent_at, moved.first_received_at), (secs(1), secs(2)));
+    // FIFO: sequence numbers increase per send and come back on every receive; dedup ids as
+    // sent or the body's SHA-256.
+    let attrs = QueueAttributes {
+        fifo: true,
+        content_based_deduplication: true,
+        visibility_timeout_s: 0,
+        ..QueueAttributes::default()
+    };
+    let f = sqs.create_queue_with("f.fifo", attrs).expect("valid");
+    let send = |dedup: Option<&str>, b: &str| SendRequest {
+        group_id: Some("g".into()),
+        dedup_id: dedup.map(str::to_owned),
+        ..body(b)
+    };
+    let s1 = sqs.send(secs(20), f, send(Some("dedup-1"), "a"), &mut rng).expect("sent");
+    let s2 = sqs.send(secs(20), f, send(None, "b"), &mut rng).expect("sent");
+    let again = sqs.send(secs(21), f, send(Some("dedup-1"), "a"), &mut rng).expect("sent");
+    assert!(s1.sequence_number < s2.sequence_number);
+    assert_eq!((again.deduplicated, again.sequence_number), (true, s1.sequence_number));
+    let got = sqs.receive(secs(22), f, ReceiveRequest { max_messages: 10, ..one() }, &mut rng).expect("ok");
+    assert_eq!(got.iter().map(|r| r.sequence_number).collect::<Vec<_>>(), [s1.sequence_number, s2.sequence_number]);
+    assert_eq!(got[0].dedup_id.as_deref(), Some("dedup-1"));
+    assert_eq!(got[1].dedup_id.as_deref(), Some("3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d"));
+    let second = sqs.receive(secs(23), f, one(), &mut rng).expect("ok").remove(0);
+    assert_eq!(
+        (second.receive_count, second.sequence_number, second.first_received_at),
+        (2, s1.sequence_number, secs(22))
+    );
+}
+
 #[test]
 fn visibility_can_never_exceed_twelve_hours_from_the_receive() {
     let mut q = queue(QueueAttributes::default(), Fidelity::EXACT);
