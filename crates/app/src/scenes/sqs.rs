@@ -309,7 +309,20 @@ fn Inspector(
             hint=INSPECTOR_HINT
             hint_elsewhere=beside
             on_close=move |()| selected.set(None)
-        />
+        >
+            // What ReceiveMessage with AttributeNames=All returns for it (none once it is gone).
+            <details class="sqs-attributes" open hidden=move || inspected.with(|h| h.as_ref().is_none_or(|h| h.system.is_empty()))>
+                <summary>"System attributes a receive returns"</summary>
+                <ul data-testid="inspector-attributes">
+                    {move || inspected.with(|h| {
+                        h.iter()
+                            .flat_map(|h| h.system.iter())
+                            .map(|(name, value)| view! { <li><code>{*name}</code>" "{value.clone()}</li> })
+                            .collect_view()
+                    })}
+                </ul>
+            </details>
+        </MessageInspector>
     }
 }
 

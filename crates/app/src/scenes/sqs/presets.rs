@@ -17,7 +17,7 @@ pub const PRESETS: [Preset<SqsScenario>; 8] = [
     Preset {
         key: "poison",
         name: "Poison message → DLQ",
-        explanation: "One message in five is poison: processing always fails, so it is never deleted. Each time its visibility timeout ends it comes back with a higher receive count; the receive that would exceed maxReceiveCount (3) moves it to the dead-letter queue instead. Healthy messages keep flowing meanwhile.",
+        explanation: "One message in five is poison: processing always fails, so it is never deleted. Each time its visibility timeout ends it comes back with a higher receive count; the receive that would exceed maxReceiveCount (3) moves it to the dead-letter queue instead, where its receive count goes on and its inspector names the queue it came from (DeadLetterQueueSourceArn). Healthy messages keep flowing meanwhile. After its third receive a message no longer counts for the age of the oldest message (CloudWatch tracks the next-oldest), and in the dead-letter queue its age counts from the move.",
         lesson: "A message that always fails comes back until maxReceiveCount, then moves to the dead-letter queue.",
         proof: &["failures", "moved to DLQ"],
         scenario: poison,
