@@ -174,7 +174,7 @@ proptest! {
         s.queue.visibility_timeout_s = visibility;
         s.consumers.count = consumers;
         s.consumers.batch_size = batch;
-        s.consumers.wait_s = wait;
+        s.consumers.wait_s = Some(wait);
         if let Some(p) = s.producers.first_mut() {
             p.workload = crate::Workload::Poisson { rate_per_s: f64::from(rate) };
             p.groups = groups;

@@ -12,7 +12,7 @@ pub(super) mod snapshot;
 use engine::sqs::{DlqSettings, SqsScenario, SqsSim};
 use leptos::prelude::*;
 
-use super::knob::{ChoiceField, KnobField};
+use super::knob::{ChoiceField, Knob, KnobField};
 use super::live::{live_page, once_a_second, Drawing, EmbedFrame, LiveRun, PageParts, SceneSpec};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
@@ -309,7 +309,20 @@ fn Inspector(
             hint=INSPECTOR_HINT
             hint_elsewhere=beside
             on_close=move |()| selected.set(None)
-        />
+        >
+            // What ReceiveMessage with AttributeNames=All returns for it (none once it is gone).
+            <details class="sqs-attributes" open hidden=move || inspected.with(|h| h.as_ref().is_none_or(|h| h.system.is_empty()))>
+                <summary>"System attributes a receive returns"</summary>
+                <ul data-testid="inspector-attributes">
+                    {move || inspected.with(|h| {
+                        h.iter()
+                            .flat_map(|h| h.system.iter())
+                            .map(|(name, value)| view! { <li><code>{*name}</code>" "{value.clone()}</li> })
+                            .collect_view()
+                    })}
+                </ul>
+            </details>
+        </MessageInspector>
     }
 }
 
@@ -331,10 +344,15 @@ fn ScenarioControls(
         next.dlq = event_target_checked(&ev).then(DlqSettings::default);
         set(next);
     };
-    let knob_fields = KNOBS
-        .iter()
-        .map(|knob| view! { <KnobField knob=knob scenario=scenario modified=modified generation=generation/> })
-        .collect_view();
+    // The choice of whose receive wait applies goes just before the receive wait.
+    let split = KNOBS.iter().position(|k| k.key == "wait").unwrap_or(KNOBS.len());
+    let knob_fields = |knobs: &'static [Knob<SqsScenario>]| {
+        knobs
+            .iter()
+            .map(|knob| view! { <KnobField knob=knob scenario=scenario modified=modified generation=generation/> })
+            .collect_view()
+    };
+    let (first_knobs, last_knobs) = (knob_fields(&KNOBS[..split]), knob_fields(&KNOBS[split..]));
     view! {
         <fieldset class="sqs-knobs">
             <legend>"Scenario"</legend>
@@ -351,7 +369,9 @@ fn ScenarioControls(
             </div>
             <ChoiceField choice=&CHOICES[1] scenario=scenario on_change=set/>
             <ChoiceField choice=&CHOICES[2] scenario=scenario on_change=set/>
-            {knob_fields}
+            {first_knobs}
+            <ChoiceField choice=&CHOICES[3] scenario=scenario on_change=set/>
+            {last_knobs}
             <p class="muted knob-note">"A valid change restarts the run from 0 s with the same seed; an invalid one is explained and ignored."</p>
         </fieldset>
     }

@@ -10,7 +10,9 @@ use serde_json::Value;
 
 use super::{checked, known_keys, Report};
 use crate::rng::SimRng;
-use crate::sqs::{Fidelity, MessageId, QueueId, ReceiptHandle, ReceiveRequest, Received, SendRequest, Sqs, SqsError};
+use crate::sqs::{
+    check_wait_time, Fidelity, MessageId, QueueId, ReceiptHandle, ReceiveRequest, Received, SendRequest, Sqs, SqsError,
+};
 use crate::time::{SimDuration, SimTime};
 
 /// `true` for a list of cases that each have `queue` and `steps`.
@@ -32,7 +34,7 @@ pub fn run(doc: &Value) -> Report {
 }
 
 /// The keys a step may have, and those of its `expect`.
-const STEP_KEYS: [&str; 18] = [
+const STEP_KEYS: [&str; 20] = [
     "t",
     "op",
     "expect",
@@ -51,8 +53,10 @@ const STEP_KEYS: [&str; 18] = [
     "timeout",
     "name",
     "attributes",
+    "receipt_handle",
+    "attribute_names",
 ];
-const EXPECT_KEYS: [&str; 12] = [
+const EXPECT_KEYS: [&str; 16] = [
     "ok",
     "error",
     "bodies",
@@ -65,6 +69,10 @@ const EXPECT_KEYS: [&str; 12] = [
     "arrives_at_or_after",
     "source_kind",
     "aws_observed",
+    "system_attribute_names",
+    "system_attributes",
+    "sequence_number_of",
+    "system_attributes_integral_ms",
 ];
 
 /// Whether a case is one the runner can check as written: known keys with values of the right
@@ -122,6 +130,19 @@ fn expectation(expect: &Value) -> Result<(), String> {
     typed("receipt_handle_differs_from", Value::is_string, "the name of a receive")?;
     typed("message_id_of", Value::is_string, "the name of a send")?;
     typed("arrives_at_or_after", Value::is_number, "a time in seconds")?;
+    typed("system_attribute_names", strings, "a list of attribute names")?;
+    typed("system_attributes_integral_ms", strings, "a list of attribute names")?;
+    typed(
+        "system_attributes",
+        |v| v.as_object().is_some_and(|m| m.values().all(Value::is_string)),
+        "an object of attribute values",
+    )?;
+    typed("sequence_number_of", Value::is_string, "the name of a send")?;
+    if let Some(error) = expect.get("error") {
+        if error.get("message").is_some() && error.get("message_template").is_some() {
+            return Err("`expect.error` has both message and message_template".to_owned());
+        }
+    }
     if expect.get("ok") == Some(&Value::Bool(true)) && expect.get("error").is_some() {
         return Err("`expect` says both ok and error".to_owned());
     }
@@ -140,6 +161,8 @@ struct StepResult {
     received: Option<Vec<Received>>,
     message_id: Option<MessageId>,
     returned_at: SimTime,
+    /// The receipt handle a delete or visibility change used, as text (`message_template`).
+    handle: Option<String>,
 }
 
 struct Runner {
@@ -150,6 +173,8 @@ struct Runner {
     /// Receipt handles and message ids of named steps (`as`).
     receipts: BTreeMap<String, Vec<ReceiptHandle>>,
     message_ids: BTreeMap<String, MessageId>,
+    /// FIFO sequence numbers of named sends.
+    sequence_numbers: BTreeMap<String, u64>,
     unnamed_queues: u32,
 }
 
@@ -163,6 +188,7 @@ fn run_case(case: &Value) -> Result<(), String> {
         main_queue: name.clone(),
         receipts: BTreeMap::new(),
         message_ids: BTreeMap::new(),
+        sequence_numbers: BTreeMap::new(),
         unnamed_queues: 0,
     };
     // "(various)": the steps create their own queues.
@@ -265,6 +291,9 @@ impl Runner {
                 Ok(sent) => {
                     result.message_id = Some(sent.message_id);
                     if let Some(name) = str_field(step, "as") {
+                        if let Some(n) = sent.sequence_number {
+                            self.sequence_numbers.insert(name.clone(), n);
+                        }
                         self.message_ids.insert(name, sent.message_id);
                     }
                 }
@@ -281,7 +310,7 @@ impl Runner {
             }
             "receive" => self.receive(step, queue, &mut result),
             "delete" => {
-                let handles = self.receipts_of(step)?;
+                let Some(handles) = self.handles(step, &mut result)? else { return Ok(result) };
                 for h in handles {
                     if let Err(e) = self.sqs.delete(self.now, queue, h, &mut self.rng).map(|_gone| ()) {
                         result.error = Some(e);
@@ -290,7 +319,8 @@ impl Runner {
             }
             "change_visibility" => {
                 let timeout = u64_field(step, "timeout").ok_or("change_visibility without timeout")?;
-                for h in self.receipts_of(step)? {
+                let Some(handles) = self.handles(step, &mut result)? else { return Ok(result) };
+                for h in handles {
                     if let Err(e) = self.sqs.change_visibility(self.now, queue, h, timeout) {
                         result.error = Some(e);
                     }
@@ -298,7 +328,7 @@ impl Runner {
             }
             "set_queue_attributes" => {
                 let attrs = step.get("attributes").map(attribute_map).unwrap_or_default();
-                result.error = self.sqs.set_queue_attributes(queue, &attrs).err();
+                result.error = self.sqs.set_queue_attributes(self.now, queue, &attrs).err();
             }
             other => return Err(format!("unknown op `{other}`")),
         }
@@ -307,8 +337,19 @@ impl Runner {
     }
 
     fn receive(&mut self, step: &Value, queue: QueueId, result: &mut StepResult) {
+        // No `wait`: the queue's ReceiveMessageWaitTimeSeconds (SQS-23). A negative one is
+        // expressible, since AWS's answer to it was recorded.
         let default_wait = self.sqs.get(queue).attributes().receive_wait_s;
-        let wait = u64_field(step, "wait").unwrap_or(default_wait);
+        let wait = match step.get("wait").and_then(|w| w.as_i64().or_else(|| w.as_f64().map(|f| f as i64))) {
+            None => default_wait,
+            Some(w) => match check_wait_time(w) {
+                Ok(()) => w.unsigned_abs(),
+                Err(e) => {
+                    result.error = Some(e);
+                    return;
+                }
+            },
+        };
         let req = ReceiveRequest {
             max_messages: u64_field(step, "max").map_or(1, |m| m.min(u64::from(u32::MAX)) as u32),
             visibility_timeout_s: u64_field(step, "visibility_timeout"),
@@ -344,6 +385,24 @@ impl Runner {
         }
     }
 
+    /// The handles a delete or visibility change uses: a literal `receipt_handle` (parsed as the
+    /// API would; `None` with the error in `result` when it is not a handle) or `receipt_of`.
+    fn handles(&self, step: &Value, result: &mut StepResult) -> Result<Option<Vec<ReceiptHandle>>, String> {
+        let handles = match str_field(step, "receipt_handle") {
+            Some(text) => match text.parse::<ReceiptHandle>() {
+                Ok(h) => vec![h],
+                Err(e) => {
+                    result.handle = Some(text);
+                    result.error = Some(e);
+                    return Ok(None);
+                }
+            },
+            None => self.receipts_of(step)?,
+        };
+        result.handle = handles.last().map(ReceiptHandle::to_string);
+        Ok(Some(handles))
+    }
+
     /// `receipt_of: "r0"` (every handle of receive r0) or `"r0[1]"` (its second message).
     fn receipts_of(&self, step: &Value) -> Result<Vec<ReceiptHandle>, String> {
         let spec = str_field(step, "receipt_of").ok_or("no receipt_of")?;
@@ -372,7 +431,9 @@ fn check(step: &Value, result: &StepResult, runner: &Runner) -> Result<(), Strin
         if err.code != code {
             return Err(format!("expected error {code}, got {err}"));
         }
-        if let Some(message) = want.get("message").and_then(Value::as_str) {
+        let template = want.get("message_template").and_then(Value::as_str);
+        let filled = template.map(|t| t.replace("{receipt_handle}", result.handle.as_deref().unwrap_or("")));
+        if let Some(message) = want.get("message").and_then(Value::as_str).or(filled.as_deref()) {
             if err.message != message {
                 return Err(format!("error message differs:\n  expected: {message}\n  got:      {}", err.message));
             }
@@ -430,9 +491,65 @@ fn check(step: &Value, result: &StepResult, runner: &Runner) -> Result<(), Strin
             return Err(format!("expected message id {want}, got {got:?}"));
         }
     }
+    check_system_attributes(step, expect, result, runner)?;
     if let Some(t) = expect.get("arrives_at_or_after").and_then(Value::as_f64) {
         if result.returned_at < SimTime::ZERO + SimDuration::from_secs_f64(t) {
             return Err(format!("returned at {:?}, before {t} s", result.returned_at));
+        }
+    }
+    Ok(())
+}
+
+/// The system attributes of every received message against `system_attribute_names` (the exact
+/// set), `system_attributes` (values; `<arn of NAME>` is the engine's ARN of queue NAME),
+/// `sequence_number_of` and `system_attributes_integral_ms`.
+fn check_system_attributes(step: &Value, expect: &Value, result: &StepResult, runner: &Runner) -> Result<(), String> {
+    let names: Vec<&str> =
+        step.get("attribute_names").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let list = |key: &str| -> Option<Vec<String>> {
+        let list = expect.get(key)?.as_array()?;
+        Some(list.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+    };
+    let sequence = match str_field(expect, "sequence_number_of") {
+        Some(name) => {
+            Some(runner.sequence_numbers.get(&name).ok_or_else(|| format!("no FIFO send named {name}"))?.to_string())
+        }
+        None => None,
+    };
+    for r in result.received.iter().flatten() {
+        let got = r.system_attributes(&names);
+        let value = |name: &str| got.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str());
+        if let Some(mut want) = list("system_attribute_names") {
+            let mut have: Vec<String> = got.iter().map(|(n, _)| (*n).to_owned()).collect();
+            want.sort();
+            have.sort();
+            if want != have {
+                return Err(format!("{}: expected system attributes {want:?}, got {have:?}", r.message_id));
+            }
+        }
+        for (name, want) in expect.get("system_attributes").and_then(Value::as_object).into_iter().flatten() {
+            let want = want.as_str().unwrap_or_default();
+            let want = match want.strip_prefix("<arn of ").and_then(|w| w.strip_suffix('>')) {
+                Some(queue) => crate::sqs::queue_arn(queue),
+                None => want.to_owned(),
+            };
+            if value(name) != Some(want.as_str()) {
+                return Err(format!("{}: expected {name} {want}, got {:?}", r.message_id, value(name)));
+            }
+        }
+        if let Some(want) = &sequence {
+            if value("SequenceNumber") != Some(want.as_str()) {
+                return Err(format!(
+                    "{}: expected SequenceNumber {want}, got {:?}",
+                    r.message_id,
+                    value("SequenceNumber")
+                ));
+            }
+        }
+        for name in list("system_attributes_integral_ms").into_iter().flatten() {
+            if value(&name).and_then(|v| v.parse::<u64>().ok()).is_none() {
+                return Err(format!("{}: {name} is {:?}, not whole milliseconds", r.message_id, value(&name)));
+            }
         }
     }
     Ok(())

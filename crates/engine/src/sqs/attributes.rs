@@ -81,15 +81,7 @@ impl QueueAttributes {
             }
         }
         if let Some(r) = &self.redrive {
-            if !(1..=MAX_RECEIVE_COUNT_MAX).contains(&r.max_receive_count) {
-                return Err(SqsError::new(
-                    "InvalidParameterValue",
-                    format!(
-                        "Value {{\"maxReceiveCount\":{}}} for parameter RedrivePolicy is invalid. Reason: Invalid value for maxReceiveCount: {}, valid values are from 1 to 1000 both inclusive.",
-                        r.max_receive_count, r.max_receive_count
-                    ),
-                ));
-            }
+            check_max_receive_count(r.max_receive_count, &r.to_json())?;
         }
         Ok(())
     }
@@ -101,11 +93,21 @@ impl QueueAttributes {
         for (key, value) in map {
             match key.as_str() {
                 "FifoQueue" => {
-                    // On a standard queue (name without .fifo) AWS does not know the attribute at all.
+                    let fifo = parse_bool(key, value);
                     if !fifo_name {
+                        if fifo == Ok(true) {
+                            // A FIFO queue asked for under a standard name: the name is wrong
+                            // (LS test_fifo_queue_requires_suffix records the code; the text is
+                            // the one AWS returns through CloudFormation, pulumi-aws-native#794).
+                            return Err(SqsError::invalid_parameter(
+                                "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.",
+                            ));
+                        }
+                        // Otherwise AWS does not know the attribute on a standard queue at all
+                        // (LS test_create_standard_queue_with_fifo_attribute_raises_error).
                         return Err(SqsError::new("InvalidAttributeName", "Unknown Attribute FifoQueue."));
                     }
-                    if value != "true" {
+                    if fifo != Ok(true) {
                         return Err(invalid_attribute("FifoQueue"));
                     }
                 }
@@ -147,8 +149,13 @@ impl QueueAttributes {
         let mut attrs = self.clone();
         for (key, value) in map {
             match key.as_str() {
+                // A standard queue does not know the attribute, whatever its value (LS
+                // test_set_unsupported_attribute_standard); a FIFO queue refuses "false".
+                "FifoQueue" if !self.fifo => {
+                    return Err(SqsError::new("InvalidAttributeName", "Unknown Attribute FifoQueue."))
+                }
                 "FifoQueue" => {
-                    if parse_bool(key, value)? != self.fifo {
+                    if !parse_bool(key, value)? {
                         return Err(SqsError::new(
                             "InvalidAttributeValue",
                             "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.",
@@ -186,6 +193,8 @@ impl QueueAttributes {
             "MessageRetentionPeriod" => self.retention_s = seconds(value)?,
             "MaximumMessageSize" => self.max_message_size = seconds(value)?,
             "ReceiveMessageWaitTimeSeconds" => self.receive_wait_s = seconds(value)?,
+            // An empty policy removes the queue's (LS test_set_empty_redrive_policy).
+            "RedrivePolicy" if value.is_empty() => self.redrive = None,
             "RedrivePolicy" => self.redrive = Some(parse_redrive(value)?),
             _ => return Err(SqsError::new("InvalidAttributeName", format!("Unknown Attribute {key}."))),
         }
@@ -197,11 +206,15 @@ fn invalid_attribute(name: &str) -> SqsError {
     SqsError::new("InvalidAttributeValue", format!("Invalid value for the parameter {name}."))
 }
 
+/// `true`/`false` in any case: AWS creates queues with `"True"` and `"False"` (LS tests
+/// recorded against AWS do), and LocalStack's parity provider compares the lowercased text.
 fn parse_bool(key: &str, value: &str) -> Result<bool, SqsError> {
-    match value {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(invalid_attribute(key)),
+    if value.eq_ignore_ascii_case("true") {
+        Ok(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Ok(false)
+    } else {
+        Err(invalid_attribute(key))
     }
 }
 
@@ -227,5 +240,34 @@ fn parse_redrive(value: &str) -> Result<RedrivePolicy, SqsError> {
     if name.is_empty() {
         return Err(bad());
     }
+    check_max_receive_count(count, value)?;
     Ok(RedrivePolicy { dead_letter_queue: name, max_receive_count: count })
+}
+
+/// `maxReceiveCount` is 1–1,000; AWS's text quotes the policy as it was sent.
+fn check_max_receive_count(count: u32, policy: &str) -> Result<(), SqsError> {
+    if (1..=MAX_RECEIVE_COUNT_MAX).contains(&count) {
+        return Ok(());
+    }
+    Err(SqsError::invalid_value(
+        "RedrivePolicy",
+        policy,
+        &format!("Invalid value for maxReceiveCount: {count}, valid values are from 1 to 1000 both inclusive."),
+    ))
+}
+
+/// The ARN of the queue called `name` in the simulated account and Region.
+pub fn queue_arn(name: &str) -> String {
+    format!("arn:aws:sqs:{REGION}:{ACCOUNT_ID}:{name}")
+}
+
+impl RedrivePolicy {
+    /// The policy as `SetQueueAttributes` would send it (errors about a typed policy quote this).
+    pub fn to_json(&self) -> String {
+        format!(
+            "{{\"deadLetterTargetArn\":\"{}\",\"maxReceiveCount\":{}}}",
+            queue_arn(&self.dead_letter_queue),
+            self.max_receive_count
+        )
+    }
 }

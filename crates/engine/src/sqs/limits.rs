@@ -34,3 +34,13 @@ pub const FIFO_CALLS_PER_S: u32 = 300;
 pub const SHORT_POLL_FULL_VIEW_AT: usize = 1_000;
 /// Message group and deduplication id length bound (SQS-04, SQS-07).
 pub const ID_MAX_LEN: usize = 128;
+/// Total payload of one batch call, bytes (SQS-32; LS test_send_message_batch_with_oversized_contents
+/// records `Batch requests cannot be longer than 1048576 bytes.`).
+pub const BATCH_MAX_BYTES: u64 = 1_048_576;
+/// The simulated account (ARNs, `SenderId`); the engine's other services use the same one.
+pub const ACCOUNT_ID: &str = "123456789012";
+/// The simulated Region (ARNs).
+pub const REGION: &str = "us-east-1";
+/// A standard queue's message received this many times without being deleted no longer counts
+/// for `ApproximateAgeOfOldestMessage` (SQS-42: SQSDG/sqs-available-cloudwatch-metrics).
+pub const OLDEST_AGE_RECEIVES: u32 = 3;

@@ -14,11 +14,11 @@ mod scenario;
 mod service;
 
 pub use action::{Action, ApiCalls};
-pub use attributes::{QueueAttributes, RedrivePolicy};
+pub use attributes::{queue_arn, QueueAttributes, RedrivePolicy};
 pub use error::SqsError;
 pub use queue::{
-    Fidelity, Message, MessageId, MessageState, Queue, QueueEvent, QueueStats, ReceiptHandle, ReceiveRequest, Received,
-    SendRequest, SendResult, REORDER_WINDOW,
+    check_wait_time, Fidelity, Message, MessageId, MessageState, Queue, QueueEvent, QueueStats, ReceiptHandle,
+    ReceiveRequest, Received, SendRequest, SendResult, REORDER_WINDOW,
 };
 pub use scenario::{
     Autoscale, ConsumerActivity, Consumers, DlqSettings, Heartbeat, Producer, SqsModel, SqsScenario, SqsSim, SqsTotals,

@@ -66,20 +66,82 @@ pub struct Message {
     /// Standard queues: how long after its send the server holding it recorded it (see
     /// [`Fidelity::reorder_window`]); receives take visible messages in that order.
     spread_us: u32,
-    /// FIFO message group.
-    pub group: Option<String>,
-    /// The original enqueue time (kept across a move to a dead-letter queue).
+    /// `SentTimestamp`, the enqueue time: kept across a move to a standard dead-letter queue,
+    /// reset by a move to a FIFO one (SQSDG "Setting-up dead-letter queue retention").
     pub sent_at: SimTime,
-    /// `ApproximateReceiveCount`.
+    /// `ApproximateReceiveCount` (it keeps counting in a dead-letter queue).
     pub receive_count: u32,
+    /// `ApproximateFirstReceiveTimestamp`: milliseconds from `sent_at` to its first receive
+    /// (`u32::MAX`: none yet; 49 days, beyond any retention). A `u32`, not an `Option<SimTime>`:
+    /// a backlog of millions of messages pays for every byte of a message.
+    first_received_ms: u32,
     /// Where it is.
     pub state: MessageState,
+    /// What only some messages carry (a group, a deduplication id, a dead-letter move), boxed:
+    /// a standard queue's messages carry none and stay small.
+    extra: Option<Box<MessageExtra>>,
     /// Send order within this queue.
     seq: u64,
     /// Changes with every state change: index entries with an older stamp are stale.
     stamp: u64,
-    /// Which receive issued the current receipt handle.
-    receipt_generation: u32,
+}
+
+/// The rarer parts of a message, boxed so that a standard queue's messages stay small.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+struct MessageExtra {
+    /// `MessageGroupId`.
+    group: Option<String>,
+    /// The first receive of a message whose `sent_at` a move to a FIFO dead-letter queue reset.
+    first_received: Option<SimTime>,
+    /// FIFO `MessageDeduplicationId`: as sent, or the body's SHA-256 (content-based).
+    dedup_id: Option<String>,
+    /// `DeadLetterQueueSourceArn` of a message moved to a dead-letter queue.
+    dead_letter_source_arn: Option<String>,
+    /// When it entered this queue by a dead-letter move, and its receive count then.
+    moved: Option<(SimTime, u32)>,
+}
+
+impl Message {
+    /// `MessageGroupId`: a FIFO message's group, or the group a standard (fair) queue's message
+    /// was sent with (it orders nothing there).
+    pub fn group(&self) -> Option<&str> {
+        self.extra.as_ref()?.group.as_deref()
+    }
+    /// FIFO `SequenceNumber`: its place in the send order of its queue, from 1 (a dead-letter
+    /// move enqueues it anew, so it gets the next one of the dead-letter queue).
+    pub fn sequence_number(&self) -> u64 {
+        self.seq + 1
+    }
+    /// FIFO `MessageDeduplicationId` (after a dead-letter move, the message id: SQS-36).
+    pub fn deduplication_id(&self) -> Option<&str> {
+        self.extra.as_ref()?.dedup_id.as_deref()
+    }
+    /// `DeadLetterQueueSourceArn`: the queue it was moved from, for a message in a dead-letter queue.
+    pub fn dead_letter_source_arn(&self) -> Option<&str> {
+        self.extra.as_ref()?.dead_letter_source_arn.as_deref()
+    }
+    /// When it entered this queue: its send, or its dead-letter move.
+    pub fn entered_at(&self) -> SimTime {
+        self.extra.as_ref().and_then(|x| x.moved).map_or(self.sent_at, |(at, _)| at)
+    }
+    /// Receives since it entered this queue.
+    fn receives_here(&self) -> u32 {
+        self.receive_count - self.extra.as_ref().and_then(|x| x.moved).map_or(0, |(_, count)| count)
+    }
+    /// `ApproximateFirstReceiveTimestamp`: its first receive (in any queue), if any.
+    pub fn first_received_at(&self) -> Option<SimTime> {
+        if let Some(at) = self.extra.as_ref().and_then(|x| x.first_received) {
+            return Some(at);
+        }
+        (self.first_received_ms != u32::MAX)
+            .then(|| self.sent_at + SimDuration::from_millis(u64::from(self.first_received_ms)))
+    }
+    /// Whether a standard queue keeps it aside of its age order (SQS-42): moved into this
+    /// dead-letter queue (its age counts from the move, its retention from the send), or received
+    /// three times without being deleted.
+    fn aside(&self) -> bool {
+        self.receive_count >= OLDEST_AGE_RECEIVES || self.extra.as_ref().is_some_and(|x| x.moved.is_some())
+    }
 }
 
 /// A receipt handle: which receive of which message it came from. A new one per receive.
@@ -132,6 +194,8 @@ pub struct SendRequest {
 pub struct SendResult {
     /// The message id (for a deduplicated send, the id of the original).
     pub message_id: MessageId,
+    /// FIFO `SequenceNumber` (for a deduplicated send, the original's); `None` for standard queues.
+    pub sequence_number: Option<u64>,
     /// `true` when FIFO deduplication accepted the send without enqueuing it.
     pub deduplicated: bool,
 }
@@ -158,15 +222,93 @@ pub struct Received {
     pub body: Option<String>,
     /// Body size in bytes.
     pub size: u64,
-    /// FIFO message group.
+    /// `MessageGroupId` (FIFO, or a standard queue's message sent with one).
     pub group: Option<String>,
     /// `ApproximateReceiveCount` after this receive.
     pub receive_count: u32,
-    /// When it was first sent.
+    /// `SentTimestamp`.
     pub sent_at: SimTime,
+    /// `ApproximateFirstReceiveTimestamp`.
+    pub first_received_at: SimTime,
+    /// FIFO `SequenceNumber`.
+    pub sequence_number: Option<u64>,
+    /// FIFO `MessageDeduplicationId`.
+    pub dedup_id: Option<String>,
+    /// `DeadLetterQueueSourceArn` (a message in a dead-letter queue).
+    pub dead_letter_source_arn: Option<String>,
     /// A first receive that came after the first receive of a message sent later (of the same
     /// message group, in a FIFO queue): an order inversion.
     pub out_of_order: bool,
+}
+
+impl Received {
+    /// The message system attributes `ReceiveMessage` returns when asked for `names`
+    /// (`MessageSystemAttributeNames` or the older `AttributeNames`; `All` asks for every one),
+    /// as AWS was recorded returning them (LS test_sqs.py snapshots): the four of every message,
+    /// `MessageGroupId` when it has one (FIFO, or a standard queue's message sent with one), the
+    /// FIFO `MessageDeduplicationId` and `SequenceNumber`, and `DeadLetterQueueSourceArn` in a
+    /// dead-letter queue. A name that does not apply (`SequenceNumber` on a standard queue) is
+    /// left out. Timestamps are milliseconds since the start of the run (AWS: since the Unix
+    /// epoch), decimal strings like every value. `SenderId` is the simulated account.
+    pub fn system_attributes(&self, names: &[&str]) -> Vec<(&'static str, String)> {
+        SystemAttributes {
+            first_received_at: Some(self.first_received_at),
+            receive_count: self.receive_count,
+            sent_at: self.sent_at,
+            group: self.group.as_deref(),
+            dedup_id: self.dedup_id.as_deref(),
+            sequence_number: self.sequence_number,
+            dead_letter_source_arn: self.dead_letter_source_arn.as_deref(),
+        }
+        .named(names)
+    }
+}
+
+impl Message {
+    /// Its system attributes as they stand now (see [`Received::system_attributes`]): what its
+    /// latest receive returned, or for a message never received what a receive would return
+    /// besides the count and first-receive time it would set.
+    pub fn system_attributes(&self, fifo: bool) -> Vec<(&'static str, String)> {
+        SystemAttributes {
+            first_received_at: self.first_received_at(),
+            receive_count: self.receive_count,
+            sent_at: self.sent_at,
+            group: self.group(),
+            dedup_id: self.deduplication_id(),
+            sequence_number: fifo.then(|| self.sequence_number()),
+            dead_letter_source_arn: self.dead_letter_source_arn(),
+        }
+        .named(&["All"])
+    }
+}
+
+/// The values behind a message's system attributes.
+struct SystemAttributes<'a> {
+    first_received_at: Option<SimTime>,
+    receive_count: u32,
+    sent_at: SimTime,
+    group: Option<&'a str>,
+    dedup_id: Option<&'a str>,
+    sequence_number: Option<u64>,
+    dead_letter_source_arn: Option<&'a str>,
+}
+
+impl SystemAttributes<'_> {
+    /// AWS's name → value strings of those of `names` that apply, in AWS's order.
+    fn named(&self, names: &[&str]) -> Vec<(&'static str, String)> {
+        let all: [(&'static str, Option<String>); 8] = [
+            ("ApproximateFirstReceiveTimestamp", self.first_received_at.map(|t| t.as_millis().to_string())),
+            ("ApproximateReceiveCount", Some(self.receive_count.to_string())),
+            ("SenderId", Some(ACCOUNT_ID.to_owned())),
+            ("SentTimestamp", Some(self.sent_at.as_millis().to_string())),
+            ("MessageGroupId", self.group.map(str::to_owned)),
+            ("MessageDeduplicationId", self.dedup_id.map(str::to_owned)),
+            ("SequenceNumber", self.sequence_number.map(|n| n.to_string())),
+            ("DeadLetterQueueSourceArn", self.dead_letter_source_arn.map(str::to_owned)),
+        ];
+        let wanted = |name: &str| names.iter().any(|n| *n == "All" || *n == name);
+        all.into_iter().filter(|(name, _)| wanted(name)).filter_map(|(name, v)| Some((name, v?))).collect()
+    }
 }
 
 /// Things that happen in a queue besides a call's direct result.
@@ -304,13 +446,20 @@ pub struct Queue {
     /// Delay ends and visibility ends, by `(time, seq)`.
     timers: Index<(SimTime, u64)>,
     /// Live messages by `sent_at`, ties by the tag, their `seq`: the top is the oldest, the next
-    /// to expire.
+    /// to expire — except a standard queue's messages kept [`Message::aside`], which are in
+    /// `aside`. The top here is what `ApproximateAgeOfOldestMessage` counts (SQS-42).
     retention: Index<SimTime>,
+    /// Standard queues: the messages kept aside of the age order, by `sent_at` (for retention).
+    aside: Index<SimTime>,
+    /// Standard dead-letter queues: moved messages by when they arrived (tagged by `seq`), for
+    /// the age of the oldest; entries of messages that left or were received three times since
+    /// are stale.
+    moved: VecDeque<Entry<SimTime>>,
     /// FIFO: message groups by id.
     groups: BTreeMap<String, Group>,
     serve_counter: u64,
-    /// FIFO deduplication: key → (window end, original id); and keys by window end.
-    dedup: BTreeMap<String, (SimTime, MessageId)>,
+    /// FIFO deduplication: key → (window end, original id, its sequence); and keys by window end.
+    dedup: BTreeMap<String, (SimTime, MessageId, u64)>,
     dedup_expiry: VecDeque<(SimTime, String)>,
     /// FIFO throughput: (second, calls) per action.
     calls: [(u64, u32); Action::ALL.len()],
@@ -333,9 +482,21 @@ fn stamp_current<K>(slots: &[Option<Message>], e: &Entry<K>) -> bool {
     slots.get(e.slot as usize).and_then(Option::as_ref).is_some_and(|m| m.stamp == e.tag)
 }
 
-/// Whether an index entry tagged with a sequence number still names a live message.
-fn seq_current<K>(slots: &[Option<Message>], e: &Entry<K>) -> bool {
-    slots.get(e.slot as usize).and_then(Option::as_ref).is_some_and(|m| m.seq == e.tag)
+/// Whether a retention entry (tagged with a sequence number) names a live message in that
+/// index: `aside` says which of a standard queue's two (FIFO queues keep none aside).
+fn retention_current<K>(slots: &[Option<Message>], e: &Entry<K>, fifo: bool, aside: bool) -> bool {
+    slots
+        .get(e.slot as usize)
+        .and_then(Option::as_ref)
+        .is_some_and(|m| m.seq == e.tag && if fifo { !aside } else { m.aside() == aside })
+}
+
+/// Whether a moved-message entry names a live message received fewer than three times here.
+fn moved_current<K>(slots: &[Option<Message>], e: &Entry<K>) -> bool {
+    slots
+        .get(e.slot as usize)
+        .and_then(Option::as_ref)
+        .is_some_and(|m| m.seq == e.tag && m.receives_here() < OLDEST_AGE_RECEIVES)
 }
 
 impl Queue {
@@ -352,6 +513,8 @@ impl Queue {
             first_received_end: 0,
             timers: Index::new(),
             retention: Index::new(),
+            aside: Index::new(),
+            moved: VecDeque::new(),
             groups: BTreeMap::new(),
             serve_counter: 0,
             dedup: BTreeMap::new(),
@@ -376,9 +539,36 @@ impl Queue {
         &self.attrs
     }
     /// Replaces its attributes (already validated by `apply_set`).
-    pub fn set_attributes(&mut self, attrs: QueueAttributes) {
+    ///
+    /// A FIFO queue's delay change is retroactive, a standard queue's is not (SQS-28: "For FIFO
+    /// queues, the per-queue delay setting is retroactive—changing the setting affects the delay
+    /// of messages already in the queue"): a FIFO message still in its delay now waits the new
+    /// delay from its send (and is visible at once if that has passed). A FIFO message has no
+    /// delay of its own (a per-message delay is refused), so its delay is always the queue's.
+    /// Messages whose delay already ended stay visible: AWS does not say it hides them again.
+    pub fn set_attributes(&mut self, now: SimTime, attrs: QueueAttributes) {
+        self.advance(now);
+        let old_delay = self.attrs.delay_s;
         self.attrs = attrs;
         self.settled = false;
+        if !self.attrs.fifo || self.attrs.delay_s == old_delay {
+            return;
+        }
+        let delay = SimDuration::from_secs(self.attrs.delay_s);
+        let delayed: Vec<(u32, SimTime, MessageId)> = (self.slots.iter().enumerate())
+            .filter_map(|(slot, m)| m.as_ref().map(|m| (slot as u32, m)))
+            .filter(|(_, m)| matches!(m.state, MessageState::Delayed { .. }))
+            .map(|(slot, m)| (slot, m.sent_at, m.id))
+            .collect();
+        for (slot, sent_at, id) in delayed {
+            let until = sent_at + delay;
+            if until <= now {
+                self.events.push(QueueEvent::DelayEnded { at: now, id });
+                self.set_state(slot, MessageState::Visible);
+            } else {
+                self.set_state(slot, MessageState::Delayed { until });
+            }
+        }
     }
     /// Its counters.
     pub fn stats(&self) -> QueueStats {
@@ -389,7 +579,11 @@ impl Queue {
     pub fn held_bytes(&self) -> u64 {
         // Capacities, not lengths: a vector holds up to twice what it has in use.
         let slots = self.slots.capacity() * std::mem::size_of::<Option<Message>>() + self.free.capacity() * 4;
-        let indexes = self.visible.held_bytes() + self.timers.held_bytes() + self.retention.held_bytes();
+        let indexes = self.visible.held_bytes()
+            + self.timers.held_bytes()
+            + self.retention.held_bytes()
+            + self.aside.held_bytes()
+            + self.moved.capacity() * std::mem::size_of::<Entry<SimTime>>();
         (slots + indexes + self.body_bytes + self.dedup.len() * 96) as u64
     }
 
@@ -405,9 +599,24 @@ impl Queue {
     pub fn delayed_count(&self) -> usize {
         self.counts.delayed
     }
-    /// `ApproximateAgeOfOldestMessage` at `now`.
+    /// `ApproximateAgeOfOldestMessage` at `now` (SQS-42): in a standard queue a message received
+    /// three times or more without being deleted goes to the back of the queue and no longer
+    /// counts, so the age is the next-oldest's (a FIFO queue keeps its order: a failing message
+    /// still counts). In a dead-letter queue a message's age counts from its move, for both
+    /// types (SQSDG "Setting-up dead-letter queue retention").
     pub fn age_of_oldest(&self, now: SimTime) -> SimDuration {
-        self.retention.peek().map_or(SimDuration::ZERO, |e| now.saturating_since(e.key))
+        let oldest = match (self.retention.peek(), self.moved.front()) {
+            (Some(a), Some(b)) => Some(a.key.min(b.key)),
+            (a, b) => a.or(b.copied()).map(|e| e.key),
+        };
+        oldest.map_or(SimDuration::ZERO, |at| now.saturating_since(at))
+    }
+    /// The live message that expires first (see `retention` and `aside`).
+    fn next_to_expire(&self) -> Option<Entry<SimTime>> {
+        match (self.retention.peek(), self.aside.peek()) {
+            (Some(a), Some(b)) => Some(if (b.key, b.tag) < (a.key, a.tag) { b } else { a }),
+            (a, b) => a.or(b),
+        }
     }
     /// `true` when a receive would return at least one message (FIFO: some group's oldest
     /// message is visible; never while the queue is at its in-flight limit, SQS-20). Long
@@ -441,7 +650,7 @@ impl Queue {
     /// Whether `handle` is the receipt of the message's latest receive (an older receive's
     /// visibility window has ended, whatever the message's state now).
     pub fn is_current(&self, handle: ReceiptHandle) -> bool {
-        self.slot(handle.slot).is_some_and(|m| m.seq == handle.seq && m.receipt_generation == handle.generation)
+        self.slot(handle.slot).is_some_and(|m| m.seq == handle.seq && m.receive_count == handle.generation)
     }
     /// The live message with this id, if it is in this queue.
     pub fn find(&self, id: MessageId) -> Option<&Message> {
@@ -451,7 +660,7 @@ impl Queue {
     /// message expires): a long poll waits until then at most.
     pub fn next_change(&self) -> Option<SimTime> {
         let timer = self.timers.peek().map(|e| e.key.0);
-        let expiry = self.retention.peek().map(|e| e.key + SimDuration::from_secs(self.attrs.retention_s));
+        let expiry = self.next_to_expire().map(|e| e.key + SimDuration::from_secs(self.attrs.retention_s));
         match (timer, expiry) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -492,7 +701,7 @@ impl Queue {
             self.set_state(top.slot, MessageState::Visible);
         }
         let retention = SimDuration::from_secs(self.attrs.retention_s);
-        while let Some(top) = self.retention.peek() {
+        while let Some(top) = self.next_to_expire() {
             let at = top.key + retention;
             if at > now {
                 break;
@@ -506,7 +715,7 @@ impl Queue {
                 break;
             }
             if let Some((until, key)) = self.dedup_expiry.pop_front() {
-                if self.dedup.get(&key).is_some_and(|(u, _)| *u == until) {
+                if self.dedup.get(&key).is_some_and(|(u, _, _)| *u == until) {
                     self.dedup.remove(&key);
                 }
             }
@@ -587,7 +796,7 @@ impl Queue {
         if self.attrs.fifo {
             let Some(group) = &req.group_id else { return Err(SqsError::missing("MessageGroupId")) };
             check_fifo_id("MessageGroupId", group)?;
-            let key = match (&req.dedup_id, self.attrs.content_based_deduplication) {
+            let dedup_id = match (&req.dedup_id, self.attrs.content_based_deduplication) {
                 (Some(d), _) => {
                     check_fifo_id("MessageDeduplicationId", d)?;
                     d.clone()
@@ -603,22 +812,27 @@ impl Queue {
                     ))
                 }
             };
-            let key = if self.attrs.dedup_per_group { format!("{group}\u{0}{key}") } else { key };
-            if let Some((_, original)) = self.dedup.get(&key) {
+            let key = if self.attrs.dedup_per_group { format!("{group}\u{0}{dedup_id}") } else { dedup_id.clone() };
+            if let Some(&(_, original, seq)) = self.dedup.get(&key) {
                 // Accepted, not delivered (SQS-07); the window is not extended.
-                return Ok(SendResult { message_id: *original, deduplicated: true });
+                return Ok(SendResult { message_id: original, sequence_number: Some(seq + 1), deduplicated: true });
             }
-            dedup_key = Some(key);
+            dedup_key = Some((key, dedup_id));
         } else if let Some(group) = &req.group_id {
             // Standard queues accept a group id for fair queues; it gives no ordering (C6).
             check_fifo_id("MessageGroupId", group)?;
         }
-        if let Some(key) = dedup_key {
+        let mut extra: Option<Box<MessageExtra>> = None;
+        if let Some((key, dedup_id)) = dedup_key {
             let until = now + SimDuration::from_secs(DEDUP_WINDOW_S);
-            self.dedup.insert(key.clone(), (until, id));
+            // `insert` gives the message the next sequence.
+            self.dedup.insert(key.clone(), (until, id, self.next_seq));
             self.dedup_expiry.push_back((until, key));
+            extra = Some(Box::new(MessageExtra { dedup_id: Some(dedup_id), ..MessageExtra::default() }));
         }
-        let group = if self.attrs.fifo { req.group_id } else { None };
+        if let Some(group) = req.group_id {
+            extra.get_or_insert_with(Box::default).group = Some(group);
+        }
         let state = if delay_s > 0 {
             MessageState::Delayed { until: now + SimDuration::from_secs(delay_s) }
         } else {
@@ -633,26 +847,36 @@ impl Queue {
             // Checked against `max_message_size` above: at most 1 MiB.
             size: size as u32,
             spread_us: spread as u32,
-            group,
             sent_at: now,
             receive_count: 0,
+            first_received_ms: u32::MAX,
             state,
+            extra,
             seq: 0,
             stamp: 0,
-            receipt_generation: 0,
         });
         self.stats.sent += 1;
-        Ok(SendResult { message_id: id, deduplicated: false })
+        let sequence_number = self.attrs.fifo.then_some(self.next_seq);
+        Ok(SendResult { message_id: id, sequence_number, deduplicated: false })
     }
 
-    /// Puts a message moved from another queue (a dead-letter move), keeping its enqueue time
-    /// and receive count (SQS-35).
-    pub fn accept_moved(&mut self, now: SimTime, mut message: Message) {
+    /// Puts a message moved from the queue `source_arn` (a dead-letter move). It keeps its
+    /// receive count and, in a standard queue, its enqueue time (SQS-35); a FIFO dead-letter
+    /// queue resets the enqueue time ("For FIFO queues, the enqueue timestamp resets when the
+    /// message is moved to a dead-letter queue", SQSDG "Setting-up dead-letter queue
+    /// retention") and gives it the message id as deduplication id (SQS-36).
+    pub fn accept_moved(&mut self, now: SimTime, mut message: Message, source_arn: String) {
         self.advance(now);
         message.state = MessageState::Visible;
         message.spread_us = 0;
-        if !self.attrs.fifo {
-            message.group = None;
+        let (first_received, count, id) = (message.first_received_at(), message.receive_count, message.id);
+        let extra = message.extra.get_or_insert_with(Box::default);
+        extra.dead_letter_source_arn = Some(source_arn);
+        extra.moved = Some((now, count));
+        if self.attrs.fifo {
+            extra.first_received = first_received;
+            extra.dedup_id = Some(id.to_string());
+            message.sent_at = now;
         }
         self.insert(message);
     }
@@ -739,7 +963,7 @@ impl Queue {
         };
         let id = msg.id;
         let in_flight = matches!(msg.state, MessageState::InFlight { .. });
-        if handle.generation != msg.receipt_generation {
+        if handle.generation != msg.receive_count {
             if fifo {
                 return Err(expired_receipt(handle));
             }
@@ -773,9 +997,14 @@ impl Queue {
         }
         let fifo = self.attrs.fifo;
         let Some(msg) = self.slot(handle.slot).filter(|m| m.seq == handle.seq) else {
-            return Err(SqsError::receipt_handle_invalid(&handle.to_string()));
+            // Deleted (or expired): LS test_change_visibility_on_deleted_message_raises_invalid_parameter_value.
+            return Err(SqsError::invalid_value(
+                "ReceiptHandle",
+                handle,
+                "Message does not exist or is not available for visibility timeout change.",
+            ));
         };
-        if handle.generation != msg.receipt_generation {
+        if handle.generation != msg.receive_count {
             if fifo {
                 return Err(expired_receipt(handle));
             }
@@ -900,15 +1129,25 @@ impl Queue {
             }
         }
         self.set_in_flight(slot, now + SimDuration::from_secs(visibility_s), now);
+        let fifo = self.attrs.fifo;
         let msg = self.slots.get_mut(slot as usize)?.as_mut()?;
+        // The receive count is also the receipt handle's generation: every receive issues one.
         msg.receive_count += 1;
-        msg.receipt_generation += 1;
+        if msg.first_received_at().is_none() {
+            let ms = now.saturating_since(msg.sent_at).as_millis();
+            msg.first_received_ms = u32::try_from(ms).unwrap_or(u32::MAX - 1);
+        }
+        // Its third receive in this queue: a standard queue puts it at the back as far as the
+        // age of the oldest message is concerned (SQS-42).
+        let moved = msg.extra.as_ref().is_some_and(|x| x.moved.is_some());
+        let leaves_age = !fifo && msg.receives_here() == OLDEST_AGE_RECEIVES;
+        let (sent_at, seq) = (msg.sent_at, msg.seq);
         let mut out_of_order = false;
         if msg.receive_count == 1 {
             // An inversion: a message sent later (of its group, in a FIFO queue) was received first.
-            let end = match &msg.group {
-                Some(name) => self.groups.get_mut(name).map(|g| &mut g.first_received_end),
-                None => Some(&mut self.first_received_end),
+            let end = match msg.extra.as_ref().and_then(|x| x.group.as_ref()) {
+                Some(name) if fifo => self.groups.get_mut(name).map(|g| &mut g.first_received_end),
+                _ => Some(&mut self.first_received_end),
             };
             if let Some(end) = end {
                 out_of_order = msg.seq < *end;
@@ -916,16 +1155,29 @@ impl Queue {
             }
             self.stats.out_of_order += u64::from(out_of_order);
         }
-        Some(Received {
+        let received = Received {
             message_id: msg.id,
-            receipt_handle: ReceiptHandle { slot, seq: msg.seq, generation: msg.receipt_generation },
+            receipt_handle: ReceiptHandle { slot, seq: msg.seq, generation: msg.receive_count },
             body: msg.body.clone(),
             size: u64::from(msg.size),
-            group: msg.group.clone(),
+            group: msg.group().map(str::to_owned),
             receive_count: msg.receive_count,
             sent_at: msg.sent_at,
+            first_received_at: msg.first_received_at().unwrap_or(now),
+            sequence_number: fifo.then(|| msg.sequence_number()),
+            dedup_id: msg.deduplication_id().map(str::to_owned),
+            dead_letter_source_arn: msg.dead_letter_source_arn().map(str::to_owned),
             out_of_order,
-        })
+        };
+        if leaves_age && moved {
+            self.settle_moved();
+        } else if leaves_age {
+            let live = self.counts.live();
+            let entry = Entry { key: sent_at, tag: seq, slot };
+            self.aside.push(entry, live, |e| retention_current(&self.slots, e, false, true));
+            self.retention.settle(|e| retention_current(&self.slots, e, false, false));
+        }
+        Some(received)
     }
 
     fn slot(&self, slot: u32) -> Option<&Message> {
@@ -1007,16 +1259,27 @@ impl Queue {
         if sent_at + SimDuration::from_secs(self.attrs.retention_s) <= self.now {
             self.settled = false;
         }
-        if let Some(name) = &message.group {
-            let group = self.groups.entry(name.clone()).or_default();
+        if let Some(name) = message.group().filter(|_| self.attrs.fifo) {
+            let group = self.groups.entry(name.to_owned()).or_default();
             group.members.push_back((seq, slot));
             group.live += 1;
         }
+        let entered_at = message.entered_at();
+        let aside = !self.attrs.fifo && message.aside();
         self.body_bytes += message.body.as_ref().map_or(0, String::len);
         self.slots[slot as usize] = Some(message);
         self.index(slot);
         let live = self.counts.live();
-        self.retention.push(Entry { key: sent_at, tag: seq, slot }, live, |e| seq_current(&self.slots, e));
+        let fifo = self.attrs.fifo;
+        let entry = Entry { key: sent_at, tag: seq, slot };
+        if aside {
+            // A message moved into a standard dead-letter queue: its retention counts from its
+            // send, its age from now.
+            self.aside.push(entry, live, |e| retention_current(&self.slots, e, false, true));
+            self.moved.push_back(Entry { key: entered_at, tag: seq, slot });
+        } else {
+            self.retention.push(entry, live, |e| retention_current(&self.slots, e, fifo, false));
+        }
     }
 
     fn remove(&mut self, slot: u32) -> Option<Message> {
@@ -1024,7 +1287,7 @@ impl Queue {
         self.body_bytes -= msg.body.as_ref().map_or(0, String::len);
         self.free.push(slot);
         *self.counts.of(msg.state) -= 1;
-        if let Some(name) = &msg.group {
+        if let Some(name) = msg.group().filter(|_| self.attrs.fifo) {
             let slots = &self.slots;
             let now_empty = self.groups.get_mut(name).is_some_and(|group| {
                 group.live -= 1;
@@ -1044,13 +1307,36 @@ impl Queue {
             }
         }
         self.settle_after_leaving(msg.state);
-        self.retention.settle(|e| seq_current(&self.slots, e));
+        let fifo = self.attrs.fifo;
+        self.retention.settle(|e| retention_current(&self.slots, e, fifo, false));
+        self.aside.settle(|e| retention_current(&self.slots, e, fifo, true));
+        self.settle_moved();
         Some(msg)
+    }
+
+    /// Drops stale fronts of `moved` (left, or received three times since the move).
+    fn settle_moved(&mut self) {
+        while self.moved.front().is_some_and(|e| !moved_current(&self.slots, e)) {
+            self.moved.pop_front();
+        }
+        if self.moved.len() > 2 * self.counts.live() + 64 {
+            let slots = &self.slots;
+            self.moved.retain(|e| moved_current(slots, e));
+        }
     }
 }
 
 fn expired_receipt(handle: ReceiptHandle) -> SqsError {
     SqsError::invalid_value("ReceiptHandle", handle, "The receipt handle has expired.")
+}
+
+/// `ReceiveMessage`'s `WaitTimeSeconds`, 0–20 (SQS-23; the text is recorded in LS
+/// test_send_receive_wait_time_seconds). The wait itself is the caller's, so the caller checks it.
+pub fn check_wait_time(wait_s: i64) -> Result<(), SqsError> {
+    if (0..=WAIT_TIME_MAX_S as i64).contains(&wait_s) {
+        return Ok(());
+    }
+    Err(SqsError::invalid_value("WaitTimeSeconds", wait_s, "Must be >= 0 and <= 20, if provided."))
 }
 
 /// Group and deduplication ids: 1–128 characters, alphanumeric and punctuation (SQS-04, SQS-07).

@@ -117,8 +117,10 @@ impl Default for Producer {
 pub struct Consumers {
     /// How many, 0–1,000.
     pub count: u32,
-    /// `WaitTimeSeconds`, 0–20 (0 = short polling).
-    pub wait_s: u64,
+    /// `WaitTimeSeconds`, 0–20 (0 = short polling); `None` (`null` in a file) passes none, so the
+    /// queue's `ReceiveMessageWaitTimeSeconds` applies (SQS-23). A file without the field means
+    /// 20 s, as it always did.
+    pub wait_s: Option<u64>,
     /// `MaxNumberOfMessages`, 1–10.
     pub batch_size: u32,
     /// Processing time of one message.
@@ -192,7 +194,7 @@ impl Default for Consumers {
     fn default() -> Self {
         Consumers {
             count: 2,
-            wait_s: 20,
+            wait_s: Some(20),
             batch_size: 1,
             processing: Distribution::LogNormal { median_ms: 300.0, p99_ms: 1_500.0 },
             failure_probability: 0.0,
@@ -290,7 +292,9 @@ impl SqsScenario {
         }
         let c = &self.consumers;
         check_int_range("consumers.count", u64::from(c.count), 0..=u64::from(MAX_CONSUMERS))?;
-        check_int_range("consumers.wait_s", c.wait_s, 0..=WAIT_TIME_MAX_S)?;
+        if let Some(wait_s) = c.wait_s {
+            check_int_range("consumers.wait_s", wait_s, 0..=WAIT_TIME_MAX_S)?;
+        }
         check_int_range("consumers.batch_size", u64::from(c.batch_size), 1..=u64::from(RECEIVE_MAX_MESSAGES))?;
         c.processing.validate("consumers.processing")?;
         check_range("consumers.failure_probability", c.failure_probability, 0.0..=1.0)?;
@@ -324,6 +328,12 @@ impl SqsScenario {
         }
         check_range("duplicate_probability", self.duplicate_probability, 0.0..=1.0)?;
         crate::scenario::check_offered("each message sent, received and deleted", self.offered_per_s())
+    }
+
+    /// The long-poll wait of the consumers' receives, seconds: their own `WaitTimeSeconds`, or
+    /// the queue's `ReceiveMessageWaitTimeSeconds` when they pass none (SQS-23).
+    pub fn consumer_wait_s(&self) -> u64 {
+        self.consumers.wait_s.unwrap_or(self.queue.receive_wait_s)
     }
 
     /// Operations per simulated second it offers: each message sent, received and deleted.
@@ -1064,7 +1074,7 @@ impl SqsModel {
             self.consumers[consumer as usize] = ConsumerState::Stopped;
             return;
         }
-        let (wait_s, batch_size) = (self.scenario.consumers.wait_s, self.scenario.consumers.batch_size);
+        let (wait_s, batch_size) = (self.scenario.consumer_wait_s(), self.scenario.consumers.batch_size);
         let long_poll = wait_s > 0;
         let receivable = self.sqs.get(self.main).has_receivable();
         if long_poll && !receivable {

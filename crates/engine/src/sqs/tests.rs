@@ -118,6 +118,132 @@ fn gauges_and_oldest_age_follow_every_state_change() {
     assert_eq!(order, vec![1, 2]);
 }
 
+/// SQS-42: a standard queue's message received three times without being deleted stops counting
+/// for ApproximateAgeOfOldestMessage (the next-oldest's age shows); a FIFO queue's does not.
+#[test]
+fn the_age_of_the_oldest_message_skips_messages_received_three_times_in_standard_queues() {
+    for fifo in [false, true] {
+        let attrs = QueueAttributes {
+            fifo,
+            visibility_timeout_s: 1,
+            content_based_deduplication: fifo,
+            ..QueueAttributes::default()
+        };
+        let mut q = queue(attrs, Fidelity::EXACT);
+        let mut rng = SimRng::new(1);
+        let send = |b: &str| SendRequest { group_id: fifo.then(|| b.to_owned()), ..body(b) };
+        q.send(secs(0), send("poison"), MessageId(0), &mut rng).expect("sent");
+        q.send(secs(10), send("next"), MessageId(1), &mut rng).expect("sent");
+        for t in [20, 30] {
+            // Received and never deleted: the poison (FIFO: group "poison" first, least served).
+            let got = q.receive(secs(t), ReceiveRequest { max_messages: 1, ..one() }, &mut rng).expect("ok");
+            assert_eq!(got[0].message_id, MessageId(0), "fifo {fifo}");
+            // The other message is received once (not three times) each round too.
+            q.receive(secs(t), one(), &mut rng).expect("ok");
+        }
+        assert_eq!(q.age_of_oldest(secs(35)), SimDuration::from_secs(35), "fifo {fifo}: two receives still count");
+        let third = q.receive(secs(40), one(), &mut rng).expect("ok");
+        assert_eq!(third[0].receive_count, 3);
+        let want = if fifo { 45 } else { 35 };
+        assert_eq!(
+            q.age_of_oldest(secs(45)),
+            SimDuration::from_secs(want),
+            "fifo {fifo}: the next-oldest, sent at 10 s"
+        );
+    }
+}
+
+/// In a dead-letter queue the age of the oldest message counts from the move (SQSDG "Setting-up
+/// dead-letter queue retention"); retention still counts from the send in a standard queue, from
+/// the move in a FIFO one, whose enqueue timestamp resets.
+#[test]
+fn dead_letter_queue_ages_count_from_the_move() {
+    for fifo in [false, true] {
+        let mut sqs = Sqs::new(Fidelity::EXACT);
+        let mut rng = SimRng::new(1);
+        let attrs = |redrive| QueueAttributes {
+            fifo,
+            content_based_deduplication: fifo,
+            visibility_timeout_s: 10,
+            retention_s: 600,
+            redrive,
+            ..QueueAttributes::default()
+        };
+        let (dlq, src) = if fifo { ("dlq.fifo", "q.fifo") } else { ("dlq", "q") };
+        sqs.create_queue_with(dlq, attrs(None)).expect("valid");
+        let redrive = Some(RedrivePolicy { dead_letter_queue: dlq.into(), max_receive_count: 1 });
+        let q = sqs.create_queue_with(src, attrs(redrive)).expect("valid");
+        let sent = sqs
+            .send(secs(0), q, SendRequest { group_id: fifo.then(|| "g".to_owned()), ..body("x") }, &mut rng)
+            .expect("sent");
+        assert_eq!(sent.sequence_number, fifo.then_some(1));
+        assert_eq!(sqs.receive(secs(100), q, one(), &mut rng).expect("ok").len(), 1);
+        assert!(sqs.receive(secs(200), q, one(), &mut rng).expect("ok").is_empty(), "moved");
+        let d = sqs.id(dlq).expect("exists");
+        assert_eq!(sqs.get(d).age_of_oldest(secs(250)), SimDuration::from_secs(50), "fifo {fifo}");
+        sqs.advance(secs(600));
+        assert_eq!(sqs.get(d).visible_count(), usize::from(fifo), "fifo {fifo}: retention from the send (standard)");
+        if fifo {
+            let got = sqs.receive(secs(601), d, one(), &mut rng).expect("ok");
+            assert_eq!(got[0].sent_at, secs(200), "the enqueue timestamp reset");
+            assert_eq!(got[0].dedup_id.as_deref(), Some("msg-0"), "SQS-36: the message id");
+            assert_eq!(got[0].sequence_number, Some(1), "the first of the dead-letter queue");
+        }
+    }
+}
+
+/// What a receive returns besides the body (AWS's system attributes, LS test_sqs.py snapshots).
+#[test]
+fn receives_carry_the_system_attributes_aws_returns() {
+    let mut sqs = Sqs::new(Fidelity::EXACT);
+    let mut rng = SimRng::new(1);
+    sqs.create_queue_with("dlq", QueueAttributes::default()).expect("valid");
+    let redrive = Some(RedrivePolicy { dead_letter_queue: "dlq".into(), max_receive_count: 1 });
+    let q = sqs
+        .create_queue_with("q", QueueAttributes { visibility_timeout_s: 5, redrive, ..QueueAttributes::default() })
+        .expect("valid");
+    let sent = sqs.send(secs(1), q, SendRequest { group_id: Some("fair".into()), ..body("x") }, &mut rng);
+    assert_eq!(sent.map(|s| s.sequence_number), Ok(None), "standard queues have no sequence numbers");
+    let first = sqs.receive(secs(2), q, one(), &mut rng).expect("ok").remove(0);
+    assert_eq!((first.sent_at, first.first_received_at, first.receive_count), (secs(1), secs(2), 1));
+    assert_eq!(first.group.as_deref(), Some("fair"), "a standard (fair) queue returns the group it was sent with");
+    assert_eq!((first.sequence_number, first.dead_letter_source_arn), (None, None));
+    assert!(sqs.receive(secs(10), q, one(), &mut rng).expect("ok").is_empty(), "moved");
+    let d = sqs.id("dlq").expect("exists");
+    let moved = sqs.receive(secs(11), d, one(), &mut rng).expect("ok").remove(0);
+    assert_eq!(moved.receive_count, 2, "the count goes on in the dead-letter queue");
+    assert_eq!(moved.dead_letter_source_arn.as_deref(), Some("arn:aws:sqs:us-east-1:123456789012:q"));
+    assert_eq!((moved.sent_at, moved.first_received_at), (secs(1), secs(2)));
+    // FIFO: sequence numbers increase per send and come back on every receive; dedup ids as
+    // sent or the body's SHA-256.
+    let attrs = QueueAttributes {
+        fifo: true,
+        content_based_deduplication: true,
+        visibility_timeout_s: 0,
+        ..QueueAttributes::default()
+    };
+    let f = sqs.create_queue_with("f.fifo", attrs).expect("valid");
+    let send = |dedup: Option<&str>, b: &str| SendRequest {
+        group_id: Some("g".into()),
+        dedup_id: dedup.map(str::to_owned),
+        ..body(b)
+    };
+    let s1 = sqs.send(secs(20), f, send(Some("dedup-1"), "a"), &mut rng).expect("sent");
+    let s2 = sqs.send(secs(20), f, send(None, "b"), &mut rng).expect("sent");
+    let again = sqs.send(secs(21), f, send(Some("dedup-1"), "a"), &mut rng).expect("sent");
+    assert!(s1.sequence_number < s2.sequence_number);
+    assert_eq!((again.deduplicated, again.sequence_number), (true, s1.sequence_number));
+    let got = sqs.receive(secs(22), f, ReceiveRequest { max_messages: 10, ..one() }, &mut rng).expect("ok");
+    assert_eq!(got.iter().map(|r| r.sequence_number).collect::<Vec<_>>(), [s1.sequence_number, s2.sequence_number]);
+    assert_eq!(got[0].dedup_id.as_deref(), Some("dedup-1"));
+    assert_eq!(got[1].dedup_id.as_deref(), Some("3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d"));
+    let second = sqs.receive(secs(23), f, one(), &mut rng).expect("ok").remove(0);
+    assert_eq!(
+        (second.receive_count, second.sequence_number, second.first_received_at),
+        (2, s1.sequence_number, secs(22))
+    );
+}
+
 #[test]
 fn visibility_can_never_exceed_twelve_hours_from_the_receive() {
     let mut q = queue(QueueAttributes::default(), Fidelity::EXACT);
@@ -261,16 +387,120 @@ fn batches_hold_one_to_ten_entries() {
     let entries = |n: usize| (0..n).map(|i| body(&format!("m{i}"))).collect::<Vec<_>>();
     assert_eq!(
         sqs.send_batch(secs(0), q, entries(0), &mut rng).map(|_| ()).map_err(|e| e.code),
-        Err("EmptyBatchRequest")
+        Err("AWS.SimpleQueueService.EmptyBatchRequest")
     );
     assert_eq!(
         sqs.send_batch(secs(0), q, entries(11), &mut rng).map(|_| ()).map_err(|e| e.code),
-        Err("TooManyEntriesInBatchRequest")
+        Err("AWS.SimpleQueueService.TooManyEntriesInBatchRequest")
     );
     assert_eq!(
         sqs.send_batch(secs(0), q, entries(10), &mut rng).map(|r| r.iter().filter(|e| e.is_ok()).count()),
         Ok(10)
     );
+}
+
+/// A redrive policy must name an existing queue of the same type (SQS-34): otherwise a moved
+/// message would vanish. Refused at CreateQueue and SetQueueAttributes, the policy quoted as sent.
+#[test]
+fn a_redrive_policy_needs_an_existing_dead_letter_queue_of_the_same_type() {
+    let mut sqs = Sqs::new(Fidelity::EXACT);
+    let policy = |target: &str| {
+        let arn = queue_arn(target);
+        BTreeMap::from([(
+            "RedrivePolicy".to_owned(),
+            format!(r#"{{"deadLetterTargetArn":"{arn}","maxReceiveCount":3}}"#),
+        )])
+    };
+    let fifo = |mut map: BTreeMap<String, String>| {
+        map.insert("FifoQueue".into(), "true".into());
+        map
+    };
+    let missing = sqs.create_queue("src", &policy("nowhere")).expect_err("no such queue");
+    assert_eq!(missing.code, "InvalidParameterValue");
+    assert!(missing.message.ends_with("Reason: Dead letter target does not exist."), "{}", missing.message);
+    assert!(missing.message.starts_with(r#"Value {"deadLetterTargetArn":"arn:aws:sqs:"#), "{}", missing.message);
+    sqs.create_queue("std-dlq", &BTreeMap::new()).expect("valid");
+    sqs.create_queue("fifo-dlq.fifo", &fifo(BTreeMap::new())).expect("valid");
+    let err = sqs.create_queue("src", &policy("fifo-dlq.fifo")).expect_err("a standard source, a FIFO DLQ");
+    assert_eq!(err.code, "InvalidParameterValue");
+    assert!(err.message.contains("must also be a standard queue"), "{}", err.message);
+    let err = sqs.create_queue("src.fifo", &fifo(policy("std-dlq"))).expect_err("a FIFO source, a standard DLQ");
+    assert!(err.message.contains("must also be a FIFO queue"), "{}", err.message);
+    let src = sqs.create_queue("src", &BTreeMap::new()).expect("valid");
+    assert_eq!(
+        sqs.set_queue_attributes(secs(0), src, &policy("fifo-dlq.fifo")).map_err(|e| e.code),
+        Err("InvalidParameterValue")
+    );
+    assert_eq!(
+        sqs.set_queue_attributes(secs(0), src, &policy("nowhere")).map_err(|e| e.code),
+        Err("InvalidParameterValue")
+    );
+    assert_eq!(sqs.get(src).attributes().redrive, None, "a refused policy changes nothing");
+    sqs.set_queue_attributes(secs(0), src, &policy("std-dlq")).expect("same type");
+    // Typed attributes (the scenario's way in) are checked the same way.
+    let redrive = Some(RedrivePolicy { dead_letter_queue: "fifo-dlq.fifo".into(), max_receive_count: 3 });
+    assert!(sqs.create_queue_with("typed", QueueAttributes { redrive, ..QueueAttributes::default() }).is_err());
+}
+
+/// SQS-28: a new queue delay reaches the messages already delayed in a FIFO queue, not in a
+/// standard queue.
+#[test]
+fn a_delay_change_is_retroactive_for_fifo_queues_only() {
+    let delay = |s: &str| BTreeMap::from([("DelaySeconds".to_owned(), s.to_owned())]);
+    for fifo in [false, true] {
+        let mut sqs = Sqs::new(Fidelity::EXACT);
+        let mut rng = SimRng::new(1);
+        let (name, mut attrs) = if fifo {
+            ("q.fifo", BTreeMap::from([("FifoQueue".to_owned(), "true".to_owned())]))
+        } else {
+            ("q", BTreeMap::new())
+        };
+        attrs.insert("DelaySeconds".into(), "60".into());
+        let q = sqs.create_queue(name, &attrs).expect("valid");
+        let send = |b: &str| SendRequest {
+            group_id: fifo.then(|| "g".to_owned()),
+            dedup_id: fifo.then(|| b.to_owned()),
+            ..body(b)
+        };
+        sqs.send(secs(0), q, send("a"), &mut rng).expect("sent");
+        sqs.send(secs(30), q, send("b"), &mut rng).expect("sent");
+        // At 40 s the delay drops to 10 s: a FIFO queue's "a" (sent at 0) and "b" (sent at 30)
+        // are due at 10 s and 40 s — both visible now; a standard queue keeps their 60 s.
+        sqs.set_queue_attributes(secs(40), q, &delay("10")).expect("valid");
+        assert_eq!(sqs.get(q).visible_count(), if fifo { 2 } else { 0 }, "fifo {fifo}");
+        sqs.send(secs(40), q, send("c"), &mut rng).expect("sent");
+        // Raised to 100 s: a FIFO queue's "c" now waits until 140 s; a standard one's until 50 s.
+        sqs.set_queue_attributes(secs(45), q, &delay("100")).expect("valid");
+        sqs.advance(secs(55));
+        let expect = if fifo { 2 } else { 1 };
+        assert_eq!(sqs.get(q).visible_count(), expect, "fifo {fifo}: standard keeps c's 10 s delay");
+        sqs.advance(secs(140));
+        assert_eq!(sqs.get(q).visible_count(), 3, "fifo {fifo}");
+        assert!(sqs.drain_events().any(|e| matches!(e.event, QueueEvent::DelayEnded { .. })));
+    }
+}
+
+/// Consumers that pass no WaitTimeSeconds get the queue's ReceiveMessageWaitTimeSeconds
+/// (SQS-23): 0 short-polls, 20 long-polls. Old files (a number, or no field: 20 s) mean what
+/// they meant.
+#[test]
+fn consumers_without_a_wait_of_their_own_use_the_queue_default() {
+    let mut s = scenario();
+    s.producers[0].workload = Workload::Poisson { rate_per_s: 0.5 };
+    s.consumers.wait_s = None;
+    s.queue.receive_wait_s = 0;
+    let short = run(&s, 1, 600).model().totals().empty_receives;
+    s.queue.receive_wait_s = 20;
+    let long = run(&s, 1, 600).model().totals().empty_receives;
+    assert!(short > 20 * long.max(1), "short {short}, long {long} (seed 1)");
+    s.consumers.wait_s = Some(20);
+    s.queue.receive_wait_s = 0;
+    assert_eq!(run(&s, 1, 600).model().totals().empty_receives, long, "their own wait wins");
+    let file = |consumers: &str| SqsScenario::from_file_json(&format!(r#"{{"kind":"sqs","consumers":{consumers}}}"#));
+    assert_eq!(file("{}").map(|s| s.consumers.wait_s), Ok(Some(20)));
+    assert_eq!(file(r#"{"wait_s":5}"#).map(|s| s.consumers.wait_s), Ok(Some(5)));
+    assert_eq!(file(r#"{"wait_s":null}"#).map(|s| s.consumers.wait_s), Ok(None));
+    assert!(file(r#"{"wait_s":21}"#).is_err());
 }
 
 fn scenario() -> SqsScenario {
@@ -333,9 +563,9 @@ fn a_visibility_timeout_shorter_than_processing_causes_duplicate_processing() {
 fn short_polling_makes_many_more_empty_receives_than_long_polling() {
     let mut s = scenario();
     s.producers[0].workload = Workload::Poisson { rate_per_s: 0.5 };
-    s.consumers.wait_s = 0;
+    s.consumers.wait_s = Some(0);
     let short = run(&s, 1, 600).model().totals().empty_receives;
-    s.consumers.wait_s = 20;
+    s.consumers.wait_s = Some(20);
     let long = run(&s, 1, 600).model().totals().empty_receives;
     assert!(short > 20 * long.max(1), "short {short}, long {long} (seed 1)");
 }
@@ -379,7 +609,7 @@ fn arb_scenario() -> impl Strategy<Value = SqsScenario> {
             s.producers[0].resend_fraction = 0.1;
             s.consumers.count = consumers;
             s.consumers.batch_size = batch;
-            s.consumers.wait_s = wait * 10;
+            s.consumers.wait_s = Some(wait * 10);
             s.consumers.poison_fraction = poison;
             s.consumers.crash_probability = crash;
             s.consumers.processing = Distribution::Exponential { mean_ms: 400.0 };
@@ -434,7 +664,7 @@ proptest! {
                 }
                 2 | 3 => {
                     q.advance(now);
-                    let before: Vec<(u64, Option<String>)> = q.messages().map(|m| (m.id.0, m.group.clone())).collect();
+                    let before: Vec<(u64, Option<String>)> = q.messages().map(|m| (m.id.0, m.group().map(str::to_owned))).collect();
                     let got = q.receive(now, ReceiveRequest { max_messages: 1 + arg as u32, visibility_timeout_s: None, long_poll: true }, &mut rng).expect("ok");
                     let returned: Vec<u64> = got.iter().map(|r| r.message_id.0).collect();
                     for r in &got {
@@ -466,7 +696,7 @@ fn requests_are_billed_per_started_64_kb_and_priced_by_queue_type() {
     s.producers[0].workload = Workload::Constant { rate_per_s: 2.0 };
     s.producers[0].message_size = 100_000;
     s.consumers.count = 1;
-    s.consumers.wait_s = 20;
+    s.consumers.wait_s = Some(20);
     let mut sim = SqsSim::try_new(&s, 3).expect("valid");
     sim.run_until(secs(30));
     let t = sim.model().totals();
@@ -520,7 +750,7 @@ fn m_m_c(arrival_per_s: f64, consumers: u32, service_mean_ms: f64) -> SqsScenari
     s.producers[0].workload = Workload::Poisson { rate_per_s: arrival_per_s };
     s.consumers = Consumers {
         count: consumers,
-        wait_s: 20,
+        wait_s: Some(20),
         batch_size: 1,
         processing: Distribution::Exponential { mean_ms: service_mean_ms },
         request_latency_ms: 0.0,

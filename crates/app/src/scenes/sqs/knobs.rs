@@ -19,7 +19,7 @@ use crate::scenes::knob::{apply, apply_choice, changed_params, Choice, Knob};
 use crate::share::LinkParams;
 
 /// The knobs, in the order the panel shows them.
-pub const KNOBS: [Knob<SqsScenario>; 26] = [
+pub const KNOBS: [Knob<SqsScenario>; 27] = [
     Knob {
         key: "visibility",
         label: "Visibility timeout (s)",
@@ -117,8 +117,20 @@ pub const KNOBS: [Knob<SqsScenario>; 26] = [
         aws: true,
         note: "0 = short polling",
         integer: true,
-        get: |s| Some(s.consumers.wait_s as f64),
-        set: |s, v| s.consumers.wait_s = v as u64,
+        get: |s| s.consumers.wait_s.map(|w| w as f64),
+        set: |s, v| s.consumers.wait_s = Some(v as u64),
+    },
+    Knob {
+        key: "queue-wait",
+        label: "Queue receive wait, ReceiveMessageWaitTimeSeconds (s)",
+        min: 0.0,
+        max: WAIT_TIME_MAX_S as f64,
+        aws: true,
+        note: "for receives that pass no wait; 0 = short polling",
+        integer: true,
+        // Shown while the consumers pass no wait of their own: only then does it apply to them.
+        get: |s| s.consumers.wait_s.is_none().then_some(s.queue.receive_wait_s as f64),
+        set: |s, v| s.queue.receive_wait_s = v as u64,
     },
     Knob {
         key: "batch",
@@ -348,8 +360,9 @@ fn with_autoscale(s: &mut SqsScenario, edit: impl FnOnce(&mut Autoscale)) {
     }
 }
 
-/// The choices, in the order the panel shows them (after the queue type).
-pub const CHOICES: [Choice<SqsScenario>; 3] = [
+/// The choices, in the order the panel shows them (after the queue type; the last one just
+/// before the receive wait).
+pub const CHOICES: [Choice<SqsScenario>; 4] = [
     Choice {
         key: "type",
         label: "Queue type",
@@ -403,6 +416,22 @@ pub const CHOICES: [Choice<SqsScenario>; 3] = [
                 "fixed" => Distribution::Fixed { ms: m },
                 _ => Distribution::LogNormal { median_ms: m, p99_ms: (m * 5.0).min(MAX_DURATION_MS) },
             };
+        },
+    },
+    Choice {
+        key: "wait-from",
+        label: "Consumers' receive wait",
+        options: &[("own", "Their own WaitTimeSeconds"), ("queue", "None: the queue's default")],
+        get: |s| Some(if s.consumers.wait_s.is_some() { "own" } else { "queue" }),
+        // Either way the consumers keep polling as they did until the reader changes a wait.
+        set: |s, v| {
+            s.consumers.wait_s = match v {
+                "queue" => {
+                    s.queue.receive_wait_s = s.consumer_wait_s();
+                    None
+                }
+                _ => Some(s.consumer_wait_s()),
+            }
         },
     },
 ];
@@ -584,7 +613,7 @@ mod tests {
                 .collect();
         let mut notices = Vec::new();
         let got = apply_params(base.clone(), &params, &mut notices);
-        assert_eq!(got.consumers.wait_s, 5, "the good setting still applies");
+        assert_eq!(got.consumers.wait_s, Some(5), "the good setting still applies");
         assert_eq!(got.queue.visibility_timeout_s, base.queue.visibility_timeout_s);
         assert_eq!(notices.len(), 4, "{notices:?}");
         assert!(notices.iter().any(|n| n.contains("visibility=“99999”") && n.contains("0–43,200 s")), "{notices:?}");
@@ -681,6 +710,25 @@ mod tests {
         assert_eq!(next.dlq.as_ref().map(|d| d.max_receive_count), Some(4));
     }
 
+    /// "Queue default" is a setting of the panel and of links: consumers then pass no wait and
+    /// the queue's ReceiveMessageWaitTimeSeconds knob appears; switching keeps the wait in use.
+    #[test]
+    fn consumers_can_use_the_queue_default_wait() {
+        let base = SqsScenario::default();
+        let from_queue = base.apply_param("wait-from", "queue").unwrap();
+        assert_eq!(from_queue.consumers.wait_s, None);
+        assert_eq!(from_queue.consumer_wait_s(), base.consumer_wait_s(), "the wait in use stays");
+        assert_eq!((knob("wait").unwrap().get)(&from_queue), None, "their own wait is hidden");
+        let short = from_queue.apply_param("queue-wait", "0").unwrap();
+        assert_eq!(short.consumer_wait_s(), 0);
+        let params: Vec<(String, String)> =
+            short.link_params(&base).into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        assert_eq!(params, [("wait-from".to_owned(), "queue".to_owned()), ("queue-wait".to_owned(), "0".to_owned())]);
+        let mut notices = Vec::new();
+        assert_eq!(apply_params(base.clone(), &params, &mut notices), short);
+        assert_eq!(short.apply_param("wait-from", "own").unwrap().consumers.wait_s, Some(0));
+    }
+
     #[test]
     fn every_knob_reads_back_what_it_wrote() {
         let standard = SqsScenario { dlq: Some(DlqSettings::default()), ..SqsScenario::default() };
@@ -689,11 +737,16 @@ mod tests {
         let mut extras = standard.clone();
         extras.consumers.heartbeat = Some(Heartbeat { every_s: 2, extend_to_s: 9 });
         extras.consumers.autoscale = Some(Autoscale::default());
+        let mut queue_wait = standard.clone();
+        queue_wait.consumers.wait_s = None;
         for k in &KNOBS {
             // Each knob applies to at least one queue type (FIFO groups and resends; standard
-            // duplicates), the heartbeat's and autoscaler's once they are on.
-            let applies: Vec<&SqsScenario> =
-                [&standard, &fifo, &extras].into_iter().filter(|s| (k.get)(s).is_some()).collect();
+            // duplicates), the heartbeat's and autoscaler's once they are on, the queue's receive
+            // wait to consumers that pass none.
+            let applies: Vec<&SqsScenario> = [&standard, &fifo, &extras, &queue_wait]
+                .into_iter()
+                .filter(|s| (k.get)(s).is_some())
+                .collect();
             assert!(!applies.is_empty(), "{} applies to no queue type", k.key);
             for s in applies {
                 let value = (k.get)(s).unwrap();

@@ -25,7 +25,7 @@ pub const PRESETS: [Preset<SqsScenario>; 10] = [
     Preset {
         key: "poison",
         name: "Poison message → DLQ",
-        explanation: "One message in five is poison: processing always fails, so it is never deleted. Each time its visibility timeout ends it comes back with a higher receive count; the receive that would exceed maxReceiveCount (3) moves it to the dead-letter queue instead. Healthy messages keep flowing meanwhile.",
+        explanation: "One message in five is poison: processing always fails, so it is never deleted. Each time its visibility timeout ends it comes back with a higher receive count; the receive that would exceed maxReceiveCount (3) moves it to the dead-letter queue instead, where its receive count goes on and its inspector names the queue it came from (DeadLetterQueueSourceArn). Healthy messages keep flowing meanwhile. After its third receive a message no longer counts for the age of the oldest message (CloudWatch tracks the next-oldest), and in the dead-letter queue its age counts from the move.",
         lesson: "A message that always fails comes back until maxReceiveCount, then moves to the dead-letter queue.",
         proof: &["failures", "moved to DLQ"],
         scenario: poison,
@@ -93,7 +93,7 @@ fn producer(rate_per_s: f64, groups: u32) -> Producer {
 }
 
 fn consumers(count: u32, wait_s: u64, processing: Distribution) -> Consumers {
-    Consumers { count, wait_s, processing, ..Consumers::default() }
+    Consumers { count, wait_s: Some(wait_s), processing, ..Consumers::default() }
 }
 
 fn slow_consumer() -> SqsScenario {
@@ -234,7 +234,7 @@ mod tests {
     #[test]
     fn the_order_preset_receives_out_of_order_with_long_polling() {
         let scenario = order();
-        assert!(scenario.consumers.wait_s > 0, "the lesson is about long polls");
+        assert!(scenario.consumer_wait_s() > 0, "the lesson is about long polls");
         let mut sim = SqsSim::try_new(&scenario, 42).unwrap();
         sim.run_until_done(SimTime::ZERO + engine::SimDuration::from_secs(10));
         let t = sim.model().totals();

@@ -94,6 +94,9 @@ pub struct History {
     pub steps: Vec<HistoryStep>,
     /// True when its `SENT` event has left the trace window, so earlier steps are missing.
     pub truncated: bool,
+    /// The message system attributes `ReceiveMessage` returns for it (`AttributeNames=All`),
+    /// name and value as shown; empty once it left the queues.
+    pub system: Vec<(&'static str, String)>,
 }
 
 /// The group number of a FIFO group id `g3`, for its colour.
@@ -128,7 +131,7 @@ pub fn diagram(sim: &SqsSim, layout: &Layout) -> DiagramView {
     let blocked: BTreeSet<&str> = messages
         .iter()
         .filter(|m| matches!(m.state, MessageState::InFlight { .. }))
-        .filter_map(|m| m.group.as_deref())
+        .filter_map(|m| m.group())
         .collect();
     view.blocked_groups = blocked.iter().map(|g| g.to_string()).collect();
     // Messages a consumer holds from a receive that came after a message sent later.
@@ -155,7 +158,7 @@ pub fn diagram(sim: &SqsSim, layout: &Layout) -> DiagramView {
         if slot >= layout.lane_capacity(lane, dense) {
             continue;
         }
-        let is_blocked = lane != Lane::InFlight && m.group.as_deref().is_some_and(|g| blocked.contains(g));
+        let is_blocked = lane != Lane::InFlight && m.group().is_some_and(|g| blocked.contains(g));
         let marks = Marks { blocked: is_blocked, poison: model.is_poison(m.id), late: late.contains(&m.id) };
         let token = token(layout, m, lane, slot, dense, now, visibility_s, marks);
         view.tokens.insert(m.id.0, token);
@@ -183,7 +186,7 @@ pub fn diagram(sim: &SqsSim, layout: &Layout) -> DiagramView {
         let batch = model.consumer_batch(idx);
         let secs = |until: SimTime| until.saturating_since(now).as_secs_f64();
         let (line1, line2, state) = match model.consumer_activity(idx) {
-            ConsumerActivity::Polling if scenario.consumers.wait_s == 0 => {
+            ConsumerActivity::Polling if scenario.consumer_wait_s() == 0 => {
                 ("short polling".to_string(), String::new(), "")
             }
             ConsumerActivity::Polling => ("receiving".to_string(), String::new(), ""),
@@ -250,10 +253,10 @@ fn token(
     if dense {
         class.push_str(" dense");
     }
-    let label = match &m.group {
+    let label = match m.group() {
         Some(g) => {
             class.push_str(&format!(" group-{}", group_index(g) % GROUP_STYLES));
-            g.clone()
+            g.to_owned()
         }
         // A standard message has no group to show: an out-of-order one shows the swap.
         None if late => "↕".to_string(),
@@ -278,7 +281,7 @@ fn token(
     };
     let countdown_w = if lane == Lane::InFlight { countdown_width(fraction) } else { 0.0 };
     let mut aria = format!("{}, {}", m.id, lane.label());
-    if let Some(g) = &m.group {
+    if let Some(g) = m.group() {
         aria.push_str(&format!(", group {g}"));
     }
     if blocked {
@@ -294,10 +297,9 @@ fn token(
         let what = if lane == Lane::InFlight { "visible again" } else { "visible" };
         aria.push_str(&format!(", {what} in {left:.1} s"));
     }
-    // In the DLQ every message has the same count (maxReceiveCount); badges there would only clutter.
-    let receive_count = if lane == Lane::Dlq { 0 } else { m.receive_count };
+    // In the DLQ too: AWS keeps counting (its first receive there returns maxReceiveCount + 1).
     let scale = if dense { DENSE_SCALE } else { 1.0 };
-    Token { id: m.id.0, x, y, scale, label, class, badge: receive_count, bar_w: countdown_w, aria }
+    Token { id: m.id.0, x, y, scale, label, class, badge: m.receive_count, bar_w: countdown_w, aria }
 }
 
 /// What to say about dead-letter moves since `announced` of them were said: the latest one by
@@ -362,6 +364,9 @@ pub fn history(sim: &SqsSim, id: u64) -> History {
     let steps: Vec<HistoryStep> =
         sim.trace().recent().filter(|e| e.message == Some(target)).map(HistoryStep::of).collect();
     let truncated = !sim.trace().recent().any(|e| e.message == Some(target) && e.reason == Reason::Sent);
+    let fifo = model.scenario().queue.fifo;
+    let found = model.main_queue().find(target).or_else(|| model.dead_letter_queue().and_then(|q| q.find(target)));
+    let system = found.map(|m| system_attributes(m, fifo)).unwrap_or_default();
     let now = if let Some(m) = model.main_queue().find(target) {
         let place = match m.state {
             MessageState::Delayed { until } => {
@@ -374,13 +379,27 @@ pub fn history(sim: &SqsSim, id: u64) -> History {
             ),
         };
         format!("{place}; received {}", engine::text::count(m.receive_count, "time", "times"))
-    } else if model.dead_letter_queue().and_then(|q| q.find(target)).is_some() {
-        "in the dead-letter queue".to_string()
+    } else if let Some(m) = model.dead_letter_queue().and_then(|q| q.find(target)) {
+        format!("in the dead-letter queue; received {}", engine::text::count(m.receive_count, "time", "times"))
     } else {
         "gone from the queue (deleted or expired)".to_string()
     };
     let poison = if model.is_poison(target) { " It is a poison message: processing always fails." } else { "" };
-    History { id, now: format!("{}.{poison}", capitalise(&now)), steps, truncated }
+    History { id, now: format!("{}.{poison}", capitalise(&now)), steps, truncated, system }
+}
+
+/// A message's system attributes as the inspector lists them: AWS's values, the timestamps
+/// (milliseconds from the start of the run here, from 1970 on AWS) with their time of the run.
+fn system_attributes(m: &Message, fifo: bool) -> Vec<(&'static str, String)> {
+    let mut attributes = m.system_attributes(fifo);
+    for (name, value) in &mut attributes {
+        if name.ends_with("Timestamp") {
+            if let Ok(ms) = value.parse::<u64>() {
+                value.push_str(&format!(" (at {})", crate::view_model::format_sim_time(ms as f64 / 1000.0)));
+            }
+        }
+    }
+    attributes
 }
 
 fn capitalise(text: &str) -> String {
@@ -404,6 +423,26 @@ mod tests {
         let mut sim = SqsSim::try_new(&scenario, 42).unwrap();
         sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(secs));
         sim
+    }
+
+    /// Issue 19, item 12: a message in the dead-letter queue shows the receive count AWS keeps
+    /// counting, and the inspector lists the system attributes a receive returns, the queue it
+    /// came from included.
+    #[test]
+    fn dead_letter_tokens_keep_their_receive_count_and_the_inspector_lists_system_attributes() {
+        let sim = run("poison", 30);
+        let dlq = sim.model().dead_letter_queue().expect("the poison preset has a DLQ");
+        let moved = dlq.messages().next().expect("a poison message has moved (seed 42)");
+        let view = diagram(&sim, &LAYOUT);
+        let token = view.tokens.get(&moved.id.0).expect("drawn in the DLQ lane");
+        assert_eq!(token.badge, moved.receive_count);
+        assert!(token.badge > 1, "maxReceiveCount receives at least");
+        let h = history(&sim, moved.id.0);
+        let value = |name: &str| h.system.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone());
+        assert_eq!(value("DeadLetterQueueSourceArn").as_deref(), Some("arn:aws:sqs:us-east-1:123456789012:orders"));
+        assert_eq!(value("ApproximateReceiveCount"), Some(moved.receive_count.to_string()));
+        assert!(value("SentTimestamp").is_some_and(|v| v.contains(" (at ")), "{:?}", h.system);
+        assert!(h.now.contains("dead-letter queue; received"), "{}", h.now);
     }
 
     #[test]
