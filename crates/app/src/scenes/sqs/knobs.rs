@@ -743,10 +743,8 @@ mod tests {
             // Each knob applies to at least one queue type (FIFO groups and resends; standard
             // duplicates), the heartbeat's and autoscaler's once they are on, the queue's receive
             // wait to consumers that pass none.
-            let applies: Vec<&SqsScenario> = [&standard, &fifo, &extras, &queue_wait]
-                .into_iter()
-                .filter(|s| (k.get)(s).is_some())
-                .collect();
+            let applies: Vec<&SqsScenario> =
+                [&standard, &fifo, &extras, &queue_wait].into_iter().filter(|s| (k.get)(s).is_some()).collect();
             assert!(!applies.is_empty(), "{} applies to no queue type", k.key);
             for s in applies {
                 let value = (k.get)(s).unwrap();
