@@ -23,6 +23,12 @@ const TEMPLATE_NOTE: &str = "<!-- The template of every page";
 /// What the site is, in one sentence: the landing page's meta description (the app has no use for it).
 const SITE_DESCRIPTION: &str = "Interactive, deterministic simulations of AWS SQS, SNS fan-out, Kinesis shards, VPC peering and API Gateway throttling, running entirely in your browser.";
 
+/// The playgrounds whose engine Trunk builds for size (Cargo.toml's `release-small` profile,
+/// engine `opt-level = "z"`) rather than speed: the SNS bundle holds the SNS model and real SQS
+/// queues and would not fit the first-visit budget otherwise.
+const SIZE_OPTIMISED: [&str; 1] = ["sns"];
+const SMALL_PROFILE: &str = " data-cargo-profile-release=\"release-small\"";
+
 /// One page of the site: the HTML file it is published as and the bundle it loads.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -82,7 +88,11 @@ pub fn render(template: &str, page: &Page, site: &SiteUrl, sources: &Sources) ->
             format!("{} — Nimbus", p.name),
             format!("{} {}", p.promise, p.description),
             site.of(p.slug),
-            format!(" data-cargo-features=\"{}\"", p.slug),
+            format!(
+                " data-cargo-features=\"{}\"{}",
+                p.slug,
+                if SIZE_OPTIMISED.contains(&p.slug) { SMALL_PROFILE } else { "" }
+            ),
             playground_first_paint(p),
         ),
     };
@@ -254,6 +264,8 @@ mod tests {
                 Some(p) => {
                     assert!(html.contains(&format!("<title>{} — Nimbus</title>", p.name)), "{}", page.file);
                     assert!(html.contains(&format!("data-cargo-features=\"{}\"", p.slug)), "{}", page.file);
+                    // Only the pages that need it trade engine speed for size.
+                    assert_eq!(html.contains("release-small"), p.slug == "sns", "{}", page.file);
                     assert!(html.contains(&format!("https://example.github.io/nimbus/social/{}.png", p.slug)));
                     assert!(html.contains(&format!(
                         "<link rel=\"canonical\" href=\"https://example.github.io/nimbus/{}\"",
