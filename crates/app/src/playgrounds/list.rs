@@ -56,7 +56,7 @@ pub const PLAYGROUNDS: [Playground; 5] = [
             "filter policies deciding, per subscriber, which messages get through",
             "retries and backoff when an endpoint fails, and where failed deliveries end up",
         ],
-        embed_height: 2300,
+        embed_height: 2330,
     },
     Playground {
         slug: "kinesis",
