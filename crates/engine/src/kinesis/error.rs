@@ -39,6 +39,16 @@ pub(crate) fn constraint(value: impl fmt::Display, field: impl fmt::Display, rul
     format!("Value '{value}' at '{field}' failed to satisfy constraint: Member must {rule}")
 }
 
+/// The constraint a count parameter (`shardCount`, `targetShardCount`, `limit`, …) fails when it
+/// is outside 1..=`max`, in AWS's words for the side it misses.
+pub(crate) fn out_of_range(value: u64, field: &str, max: u64) -> Option<String> {
+    match value {
+        0 => Some(constraint(value, field, "have value greater than or equal to 1")),
+        v if v > max => Some(constraint(value, field, format_args!("have value less than or equal to {max}"))),
+        _ => None,
+    }
+}
+
 /// A `ValidationException` for the failed constraints, if any: `1 validation error detected: a`,
 /// `2 validation errors detected: a; b` (AWS lists at most 10).
 pub(crate) fn validated(mut errors: Vec<String>) -> Result<(), KinesisError> {

@@ -15,7 +15,7 @@
 use std::collections::VecDeque;
 use std::fmt;
 
-use super::error::{constraint, validated, KinesisError};
+use super::error::{constraint, out_of_range, validated, KinesisError};
 use super::hash::{
     even_ranges, explicit_hash_key_out_of_range, hash_key_pattern_error, parse_hash_key, partition_hash,
 };
@@ -488,28 +488,11 @@ impl Stream {
     /// retention; the retention texts are IncreaseStreamRetentionPeriod's (its recorded
     /// maximum, 168 hours then, is 8,760 now).
     pub fn create(name: &str, shards: u32, retention_h: u64) -> Result<Stream, KinesisError> {
-        let mut errors = Vec::new();
-        if shards == 0 {
-            errors.push(constraint(shards, "shardCount", "have value greater than or equal to 1"));
-        }
-        if shards > MAX_SHARD_COUNT_PARAMETER {
-            errors.push(constraint(
-                shards,
-                "shardCount",
-                format_args!("have value less than or equal to {MAX_SHARD_COUNT_PARAMETER}"),
-            ));
-        }
-        if retention_h == 0 {
-            errors.push(constraint(retention_h, "retentionPeriodHours", "have value greater than or equal to 1"));
-        }
-        if retention_h > RETENTION_MAX_H {
-            errors.push(constraint(
-                retention_h,
-                "retentionPeriodHours",
-                format_args!("have value less than or equal to {RETENTION_MAX_H}"),
-            ));
-        }
-        validated(errors)?;
+        let errors = [
+            out_of_range(shards.into(), "shardCount", MAX_SHARD_COUNT_PARAMETER.into()),
+            out_of_range(retention_h, "retentionPeriodHours", RETENTION_MAX_H),
+        ];
+        validated(errors.into_iter().flatten().collect())?;
         if retention_h < RETENTION_DEFAULT_H {
             return Err(KinesisError::invalid_argument(format!(
                 "Minimum allowed retention period is {RETENTION_DEFAULT_H} hours. Requested retention period ({retention_h} hours) is too short."
@@ -921,15 +904,9 @@ impl Stream {
     /// A target under 1 or over 100,000 fails request validation first (`ValidationException`,
     /// the unmerged kinesalite PR #103's tests, run against AWS).
     pub fn update_shard_count(&mut self, now: SimTime, target: u32) -> Result<(), KinesisError> {
-        let mut errors = Vec::new();
-        if target == 0 {
-            errors.push(constraint(target, "targetShardCount", "have value greater than or equal to 1"));
-        }
-        if target > MAX_SHARD_COUNT_PARAMETER {
-            let rule = format!("have value less than or equal to {MAX_SHARD_COUNT_PARAMETER}");
-            errors.push(constraint(target, "targetShardCount", rule));
-        }
-        validated(errors)?;
+        validated(
+            out_of_range(target.into(), "targetShardCount", MAX_SHARD_COUNT_PARAMETER.into()).into_iter().collect(),
+        )?;
         self.settle(now);
         // kinesalite checks the stream's state first here.
         self.check_active()?;
@@ -1129,11 +1106,8 @@ impl Stream {
             let (name, shard) = (&self.name, it.shard);
             match refused {
                 ReadRefused::Limit => {
-                    let rule = match limit {
-                        0 => "have value greater than or equal to 1".to_owned(),
-                        _ => format!("have value less than or equal to {GET_RECORDS_MAX_RECORDS}"),
-                    };
-                    KinesisError::validation(format!("1 validation error detected: {}", constraint(limit, "limit", rule)))
+                    let failed = out_of_range(limit.into(), "limit", GET_RECORDS_MAX_RECORDS.into());
+                    KinesisError::validation(format!("1 validation error detected: {}", failed.unwrap_or_default()))
                 }
                 ReadRefused::Expired => KinesisError {
                     code: "ExpiredIteratorException",
