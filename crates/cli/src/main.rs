@@ -28,8 +28,9 @@ nimbus — run Nimbus scenarios headless
 
 USAGE:
     nimbus run SCENARIO.json [--seed N] [--until DURATION] [--strict]
-        Runs a scenario file (\"kind\": \"sqs\", \"sns\", \"kinesis\", \"apigw\" or \"vpc\"; none: the reference
-        scenario) and prints its final metrics as JSON.
+        Runs a scenario file (\"kind\": \"sqs\", \"sns\", \"kinesis\", \"apigw\", \"vpc\" or \"flow\"; none: the
+        reference scenario) and prints its final metrics as JSON (a flow: per node, end to end, and
+        the cost at list prices; examples in crates/engine/flows/).
         DURATION is a number with a unit: 500ms, 90s, 15m, 1h, 2d (default 10m).
         Operations AWS would refuse (a Kinesis merge of a shard with itself, a split key out of
         range, ...) are skipped by the run and printed as warnings on stderr; --strict makes

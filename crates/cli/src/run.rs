@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{bail, Context, Result};
 use engine::apigw::{ApigwScenario, ApigwSim};
+use engine::flow::{FlowScenario, FlowSim};
 use engine::kinesis::{KinesisScenario, KinesisSim};
 use engine::reference::{reference_trace_hash, ReferenceScenario, ReferenceSim};
 use engine::sns::{SnsScenario, SnsSim};
@@ -360,7 +361,29 @@ fn report(rest: &[String]) -> Result<RunReport> {
                 }),
             }
         }
-        other => bail!("{path}: unknown scenario kind `{other}` (known: reference, sqs, sns, kinesis, apigw, vpc)"),
+        "flow" => {
+            let scenario: FlowScenario =
+                serde_json::from_value(doc).with_context(|| format!("{path}: not a flow scenario"))?;
+            let mut sim = FlowSim::try_new(&scenario, seed)
+                .with_context(|| format!("{path}: invalid flow"))?
+                .without_recent_events();
+            sim.run_until_done(until);
+            warn(stopped(&sim).into_iter().collect())?;
+            let report = sim.model().report(sim.now());
+            RunReport {
+                stopped: stopped(&sim),
+                held_bytes: sim.held_bytes(),
+                kind: "flow",
+                seed,
+                simulated_s: sim.now().as_secs_f64(),
+                trace_hash: format!("{:016x}", sim.trace_hash()),
+                events: sim.trace().count(),
+                metrics: serde_json::to_value(report)?,
+            }
+        }
+        other => {
+            bail!("{path}: unknown scenario kind `{other}` (known: reference, sqs, sns, kinesis, apigw, vpc, flow)")
+        }
     };
     Ok(report)
 }

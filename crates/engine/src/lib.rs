@@ -15,7 +15,9 @@
 pub mod apigw;
 pub mod conformance;
 pub mod dist;
+pub mod flow;
 pub mod kinesis;
+pub mod lambda;
 pub mod metrics;
 pub mod reference;
 pub mod rng;
