@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Result};
 use engine::apigw::{ApigwScenario, ApigwSim};
+use engine::flow::{FlowScenario, FlowSim};
 use engine::kinesis::{KinesisScenario, KinesisSim};
 use engine::reference::{ReferenceScenario, ReferenceSim};
 use engine::sns::{FilterPolicy, FilterScope, Message, PolicyApi};
@@ -22,7 +23,7 @@ const PENDING: u64 = 1_024;
 const EVENTS: u64 = 30_000_000;
 
 /// The parts `nimbus bench` measures; naming some runs only those (handy under a profiler).
-const PARTS: [&str; 8] = ["scheduler", "reference", "sqs", "sns", "kinesis", "apigw", "vpc", "worst"];
+const PARTS: [&str; 9] = ["scheduler", "reference", "sqs", "sns", "kinesis", "apigw", "vpc", "flow", "worst"];
 
 pub fn bench(rest: &[String]) -> Result<()> {
     let args = args::parse(rest, &[])?;
@@ -50,6 +51,9 @@ pub fn bench(rest: &[String]) -> Result<()> {
     }
     if wanted("vpc") {
         bench_vpc()?;
+    }
+    if wanted("flow") {
+        bench_flow()?;
     }
     if wanted("worst") {
         bench_worst_cases()?;
@@ -194,6 +198,31 @@ fn bench_apigw() -> Result<()> {
         t.offered,
         t.admitted,
         t.throttled,
+        sim.handled()
+    );
+    Ok(())
+}
+
+/// Issue 20's yardstick: a 10-node flow at 1,000 messages/s for one simulated hour (goal:
+/// at least 1,000× real time).
+fn bench_flow() -> Result<()> {
+    let simulated = SimDuration::from_secs(3_600);
+    let mut sim = FlowSim::try_new(&FlowScenario::benchmark(), 1)?.without_recent_events();
+    let start = Instant::now();
+    sim.run_until_done(SimTime::ZERO + simulated);
+    let wall = start.elapsed().as_secs_f64();
+    let ledger = sim.model().ledger();
+    if let Some((bytes, at)) = sim.halted() {
+        bail!(
+            "the flow yardstick stopped at {:.0} s holding {bytes} bytes: it must not build a backlog",
+            at.as_secs_f64()
+        );
+    }
+    out!(
+        "flow scenario (API Gateway → SNS → 3 SQS → Lambda + consumers + DLQs, 1,000 messages/s, 1 simulated hour): {:.0}× real time ({} messages and copies, {} processed, {} work items, {wall:.3} s)",
+        simulated.as_secs_f64() / wall,
+        ledger.born,
+        ledger.ended(engine::flow::End::Processed),
         sim.handled()
     );
     Ok(())

@@ -45,11 +45,12 @@ USAGE:
     nimbus hash [--seed N]
         Prints the trace hash of the reference scenario (10 simulated minutes), as the wasm
         build computes it too: the cross-target determinism check.
-    nimbus bench [scheduler|reference|sqs|sns|kinesis|apigw|vpc]...
+    nimbus bench [scheduler|reference|sqs|sns|kinesis|apigw|vpc|flow|worst]...
         Measures the engine: scheduler events per second, simulated/wall time of the
         reference scenario and of the SQS yardstick (1,000 msg/s, 20 consumers, 1 hour),
         SNS filter-policy evaluations per second, the Kinesis yardstick (1,000 shards
-        at full write rate, 1 minute) and the API Gateway one (5,000 requests/s, 1 hour).
+        at full write rate, 1 minute), the API Gateway one (5,000 requests/s, 1 hour) and the
+        flow one (API Gateway → SNS → 3 SQS queues → Lambda and consumers, 1,000 messages/s, 1 hour).
         Naming parts runs only those.
     nimbus help
 ";

@@ -437,6 +437,30 @@ mod tests {
     /// An SQS run reports the time messages wait in the queue (send → first receive: mean and
     /// percentiles) beside send → delete, and the messages received out of order.
     #[test]
+    fn a_flow_run_reports_each_node_end_to_end_and_the_cost() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../engine/flows/webhook-403.json");
+        let args: Vec<String> = [path, "--until", "2m"].iter().map(|s| s.to_string()).collect();
+        let report = super::report(&args).expect("runs");
+        assert_eq!(report.kind, "flow");
+        let m = &report.metrics;
+        assert_eq!(m["end_to_end"]["balanced"], true);
+        let lost = m["end_to_end"]["ended"]["lost_sns_http_4xx"].as_u64();
+        assert!(lost.is_some_and(|n| n > 0), "the 403 webhook's copies: {}", m["end_to_end"]);
+        assert!(m["nodes"]["partner-webhook"]["answered_4xx"].as_u64() == lost);
+        assert!(m["cost"]["per_month_usd"].as_f64().is_some_and(|usd| usd > 0.0), "{}", m["cost"]);
+        assert!(m["cost"]["note"].as_str().is_some_and(|n| n.contains("list price, us-east-1")));
+        // A flow AWS refuses is an error naming the connection.
+        let bad = r#"{"kind":"flow","nodes":[{"id":"p","type":"producer"},{"id":"t.fifo","type":"sns_topic","fifo":true},
+            {"id":"f","type":"lambda"}],"connections":[{"from":"p","to":"t.fifo"},{"from":"t.fifo","to":"f"}]}"#;
+        let bad_path = std::env::temp_dir().join(format!("nimbus-flow-{}.json", std::process::id()));
+        std::fs::write(&bad_path, bad).expect("a temporary file");
+        let err = super::report(&[bad_path.to_string_lossy().into_owned()]).map(|_| ()).expect_err("refused");
+        let _ = std::fs::remove_file(&bad_path);
+        let text = format!("{err:#}");
+        assert!(text.contains("t.fifo (FIFO topic) → f (Lambda function)"), "{text}");
+    }
+
+    #[test]
     fn an_sqs_run_reports_the_queue_wait_and_out_of_order_receives() {
         // A backlog (20 a second for one consumer that handles about 5) lets receives choose
         // among visible messages: some come back out of order, and every message waits.

@@ -22,6 +22,9 @@ pub const PLAYGROUND_BUDGET_GZIP: u64 = 400_000;
 /// Issue 3: one simulated hour of the SQS benchmark scenario at least this many times faster
 /// than real time, natively.
 const SQS_NATIVE_GOAL: f64 = 5_000.0;
+/// Issue 20: one simulated hour of the 10-node flow yardstick at 1,000 messages/s at least this
+/// many times faster than real time, natively.
+const FLOW_NATIVE_GOAL: f64 = 1_000.0;
 /// Issue 5: SNS filter-policy evaluations per second natively, in millions (5-key policy).
 const SNS_FILTER_GOAL_M: f64 = 2.0;
 /// Issue 8: packet traces per second (millions) on a 50-VPC full mesh.
@@ -149,6 +152,12 @@ pub fn bench(args: &[String]) -> Result<()> {
         "vpc goal (issue 8): ≥ {VPC_TRACE_GOAL_M} M packet traces/s on a 50-VPC mesh natively — {}",
         if vpc_met { "met" } else { "MISSED" }
     );
+    let flow_speedup = leading_number(&native, "flow scenario")?;
+    let flow_met = flow_speedup >= FLOW_NATIVE_GOAL;
+    println!(
+        "flow goal (issue 20): a 10-node flow at 1,000 messages/s ≥ {FLOW_NATIVE_GOAL}× real time natively — {}",
+        if flow_met { "met" } else { "MISSED" }
+    );
     let filter_rate = leading_number(&native, "sns filter")?;
     let filter_met = filter_rate >= SNS_FILTER_GOAL_M;
     println!(
@@ -219,6 +228,9 @@ pub fn bench(args: &[String]) -> Result<()> {
     }
     if !kinesis_met {
         bail!("the native Kinesis speed-up {kinesis_speedup}× is under the {KINESIS_NATIVE_GOAL}× goal");
+    }
+    if !flow_met {
+        bail!("the native flow speed-up {flow_speedup}× is under the {FLOW_NATIVE_GOAL}× goal");
     }
     if !filter_met {
         bail!("{filter_rate} M filter evaluations/s is under the {SNS_FILTER_GOAL_M} M goal");

@@ -11,7 +11,7 @@ use crate::lambda::{KinesisMapping, RunEnd, StartingPosition};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::Reason;
 
-use super::ledger::{End, Place};
+use super::ledger::End;
 use super::model::{FlowCtx, FlowEvent, FlowModel, Work};
 
 /// The poll interval of a caught-up shard (LKIN-03).
@@ -219,7 +219,6 @@ impl FlowModel {
                     s.batch = half;
                 }
                 for r in done {
-                    self.place(r.copy, Place::At(node));
                     self.pass_on(cx, node, r.copy);
                 }
             }
@@ -248,7 +247,6 @@ impl FlowModel {
                     let done: Vec<_> = s.batch.drain(..first).collect();
                     s.attempts += 1;
                     for r in done {
-                        self.place(r.copy, Place::At(node));
                         self.pass_on(cx, node, r.copy);
                     }
                 } else if m.bisect_on_error && s.batch.len() > 1 {

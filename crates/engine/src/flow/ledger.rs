@@ -159,3 +159,85 @@ impl Ledger {
         self.born == self.at.iter().sum::<u64>() + self.transit + self.ended.iter().sum::<u64>()
     }
 }
+
+/// The live copies, by id: a slab whose slots are reused, each id its slot and the slot's
+/// generation, so ids stay unique in a run and a lookup is an index (copies are looked up on
+/// every hop of every message).
+#[derive(Clone, Debug, Default)]
+pub struct Copies {
+    slots: Vec<(u32, Option<Copy>)>,
+    free: Vec<u32>,
+    live: usize,
+}
+
+impl Copies {
+    /// Stores `copy`; its id.
+    pub fn insert(&mut self, copy: Copy) -> u64 {
+        self.live += 1;
+        let slot = match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.slots.push((0, None));
+                (self.slots.len() - 1) as u32
+            }
+        };
+        let entry = &mut self.slots[slot as usize];
+        entry.0 = entry.0.wrapping_add(1);
+        entry.1 = Some(copy);
+        (u64::from(entry.0) << 32) | u64::from(slot)
+    }
+
+    fn slot(id: u64) -> (usize, u32) {
+        ((id & 0xffff_ffff) as usize, (id >> 32) as u32)
+    }
+
+    /// The copy with this id, if it is alive.
+    pub fn get(&self, id: &u64) -> Option<&Copy> {
+        let (slot, gen) = Self::slot(*id);
+        self.slots.get(slot).filter(|e| e.0 == gen).and_then(|e| e.1.as_ref())
+    }
+
+    /// The copy with this id, to change.
+    pub fn get_mut(&mut self, id: &u64) -> Option<&mut Copy> {
+        let (slot, gen) = Self::slot(*id);
+        self.slots.get_mut(slot).filter(|e| e.0 == gen).and_then(|e| e.1.as_mut())
+    }
+
+    /// Forgets a copy.
+    pub fn remove(&mut self, id: &u64) -> Option<Copy> {
+        let (slot, gen) = Self::slot(*id);
+        let entry = self.slots.get_mut(slot).filter(|e| e.0 == gen)?;
+        let copy = entry.1.take()?;
+        self.free.push(slot as u32);
+        self.live -= 1;
+        Some(copy)
+    }
+
+    /// Live copies with their ids, in slot order.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &Copy)> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (gen, c))| c.as_ref().map(|c| ((u64::from(*gen) << 32) | i as u64, c)))
+    }
+
+    /// Live copies.
+    pub fn values(&self) -> impl Iterator<Item = &Copy> {
+        self.slots.iter().filter_map(|e| e.1.as_ref())
+    }
+
+    /// How many are alive.
+    pub fn len(&self) -> usize {
+        self.live
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.live == 0
+    }
+
+    /// Slots held (live or free), for memory estimates.
+    pub fn capacity(&self) -> usize {
+        self.slots.capacity()
+    }
+}

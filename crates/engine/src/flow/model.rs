@@ -4,23 +4,21 @@
 //! items; what connects them (SDK calls with retries, SNS deliveries, event source mappings,
 //! integrations) lives here and in `readers.rs` (SQS → Lambda or consumers) and `kinesis_esm.rs`.
 
-use std::collections::BTreeMap;
-
 use crate::apigw::{Failure, Gateway, Outcome, RetryClient};
 use crate::kinesis::{partition_hash, Stream};
 use crate::lambda::{Account, Function, RunEnd};
 use crate::metrics::Histogram;
 use crate::rng::SimRng;
-use crate::sim::{Ctx, Model, Sim, BTREE_ENTRY_BYTES};
+use crate::sim::{Ctx, Model, Sim};
 use crate::sns::retry::RetryPolicy;
-use crate::sns::{Health, Protocol, PublishRequest, Sns, SubscriptionId, TopicId};
+use crate::sns::{Health, Prepared, Protocol, PublishRequest, Sns, TopicId};
 use crate::sqs::{Fidelity, MessageId, QueueEvent, QueueId, SendRequest, Sqs};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::{Reason, StableHasher, TraceRecord};
 use crate::workload::Arrivals;
 
 use super::kinesis_esm::KinesisEsm;
-use super::ledger::{Copy, End, Ledger, Place};
+use super::ledger::{Copies, Copy, End, Ledger, Place};
 use super::readers::Reader;
 use super::scenario::{FlowError, FlowScenario, HttpEndpoint, NodeKind, Role};
 
@@ -120,7 +118,7 @@ pub(super) struct Sender {
     pub retry: RetryClient,
     pub target: u16,
     pub keys: u32,
-    pub templates: Vec<(u32, PublishRequest)>,
+    pub templates: Vec<(u32, PublishRequest, Prepared)>,
     pub total_weight: u32,
     pub sent: u64,
     pub size: u64,
@@ -173,7 +171,6 @@ pub(super) struct AsyncEvent {
 pub(super) struct Sub {
     pub topic: u16,
     pub to: u16,
-    pub id: SubscriptionId,
     pub dlq: Option<u16>,
     pub policy: RetryPolicy,
 }
@@ -228,7 +225,8 @@ pub struct FlowModel {
     pub(super) outs: Vec<Vec<u16>>,
     pub(super) sqs: Sqs,
     pub(super) queue: Vec<Option<QueueId>>,
-    pub(super) queue_node: BTreeMap<QueueId, u16>,
+    /// The node of each queue, by `QueueId::index`.
+    pub(super) queue_node: Vec<u16>,
     pub(super) reader_of: Vec<Option<u16>>,
     pub(super) readers: Vec<Reader>,
     pub(super) sns: Sns,
@@ -246,9 +244,7 @@ pub struct FlowModel {
     pub(super) senders: Vec<Option<Sender>>,
     /// Functions passing what they processed on: their SDK retry state.
     pub(super) forwarders: Vec<Option<RetryClient>>,
-    pub(super) copies: BTreeMap<u64, Copy>,
-    pub(super) by_message: BTreeMap<MessageId, u64>,
-    next_copy: u64,
+    pub(super) copies: Copies,
     pub(super) ledger: Ledger,
     pub(super) calls: Slab<Call>,
     pub(super) jobs: Slab<Job>,
@@ -257,6 +253,12 @@ pub struct FlowModel {
     pub(super) counters: Vec<NodeCounters>,
     pub(super) end_to_end: Histogram,
     pub(super) sqs_tick: Option<SimTime>,
+    /// Scratch: a publish's filter decisions.
+    routes: Vec<bool>,
+    /// Scratch: what a receive returned.
+    pub(super) received: Vec<crate::sqs::Received>,
+    /// What a message without a template publishes (`{}`, no attributes).
+    plain: (PublishRequest, Prepared),
     /// Attempt generations are unique in the run: a call's slot is reused, and a timer of an
     /// earlier call in it must not match the new one.
     next_gen: u32,
@@ -317,7 +319,7 @@ impl FlowModel {
             outs: vec![Vec::new(); n],
             sqs: Sqs::new(Fidelity::default()),
             queue: vec![None; n],
-            queue_node: BTreeMap::new(),
+            queue_node: Vec::new(),
             reader_of: vec![None; n],
             readers: Vec::new(),
             sns: Sns::new(),
@@ -334,9 +336,7 @@ impl FlowModel {
             endpoints: (0..n).map(|_| None).collect(),
             senders: (0..n).map(|_| None).collect(),
             forwarders: (0..n).map(|_| None).collect(),
-            copies: BTreeMap::new(),
-            by_message: BTreeMap::new(),
-            next_copy: 1,
+            copies: Copies::default(),
             ledger: Ledger::new(n),
             calls: Slab::new(),
             jobs: Slab::new(),
@@ -345,6 +345,13 @@ impl FlowModel {
             counters: vec![NodeCounters::default(); n],
             end_to_end: Histogram::new(),
             sqs_tick: None,
+            routes: Vec::new(),
+            received: Vec::new(),
+            plain: {
+                let req = PublishRequest { body: "{}".into(), ..PublishRequest::default() };
+                let prepared = Prepared::of(&req);
+                (req, prepared)
+            },
             next_gen: 0,
             audit: false,
             scenario: sc.clone(),
@@ -375,7 +382,8 @@ impl FlowModel {
                 .create_queue(&node.id, &attrs)
                 .map_err(|e| FlowError::Wiring(format!("{} (queue): CreateQueue refused: {e}", node.id)))?;
             m.queue[i] = Some(id);
-            m.queue_node.insert(id, i as u16);
+            m.queue_node.push(i as u16);
+            debug_assert_eq!(m.queue_node.len(), id.index() + 1);
         }
         for (i, node) in sc.nodes.iter().enumerate() {
             let id = &node.id;
@@ -447,8 +455,7 @@ impl FlowModel {
                     };
                     let filter = c.filter_policy.as_deref().map(|p| (p, c.filter_scope));
                     let topic = m.topic[from].ok_or_else(|| FlowError::Wiring(format!("{what}: no topic")))?;
-                    let id = m
-                        .sns
+                    m.sns
                         .subscribe(topic, protocol, c.raw, filter)
                         .map_err(|e| FlowError::Wiring(format!("{what}: Subscribe refused: {e}")))?;
                     let policy = match protocol {
@@ -457,7 +464,7 @@ impl FlowModel {
                     };
                     let dlq = c.dead_letter_queue.as_deref().map(index);
                     m.subs_of[from].push(m.subs.len() as u16);
-                    m.subs.push(Sub { topic: from as u16, to, id, dlq, policy });
+                    m.subs.push(Sub { topic: from as u16, to, dlq, policy });
                 }
                 (NodeKind::SqsQueue(_), NodeKind::Lambda(_) | NodeKind::Consumers(_)) => {
                     let reader = Reader::new(&sc, c, from as u16, to, m.queue[from])?;
@@ -513,7 +520,7 @@ impl FlowModel {
         Some((r.working(), r.target))
     }
     /// Copies alive now (for tests of the ledger).
-    pub fn copies(&self) -> impl Iterator<Item = (&u64, &Copy)> {
+    pub fn copies(&self) -> impl Iterator<Item = (u64, &Copy)> {
         self.copies.iter()
     }
     /// Checks every live copy's place against the ledger on every move (slower; for tests).
@@ -526,13 +533,16 @@ impl FlowModel {
 
     /// A new message (or copy of `parent`) at `place`.
     pub(super) fn birth(&mut self, parent: Option<&Copy>, born: SimTime, place: Place) -> u64 {
-        let id = self.next_copy;
-        self.next_copy += 1;
         let copy = match parent {
             Some(p) => Copy { place, tries: 0, ..*p },
-            None => Copy { born, root: id, template: 0, key: 0, size: 1_024, origin: 0, tries: 0, place },
+            None => Copy { born, root: 0, template: 0, key: 0, size: 1_024, origin: 0, tries: 0, place },
         };
-        self.copies.insert(id, copy);
+        let id = self.copies.insert(copy);
+        if parent.is_none() {
+            if let Some(c) = self.copies.get_mut(&id) {
+                c.root = id;
+            }
+        }
         self.ledger.moved(None, place);
         id
     }
@@ -584,8 +594,16 @@ impl FlowModel {
         self.check();
     }
 
+    #[inline]
     fn check(&self) {
         if self.audit {
+            self.audit_places();
+        }
+    }
+
+    /// Every live copy's place, counted, against the ledger (tests).
+    fn audit_places(&self) {
+        {
             let mut at = vec![0u64; self.ledger.at.len()];
             let mut transit = 0;
             for c in self.copies.values() {
@@ -606,17 +624,19 @@ impl FlowModel {
     /// `copy`, done at `node`, goes on to the node's destinations: ends there as processed
     /// when it has none, travels on when it has one, splits into copies when it has several.
     pub(super) fn pass_on(&mut self, cx: &mut FlowCtx, node: u16, copy: u64) {
-        let outs = self.outs[usize::from(node)].clone();
-        match outs.as_slice() {
-            [] => self.end(cx, node, copy, End::Processed),
-            [to] => {
-                self.counters[usize::from(node)].processed += 1;
-                self.travel(cx, copy, *to);
+        let n = usize::from(node);
+        match self.outs[n].len() {
+            0 => self.end(cx, node, copy, End::Processed),
+            1 => {
+                self.counters[n].processed += 1;
+                let to = self.outs[n][0];
+                self.travel(cx, copy, to);
             }
             many => {
-                self.counters[usize::from(node)].processed += 1;
+                self.counters[n].processed += 1;
                 let Some(c) = self.copies.get(&copy).copied() else { return };
-                for &to in many {
+                for k in 0..many {
+                    let to = self.outs[n][k];
                     let child = self.birth(Some(&c), c.born, Place::Transit);
                     cx.schedule_in(HOP, Work::Arrive { node: to, copy: child });
                 }
@@ -651,10 +671,10 @@ impl FlowModel {
                 };
                 self.counters[i].billed += crate::sqs::pricing::billed_requests(size);
                 let now = cx.now();
-                match self.sqs.send(now, queue, req, &mut cx.rng) {
+                // The message's id is the copy's: what a reader receives names its copy.
+                match self.sqs.send_as(now, queue, req, MessageId(copy), &mut cx.rng) {
                     Ok(r) if r.deduplicated => self.end(cx, node, copy, End::Deduplicated),
-                    Ok(r) => {
-                        self.by_message.insert(r.message_id, copy);
+                    Ok(_) => {
                         self.place(copy, Place::At(node));
                         self.after_queue_change(cx, queue);
                     }
@@ -819,11 +839,11 @@ impl FlowModel {
         let a = usize::from(api);
         self.counters[a].received += 1;
         let (method, key) = match &self.scenario.nodes[usize::from(c.sender)].kind {
-            NodeKind::Clients(cl) => (cl.method.clone(), cl.api_key.clone()),
-            _ => (String::new(), None),
+            NodeKind::Clients(cl) => (cl.method.as_str(), cl.api_key.as_deref()),
+            _ => ("", None),
         };
         let Some(g) = self.gateways[a].as_mut() else { return };
-        let outcome = g.request(cx.now(), &method, key.as_deref());
+        let outcome = g.request(cx.now(), method, key);
         match outcome {
             Outcome::Admitted => {}
             Outcome::Forbidden { .. } => {
@@ -1035,52 +1055,49 @@ impl FlowModel {
         let Some(c) = self.copies.get(&copy).copied() else { return };
         let Some(topic) = self.topic[usize::from(node)] else { return };
         let fifo = matches!(&self.scenario.nodes[usize::from(node)].kind, NodeKind::SnsTopic(t) if t.fifo);
-        let mut req = self.template_of(&c);
-        if fifo {
+        let now = cx.now();
+        let mut routes = std::mem::take(&mut self.routes);
+        let template =
+            self.senders[usize::from(c.origin)].as_ref().and_then(|s| s.templates.get(usize::from(c.template)));
+        let (req, prepared) = match template {
+            Some((_, req, prepared)) => (req, prepared),
+            None => (&self.plain.0, &self.plain.1),
+        };
+        let result = if fifo {
+            let mut req = req.clone();
             req.group_id = Some(format!("g{}", c.key));
             req.dedup_id = Some(format!("m{}", c.root));
-        }
-        let published = match self.sns.publish(cx.now(), topic, &req) {
-            Ok(p) => p,
-            Err(_) => {
-                self.end(cx, node, copy, End::Refused);
-                return;
-            }
+            self.sns.publish_prepared(now, topic, &req, prepared, &mut routes)
+        } else {
+            self.sns.publish_prepared(now, topic, req, prepared, &mut routes)
         };
-        if published.deduplicated {
-            self.end(cx, node, copy, End::Deduplicated);
-            return;
-        }
-        cx.emit(FlowEvent { at: cx.now(), reason: Reason::Published, node, copy, note: "published" });
-        let subs = self.subs_of[usize::from(node)].clone();
-        for (k, f) in published.fanout.iter().enumerate() {
-            let Some(&s) = subs.get(k) else { continue };
-            let sub = self.subs[usize::from(s)].clone();
-            debug_assert_eq!(sub.id, f.subscription);
-            let child = self.birth(Some(&c), c.born, Place::At(node));
-            if !f.delivered {
-                self.end(cx, node, child, End::Filtered);
-                continue;
-            }
-            match self.scenario.nodes[usize::from(sub.to)].kind {
-                NodeKind::HttpEndpoint(_) => {
-                    self.counters[usize::from(node)].http_deliveries += 1;
-                    let delivery =
-                        self.deliveries.insert(Delivery { copy: child, sub: Some(s), to: sub.to, attempts: 0 });
-                    self.deliver(cx, delivery);
+        match result {
+            Err(_) => self.end(cx, node, copy, End::Refused),
+            Ok(true) => self.end(cx, node, copy, End::Deduplicated),
+            Ok(false) => {
+                cx.emit(FlowEvent { at: now, reason: Reason::Published, node, copy, note: "published" });
+                for (k, &delivered) in routes.iter().enumerate() {
+                    let Some(&s) = self.subs_of[usize::from(node)].get(k) else { continue };
+                    let to = self.subs[usize::from(s)].to;
+                    let child = self.birth(Some(&c), c.born, Place::At(node));
+                    if !delivered {
+                        self.end(cx, node, child, End::Filtered);
+                        continue;
+                    }
+                    match self.scenario.nodes[usize::from(to)].kind {
+                        NodeKind::HttpEndpoint(_) => {
+                            self.counters[usize::from(node)].http_deliveries += 1;
+                            let delivery =
+                                self.deliveries.insert(Delivery { copy: child, sub: Some(s), to, attempts: 0 });
+                            self.deliver(cx, delivery);
+                        }
+                        _ => self.travel(cx, child, to),
+                    }
                 }
-                _ => self.travel(cx, child, sub.to),
+                self.end(cx, node, copy, End::Split);
             }
         }
-        self.end(cx, node, copy, End::Split);
-    }
-
-    /// What a publish of `c` sends: its producer's template (attributes and body).
-    fn template_of(&self, c: &Copy) -> PublishRequest {
-        self.senders[usize::from(c.origin)]
-            .as_ref()
-            .and_then(|s| s.templates.get(usize::from(c.template)))
-            .map_or_else(|| PublishRequest { body: "{}".into(), ..PublishRequest::default() }, |t| t.1.clone())
+        self.routes = routes;
     }
 
     /// An attempt to deliver to an HTTP endpoint: it waits for a slot, then answers.
@@ -1238,12 +1255,12 @@ impl FlowModel {
     /// After a call on `queue`: its events (dead-letter moves, expiries) and waking readers.
     pub(super) fn after_queue_change(&mut self, cx: &mut FlowCtx, queue: QueueId) {
         self.queue_events(cx);
-        if let Some(&node) = self.queue_node.get(&queue) {
+        if let Some(&node) = self.queue_node.get(queue.index()) {
             if let Some(r) = self.reader_of[usize::from(node)] {
                 self.wake_reader(cx, r);
             }
         }
-        self.schedule_sqs_tick(cx);
+        self.schedule_sqs_tick_for(cx, queue);
     }
 
     pub(super) fn queue_events(&mut self, cx: &mut FlowCtx) {
@@ -1252,13 +1269,14 @@ impl FlowModel {
         }
         let events: Vec<_> = self.sqs.drain_events().collect();
         for e in events {
-            let node = self.queue_node.get(&e.queue).copied().unwrap_or(0);
+            let node = self.queue_node.get(e.queue.index()).copied().unwrap_or(0);
             match e.event {
                 QueueEvent::MovedToDeadLetterQueue { message, dead_letter_queue, .. } => {
                     let id = message.id;
-                    let dlq = self.sqs.id(&dead_letter_queue).ok().and_then(|q| self.queue_node.get(&q).copied());
+                    let dlq =
+                        self.sqs.id(&dead_letter_queue).ok().and_then(|q| self.queue_node.get(q.index()).copied());
                     self.counters[usize::from(node)].dead_lettered += 1;
-                    if let (Some(&copy), Some(dlq)) = (self.by_message.get(&id), dlq) {
+                    if let (copy, Some(dlq)) = (id.0, dlq) {
                         cx.emit(FlowEvent {
                             at: cx.now(),
                             reason: Reason::MovedToDlq,
@@ -1273,9 +1291,7 @@ impl FlowModel {
                     }
                 }
                 QueueEvent::RetentionExpired { id, .. } => {
-                    if let Some(copy) = self.by_message.remove(&id) {
-                        self.end(cx, node, copy, End::Expired);
-                    }
+                    self.end(cx, node, id.0, End::Expired);
                 }
                 QueueEvent::VisibilityExpired { .. } | QueueEvent::DelayEnded { .. } => {
                     if let Some(r) = self.reader_of[usize::from(node)] {
@@ -1287,8 +1303,19 @@ impl FlowModel {
         }
     }
 
+    /// After a call on `queue`, only its own next change can have moved earlier: the tick is
+    /// brought forward if it did. (A tick that comes too early finds nothing and looks again.)
+    pub(super) fn schedule_sqs_tick_for(&mut self, cx: &mut FlowCtx, queue: QueueId) {
+        let Some(next) = self.sqs.get(queue).next_change() else { return };
+        self.schedule_sqs_tick_at(cx, next);
+    }
+
     fn schedule_sqs_tick(&mut self, cx: &mut FlowCtx) {
         let Some(next) = self.sqs.next_change() else { return };
+        self.schedule_sqs_tick_at(cx, next);
+    }
+
+    fn schedule_sqs_tick_at(&mut self, cx: &mut FlowCtx, next: SimTime) {
         let next = next.max(cx.now());
         if self.sqs_tick.is_some_and(|t| t <= next && t >= cx.now()) {
             return;
@@ -1312,7 +1339,7 @@ impl FlowModel {
             self.scale_reader(cx, r as u16);
         }
         let busy = self.calls.len() + self.events.len() + self.jobs.len() + self.deliveries.len();
-        let active = busy > 0 || self.copies.values().any(|c| !matches!(c.place, Place::Ended(_)));
+        let active = busy > 0 || !self.copies.is_empty();
         let senders = self.senders.iter().any(Option::is_some);
         if active || senders {
             cx.schedule_in(SimDuration::from_secs(1), Work::Tick);
@@ -1333,12 +1360,14 @@ impl Sender {
         messages: &[crate::sns::MessageTemplate],
         size: u64,
     ) -> Sender {
-        let templates: Vec<(u32, PublishRequest)> = messages
+        let templates: Vec<(u32, PublishRequest, Prepared)> = messages
             .iter()
             .map(|t| {
                 let attributes =
                     t.attributes.iter().map(|a| (a.name.clone(), a.kind.clone(), a.value.clone())).collect();
-                (t.weight, PublishRequest { body: t.body.clone(), attributes, group_id: None, dedup_id: None })
+                let req = PublishRequest { body: t.body.clone(), attributes, group_id: None, dedup_id: None };
+                let prepared = Prepared::of(&req);
+                (t.weight, req, prepared)
             })
             .collect();
         Sender {
@@ -1358,7 +1387,7 @@ impl Sender {
             return 0;
         }
         let mut x = rng.below(u64::from(self.total_weight.max(1))) as u32;
-        for (i, (w, _)) in self.templates.iter().enumerate() {
+        for (i, (w, _, _)) in self.templates.iter().enumerate() {
             if x < *w {
                 return i as u16;
             }
@@ -1420,8 +1449,7 @@ impl Model for FlowModel {
     }
 
     fn held_bytes(&self) -> u64 {
-        let copies = self.copies.len() as u64 * (std::mem::size_of::<Copy>() as u64 + 8 + BTREE_ENTRY_BYTES);
-        let ids = self.by_message.len() as u64 * (16 + BTREE_ENTRY_BYTES);
-        copies + ids + self.sqs.held_bytes() + self.kinesis.iter().map(KinesisEsm::held_bytes).sum::<u64>()
+        let copies = self.copies.capacity() as u64 * (std::mem::size_of::<(u32, Option<Copy>)>() as u64 + 4);
+        copies + self.sqs.held_bytes() + self.kinesis.iter().map(KinesisEsm::held_bytes).sum::<u64>()
     }
 }

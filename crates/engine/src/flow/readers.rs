@@ -15,7 +15,9 @@ use super::ledger::Place;
 use super::model::{FlowCtx, FlowEvent, FlowModel, Work};
 use super::scenario::{Connection, Consumers, FlowError, FlowScenario, NodeKind};
 
-/// A long poll's longest wait (SQS-26).
+/// The most a mapping puts in one invocation's batch, bytes (LSQS-02: 6 MB).
+const BATCH_MAX_BYTES: u64 = 6 << 20;
+/// A long poll's longest wait (SQS-26), which a mapping uses.
 const LONG_POLL: SimDuration = SimDuration::from_secs(20);
 
 /// How a reader works on a batch.
@@ -32,7 +34,8 @@ pub(super) struct Slot {
     pub batch: Vec<Received>,
     pub gen: u32,
     pub state: SlotState,
-    /// When the batch's first message was received (its visibility runs from there).
+    /// When the batch's first message was received (its visibility runs from there); while
+    /// waiting, when the wait began.
     pub since: SimTime,
     pub throttles: u32,
     /// How the work ended: per message, whether it failed.
@@ -64,6 +67,10 @@ pub(super) struct Reader {
     pub fifo: bool,
     /// FIFO: the highest sequence number processed per message group.
     pub last_in_group: std::collections::BTreeMap<String, u64>,
+    /// Slots waiting in a long poll, the latest last.
+    pub waiting: Vec<u16>,
+    /// How long one long poll waits (a mapping: 20 s; consumers: their wait time).
+    pub long_poll: SimDuration,
 }
 
 impl Reader {
@@ -75,6 +82,10 @@ impl Reader {
         queue: Option<QueueId>,
     ) -> Result<Reader, FlowError> {
         let queue = queue.ok_or_else(|| FlowError::Wiring(format!("{}: no queue", sc.describe(c))))?;
+        let long_poll = match &sc.nodes[usize::from(node)].kind {
+            NodeKind::Consumers(f) => SimDuration::from_secs(f.wait_s),
+            _ => LONG_POLL,
+        };
         let (kind, target) = match &sc.nodes[usize::from(node)].kind {
             NodeKind::Consumers(f) => (ReaderKind::Fleet(f.clone()), f.count),
             _ => {
@@ -111,6 +122,8 @@ impl Reader {
             visibility: SimDuration::from_secs(visibility),
             fifo,
             last_in_group: std::collections::BTreeMap::new(),
+            waiting: Vec::new(),
+            long_poll,
         })
     }
 
@@ -155,15 +168,35 @@ impl FlowModel {
     }
 
     /// A message may be there: one waiting long poll returns with it (SQS answers one
-    /// waiting receive, not all of them).
+    /// waiting receive, not all of them). The long polls it made while it waited, each ending
+    /// empty after 20 s, are billed now rather than each scheduled as a timer.
     pub(super) fn wake_reader(&mut self, cx: &mut FlowCtx, r: u16) {
-        if let Some((i, s)) =
-            self.readers[usize::from(r)].slots.iter_mut().enumerate().find(|(_, s)| s.state == SlotState::Waiting)
-        {
+        let reader = &mut self.readers[usize::from(r)];
+        while let Some(i) = reader.waiting.pop() {
+            let s = &mut reader.slots[usize::from(i)];
+            if s.state != SlotState::Waiting {
+                continue;
+            }
+            let empty = cx.now().saturating_since(s.since).as_micros() / reader.long_poll.as_micros();
+            self.counters[usize::from(reader.queue_node)].billed += empty;
             s.state = SlotState::Polling;
             s.gen += 1;
-            cx.schedule_in(SimDuration::ZERO, Work::Poll { reader: r, slot: i as u16, gen: s.gen });
+            let gen = s.gen;
+            // The poll returns now: handled here rather than scheduled at this same instant.
+            self.poll(cx, r, i, gen);
+            return;
         }
+    }
+
+    /// Long polls that ended empty so far for slots still waiting (billed requests).
+    pub(super) fn pending_empty_polls(&self, now: SimTime, queue_node: u16) -> u64 {
+        self.readers
+            .iter()
+            .filter(|r| r.queue_node == queue_node)
+            .flat_map(|r| r.slots.iter().map(move |s| (s, r.long_poll)))
+            .filter(|(s, _)| s.state == SlotState::Waiting)
+            .map(|(s, wait)| now.saturating_since(s.since).as_micros() / wait.as_micros())
+            .sum()
     }
 
     pub(super) fn poll(&mut self, cx: &mut FlowCtx, r: u16, slot: u16, gen: u32) {
@@ -187,10 +220,19 @@ impl FlowModel {
         }
         let req = ReceiveRequest { max_messages: want.max(1), visibility_timeout_s: None, long_poll: true };
         let now = cx.now();
-        let mut got = Vec::new();
-        let res = self.sqs.receive_into(now, queue, req, &mut cx.rng, &mut got);
-        self.counters[usize::from(queue_node)].billed += 1;
-        self.queue_events(cx);
+        let mut got = std::mem::take(&mut self.received);
+        got.clear();
+        // With nothing to receive the long poll just waits: it is billed when it returns
+        // (woken by a message, or empty after its wait time; see `wake_reader`).
+        let res = if self.sqs.get(queue).has_receivable() {
+            let res = self.sqs.receive_into(now, queue, req, &mut cx.rng, &mut got);
+            self.counters[usize::from(queue_node)].billed += 1;
+            self.queue_events(cx);
+            self.schedule_sqs_tick_for(cx, queue);
+            res
+        } else {
+            Ok(())
+        };
         if res.is_err() {
             // A throttled FIFO receive: try again shortly.
             let s = &mut self.readers[usize::from(r)].slots[usize::from(slot)];
@@ -209,17 +251,22 @@ impl FlowModel {
         if s.batch.is_empty() && !got.is_empty() {
             s.since = now;
         }
-        s.batch.extend(got);
-        let full = s.batch.len() >= batch_size;
+        s.batch.append(&mut got);
+        self.received = got;
+        let s = &mut self.readers[usize::from(r)].slots[usize::from(slot)];
+        // A batch is also complete at 6 MB (LSQS-02).
+        let full = s.batch.len() >= batch_size || s.batch.iter().map(|m| m.size).sum::<u64>() >= BATCH_MAX_BYTES;
         if !s.batch.is_empty() && (full || window == SimDuration::ZERO || now >= s.since + window) {
             self.begin_work(cx, r, slot);
             return;
         }
         s.gen += 1;
         if s.batch.is_empty() {
-            // Nothing: wait for a message (a send wakes the slot) or the long poll's end.
+            // Nothing: wait, long polling, until a message comes (a send, or a message becoming
+            // visible, wakes one waiting slot).
             s.state = SlotState::Waiting;
-            cx.schedule_in(LONG_POLL, Work::Poll { reader: r, slot, gen: s.gen });
+            s.since = now;
+            self.readers[usize::from(r)].waiting.push(slot);
         } else {
             // Gathering a batch within the window: poll again when more may be there.
             s.state = SlotState::Gathering;
@@ -248,25 +295,31 @@ impl FlowModel {
         if s.gen != gen || s.state != SlotState::Working {
             return;
         }
-        let node = reader.node;
-        let copies: Vec<u64> =
-            s.batch.iter().map(|m| self.by_message.get(&m.message_id).copied().unwrap_or(0)).collect();
-        let roots: Vec<u64> = copies.iter().map(|&c| self.root_of(c) ^ u64::from(node)).collect();
-        let (took, failed) = match reader.kind.clone() {
+        let (node, fifo, visible_until, throttles) =
+            (reader.node, reader.fifo, s.since + reader.visibility, s.throttles);
+        let first_copy = s.batch.first().map_or(0, |m| m.message_id.0);
+        // Per message, whether it fails: a scratch vector kept with the slot.
+        let mut failed = std::mem::take(&mut self.readers[usize::from(r)].slots[usize::from(slot)].failed);
+        failed.clear();
+        let reader = &self.readers[usize::from(r)];
+        let batch = &reader.slots[usize::from(slot)].batch;
+        let took = match &reader.kind {
             ReaderKind::Fleet(f) => {
                 let mut took = SimDuration::ZERO;
-                let failed: Vec<bool> = (0..copies.len())
-                    .map(|_| {
-                        took = took + f.processing.sample(&mut cx.rng);
-                        cx.rng.chance(f.failure_rate)
-                    })
-                    .collect();
-                (took, failed)
+                for _ in batch {
+                    took = took + f.processing.sample(&mut cx.rng);
+                    failed.push(cx.rng.chance(f.failure_rate));
+                }
+                took
             }
             ReaderKind::Lambda(m) => {
-                let visible_until = s.since + reader.visibility;
-                let throttles = s.throttles;
+                let report = m.report_batch_item_failures;
                 let Some(f) = self.functions[usize::from(node)].as_mut() else { return };
+                // Which messages are poison to this function (a message's, not a copy's, trait).
+                failed.extend(batch.iter().map(|msg| {
+                    let root = self.copies.get(&msg.message_id.0).map_or(msg.message_id.0, |c| c.root);
+                    f.is_poison(root ^ u64::from(node))
+                }));
                 match f.try_start(now, &mut self.account, &mut cx.rng) {
                     Err(t) => {
                         self.counters[usize::from(node)].throttled += 1;
@@ -275,12 +328,13 @@ impl FlowModel {
                             at: now,
                             reason: Reason::Throttled,
                             node,
-                            copy: copies.first().copied().unwrap_or(0),
+                            copy: first_copy,
                             note: t.reason(reserved),
                         });
                         // Backing off 1 s, 2 s, 4 s … while the messages stay in flight.
                         let wait = SimDuration::from_secs(1 << throttles.min(6));
                         let s = &mut self.readers[usize::from(r)].slots[usize::from(slot)];
+                        s.failed = failed;
                         s.throttles += 1;
                         s.gen += 1;
                         if now + wait < visible_until {
@@ -295,20 +349,20 @@ impl FlowModel {
                         return;
                     }
                     Ok(inv) => {
-                        let poison: Vec<bool> = roots.iter().map(|&x| f.is_poison(x)).collect();
-                        let end = f.run(inv, poison.iter().any(|&p| p), &mut cx.rng);
-                        let failed = match end {
-                            RunEnd::Ok(_) => vec![false; copies.len()],
+                        let first_poison = failed.iter().position(|&p| p);
+                        let end = f.run(inv, first_poison.is_some(), &mut cx.rng);
+                        match (end, first_poison) {
+                            (RunEnd::Ok(_), _) => failed.iter_mut().for_each(|x| *x = false),
                             // Only poison messages failed: with ReportBatchItemFailures the
                             // function names them; on FIFO, everything from the first one on.
-                            RunEnd::Error(_) if m.report_batch_item_failures && poison.iter().any(|&p| p) => {
-                                let first = poison.iter().position(|&p| p).unwrap_or(0);
-                                let fifo = self.readers[usize::from(r)].fifo;
-                                poison.iter().enumerate().map(|(i, &p)| p || (fifo && i >= first)).collect()
+                            (RunEnd::Error(_), Some(first)) if report => {
+                                for (i, x) in failed.iter_mut().enumerate() {
+                                    *x = *x || (fifo && i >= first);
+                                }
                             }
-                            _ => vec![true; copies.len()],
-                        };
-                        (end.took(), failed)
+                            _ => failed.iter_mut().for_each(|x| *x = true),
+                        }
+                        end.took()
                     }
                 }
             }
@@ -330,8 +384,9 @@ impl FlowModel {
         if s.gen != gen || s.state != SlotState::Working {
             return;
         }
-        let batch = std::mem::take(&mut s.batch);
-        let failed = std::mem::take(&mut s.failed);
+        // Taken out while the copies move on, then given back empty (no allocation per batch).
+        let mut batch = std::mem::take(&mut s.batch);
+        let mut failed = std::mem::take(&mut s.failed);
         s.state = SlotState::Polling;
         s.gen += 1;
         let next_gen = s.gen;
@@ -352,7 +407,7 @@ impl FlowModel {
         }
         let mut deletes = 0u64;
         for (m, fail) in batch.iter().zip(failed.iter().copied().chain(std::iter::repeat(true))) {
-            let copy = self.by_message.get(&m.message_id).copied();
+            let copy = Some(m.message_id.0).filter(|c| self.copies.get(c).is_some());
             if fail {
                 continue;
             }
@@ -360,9 +415,8 @@ impl FlowModel {
             let deleted = self.sqs.delete(now, queue, m.receipt_handle, &mut cx.rng);
             match (deleted, copy) {
                 (Ok(true), Some(copy)) => {
-                    self.by_message.remove(&m.message_id);
                     self.check_group_order(r, m, copy);
-                    self.place(copy, Place::At(node));
+                    // Straight from the queue to what follows the reader (no stop in between).
                     self.pass_on(cx, node, copy);
                 }
                 (_, Some(copy)) => {
@@ -380,8 +434,15 @@ impl FlowModel {
         }
         // DeleteMessageBatch: one request per 10.
         self.counters[usize::from(queue_node)].billed += deletes.div_ceil(10);
+        batch.clear();
+        failed.clear();
+        let s = &mut self.readers[usize::from(r)].slots[usize::from(slot)];
+        if s.batch.is_empty() {
+            s.batch = batch;
+            s.failed = failed;
+        }
         self.queue_events(cx);
-        cx.schedule_in(SimDuration::ZERO, Work::Poll { reader: r, slot, gen: next_gen });
+        self.poll(cx, r, slot, next_gen);
     }
 
     /// A FIFO queue's reader processes each group in order: a message processed after a

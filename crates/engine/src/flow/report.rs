@@ -140,9 +140,10 @@ impl FlowModel {
                     put("sent", c.received.into());
                     put("received_again", c.retries.into());
                     put("moved_to_dead_letter_queue", c.dead_lettered.into());
-                    put("billed_requests", c.billed.into());
+                    let billed = c.billed + self.pending_empty_polls(now, i as u16);
+                    put("billed_requests", billed.into());
                     let per_m = if q.is_fifo() { SQS_FIFO_PER_M } else { SQS_STANDARD_PER_M };
-                    c.billed as f64 * per_m / 1e6
+                    billed as f64 * per_m / 1e6
                 }
                 NodeKind::KinesisStream(s) => {
                     put("records_written", c.received.into());

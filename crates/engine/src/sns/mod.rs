@@ -24,7 +24,7 @@ pub use scenario::{
     Attribute, EndpointKind, FilterEdit, Health, MessageTemplate, Publisher, SnsScenario, SubscriptionSettings,
     TopicSettings, MAX_QUEUE_CONSUMERS, MAX_SUBSCRIPTIONS,
 };
-pub use topic::{Fanout, Protocol, PublishRequest, Published, Sns, SnsError, SubscriptionId, TopicId};
+pub use topic::{Fanout, Prepared, Protocol, PublishRequest, Published, Sns, SnsError, SubscriptionId, TopicId};
 #[cfg(test)]
 mod model_tests;
 #[cfg(test)]

@@ -17,6 +17,14 @@ use crate::time::SimTime;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct QueueId(usize);
 
+impl QueueId {
+    /// Its position in creation order (0 for the first queue), for callers that keep a
+    /// table by queue.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
 /// A queue event together with the queue it happened in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SqsEvent {
@@ -145,6 +153,22 @@ impl Sqs {
     ) -> Result<SendResult, SqsError> {
         self.get_mut(queue).admit(now, Action::SendMessage)?;
         self.send_admitted(now, queue, req, rng)
+    }
+
+    /// `SendMessage` with the message id chosen by the caller: a simulation that composes
+    /// services (a flow) gives each message the id it tracks it by. The caller keeps ids unique.
+    pub fn send_as(
+        &mut self,
+        now: SimTime,
+        queue: QueueId,
+        req: SendRequest,
+        id: MessageId,
+        rng: &mut SimRng,
+    ) -> Result<SendResult, SqsError> {
+        self.get_mut(queue).admit(now, Action::SendMessage)?;
+        let res = self.get_mut(queue).send_admitted(now, req, id, rng);
+        self.collect(now, queue);
+        res
     }
 
     fn send_admitted(
