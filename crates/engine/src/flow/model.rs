@@ -62,10 +62,12 @@ pub enum Work {
     BatchDone { reader: u16, slot: u16, gen: u32 },
     /// Once a second: event source mapping scaling.
     Tick,
-    /// A Kinesis mapping's shard polls or retries.
+    /// A Kinesis mapping's shard reads.
     KinesisPoll { esm: u16, shard: u16, gen: u32 },
-    /// A Kinesis mapping's invocation is done.
-    KinesisDone { esm: u16, shard: u16, gen: u32 },
+    /// One of a Kinesis mapping's concurrent batches of a shard retries.
+    KinesisLane { esm: u16, shard: u16, lane: u8, gen: u32 },
+    /// One of a Kinesis mapping's concurrent batches of a shard is done.
+    KinesisDone { esm: u16, shard: u16, lane: u8, gen: u32 },
     /// An asynchronous Lambda event is tried.
     AsyncTry { event: u32 },
     /// An asynchronous invocation is done.
@@ -213,6 +215,8 @@ pub struct NodeCounters {
     pub out_of_order: u64,
     /// Kinesis mappings: the oldest iterator age seen, ms.
     pub max_iterator_age_ms: u64,
+    /// KCL consumers with enhanced fan-out: bytes pushed to them (billed per GB).
+    pub bytes_pushed: u64,
     /// Messages and copies that ended here, by `End` in `End::ALL` order.
     pub ended: [u64; 12],
 }
@@ -235,7 +239,6 @@ pub struct FlowModel {
     pub(super) subs_of: Vec<Vec<u16>>,
     pub(super) streams: Vec<Option<Stream>>,
     pub(super) kinesis: Vec<KinesisEsm>,
-    pub(super) esm_of_stream: Vec<Option<u16>>,
     pub(super) gateways: Vec<Option<Gateway>>,
     pub(super) functions: Vec<Option<Function>>,
     pub(super) on_failure: Vec<Option<u16>>,
@@ -328,7 +331,6 @@ impl FlowModel {
             subs_of: vec![Vec::new(); n],
             streams: (0..n).map(|_| None).collect(),
             kinesis: Vec::new(),
-            esm_of_stream: vec![None; n],
             gateways: (0..n).map(|_| None).collect(),
             functions: (0..n).map(|_| None).collect(),
             on_failure: vec![None; n],
@@ -440,7 +442,7 @@ impl FlowModel {
                         status_5xx: 0,
                     });
                 }
-                NodeKind::SqsQueue(_) | NodeKind::Consumers(_) => {}
+                NodeKind::SqsQueue(_) | NodeKind::Consumers(_) | NodeKind::KinesisConsumers(_) => {}
             }
         }
         for c in sc.connections.iter().filter(|c| c.role == Role::Deliver) {
@@ -476,8 +478,12 @@ impl FlowModel {
                         m.streams[from].as_ref().ok_or_else(|| FlowError::Wiring(format!("{what}: no stream")))?;
                     let mapping = c.kinesis_mapping.clone().unwrap_or_default();
                     let dest = mapping.on_failure.as_deref().map(index);
-                    m.esm_of_stream[from] = Some(m.kinesis.len() as u16);
                     m.kinesis.push(KinesisEsm::new(from as u16, to, mapping, dest, stream));
+                }
+                (NodeKind::KinesisStream(_), NodeKind::KinesisConsumers(app)) => {
+                    let stream =
+                        m.streams[from].as_ref().ok_or_else(|| FlowError::Wiring(format!("{what}: no stream")))?;
+                    m.kinesis.push(KinesisEsm::kcl(from as u16, to, app, stream));
                 }
                 _ => {}
             }
@@ -698,9 +704,6 @@ impl FlowModel {
                     Ok(_) => {
                         self.counters[i].billed += size.div_ceil(25 * 1_024).max(1);
                         self.place(copy, Place::At(node));
-                        if let Some(e) = self.esm_of_stream[i] {
-                            self.kinesis_wake(cx, e);
-                        }
                     }
                     Err(_) => {
                         self.counters[i].throttled += 1;
@@ -1438,7 +1441,8 @@ impl Model for FlowModel {
             Work::BatchDone { reader, slot, gen } => self.batch_done(cx, reader, slot, gen),
             Work::Tick => self.tick(cx),
             Work::KinesisPoll { esm, shard, gen } => self.kinesis_poll(cx, esm, shard, gen),
-            Work::KinesisDone { esm, shard, gen } => self.kinesis_done(cx, esm, shard, gen),
+            Work::KinesisLane { esm, shard, lane, gen } => self.kinesis_retry(cx, esm, shard, lane, gen),
+            Work::KinesisDone { esm, shard, lane, gen } => self.kinesis_done(cx, esm, shard, lane, gen),
             Work::AsyncTry { event } => self.async_try(cx, event),
             Work::AsyncDone { event } => self.async_done(cx, event),
             Work::BackendDone { job } => self.backend_done(cx, job),

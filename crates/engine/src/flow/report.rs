@@ -28,6 +28,10 @@ const SNS_HTTP_PER_M: f64 = 0.60;
 const KINESIS_SHARD_HOUR: f64 = 0.015;
 /// Kinesis PUT payload units (25 KB), per million (PRICE-03).
 const KINESIS_PUT_UNITS_PER_M: f64 = 0.014;
+/// Kinesis enhanced fan-out, per consumer-shard-hour (PRICE-03).
+const EFO_SHARD_HOUR: f64 = 0.015;
+/// Kinesis enhanced fan-out data, per GB (PRICE-03).
+const EFO_PER_GB: f64 = 0.013;
 /// API Gateway REST calls, per million (PRICE-05, first 333 million).
 const REST_PER_M: f64 = 3.50;
 /// API Gateway HTTP API calls, per million (PRICE-05, first 300 million).
@@ -177,6 +181,30 @@ impl FlowModel {
                     let rate =
                         if l.function.architecture == Architecture::Arm64 { LAMBDA_GB_S_ARM } else { LAMBDA_GB_S_X86 };
                     st.invocations as f64 * LAMBDA_REQUESTS_PER_M / 1e6 + gb_s * rate
+                }
+                NodeKind::KinesisConsumers(k) => {
+                    put("processed", c.processed.into());
+                    put("failed_batches", c.failed.into());
+                    put("max_iterator_age_ms", c.max_iterator_age_ms.into());
+                    // Enhanced fan-out is billed per consumer-shard-hour and per GB (PRICE-03).
+                    let shards: u32 = self
+                        .scenario
+                        .connections
+                        .iter()
+                        .filter(|conn| conn.to == node.id)
+                        .filter_map(|conn| self.scenario.node(&conn.from))
+                        .map(|(_, n)| match &n.kind {
+                            NodeKind::KinesisStream(s) => s.shards,
+                            _ => 0,
+                        })
+                        .sum();
+                    match k.enhanced_fan_out {
+                        true => {
+                            let gb = c.bytes_pushed as f64 / 1e9;
+                            f64::from(shards) * EFO_SHARD_HOUR * hours + gb * EFO_PER_GB
+                        }
+                        false => 0.0,
+                    }
                 }
                 NodeKind::Consumers(_) => {
                     put("processed", c.processed.into());

@@ -89,6 +89,9 @@ pub enum NodeKind {
     Lambda(LambdaNode),
     /// Long-polling consumers of a queue (instances running a receive–process–delete loop).
     Consumers(Consumers),
+    /// A KCL application reading a stream: a record processor per shard, polling or with
+    /// enhanced fan-out.
+    KinesisConsumers(KclApp),
     /// An HTTP endpoint or backend.
     HttpEndpoint(HttpEndpoint),
 }
@@ -108,6 +111,8 @@ impl NodeKind {
             NodeKind::KinesisStream(_) => "Kinesis stream",
             NodeKind::Lambda(_) => "Lambda function",
             NodeKind::Consumers(_) => "consumers",
+            NodeKind::KinesisConsumers(k) if k.enhanced_fan_out => "KCL consumers (enhanced fan-out)",
+            NodeKind::KinesisConsumers(_) => "KCL consumers",
             NodeKind::HttpEndpoint(_) => "HTTP endpoint",
         }
     }
@@ -269,6 +274,38 @@ impl Default for Consumers {
             batch_size: 10,
             wait_s: 20,
             processing: Distribution::Exponential { mean_ms: 100.0 },
+            failure_rate: 0.0,
+        }
+    }
+}
+
+/// A KCL application: one record processor per shard (KCL leases each shard to one worker),
+/// each reading a batch, processing its records in order and checkpointing after it. A record
+/// that fails is retried with its batch on the next read (the processor does not checkpoint
+/// past it), so it holds up its shard as a failing Lambda batch does.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KclApp {
+    /// Enhanced fan-out (SubscribeToShard): records pushed, each consumer with its own 2 MiB/s
+    /// per shard; otherwise GetRecords polling, sharing each shard's 5 reads a second.
+    pub enhanced_fan_out: bool,
+    /// Polling: how often each shard is read, ms (KCL's default: 1,000), 200–10,000.
+    pub poll_interval_ms: u64,
+    /// GetRecords `Limit`, 1–10,000 (KCL's default: 10,000).
+    pub limit: u32,
+    /// Processing time of one record.
+    pub processing: Distribution,
+    /// The share of records whose processing fails.
+    pub failure_rate: f64,
+}
+
+impl Default for KclApp {
+    fn default() -> Self {
+        KclApp {
+            enhanced_fan_out: false,
+            poll_interval_ms: 1_000,
+            limit: 10_000,
+            processing: Distribution::Exponential { mean_ms: 2.0 },
             failure_rate: 0.0,
         }
     }
@@ -532,6 +569,12 @@ impl FlowScenario {
                 c.processing.validate(&format!("{f}.processing"))?;
                 check_range(&format!("{f}.failure_rate"), c.failure_rate, 0.0..=1.0)?;
             }
+            NodeKind::KinesisConsumers(k) => {
+                check_int_range(&format!("{f}.poll_interval_ms"), k.poll_interval_ms, 200..=10_000)?;
+                check_int_range(&format!("{f}.limit"), k.limit.into(), 1..=10_000)?;
+                k.processing.validate(&format!("{f}.processing"))?;
+                check_range(&format!("{f}.failure_rate"), k.failure_rate, 0.0..=1.0)?;
+            }
             NodeKind::HttpEndpoint(h) => {
                 check_int_range(&format!("{f}.concurrency"), h.concurrency.into(), 1..=10_000)?;
                 h.latency.validate(&format!("{f}.latency"))?;
@@ -610,9 +653,6 @@ impl FlowScenario {
             (Role::Deliver, K::KinesisStream(_), K::Lambda(_)) => {
                 let mapping = c.kinesis_mapping.clone().unwrap_or_default();
                 mapping.validate(&format!("{what}: kinesis_mapping"))?;
-                if mapping.parallelization_factor > 1 {
-                    return refuse("kinesis_mapping.parallelization_factor above 1 is valid on AWS (1–10) but not modelled in flows yet: use 1");
-                }
                 if let Some(dest) = &mapping.on_failure {
                     match self.kind(dest) {
                         Some(K::SqsQueue(_) | K::SnsTopic(_)) => {}
@@ -621,14 +661,15 @@ impl FlowScenario {
                     }
                 }
             }
+            (Role::Deliver, K::KinesisStream(_), K::KinesisConsumers(_)) => {}
             (Role::Deliver, K::KinesisStream(_), _) => {
-                return refuse("a stream is read by a Lambda function (event source mapping); other consumers are not modelled in flows yet")
+                return refuse("a stream is read by a Lambda function (event source mapping) or by KCL consumers")
             }
             (Role::Deliver, K::Lambda(_), K::SqsQueue(_) | K::SnsTopic(_) | K::KinesisStream(_) | K::HttpEndpoint(_)) => {}
             (Role::Deliver, K::Lambda(_), _) => {
                 return refuse("a function passes what it processed on to a queue, a topic, a stream or an HTTP endpoint")
             }
-            (Role::Deliver, K::Consumers(_) | K::HttpEndpoint(_), _) => {
+            (Role::Deliver, K::Consumers(_) | K::KinesisConsumers(_) | K::HttpEndpoint(_), _) => {
                 return refuse("consumers and HTTP endpoints are where messages end; they pass nothing on")
             }
         }

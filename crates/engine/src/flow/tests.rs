@@ -106,7 +106,7 @@ fn a_poison_record_blocks_its_shard_unless_bisect_and_retries_set_it_aside() {
     let (_, r) = run(&example("kinesis-poison-record"), 600);
     let default = &r["nodes"]["counter-default"];
     let bisect = &r["nodes"]["counter-bisect"];
-    assert!(n(&default["max_iterator_age_ms"]) > 300_000, "blocked: {default}");
+    assert!(n(&default["max_iterator_age_ms"]) > 120_000, "blocked: {default}");
     assert!(n(&r["nodes"]["stream-default"]["at_node_now"]) > 5_000, "records pile up behind it");
     assert!(n(&bisect["max_iterator_age_ms"]) < 20_000, "moves on: {bisect}");
     assert!(n(&r["nodes"]["failed-records"]["at_node_now"]) > 0, "poison records set aside");
@@ -312,6 +312,67 @@ fn a_batch_item_failure_checkpoints_at_the_failed_record() {
     assert!(set_aside(&a) * 3 < set_aside(&b) * 2, "reported: {} vs whole batches: {}", set_aside(&a), set_aside(&b));
 }
 
+/// LKIN-01: ParallelizationFactor runs that many batches of a shard at once, split by key.
+#[test]
+fn a_parallelization_factor_runs_concurrent_batches_per_shard() {
+    let flow = |factor: u32| {
+        parse(&format!(
+            r#"{{"nodes":[{{"id":"p","type":"producer","workload":{{"kind":"constant","rate_per_s":200}},"keys":50}},
+            {{"id":"s","type":"kinesis_stream","shards":1}},
+            {{"id":"f","type":"lambda","function":{{"duration":{{"kind":"fixed","ms":1000}},"timeout_s":5}}}}],
+            "connections":[{{"from":"p","to":"s"}},{{"from":"s","to":"f","kinesis_mapping":{{"batch_size":100,"parallelization_factor":{factor}}}}}]}}"#
+        ))
+    };
+    let (_, one) = run(&flow(1), 300);
+    let (_, four) = run(&flow(4), 300);
+    let age = |r: &Value| n(&r["nodes"]["f"]["max_iterator_age_ms"]);
+    let peak = |r: &Value| n(&r["nodes"]["f"]["peak_concurrency"]);
+    assert_eq!(peak(&one), 1, "one batch per shard");
+    assert!((2..=4).contains(&peak(&four)), "up to 4 at once: {}", peak(&four));
+    // 200 records/s, 100 per 1-second batch: one lane falls behind, four keep up.
+    assert!(age(&one) > 60_000, "{}", age(&one));
+    assert!(age(&four) < 10_000, "{}", age(&four));
+}
+
+/// KCL consumers: polling reads each shard once a second; enhanced fan-out pushes about
+/// 70 ms after a write (and is billed per consumer-shard-hour).
+#[test]
+fn kcl_consumers_poll_or_get_records_pushed() {
+    let flow = |efo: bool| {
+        parse(&format!(
+            r#"{{"nodes":[{{"id":"p","type":"producer","workload":{{"kind":"poisson","rate_per_s":100}}}},
+            {{"id":"s","type":"kinesis_stream","shards":2}},{{"id":"app","type":"kinesis_consumers","enhanced_fan_out":{efo}}}],
+            "connections":[{{"from":"p","to":"s"}},{{"from":"s","to":"app"}}]}}"#
+        ))
+    };
+    let (_, polling) = run(&flow(false), 300);
+    let (_, pushed) = run(&flow(true), 300);
+    let p50 = |r: &Value| r["end_to_end"]["latency_p50_ms"].as_f64().unwrap_or(0.0);
+    assert!((300.0..900.0).contains(&p50(&polling)), "half a poll interval: {}", p50(&polling));
+    assert!(p50(&pushed) < 150.0, "pushed: {}", p50(&pushed));
+    let cost = |r: &Value| r["cost"]["per_hour_by_node"]["app"].as_f64().unwrap_or(0.0);
+    assert_eq!(cost(&polling), 0.0);
+    assert!((0.029..0.04).contains(&cost(&pushed)), "2 consumer-shard-hours at $0.015 and the data: {}", cost(&pushed));
+    assert!(n(&polling["nodes"]["app"]["processed"]) > 29_000);
+}
+
+/// LKIN-02: a batching window gathers records before invoking.
+#[test]
+fn a_kinesis_batching_window_gathers_records() {
+    let flow = |window: u32| {
+        parse(&format!(
+            r#"{{"nodes":[{{"id":"p","type":"producer","workload":{{"kind":"constant","rate_per_s":10}}}},
+            {{"id":"s","type":"kinesis_stream","shards":1}},{{"id":"f","type":"lambda"}}],
+            "connections":[{{"from":"p","to":"s"}},{{"from":"s","to":"f","kinesis_mapping":{{"batch_size":100,"window_s":{window}}}}}]}}"#
+        ))
+    };
+    let (_, none) = run(&flow(0), 600);
+    let (_, five) = run(&flow(5), 600);
+    let invocations = |r: &Value| n(&r["nodes"]["f"]["invocations"]);
+    assert!(invocations(&none) > 500, "about one a second: {}", invocations(&none));
+    assert!((100..=150).contains(&invocations(&five)), "about one per 5 s window: {}", invocations(&five));
+}
+
 /// LCON-05: an asynchronous event whose function fails is retried twice, a minute and then two
 /// minutes later, then goes to the on-failure destination.
 #[test]
@@ -377,7 +438,7 @@ fn a_slow_function_behind_an_api_gets_504_and_keeps_running() {
 
 fn random_flow() -> impl Strategy<Value = FlowScenario> {
     (
-        0u8..4,         // source: producer → queue, producer → topic, clients → API → queue, producer → stream
+        0u8..5,         // source: producer → queue, producer → topic, clients → API → queue, producer → stream → Lambda or KCL
         0.0f64..0.3,    // poison rate
         0.0f64..0.3,    // failure rate
         prop::option::of(0u32..4), // reserved concurrency
@@ -411,16 +472,23 @@ fn random_flow() -> impl Strategy<Value = FlowScenario> {
                     ),
                     format!(r#"{{"from":"c","to":"api"}},{{"from":"api","to":"q"}},{mapping}"#),
                 ),
-                _ => (
+                3 => (
                     format!(
                         r#"{{"id":"p","type":"producer","workload":{{"kind":"poisson","rate_per_s":20}}}},{{"id":"s","type":"kinesis_stream","shards":2}},{{"id":"q","type":"sqs_queue","attributes":{{"VisibilityTimeout":"5"}}}},{function}"#
                     ),
                     format!(
-                        r#"{{"from":"p","to":"s"}},{{"from":"s","to":"f","kinesis_mapping":{{"batch_size":{batch},"bisect_on_error":{report},"maximum_retry_attempts":{receives},"on_failure":"q"}}}}"#
+                        r#"{{"from":"p","to":"s"}},{{"from":"s","to":"f","kinesis_mapping":{{"batch_size":{batch},"bisect_on_error":{report},"maximum_retry_attempts":{receives},"on_failure":"q","parallelization_factor":{receives},"window_s":{}}}}}"#,
+                        receives % 3
                     ),
                 ),
+                _ => (
+                    format!(
+                        r#"{{"id":"p","type":"producer","workload":{{"kind":"poisson","rate_per_s":20}},"keys":7}},{{"id":"s","type":"kinesis_stream","shards":2,"retention_h":24}},{{"id":"k","type":"kinesis_consumers","enhanced_fan_out":{report},"failure_rate":{failure},"limit":{batch}}}"#
+                    ),
+                    r#"{"from":"p","to":"s"},{"from":"s","to":"k"}"#.to_owned(),
+                ),
             };
-            let (dlq_node, redrive) = if dlq && source != 3 { (dlq_node, redrive) } else { ("", String::new()) };
+            let (dlq_node, redrive) = if dlq && source < 3 { (dlq_node, redrive) } else { ("", String::new()) };
             parse(&format!(r#"{{"nodes":[{nodes}{dlq_node}],"connections":[{conns}{redrive}]}}"#))
         })
 }
@@ -432,11 +500,7 @@ proptest! {
     /// copy by copy after every work item (`audit`).
     #[test]
     fn every_message_is_accounted_for(s in random_flow(), seed in 0u64..1_000) {
-        let model = match FlowModel::new(&s) {
-            Ok(m) => m.audit(),
-            // A draw AWS refuses (visibility below the timeout) is not this test's subject.
-            Err(_) => return Ok(()),
-        };
+        let model = FlowModel::new(&s).map_err(|e| TestCaseError::fail(e.to_string()))?.audit();
         let mut sim = Sim::with_model(model, seed);
         sim.run_until_done(SimTime::ZERO + SimDuration::from_secs(90));
         prop_assert!(sim.model().ledger().balances());
