@@ -159,6 +159,22 @@ impl FlowModel {
         }
     }
 
+    /// The copy a reader works on for the record `tag` of a stream: the record's own when the
+    /// stream has one reader, else a copy of its own (the record ends, split, once every
+    /// reader has taken one).
+    fn own_copy(&mut self, cx: &mut FlowCtx, stream_node: u16, tag: u64) -> u64 {
+        let Some(left) = self.unread.get_mut(&tag) else { return tag };
+        *left -= 1;
+        let last = *left == 0;
+        let Some(parent) = self.copies.get(&tag).copied() else { return tag };
+        let child = self.birth(Some(&parent), parent.born, super::ledger::Place::At(stream_node));
+        if last {
+            self.unread.remove(&tag);
+            self.end(cx, stream_node, tag, End::Split);
+        }
+        child
+    }
+
     /// A shard's reader reads (if no lane has work left), gathers within the window, and
     /// hands what it read to its lanes.
     pub(super) fn kinesis_poll(&mut self, cx: &mut FlowCtx, e: u16, i: u16, gen: u32) {
@@ -197,17 +213,21 @@ impl FlowModel {
         let mut expired = Vec::new();
         for r in &records {
             s.next_seq = r.end();
+        }
+        if let Some(next) = next {
+            s.next_seq = next;
+        }
+        for r in &records {
+            let copy = self.own_copy(cx, stream_node, r.tag);
+            let s = &mut self.kinesis[usize::from(e)].shards[usize::from(i)];
             if r.arrived + retention <= now {
-                expired.push(r.tag);
+                expired.push(copy);
             } else {
                 if s.gathered.is_empty() {
                     s.since = now;
                 }
-                s.gathered.push(Rec { copy: r.tag, key: 0, arrived: r.arrived });
+                s.gathered.push(Rec { copy, key: 0, arrived: r.arrived });
             }
-        }
-        if let Some(next) = next {
-            s.next_seq = next;
         }
         for copy in expired {
             self.end(cx, stream_node, copy, End::Expired);

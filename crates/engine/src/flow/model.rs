@@ -256,6 +256,10 @@ pub struct FlowModel {
     pub(super) counters: Vec<NodeCounters>,
     pub(super) end_to_end: Histogram,
     pub(super) sqs_tick: Option<SimTime>,
+    /// Readers of each stream node (mappings and KCL applications).
+    pub(super) stream_readers: Vec<u8>,
+    /// Records of streams with several readers: how many readers have not read each yet.
+    pub(super) unread: std::collections::BTreeMap<u64, u8>,
     /// Scratch: a publish's filter decisions.
     routes: Vec<bool>,
     /// Scratch: what a receive returned.
@@ -347,6 +351,8 @@ impl FlowModel {
             counters: vec![NodeCounters::default(); n],
             end_to_end: Histogram::new(),
             sqs_tick: None,
+            stream_readers: vec![0; n],
+            unread: std::collections::BTreeMap::new(),
             routes: Vec::new(),
             received: Vec::new(),
             plain: {
@@ -479,11 +485,13 @@ impl FlowModel {
                     let mapping = c.kinesis_mapping.clone().unwrap_or_default();
                     let dest = mapping.on_failure.as_deref().map(index);
                     m.kinesis.push(KinesisEsm::new(from as u16, to, mapping, dest, stream));
+                    m.stream_readers[from] += 1;
                 }
                 (NodeKind::KinesisStream(_), NodeKind::KinesisConsumers(app)) => {
                     let stream =
                         m.streams[from].as_ref().ok_or_else(|| FlowError::Wiring(format!("{what}: no stream")))?;
                     m.kinesis.push(KinesisEsm::kcl(from as u16, to, app, stream));
+                    m.stream_readers[from] += 1;
                 }
                 _ => {}
             }
@@ -704,6 +712,12 @@ impl FlowModel {
                     Ok(_) => {
                         self.counters[i].billed += size.div_ceil(25 * 1_024).max(1);
                         self.place(copy, Place::At(node));
+                        // Every reader gets every record: with several, each takes a copy of
+                        // its own when it reads it, and the record's ends when all have.
+                        let readers = self.stream_readers[i];
+                        if readers > 1 {
+                            self.unread.insert(copy, readers);
+                        }
                     }
                     Err(_) => {
                         self.counters[i].throttled += 1;
@@ -1454,6 +1468,9 @@ impl Model for FlowModel {
 
     fn held_bytes(&self) -> u64 {
         let copies = self.copies.capacity() as u64 * (std::mem::size_of::<(u32, Option<Copy>)>() as u64 + 4);
-        copies + self.sqs.held_bytes() + self.kinesis.iter().map(KinesisEsm::held_bytes).sum::<u64>()
+        copies
+            + self.unread.len() as u64 * (9 + crate::sim::BTREE_ENTRY_BYTES)
+            + self.sqs.held_bytes()
+            + self.kinesis.iter().map(KinesisEsm::held_bytes).sum::<u64>()
     }
 }

@@ -23,6 +23,9 @@ pub const SCENARIO_KIND: &str = "flow";
 pub const MAX_NODES: usize = 24;
 /// The most connections.
 pub const MAX_CONNECTIONS: usize = 48;
+/// The most readers (mappings and KCL applications) of one stream: polling ones share each
+/// shard's 5 reads a second, so five polling once a second use them all.
+pub const MAX_STREAM_READERS: usize = 5;
 
 /// A flow: services wired together.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -772,9 +775,9 @@ impl FlowScenario {
                 }
             }
             if let NodeKind::KinesisStream(_) = node.kind {
-                if self.connections.iter().filter(|c| c.from == node.id).count() > 1 {
+                if self.connections.iter().filter(|c| c.from == node.id).count() > MAX_STREAM_READERS {
                     return Err(wiring(format!(
-                        "{}: one mapping reads a stream in flows (AWS allows more, sharing each shard's 5 reads a second; not modelled yet)",
+                        "{}: at most {MAX_STREAM_READERS} readers here (polling readers share each shard's 5 reads a second; each reads every record)",
                         node.id
                     )));
                 }

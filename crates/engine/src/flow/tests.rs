@@ -356,6 +356,23 @@ fn kcl_consumers_poll_or_get_records_pushed() {
     assert!(n(&polling["nodes"]["app"]["processed"]) > 29_000);
 }
 
+/// Several readers of one stream each read every record (a mapping and a KCL application).
+#[test]
+fn every_reader_of_a_stream_gets_every_record() {
+    let s = parse(
+        r#"{"nodes":[{"id":"p","type":"producer","workload":{"kind":"constant","rate_per_s":50}},
+        {"id":"s","type":"kinesis_stream","shards":2},{"id":"f","type":"lambda"},{"id":"app","type":"kinesis_consumers"}],
+        "connections":[{"from":"p","to":"s"},{"from":"s","to":"f"},{"from":"s","to":"app"}]}"#,
+    );
+    let mut sim = Sim::with_model(FlowModel::new(&s).expect("builds").audit(), 5);
+    sim.run_until_done(SimTime::from_secs(120));
+    let r = serde_json::to_value(sim.model().report(sim.now())).expect("json");
+    let sent = n(&r["end_to_end"]["sent"]);
+    let (by_f, by_app) = (n(&r["nodes"]["f"]["messages_processed"]), n(&r["nodes"]["app"]["processed"]));
+    assert!(by_f + 100 >= sent && by_app + 100 >= sent, "each reads all {sent}: {by_f}, {by_app}");
+    assert_eq!(r["end_to_end"]["balanced"], true);
+}
+
 /// LKIN-02: a batching window gathers records before invoking.
 #[test]
 fn a_kinesis_batching_window_gathers_records() {
@@ -483,9 +500,14 @@ fn random_flow() -> impl Strategy<Value = FlowScenario> {
                 ),
                 _ => (
                     format!(
-                        r#"{{"id":"p","type":"producer","workload":{{"kind":"poisson","rate_per_s":20}},"keys":7}},{{"id":"s","type":"kinesis_stream","shards":2,"retention_h":24}},{{"id":"k","type":"kinesis_consumers","enhanced_fan_out":{report},"failure_rate":{failure},"limit":{batch}}}"#
+                        r#"{{"id":"p","type":"producer","workload":{{"kind":"poisson","rate_per_s":20}},"keys":7}},{{"id":"s","type":"kinesis_stream","shards":2,"retention_h":24}},{{"id":"k","type":"kinesis_consumers","enhanced_fan_out":{report},"failure_rate":{failure},"limit":{batch}}}{}"#,
+                        if dlq { r#",{"id":"g","type":"lambda"}"# } else { "" }
                     ),
-                    r#"{"from":"p","to":"s"},{"from":"s","to":"k"}"#.to_owned(),
+                    match dlq {
+                        // A second reader of the same stream.
+                        true => r#"{"from":"p","to":"s"},{"from":"s","to":"k"},{"from":"s","to":"g"}"#.to_owned(),
+                        false => r#"{"from":"p","to":"s"},{"from":"s","to":"k"}"#.to_owned(),
+                    },
                 ),
             };
             let (dlq_node, redrive) = if dlq && source < 3 { (dlq_node, redrive) } else { ("", String::new()) };
