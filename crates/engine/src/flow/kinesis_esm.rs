@@ -168,6 +168,7 @@ impl FlowModel {
         let last = *left == 0;
         let Some(parent) = self.copies.get(&tag).copied() else { return tag };
         let child = self.birth(Some(&parent), parent.born, super::ledger::Place::At(stream_node));
+        Self::hop(cx, Reason::Received, stream_node, child, tag, "this reader's copy of the record");
         if last {
             self.unread.remove(&tag);
             self.end(cx, stream_node, tag, End::Split);
@@ -219,6 +220,9 @@ impl FlowModel {
         }
         for r in &records {
             let copy = self.own_copy(cx, stream_node, r.tag);
+            if copy == r.tag {
+                Self::hop(cx, Reason::Received, stream_node, copy, 0, "read from its shard");
+            }
             let s = &mut self.kinesis[usize::from(e)].shards[usize::from(i)];
             if r.arrived + retention <= now {
                 expired.push(copy);
@@ -413,6 +417,7 @@ impl FlowModel {
         };
         let l = &mut self.kinesis[usize::from(e)].shards[usize::from(i)].lanes[usize::from(lane)];
         cx.emit(FlowEvent {
+            parent: 0,
             at: now,
             reason: Reason::ProcessingFailed,
             node,

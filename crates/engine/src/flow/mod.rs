@@ -19,6 +19,6 @@ pub mod scenario;
 mod tests;
 
 pub use ledger::{End, Ledger, Place};
-pub use model::{FlowCtx, FlowEvent, FlowModel, FlowSim, NodeCounters, Work};
+pub use model::{FlowCtx, FlowEvent, FlowModel, FlowSim, NodeCounters, NodeSeries, Work};
 pub use report::{Cost, FlowReport};
 pub use scenario::{Connection, FlowError, FlowScenario, Node, NodeKind, Role, SCENARIO_KIND};

@@ -7,7 +7,7 @@
 use crate::apigw::{Failure, Gateway, Outcome, RetryClient};
 use crate::kinesis::{partition_hash, Stream};
 use crate::lambda::{Account, Function, RunEnd};
-use crate::metrics::Histogram;
+use crate::metrics::{Histogram, Series, SeriesId, SeriesKind, DEFAULT_BUCKETS};
 use crate::rng::SimRng;
 use crate::sim::{Ctx, Model, Sim};
 use crate::sns::retry::RetryPolicy;
@@ -91,6 +91,9 @@ pub struct FlowEvent {
     pub node: u16,
     /// The message or copy (0: none).
     pub copy: u64,
+    /// For a new copy, the message or copy it is a copy of (0: none): following a message
+    /// through a fan-out follows these.
+    pub parent: u64,
     /// What happened, for people.
     pub note: &'static str,
 }
@@ -103,12 +106,14 @@ impl TraceRecord for FlowEvent {
         self.reason
     }
     fn hash_into(&self, h: &mut StableHasher) {
-        h.write_u64x4([self.at.as_micros(), u64::from(self.reason.stable_id()), u64::from(self.node), self.copy]);
+        let what = u64::from(self.reason.stable_id()) | u64::from(self.node) << 32;
+        h.write_u64x4([self.at.as_micros(), what, self.copy, self.parent]);
     }
     fn describe(&self) -> String {
-        match self.copy {
-            0 => format!("node {}: {}", self.node, self.note),
-            c => format!("node {}: message {c}: {}", self.node, self.note),
+        match (self.copy, self.parent) {
+            (0, _) => format!("node {}: {}", self.node, self.note),
+            (c, 0) => format!("node {}: message {c}: {}", self.node, self.note),
+            (c, p) => format!("node {}: message {c} (a copy of {p}): {}", self.node, self.note),
         }
     }
 }
@@ -188,6 +193,38 @@ pub(super) struct Endpoint {
     pub status_5xx: u64,
 }
 
+/// A node's charts: sampled once a second.
+#[derive(Clone, Debug)]
+pub struct NodeSeries {
+    /// Messages at the node (a queue's visible and in-flight messages, a stream's unread
+    /// records, a function's events, a topic's deliveries under way).
+    pub backlog: Series,
+    /// Functions: executions running; endpoints: requests being served.
+    pub busy: Series,
+    /// Throttles (429s, throttled sends and invokes), per second.
+    pub throttled: Series,
+}
+
+impl NodeSeries {
+    fn new() -> NodeSeries {
+        let each = |name, unit, kind| Series::new(name, unit, kind, SimDuration::from_secs(1), DEFAULT_BUCKETS);
+        NodeSeries {
+            backlog: each("backlog", "messages", SeriesKind::Gauge),
+            busy: each("busy", "executions", SeriesKind::Gauge),
+            throttled: each("throttled", "/s", SeriesKind::Counter),
+        }
+    }
+}
+
+/// The flow-wide charts, in the run's `Metrics`.
+#[derive(Clone, Copy, Debug)]
+struct FlowSeries {
+    sent: SeriesId,
+    processed: SeriesId,
+    lost: SeriesId,
+    latency: SeriesId,
+}
+
 /// Per-node counters for the report.
 #[derive(Clone, Debug, Default)]
 pub struct NodeCounters {
@@ -256,6 +293,11 @@ pub struct FlowModel {
     pub(super) counters: Vec<NodeCounters>,
     pub(super) end_to_end: Histogram,
     pub(super) sqs_tick: Option<SimTime>,
+    /// Each node's charts.
+    pub(super) node_series: Vec<NodeSeries>,
+    /// Throttles counted at the last sample, per node.
+    throttled_before: Vec<u64>,
+    series: Option<FlowSeries>,
     /// Readers of each stream node (mappings and KCL applications).
     pub(super) stream_readers: Vec<u8>,
     /// Records of streams with several readers: how many readers have not read each yet.
@@ -351,6 +393,9 @@ impl FlowModel {
             counters: vec![NodeCounters::default(); n],
             end_to_end: Histogram::new(),
             sqs_tick: None,
+            node_series: (0..n).map(|_| NodeSeries::new()).collect(),
+            throttled_before: vec![0; n],
+            series: None,
             stream_readers: vec![0; n],
             unread: std::collections::BTreeMap::new(),
             routes: Vec::new(),
@@ -515,6 +560,10 @@ impl FlowModel {
     pub fn end_to_end(&self) -> &Histogram {
         &self.end_to_end
     }
+    /// Each node's charts, by node index.
+    pub fn node_series(&self) -> &[NodeSeries] {
+        &self.node_series
+    }
     /// The SQS service with every queue.
     pub fn sqs(&self) -> &Sqs {
         &self.sqs
@@ -572,13 +621,29 @@ impl FlowModel {
         }
     }
 
+    /// Traces a hop of `copy` at `node` (`parent`: what it is a copy of, for a new copy).
+    pub(super) fn hop(cx: &mut FlowCtx, reason: Reason, node: u16, copy: u64, parent: u64, note: &'static str) {
+        cx.emit(FlowEvent { at: cx.now(), reason, node, copy, parent, note });
+    }
+
     /// Ends `copy` with `end`, tracing it at `node`.
     pub(super) fn end(&mut self, cx: &mut FlowCtx, node: u16, copy: u64, end: End) {
         if end == End::Processed {
             if let Some(c) = self.copies.get(&copy) {
-                self.end_to_end.record(cx.now().saturating_since(c.born));
+                let latency = cx.now().saturating_since(c.born);
+                self.end_to_end.record(latency);
+                if let Some(series) = self.series {
+                    cx.metrics.record(series.latency, cx.now(), latency.as_micros() as f64 / 1_000.0);
+                }
             }
             self.counters[usize::from(node)].processed += 1;
+        }
+        if let Some(series) = self.series {
+            match end {
+                End::Processed => cx.metrics.record(series.processed, cx.now(), 1.0),
+                e if e.is_loss() => cx.metrics.record(series.lost, cx.now(), 1.0),
+                _ => {}
+            }
         }
         let (reason, note) = match end {
             End::Processed => (Reason::Processed, "processed"),
@@ -602,7 +667,7 @@ impl FlowModel {
                 (Reason::MessageLost, "the mapping gave up on the record and has no on-failure destination")
             }
         };
-        cx.emit(FlowEvent { at: cx.now(), reason, node, copy, note });
+        cx.emit(FlowEvent { parent: 0, at: cx.now(), reason, node, copy, note });
         self.counters[usize::from(node)].ended[end as usize] += 1;
         self.place(copy, Place::Ended(end));
         self.check();
@@ -652,6 +717,7 @@ impl FlowModel {
                 for k in 0..many {
                     let to = self.outs[n][k];
                     let child = self.birth(Some(&c), c.born, Place::Transit);
+                    Self::hop(cx, Reason::Sent, node, child, copy, "a copy for each destination");
                     cx.schedule_in(HOP, Work::Arrive { node: to, copy: child });
                 }
                 self.end(cx, node, copy, End::Split);
@@ -689,6 +755,7 @@ impl FlowModel {
                 match self.sqs.send_as(now, queue, req, MessageId(copy), &mut cx.rng) {
                     Ok(r) if r.deduplicated => self.end(cx, node, copy, End::Deduplicated),
                     Ok(_) => {
+                        Self::hop(cx, Reason::Sent, node, copy, 0, "sent to the queue");
                         self.place(copy, Place::At(node));
                         self.after_queue_change(cx, queue);
                     }
@@ -711,6 +778,7 @@ impl FlowModel {
                 match stream.try_put(cx.now(), hash, size, copy) {
                     Ok(_) => {
                         self.counters[i].billed += size.div_ceil(25 * 1_024).max(1);
+                        Self::hop(cx, Reason::Sent, node, copy, 0, "written to its shard");
                         self.place(copy, Place::At(node));
                         // Every reader gets every record: with several, each takes a copy of
                         // its own when it reads it, and the record's ends when all have.
@@ -726,6 +794,7 @@ impl FlowModel {
                 }
             }
             NodeKind::Lambda(_) => {
+                Self::hop(cx, Reason::Sent, node, copy, 0, "invoked asynchronously (202 Accepted)");
                 self.place(copy, Place::At(node));
                 let event = self.events.insert(AsyncEvent {
                     function: node,
@@ -781,6 +850,10 @@ impl FlowModel {
             cx.schedule_at(next.max(cx.now()), Work::Send { node });
         }
         s.sent += 1;
+        if let Some(series) = self.series {
+            cx.metrics.record(series.sent, cx.now(), 1.0);
+        }
+        let Some(s) = self.senders[i].as_mut() else { return };
         let key = cx.rng.below(u64::from(s.keys.max(1))) as u32;
         let template = s.pick(&mut cx.rng);
         let size = s.size as u32;
@@ -865,6 +938,7 @@ impl FlowModel {
             Outcome::Admitted => {}
             Outcome::Forbidden { .. } => {
                 cx.emit(FlowEvent {
+                    parent: 0,
                     at: cx.now(),
                     reason: Reason::Forbidden,
                     node: api,
@@ -878,6 +952,7 @@ impl FlowModel {
             Outcome::Throttled { .. } | Outcome::QuotaExceeded { .. } => {
                 self.counters[a].throttled += 1;
                 cx.emit(FlowEvent {
+                    parent: 0,
                     at: cx.now(),
                     reason: Reason::Throttled,
                     node: api,
@@ -904,6 +979,7 @@ impl FlowModel {
                         self.counters[t].throttled += 1;
                         self.counters[a].failed += 1;
                         cx.emit(FlowEvent {
+                            parent: 0,
                             at: now,
                             reason: Reason::Throttled,
                             node: target,
@@ -959,6 +1035,7 @@ impl FlowModel {
         let api = self.senders[usize::from(c.sender)].as_ref().map_or(0, |s| s.target);
         self.counters[usize::from(api)].timed_out += 1;
         cx.emit(FlowEvent {
+            parent: 0,
             at: cx.now(),
             reason: Reason::TimedOut,
             node: api,
@@ -1092,11 +1169,12 @@ impl FlowModel {
             Err(_) => self.end(cx, node, copy, End::Refused),
             Ok(true) => self.end(cx, node, copy, End::Deduplicated),
             Ok(false) => {
-                cx.emit(FlowEvent { at: now, reason: Reason::Published, node, copy, note: "published" });
+                cx.emit(FlowEvent { parent: 0, at: now, reason: Reason::Published, node, copy, note: "published" });
                 for (k, &delivered) in routes.iter().enumerate() {
                     let Some(&s) = self.subs_of[usize::from(node)].get(k) else { continue };
                     let to = self.subs[usize::from(s)].to;
                     let child = self.birth(Some(&c), c.born, Place::At(node));
+                    Self::hop(cx, Reason::Delivered, node, child, copy, "the subscription's copy");
                     if !delivered {
                         self.end(cx, node, child, End::Filtered);
                         continue;
@@ -1150,6 +1228,7 @@ impl FlowModel {
                 let sub = self.subs[usize::from(s)].clone();
                 self.counters[usize::from(d.to)].failed += 1;
                 cx.emit(FlowEvent {
+                    parent: 0,
                     at: cx.now(),
                     reason: Reason::DeliveryFailed,
                     node: d.to,
@@ -1295,6 +1374,7 @@ impl FlowModel {
                     self.counters[usize::from(node)].dead_lettered += 1;
                     if let (copy, Some(dlq)) = (id.0, dlq) {
                         cx.emit(FlowEvent {
+                            parent: 0,
                             at: cx.now(),
                             reason: Reason::MovedToDlq,
                             node,
@@ -1351,9 +1431,24 @@ impl FlowModel {
         self.schedule_sqs_tick(cx);
     }
 
+    /// Once a second: mappings scale, and every node's charts get a sample.
     fn tick(&mut self, cx: &mut FlowCtx) {
         for r in 0..self.readers.len() {
             self.scale_reader(cx, r as u16);
+        }
+        let now = cx.now();
+        for i in 0..self.node_series.len() {
+            let busy = match (&self.functions[i], &self.endpoints[i]) {
+                (Some(f), _) => f.busy(),
+                (_, Some(e)) => e.busy,
+                _ => 0,
+            };
+            let throttled = self.counters[i].throttled;
+            let series = &mut self.node_series[i];
+            series.backlog.record(now, self.ledger.at[i] as f64);
+            series.busy.record(now, f64::from(busy));
+            series.throttled.record(now, (throttled - self.throttled_before[i]) as f64);
+            self.throttled_before[i] = throttled;
         }
         let busy = self.calls.len() + self.events.len() + self.jobs.len() + self.deliveries.len();
         let active = busy > 0 || !self.copies.is_empty();
@@ -1441,7 +1536,14 @@ impl Model for FlowModel {
         for e in 0..self.kinesis.len() {
             self.start_kinesis(cx, e as u16);
         }
-        cx.schedule_in(SimDuration::from_secs(1), Work::Tick);
+        let second = SimDuration::from_secs(1);
+        self.series = Some(FlowSeries {
+            sent: cx.metrics.add("sent", "/s", SeriesKind::Counter, second),
+            processed: cx.metrics.add("processed", "/s", SeriesKind::Counter, second),
+            lost: cx.metrics.add("lost", "/s", SeriesKind::Counter, second),
+            latency: cx.metrics.add("end-to-end latency", "ms", SeriesKind::Gauge, second),
+        });
+        cx.schedule_in(second, Work::Tick);
     }
 
     fn handle(&mut self, cx: &mut FlowCtx, work: Work) {

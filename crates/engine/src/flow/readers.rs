@@ -244,6 +244,8 @@ impl FlowModel {
             if m.receive_count > 1 {
                 self.counters[usize::from(queue_node)].retries += 1;
             }
+            let note = if m.receive_count > 1 { "received again" } else { "received" };
+            Self::hop(cx, Reason::Received, queue_node, m.message_id.0, 0, note);
         }
         let reader = &mut self.readers[usize::from(r)];
         let batch_size = reader.batch_size();
@@ -325,6 +327,7 @@ impl FlowModel {
                         self.counters[usize::from(node)].throttled += 1;
                         let reserved = f.settings().reserved_concurrency.is_some();
                         cx.emit(FlowEvent {
+                            parent: 0,
                             at: now,
                             reason: Reason::Throttled,
                             node,
@@ -426,6 +429,14 @@ impl FlowModel {
                     let c = self.copies.get(&copy).copied();
                     if let Some(c) = c {
                         let dup = self.birth(Some(&c), c.born, Place::At(node));
+                        Self::hop(
+                            cx,
+                            Reason::DuplicateDelivery,
+                            node,
+                            dup,
+                            copy,
+                            "processed, but still in the queue: it comes back",
+                        );
                         self.pass_on(cx, node, dup);
                     }
                 }

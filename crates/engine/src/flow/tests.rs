@@ -168,6 +168,52 @@ fn the_same_seed_gives_the_same_trace() {
     assert_ne!(hash(3), hash(4));
 }
 
+/// The trace records every hop with a reason, and a copy names the message it copies, so one
+/// message can be followed from its send to its end, through a fan-out.
+#[test]
+fn one_message_can_be_followed_hop_by_hop() {
+    let s = parse(
+        r#"{"nodes":[{"id":"p","type":"producer","workload":{"kind":"constant","rate_per_s":1}},
+        {"id":"t","type":"sns_topic"},{"id":"q","type":"sqs_queue"},{"id":"w","type":"consumers"},{"id":"f","type":"lambda"}],
+        "connections":[{"from":"p","to":"t"},{"from":"t","to":"q"},{"from":"t","to":"f"},{"from":"q","to":"w"}]}"#,
+    );
+    let mut sim = FlowSim::try_new(&s, 1).expect("builds");
+    sim.run_until_done(SimTime::from_secs(30));
+    let events: Vec<&FlowEvent> = sim.trace().recent().collect();
+    // The first message published, and everything that happened to it and its copies.
+    let root = events.iter().find(|e| e.reason == crate::trace::Reason::Published).map(|e| e.copy).expect("a publish");
+    let copies: Vec<u64> = events.iter().filter(|e| e.parent == root).map(|e| e.copy).collect();
+    assert_eq!(copies.len(), 2, "one copy per subscription");
+    let path = |copy: u64| -> Vec<&'static str> {
+        events.iter().filter(|e| e.copy == copy).map(|e| e.reason.code()).collect()
+    };
+    let to_queue = path(copies[0]);
+    assert_eq!(to_queue, ["DELIVERED", "SENT", "RECEIVED", "PROCESSED"], "{to_queue:?}");
+    let to_function = path(copies[1]);
+    assert_eq!(to_function, ["DELIVERED", "SENT", "PROCESSED"], "{to_function:?}");
+    assert_eq!(path(root), ["PUBLISHED", "DELIVERED"], "the message itself: published, then split");
+}
+
+/// The charts: flow-wide series in the run's metrics, and each node's own.
+#[test]
+fn a_run_charts_throughput_latency_losses_and_each_nodes_backlog() {
+    let (sim, _) = run(&example("reserved-concurrency-too-low"), 300);
+    let named = |name: &str| sim.metrics().series().find(|s| s.name() == name).map(|s| s.points()).unwrap_or_default();
+    let sent = named("sent");
+    assert!(
+        sent.iter().rev().skip(1).take(10).all(|p| (p.1 - 10.0).abs() < 1.5),
+        "10 a second: {:?}",
+        &sent[sent.len() - 5..]
+    );
+    assert!(named("processed").iter().any(|p| p.1 > 0.0));
+    assert!(!named("end-to-end latency").is_empty());
+    let queue = &sim.model().node_series()[1];
+    assert!(queue.backlog.latest().is_some_and(|b| b > 100.0), "the queue backs up");
+    let f = &sim.model().node_series()[3];
+    assert!(f.throttled.points().iter().any(|p| p.1 > 1.0), "throttles a second");
+    assert!(f.busy.points().iter().all(|p| p.1 <= 1.0), "reserved concurrency 1");
+}
+
 #[test]
 fn aws_refuses_these_connections_and_the_error_names_them() {
     let fifo_topic_to_function = r#"{"nodes":[
