@@ -141,7 +141,8 @@ impl FlowModel {
                         put("in_flight", (queue.in_flight_count() as u64).into());
                         put("age_of_oldest_s", queue.age_of_oldest(now).as_secs_f64().into());
                     }
-                    put("sent", c.received.into());
+                    put("sent", c.received.saturating_sub(c.throttled).into());
+                    put("send_throttled", c.throttled.into());
                     put("received_again", c.retries.into());
                     put("moved_to_dead_letter_queue", c.dead_lettered.into());
                     let billed = c.billed + self.pending_empty_polls(now, i as u16);
@@ -150,7 +151,7 @@ impl FlowModel {
                     billed as f64 * per_m / 1e6
                 }
                 NodeKind::KinesisStream(s) => {
-                    put("records_written", c.received.into());
+                    put("records_written", c.received.saturating_sub(c.throttled).into());
                     put("write_throttled", c.throttled.into());
                     f64::from(s.shards) * KINESIS_SHARD_HOUR * hours + c.billed as f64 * KINESIS_PUT_UNITS_PER_M / 1e6
                 }

@@ -499,6 +499,53 @@ fn a_slow_function_behind_an_api_gets_504_and_keeps_running() {
     assert_eq!(n(&r["end_to_end"]["processed"]), 0);
 }
 
+/// An HTTP backend behind an API: its slots, its answers, and the integration timeout.
+#[test]
+fn an_http_backend_behind_an_api_answers_times_out_or_refuses() {
+    let flow = |health: &str| {
+        parse(&format!(
+            r#"{{"nodes":[{{"id":"c","type":"clients","retry":"naive","naive_attempts":1,"workload":{{"kind":"constant","rate_per_s":10}}}},
+            {{"id":"api","type":"api_gateway","timeout_ms":5000}},{{"id":"b","type":"http_endpoint","concurrency":2,"health":"{health}"}}],
+            "connections":[{{"from":"c","to":"api"}},{{"from":"api","to":"b"}}]}}"#
+        ))
+    };
+    let (_, ok) = run(&flow("healthy"), 60);
+    assert!(n(&ok["end_to_end"]["processed"]) >= 590 && n(&ok["end_to_end"]["lost"]) == 0);
+    let (_, slow) = run(&flow("slow"), 60);
+    assert!(n(&slow["nodes"]["api"]["timed_out_504"]) > 100, "10–30 s answers, 5 s timeout: {}", slow["nodes"]["api"]);
+    let (_, refusing) = run(&flow("client_errors"), 60);
+    assert!(n(&refusing["end_to_end"]["ended"]["refused"]) >= 590, "a 403 is not retried: {}", refusing["end_to_end"]);
+}
+
+/// A function passes what it processed on: to a topic that fans out to queues.
+#[test]
+fn a_function_publishes_what_it_processed_to_a_topic() {
+    let s = parse(
+        r#"{"nodes":[{"id":"p","type":"producer","workload":{"kind":"constant","rate_per_s":5}},
+        {"id":"in","type":"sqs_queue"},{"id":"f","type":"lambda"},{"id":"t","type":"sns_topic"},
+        {"id":"a","type":"sqs_queue"},{"id":"b","type":"sqs_queue"},{"id":"wa","type":"consumers"},{"id":"wb","type":"consumers"}],
+        "connections":[{"from":"p","to":"in"},{"from":"in","to":"f"},{"from":"f","to":"t"},{"from":"t","to":"a"},{"from":"t","to":"b"},
+        {"from":"a","to":"wa"},{"from":"b","to":"wb"}]}"#,
+    );
+    let (_, r) = run(&s, 60);
+    let sent = n(&r["end_to_end"]["sent"]);
+    assert!(n(&r["nodes"]["wa"]["processed"]) + 5 >= sent && n(&r["nodes"]["wb"]["processed"]) + 5 >= sent);
+}
+
+/// A producer over a shard's write limit is throttled (ProvisionedThroughputExceeded), retries
+/// as the SDK does, and gives some records up.
+#[test]
+fn a_producer_over_a_shards_limit_is_throttled_and_gives_up_some_records() {
+    let s = parse(
+        r#"{"nodes":[{"id":"p","type":"producer","workload":{"kind":"constant","rate_per_s":3000}},
+        {"id":"s","type":"kinesis_stream","shards":1},{"id":"app","type":"kinesis_consumers"}],
+        "connections":[{"from":"p","to":"s"},{"from":"s","to":"app"}]}"#,
+    );
+    let (_, r) = run(&s, 30);
+    assert!(n(&r["nodes"]["s"]["write_throttled"]) > 10_000, "1,000 records/s per shard: {}", r["nodes"]["s"]);
+    assert!(n(&r["nodes"]["p"]["gave_up"]) > 0 && n(&r["nodes"]["p"]["retries"]) > 0, "{}", r["nodes"]["p"]);
+}
+
 fn random_flow() -> impl Strategy<Value = FlowScenario> {
     (
         0u8..5,         // source: producer → queue, producer → topic, clients → API → queue, producer → stream → Lambda or KCL
