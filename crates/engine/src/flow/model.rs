@@ -998,12 +998,10 @@ impl FlowModel {
                 }
             }
             NodeKind::HttpEndpoint(_) => {
+                // An HTTP integration: the request waits for one of the backend's slots; its
+                // answer (or the integration timeout, whichever comes first) answers the call.
                 let timeout = self.api_timeout(api);
-                let delivery = self.deliveries.insert(Delivery { copy: c.copy, sub: None, to: target, attempts: 0 });
-                // The delivery's id rides in the call so the endpoint's answer finds it.
                 let job = self.jobs.insert(Job::ApiHttp { node: target, call, gen: c.gen, status: 0 });
-                let _ = delivery;
-                self.deliveries.remove(delivery);
                 self.endpoint_enqueue(cx, target, job);
                 cx.schedule_in(timeout, Work::CallTimeout { call, gen: c.gen });
             }

@@ -418,7 +418,7 @@ impl FlowModel {
             let deleted = self.sqs.delete(now, queue, m.receipt_handle, &mut cx.rng);
             match (deleted, copy) {
                 (Ok(true), Some(copy)) => {
-                    self.check_group_order(r, m, copy);
+                    self.check_group_order(r, m);
                     // Straight from the queue to what follows the reader (no stop in between).
                     self.pass_on(cx, node, copy);
                 }
@@ -458,7 +458,7 @@ impl FlowModel {
 
     /// A FIFO queue's reader processes each group in order: a message processed after a
     /// later one of its group is counted (the model's own check of LSQS-10; it stays 0).
-    fn check_group_order(&mut self, r: u16, m: &Received, copy: u64) {
+    fn check_group_order(&mut self, r: u16, m: &Received) {
         let reader = &mut self.readers[usize::from(r)];
         if !reader.fifo {
             return;
@@ -469,7 +469,6 @@ impl FlowModel {
             self.counters[usize::from(reader.node)].out_of_order += 1;
         }
         *last = (*last).max(seq);
-        let _ = copy;
     }
 
     /// Once a second: a mapping with messages waiting and every batch slot busy adds 5 (300 a
