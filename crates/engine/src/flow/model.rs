@@ -430,10 +430,10 @@ impl FlowModel {
                 );
                 attrs.insert("RedrivePolicy".into(), policy);
             }
-            let id = m
-                .sqs
-                .create_queue(&node.id, &attrs)
-                .map_err(|e| FlowError::Wiring(format!("{} (queue): CreateQueue refused: {e}", node.id)))?;
+            let id = m.sqs.create_queue(&node.id, &attrs).map_err(|e| {
+                let range = attribute_range(&e.message).map_or_else(String::new, |r| format!(" (allowed: {r})"));
+                FlowError::Wiring(format!("{} (queue): CreateQueue refused: {e}{range}", node.id))
+            })?;
             m.queue[i] = Some(id);
             m.queue_node.push(i as u16);
             debug_assert_eq!(m.queue_node.len(), id.index() + 1);
@@ -1505,6 +1505,21 @@ impl Sender {
         }
         0
     }
+}
+
+/// The allowed values of the queue attribute AWS's error names (its text names the attribute,
+/// not the range), so a flow file's reader knows what to write instead.
+fn attribute_range(message: &str) -> Option<String> {
+    use crate::sqs::limits::*;
+    let ranges = [
+        ("VisibilityTimeout", format!("0–{VISIBILITY_TIMEOUT_MAX_S} seconds")),
+        ("DelaySeconds", format!("0–{DELAY_MAX_S} seconds")),
+        ("MessageRetentionPeriod", format!("{RETENTION_MIN_S}–{RETENTION_MAX_S} seconds")),
+        ("ReceiveMessageWaitTimeSeconds", format!("0–{WAIT_TIME_MAX_S} seconds")),
+        ("MaximumMessageSize", format!("{MESSAGE_SIZE_MIN}–{MESSAGE_SIZE_MAX} bytes")),
+    ];
+    let name = message.strip_prefix("Invalid value for the parameter ")?.trim_end_matches('.');
+    ranges.into_iter().find(|(n, _)| *n == name).map(|(_, r)| r)
 }
 
 fn reserved_total(sc: &FlowScenario) -> u32 {

@@ -247,6 +247,13 @@ fn aws_refuses_these_connections_and_the_error_names_them() {
         "connections":[{"from":"p","to":"q"},{"from":"q","to":"w"}]}"#;
     let e = wiring_error(fifo_without_suffix);
     assert!(e.contains("q (queue): CreateQueue refused"), "the service's own check, with the node: {e}");
+    let visibility = r#"{"nodes":[{"id":"p","type":"producer"},{"id":"q","type":"sqs_queue","attributes":{"VisibilityTimeout":"99999"}},{"id":"w","type":"consumers"}],
+        "connections":[{"from":"p","to":"q"},{"from":"q","to":"w"}]}"#;
+    let e = wiring_error(visibility);
+    assert!(
+        e.contains("Invalid value for the parameter VisibilityTimeout. (allowed: 0–43200 seconds)"),
+        "AWS's words and the range: {e}"
+    );
 }
 
 #[test]
