@@ -213,14 +213,6 @@ impl Copies {
         Some(copy)
     }
 
-    /// Live copies with their ids, in slot order.
-    pub fn iter(&self) -> impl Iterator<Item = (u64, &Copy)> {
-        self.slots
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (gen, c))| c.as_ref().map(|c| ((u64::from(*gen) << 32) | i as u64, c)))
-    }
-
     /// Live copies.
     pub fn values(&self) -> impl Iterator<Item = &Copy> {
         self.slots.iter().filter_map(|e| e.1.as_ref())

@@ -582,10 +582,6 @@ impl FlowModel {
         let r = &self.readers[usize::from(self.reader_of.get(i).copied().flatten()?)];
         Some((r.working(), r.target))
     }
-    /// Copies alive now (for tests of the ledger).
-    pub fn copies(&self) -> impl Iterator<Item = (u64, &Copy)> {
-        self.copies.iter()
-    }
     /// Checks every live copy's place against the ledger on every move (slower; for tests).
     pub fn audit(mut self) -> Self {
         self.audit = true;

@@ -40,7 +40,6 @@ pub(super) struct Slot {
     pub throttles: u32,
     /// How the work ended: per message, whether it failed.
     pub failed: Vec<bool>,
-    pub invoked: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -372,7 +371,6 @@ impl FlowModel {
         };
         let s = &mut self.readers[usize::from(r)].slots[usize::from(slot)];
         s.failed = failed;
-        s.invoked = true;
         cx.schedule_in(took, Work::BatchDone { reader: r, slot, gen });
     }
 
