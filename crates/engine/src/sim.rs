@@ -153,6 +153,12 @@ impl<M: Model> Sim<M> {
         self.cx.trace.keep_recent(0);
         self
     }
+    /// Keeps the `keep` most recent events instead of the default window: a page that draws a
+    /// busy run's last second of events from the trace needs more than the default.
+    pub fn keep_recent_events(mut self, keep: usize) -> Self {
+        self.cx.trace.keep_recent(keep);
+        self
+    }
     /// When the next item is due, if anything is scheduled.
     pub fn next_due(&self) -> Option<SimTime> {
         self.cx.sched.peek_time()

@@ -220,9 +220,8 @@ impl FlowModel {
         }
         for r in &records {
             let copy = self.own_copy(cx, stream_node, r.tag);
-            if copy == r.tag {
-                Self::hop(cx, Reason::Received, stream_node, copy, 0, "read from its shard");
-            }
+            // Traced at the reader, which the record (or this reader's copy of it) is on its way to.
+            Self::hop(cx, Reason::Received, self.kinesis[usize::from(e)].node, copy, 0, "read from its shard");
             let s = &mut self.kinesis[usize::from(e)].shards[usize::from(i)];
             if r.arrived + retention <= now {
                 expired.push(copy);

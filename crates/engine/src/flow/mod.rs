@@ -20,5 +20,5 @@ mod tests;
 
 pub use ledger::{End, Ledger, Place};
 pub use model::{FlowCtx, FlowEvent, FlowModel, FlowSim, NodeCounters, NodeSeries, Work};
-pub use report::{Cost, FlowReport};
+pub use report::{Cost, FlowReport, NodeNow};
 pub use scenario::{Connection, FlowError, FlowScenario, Node, NodeKind, Role, SCENARIO_KIND};

@@ -857,6 +857,7 @@ impl FlowModel {
         if let Some(c) = self.copies.get_mut(&copy) {
             (c.template, c.key, c.size, c.origin) = (template, key, size, node);
         }
+        Self::hop(cx, Reason::Sent, node, copy, 0, "sent by its producer");
         let gen = self.new_gen();
         let call = self.calls.insert(Call { sender: node, copy, attempt: 0, last: None, gen });
         self.attempt(cx, call);
@@ -960,6 +961,7 @@ impl FlowModel {
             }
         }
         self.counters[a].billed += 1;
+        Self::hop(cx, Reason::Received, api, c.copy, 0, "admitted by the API");
         let Some(&target) = self.outs[a].first() else { return };
         let t = usize::from(target);
         match &self.scenario.nodes[t].kind {
@@ -1367,11 +1369,12 @@ impl FlowModel {
                         self.sqs.id(&dead_letter_queue).ok().and_then(|q| self.queue_node.get(q.index()).copied());
                     self.counters[usize::from(node)].dead_lettered += 1;
                     if let (copy, Some(dlq)) = (id.0, dlq) {
+                        // Traced where the message now is: the dead-letter queue.
                         cx.emit(FlowEvent {
                             parent: 0,
                             at: cx.now(),
                             reason: Reason::MovedToDlq,
-                            node,
+                            node: dlq,
                             copy,
                             note: "maxReceiveCount reached: moved to the dead-letter queue",
                         });

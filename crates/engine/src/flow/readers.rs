@@ -244,7 +244,8 @@ impl FlowModel {
                 self.counters[usize::from(queue_node)].retries += 1;
             }
             let note = if m.receive_count > 1 { "received again" } else { "received" };
-            Self::hop(cx, Reason::Received, queue_node, m.message_id.0, 0, note);
+            // Traced at the reader: the message is on its way to it (in flight in the queue).
+            Self::hop(cx, Reason::Received, self.readers[usize::from(r)].node, m.message_id.0, 0, note);
         }
         let reader = &mut self.readers[usize::from(r)];
         let batch_size = reader.batch_size();

@@ -96,7 +96,45 @@ pub struct FlowReport {
     pub cost: Cost,
 }
 
+/// What a diagram shows on a node now: cheap to read every frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NodeNow {
+    /// Messages and copies at the node now.
+    pub at: u64,
+    /// Queues: messages visible and in flight.
+    pub visible: u64,
+    /// Queues: messages in flight.
+    pub in_flight: u64,
+    /// Functions: executions running; endpoints: requests being served.
+    pub busy: u32,
+    /// Functions: the most that may run at once (the reserved concurrency, or the Region's
+    /// unreserved pool); endpoints: their concurrency.
+    pub limit: u32,
+    /// Endpoints: requests waiting for a slot.
+    pub waiting: u64,
+}
+
 impl FlowModel {
+    /// Node `i` as a diagram shows it now (all zeros for an index out of range).
+    pub fn node_now(&self, i: usize) -> NodeNow {
+        let mut now = NodeNow { at: self.ledger.at.get(i).copied().unwrap_or(0), ..NodeNow::default() };
+        if let Some(id) = self.queue.get(i).copied().flatten() {
+            let q = self.sqs.get(id);
+            now.visible = q.visible_count() as u64;
+            now.in_flight = q.in_flight_count() as u64;
+        }
+        if let Some(f) = self.functions.get(i).and_then(Option::as_ref) {
+            now.busy = f.busy();
+            now.limit = f.settings().reserved_concurrency.unwrap_or_else(|| self.account.unreserved());
+        }
+        if let Some(e) = self.endpoints.get(i).and_then(Option::as_ref) {
+            now.busy = e.busy;
+            now.limit = e.settings.concurrency;
+            now.waiting = e.line.len() as u64;
+        }
+        now
+    }
+
     /// The report at `now` (the run's length scales the cost to an hour).
     pub fn report(&self, now: SimTime) -> FlowReport {
         let secs = now.as_secs_f64().max(1e-9);

@@ -191,7 +191,12 @@ fn one_message_can_be_followed_hop_by_hop() {
     assert_eq!(to_queue, ["DELIVERED", "SENT", "RECEIVED", "PROCESSED"], "{to_queue:?}");
     let to_function = path(copies[1]);
     assert_eq!(to_function, ["DELIVERED", "SENT", "PROCESSED"], "{to_function:?}");
-    assert_eq!(path(root), ["PUBLISHED", "DELIVERED"], "the message itself: published, then split");
+    assert_eq!(path(root), ["SENT", "PUBLISHED", "DELIVERED"], "the message itself: sent, published, then split");
+    // Each event is traced where the message is: sent at the producer, received at its reader.
+    let at = |copy: u64, code: &str| events.iter().find(|e| e.copy == copy && e.reason.code() == code).map(|e| e.node);
+    assert_eq!(at(root, "SENT"), Some(0));
+    assert_eq!(at(copies[0], "SENT"), Some(2), "sent to the queue");
+    assert_eq!(at(copies[0], "RECEIVED"), Some(3), "received by the consumers");
 }
 
 /// The charts: flow-wide series in the run's metrics, and each node's own.
