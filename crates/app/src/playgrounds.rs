@@ -1,4 +1,4 @@
-//! The five playgrounds as data: the one list the landing cards, the nav, the playground pages and the not-found page read.
+//! The playgrounds as data: the one list the landing cards, the nav, the playground pages and the not-found page read.
 
 mod list;
 

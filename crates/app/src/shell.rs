@@ -7,7 +7,7 @@ use crate::playgrounds::PLAYGROUNDS;
 use crate::routing::{current_path, use_site_base, Route};
 
 /// The site header: a skip link, the "Nimbus" wordmark linking home, and a wrapping nav of the
-/// five playgrounds; the link to the page the reader is on (`route`) is marked as the current page.
+/// playgrounds; the link to the page the reader is on (`route`) is marked as the current page.
 #[component]
 pub fn SiteHeader(route: Route) -> impl IntoView {
     let base = use_site_base();

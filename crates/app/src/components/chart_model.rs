@@ -233,6 +233,16 @@ pub fn meaning_class(name: &str) -> &'static str {
     }
 }
 
+/// One engine series as a chart line called `name` (a flow node's own series, kept outside the
+/// run's metrics), coloured by [`meaning_class`] of that name.
+pub fn line_of(series: &engine::metrics::Series, name: String) -> Series {
+    Series {
+        class: meaning_class(&name).to_owned(),
+        points: series.points().into_iter().map(|(at, v)| (at.as_secs_f64(), v)).collect(),
+        name,
+    }
+}
+
 /// The chart lines of a run's metrics: every series `keep` names (it returns the legend's name),
 /// in the metrics' order, coloured by [`meaning_class`] of that name.
 pub fn series_from(metrics: &engine::Metrics, keep: impl Fn(&str) -> Option<String>) -> Vec<Series> {

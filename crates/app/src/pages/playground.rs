@@ -1,4 +1,4 @@
-//! A playground's page: its scene (SQS, SNS, Kinesis, VPC peering, API Gateway), or a plain note of what it will show for one not built yet.
+//! A playground's page: its scene (SQS, SNS, Kinesis, VPC peering, API Gateway, flows), or a plain note of what it will show for one not built yet.
 
 use leptos::prelude::*;
 
@@ -8,6 +8,8 @@ use crate::playgrounds::{find, page_title};
 use crate::routing::{go_to_playground, use_document_title, use_site_base};
 #[cfg(feature = "apigw")]
 use crate::scenes::ApigwScene;
+#[cfg(feature = "flow")]
+use crate::scenes::FlowScene;
 #[cfg(feature = "kinesis")]
 use crate::scenes::KinesisScene;
 #[cfg(feature = "sns")]
@@ -44,6 +46,8 @@ pub fn PlaygroundPage(
             "apigw" => Some(view! { <ApigwScene/> }.into_any()),
             #[cfg(feature = "vpc")]
             "vpc" => Some(view! { <VpcScene/> }.into_any()),
+            #[cfg(feature = "flow")]
+            "flow" => Some(view! { <FlowScene/> }.into_any()),
             _ => None,
         };
         if let Some(scene) = scene {

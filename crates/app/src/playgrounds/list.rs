@@ -6,7 +6,7 @@
 pub const SITE_TITLE: &str = "Nimbus — AWS messaging and networking, animated";
 /// The landing page's heading and the paragraph under it.
 pub const LANDING_HEADING: &str = "See how AWS queues, streams and networks really behave.";
-pub const LANDING_LEDE: &str = "Nimbus runs SQS, SNS, Kinesis, VPC peering and API Gateway throttling as small deterministic simulations in your browser. Open one, change one setting, and watch the reason for every outcome.";
+pub const LANDING_LEDE: &str = "Nimbus runs SQS, SNS, Kinesis, VPC peering and API Gateway throttling as small deterministic simulations in your browser, alone or wired together into event-driven flows. Open one, change one setting, and watch the reason for every outcome.";
 
 /// One playground: its route, its names and what it promises.
 #[derive(Debug)]
@@ -30,7 +30,7 @@ pub struct Playground {
 }
 
 /// All playgrounds, in the order the landing page presents them.
-pub const PLAYGROUNDS: [Playground; 5] = [
+pub const PLAYGROUNDS: [Playground; 6] = [
     Playground {
         slug: "sqs",
         name: "SQS queues",
@@ -96,5 +96,19 @@ pub const PLAYGROUNDS: [Playground; 5] = [
             "which limit answered 429 Too Many Requests, and why",
         ],
         embed_height: 1060,
+    },
+    Playground {
+        slug: "flow",
+        name: "Event-driven flows",
+        nav_label: "Flows",
+        promise: "Follow one message from an API through a topic, a queue and a function, and see where AWS's rules lose it.",
+        description: "API Gateway, SNS, SQS, Kinesis and Lambda wired together, each with its own AWS rules, in one run you can compose.",
+        will_show: &[
+            "a Lambda concurrency limit that pushes good messages into a dead-letter queue",
+            "a poison record that blocks a Kinesis shard until it expires",
+            "a webhook's 403 that SNS counts as delivered",
+            "every hop of one message, with the time it spent at each",
+        ],
+        embed_height: 1500,
     },
 ];

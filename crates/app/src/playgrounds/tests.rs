@@ -22,7 +22,7 @@ fn every_playground_makes_a_promise() {
 
 #[test]
 fn every_scene_finds_its_playground_by_its_service_name() {
-    for service in ["SQS", "SNS", "Kinesis", "API Gateway", "VPC"] {
+    for service in ["SQS", "SNS", "Kinesis", "API Gateway", "VPC", "Flows"] {
         let found = by_label(service).map(|p| p.embed_height);
         assert!(found.is_some_and(|h| h >= 600), "{service}: {found:?}");
     }

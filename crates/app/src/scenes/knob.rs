@@ -172,6 +172,8 @@ pub fn in_words(err: &ConfigError) -> String {
         ConfigError::OutOfRange { field, value, allowed } => {
             format!("{} must be {allowed}: {value} is outside it.", field_words(field))
         }
+        // A rule about the scenario as a whole (a flow's wiring) names no field.
+        ConfigError::Invalid { field, rule, .. } if field.is_empty() => format!("{rule}."),
         ConfigError::Invalid { field, value, rule } => {
             format!("{} {value} is not allowed: {rule}.", field_words(field))
         }

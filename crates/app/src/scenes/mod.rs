@@ -15,6 +15,8 @@ mod reference;
 // linker leaves the others out of that page's bundle.
 #[cfg_attr(not(feature = "apigw"), allow(dead_code))]
 mod apigw;
+#[cfg_attr(not(feature = "flow"), allow(dead_code))]
+mod flow;
 #[cfg_attr(not(feature = "kinesis"), allow(dead_code))]
 mod kinesis;
 #[cfg_attr(not(feature = "sns"), allow(dead_code))]
@@ -31,6 +33,8 @@ mod link_fuzz;
 
 #[cfg(feature = "apigw")]
 pub use apigw::ApigwScene;
+#[cfg(feature = "flow")]
+pub use flow::FlowScene;
 #[cfg(feature = "kinesis")]
 pub use kinesis::KinesisScene;
 pub use reference::ReferenceScene;

@@ -74,6 +74,21 @@ impl End {
         }
     }
 
+    /// A loss's chart name (`lost: sender gave up`); ends that are not losses have their key.
+    pub fn loss_name(self) -> &'static str {
+        match self {
+            End::Expired => "lost: retention expired",
+            End::GaveUp => "lost: sender gave up",
+            End::Refused => "lost: refused",
+            End::Http4xx => "lost: SNS HTTP 4xx",
+            End::DeliveryGaveUp => "lost: SNS retries used up",
+            End::EventTooOld => "lost: Lambda event too old",
+            End::AsyncFailed => "lost: Lambda async retries used up",
+            End::Skipped => "lost: Kinesis records skipped",
+            e => e.key(),
+        }
+    }
+
     /// Whether this end loses the message (the rest are processed, split or stopped on purpose).
     pub fn is_loss(self) -> bool {
         !matches!(self, End::Processed | End::Split | End::Filtered | End::Deduplicated)

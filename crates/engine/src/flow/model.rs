@@ -223,6 +223,8 @@ struct FlowSeries {
     processed: SeriesId,
     lost: SeriesId,
     latency: SeriesId,
+    /// Losses by how they happened, in `End::ALL` order (`None` for the ends that are not losses).
+    lost_by: [Option<SeriesId>; 12],
 }
 
 /// Per-node counters for the report.
@@ -637,7 +639,12 @@ impl FlowModel {
         if let Some(series) = self.series {
             match end {
                 End::Processed => cx.metrics.record(series.processed, cx.now(), 1.0),
-                e if e.is_loss() => cx.metrics.record(series.lost, cx.now(), 1.0),
+                e if e.is_loss() => {
+                    cx.metrics.record(series.lost, cx.now(), 1.0);
+                    if let Some(by) = series.lost_by[e as usize] {
+                        cx.metrics.record(by, cx.now(), 1.0);
+                    }
+                }
                 _ => {}
             }
         }
@@ -1554,6 +1561,8 @@ impl Model for FlowModel {
             processed: cx.metrics.add("processed", "/s", SeriesKind::Counter, second),
             lost: cx.metrics.add("lost", "/s", SeriesKind::Counter, second),
             latency: cx.metrics.add("end-to-end latency", "ms", SeriesKind::Gauge, second),
+            lost_by: End::ALL
+                .map(|e| e.is_loss().then(|| cx.metrics.add(e.loss_name(), "/s", SeriesKind::Counter, second))),
         });
         cx.schedule_in(second, Work::Tick);
     }

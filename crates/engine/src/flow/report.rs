@@ -115,6 +115,11 @@ pub struct NodeNow {
 }
 
 impl FlowModel {
+    /// Messages producer or client group `i` has sent (0 for other nodes).
+    pub fn sent_by(&self, i: usize) -> u64 {
+        self.senders.get(i).and_then(Option::as_ref).map_or(0, |s| s.sent)
+    }
+
     /// Node `i` as a diagram shows it now (all zeros for an index out of range).
     pub fn node_now(&self, i: usize) -> NodeNow {
         let mut now = NodeNow { at: self.ledger.at.get(i).copied().unwrap_or(0), ..NodeNow::default() };

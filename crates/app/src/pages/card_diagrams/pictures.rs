@@ -9,6 +9,7 @@ pub fn card_diagram(slug: &str) -> &'static str {
         "kinesis" => KINESIS,
         "vpc" => VPC,
         "apigw" => APIGW,
+        "flow" => FLOW,
         _ => "",
     }
 }
@@ -57,4 +58,16 @@ const APIGW: &str = r##"<svg class="card-svg" viewBox="0 0 200 90" role="img" ar
 <path class="d-line" d="M100 40h40"/><path class="d-line" d="M136 36l5 4-5 4"/><text class="d-label" x="170" y="44" text-anchor="middle">200 OK</text>
 <path class="d-line d-dashed" d="M100 62h40"/><path class="d-line" d="M136 58l5 4-5 4"/><text class="d-label d-stop-text" x="170" y="66" text-anchor="middle">429</text>
 <circle class="d-token d-accent d-loop" style="--dy:22px" cx="70" cy="22" r="4"/><circle class="d-token d-loop" style="--dx:30px;animation-delay:-1.2s" cx="104" cy="40" r="4"/>
+</svg>"##;
+
+const FLOW: &str = r##"<svg class="card-svg" viewBox="0 0 200 90" role="img" aria-labelledby="dg-flow"><title id="dg-flow">An API hands a message to a topic, a queue and a function; a throttled function sends some to a dead-letter queue.</title>
+<rect class="d-box" x="4" y="30" width="34" height="24" rx="5"/><text class="d-label" x="21" y="66" text-anchor="middle">API</text>
+<circle class="d-node d-accent-fill" cx="66" cy="42" r="12"/><text class="d-label" x="66" y="66" text-anchor="middle">topic</text>
+<rect class="d-box" x="96" y="30" width="44" height="24" rx="5"/><text class="d-label" x="118" y="66" text-anchor="middle">queue</text>
+<circle class="d-node" cx="178" cy="42" r="12"/><text class="d-label" x="178" y="66" text-anchor="middle">λ</text>
+<path class="d-line" d="M38 42h16"/><path class="d-line" d="M78 42h18"/><path class="d-line" d="M140 42h26"/>
+<rect class="d-box d-muted" x="96" y="74" width="44" height="14" rx="4"/><path class="d-line d-dashed" d="M118 54v20"/>
+<rect class="d-token" x="101" y="37" width="9" height="10" rx="2"/><rect class="d-token" x="113" y="37" width="9" height="10" rx="2"/>
+<circle class="d-token d-loop" style="--dx:22px" cx="40" cy="42" r="4"/><circle class="d-token d-accent d-loop" style="--dx:22px;animation-delay:-0.8s" cx="142" cy="42" r="4"/>
+<path class="d-stop" d="M188 24l6 6M194 24l-6 6"/>
 </svg>"##;
