@@ -1,7 +1,7 @@
 // The browser half of `cargo xtask bench`, on the release build in headless Chromium:
 //  1. the SQS benchmark scenario in wasm (the `sqs_benchmark` export), timed here, against the
 //     native speed-up `nimbus bench` measured just before (`--native-speedup`);
-//  2. frame intervals of /sqs, /sns, /kinesis and /apigw over 5 s with at least 500 tokens on screen and moving,
+//  2. frame intervals of /sqs, /sns, /kinesis, /apigw and /flow over 5 s with at least 500 tokens on screen and moving,
 //     as the machine runs and with the CPU slowed 4× (Emulation.setCPUThrottlingRate);
 //  3. each page's first paint and live diagram, opened cold on slow 4G with the CPU slowed 4×.
 // Prints the numbers and exits 1 if a goal of issues 3, 5, 6 and 7 is missed.
@@ -42,6 +42,33 @@ const misses = [];
   if (Number.isFinite(nativeSpeedup)) {
     console.log(`wasm vs native: ${ratio.toFixed(2)}× slower (goal ≤ 2×)`);
     if (!(ratio <= 2)) misses.push(`wasm is ${ratio.toFixed(2)}× slower than native`);
+  }
+  assert(page.errors.length === 0, `console errors: ${page.errors.join(' | ')}`);
+  await page.context().close();
+}
+
+// ---- 1b. flows, wasm vs native ---------------------------------------------------------------------
+{
+  const nativeFlow = Number(args['native-flow-speedup']);
+  const page = await newPage(browser, { reducedMotion: 'reduce' });
+  await page.goto(at('flow'));
+  await page.waitForSelector('svg[data-testid=flow-diagram]');
+  const result = await page.evaluate(async (simulated) => {
+    const glue = [...document.querySelectorAll('link[rel=modulepreload], script[type=module]')]
+      .map((el) => el.href || el.src)
+      .find((u) => u && u.endsWith('.js'));
+    const mod = await import(glue);
+    mod.flow_benchmark(10); // warm up
+    const start = performance.now();
+    const events = mod.flow_benchmark(simulated);
+    return { ms: performance.now() - start, events };
+  }, 300);
+  const wasmFlow = 300 / (result.ms / 1000);
+  console.log(`flow yardstick in wasm (Chromium): ${wasmFlow.toFixed(0)}× real time (${result.events} trace events, ${(result.ms / 1000).toFixed(3)} s)`);
+  if (Number.isFinite(nativeFlow)) {
+    const ratio = nativeFlow / wasmFlow;
+    console.log(`flow, wasm vs native: ${ratio.toFixed(2)}× slower (goal ≤ 2×)`);
+    if (!(ratio <= 2)) misses.push(`flows in wasm are ${ratio.toFixed(2)}× slower than native`);
   }
   assert(page.errors.length === 0, `console errors: ${page.errors.join(' | ')}`);
   await page.context().close();
@@ -144,12 +171,40 @@ const playing = async (page) => (await page.locator('[data-testid=play]').getAtt
   await page.context().close();
 }
 
+{
+  // Flows: two producers, each publishing 1,000 messages a second to a topic that fans out to five
+  // queues, each read by a function: 22 busy connections, hundreds of tokens (most standing for
+  // several messages) moving at once. Imported as a file on the playground page.
+  const nodes = [];
+  const connections = [];
+  for (const side of ['a', 'b']) {
+    nodes.push({ id: `orders-${side}`, type: 'producer', workload: { kind: 'poisson', rate_per_s: 1000 } });
+    nodes.push({ id: `events-${side}`, type: 'sns_topic' });
+    connections.push({ from: `orders-${side}`, to: `events-${side}` });
+    for (let q = 1; q <= 5; q++) {
+      nodes.push({ id: `queue-${side}${q}`, type: 'sqs_queue' });
+      nodes.push({ id: `fn-${side}${q}`, type: 'lambda' });
+      connections.push({ from: `events-${side}`, to: `queue-${side}${q}` });
+      connections.push({ from: `queue-${side}${q}`, to: `fn-${side}${q}` });
+    }
+  }
+  const file = JSON.stringify({ kind: 'flow', nodes, connections });
+  const page = await newPage(browser);
+  await page.goto(at('flow'));
+  await page.waitForSelector('svg[data-testid=flow-diagram]');
+  await page.locator('[data-testid=import-scenario]').setInputFiles({ name: 'busy.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+  await page.waitForFunction(() => document.querySelectorAll('g.flow-node').length === 24);
+  if (!(await playing(page))) await page.locator('[data-testid=play]').click();
+  await measureFrames(page, '/flow');
+  await page.context().close();
+}
+
 // ---- 3. first paint and a live diagram on a slow phone ------------------------------------------
 // Each page opened cold (a new browser context: nothing cached) over Lighthouse's "slow 4G"
 // (150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up) with the CPU slowed 4×: when the first
 // content is painted (the page's static first paint) and when the diagram is live (the app mounted
 // and its diagram drawn; the landing page: the app mounted).
-for (const [slug, selector] of [['', 'main [data-testid=card-grid]'], ['sqs', 'svg[data-testid=sqs-diagram]'], ['sns', 'svg[data-testid=sns-diagram]'], ['kinesis', 'svg[data-testid=kinesis-diagram]'], ['apigw', 'svg[data-testid=apigw-diagram]'], ['vpc', 'svg[data-testid=vpc-diagram]']]) {
+for (const [slug, selector] of [['', 'main [data-testid=card-grid]'], ['sqs', 'svg[data-testid=sqs-diagram]'], ['sns', 'svg[data-testid=sns-diagram]'], ['kinesis', 'svg[data-testid=kinesis-diagram]'], ['apigw', 'svg[data-testid=apigw-diagram]'], ['vpc', 'svg[data-testid=vpc-diagram]'], ['flow', 'svg[data-testid=flow-diagram]']]) {
   const page = await newPage(browser);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');

@@ -22,6 +22,7 @@ const PLAYGROUNDS = [
   ['kinesis', 'Kinesis'],
   ['vpc', 'VPC'],
   ['apigw', 'API Gateway'],
+  ['flow', 'Flows'],
 ];
 
 const { server, at } = await serveSite(site, base);
@@ -45,7 +46,7 @@ const test = (name, fn) => {
 const sqsTest = test;
 
 // ---- the tests ----------------------------------------------------------------------------------
-test('landing page shows the five playground cards without console errors', async () => {
+test('landing page shows every playground card without console errors', async () => {
   const page = await newPage();
   await page.goto(at());
   await ready(page);
@@ -198,6 +199,16 @@ test('the wasm engine gives the same trace hash as the native engine', async () 
   assert(wasm === args['native-hash'], `wasm hash ${wasm} != native hash ${args['native-hash']} (seed ${args.seed})`);
   noErrors(page);
   await page.context().close();
+  // Flows: every service model at once, in the /flow page's own bundle.
+  const flow = await newPage();
+  await flow.goto(at('flow'));
+  await ready(flow);
+  await flow.waitForFunction(() => window.wasmBindings && window.wasmBindings.flow_trace_hash);
+  const flowWasm = await flow.evaluate((seed) => window.wasmBindings.flow_trace_hash(seed), Number(args.seed));
+  assert(/^[0-9a-f]{16}$/.test(args['native-flow-hash'] ?? ''), `no native flow hash given (${args['native-flow-hash']})`);
+  assert(flowWasm === args['native-flow-hash'], `wasm flow hash ${flowWasm} != native ${args['native-flow-hash']} (seed ${args.seed})`);
+  noErrors(flow);
+  await flow.context().close();
 });
 
 test('the engine demo plays, steps, resets and changes seed', async () => {
@@ -1517,6 +1528,170 @@ test('/vpc: the topology builder makes a full mesh of 6 (15 connections) and a h
 });
 
 test('/vpc screenshots at desktop and phone width, light and dark', () => screenshotsOf('vpc', openVpc, '?p=mesh-5'));
+
+// ---- Event-driven flows --------------------------------------------------------------------------
+async function openFlow(query = '', options = {}) {
+  const page = await newPage({ reducedMotion: 'reduce', ...options });
+  await page.goto(at(`flow${query}`));
+  await ready(page);
+  await page.waitForSelector('svg[data-testid=flow-diagram]');
+  return page;
+}
+const flowState = async (page) =>
+  JSON.stringify([
+    await num(page, 'sim-time'),
+    await num(page, 'count-sent'),
+    await num(page, 'count-processed'),
+    await num(page, 'count-lost'),
+    await page.locator('[data-testid=run-hash]').textContent(),
+  ]);
+
+test('/flow loads without console errors; playing moves messages along the connections', async () => {
+  // Without reduced motion the messages are drawn moving.
+  const page = await newPage();
+  await page.goto(at('flow'));
+  await ready(page);
+  await page.waitForSelector('svg[data-testid=flow-diagram]');
+  assert((await page.locator('g.flow-node').count()) === 4, 'the default preset has four nodes');
+  assert((await page.locator('path.flow-edge').count()) === 3, 'and three connections');
+  if ((await page.locator('[data-testid=play]').getAttribute('data-playing')) !== 'true') await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => Number(document.querySelector('g.sqs-tokens')?.dataset.count) > 0, null, { timeout: 15000 });
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=count-processed]')?.innerText) > 0, null, { timeout: 20000 });
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/flow: each preset shows its lesson\'s outcome at seed 42', async () => {
+  const checks = [
+    ['buffer-a-spike', 60, async (p) => (await num(p, 'count-lost')) === 0 && (await num(p, 'count-processed')) > 1000, 'a queue absorbs the burst: nothing lost'],
+    ['fan-out-with-filters', 60, async (p) => (await num(p, 'count-filtered')) > 0 && (await num(p, 'count-dead-lettered')) > 0, 'filters stop copies and failures reach the DLQ'],
+    ['sqs-poison-message', 120, async (p) => (await num(p, 'count-processed-twice')) > 0 && (await num(p, 'count-dead-lettered')) > 0, 'good messages are processed again and dead-lettered'],
+    ['kinesis-poison-record', 300, async (p) => (await num(p, 'count-iterator-age--s-')) > 60, 'the poisoned shard stops advancing: its iterator age grows'],
+    ['reserved-concurrency-too-low', 120, async (p) => (await num(p, 'count-throttled')) > 0 && (await num(p, 'count-dead-lettered')) > 0, 'throttles send good messages to the DLQ'],
+    ['retry-storm', 60, async (p) => (await num(p, 'count-retries')) > 0 && (await num(p, 'count-504s')) > 0, 'timeouts bring retries'],
+    ['fifo-pipeline', 60, async (p) => (await num(p, 'count-out-of-order')) === 0 && (await num(p, 'count-processed')) > 0, 'groups stay in order'],
+    ['webhook-403', 60, async (p) => (await num(p, 'count-lost-to-4xx')) > 0, 'the 403s are silent losses'],
+  ];
+  const problems = [];
+  for (const [key, t, ok, what] of checks) {
+    const page = await openFlow(`?p=${key}&t=${t}`);
+    await page.waitForFunction((t) => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) >= t, t, { timeout: 30000 });
+    if (!(await ok(page))) problems.push(`${key} at ${t} s: ${what} — ${await flowState(page)}`);
+    const caption = await page.locator('[data-testid=caption]').innerText();
+    if (caption.length < 20) problems.push(`${key}: no lesson on the caption`);
+    noErrors(page);
+    await page.context().close();
+  }
+  assert(problems.length === 0, problems.join('\n'));
+});
+
+test('/flow: a node that dead-letters turns red with the reason, and one message can be followed to its end', async () => {
+  const page = await openFlow('?p=reserved-concurrency-too-low&t=60');
+  await page.waitForSelector('g.flow-node.red');
+  const reason = await page.locator('g.flow-node.red').first().getAttribute('aria-label');
+  assert(/throttled|dead-lettered/.test(reason), `a red node says why: ${reason}`);
+  await page.locator('[data-testid=follow-next]').click();
+  await page.waitForSelector('[data-testid=follow-path] li');
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=follow-path] li').length >= 4, null, { timeout: 20000 });
+  await page.locator('[data-testid=play]').click();
+  const path = await page.locator('[data-testid=follow-path]').innerText();
+  assert(path.includes('signups') && path.includes('welcome-emails'), `the path names the nodes: ${path}`);
+  assert((await page.locator('[data-testid=flow-breakdown] li').count()) >= 2, 'the breakdown shows the time at each node');
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/flow: adding an SQS queue between an SNS topic and a Lambda function changes the run; the link carries it', async () => {
+  // A function subscribed straight to the topic (asynchronous invocation), from a link's edits.
+  const page = await openFlow('?p=fan-out-with-filters&edit=' + encodeURIComponent('add lambda notify;con order-events notify'));
+  assert((await page.locator('g.flow-node').count()) === 10, 'the link added the function');
+  for (let i = 0; i < 40; i++) await page.locator('[data-testid=step]').click();
+  const before = await flowState(page);
+  await page.locator('[data-testid=flow-add-kind]').selectOption('sqs_queue');
+  await page.locator('[data-testid=flow-add-name]').fill('notify-buffer');
+  await page.locator('[data-testid=flow-add-other]').selectOption('order-events');
+  await page.locator('[data-testid=flow-add-button]').click();
+  await page.waitForFunction(() => document.querySelectorAll('g.flow-node').length === 11);
+  // The new queue is selected: connect it to the function.
+  await page.locator('[data-testid=flow-connect-target]').selectOption('notify');
+  await page.locator('[data-testid=flow-connect]').click();
+  await page.waitForFunction(() => (document.querySelector('[data-testid=compose-message]')?.innerText ?? '').includes('Connected notify-buffer to notify'));
+  // And take the function off the topic: the queue is now between them.
+  await page.locator('[data-testid=flow-node-pick]').selectOption({ label: 'notify (Lambda function)' });
+  const row = page.locator('[data-testid=flow-connections] li', { hasText: 'order-events' });
+  await row.locator('button', { hasText: 'Remove' }).click();
+  await page.waitForFunction(() => (document.querySelector('[data-testid=compose-message]')?.innerText ?? '').includes('Disconnected order-events from notify'));
+  const edit = new URL(page.url()).searchParams.get('edit') ?? '';
+  assert(edit.includes('add sqs_queue notify-buffer') && edit.includes('con notify-buffer notify') && !edit.includes('con order-events notify'), `the link's edits: ${edit}`);
+  for (let i = 0; i < 40; i++) await page.locator('[data-testid=step]').click();
+  assert((await flowState(page)) !== before, 'the run did not change');
+  noErrors(page);
+  await page.context().close();
+});
+
+test('/flow: a connection AWS does not offer is refused with AWS\'s reason, and nothing changes', async () => {
+  const page = await openFlow('?p=webhook-403');
+  const before = page.url();
+  // The topic cannot deliver to a producer, and a consumer group passes nothing on.
+  await page.locator('[data-testid=flow-node-pick]').selectOption({ label: 'payment-events (standard topic)' });
+  const refused = await page.locator('[data-testid=flow-refused]').textContent();
+  assert(refused.includes('payments') && refused.includes('a topic delivers to SQS queues, Lambda functions and HTTP/S endpoints'), `refused: ${refused}`);
+  assert((await page.locator('[data-testid=flow-connect-target] option[value=payments]').isDisabled()), 'the refused target can be chosen');
+  await page.locator('[data-testid=flow-node-pick]').selectOption({ label: 'ledger-writer (consumers)' });
+  await page.locator('[data-testid=flow-connect]').click();
+  assert((await page.locator('[data-testid=compose-message]').innerText()).startsWith('Refused'), 'connecting nothing is explained');
+  const refusedAll = await page.locator('[data-testid=flow-refused]').textContent();
+  assert(refusedAll.includes('pass nothing on'), `consumers: ${refusedAll}`);
+  // A bad setting is explained under its field and the run keeps its flow.
+  await page.locator('[data-testid=flow-node-pick]').selectOption({ label: 'ledger (standard queue)' });
+  await page.locator('[data-testid=knob-visibility]').fill('50000');
+  await page.waitForFunction(() => (document.querySelector('[data-testid=knob-visibility-message]')?.innerText ?? '').includes('VisibilityTimeout'));
+  assert(page.url() === before, 'a refused change went into the link');
+  // A link whose edits break the flow is explained and ignored.
+  const broken = await openFlow('?p=webhook-403&edit=' + encodeURIComponent('del payment-events'));
+  assert((await broken.locator('g.flow-node').count()) === 7, 'the broken link changed the flow');
+  assert((await broken.locator('[data-testid=link-notice]').innerText()).includes('gets nothing'), 'the notice says why');
+  noErrors(page);
+  noErrors(broken);
+  await page.context().close();
+  await broken.context().close();
+});
+
+test('/flow: a copied link and an exported file replay the same flow and the same numbers', async () => {
+  const page = await openFlow('?p=buffer-a-spike&edit=' + encodeURIComponent('set process-order function.reserved_concurrency=4'));
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]')?.innerText) > 12, null, { timeout: 20000 });
+  await page.locator('[data-testid=play]').click();
+  await page.locator('[data-testid=share-with-time]').check();
+  await page.locator('[data-testid=copy-link]').click();
+  const link = await page.locator('[data-testid=share-link]').inputValue();
+  const before = await flowState(page);
+  const other = await openFlow(new URL(link).search);
+  assert((await flowState(other)) === before, `the link opened a different run:\n  original ${before}\n  link     ${await flowState(other)}`);
+  // The file: exported, imported into a fresh page, run to the same time.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=export-scenario]').click()]);
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  const doc = JSON.parse(text);
+  assert(doc.kind === 'flow' && doc.nodes.find((n) => n.id === 'process-order').function.reserved_concurrency === 4, `exported: ${text.slice(0, 300)}`);
+  const fresh = await openFlow();
+  await fresh.locator('[data-testid=import-scenario]').setInputFiles({ name: 'flow.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await fresh.waitForFunction(() => document.querySelectorAll('g.flow-node').length === 4);
+  const t = await num(page, 'sim-time');
+  for (const p of [page, fresh]) {
+    await p.locator('[data-testid=reset]').click();
+    for (let i = 0; i < 200; i++) await p.locator('[data-testid=step]').click();
+  }
+  assert((await flowState(fresh)) === (await flowState(page)), `the file replays differently:\n  ${await flowState(page)}\n  ${await flowState(fresh)} (t ${t})`);
+  for (const p of [page, other, fresh]) {
+    noErrors(p);
+    await p.context().close();
+  }
+});
+
+test('/flow screenshots at desktop and phone width, light and dark', () => screenshotsOf('flow', openFlow, '?p=reserved-concurrency-too-low&t=60'));
 
 // ---- readable at every size ----------------------------------------------------------------------
 // What a reader sees of a diagram: the smallest text on screen (computed font size times the

@@ -98,3 +98,23 @@ pub fn sqs_benchmark(simulated_secs: u32) -> f64 {
     sim.run_until_done(engine::SimTime::from_secs(u64::from(simulated_secs)));
     sim.trace().count() as f64
 }
+
+/// The benchmark flow's trace hash after 20 simulated seconds for `seed`, as 16 hex digits
+/// (`nimbus hash flow` natively): the browser test's cross-target check of flows.
+#[cfg(feature = "flow")]
+#[wasm_bindgen]
+pub fn flow_trace_hash(seed: u32) -> String {
+    format!("{:016x}", engine::flow::flow_trace_hash(u64::from(seed)))
+}
+
+/// Runs the benchmark flow (`FlowScenario::benchmark`, seed 1) for `simulated_secs` and
+/// returns the number of trace events, for the browser benchmark's wasm-vs-native ratio of flows.
+#[cfg(feature = "flow")]
+#[wasm_bindgen]
+pub fn flow_benchmark(simulated_secs: u32) -> f64 {
+    use engine::flow::{FlowScenario, FlowSim};
+    let Ok(sim) = FlowSim::try_new(&FlowScenario::benchmark(), 1) else { return -1.0 };
+    let mut sim = sim.without_recent_events();
+    sim.run_until_done(engine::SimTime::from_secs(u64::from(simulated_secs)));
+    sim.trace().count() as f64
+}

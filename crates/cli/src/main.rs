@@ -42,9 +42,10 @@ USAGE:
         `N passed, N failed, N skipped` (skipped = flagged cases where the engine differs).
         Exit status 1 on any failure. Every case of the project's copy:
             nimbus conformance crates/engine/conformance/*.json
-    nimbus hash [--seed N]
-        Prints the trace hash of the reference scenario (10 simulated minutes), as the wasm
-        build computes it too: the cross-target determinism check.
+    nimbus hash [flow] [--seed N]
+        Prints the trace hash of the reference scenario (10 simulated minutes), or with `flow`
+        of the benchmark flow (20 simulated seconds), as the wasm build computes it too: the
+        cross-target determinism check.
     nimbus bench [scheduler|reference|sqs|sns|kinesis|apigw|vpc|flow|worst]...
         Measures the engine: scheduler events per second, simulated/wall time of the
         reference scenario and of the SQS yardstick (1,000 msg/s, 20 consumers, 1 hour),

@@ -390,7 +390,12 @@ fn report(rest: &[String]) -> Result<RunReport> {
 
 pub fn hash(rest: &[String]) -> Result<()> {
     let args = args::parse(rest, &["--seed"])?;
-    out!("{:016x}", reference_trace_hash(args.seed.unwrap_or(DEFAULT_SEED)));
+    let seed = args.seed.unwrap_or(DEFAULT_SEED);
+    match args.positional.first().map(String::as_str) {
+        None => out!("{:016x}", reference_trace_hash(seed)),
+        Some("flow") => out!("{:016x}", engine::flow::flow_trace_hash(seed)),
+        Some(other) => anyhow::bail!("`nimbus hash {other}`: hash the reference run (no argument) or `flow`"),
+    }
     Ok(())
 }
 

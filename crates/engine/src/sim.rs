@@ -41,6 +41,12 @@ pub trait Model {
     /// growing until the process or the browser tab dies. An estimate from counts and sizes,
     /// cheap enough to ask every few thousand items.
     fn held_bytes(&self) -> u64;
+
+    /// An event in words, as an event log shows it: the event's own description unless the
+    /// model knows better (a flow names its nodes, which its events give by index).
+    fn describe(&self, event: &Self::Event) -> String {
+        event.describe()
+    }
 }
 
 /// Everything a model may touch besides itself: the clock and scheduler, the RNG, the trace

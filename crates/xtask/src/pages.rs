@@ -21,12 +21,13 @@ use pictures::card_diagram;
 const TEMPLATE_NOTE: &str = "<!-- The template of every page";
 
 /// What the site is, in one sentence: the landing page's meta description (the app has no use for it).
-const SITE_DESCRIPTION: &str = "Interactive, deterministic simulations of AWS SQS, SNS fan-out, Kinesis shards, VPC peering and API Gateway throttling, running entirely in your browser.";
+const SITE_DESCRIPTION: &str = "Interactive, deterministic simulations of AWS SQS, SNS fan-out, Kinesis shards, VPC peering and API Gateway throttling, alone or wired together into event-driven flows, running entirely in your browser.";
 
 /// The playgrounds whose engine Trunk builds for size (Cargo.toml's `release-small` profile,
 /// engine `opt-level = "z"`) rather than speed: the SNS bundle holds the SNS model and real SQS
-/// queues and would not fit the first-visit budget otherwise.
-const SIZE_OPTIMISED: [&str; 1] = ["sns"];
+/// queues and would not fit the first-visit budget otherwise; the flow bundle holds every
+/// service model (5 % smaller this way).
+const SIZE_OPTIMISED: [&str; 2] = ["sns", "flow"];
 const SMALL_PROFILE: &str = " data-cargo-profile-release=\"release-small\"";
 
 /// One page of the site: the HTML file it is published as and the bundle it loads.
@@ -97,7 +98,7 @@ pub fn render(template: &str, page: &Page, site: &SiteUrl, sources: &Sources) ->
         ),
     };
     let image_alt = match page.playground {
-        None => "Nimbus: five AWS playgrounds, SQS, SNS, Kinesis, VPC peering and API Gateway, as animated diagrams"
+        None => "Nimbus: six AWS playgrounds, SQS, SNS, Kinesis, VPC peering, API Gateway and event-driven flows, as animated diagrams"
             .to_owned(),
         Some(p) => format!("The {} playground of Nimbus: {}", p.name, p.promise),
     };
@@ -265,7 +266,7 @@ mod tests {
                     assert!(html.contains(&format!("<title>{} — Nimbus</title>", p.name)), "{}", page.file);
                     assert!(html.contains(&format!("data-cargo-features=\"{}\"", p.slug)), "{}", page.file);
                     // Only the pages that need it trade engine speed for size.
-                    assert_eq!(html.contains("release-small"), p.slug == "sns", "{}", page.file);
+                    assert_eq!(html.contains("release-small"), SIZE_OPTIMISED.contains(&p.slug), "{}", page.file);
                     assert!(html.contains(&format!("https://example.github.io/nimbus/social/{}.png", p.slug)));
                     assert!(html.contains(&format!(
                         "<link rel=\"canonical\" href=\"https://example.github.io/nimbus/{}\"",

@@ -108,12 +108,16 @@ fn browser_tests() -> Result<()> {
     // wasm build's hash with this one.
     let native_hash = output(cargo().args(["run", "-q", "-p", "cli", "--", "hash", "--seed", DETERMINISM_SEED]))
         .context("computing the native reference trace hash with `nimbus hash`")?;
+    let native_flow_hash =
+        output(cargo().args(["run", "-q", "-p", "cli", "--", "hash", "flow", "--seed", DETERMINISM_SEED]))
+            .context("computing the native flow trace hash with `nimbus hash flow`")?;
     run(Command::new("node")
         .current_dir(root())
         .arg("web/tests/run.mjs")
         .arg("--site")
         .arg(site_dir())
         .args(["--base", TEST_PUBLIC_URL, "--seed", DETERMINISM_SEED, "--native-hash", &native_hash])
+        .args(["--native-flow-hash", &native_flow_hash])
         .arg("--chromium")
         .arg(chromium))
 }

@@ -21,6 +21,16 @@ pub struct LogEntry {
 /// The newest `lines` events of a trace, oldest first, keyed by their position in the whole run
 /// (so a line keeps its key while newer events push in): what every scene feeds its `EventLog`.
 pub fn log_entries<E: TraceRecord>(trace: &Trace<E>, lines: usize) -> Vec<LogEntry> {
+    log_entries_by(trace, lines, E::describe)
+}
+
+/// [`log_entries`], each event worded by `describe` (a model that knows more than its events,
+/// such as a flow's node names).
+pub fn log_entries_by<E: TraceRecord>(
+    trace: &Trace<E>,
+    lines: usize,
+    describe: impl Fn(&E) -> String,
+) -> Vec<LogEntry> {
     let total = trace.count();
     let mut entries: Vec<LogEntry> = trace
         .recent()
@@ -31,7 +41,7 @@ pub fn log_entries<E: TraceRecord>(trace: &Trace<E>, lines: usize) -> Vec<LogEnt
             key: total.saturating_sub(1 + back as u64),
             at_secs: event.at().as_secs_f64(),
             reason: event.reason().code().to_string(),
-            message: event.describe(),
+            message: describe(event),
         })
         .collect();
     entries.reverse();

@@ -26,7 +26,7 @@ pub use chart::{Series, TimeSeriesChart};
 pub use collapsible::Collapsible;
 pub use diagram_text::{pace_of, paced, parts_line, Pace};
 pub use embed_title::EmbedTitle;
-pub use event_log::{log_entries, EventLog, LogEntry};
+pub use event_log::{log_entries, log_entries_by, EventLog, LogEntry};
 pub use layout::{LayoutControls, LayoutDiagram, LayoutHeader, LayoutMetrics, PlaygroundLayout};
 pub use measured_width::{measured_width, Stage, NARROWEST};
 pub use message_inspector::{HistoryStep, InspectorHint, MessageInspector};

@@ -27,7 +27,7 @@ use crate::view_model::{format_sim_time, format_trace_hash};
 use compose::Composer;
 use follow::{Dwell, Follow};
 use presets::PRESETS;
-use snapshot::{counters, diagram, DiagramView, NodeView};
+use snapshot::{counters, diagram, DiagramView, Hops, NodeView};
 
 /// Trace events a flow's run keeps for the page: a second of a busy flow's hops.
 pub const RECENT_EVENTS: usize = 4_096;
@@ -150,10 +150,13 @@ pub fn FlowScene() -> impl IntoView {
     let frame = NodeRef::<leptos::html::Section>::new();
     let reduced = crate::anim::prefers_reduced_motion();
     let speed = linked.state.speed;
+    let hops = StoredValue::new(Hops::default());
     let drawing = Drawing {
         view: view_data,
         snapshot: move |sim: &FlowSim| {
-            let mut v = diagram(sim, stage.width.get_untracked(), token_window(speed.get_untracked()));
+            let window = token_window(speed.get_untracked());
+            let mut v =
+                hops.try_update_value(|h| diagram(sim, stage.width.get_untracked(), window, h)).unwrap_or_default();
             if reduced {
                 // Standing still, tokens would only cover the numbers: the counts say it.
                 v.tokens.clear();

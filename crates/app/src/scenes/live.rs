@@ -13,7 +13,7 @@ use super::work_budget::{
 };
 use crate::anim::use_animation_frame;
 use crate::components::{
-    log_entries, Announcer, CaptionStrip, Collapsible, EmbedTitle, EventLog, LayoutControls, LayoutDiagram,
+    log_entries_by, Announcer, CaptionStrip, Collapsible, EmbedTitle, EventLog, LayoutControls, LayoutDiagram,
     LayoutHeader, LayoutMetrics, LinkNotices, LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile,
     ShareLinks, SharePanel, Stage,
 };
@@ -407,7 +407,7 @@ where
         let Some(count) = self.with(|sim| sim.trace().count()) else { return };
         if self.logged.get_value() != Some(count) {
             self.logged.set_value(Some(count));
-            self.with(|sim| self.log.set(log_entries(sim.trace(), LOG_LINES)));
+            self.with(|sim| self.log.set(log_entries_by(sim.trace(), LOG_LINES, |e| sim.model().describe(e))));
         }
     }
 

@@ -22,3 +22,12 @@ pub use ledger::{End, Ledger, Place};
 pub use model::{FlowCtx, FlowEvent, FlowModel, FlowSim, NodeCounters, NodeSeries, Work};
 pub use report::{Cost, FlowReport, NodeNow};
 pub use scenario::{Connection, FlowError, FlowScenario, Node, NodeKind, Role, SCENARIO_KIND};
+
+/// The cross-target check of flows: the trace hash of the benchmark flow
+/// ([`FlowScenario::benchmark`]) after 20 simulated seconds with `seed`, natively and in wasm.
+pub fn flow_trace_hash(seed: u64) -> u64 {
+    let Ok(sim) = FlowSim::try_new(&FlowScenario::benchmark(), seed) else { return 0 };
+    let mut sim = sim.without_recent_events();
+    sim.run_until_done(crate::SimTime::from_secs(20));
+    sim.trace_hash()
+}

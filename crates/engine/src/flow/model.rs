@@ -1596,4 +1596,13 @@ impl Model for FlowModel {
             + self.sqs.held_bytes()
             + self.kinesis.iter().map(KinesisEsm::held_bytes).sum::<u64>()
     }
+
+    fn describe(&self, e: &FlowEvent) -> String {
+        let name = self.scenario.nodes.get(usize::from(e.node)).map_or("?", |n| n.id.as_str());
+        match (e.copy, e.parent) {
+            (0, _) => format!("{name}: {}", e.note),
+            (c, 0) => format!("{name}: message {c}: {}", e.note),
+            (c, p) => format!("{name}: message {c} (a copy of {p}): {}", e.note),
+        }
+    }
 }

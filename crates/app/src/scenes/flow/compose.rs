@@ -8,7 +8,7 @@ use engine::flow::{FlowScenario, NodeKind, Role};
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::edit::{apply_all, Edit, Target, NODE_TYPES};
+use super::edit::{apply_all, from_json, json, Edit, Target, NODE_TYPES};
 use super::link::unlinkable;
 use super::presets::PRESETS;
 use crate::components::{SelectField, SettingField};
@@ -227,6 +227,10 @@ pub fn Composer(
             selected.set(None);
         }
     });
+    // The node being edited: its panel is drawn again only when another node is picked (not at
+    // every change of its settings, which would take the focus from the field being typed in).
+    let picked =
+        Memo::new(move |_| selected.get().and_then(|i| scenario.with(|s| s.nodes.get(i).map(|n| (i, n.id.clone())))));
     let node_options = move || {
         scenario.with(|s| {
             s.nodes
@@ -251,7 +255,7 @@ pub fn Composer(
                     {node_options}
                 </select>
             </div>
-            {move || selected.get().map(|i| view! { <NodePanel scenario=scenario i=i commit=commit refuse=refuse selected=selected/> })}
+            {move || picked.get().map(|(i, _)| view! { <NodePanel scenario=scenario i=i commit=commit refuse=refuse selected=selected/> })}
             <AddNode scenario=scenario commit=commit refuse=refuse selected=selected/>
             <SettingField key="lambda-pool" label="Region's Lambda concurrency" range="AWS default 1,000; 100–100,000 here"
                 value=Signal::derive(move || scenario.with(|s| s.lambda_concurrency.to_string()))
@@ -292,11 +296,11 @@ fn NodePanel(
     };
     let set = StoredValue::new(set);
     let generation = RwSignal::new(0u32);
-    let json = move || node().map(|n| serde_json::to_value(&n).unwrap_or(Value::Null)).unwrap_or(Value::Null);
+    let node_json = move || node().map(|n| json(&n)).unwrap_or(Value::Null);
     let field_views = fields(&first.kind)
         .iter()
         .map(|f| {
-            let value = Signal::derive(move || shown(&json(), f.path));
+            let value = Signal::derive(move || shown(&node_json(), f.path));
             view! {
                 <SettingField key=f.key label=f.label range=f.range value=value generation=generation
                     apply=Callback::new(move |text: String| set.with_value(|set| set(f.path.to_owned(), typed(&text, f.string)?)))/>
@@ -305,7 +309,7 @@ fn NodePanel(
         .collect_view();
     // Everything else: the node's settings as its file writes them.
     let settings_json = Signal::derive(move || {
-        let mut v = json();
+        let mut v = node_json();
         if let Some(o) = v.as_object_mut() {
             o.remove("id");
             o.remove("type");
@@ -316,12 +320,12 @@ fn NodePanel(
     let apply_json = Callback::new(move |text: String| {
         let v: Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
         let Value::Object(o) = v else { return Err("the settings are one JSON object: {\"…\": …}".to_owned()) };
-        let Some(kind) = json().get("type").cloned() else { return Err("the node is gone".to_owned()) };
+        let Some(kind) = node_json().get("type").cloned() else { return Err("the node is gone".to_owned()) };
         let mut full = serde_json::Map::new();
         full.insert("id".into(), Value::String(id_json.clone()));
         full.insert("type".into(), kind);
         full.extend(o);
-        let node: engine::flow::Node = serde_json::from_value(Value::Object(full)).map_err(|e| e.to_string())?;
+        let node: engine::flow::Node = from_json(&Value::Object(full))?;
         let mut next = scenario.get_untracked();
         let Some(slot) = next.nodes.get_mut(i) else { return Err("the node is gone".to_owned()) };
         *slot = node;
@@ -381,7 +385,7 @@ fn Connections(
         let Some((from, to, role)) = editing.get() else { return String::new() };
         scenario.with(|s| {
             let Some(i) = super::edit::find(s, &from, &to, role) else { return String::new() };
-            let mut v = serde_json::to_value(&s.connections[i]).unwrap_or(Value::Null);
+            let mut v = json(&s.connections[i]);
             if let Some(o) = v.as_object_mut() {
                 for k in ["from", "to", "role"] {
                     o.remove(k);
@@ -401,9 +405,9 @@ fn Connections(
         let mut full = serde_json::Map::new();
         full.insert("from".into(), Value::String(from));
         full.insert("to".into(), Value::String(to));
-        full.insert("role".into(), serde_json::to_value(role).unwrap_or(Value::Null));
+        full.insert("role".into(), json(&role));
         full.extend(o);
-        next.connections[i] = serde_json::from_value(Value::Object(full)).map_err(|e| e.to_string())?;
+        next.connections[i] = from_json(&Value::Object(full))?;
         next.validate().map_err(|e| e.to_string())?;
         scenario.set(next);
         Ok(())

@@ -172,8 +172,8 @@ impl Edit {
                 if flow.node(id).is_some() {
                     return Err(format!("there is already a node called {id}"));
                 }
-                let node: Node = serde_json::from_value(serde_json::json!({ "id": id, "type": kind }))
-                    .map_err(|e| format!("{kind}: {e}"))?;
+                let node: Node =
+                    from_json(&serde_json::json!({ "id": id, "type": kind })).map_err(|e| format!("{kind}: {e}"))?;
                 flow.nodes.push(node);
             }
             Edit::Del { id } => {
@@ -213,27 +213,27 @@ impl Edit {
             }
             Edit::Set { target, path, value } => match target {
                 Target::Flow => {
-                    let mut v = serde_json::to_value(&*flow).map_err(|e| e.to_string())?;
+                    let mut v = json(&*flow);
                     set_path(&mut v, path, value.clone());
-                    *flow = serde_json::from_value(v).map_err(|e| format!("the flow: {e}"))?;
+                    *flow = from_json(&v).map_err(|e| format!("the flow: {e}"))?;
                 }
                 Target::Node(id) => {
                     let (i, node) = flow.node(id).ok_or_else(|| format!("there is no node called {id}"))?;
                     if path == "id" || path == "type" {
                         return Err(format!("{path} is not a setting: add a new node instead"));
                     }
-                    let mut v = serde_json::to_value(node).map_err(|e| e.to_string())?;
+                    let mut v = json(node);
                     set_path(&mut v, path, value.clone());
-                    flow.nodes[i] = serde_json::from_value(v).map_err(|e| format!("{id}: {e}"))?;
+                    flow.nodes[i] = from_json(&v).map_err(|e| format!("{id}: {e}"))?;
                 }
                 Target::Connection { from, to, role } => {
                     let i = find(flow, from, to, *role).ok_or_else(|| format!("{from} is not connected to {to}"))?;
                     if ["from", "to", "role"].contains(&path.as_str()) {
                         return Err(format!("{path} is not a setting: connect the nodes instead"));
                     }
-                    let mut v = serde_json::to_value(&flow.connections[i]).map_err(|e| e.to_string())?;
+                    let mut v = json(&flow.connections[i]);
                     set_path(&mut v, path, value.clone());
-                    flow.connections[i] = serde_json::from_value(v).map_err(|e| format!("{from} → {to}: {e}"))?;
+                    flow.connections[i] = from_json(&v).map_err(|e| format!("{from} → {to}: {e}"))?;
                 }
             },
         }
@@ -407,9 +407,17 @@ pub fn split(text: &str) -> Result<Vec<Edit>, String> {
         .collect()
 }
 
-/// A node, a connection or a flow as its file writes it.
-fn json<T: serde::Serialize>(x: &T) -> Value {
-    serde_json::to_value(x).unwrap_or(Value::Null)
+/// A node, a connection or a flow as its file writes it. Through text, not `serde_json::to_value`:
+/// the file export already has the code that writes these types as text, and a second way
+/// (into a `Value`) would add its own copy of it to the bundle.
+pub fn json<T: serde::Serialize>(x: &T) -> Value {
+    serde_json::to_string(x).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or(Value::Null)
+}
+
+/// A node, a connection or a flow read back from its JSON value (through text, for the same
+/// reason as [`json`]).
+pub fn from_json<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, String> {
+    serde_json::from_str(&v.to_string()).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

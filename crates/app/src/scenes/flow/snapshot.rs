@@ -87,8 +87,9 @@ pub fn counters(sim: &FlowSim) -> Vec<(&'static str, u64)> {
     ]
 }
 
-/// The diagram for a stage `width` px wide; tokens show the hops of the last `window`.
-pub fn diagram(sim: &FlowSim, width: f64, window: SimDuration) -> DiagramView {
+/// The diagram for a stage `width` px wide; tokens show the hops of the last `window`
+/// (`hops`, brought up to date first).
+pub fn diagram(sim: &FlowSim, width: f64, window: SimDuration, hops: &mut Hops) -> DiagramView {
     let m = sim.model();
     let flow = m.scenario();
     let layout = Layout::new(flow, width);
@@ -114,7 +115,8 @@ pub fn diagram(sim: &FlowSim, width: f64, window: SimDuration) -> DiagramView {
             }
         })
         .collect();
-    let (tokens, follows, grouped) = tokens(sim, &layout, &events, now, window);
+    hops.update(sim, window);
+    let (tokens, follows, grouped) = hops.tokens(flow, &layout, now, window);
     DiagramView { layout, nodes, tokens, follows, grouped }
 }
 
@@ -229,107 +231,137 @@ fn short_reason(r: Reason) -> &'static str {
     }
 }
 
-/// The tokens of the hops in the last `window`: a hop is a message's event at a node other
-/// than its last one (or its parent's, for a new copy), drawn on the connection between them.
-fn tokens(
-    sim: &FlowSim,
-    layout: &Layout,
-    events: &[&FlowEvent],
-    now: SimTime,
-    window: SimDuration,
-) -> (BTreeMap<u64, Token>, BTreeMap<u64, u64>, bool) {
-    let flow = sim.model().scenario();
-    let edges = links(flow);
-    let since = now.as_micros().saturating_sub(window.as_micros());
-    // Per connection: (when, message, a loss or dead-letter move).
-    let mut hops: Vec<Vec<(u64, u64, bool)>> = vec![Vec::new(); edges.len()];
-    let mut last: BTreeMap<u64, u16> = BTreeMap::new();
-    for e in events {
-        if e.copy == 0 {
-            continue;
+/// The hops of the last moments, per connection, read from the trace as it grows (each frame
+/// reads only the events since the last, so a busy flow's second of hops is there even when the
+/// trace keeps less than a second of events). A hop is a message's event at a node other than
+/// its last one (or its parent's, for a new copy), on the connection between them; hops close in
+/// time share a bucket, drawn as one token that says how many it stands for.
+#[derive(Clone, Debug, Default)]
+pub struct Hops {
+    /// Trace events read so far.
+    seen: u64,
+    /// Where each message was last seen (bounded; forgotten when it ends).
+    last: BTreeMap<u64, u16>,
+    /// Per connection: its buckets, oldest first.
+    per_edge: Vec<std::collections::VecDeque<Bucket>>,
+    /// The connections they were read for, and the bucket width (µs).
+    edges: Vec<(usize, usize, bool)>,
+    bucket_us: u64,
+}
+
+/// Hops of one connection close in time: `(index, first hop's time µs, a message in it, how
+/// many, to a dead-letter queue)`.
+type Bucket = (u64, u64, u64, u32, bool);
+
+/// The most messages whose last node is remembered (memory stays bounded).
+const MAX_REMEMBERED: usize = 100_000;
+
+impl Hops {
+    /// Reads the events since the last call, keeping the hops of the last `window`.
+    pub fn update(&mut self, sim: &FlowSim, window: SimDuration) {
+        let edges = links(sim.model().scenario());
+        let bucket_us = window.as_micros() / MAX_PER_EDGE as u64 + 1;
+        if sim.trace().count() < self.seen || edges != self.edges || bucket_us != self.bucket_us {
+            // A new run, a changed flow or speed: start over from what the trace still holds.
+            *self = Hops { per_edge: vec![Default::default(); edges.len()], edges, bucket_us, ..Hops::default() };
+            self.seen = sim.trace().count().saturating_sub(sim.trace().recent().len() as u64);
         }
-        let before = last.get(&e.copy).or_else(|| last.get(&e.parent).filter(|_| e.parent != 0)).copied();
-        if e.at.as_micros() >= since {
+        let total = sim.trace().count();
+        let kept = sim.trace().recent().len() as u64;
+        let skip = kept.saturating_sub(total.saturating_sub(self.seen)) as usize;
+        for e in sim.trace().recent().skip(skip) {
+            if e.copy == 0 {
+                continue;
+            }
+            let before = self.last.get(&e.copy).or_else(|| self.last.get(&e.parent).filter(|_| e.parent != 0)).copied();
             let node = usize::from(e.node);
             let k = match before {
-                Some(from) if from != e.node => connection(&edges, usize::from(from), node),
+                Some(from) if from != e.node => connection(&self.edges, usize::from(from), node),
                 Some(_) => None,
-                // Its earlier events left the trace's window: it came the way into this node
-                // (a reader's only way in is its queue or stream).
-                None if arrives(e.reason) => edges.iter().position(|l| l.1 == node && !l.2),
+                // Its earlier events went by unread: it came the way into this node (a reader's
+                // only way in is its queue or stream).
+                None if arrives(e.reason) => self.edges.iter().position(|l| l.1 == node && !l.2),
                 None => None,
             };
-            if let Some(k) = k {
-                hops[k].push((e.at.as_micros(), e.copy, e.reason == Reason::MovedToDlq));
+            if let Some(list) = k.and_then(|k| self.per_edge.get_mut(k)) {
+                let at = e.at.as_micros();
+                let index = at / self.bucket_us;
+                match list.back_mut() {
+                    Some(b) if b.0 == index => b.3 += 1,
+                    _ => list.push_back((index, at, e.copy, 1, e.reason == Reason::MovedToDlq)),
+                }
+            }
+            if ended(e) {
+                self.last.remove(&e.copy);
+            } else if self.last.len() < MAX_REMEMBERED || self.last.contains_key(&e.copy) {
+                self.last.insert(e.copy, e.node);
             }
         }
-        last.insert(e.copy, e.node);
+        self.seen = total;
+        let since = sim.now().as_micros().saturating_sub(window.as_micros());
+        for list in &mut self.per_edge {
+            while list.front().is_some_and(|b| b.1 < since) {
+                list.pop_front();
+            }
+        }
     }
-    let mut tokens = BTreeMap::new();
-    let mut follows = BTreeMap::new();
-    let mut grouped = false;
-    let span = window.as_micros().max(1) as f64;
-    let name = |i: usize| flow.nodes.get(i).map_or("", |n| n.id.as_str());
-    for (k, list) in hops.iter().enumerate() {
-        let Some(edge) = layout.edges.get(k) else { continue };
-        let (a, b) = (name(edge.from), name(edge.to));
-        let place = |at: u64| {
-            let t = (now.as_micros().saturating_sub(at)) as f64 / span;
-            let (x, y) = edge.at(t);
-            (x - TOKEN_W / 2.0, y - TOKEN_H / 2.0)
-        };
-        if list.len() <= MAX_PER_EDGE {
-            for &(at, copy, moved) in list {
-                let (x, y) = place(at);
+
+    /// The tokens now: each bucket where its hops have got to along its connection.
+    fn tokens(
+        &self,
+        flow: &engine::flow::FlowScenario,
+        layout: &Layout,
+        now: SimTime,
+        window: SimDuration,
+    ) -> (BTreeMap<u64, Token>, BTreeMap<u64, u64>, bool) {
+        let mut tokens = BTreeMap::new();
+        let mut follows = BTreeMap::new();
+        let mut grouped = false;
+        let span = window.as_micros().max(1) as f64;
+        let name = |i: usize| flow.nodes.get(i).map_or("", |n| n.id.as_str());
+        for (k, list) in self.per_edge.iter().enumerate() {
+            let Some(edge) = layout.edges.get(k) else { continue };
+            let (a, b) = (name(edge.from), name(edge.to));
+            for &(index, at, copy, n, moved) in list {
+                let t = (now.as_micros().saturating_sub(at)) as f64 / span;
+                let (x, y) = edge.at(t);
+                let id = if n == 1 { copy } else { GROUP | (k as u64) << 32 | (index & 0xffff_ffff) };
+                grouped |= n > 1;
                 tokens.insert(
-                    copy,
+                    id,
                     Token {
-                        id: copy,
-                        x,
-                        y,
+                        id,
+                        x: x - TOKEN_W / 2.0,
+                        y: y - TOKEN_H / 2.0,
                         scale: 1.0,
-                        label: String::new(),
-                        class: class(edge.side || moved, false),
+                        label: if n > 1 { format!("×{}", short(n)) } else { String::new() },
+                        class: class(edge.side || moved, n > 1),
                         badge: 0,
                         bar_w: 0.0,
-                        aria: format!("message {copy}, {a} to {b}"),
+                        aria: match n {
+                            1 => format!("message {copy}, {a} to {b}"),
+                            n => format!("{}, {a} to {b}", engine::text::count(n, "message", "messages")),
+                        },
                     },
                 );
-                follows.insert(copy, copy);
+                follows.insert(id, copy);
             }
-            continue;
         }
-        // Busy: buckets of equal time, each one token that says how many it stands for.
-        grouped = true;
-        let bucket = window.as_micros().max(1) / MAX_PER_EDGE as u64 + 1;
-        let mut by_bucket: BTreeMap<u64, (u64, u64, u32)> = BTreeMap::new();
-        for &(at, copy, _) in list {
-            let slot = by_bucket.entry(at / bucket).or_insert((0, 0, 0));
-            slot.0 += at;
-            slot.1 = copy;
-            slot.2 += 1;
-        }
-        for (b_i, (sum, copy, n)) in by_bucket {
-            let id = GROUP | (k as u64) << 32 | (b_i & 0xffff_ffff);
-            let (x, y) = place(sum / u64::from(n));
-            tokens.insert(
-                id,
-                Token {
-                    id,
-                    x,
-                    y,
-                    scale: 1.0,
-                    label: if n > 1 { format!("×{}", short(n)) } else { String::new() },
-                    class: class(edge.side, n > 1),
-                    badge: 0,
-                    bar_w: 0.0,
-                    aria: format!("{}, {a} to {b}", engine::text::count(n, "message", "messages")),
-                },
-            );
-            follows.insert(id, copy);
-        }
+        (tokens, follows, grouped)
     }
-    (tokens, follows, grouped)
+}
+
+/// Whether an event ends its message or copy here (it is then forgotten).
+fn ended(e: &FlowEvent) -> bool {
+    matches!(
+        e.reason,
+        Reason::Processed
+            | Reason::MessageLost
+            | Reason::FilteredOut
+            | Reason::GaveUp
+            | Reason::Deduplicated
+            | Reason::RetentionExpired
+    )
 }
 
 fn class(side: bool, many: bool) -> String {
@@ -382,8 +414,14 @@ mod tests {
 
     #[test]
     fn tokens_travel_every_connection_that_carries_messages() {
-        let sim = run("buffer-a-spike", 3);
-        let view = diagram(&sim, 1280.0, SimDuration::from_millis(800));
+        let mut sim = run("buffer-a-spike", 2);
+        let mut hops = Hops::default();
+        // Read frame by frame, as the page does.
+        for ms in (2_000..=3_000).step_by(16) {
+            sim.run_until_done(SimTime::from_millis(ms));
+            hops.update(&sim, SimDuration::from_millis(800));
+        }
+        let view = diagram(&sim, 1280.0, SimDuration::from_millis(800), &mut hops);
         assert!(!view.tokens.is_empty());
         // Every deliver connection of the preset has messages on it now.
         let edges = links(sim.model().scenario());
@@ -409,13 +447,13 @@ mod tests {
     #[test]
     fn a_node_that_dead_letters_or_throttles_turns_red_with_the_reason() {
         let sim = run("reserved-concurrency-too-low", 120);
-        let view = diagram(&sim, 1280.0, SimDuration::from_millis(800));
+        let view = diagram(&sim, 1280.0, SimDuration::from_millis(800), &mut Hops::default());
         let idx = |id: &str| sim.model().scenario().node(id).map(|(i, _)| i).expect("node");
         let function = &view.nodes[idx("send-email")];
         assert!(function.red_full.as_deref().is_some_and(|r| r.contains("hrottl")), "{function:?}");
         assert!(function.line1.starts_with("running"), "{function:?}");
         let lost = run("webhook-403", 30);
-        let view = diagram(&lost, 1280.0, SimDuration::from_millis(800));
+        let view = diagram(&lost, 1280.0, SimDuration::from_millis(800), &mut Hops::default());
         let partner = &view.nodes[lost.model().scenario().node("partner-webhook").map(|(i, _)| i).expect("node")];
         assert!(partner.red_full.as_deref().is_some_and(|r| r.contains("4xx")), "{partner:?}");
     }
