@@ -13,9 +13,8 @@ use super::knob::KnobPanel;
 use super::live::{live_page, once_a_second, Drawing, EmbedFrame, LiveRun, PageParts, SceneSpec, CROWDED_TOKENS};
 use super::preset::picker_entries;
 use crate::components::chart_model::series_from;
-use crate::components::{pace_of, paced, token_group, Pace, PresetPicker, Series, Stage, TimeSeriesChart};
+use crate::components::{pace_of, paced, token_group, Pace, PresetPicker, Series, Stage, StatsGrid, TimeSeriesChart};
 use crate::share::{LinkedRun, Presets};
-use crate::view_model::{format_sim_time, format_trace_hash};
 use knobs::{CHOICES, KNOBS};
 use presets::PRESETS;
 use snapshot::*;
@@ -245,37 +244,12 @@ fn Bucket(view_data: RwSignal<DiagramView>, layout: Memo<Layout>, i: usize, pace
 /// Counters and charts.
 #[component]
 fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
-    let ids = move || status.with(|s| (0..s.counters.len()).collect::<Vec<_>>());
     let secs = |v: Option<f64>| v.map_or("—".to_string(), |s| format!("{s:.2} s"));
     view! {
-        <dl class="stats">
-            <div>
-                <dt>"Simulated time"</dt>
-                <dd data-testid="sim-time">{move || format_sim_time(status.with(|s| s.now_secs))}</dd>
-            </div>
-            <For each=ids key=|i| *i let:i>
-                {
-                    let name = status.with_untracked(|s| s.counters.get(i).map(|c| c.0).unwrap_or_default());
-                    view! {
-                        <div>
-                            <dt>{name}</dt>
-                            <dd data-testid=format!("count-{}", name.replace(' ', "-"))>{move || status.with(|s| s.counters.get(i).map_or(0, |c| c.1))}</dd>
-                        </div>
-                    }
-                }
-            </For>
-            <div>
-                <dt>"Latency p50 (with retries)"</dt>
-                <dd>{move || secs(status.with(|s| s.p50))}</dd>
-            </div>
-            <div>
-                <dt>"Latency p99 (with retries)"</dt>
-                <dd>{move || secs(status.with(|s| s.p99))}</dd>
-            </div>
-        </dl>
-        <p class="hash-line muted">
-            "Run hash so far: " <code data-testid="run-hash">{move || format_trace_hash(status.with(|s| s.hash))}</code>
-        </p>
+        <StatsGrid now_secs=Signal::derive(move || status.with(|s| s.now_secs))
+            counters=Signal::derive(move || status.with(|s| s.counters.clone()))
+            measured=Signal::derive(move || status.with(|s| vec![("Latency p50 (with retries)", secs(s.p50)), ("Latency p99 (with retries)", secs(s.p99))]))
+            hash=Signal::derive(move || status.with(|s| s.hash))/>
         <div class="chart-grid">
             <TimeSeriesChart series=charts.load title="Offered vs admitted vs throttled" y_unit="requests/s" min_span_secs=30.0/>
             <TimeSeriesChart series=charts.reasons title="429s and 504s by reason" y_unit="per s" min_span_secs=30.0/>

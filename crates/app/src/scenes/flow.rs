@@ -21,9 +21,9 @@ use super::live::{live_page, once_a_second, Drawing, EmbedFrame, LiveRun, PagePa
 use super::preset::picker_entries;
 use crate::components::chart_model::{line_of, series_from};
 use crate::components::token_layer::TOKEN_W;
-use crate::components::{pace_of, paced, token_group, Pace, PresetPicker, Series, Stage, TimeSeriesChart};
+use crate::components::{pace_of, paced, token_group, Pace, PresetPicker, Series, Stage, StatsGrid, TimeSeriesChart};
 use crate::share::{LinkedRun, Presets};
-use crate::view_model::{format_sim_time, format_trace_hash};
+use crate::view_model::format_sim_time;
 use compose::Composer;
 use follow::{Dwell, Follow};
 use presets::PRESETS;
@@ -460,40 +460,15 @@ fn FollowPanel(
 /// Counters, charts and the cost.
 #[component]
 fn Metrics(status: RwSignal<CounterView>, charts: Charts, cost: RwSignal<CostView>) -> impl IntoView {
-    let ids = move || status.with(|s| (0..s.counters.len()).collect::<Vec<_>>());
     let ms = |v: Option<f64>| {
         v.map_or("—".to_string(), |ms| if ms < 1_000.0 { format!("{ms:.0} ms") } else { format!("{:.2} s", ms / 1e3) })
     };
     let usd = |v: f64| if v < 0.01 && v > 0.0 { format!("${v:.4}") } else { format!("${v:.2}") };
     view! {
-        <dl class="stats">
-            <div>
-                <dt>"Simulated time"</dt>
-                <dd data-testid="sim-time">{move || format_sim_time(status.with(|s| s.now_secs))}</dd>
-            </div>
-            <For each=ids key=|i| *i let:i>
-                {
-                    let name = status.with_untracked(|s| s.counters.get(i).map(|c| c.0).unwrap_or_default());
-                    view! {
-                        <div>
-                            <dt>{name}</dt>
-                            <dd data-testid=format!("count-{}", name.replace([' ', '(', ')'], "-"))>{move || status.with(|s| s.counters.get(i).map_or(0, |c| c.1))}</dd>
-                        </div>
-                    }
-                }
-            </For>
-            <div>
-                <dt>"End to end p50"</dt>
-                <dd>{move || ms(status.with(|s| s.p50_ms))}</dd>
-            </div>
-            <div>
-                <dt>"End to end p99"</dt>
-                <dd>{move || ms(status.with(|s| s.p99_ms))}</dd>
-            </div>
-        </dl>
-        <p class="hash-line muted">
-            "Run hash so far: " <code data-testid="run-hash">{move || format_trace_hash(status.with(|s| s.hash))}</code>
-        </p>
+        <StatsGrid now_secs=Signal::derive(move || status.with(|s| s.now_secs))
+            counters=Signal::derive(move || status.with(|s| s.counters.clone()))
+            measured=Signal::derive(move || status.with(|s| vec![("End to end p50", ms(s.p50_ms)), ("End to end p99", ms(s.p99_ms))]))
+            hash=Signal::derive(move || status.with(|s| s.hash))/>
         <section class="flow-cost" data-testid="flow-cost" aria-labelledby="flow-cost-title">
             <h3 class="panel-title" id="flow-cost-title">"What this flow costs at this load"</h3>
             <p>

@@ -23,8 +23,8 @@ pub struct Hop {
     pub note: &'static str,
 }
 
-/// Whether an event ends its message or copy.
-fn ends(e: &FlowEvent) -> bool {
+/// Whether an event ends its message or copy (a fan-out ends it as split into copies).
+pub fn ends(e: &FlowEvent) -> bool {
     matches!(
         e.reason,
         Reason::Processed

@@ -291,7 +291,7 @@ impl Hops {
                     _ => list.push_back((index, at, e.copy, 1, e.reason == Reason::MovedToDlq)),
                 }
             }
-            if ended(e) {
+            if super::follow::ends(e) {
                 self.last.remove(&e.copy);
             } else if self.last.len() < MAX_REMEMBERED || self.last.contains_key(&e.copy) {
                 self.last.insert(e.copy, e.node);
@@ -349,19 +349,6 @@ impl Hops {
         }
         (tokens, follows, grouped)
     }
-}
-
-/// Whether an event ends its message or copy here (it is then forgotten).
-fn ended(e: &FlowEvent) -> bool {
-    matches!(
-        e.reason,
-        Reason::Processed
-            | Reason::MessageLost
-            | Reason::FilteredOut
-            | Reason::GaveUp
-            | Reason::Deduplicated
-            | Reason::RetentionExpired
-    )
 }
 
 fn class(side: bool, many: bool) -> String {
