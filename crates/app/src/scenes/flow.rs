@@ -495,7 +495,13 @@ fn capture_charts(sim: &FlowSim, charts: Charts) {
     let pick = |keep: &dyn Fn(&str) -> Option<String>| series_from(sim.metrics(), keep);
     charts.throughput.set(pick(&|n: &str| matches!(n, "sent" | "processed" | "lost").then(|| n.to_string())));
     charts.latency.set(pick(&|n: &str| (n == "end-to-end latency").then(|| n.to_string())));
-    charts.losses.set(pick(&|n: &str| n.strip_prefix("lost: ").map(|r| format!("lost: {r}"))));
+    // Only the reasons that lost something (all eight would bury them), else the total.
+    let mut losses = pick(&|n: &str| n.strip_prefix("lost: ").map(|r| format!("lost: {r}")));
+    losses.retain(|s| s.points.iter().any(|p| p.1 > 0.0));
+    if losses.is_empty() {
+        losses = pick(&|n: &str| (n == "lost").then(|| "lost (none yet)".to_string()));
+    }
+    charts.losses.set(losses);
     let nodes = &m.scenario().nodes;
     let series = m.node_series();
     let mut backlog = Vec::new();

@@ -8,7 +8,7 @@ use engine::flow::{FlowScenario, NodeKind, Role};
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::edit::{apply_all, from_json, json, Edit, Target, NODE_TYPES};
+use super::edit::{apply_all, check, from_json, json, Edit, Target, NODE_TYPES};
 use super::link::unlinkable;
 use super::presets::PRESETS;
 use crate::components::{SelectField, SettingField};
@@ -165,7 +165,7 @@ fn typed(text: &str, string: bool) -> Result<Value, String> {
 /// `flow` with `edits`, if the engine accepts the result; else AWS's (or the range's) reason.
 fn tried(flow: &FlowScenario, edits: &[Edit]) -> Result<FlowScenario, String> {
     let next = apply_all(flow, edits)?;
-    next.validate().map_err(|e| e.to_string())?;
+    check(&next)?;
     Ok(next)
 }
 
@@ -192,7 +192,7 @@ fn remove_cascading(flow: &FlowScenario, first: Edit) -> Result<(FlowScenario, V
     if next.nodes.is_empty() {
         return Err("that would leave no node: a flow needs at least one (load a preset to start again)".to_owned());
     }
-    next.validate().map_err(|e| e.to_string())?;
+    check(&next)?;
     Ok((next, gone))
 }
 
@@ -329,7 +329,7 @@ fn NodePanel(
         let mut next = scenario.get_untracked();
         let Some(slot) = next.nodes.get_mut(i) else { return Err("the node is gone".to_owned()) };
         *slot = node;
-        next.validate().map_err(|e| e.to_string())?;
+        check(&next)?;
         scenario.set(next);
         Ok(())
     });
@@ -408,7 +408,7 @@ fn Connections(
         full.insert("role".into(), json(&role));
         full.extend(o);
         next.connections[i] = from_json(&Value::Object(full))?;
-        next.validate().map_err(|e| e.to_string())?;
+        check(&next)?;
         scenario.set(next);
         Ok(())
     });

@@ -376,6 +376,12 @@ pub fn apply_all(base: &FlowScenario, edits: &[Edit]) -> Result<FlowScenario, St
     Ok(flow)
 }
 
+/// Whether `flow` can run: its settings and wiring (`FlowScenario::validate`) and what only
+/// building it checks (each queue's attributes, as CreateQueue does). The reason when not.
+pub fn check(flow: &FlowScenario) -> Result<(), String> {
+    engine::flow::FlowModel::new(flow).map(|_| ()).map_err(|e| e.to_string())
+}
+
 /// Edits as one link value.
 pub fn join(edits: &[Edit]) -> String {
     edits.iter().map(ToString::to_string).collect::<Vec<_>>().join(&SEPARATOR.to_string())

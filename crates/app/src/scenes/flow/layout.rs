@@ -19,6 +19,10 @@ const COL_GAP: f64 = 44.0;
 const ROW_GAP: f64 = 30.0;
 /// Space around the drawing.
 const MARGIN: f64 = 8.0;
+/// On a phone: space between rows (tokens travel there), and the gutter on the left where
+/// connections that skip a row run, clear of the boxes.
+const NARROW_ROW_GAP: f64 = 52.0;
+const GUTTER: f64 = 30.0;
 /// Average width of a character of the diagram's 12 px text (the labels are cut to fit).
 pub const CHAR_W: f64 = 6.8;
 /// Space on each side of the text in a box.
@@ -52,32 +56,62 @@ impl Place {
     }
 }
 
-/// A drawn connection: a cubic curve.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// A drawn connection: a line through points (curves are sampled), along which tokens travel.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Edge {
     pub from: usize,
     pub to: usize,
     /// A dead-letter queue or on-failure destination (drawn dashed).
     pub side: bool,
-    /// Start, two control points, end.
-    pub curve: [(f64, f64); 4],
+    /// From the source to the target.
+    pub points: Vec<(f64, f64)>,
 }
 
 impl Edge {
-    /// The point a fraction `t` (0–1) along the curve.
+    /// Its length, px.
+    pub fn length(&self) -> f64 {
+        self.points.windows(2).map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1)).sum()
+    }
+
+    /// The point a fraction `t` (0–1) of the way along.
     pub fn at(&self, t: f64) -> (f64, f64) {
-        let t = t.clamp(0.0, 1.0);
-        let u = 1.0 - t;
-        let [a, b, c, d] = self.curve;
-        let w = [u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t];
-        (w[0] * a.0 + w[1] * b.0 + w[2] * c.0 + w[3] * d.0, w[0] * a.1 + w[1] * b.1 + w[2] * c.1 + w[3] * d.1)
+        let lengths: Vec<f64> = self.points.windows(2).map(|w| (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1)).collect();
+        let total: f64 = lengths.iter().sum();
+        let mut left = t.clamp(0.0, 1.0) * total;
+        for (k, len) in lengths.iter().enumerate() {
+            if left <= *len && *len > 0.0 {
+                let (a, b) = (self.points[k], self.points[k + 1]);
+                let f = left / len;
+                return (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f);
+            }
+            left -= len;
+        }
+        self.points.last().copied().unwrap_or_default()
     }
 
     /// The SVG path.
     pub fn path(&self) -> String {
-        let [a, b, c, d] = self.curve;
-        format!("M{:.1} {:.1}C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}", a.0, a.1, b.0, b.1, c.0, c.1, d.0, d.1)
+        let mut d = String::new();
+        for (k, (x, y)) in self.points.iter().enumerate() {
+            d.push_str(&format!("{}{x:.1} {y:.1}", if k == 0 { "M" } else { "L" }));
+        }
+        d
     }
+}
+
+/// A cubic curve as points.
+fn sampled(c: [(f64, f64); 4]) -> Vec<(f64, f64)> {
+    (0..=16)
+        .map(|k| {
+            let t = f64::from(k) / 16.0;
+            let u = 1.0 - t;
+            let w = [u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t];
+            (
+                w[0] * c[0].0 + w[1] * c[1].0 + w[2] * c[2].0 + w[3] * c[3].0,
+                w[0] * c[0].1 + w[1] * c[1].1 + w[2] * c[2].1 + w[3] * c[3].1,
+            )
+        })
+        .collect()
 }
 
 /// The whole layout.
@@ -168,23 +202,30 @@ impl Layout {
             }
         }
         let mut places = vec![Place { x: 0.0, y: 0.0, w: 0.0, h: BOX_H }; n];
+        // On a phone, each node's row (for routing connections that skip rows).
+        let mut row_of = vec![0usize; n];
         let h = if narrow {
-            // Rows from top to bottom; a row wraps when its boxes do not fit side by side.
+            // Rows from top to bottom, right of the gutter; a row wraps when its boxes do not fit
+            // side by side.
+            let inner = inner - GUTTER;
             let per_row = ((inner + COL_GAP) / (NARROW_MIN_W + COL_GAP)).floor().max(1.0) as usize;
             let mut y = MARGIN;
+            let mut r = 0;
             for row in order.iter().filter(|r| !r.is_empty()) {
                 for chunk in row.chunks(per_row) {
                     let k = chunk.len() as f64;
                     let w = ((inner - COL_GAP * (k - 1.0)) / k).min(BOX_MAX_W);
                     let total = w * k + COL_GAP * (k - 1.0);
-                    let x0 = MARGIN + (inner - total) / 2.0;
+                    let x0 = MARGIN + GUTTER + (inner - total) / 2.0;
                     for (j, &i) in chunk.iter().enumerate() {
                         places[i] = Place { x: x0 + j as f64 * (w + COL_GAP), y, w, h: BOX_H };
+                        row_of[i] = r;
                     }
-                    y += BOX_H + ROW_GAP + 12.0;
+                    y += BOX_H + NARROW_ROW_GAP;
+                    r += 1;
                 }
             }
-            y - ROW_GAP - 12.0 + MARGIN
+            y - NARROW_ROW_GAP + MARGIN
         } else {
             let total = col_w * columns as f64 + COL_GAP * (columns as f64 - 1.0);
             let x0 = MARGIN + (inner - total).max(0.0) / 2.0;
@@ -201,7 +242,22 @@ impl Layout {
             }
             height + 2.0 * MARGIN
         };
-        let edges = links.iter().map(|&(a, b, side)| edge(&places, a, b, side, narrow)).collect();
+        let mut lane = 0;
+        let edges = links
+            .iter()
+            .map(|&(a, b, side)| {
+                // On a phone a connection to anything but the next row runs down the gutter,
+                // each in a lane of its own.
+                if narrow && row_of[b] != row_of[a] + 1 {
+                    lane += 1;
+                    let x = MARGIN + GUTTER - 6.0 - f64::from(lane % 4) * 6.0;
+                    let (pa, pb) = (places[a], places[b]);
+                    let points = vec![pa.left(), (x, pa.left().1), (x, pb.left().1), pb.left()];
+                    return Edge { from: a, to: b, side, points };
+                }
+                edge(&places, a, b, side, narrow)
+            })
+            .collect();
         Layout { w: width, h, narrow, places, edges }
     }
 }
@@ -253,7 +309,7 @@ fn edge(places: &[Place], a: usize, b: usize, side: bool, narrow: bool) -> Edge 
         let dip = ROW_GAP * 0.8;
         [s, (s.0, s.1 + dip), (e.0, e.1 + dip), e]
     };
-    Edge { from: a, to: b, side, curve }
+    Edge { from: a, to: b, side, points: sampled(curve) }
 }
 
 /// `text` cut to `chars` characters, with an ellipsis when cut.

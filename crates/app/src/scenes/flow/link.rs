@@ -4,7 +4,7 @@
 
 use engine::flow::FlowScenario;
 
-use super::edit::{apply_all, diff, join, split};
+use super::edit::{apply_all, check, diff, join, split};
 use crate::share::{LinkParams, MAX_QUERY_BYTES};
 
 impl LinkParams for FlowScenario {
@@ -24,7 +24,7 @@ impl LinkParams for FlowScenario {
             return Err("not a setting of this playground (a changed flow travels as edit=…).".to_owned());
         }
         let next = apply_all(self, &split(value)?)?;
-        next.validate().map_err(|e| format!("the edited flow would not run: {e}."))?;
+        check(&next).map_err(|e| format!("the edited flow would not run: {e}."))?;
         Ok(next)
     }
 }

@@ -115,7 +115,9 @@ pub fn diagram(sim: &FlowSim, width: f64, window: SimDuration, hops: &mut Hops) 
             }
         })
         .collect();
-    hops.update(sim, window);
+    // A token every 24 px at most along a connection, and never more than MAX_PER_EDGE.
+    let room: Vec<usize> = layout.edges.iter().map(|e| ((e.length() / 24.0) as usize).clamp(2, MAX_PER_EDGE)).collect();
+    hops.update(sim, window, &room);
     let (tokens, follows, grouped) = hops.tokens(flow, &layout, now, window);
     DiagramView { layout, nodes, tokens, follows, grouped }
 }
@@ -244,9 +246,9 @@ pub struct Hops {
     last: BTreeMap<u64, u16>,
     /// Per connection: its buckets, oldest first.
     per_edge: Vec<std::collections::VecDeque<Bucket>>,
-    /// The connections they were read for, and the bucket width (µs).
+    /// The connections they were read for, and each one's bucket width (µs).
     edges: Vec<(usize, usize, bool)>,
-    bucket_us: u64,
+    bucket_us: Vec<u64>,
 }
 
 /// Hops of one connection close in time: `(index, first hop's time µs, a message in it, how
@@ -257,10 +259,13 @@ type Bucket = (u64, u64, u64, u32, bool);
 const MAX_REMEMBERED: usize = 100_000;
 
 impl Hops {
-    /// Reads the events since the last call, keeping the hops of the last `window`.
-    pub fn update(&mut self, sim: &FlowSim, window: SimDuration) {
+    /// Reads the events since the last call, keeping the hops of the last `window`; connection
+    /// `k` shows at most `room[k]` tokens (its length over a token's), so busy hops share one.
+    pub fn update(&mut self, sim: &FlowSim, window: SimDuration, room: &[usize]) {
         let edges = links(sim.model().scenario());
-        let bucket_us = window.as_micros() / MAX_PER_EDGE as u64 + 1;
+        let bucket_us: Vec<u64> = (0..edges.len())
+            .map(|k| window.as_micros() / room.get(k).copied().unwrap_or(MAX_PER_EDGE).max(1) as u64 + 1)
+            .collect();
         if sim.trace().count() < self.seen || edges != self.edges || bucket_us != self.bucket_us {
             // A new run, a changed flow or speed: start over from what the trace still holds.
             *self = Hops { per_edge: vec![Default::default(); edges.len()], edges, bucket_us, ..Hops::default() };
@@ -283,9 +288,9 @@ impl Hops {
                 None if arrives(e.reason) => self.edges.iter().position(|l| l.1 == node && !l.2),
                 None => None,
             };
-            if let Some(list) = k.and_then(|k| self.per_edge.get_mut(k)) {
+            if let Some((list, bucket)) = k.and_then(|k| self.per_edge.get_mut(k).zip(self.bucket_us.get(k))) {
                 let at = e.at.as_micros();
-                let index = at / self.bucket_us;
+                let index = at / bucket;
                 match list.back_mut() {
                     Some(b) if b.0 == index => b.3 += 1,
                     _ => list.push_back((index, at, e.copy, 1, e.reason == Reason::MovedToDlq)),
@@ -406,7 +411,7 @@ mod tests {
         // Read frame by frame, as the page does.
         for ms in (2_000..=3_000).step_by(16) {
             sim.run_until_done(SimTime::from_millis(ms));
-            hops.update(&sim, SimDuration::from_millis(800));
+            hops.update(&sim, SimDuration::from_millis(800), &[MAX_PER_EDGE; 3]);
         }
         let view = diagram(&sim, 1280.0, SimDuration::from_millis(800), &mut hops);
         assert!(!view.tokens.is_empty());
