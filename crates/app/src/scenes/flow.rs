@@ -427,11 +427,11 @@ fn FollowPanel(
         followed.with(|f| f.as_ref().map(|f| (f.message, f.rows(&names), f.endings(&names), f.missed)))
     };
     view! {
-        <section class="panel flow-follow" aria-labelledby="flow-follow-title" data-testid="flow-follow">
+        <section class="flow-follow" aria-labelledby="flow-follow-title" data-testid="flow-follow">
             <h3 class="panel-title" id="flow-follow-title">"Follow one message"</h3>
             <div class="button-row">
-                <button type="button" data-testid="follow-next" on:click=follow_next>"Follow the next message"</button>
-                <button type="button" disabled=move || followed.with(Option::is_none) on:click=move |_| followed.set(None)>"Stop following"</button>
+                <button type="button" class="button small" data-testid="follow-next" on:click=follow_next>"Follow the next message"</button>
+                <button type="button" class="button small" disabled=move || followed.with(Option::is_none) on:click=move |_| followed.set(None)>"Stop following"</button>
             </div>
             {move || match rows() {
                 None => view! { <p class="muted">"Click a moving dot, or press Follow, to see every hop of one message: where it went, how long it stayed, each retry and redelivery, and how it ended."</p> }.into_any(),

@@ -342,7 +342,7 @@ fn NodePanel(
                 apply=apply_json generation=generation multiline=true/>
             <Connections scenario=scenario id=id.clone() commit=commit refuse=refuse/>
             <ConnectTo scenario=scenario id=id.clone() commit=commit refuse=refuse/>
-            <button type="button" class="danger" data-testid="remove-node" on:click={
+            <button type="button" class="button danger" data-testid="remove-node" on:click={
                 let id = id.clone();
                 move |_| {
                     let result = scenario.with_untracked(|s| remove_cascading(s, Edit::Del { id: id.clone() }));
@@ -421,8 +421,8 @@ fn Connections(
                 view! {
                     <li>
                         <span>{words}{match role { Role::Redrive => " (dead-letter queue)", Role::OnFailure => " (on failure)", Role::Deliver => "" }}</span>
-                        <button type="button" on:click=move |_| editing.set(Some(key.clone()))>"Settings"</button>
-                        <button type="button" on:click=move |_| {
+                        <button type="button" class="button small" on:click=move |_| editing.set(Some(key.clone()))>"Settings"</button>
+                        <button type="button" class="button small" on:click=move |_| {
                             let result = scenario.with_untracked(|s| remove_cascading(s, Edit::Cut { from: f2.clone(), to: t2.clone(), role }));
                             match result {
                                 Ok((next, gone)) => {
@@ -506,7 +506,7 @@ fn ConnectTo(
                 }).collect_view()}
             </select>
         </div>
-        <button type="button" data-testid="flow-connect" on:click=connect>"Connect"</button>
+        <button type="button" class="button" data-testid="flow-connect" on:click=connect>"Connect"</button>
         <details class="flow-refused">
             <summary>"Why not the others"</summary>
             <ul data-testid="flow-refused">
@@ -595,7 +595,7 @@ fn AddNode(
                     }).collect_view()}
                 </select>
             </div>
-            <button type="button" data-testid="flow-add-button" on:click=add>"Add"</button>
+            <button type="button" class="button" data-testid="flow-add-button" on:click=add>"Add"</button>
         </section>
     }
 }

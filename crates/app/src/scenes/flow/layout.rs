@@ -249,10 +249,23 @@ impl Layout {
                 // On a phone a connection to anything but the next row runs down the gutter,
                 // each in a lane of its own.
                 if narrow && row_of[b] != row_of[a] + 1 {
+                    // Out of the source's bottom into the gap under its row, along it to the
+                    // gutter, along the gutter to the gap over the target's row, and down into
+                    // its top: never through a box.
                     lane += 1;
-                    let x = MARGIN + GUTTER - 6.0 - f64::from(lane % 4) * 6.0;
+                    let shift = f64::from(lane % 4) * 6.0;
+                    let x = MARGIN + GUTTER - 6.0 - shift;
                     let (pa, pb) = (places[a], places[b]);
-                    let points = vec![pa.left(), (x, pa.left().1), (x, pb.left().1), pb.left()];
+                    let below = pa.y + pa.h + NARROW_ROW_GAP / 2.0 - 8.0 + shift;
+                    let above = pb.y - NARROW_ROW_GAP / 2.0 + 8.0 - shift;
+                    let points = vec![
+                        pa.bottom(),
+                        (pa.bottom().0, below),
+                        (x, below),
+                        (x, above),
+                        (pb.top().0, above),
+                        pb.top(),
+                    ];
                     return Edge { from: a, to: b, side, points };
                 }
                 edge(&places, a, b, side, narrow)
