@@ -109,6 +109,6 @@ pub const PLAYGROUNDS: [Playground; 6] = [
             "a webhook's 403 that SNS counts as delivered",
             "every hop of one message, with the time it spent at each",
         ],
-        embed_height: 1500,
+        embed_height: 1000,
     },
 ];
