@@ -22,7 +22,7 @@ const PLAYGROUNDS = [
   ['kinesis', 'Kinesis'],
   ['vpc', 'VPC'],
   ['apigw', 'API Gateway'],
-  ['flow', 'Flows'],
+  ['flow', 'Event-driven flows'],
 ];
 
 const { server, at } = await serveSite(site, base);

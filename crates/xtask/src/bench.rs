@@ -204,8 +204,8 @@ pub fn bench(args: &[String]) -> Result<()> {
 
     println!("\n== what the bundles are made of (twiggy, on builds with names kept and before wasm-opt)");
     let twiggy = ensure_twiggy()?;
-    // The shell every page carries (the landing bundle), and the largest playground's bundle.
-    for page in ["index.html", "sns.html"] {
+    // The shell every page carries (the landing bundle), and the largest playgrounds' bundles.
+    for page in ["index.html", "sns.html", "flow.html"] {
         let wasm = build_with_names(&tools, page)?;
         let csv = output(Command::new(&twiggy).args(["top", "-n", "1000000", "-f", "csv"]).arg(&wasm))
             .context("twiggy top failed")?;

@@ -31,3 +31,22 @@ pub fn flow_trace_hash(seed: u64) -> u64 {
     sim.run_until_done(crate::SimTime::from_secs(20));
     sim.trace_hash()
 }
+
+/// The example flows, shipped as files in `crates/engine/flows/` (`nimbus run` reads them, the
+/// tests check each one's lesson, and they are the flow playground's presets): `(name, text)`.
+pub const EXAMPLES: [(&str, &str); 8] = [
+    ("buffer-a-spike", include_str!("../../flows/buffer-a-spike.json")),
+    ("fan-out-with-filters", include_str!("../../flows/fan-out-with-filters.json")),
+    ("sqs-poison-message", include_str!("../../flows/sqs-poison-message.json")),
+    ("kinesis-poison-record", include_str!("../../flows/kinesis-poison-record.json")),
+    ("reserved-concurrency-too-low", include_str!("../../flows/reserved-concurrency-too-low.json")),
+    ("retry-storm", include_str!("../../flows/retry-storm.json")),
+    ("fifo-pipeline", include_str!("../../flows/fifo-pipeline.json")),
+    ("webhook-403", include_str!("../../flows/webhook-403.json")),
+];
+
+/// The example flow `name` (see [`EXAMPLES`]), if there is one and it reads.
+pub fn example(name: &str) -> Option<FlowScenario> {
+    let text = EXAMPLES.iter().find(|(n, _)| *n == name)?.1;
+    FlowScenario::from_file_json(text).ok()
+}

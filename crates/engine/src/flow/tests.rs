@@ -7,18 +7,6 @@ use serde_json::Value;
 use super::*;
 use crate::time::{SimDuration, SimTime};
 
-/// The example flows, shipped as files (they become the flow playground's presets).
-pub const EXAMPLES: [(&str, &str); 8] = [
-    ("buffer-a-spike", include_str!("../../flows/buffer-a-spike.json")),
-    ("fan-out-with-filters", include_str!("../../flows/fan-out-with-filters.json")),
-    ("sqs-poison-message", include_str!("../../flows/sqs-poison-message.json")),
-    ("kinesis-poison-record", include_str!("../../flows/kinesis-poison-record.json")),
-    ("reserved-concurrency-too-low", include_str!("../../flows/reserved-concurrency-too-low.json")),
-    ("retry-storm", include_str!("../../flows/retry-storm.json")),
-    ("fifo-pipeline", include_str!("../../flows/fifo-pipeline.json")),
-    ("webhook-403", include_str!("../../flows/webhook-403.json")),
-];
-
 fn example(name: &str) -> FlowScenario {
     let text = EXAMPLES.iter().find(|(n, _)| *n == name).map(|(_, t)| *t).expect("an example");
     FlowScenario::from_file_json(text).unwrap_or_else(|e| panic!("{name}: {e}"))
