@@ -66,7 +66,7 @@ const FLOW: &str = r##"<svg class="card-svg" viewBox="0 0 200 90" role="img" ari
 <rect class="d-box" x="96" y="30" width="44" height="24" rx="5"/><text class="d-label" x="118" y="66" text-anchor="middle">queue</text>
 <circle class="d-node" cx="178" cy="42" r="12"/><text class="d-label" x="178" y="66" text-anchor="middle">λ</text>
 <path class="d-line" d="M38 42h16"/><path class="d-line" d="M78 42h18"/><path class="d-line" d="M140 42h26"/>
-<rect class="d-box d-muted" x="96" y="74" width="44" height="14" rx="4"/><path class="d-line d-dashed" d="M118 54v20"/>
+<rect class="d-box d-muted" x="96" y="74" width="44" height="14" rx="4"/><path class="d-line d-dashed" d="M137 54v20"/>
 <rect class="d-token" x="101" y="37" width="9" height="10" rx="2"/><rect class="d-token" x="113" y="37" width="9" height="10" rx="2"/>
 <circle class="d-token d-loop" style="--dx:22px" cx="40" cy="42" r="4"/><circle class="d-token d-accent d-loop" style="--dx:22px;animation-delay:-0.8s" cx="142" cy="42" r="4"/>
 <path class="d-stop" d="M188 24l6 6M194 24l-6 6"/>
