@@ -274,12 +274,32 @@ impl Hops {
         let total = sim.trace().count();
         let kept = sim.trace().recent().len() as u64;
         let skip = kept.saturating_sub(total.saturating_sub(self.seen)) as usize;
+        // Where each node's messages come from, when that is one place: then a message arriving
+        // there needs no lookup of where it was (most flows; a busy flow reads tens of thousands
+        // of events a second, and the lookups were most of a frame on a slow phone).
+        let only_way_in: Vec<Option<usize>> = (0..sim.model().scenario().nodes.len())
+            .map(|n| {
+                let mut ways = self.edges.iter().enumerate().filter(|(_, l)| l.1 == n).map(|(k, _)| k);
+                match (ways.next(), ways.next()) {
+                    (Some(k), None) => Some(k),
+                    _ => None,
+                }
+            })
+            .collect();
+        let remember = only_way_in.iter().any(Option::is_none);
         for e in sim.trace().recent().skip(skip) {
             if e.copy == 0 {
                 continue;
             }
-            let before = self.last.get(&e.copy).or_else(|| self.last.get(&e.parent).filter(|_| e.parent != 0)).copied();
             let node = usize::from(e.node);
+            if !remember {
+                let arrival = arrives(e.reason) && e.parent == 0;
+                if let Some(k) = only_way_in.get(node).copied().flatten().filter(|_| arrival) {
+                    self.push(k, e);
+                }
+                continue;
+            }
+            let before = self.last.get(&e.copy).or_else(|| self.last.get(&e.parent).filter(|_| e.parent != 0)).copied();
             let k = match before {
                 Some(from) if from != e.node => connection(&self.edges, usize::from(from), node),
                 Some(_) => None,
@@ -288,13 +308,8 @@ impl Hops {
                 None if arrives(e.reason) => self.edges.iter().position(|l| l.1 == node && !l.2),
                 None => None,
             };
-            if let Some((list, bucket)) = k.and_then(|k| self.per_edge.get_mut(k).zip(self.bucket_us.get(k))) {
-                let at = e.at.as_micros();
-                let index = at / bucket;
-                match list.back_mut() {
-                    Some(b) if b.0 == index => b.3 += 1,
-                    _ => list.push_back((index, at, e.copy, 1, e.reason == Reason::MovedToDlq)),
-                }
+            if let Some(k) = k {
+                self.push(k, e);
             }
             if super::follow::ends(e) {
                 self.last.remove(&e.copy);
@@ -308,6 +323,17 @@ impl Hops {
             while list.front().is_some_and(|b| b.1 < since) {
                 list.pop_front();
             }
+        }
+    }
+
+    /// A hop of `e`'s message along connection `k`: into the bucket of its time.
+    fn push(&mut self, k: usize, e: &FlowEvent) {
+        let Some((list, bucket)) = self.per_edge.get_mut(k).zip(self.bucket_us.get(k)) else { return };
+        let at = e.at.as_micros();
+        let index = at / bucket;
+        match list.back_mut() {
+            Some(b) if b.0 == index => b.3 += 1,
+            _ => list.push_back((index, at, e.copy, 1, e.reason == Reason::MovedToDlq)),
         }
     }
 
