@@ -242,6 +242,11 @@ impl Metrics {
     pub fn series(&self) -> impl Iterator<Item = &Series> {
         self.series.iter()
     }
+
+    /// About how many bytes the series hold.
+    pub fn bytes(&self) -> u64 {
+        self.series.iter().map(|s| (s.buckets.capacity() * std::mem::size_of::<Bucket>()) as u64 + 96).sum()
+    }
 }
 
 /// Sub-buckets per power of two: values are kept to within 1/16 (about 6%).

@@ -138,7 +138,7 @@ struct Job {
 }
 
 /// The model: a buffer and a worker pool.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ReferenceModel {
     arrivals: Arrivals,
     service: Distribution,

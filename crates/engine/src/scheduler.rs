@@ -26,7 +26,7 @@ const LANE_HORIZON_MICROS: u64 = 1_000_000;
 ///
 /// Invariant: the scheduler never goes back in time. Scheduling an item before the time of the
 /// last popped item is a bug in the caller and panics; popped times never decrease.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Scheduler<E> {
     /// Items in key order, lane by lane.
     lanes: [VecDeque<Entry<E>>; LANES],
@@ -36,7 +36,7 @@ pub struct Scheduler<E> {
     now: SimTime,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Entry<E> {
     key: u128,
     item: E,

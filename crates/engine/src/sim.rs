@@ -51,7 +51,7 @@ pub trait Model {
 
 /// Everything a model may touch besides itself: the clock and scheduler, the RNG, the trace
 /// and the metrics.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Ctx<W, E> {
     /// Scheduled work.
     pub sched: Scheduler<W>,
@@ -97,7 +97,8 @@ pub enum RunOutcome {
     Halted,
 }
 
-/// A running simulation of model `M`.
+/// A running simulation of model `M`. It clones (for checkpoints, see [`crate::rewind`]) when
+/// its model does.
 #[derive(Debug)]
 pub struct Sim<M: Model> {
     model: M,
@@ -184,6 +185,12 @@ impl<M: Model> Sim<M> {
         self.model.held_bytes() + self.cx.sched.len() as u64 * per_item
     }
 
+    /// About how much memory a copy of the whole run takes: what [`Sim::held_bytes`] counts plus
+    /// the trace's window and markers and the metrics (for checkpoints, [`crate::rewind`]).
+    pub fn copy_bytes(&self) -> u64 {
+        self.held_bytes() + self.cx.trace.bytes() + self.cx.metrics.bytes() + std::mem::size_of::<M>() as u64
+    }
+
     /// `Some((bytes, at))` once the run stopped because it held more than [`HELD_BYTES_CAP`]:
     /// what it held, and the simulated time it stopped at.
     pub fn halted(&self) -> Option<(u64, SimTime)> {
@@ -261,5 +268,16 @@ impl<M: Model> Sim<M> {
         } else {
             RunOutcome::Reached
         }
+    }
+}
+
+impl<M> Clone for Sim<M>
+where
+    M: Model + Clone,
+    M::Work: Clone,
+    M::Event: Clone,
+{
+    fn clone(&self) -> Self {
+        Sim { model: self.model.clone(), cx: self.cx.clone(), seed: self.seed, handled: self.handled, halted: self.halted }
     }
 }

@@ -134,6 +134,29 @@ impl Reason {
         }
     }
 
+    /// The kind of marker this reason puts on a run's timeline, if it is one of the moments a
+    /// reader looks for (a dead-letter move, a throttle, a loss …); everyday reasons have none.
+    pub fn marker(self) -> Option<Marker> {
+        Some(match self {
+            Reason::MovedToDlq => Marker::DeadLetter,
+            Reason::Throttled | Reason::QuotaExceeded | Reason::RejectedFull => Marker::Throttle,
+            Reason::MessageLost | Reason::GaveUp | Reason::RetentionExpired | Reason::DeliveryRejected => {
+                Marker::Loss
+            }
+            Reason::DeliveryFailed
+            | Reason::ProcessingFailed
+            | Reason::ConsumerCrashed
+            | Reason::TimedOut
+            | Reason::Forbidden
+            | Reason::ExtendRefused => Marker::Failure,
+            Reason::DuplicateDelivery | Reason::VisibilityExpired | Reason::OutOfOrder | Reason::CopySurvivedDelete => {
+                Marker::Redelivery
+            }
+            Reason::Resharded | Reason::ReshardStarted | Reason::ScaledOut | Reason::ScaledIn => Marker::Change,
+            _ => return None,
+        })
+    }
+
     /// A stable number for hashing: never reorder, only append.
     pub fn stable_id(self) -> u32 {
         match self {
@@ -270,19 +293,149 @@ impl Default for StableHasher {
     }
 }
 
-/// The trace of one run: a running hash over all events and a window of the recent ones.
+/// The kinds of moments a run's timeline marks, in the order a legend lists them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Marker {
+    /// A message moved to a dead-letter queue.
+    DeadLetter,
+    /// A request or invoke was throttled (429s, Lambda throttles, a full buffer).
+    Throttle,
+    /// A message was lost or expired (given up, 4xx, retention).
+    Loss,
+    /// Something failed and will be retried (a delivery, processing, a timeout).
+    Failure,
+    /// A message came back or out of order (visibility timeout, duplicates).
+    Redelivery,
+    /// The system changed shape (resharding, scaling).
+    Change,
+}
+
+impl Marker {
+    /// Every kind, in legend order.
+    pub const ALL: [Marker; 6] =
+        [Marker::DeadLetter, Marker::Throttle, Marker::Loss, Marker::Failure, Marker::Redelivery, Marker::Change];
+
+    /// The legend's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Marker::DeadLetter => "dead-letter moves",
+            Marker::Throttle => "throttles",
+            Marker::Loss => "losses and expiries",
+            Marker::Failure => "failures and timeouts",
+            Marker::Redelivery => "redeliveries",
+            Marker::Change => "resharding and scaling",
+        }
+    }
+}
+
+/// How many marked events of each kind happened when, in bounded memory: one entry per kind and
+/// time bucket; when the entries outgrow [`MAX_MARKS`], neighbouring buckets merge and the
+/// bucket width doubles (a simulated day costs what an hour does, only coarser).
+#[derive(Clone, Debug)]
+pub struct Marks {
+    /// Bucket width in microseconds.
+    width_us: u64,
+    /// `(bucket, kind, count)` in bucket order.
+    entries: Vec<(u64, Marker, u32)>,
+    /// Marked events so far: changes whenever a mark is added.
+    total: u64,
+}
+
+/// The most entries [`Marks`] keeps before it coarsens.
+pub const MAX_MARKS: usize = 2_048;
+
+impl Default for Marks {
+    fn default() -> Self {
+        Marks { width_us: 1_000_000, entries: Vec::new(), total: 0 }
+    }
+}
+
+/// One marker on a timeline: `count` events of `kind` from `from` to `to`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark {
+    /// What happened.
+    pub kind: Marker,
+    /// The first instant of its bucket.
+    pub from: SimTime,
+    /// The end of its bucket.
+    pub to: SimTime,
+    /// How many events.
+    pub count: u32,
+}
+
+impl Marks {
+    fn add(&mut self, at: SimTime, kind: Marker) {
+        self.total += 1;
+        let bucket = at.as_micros() / self.width_us;
+        // The entry of this bucket and kind, if the bucket is the latest (events come in time order).
+        let latest = self.entries.iter_mut().rev().take_while(|e| e.0 == bucket).find(|e| e.1 == kind);
+        match latest {
+            Some(e) => e.2 = e.2.saturating_add(1),
+            None => {
+                self.entries.push((bucket, kind, 1));
+                if self.entries.len() > MAX_MARKS {
+                    self.coarsen();
+                }
+            }
+        }
+    }
+
+    fn coarsen(&mut self) {
+        self.width_us = self.width_us.saturating_mul(2);
+        let mut merged: Vec<(u64, Marker, u32)> = Vec::with_capacity(self.entries.len());
+        for &(bucket, kind, count) in &self.entries {
+            let b = bucket / 2;
+            match merged.iter_mut().rev().take_while(|e| e.0 == b).find(|e| e.1 == kind) {
+                Some(e) => e.2 = e.2.saturating_add(count),
+                None => merged.push((b, kind, count)),
+            }
+        }
+        self.entries = merged;
+    }
+
+    /// Every marker, in time order.
+    pub fn iter(&self) -> impl Iterator<Item = Mark> + '_ {
+        let w = self.width_us;
+        self.entries.iter().map(move |&(b, kind, count)| Mark {
+            kind,
+            from: SimTime::from_micros(b * w),
+            to: SimTime::from_micros((b + 1) * w),
+            count,
+        })
+    }
+
+    /// How many marked events so far (a cheap way to tell that the marks changed).
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// About how many bytes they hold.
+    pub fn bytes(&self) -> u64 {
+        (self.entries.capacity() * std::mem::size_of::<(u64, Marker, u32)>()) as u64
+    }
+}
+
+/// The trace of one run: a running hash over all events, a window of the recent ones, and the
+/// timeline's markers.
 #[derive(Clone, Debug)]
 pub struct Trace<E> {
     hasher: StableHasher,
     count: u64,
     recent: VecDeque<E>,
     keep: usize,
+    marks: Marks,
 }
 
 impl<E: TraceRecord> Trace<E> {
     /// An empty trace keeping the `keep` most recent events.
     pub fn new(keep: usize) -> Trace<E> {
-        Trace { hasher: StableHasher::new(), count: 0, recent: VecDeque::with_capacity(keep.min(4096)), keep }
+        Trace {
+            hasher: StableHasher::new(),
+            count: 0,
+            recent: VecDeque::with_capacity(keep.min(4096)),
+            keep,
+            marks: Marks::default(),
+        }
     }
 
     /// Keeps at most `keep` recent events from now on (0: none).
@@ -297,6 +450,9 @@ impl<E: TraceRecord> Trace<E> {
     pub fn push(&mut self, event: E) {
         event.hash_into(&mut self.hasher);
         self.count += 1;
+        if let Some(kind) = event.reason().marker() {
+            self.marks.add(event.at(), kind);
+        }
         if self.keep == 0 {
             return;
         }
@@ -304,6 +460,16 @@ impl<E: TraceRecord> Trace<E> {
             self.recent.pop_front();
         }
         self.recent.push_back(event);
+    }
+
+    /// The timeline's markers over the whole run.
+    pub fn marks(&self) -> &Marks {
+        &self.marks
+    }
+
+    /// About how many bytes the kept events and the markers hold.
+    pub fn bytes(&self) -> u64 {
+        (self.recent.capacity() * std::mem::size_of::<E>()) as u64 + self.marks.bytes()
     }
 
     /// The hash over every event so far: same scenario and seed ⇒ same hash, on every target.

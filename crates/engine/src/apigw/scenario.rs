@@ -383,7 +383,7 @@ struct ApigwSeries {
 }
 
 /// The API Gateway scenario model.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ApigwModel {
     scenario: ApigwScenario,
     gateway: Gateway,

@@ -119,7 +119,7 @@ impl TraceRecord for FlowEvent {
 }
 
 /// A producer's or client group's running state.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Sender {
     pub arrivals: Arrivals,
     pub retry: RetryClient,
@@ -183,7 +183,7 @@ pub(super) struct Sub {
 }
 
 /// An HTTP endpoint's running state: busy slots and the line waiting for one.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Endpoint {
     pub settings: HttpEndpoint,
     pub busy: u32,
@@ -261,7 +261,7 @@ pub struct NodeCounters {
 }
 
 /// The flow's state.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct FlowModel {
     pub(super) scenario: FlowScenario,
     /// Deliver targets of each node (node indices), in connection order.
@@ -318,7 +318,7 @@ pub struct FlowModel {
 }
 
 /// A vector with reusable slots: ids stay small and are handed out deterministically.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Slab<T> {
     items: Vec<Option<T>>,
     free: Vec<u32>,

@@ -247,7 +247,7 @@ struct KinesisSeries {
 pub const BUSIEST_KEYS: usize = 16;
 
 /// The Kinesis scenario model.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct KinesisModel {
     scenario: KinesisScenario,
     stream: Stream,

@@ -257,7 +257,7 @@ pub enum ConsumerState {
 }
 
 /// A subscription's running state.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct SubState {
     name: Arc<str>,
     policy: RetryPolicy,
@@ -298,7 +298,7 @@ struct SnsSeries {
 }
 
 /// The SNS scenario model.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SnsModel {
     scenario: SnsScenario,
     sns: Sns,

@@ -429,7 +429,7 @@ struct Group {
 }
 
 /// One queue.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Queue {
     name: String,
     attrs: QueueAttributes,

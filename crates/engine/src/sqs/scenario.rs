@@ -615,7 +615,7 @@ struct SqsSeries {
 }
 
 /// The SQS scenario model.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SqsModel {
     scenario: SqsScenario,
     sqs: Sqs,

@@ -35,7 +35,7 @@ pub struct SqsEvent {
 }
 
 /// All queues of one simulated account and Region.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Sqs {
     /// In creation order; a [`QueueId`] is an index.
     queues: Vec<Queue>,

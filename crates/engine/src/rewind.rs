@@ -1,0 +1,242 @@
+//! Going back in time: checkpoints of a run, so a page can show it as it was at any earlier
+//! instant.
+//!
+//! A run is exactly reproducible (one seed, one scheduler, integer time), so the state at time
+//! `t` is the nearest earlier checkpoint run on to `t`: nothing is recorded but clones of the
+//! run every so many work items. Checkpoints are thinned as the run grows (every other one
+//! dropped, the spacing doubled) so memory stays under [`BUDGET_BYTES`] for a run of any length;
+//! how long a seek takes is bounded by the spacing.
+//!
+//! The tape also remembers how far the run has got (its *frontier*) and the markers up to
+//! there, so a timeline still shows the whole run while the page looks at an earlier instant.
+
+use crate::sim::{Model, Sim};
+use crate::time::SimTime;
+use crate::trace::Marks;
+
+/// What the checkpoints of one run may hold, about.
+pub const BUDGET_BYTES: u64 = 48 * 1024 * 1024;
+/// The most checkpoints kept, whatever their size.
+pub const MAX_CHECKPOINTS: usize = 256;
+/// Work items between checkpoints at the start of a run (the spacing doubles on each thinning).
+pub const FIRST_SPACING: u64 = 2_000;
+
+/// A model whose runs can be checkpointed: it, its work and its events clone.
+pub trait Rewind: Model<Work: Clone, Event: Clone> + Clone {}
+
+impl<M: Model<Work: Clone, Event: Clone> + Clone> Rewind for M {}
+
+/// The checkpoints of one run (see the module docs).
+pub struct Tape<M: Model> {
+    /// Clones of the run, in the order they were taken (by work items handled).
+    saved: Vec<Sim<M>>,
+    /// Their sizes, about ([`Sim::copy_bytes`]).
+    sizes: Vec<u64>,
+    /// Work items between two checkpoints.
+    spacing: u64,
+    /// The furthest the run has been, and its markers then.
+    frontier: SimTime,
+    frontier_items: u64,
+    marks: Marks,
+}
+
+impl<M: Rewind> Default for Tape<M> {
+    fn default() -> Self {
+        Tape::new()
+    }
+}
+
+impl<M: Rewind> Tape<M> {
+    /// An empty tape: the first [`Tape::record`] checkpoints the run it is given.
+    pub fn new() -> Tape<M> {
+        Tape {
+            saved: Vec::new(),
+            sizes: Vec::new(),
+            spacing: FIRST_SPACING,
+            frontier: SimTime::ZERO,
+            frontier_items: 0,
+            marks: Marks::default(),
+        }
+    }
+
+    /// Notes where the run is now: a checkpoint when it is `spacing` items past the last one,
+    /// and the frontier when it is past it. Call it after every advance of the run.
+    pub fn record(&mut self, sim: &Sim<M>) {
+        if sim.handled() >= self.frontier_items {
+            self.frontier_items = sim.handled();
+            self.frontier = self.frontier.max(sim.now());
+            if sim.trace().marks().total() != self.marks.total() {
+                self.marks = sim.trace().marks().clone();
+            }
+        }
+        let due = self.saved.last().is_none_or(|last| sim.handled() >= last.handled() + self.spacing);
+        if due {
+            self.sizes.push(sim.copy_bytes());
+            self.saved.push(sim.clone());
+            if self.saved.len() > MAX_CHECKPOINTS || self.bytes() > BUDGET_BYTES {
+                self.thin();
+            }
+        }
+    }
+
+    /// Drops every other checkpoint (never the first) and doubles the spacing.
+    fn thin(&mut self) {
+        self.spacing = self.spacing.saturating_mul(2);
+        let mut i = 0;
+        self.saved.retain(|_| {
+            i += 1;
+            i % 2 == 1
+        });
+        let mut i = 0;
+        self.sizes.retain(|_| {
+            i += 1;
+            i % 2 == 1
+        });
+    }
+
+    /// The run as it was at `t` (at most the frontier): every item due by then handled, exactly
+    /// as a fresh run to `t` would be. `None` before the first checkpoint.
+    pub fn at_time(&self, t: SimTime) -> Option<Sim<M>> {
+        let t = t.min(self.frontier);
+        let from = self.saved.iter().rev().find(|s| s.now() <= t)?;
+        let mut sim = from.clone();
+        sim.run_until_done(t);
+        Some(sim)
+    }
+
+    /// The run as it was after its first `items` work items (one step back is `handled - 1`).
+    pub fn at_items(&self, items: u64) -> Option<Sim<M>> {
+        let from = self.saved.iter().rev().find(|s| s.handled() <= items)?;
+        let mut sim = from.clone();
+        while sim.handled() < items && sim.step().is_some() {}
+        Some(sim)
+    }
+
+    /// Forgets everything after `sim` (something was done to the run that a replay would not
+    /// repeat, say a message published by hand): the frontier and the markers come back to it.
+    pub fn forget_after(&mut self, sim: &Sim<M>) {
+        while self.saved.last().is_some_and(|s| s.handled() > sim.handled()) {
+            self.saved.pop();
+            self.sizes.pop();
+        }
+        self.frontier = sim.now();
+        self.frontier_items = sim.handled();
+        self.marks = sim.trace().marks().clone();
+    }
+
+    /// How far the run has been.
+    pub fn frontier(&self) -> SimTime {
+        self.frontier
+    }
+
+    /// The markers of the run up to its frontier.
+    pub fn marks(&self) -> &Marks {
+        &self.marks
+    }
+
+    /// How many checkpoints there are.
+    pub fn len(&self) -> usize {
+        self.saved.len()
+    }
+
+    /// `true` before the first checkpoint.
+    pub fn is_empty(&self) -> bool {
+        self.saved.is_empty()
+    }
+
+    /// About how many bytes the checkpoints hold.
+    pub fn bytes(&self) -> u64 {
+        self.sizes.iter().sum()
+    }
+
+    /// Work items between checkpoints now (a seek replays at most this many).
+    pub fn spacing(&self) -> u64 {
+        self.spacing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::{FlowScenario, FlowSim};
+    use crate::sqs::{SqsScenario, SqsSim};
+    use crate::time::SimDuration;
+
+    fn secs(s: u64) -> SimTime {
+        SimTime::ZERO + SimDuration::from_secs(s)
+    }
+
+    /// Advances `sim` to `until` in frame-sized slices, recording each, as a page does.
+    fn play<M: Rewind>(sim: &mut Sim<M>, tape: &mut Tape<M>, until: SimTime) {
+        tape.record(sim);
+        while sim.now() < until {
+            let next = (sim.now() + SimDuration::from_millis(16)).min(until);
+            sim.run_until_at_most(next, 500);
+            tape.record(sim);
+        }
+    }
+
+    #[test]
+    fn a_seek_reaches_the_state_of_a_fresh_run_to_that_time() {
+        let scenario = SqsScenario::default();
+        let mut sim = SqsSim::try_new(&scenario, 7).expect("default scenario");
+        let mut tape = Tape::new();
+        play(&mut sim, &mut tape, secs(1_800));
+        assert!(tape.len() > 2, "half an hour has several checkpoints: {}", tape.len());
+        for t in [0, 1, 37, 120, 299, 1_000, 1_799, 1_800] {
+            let back = tape.at_time(secs(t)).expect("a checkpoint at 0 s");
+            let mut fresh = SqsSim::try_new(&scenario, 7).expect("default scenario");
+            fresh.run_until_done(secs(t));
+            assert_eq!(back.trace_hash(), fresh.trace_hash(), "state at {t} s");
+            assert_eq!(back.trace().count(), fresh.trace().count());
+            assert_eq!(back.now(), fresh.now());
+        }
+        // Past the frontier is the frontier.
+        assert_eq!(tape.at_time(secs(9_000)).map(|s| s.now()), Some(secs(1_800)));
+    }
+
+    #[test]
+    fn stepping_back_one_item_is_the_run_one_item_earlier() {
+        let mut sim = FlowSim::try_new(&FlowScenario::benchmark(), 3).expect("benchmark flow");
+        let mut tape = Tape::new();
+        play(&mut sim, &mut tape, secs(5));
+        let handled = sim.handled();
+        let back = tape.at_items(handled - 1).expect("a checkpoint");
+        assert_eq!(back.handled(), handled - 1);
+        let mut again = back.clone();
+        again.step();
+        assert_eq!(again.trace_hash(), sim.trace_hash(), "one step forward is where we were");
+    }
+
+    #[test]
+    fn checkpoints_stay_bounded_and_thin_out() {
+        let mut sim = FlowSim::try_new(&FlowScenario::benchmark(), 1).expect("benchmark flow");
+        let mut tape = Tape::new();
+        play(&mut sim, &mut tape, secs(60));
+        assert!(tape.len() <= MAX_CHECKPOINTS);
+        assert!(tape.bytes() <= BUDGET_BYTES + BUDGET_BYTES / MAX_CHECKPOINTS as u64 * 4);
+        assert!(tape.spacing() > FIRST_SPACING, "a busy minute thinned the checkpoints");
+        assert_eq!(tape.frontier(), secs(60));
+        // A seek after thinning is still exact.
+        let back = tape.at_time(secs(31)).expect("checkpoint");
+        let mut fresh = FlowSim::try_new(&FlowScenario::benchmark(), 1).expect("benchmark flow");
+        fresh.run_until_done(secs(31));
+        assert_eq!(back.trace_hash(), fresh.trace_hash());
+    }
+
+    #[test]
+    fn the_tape_keeps_the_whole_runs_markers_while_the_page_looks_back() {
+        let scenario = crate::flow::example("sqs-poison-message").expect("example flow");
+        let mut sim = FlowSim::try_new(&scenario, 1).expect("example flow");
+        let mut tape = Tape::new();
+        play(&mut sim, &mut tape, secs(120));
+        let marks: Vec<_> = tape.marks().iter().collect();
+        assert!(marks.iter().any(|m| m.kind == crate::trace::Marker::DeadLetter), "{marks:?}");
+        let back = tape.at_time(secs(10)).expect("checkpoint");
+        assert!(back.trace().marks().total() < tape.marks().total());
+        // Forgetting the future brings the markers back to the present.
+        tape.forget_after(&back);
+        assert_eq!(tape.frontier(), secs(10));
+        assert_eq!(tape.marks().total(), back.trace().marks().total());
+    }
+}
