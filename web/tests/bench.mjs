@@ -3,7 +3,8 @@
 //     native speed-up `nimbus bench` measured just before (`--native-speedup`);
 //  2. frame intervals of /sqs, /sns, /kinesis, /apigw and /flow over 5 s with at least 500 tokens on screen and moving,
 //     as the machine runs and with the CPU slowed 4× (Emulation.setCPUThrottlingRate);
-//  3. each page's first paint and live diagram, opened cold on slow 4G with the CPU slowed 4×.
+//  3. each page's first paint and live diagram, opened cold on slow 4G with the CPU slowed 4×;
+//  4. scrubbing a one-hour run of every preset of each live playground (issue 22).
 // Prints the numbers and exits 1 if a goal of issues 3, 5, 6 and 7 is missed.
 //
 //   node web/tests/bench.mjs --site target/site --base / --chromium /usr/bin/chromium --native-speedup 3500
@@ -220,6 +221,56 @@ for (const [slug, selector] of [['', 'main [data-testid=card-grid]'], ['sqs', 's
   console.log(`/${slug} on slow 4G with the CPU 4× slower: first paint ${(fcp / 1000).toFixed(2)} s, live ${(liveMs / 1000).toFixed(2)} s`);
   assert(page.errors.length === 0, `/${slug}: console errors: ${page.errors.join(' | ')}`);
   await page.context().close();
+}
+
+// ---- 4. rewind: scrubbing a one-hour run of every preset -----------------------------------------
+// Each preset opened at `t=3600` (paused), then scrubbed to 20 places spread over the hour: the
+// time from the scrub to the page showing that instant (the replay from the nearest checkpoint and
+// the page's update), and the memory the checkpoints hold (issue 22: p95 ≤ 50 ms, ≤ 64 MB).
+const SCRUB_P95_GOAL_MS = 50;
+const CHECKPOINT_GOAL_MB = 64;
+for (const slug of ['sqs', 'sns', 'kinesis', 'apigw', 'flow']) {
+  const probe = await newPage(browser, { reducedMotion: 'reduce' });
+  await probe.goto(at(slug));
+  await probe.waitForSelector('[data-testid=timeline-range]', { timeout: 60000 });
+  const presets = await probe.locator('[data-testid=preset] option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
+  await probe.context().close();
+  const times = [];
+  let maxBytes = 0;
+  let short = [];
+  for (const preset of presets) {
+    const page = await newPage(browser, { reducedMotion: 'reduce' });
+    await page.goto(at(`${slug}?p=${preset}&seed=42&t=${SIMULATED_S}`));
+    await page.waitForSelector('[data-testid=timeline-range]', { timeout: 60000 });
+    const reached = await page.waitForFunction((t) => Number(document.querySelector('[data-testid=timeline-range]')?.max) >= t - 1e-6, SIMULATED_S, { timeout: 240000 }).then(() => true, () => false);
+    if (!reached) {
+      // Stop catching up where it got to; what is measured is then a shorter run.
+      await page.locator('[data-testid=catch-up-stop]').click().catch(() => {});
+      short.push(preset);
+    }
+    const frontier = Number(await page.locator('[data-testid=timeline-range]').evaluate((el) => el.max));
+    for (let i = 0; i < 20; i++) {
+      const target = ((i * 7919) % 20 + 0.5) / 20 * frontier;
+      const ms = await page.locator('[data-testid=timeline-range]').evaluate(async (el, secs) => {
+        const t0 = performance.now();
+        el.value = String(secs);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        // The page's effects run after the handler; a macrotask runs after them.
+        await new Promise((r) => setTimeout(r, 0));
+        return performance.now() - t0;
+      }, target);
+      times.push(ms);
+    }
+    maxBytes = Math.max(maxBytes, Number(await page.locator('[data-testid=timeline]').getAttribute('data-checkpoint-bytes')));
+    assert(page.errors.length === 0, `/${slug}?p=${preset}: console errors: ${page.errors.join(' | ')}`);
+    await page.context().close();
+  }
+  times.sort((a, b) => a - b);
+  const q = (f) => times[Math.min(times.length - 1, Math.floor(f * times.length))];
+  const mb = maxBytes / (1024 * 1024);
+  console.log(`/${slug} scrubbing a one-hour run (${presets.length} presets × 20 scrubs): p50 ${q(0.5).toFixed(1)} ms, p95 ${q(0.95).toFixed(1)} ms (goal ≤ ${SCRUB_P95_GOAL_MS}); checkpoints at most ${mb.toFixed(1)} MB (goal ≤ ${CHECKPOINT_GOAL_MB})${short.length ? `; did not reach 1 h in 4 min: ${short.join(', ')}` : ''}`);
+  if (q(0.95) > SCRUB_P95_GOAL_MS) misses.push(`/${slug} scrub p95 ${q(0.95).toFixed(1)} ms > ${SCRUB_P95_GOAL_MS} ms`);
+  if (mb > CHECKPOINT_GOAL_MB) misses.push(`/${slug} checkpoints ${mb.toFixed(1)} MB > ${CHECKPOINT_GOAL_MB} MB`);
 }
 
 await browser.close();

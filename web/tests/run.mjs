@@ -1694,6 +1694,82 @@ test('/flow: a copied link and an exported file replay the same flow and the sam
 
 test('/flow screenshots at desktop and phone width, light and dark', () => screenshotsOf('flow', openFlow, '?p=reserved-concurrency-too-low&t=60'));
 
+// ---- rewind: the timeline -----------------------------------------------------------------------
+
+const LIVE = ['sqs', 'sns', 'kinesis', 'apigw', 'flow'];
+
+// Opens a live playground at `query` (paused: reduced motion) once its run has reached the link's time.
+async function openLive(slug, query) {
+  const page = await newPage({ reducedMotion: 'reduce' });
+  await page.goto(at(`${slug}?${query}`));
+  await ready(page);
+  await page.waitForSelector('[data-testid=timeline-range]');
+  const t = Number(new URLSearchParams(query).get('t') ?? 0);
+  await page.waitForFunction((t) => Number(document.querySelector('[data-testid=timeline-range]')?.max) >= t - 1e-6, t, { timeout: 60000 });
+  return page;
+}
+
+const seekTo = (page, secs) => page.locator('[data-testid=timeline-range]').evaluate((el, secs) => {
+  el.value = String(secs);
+  el.dispatchEvent(new Event('input', { bubbles: true }));
+}, secs);
+const runState = (page) => Promise.all(['sim-time', 'run-hash'].map((id) => page.locator(`[data-testid=${id}]`).first().textContent()));
+
+test('rewind: scrubbing back in every live playground shows exactly the run a fresh link to that time shows, and Back undoes a Step', async () => {
+  for (const slug of LIVE) {
+    const page = await openLive(slug, 'seed=42&t=30');
+    const atEnd = await runState(page);
+    await seekTo(page, 12.5);
+    const back = await runState(page);
+    assert(JSON.stringify(back) !== JSON.stringify(atEnd), `${slug}: scrubbing to 12.5 s changed nothing: ${back}`);
+    assert(/looking back/.test(await page.locator('[data-testid=timeline-position]').innerText()), `${slug}: the timeline does not say it is looking back`);
+    assert(Number(await page.locator('[data-testid=timeline-range]').evaluate((el) => el.max)) >= 30, `${slug}: the track lost the rest of the run`);
+    const fresh = await openLive(slug, 'seed=42&t=12.5');
+    const direct = await runState(fresh);
+    assert(JSON.stringify(back) === JSON.stringify(direct), `${slug}: scrubbed state differs from a fresh run to 12.5 s:\n  scrubbed ${back}\n  fresh    ${direct}`);
+    // Back is the exact inverse of Step.
+    await page.locator('[data-testid=step]').click();
+    const once = await runState(page);
+    await page.locator('[data-testid=step]').click();
+    await page.locator('[data-testid=step-back]').click();
+    assert(JSON.stringify(await runState(page)) === JSON.stringify(once), `${slug}: Back after a Step is not where the Step was`);
+    // Forward again to the end: the same run as before.
+    await seekTo(page, 30);
+    assert(JSON.stringify(await runState(page)) === JSON.stringify(atEnd), `${slug}: scrubbing forward again gave another run`);
+    noErrors(page);
+    noErrors(fresh);
+    await page.context().close();
+    await fresh.context().close();
+  }
+});
+
+test('rewind: the poison preset\'s dead-letter marker jumps to the move; the keys step back and go from marker to marker', async () => {
+  const page = await openLive('sqs', 'p=poison&seed=42&t=90');
+  const legend = await page.locator('[data-testid=timeline-legend]').innerText();
+  assert(/dead-letter moves/.test(legend), `no dead-letter marker in the legend: ${legend}`);
+  assert((await page.locator('[data-testid=timeline-marks] rect.mark-dlq').count()) > 0, 'no dead-letter marker drawn');
+  await seekTo(page, 0);
+  await page.locator('[data-testid=jump-mark-dlq]').click();
+  const at = Number(await page.locator('[data-testid=timeline-range]').inputValue());
+  assert(at > 0 && at < 90, `the marker jumped to ${at}`);
+  const badges = await page.locator('[data-testid=event-log] .badge').allInnerTexts();
+  assert(badges.includes('MOVED_TO_DLQ'), `the log at the marker does not show the move: ${badges.slice(-5)}`);
+  // Keys: ← is one event back, Shift+→ the next marker, Shift+← the previous one.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  const here = await runState(page);
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowLeft');
+  assert(JSON.stringify(await runState(page)) === JSON.stringify(here), '← did not undo →');
+  await page.keyboard.press('Shift+ArrowRight');
+  const next = Number(await page.locator('[data-testid=timeline-range]').inputValue());
+  assert(next > at, `Shift+→ did not go to a later marker (${next} after ${at})`);
+  await page.keyboard.press('Shift+ArrowLeft');
+  const previous = Number(await page.locator('[data-testid=timeline-range]').inputValue());
+  assert(previous < next, `Shift+← did not go back (${previous} after ${next})`);
+  noErrors(page);
+  await page.context().close();
+});
+
 // ---- readable at every size ----------------------------------------------------------------------
 // What a reader sees of a diagram: the smallest text on screen (computed font size times the
 // SVG's scale, CSS transforms included), the diagram's width against the viewport, and pairs of

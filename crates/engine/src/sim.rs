@@ -278,6 +278,12 @@ where
     M::Event: Clone,
 {
     fn clone(&self) -> Self {
-        Sim { model: self.model.clone(), cx: self.cx.clone(), seed: self.seed, handled: self.handled, halted: self.halted }
+        Sim {
+            model: self.model.clone(),
+            cx: self.cx.clone(),
+            seed: self.seed,
+            handled: self.handled,
+            halted: self.halted,
+        }
     }
 }

@@ -140,9 +140,7 @@ impl Reason {
         Some(match self {
             Reason::MovedToDlq => Marker::DeadLetter,
             Reason::Throttled | Reason::QuotaExceeded | Reason::RejectedFull => Marker::Throttle,
-            Reason::MessageLost | Reason::GaveUp | Reason::RetentionExpired | Reason::DeliveryRejected => {
-                Marker::Loss
-            }
+            Reason::MessageLost | Reason::GaveUp | Reason::RetentionExpired | Reason::DeliveryRejected => Marker::Loss,
             Reason::DeliveryFailed
             | Reason::ProcessingFailed
             | Reason::ConsumerCrashed
@@ -335,8 +333,8 @@ impl Marker {
 pub struct Marks {
     /// Bucket width in microseconds.
     width_us: u64,
-    /// `(bucket, kind, count)` in bucket order.
-    entries: Vec<(u64, Marker, u32)>,
+    /// `(bucket, kind, count, first event's time in µs)` in bucket order.
+    entries: Vec<(u64, Marker, u32, u64)>,
     /// Marked events so far: changes whenever a mark is added.
     total: u64,
 }
@@ -355,6 +353,8 @@ impl Default for Marks {
 pub struct Mark {
     /// What happened.
     pub kind: Marker,
+    /// When the first of them happened.
+    pub first: SimTime,
     /// The first instant of its bucket.
     pub from: SimTime,
     /// The end of its bucket.
@@ -372,7 +372,7 @@ impl Marks {
         match latest {
             Some(e) => e.2 = e.2.saturating_add(1),
             None => {
-                self.entries.push((bucket, kind, 1));
+                self.entries.push((bucket, kind, 1, at.as_micros()));
                 if self.entries.len() > MAX_MARKS {
                     self.coarsen();
                 }
@@ -382,12 +382,12 @@ impl Marks {
 
     fn coarsen(&mut self) {
         self.width_us = self.width_us.saturating_mul(2);
-        let mut merged: Vec<(u64, Marker, u32)> = Vec::with_capacity(self.entries.len());
-        for &(bucket, kind, count) in &self.entries {
+        let mut merged: Vec<(u64, Marker, u32, u64)> = Vec::with_capacity(self.entries.len());
+        for &(bucket, kind, count, first) in &self.entries {
             let b = bucket / 2;
             match merged.iter_mut().rev().take_while(|e| e.0 == b).find(|e| e.1 == kind) {
                 Some(e) => e.2 = e.2.saturating_add(count),
-                None => merged.push((b, kind, count)),
+                None => merged.push((b, kind, count, first)),
             }
         }
         self.entries = merged;
@@ -396,8 +396,9 @@ impl Marks {
     /// Every marker, in time order.
     pub fn iter(&self) -> impl Iterator<Item = Mark> + '_ {
         let w = self.width_us;
-        self.entries.iter().map(move |&(b, kind, count)| Mark {
+        self.entries.iter().map(move |&(b, kind, count, first)| Mark {
             kind,
+            first: SimTime::from_micros(first),
             from: SimTime::from_micros(b * w),
             to: SimTime::from_micros((b + 1) * w),
             count,
@@ -411,7 +412,7 @@ impl Marks {
 
     /// About how many bytes they hold.
     pub fn bytes(&self) -> u64 {
-        (self.entries.capacity() * std::mem::size_of::<(u64, Marker, u32)>()) as u64
+        (self.entries.capacity() * std::mem::size_of::<(u64, Marker, u32, u64)>()) as u64
     }
 }
 
@@ -485,5 +486,48 @@ impl<E: TraceRecord> Trace<E> {
     /// The most recent events, oldest first.
     pub fn recent(&self) -> impl DoubleEndedIterator<Item = &E> + ExactSizeIterator {
         self.recent.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::SimDuration;
+
+    fn at_ms(ms: u64) -> SimTime {
+        SimTime::ZERO + SimDuration::from_millis(ms)
+    }
+
+    #[test]
+    fn marks_count_each_kind_per_second_and_keep_the_first_time() {
+        let mut marks = Marks::default();
+        marks.add(at_ms(1_200), Marker::Throttle);
+        marks.add(at_ms(1_300), Marker::DeadLetter);
+        marks.add(at_ms(1_900), Marker::Throttle);
+        marks.add(at_ms(2_100), Marker::Throttle);
+        let all: Vec<Mark> = marks.iter().collect();
+        assert_eq!(all.len(), 3);
+        assert_eq!(
+            (all[0].kind, all[0].count, all[0].first, all[0].from),
+            (Marker::Throttle, 2, at_ms(1_200), at_ms(1_000))
+        );
+        assert_eq!((all[1].kind, all[1].count), (Marker::DeadLetter, 1));
+        assert_eq!((all[2].count, all[2].from, all[2].to), (1, at_ms(2_000), at_ms(3_000)));
+        assert_eq!(marks.total(), 4);
+    }
+
+    #[test]
+    fn marks_stay_bounded_by_coarsening_and_lose_no_event() {
+        let mut marks = Marks::default();
+        // A day with a throttle and a loss every second.
+        for s in 0..86_400u64 {
+            marks.add(at_ms(s * 1_000 + 10), Marker::Throttle);
+            marks.add(at_ms(s * 1_000 + 20), Marker::Loss);
+        }
+        assert!(marks.iter().count() <= MAX_MARKS);
+        assert_eq!(marks.iter().map(|m| u64::from(m.count)).sum::<u64>(), 2 * 86_400);
+        let first = marks.iter().next().expect("marks");
+        assert_eq!(first.first, at_ms(10), "the first event's time survives coarsening");
+        assert!(marks.iter().zip(marks.iter().skip(1)).all(|(a, b)| a.from <= b.from), "in time order");
     }
 }

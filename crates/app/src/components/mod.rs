@@ -17,6 +17,7 @@ mod refused_notice;
 mod setting_field;
 mod share_panel;
 mod stats_grid;
+mod timeline;
 pub mod token_layer;
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -37,6 +38,7 @@ pub use refused_notice::RefusedNotice;
 pub use setting_field::{CheckField, SelectField, SettingField};
 pub use share_panel::{LinkNotices, ScenarioFile, ShareLinks, SharePanel};
 pub use stats_grid::StatsGrid;
+pub use timeline::{Timeline, TimelineView};
 pub use token_layer::{token_group, Token};
 
 /// Text safe in markup, as element content or inside a double-quoted attribute. Parts of the

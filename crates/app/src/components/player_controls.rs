@@ -60,7 +60,8 @@ pub fn PlayerControls(
     let hint = shortcuts.then(|| {
         view! {
             <p class="shortcut-hint muted" data-testid="shortcut-hint">
-                "Keys: " <kbd>"Space"</kbd> " play/pause · " <kbd>"→"</kbd> " step · " <kbd>"R"</kbd> " reset · "
+                "Keys: " <kbd>"Space"</kbd> " play/pause · " <kbd>"→"</kbd> " step · " <kbd>"←"</kbd> " back · "
+                <kbd>"Shift"</kbd> "+" <kbd>"←"</kbd> " / " <kbd>"→"</kbd> " markers · " <kbd>"R"</kbd> " reset · "
                 <kbd>"+"</kbd> " / " <kbd>"−"</kbd> " speed"
             </p>
         }
@@ -208,6 +209,10 @@ fn use_shortcuts(state: PlayerState, on_step: Callback<()>, on_reset: Callback<(
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.default_prevented() || in_form_control(&ev) {
             return;
         }
+        // Shift+arrows belong to the timeline (markers).
+        if ev.shift_key() && ev.key().starts_with("Arrow") {
+            return;
+        }
         let Some(action) = shortcut(&ev.key()) else { return };
         ev.prevent_default();
         match action {
@@ -225,7 +230,7 @@ fn use_shortcuts(state: PlayerState, on_step: Callback<()>, on_reset: Callback<(
 }
 
 /// Whether a key event comes from an element that uses keys itself.
-fn in_form_control(ev: &leptos::ev::KeyboardEvent) -> bool {
+pub(super) fn in_form_control(ev: &leptos::ev::KeyboardEvent) -> bool {
     use wasm_bindgen::JsCast;
     let Some(element) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return false };
     matches!(

@@ -92,7 +92,7 @@ pub fn KinesisScene() -> impl IntoView {
         next.reshards.push(ScheduledReshard { at_s, action: action.clone() });
         check_shard_bound(&next)?;
         let tried = live
-            .update(|sim| sim.act(|m, cx| m.reshard(cx, &action)))
+            .act(|sim| sim.act(|m, cx| m.reshard(cx, &action)))
             .ok_or_else(|| "There is no run to reshard.".to_string())?;
         tried.map_err(|e| format!("{}: {}", e.code, e.message))?;
         let until = live.with(|sim| sim.model().stream().updating().map(|u| u.until.as_secs_f64())).flatten();

@@ -5,7 +5,8 @@
 //! scenario files and a host page's messages. A scene adds its own snapshot (`publish`), its
 //! diagram and its panels.
 
-use engine::{ConfigError, Model, RunOutcome, Sim, SimDuration, SimTime};
+use engine::rewind::{Rewind, Tape};
+use engine::{ConfigError, RunOutcome, Sim, SimDuration, SimTime};
 use leptos::prelude::*;
 
 use super::work_budget::{
@@ -15,7 +16,7 @@ use crate::anim::use_animation_frame;
 use crate::components::{
     log_entries_by, Announcer, CaptionStrip, Collapsible, EmbedTitle, EventLog, LayoutControls, LayoutDiagram,
     LayoutHeader, LayoutMetrics, LinkNotices, LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile,
-    ShareLinks, SharePanel, Stage,
+    ShareLinks, SharePanel, Stage, Timeline, TimelineView,
 };
 use crate::embed::{use_host_bridge, use_in_view, HostRequest};
 use crate::share::{Controls, Defaults, LinkParams, LinkedRun, Presets, ViewOptions};
@@ -58,7 +59,7 @@ impl<V, F: Copy> Copy for Drawing<V, F> {}
 /// `capture` (a scene's charts), called with the run once per simulated second and whenever a
 /// new run starts: a chart's buckets are a second wide or more, and redrawing every series ten
 /// times a second cost a slow phone more than a frame.
-pub fn once_a_second<M: Model + 'static>(
+pub fn once_a_second<M: Rewind + 'static>(
     capture: impl Fn(&Sim<M>) + Copy + Send + Sync + 'static,
 ) -> impl Fn(&Sim<M>) + Copy + Send + Sync + 'static {
     // The second charted, and the simulated time of the last call (a run that went back in time
@@ -76,7 +77,7 @@ pub fn once_a_second<M: Model + 'static>(
 }
 
 /// What differs between playgrounds in the shared plumbing.
-pub struct SceneSpec<S: 'static, M: Model + 'static> {
+pub struct SceneSpec<S: 'static, M: Rewind + 'static> {
     /// `SQS`: in file names (lower-cased), titles and labels.
     pub service: &'static str,
     /// Builds a run of a scenario with a seed.
@@ -87,16 +88,16 @@ pub struct SceneSpec<S: 'static, M: Model + 'static> {
     pub from_file: fn(&str) -> Result<S, String>,
 }
 
-impl<S, M: Model> Clone for SceneSpec<S, M> {
+impl<S, M: Rewind> Clone for SceneSpec<S, M> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<S, M: Model> Copy for SceneSpec<S, M> {}
+impl<S, M: Rewind> Copy for SceneSpec<S, M> {}
 
 /// A playground's live run and its shared state. `Copy`: signals and stored values only.
-pub struct LiveRun<S: Send + Sync + 'static, M: Model + 'static> {
+pub struct LiveRun<S: Send + Sync + 'static, M: Rewind + 'static> {
     /// The run (`None` only if a scenario that passed validation still failed to build).
     pub sim: StoredValue<Option<Sim<M>>, LocalStorage>,
     /// What the link, the presets and the controls share.
@@ -114,6 +115,10 @@ pub struct LiveRun<S: Send + Sync + 'static, M: Model + 'static> {
     logged: StoredValue<Option<u64>>,
     /// Set by [`LiveRun::change_at_now`]: the next rebuild runs on to this time.
     resume_at: StoredValue<Option<SimTime>>,
+    /// Checkpoints of the run, to show it as it was at any earlier instant.
+    tape: StoredValue<Tape<M>, LocalStorage>,
+    /// What the timeline shows: where the run is, how far it has been, and its markers.
+    pub timeline: RwSignal<TimelineView>,
     /// Whether the run is where the reader asked: a run still on its way to a link's time (or
     /// to now, after a rebuild) goes on in slices between frames and does not play meanwhile; a
     /// run too heavy for the chosen speed says how fast it goes.
@@ -121,18 +126,18 @@ pub struct LiveRun<S: Send + Sync + 'static, M: Model + 'static> {
     spec: SceneSpec<S, M>,
 }
 
-impl<S: Send + Sync + 'static, M: Model + 'static> Clone for LiveRun<S, M> {
+impl<S: Send + Sync + 'static, M: Rewind + 'static> Clone for LiveRun<S, M> {
     fn clone(&self) -> Self {
         *self
     }
 }
 
-impl<S: Send + Sync + 'static, M: Model + 'static> Copy for LiveRun<S, M> {}
+impl<S: Send + Sync + 'static, M: Rewind + 'static> Copy for LiveRun<S, M> {}
 
 impl<S, M> LiveRun<S, M>
 where
     S: LinkParams + PartialEq + Default + Clone + Send + Sync + 'static,
-    M: Model + 'static,
+    M: Rewind + 'static,
 {
     /// A playground page's run: its link read (see [`LinkedRun`]) with the defaults every page
     /// shares — seed 42, 1× speed, playing unless the reader prefers reduced motion — and the
@@ -144,8 +149,13 @@ where
             (spec.new_run)(&linked.scenario.get_untracked(), u64::from(linked.state.seed.get_untracked())).ok();
         // A link's time: reached now if that is quick, else in slices while the page shows progress.
         let pace = RunPaceState::new();
+        let mut tape = Tape::new();
+        if let Some(run) = first.as_ref() {
+            tape.record(run);
+        }
         if let (Some(run), Some(t)) = (first.as_mut(), linked.start_secs) {
             pace.run_to(run, SimTime::ZERO + SimDuration::from_secs_f64(t), HEAD_START_MS);
+            tape.record(run);
         }
         LiveRun {
             sim: StoredValue::new_local(first),
@@ -156,6 +166,8 @@ where
             log: RwSignal::new(Vec::new()),
             logged: StoredValue::new(None),
             resume_at: StoredValue::new(None),
+            tape: StoredValue::new_local(tape),
+            timeline: RwSignal::new(TimelineView::default()),
             pace,
             spec,
         }
@@ -166,9 +178,68 @@ where
         self.sim.with_value(|sim| sim.as_ref().map(f))
     }
 
-    /// Changes the run, if there is one.
+    /// Changes the run, if there is one, and notes where it got to (see [`Tape::record`]).
     pub fn update<R>(&self, f: impl FnOnce(&mut Sim<M>) -> R) -> Option<R> {
-        self.sim.try_update_value(|sim| sim.as_mut().map(f)).flatten()
+        let out = self.sim.try_update_value(|sim| sim.as_mut().map(f)).flatten();
+        self.record();
+        out
+    }
+
+    /// Changes the run by hand (say a message published from a composer): a replay from an
+    /// earlier checkpoint would not repeat that, so what lay ahead of it is forgotten.
+    pub fn act<R>(&self, f: impl FnOnce(&mut Sim<M>) -> R) -> Option<R> {
+        let out = self.sim.try_update_value(|sim| sim.as_mut().map(f)).flatten();
+        self.sim.with_value(|sim| {
+            if let Some(sim) = sim {
+                self.tape.update_value(|t| t.forget_after(sim));
+            }
+        });
+        self.record();
+        out
+    }
+
+    fn record(&self) {
+        self.sim.with_value(|sim| {
+            if let Some(sim) = sim {
+                self.tape.update_value(|t| t.record(sim));
+            }
+        });
+    }
+
+    /// Shows the run as it was at `secs` (up to how far it has been): the state a fresh run to
+    /// that instant would reach, replayed from the nearest checkpoint.
+    fn seek(&self, secs: f64, publish: impl Fn()) {
+        let t = SimTime::ZERO + SimDuration::from_secs_f64(secs.max(0.0));
+        let Some(run) = self.tape.with_value(|tape| tape.at_time(t)) else { return };
+        self.replace_run(run, publish);
+    }
+
+    /// Shows the run one work item earlier (the player's Step, backwards).
+    fn step_back(&self, publish: impl Fn()) {
+        let Some(handled) = self.with(|sim| sim.handled()) else { return };
+        if handled == 0 {
+            return;
+        }
+        let Some(run) = self.tape.with_value(|tape| tape.at_items(handled - 1)) else { return };
+        self.replace_run(run, publish);
+    }
+
+    fn replace_run(&self, run: Sim<M>, publish: impl Fn()) {
+        // A link's time still being caught up with is where the reader no longer wants to be.
+        self.pace.stop();
+        self.sim.set_value(Some(run));
+        publish();
+        self.publish_log();
+        self.publish_timeline();
+    }
+
+    /// Brings the timeline up to date: where the run is, how far it has been, its markers.
+    pub fn publish_timeline(&self) {
+        let Some(now) = self.with(|sim| sim.now()) else { return };
+        let next = self.tape.with_value(|tape| TimelineView::new(now, tape.frontier(), tape.marks(), tape.bytes()));
+        if self.timeline.with_untracked(|t| *t != next) {
+            self.timeline.set(next);
+        }
     }
 
     /// Rebuilds the run from the scenario and seed, then calls `publish`; a failure keeps the
@@ -177,6 +248,8 @@ where
         let seed = u64::from(self.linked.state.seed.get_untracked());
         match self.linked.scenario.with_untracked(|s| (self.spec.new_run)(s, seed)) {
             Ok(mut run) => {
+                let mut tape = Tape::new();
+                tape.record(&run);
                 match self.resume_at.try_update_value(Option::take).flatten() {
                     Some(t) => {
                         self.pace.run_to(&mut run, t, HEAD_START_MS);
@@ -186,10 +259,13 @@ where
                         self.restarts.update(|n| *n += 1);
                     }
                 }
+                tape.record(&run);
+                self.tape.set_value(tape);
                 self.sim.set_value(Some(run));
                 self.run_error.set(None);
                 publish();
                 self.publish_log();
+                self.publish_timeline();
             }
             Err(err) => self.run_error.set(Some(crate::scenes::knob::in_words(&err))),
         }
@@ -356,6 +432,10 @@ where
         on_new_scenario: impl Fn() + 'static,
     ) -> Player {
         let Drawing { view, snapshot, .. } = drawing;
+        let read = move || {
+            read();
+            self.publish_timeline();
+        };
         // A snapshot made for the next frame (see `animate`); anything published before then
         // makes it stale.
         let pending = StoredValue::new_local(None::<V>);
@@ -381,6 +461,8 @@ where
                 publish();
                 self.publish_log();
             }),
+            seek: Callback::new(move |secs| self.seek(secs, publish)),
+            step_back: Callback::new(move |()| self.step_back(publish)),
         }
     }
 
@@ -484,6 +566,10 @@ pub struct Player {
     /// Shows the run as it is now (after a change made outside the player, say a publish from
     /// the composer): diagram, readouts and event log.
     pub show: Callback<()>,
+    /// Shows the run as it was at a simulated second (the timeline).
+    pub seek: Callback<f64>,
+    /// Shows the run one work item earlier.
+    pub step_back: Callback<()>,
 }
 
 /// What a playground page shows that other playgrounds' pages do not; [`live_page`] lays it out.
@@ -517,7 +603,7 @@ pub fn live_page<S, M>(
 ) -> AnyView
 where
     S: LinkParams + PartialEq + Default + Clone + Send + Sync + 'static,
-    M: Model + 'static,
+    M: Rewind + 'static,
 {
     let PageParts { id, title, intro, counters, diagram, beside, settings, metrics } = parts;
     let log_label = format!("Recent {} events", live.spec.service);
@@ -536,7 +622,7 @@ where
             </LayoutDiagram>
             <LayoutControls slot>
                 {beside}
-                {live_controls(live, presets, player.step, player.reset, now_secs, settings)}
+                {live_controls(live, presets, player, now_secs, settings)}
             </LayoutControls>
             <LayoutMetrics slot>
                 {metrics}
@@ -569,7 +655,7 @@ pub fn EmbedFrame<S, M>(
 ) -> impl IntoView
 where
     S: LinkParams + PartialEq + Default + Clone + Send + Sync + 'static,
-    M: Model + 'static,
+    M: Rewind + 'static,
 {
     let linked = live.linked;
     let state = linked.state;
@@ -586,8 +672,12 @@ where
             view! { <PlayerControls state=state on_step=step on_reset=reset compact=true shortcuts=true/> }.into_any(),
         ),
         Controls::Full => Some(
-            view! { <PlayerControls state=state on_step=step on_reset=reset shortcuts=true/> {full_controls} }
-                .into_any(),
+            view! {
+                <PlayerControls state=state on_step=step on_reset=reset shortcuts=true/>
+                <Timeline view=live.timeline on_seek=player.seek on_back=player.step_back playing=state.playing shortcuts=true/>
+                {full_controls}
+            }
+            .into_any(),
         ),
     };
     let service = live.spec.service;
@@ -657,18 +747,18 @@ where
 fn live_controls<S, M>(
     live: LiveRun<S, M>,
     presets: &'static [crate::scenes::preset::Preset<S>],
-    on_step: Callback<()>,
-    on_reset: Callback<()>,
+    player: Player,
     now_secs: Signal<f64>,
     settings: AnyView,
 ) -> impl IntoView
 where
     S: LinkParams + PartialEq + Default + Clone + Send + Sync + 'static,
-    M: Model + 'static,
+    M: Rewind + 'static,
 {
     let LinkedRun { preset_key, modified, state, .. } = live.linked;
     view! {
-        <PlayerControls state=state on_step=on_step on_reset=on_reset shortcuts=true/>
+        <PlayerControls state=state on_step=player.step on_reset=player.reset shortcuts=true/>
+        <Timeline view=live.timeline on_seek=player.seek on_back=player.step_back playing=state.playing shortcuts=true/>
         <PresetPicker entries=crate::scenes::preset::picker_entries(presets) preset_key=preset_key modified=modified
             on_pick=move |key: String| live.load_preset(&key)/>
         <Collapsible title="Settings" testid="settings-section">

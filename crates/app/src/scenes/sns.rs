@@ -115,7 +115,7 @@ pub fn SnsScene() -> impl IntoView {
     // The composer publishes into the running simulation, now.
     let publish_composed = move |req: PublishRequest| -> Result<String, String> {
         let result = live
-            .update(|sim| sim.act(|m, cx| m.publish_composed(cx, req)))
+            .act(|sim| sim.act(|m, cx| m.publish_composed(cx, req)))
             .ok_or_else(|| "There is no run to publish into.".to_string())?;
         player.show.run(());
         match result {
