@@ -1752,7 +1752,7 @@ test('rewind: the poison preset\'s dead-letter marker jumps to the move; the key
   await page.locator('[data-testid=jump-mark-dlq]').click();
   const at = Number(await page.locator('[data-testid=timeline-range]').inputValue());
   assert(at > 0 && at < 90, `the marker jumped to ${at}`);
-  const badges = await page.locator('[data-testid=event-log] .badge').allInnerTexts();
+  const badges = await page.locator('[data-testid=event-log] .badge').allTextContents();
   assert(badges.includes('MOVED_TO_DLQ'), `the log at the marker does not show the move: ${badges.slice(-5)}`);
   // Keys: ← is one event back, Shift+→ the next marker, Shift+← the previous one.
   await page.locator('body').click({ position: { x: 5, y: 5 } });

@@ -5,7 +5,8 @@
 //! `t` is the nearest earlier checkpoint run on to `t`: nothing is recorded but clones of the
 //! run every so many work items. Checkpoints are thinned as the run grows (every other one
 //! dropped, the spacing doubled) so memory stays under [`BUDGET_BYTES`] for a run of any length;
-//! how long a seek takes is bounded by the spacing.
+//! how long a seek takes is bounded by the spacing — except for a run whose one copy is over a
+//! quarter of the budget, which takes no more checkpoints (its seeks replay further).
 //!
 //! The tape also remembers how far the run has got (its *frontier*) and the markers up to
 //! there, so a timeline still shows the whole run while the page looks at an earlier instant.
@@ -70,10 +71,14 @@ impl<M: Rewind> Tape<M> {
             }
         }
         let due = self.saved.last().is_none_or(|last| sim.handled() >= last.handled() + self.spacing);
-        if due {
-            self.sizes.push(sim.copy_bytes());
+        // A run too big to copy within the budget (a stream holding an hour of a heavy load)
+        // takes no more checkpoints: seeks then replay from the last one it could afford.
+        let size = if due { sim.copy_bytes() } else { 0 };
+        if due && size <= BUDGET_BYTES / 4 {
+            self.sizes.push(size);
             self.saved.push(sim.clone());
-            if self.saved.len() > MAX_CHECKPOINTS || self.bytes() > BUDGET_BYTES {
+            // Large runs (a stream holding an hour of records) may need several thinnings.
+            while (self.saved.len() > MAX_CHECKPOINTS || self.bytes() > BUDGET_BYTES) && self.saved.len() > 2 {
                 self.thin();
             }
         }

@@ -320,7 +320,7 @@ impl Marker {
             Marker::Throttle => "throttles",
             Marker::Loss => "losses and expiries",
             Marker::Failure => "failures and timeouts",
-            Marker::Redelivery => "redeliveries",
+            Marker::Redelivery => "redeliveries, out of order",
             Marker::Change => "resharding and scaling",
         }
     }

@@ -209,14 +209,14 @@ pub fn Timeline(
                     on:input=on_input/>
             </div>
             <div class="control-row timeline-row">
-                <button type="button" class="button" data-testid="step-back" on:click=move |_| back()
+                <button type="button" class="button" data-testid="step-back" title="One event back (←)" on:click=move |_| back()
                     disabled=move || view.with(|v| v.now_s <= 0.0)>"◀ Back"</button>
                 <button type="button" class="button" data-testid="previous-mark" on:click=move |_| jump(false)
                     disabled=move || view.with(|v| v.previous_mark().is_none())
-                    aria-label="Previous marker">"⇤ Marker"</button>
+                    aria-label="Previous marker" title="Previous marker (Shift+←)">"⇤ Prev"</button>
                 <button type="button" class="button" data-testid="next-mark" on:click=move |_| jump(true)
                     disabled=move || view.with(|v| v.next_mark().is_none())
-                    aria-label="Next marker">"Marker ⇥"</button>
+                    aria-label="Next marker" title="Next marker (Shift+→)">"Next ⇥"</button>
                 <span class="muted timeline-position" data-testid="timeline-position">{position}</span>
             </div>
             <ul class="timeline-legend" data-testid="timeline-legend">{legend}</ul>

@@ -76,3 +76,43 @@ fn a_day_of_the_heaviest_api_gateway_preset_stays_under_the_cap() {
         ApigwSim::try_new(s, 1).expect("a preset is valid").without_recent_events()
     });
 }
+
+/// Rewind (issue 22): the checkpoints of an hour of the heaviest preset (as above) stay under
+/// 64 MB, taken as a page takes them (after every frame-sized slice of the run).
+fn an_hour_of_checkpoints<S, M: engine::rewind::Rewind>(
+    all: &'static [Preset<S>],
+    build: impl Fn(&S) -> Sim<M>,
+) -> u64 {
+    let held = |key: &str| {
+        let mut sim = build(&scenario_of(all, key));
+        sim.run_until_done(SimTime::from_secs(600));
+        sim.copy_bytes()
+    };
+    let heaviest = all.iter().map(|p| (held(p.key), p.key)).max().map_or("", |(_, key)| key);
+    let mut sim = build(&scenario_of(all, heaviest));
+    let mut tape = engine::rewind::Tape::new();
+    let mut most = 0;
+    tape.record(&sim);
+    while sim.now() < SimTime::from_secs(3_600) {
+        sim.run_until_done(sim.now() + engine::time::SimDuration::from_millis(250));
+        tape.record(&sim);
+        most = most.max(tape.bytes());
+    }
+    assert!(most <= 64 << 20, "{heaviest}: checkpoints held {most} bytes");
+    assert!(tape.len() >= 2, "{heaviest}: {} checkpoints", tape.len());
+    most
+}
+
+#[test]
+fn an_hour_of_checkpoints_of_each_playgrounds_heaviest_preset_stays_under_64_mb() {
+    use engine::{apigw::ApigwSim, flow::FlowSim, kinesis::KinesisSim, sns::SnsSim, sqs::SqsSim};
+    an_hour_of_checkpoints(&super::sqs::presets::PRESETS, |s| SqsSim::try_new(s, 1).expect("a preset is valid"));
+    an_hour_of_checkpoints(&super::sns::presets::PRESETS, |s| SnsSim::try_new(s, 1).expect("a preset is valid"));
+    an_hour_of_checkpoints(&super::kinesis::presets::PRESETS, |s| {
+        KinesisSim::try_new(s, 1).expect("a preset is valid")
+    });
+    an_hour_of_checkpoints(&super::apigw::presets::PRESETS, |s| ApigwSim::try_new(s, 1).expect("a preset is valid"));
+    an_hour_of_checkpoints(&super::flow::presets::PRESETS, |s| {
+        FlowSim::try_new(s, 1).expect("a preset is valid").keep_recent_events(super::flow::RECENT_EVENTS)
+    });
+}
