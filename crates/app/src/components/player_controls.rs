@@ -60,8 +60,7 @@ pub fn PlayerControls(
     let hint = shortcuts.then(|| {
         view! {
             <p class="shortcut-hint muted" data-testid="shortcut-hint">
-                "Keys: " <kbd>"Space"</kbd> " play/pause · " <kbd>"→"</kbd> " step · " <kbd>"←"</kbd> " back · "
-                <kbd>"Shift"</kbd> "+" <kbd>"←"</kbd> " / " <kbd>"→"</kbd> " markers · " <kbd>"R"</kbd> " reset · "
+                "Keys: " <kbd>"Space"</kbd> " play/pause · " <kbd>"→"</kbd> " step · " <kbd>"R"</kbd> " reset · "
                 <kbd>"+"</kbd> " / " <kbd>"−"</kbd> " speed"
             </p>
         }

@@ -220,6 +220,12 @@ pub fn Timeline(
                 <span class="muted timeline-position" data-testid="timeline-position">{position}</span>
             </div>
             <ul class="timeline-legend" data-testid="timeline-legend">{legend}</ul>
+            {shortcuts.then(|| view! {
+                <p class="shortcut-hint muted">
+                    "Keys: " <kbd>"←"</kbd> " one event back · " <kbd>"Shift"</kbd> "+" <kbd>"←"</kbd> " / "
+                    <kbd>"→"</kbd> " previous / next marker"
+                </p>
+            })}
         </div>
     }
 }
