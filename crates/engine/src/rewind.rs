@@ -18,7 +18,7 @@ use crate::trace::Marks;
 /// What the checkpoints of one run may hold, about.
 pub const BUDGET_BYTES: u64 = 48 * 1024 * 1024;
 /// The most checkpoints kept, whatever their size.
-pub const MAX_CHECKPOINTS: usize = 256;
+pub const MAX_CHECKPOINTS: usize = 1_024;
 /// Work items between checkpoints at the start of a run (the spacing doubles on each thinning).
 pub const FIRST_SPACING: u64 = 2_000;
 
