@@ -170,7 +170,11 @@ pub fn Timeline(
         }
     };
     let legend = move || {
-        view.with(|v| v.legend())
+        let kinds = view.with(|v| v.legend());
+        let none = kinds.is_empty().then(|| {
+            view! { <li class="muted">"No dead-letter moves, throttles, losses, failures or redeliveries so far."</li> }
+        });
+        let entries = kinds
             .into_iter()
             .map(|(kind, n)| {
                 let go = move |_| {
@@ -186,7 +190,8 @@ pub fn Timeline(
                     </button></li>
                 }
             })
-            .collect_view()
+            .collect_view();
+        view! { {none} {entries} }
     };
     let position = move || {
         view.with(|v| match v.looking_back() {
