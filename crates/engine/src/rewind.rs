@@ -39,6 +39,8 @@ pub struct Tape<M: Model> {
     frontier: SimTime,
     frontier_items: u64,
     marks: Marks,
+    /// Changes made by hand (see [`Tape::acted`]): when and after how many work items.
+    acts: Vec<(SimTime, u64)>,
 }
 
 impl<M: Rewind> Default for Tape<M> {
@@ -57,6 +59,7 @@ impl<M: Rewind> Tape<M> {
             frontier: SimTime::ZERO,
             frontier_items: 0,
             marks: Marks::default(),
+            acts: Vec::new(),
         }
     }
 
@@ -117,10 +120,31 @@ impl<M: Rewind> Tape<M> {
         Some(sim)
     }
 
-    /// Forgets everything after `sim` (something was done to the run that a replay would not
-    /// repeat, say a message published by hand): the frontier and the markers come back to it.
-    pub fn forget_after(&mut self, sim: &Sim<M>) {
-        while self.saved.last().is_some_and(|s| s.handled() > sim.handled()) {
+    /// Notes a change made by hand to `sim`, now (say a message published from a composer): a
+    /// replay from an earlier checkpoint would not repeat it, so what lay ahead of it is
+    /// forgotten and the run as changed is checkpointed at once (a seek to this instant or later
+    /// then starts from a copy that has the change).
+    pub fn acted(&mut self, sim: &Sim<M>) {
+        self.forget_after(sim);
+        self.acts.push((sim.now(), sim.handled()));
+        self.sizes.push(sim.copy_bytes());
+        self.saved.push(sim.clone());
+    }
+
+    /// Notes that the page now shows `sim`, a copy from [`Tape::at_time`] or [`Tape::at_items`]:
+    /// if it is from before a change made by hand, that change is undone, and with it everything
+    /// that came after (the run goes on from here without it).
+    pub fn went_back_to(&mut self, sim: &Sim<M>) {
+        let before = |&(at, items): &(SimTime, u64)| sim.now() < at || sim.handled() < items;
+        if self.acts.iter().any(before) {
+            self.acts.retain(|act| !before(act));
+            self.forget_after(sim);
+        }
+    }
+
+    /// Forgets everything after `sim`: the checkpoints, the frontier and the markers come back to it.
+    fn forget_after(&mut self, sim: &Sim<M>) {
+        while self.saved.last().is_some_and(|s| s.handled() > sim.handled() || s.now() > sim.now()) {
             self.saved.pop();
             self.sizes.pop();
         }
@@ -239,9 +263,39 @@ mod tests {
         assert!(marks.iter().any(|m| m.kind == crate::trace::Marker::DeadLetter), "{marks:?}");
         let back = tape.at_time(secs(10)).expect("checkpoint");
         assert!(back.trace().marks().total() < tape.marks().total());
-        // Forgetting the future brings the markers back to the present.
-        tape.forget_after(&back);
+        // Looking back forgets nothing: the run will meet the same future.
+        tape.went_back_to(&back);
+        assert_eq!(tape.frontier(), secs(120));
+        // A change by hand forgets the future: the markers come back to the present.
+        tape.acted(&back);
         assert_eq!(tape.frontier(), secs(10));
         assert_eq!(tape.marks().total(), back.trace().marks().total());
+    }
+
+    #[test]
+    fn a_change_by_hand_is_kept_forward_and_undone_by_going_back_before_it() {
+        let scenario = crate::flow::example("fan-out-with-filters").expect("example flow");
+        let mut sim = FlowSim::try_new(&scenario, 2).expect("example flow");
+        let mut tape = Tape::new();
+        play(&mut sim, &mut tape, secs(20));
+        // A change by hand at 20 s that a replay would not repeat: a second, different run's
+        // state stands in for it (its hash differs from the recorded run's).
+        let mut changed = FlowSim::try_new(&scenario, 3).expect("example flow");
+        changed.run_until_done(secs(20));
+        tape.acted(&changed);
+        let mut sim = changed;
+        let hash_at_change = sim.trace_hash();
+        play(&mut sim, &mut tape, secs(40));
+        // Forward of the change, seeks start from the changed copy.
+        assert_eq!(tape.at_time(secs(20)).map(|s| s.trace_hash()), Some(hash_at_change));
+        let at_30 = tape.at_time(secs(30)).expect("checkpoint");
+        tape.went_back_to(&at_30);
+        assert_eq!(tape.frontier(), secs(40), "looking back after the change keeps the future");
+        // Back before it: the change and everything after are gone.
+        let at_10 = tape.at_time(secs(10)).expect("checkpoint");
+        tape.went_back_to(&at_10);
+        assert_eq!(tape.frontier(), secs(10));
+        let again = tape.at_time(secs(30)).expect("checkpoint");
+        assert_eq!(again.now(), secs(10), "nothing past the frontier");
     }
 }

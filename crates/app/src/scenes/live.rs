@@ -191,10 +191,9 @@ where
         let out = self.sim.try_update_value(|sim| sim.as_mut().map(f)).flatten();
         self.sim.with_value(|sim| {
             if let Some(sim) = sim {
-                self.tape.update_value(|t| t.forget_after(sim));
+                self.tape.update_value(|t| t.acted(sim));
             }
         });
-        self.record();
         out
     }
 
@@ -227,6 +226,7 @@ where
     fn replace_run(&self, run: Sim<M>, publish: impl Fn()) {
         // A link's time still being caught up with is where the reader no longer wants to be.
         self.pace.stop();
+        self.tape.update_value(|t| t.went_back_to(&run));
         self.sim.set_value(Some(run));
         publish();
         self.publish_log();
