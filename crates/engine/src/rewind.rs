@@ -13,7 +13,7 @@
 
 use crate::sim::{Model, Sim};
 use crate::time::SimTime;
-use crate::trace::Marks;
+use crate::trace::{Marks, TraceRecord};
 
 /// What the checkpoints of one run may hold, about.
 pub const BUDGET_BYTES: u64 = 48 * 1024 * 1024;
@@ -120,6 +120,49 @@ impl<M: Rewind> Tape<M> {
         Some(sim)
     }
 
+    /// The event at `index` of the run `now` shows (its position in the whole run) and its
+    /// cause: from `now`'s window of recent events, or else replayed from the last checkpoint
+    /// before it (see [`Trace::get`]). `None` for an event not emitted yet.
+    pub fn event(&self, now: &Sim<M>, index: u64) -> Option<(M::Event, Option<u64>)> {
+        self.event_near(now, index, &mut None)
+    }
+
+    /// [`Tape::event`], reusing `replay` (the last run replayed for an earlier call) when the
+    /// event is in its window: a chain's links are often close together.
+    fn event_near(&self, now: &Sim<M>, index: u64, replay: &mut Option<Sim<M>>) -> Option<(M::Event, Option<u64>)> {
+        let from_window = |sim: &Sim<M>| sim.trace().get(index).map(|(e, cause)| (e.clone(), cause));
+        if index >= now.trace().count() {
+            return None;
+        }
+        if let Some(found) = from_window(now).or_else(|| replay.as_ref().and_then(from_window)) {
+            return Some(found);
+        }
+        let from = self.saved.iter().rev().find(|s| s.trace().count() <= index)?;
+        let mut sim = from.clone();
+        while sim.trace().count() <= index && sim.step().is_some() {}
+        let found = from_window(&sim);
+        *replay = Some(sim);
+        found
+    }
+
+    /// Why the event at `index` happened: it and its causes, newest first — each the previous
+    /// event of the same message, copy or call ([`crate::trace::TraceRecord::subject`]) — at
+    /// most `longest` of them. The flag is `true` when the chain goes on beyond them.
+    pub fn why(&self, now: &Sim<M>, index: u64, longest: usize) -> (Vec<(u64, M::Event)>, bool) {
+        let mut chain = Vec::new();
+        let mut replay = None;
+        let mut next = Some(index);
+        while let Some(i) = next {
+            if chain.len() == longest {
+                return (chain, true);
+            }
+            let Some((event, cause)) = self.event_near(now, i, &mut replay) else { break };
+            chain.push((i, event));
+            next = cause;
+        }
+        (chain, false)
+    }
+
     /// Notes a change made by hand to `sim`, now (say a message published from a composer): a
     /// replay from an earlier checkpoint would not repeat it, so what lay ahead of it is
     /// forgotten and the run as changed is checkpointed at once (a seek to this instant or later
@@ -190,6 +233,7 @@ mod tests {
     use crate::flow::{FlowScenario, FlowSim};
     use crate::sqs::{SqsScenario, SqsSim};
     use crate::time::SimDuration;
+    use crate::trace::Reason;
 
     fn secs(s: u64) -> SimTime {
         SimTime::ZERO + SimDuration::from_secs(s)
@@ -222,6 +266,60 @@ mod tests {
         }
         // Past the frontier is the frontier.
         assert_eq!(tape.at_time(secs(9_000)).map(|s| s.now()), Some(secs(1_800)));
+    }
+
+    #[test]
+    fn a_dead_letter_moves_chain_names_the_receives_that_led_to_it() {
+        // The SQS playground's poison preset: one message in five always fails.
+        let mut scenario = SqsScenario::default();
+        scenario.queue.visibility_timeout_s = 2;
+        scenario.dlq = Some(crate::sqs::DlqSettings { max_receive_count: 3, ..Default::default() });
+        scenario.consumers.poison_fraction = 0.2;
+        let mut sim = SqsSim::try_new(&scenario, 42).expect("preset");
+        let mut tape = Tape::new();
+        play(&mut sim, &mut tape, secs(300));
+        // The first move, long out of the page's window of recent events: found by replay.
+        let (index, _) = (0..sim.trace().count())
+            .find_map(|i| tape.event(&sim, i).filter(|(e, _)| e.reason() == Reason::MovedToDlq).map(|e| (i, e)))
+            .expect("the poison message is dead-lettered");
+        assert!(sim.trace().get(index).is_none(), "the move is out of the window");
+        let (chain, more) = tape.why(&sim, index, 64);
+        assert!(!more, "the whole chain: {chain:?}");
+        let reasons: Vec<Reason> = chain.iter().map(|(_, e)| e.reason()).collect();
+        assert_eq!(reasons.first(), Some(&Reason::MovedToDlq));
+        assert_eq!(reasons.last(), Some(&Reason::Sent), "back to the send: {reasons:?}");
+        let max_receive = scenario.dlq.as_ref().map_or(0, |d| d.max_receive_count) as usize;
+        assert_eq!(reasons.iter().filter(|r| **r == Reason::Received).count(), max_receive, "{reasons:?}");
+        let message = chain[0].1.message;
+        assert!(chain.iter().all(|(_, e)| e.message == message), "one message's story");
+        assert!(chain.windows(2).all(|w| w[0].0 > w[1].0 && w[0].1.at >= w[1].1.at), "each cause is earlier");
+        // The same chain from a fresh run that kept every event.
+        let mut fresh = SqsSim::try_new(&scenario, 42).expect("preset").keep_recent_events(1 << 20);
+        fresh.run_until_done(secs(300));
+        let (again, _) = Tape::new().why(&fresh, index, 64);
+        assert_eq!(
+            again.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+            chain.iter().map(|(i, _)| *i).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn a_flows_chain_follows_a_copy_back_through_the_fan_out_to_its_producer() {
+        let scenario = crate::flow::example("sqs-poison-message").expect("example flow");
+        let mut sim = FlowSim::try_new(&scenario, 1).expect("example flow");
+        let mut tape = Tape::new();
+        play(&mut sim, &mut tape, secs(120));
+        // Found in a run that kept every event; the chain is asked of the page's run.
+        let mut all = FlowSim::try_new(&scenario, 1).expect("example flow").keep_recent_events(1 << 20);
+        all.run_until_done(secs(120));
+        let index = (0..all.trace().count())
+            .find(|&i| all.trace().get(i).is_some_and(|(e, _)| e.reason() == Reason::MovedToDlq))
+            .expect("a dead-letter move");
+        let (chain, _) = tape.why(&sim, index, 64);
+        let reasons: Vec<Reason> = chain.iter().map(|(_, e)| e.reason()).collect();
+        assert!(reasons.iter().filter(|r| **r == Reason::Received).count() >= 2, "{reasons:?}");
+        assert!(reasons.contains(&Reason::Published), "through the topic: {reasons:?}");
+        assert_eq!(reasons.last(), Some(&Reason::Sent), "back to the producer: {reasons:?}");
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! Memory stays bounded: the hash and count cover every event ever emitted, but only a window of
 //! the most recent events is kept for the event log and the inspector.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::time::SimTime;
 
@@ -210,6 +211,17 @@ pub trait TraceRecord {
     fn hash_into(&self, h: &mut StableHasher);
     /// One line for people: "job 12 waited 0.4 s, then worker 2 took it".
     fn describe(&self) -> String;
+    /// What the event happened to — a message, a copy of one, a call — as a number unique in
+    /// the run, if it is about one. Its cause is the previous event of the same subject (see
+    /// [`Trace::cause`]).
+    fn subject(&self) -> Option<u64> {
+        None
+    }
+    /// For the first event of a copy (an SNS delivery, a flow's fan-out copy): the subject it is
+    /// a copy of, whose latest event caused it.
+    fn parent(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// A word-at-a-time multiplicative hash (the FxHash step) over explicit little-endian
@@ -416,15 +428,73 @@ impl Marks {
     }
 }
 
-/// The trace of one run: a running hash over all events, a window of the recent ones, and the
-/// timeline's markers.
+/// A multiplicative hash for the lineage's integer keys: lookups only, so the order a map
+/// would iterate in never matters.
+#[derive(Clone, Copy, Debug, Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type IdMap = HashMap<u64, u64, BuildHasherDefault<IdHasher>>;
+
+/// Subjects remembered per generation of the lineage.
+const LINEAGE_GENERATION: usize = 1 << 16;
+
+/// The latest event of each recent subject, so a new event of a subject knows its cause. Two
+/// generations keep memory bounded whatever the run's length: when the newer one is full the
+/// older is dropped, so a subject idle for more than 65,536 others loses its link to the past
+/// (its next event starts a new chain) — an hour-long backlog does not cost an hour of memory.
+#[derive(Clone, Debug, Default)]
+struct Lineage {
+    new: IdMap,
+    old: IdMap,
+}
+
+impl Lineage {
+    fn last(&self, subject: u64) -> Option<u64> {
+        self.new.get(&subject).or_else(|| self.old.get(&subject)).copied()
+    }
+
+    fn set(&mut self, subject: u64, index: u64) {
+        if self.new.len() >= LINEAGE_GENERATION {
+            self.old = std::mem::take(&mut self.new);
+        }
+        self.new.insert(subject, index);
+    }
+
+    fn bytes(&self) -> u64 {
+        ((self.new.capacity() + self.old.capacity()) * 17) as u64
+    }
+}
+
+/// No cause (stored in a `u64` to keep the window of causes small).
+const NO_CAUSE: u64 = u64::MAX;
+
+/// The trace of one run: a running hash over all events, a window of the recent ones with their
+/// causes, and the timeline's markers.
 #[derive(Clone, Debug)]
 pub struct Trace<E> {
     hasher: StableHasher,
     count: u64,
     recent: VecDeque<E>,
+    /// The cause of each kept event (its index in the run, or [`NO_CAUSE`]).
+    causes: VecDeque<u64>,
     keep: usize,
     marks: Marks,
+    /// Only kept while recent events are (a headless run reads totals, never causes).
+    lineage: Lineage,
 }
 
 impl<E: TraceRecord> Trace<E> {
@@ -434,22 +504,29 @@ impl<E: TraceRecord> Trace<E> {
             hasher: StableHasher::new(),
             count: 0,
             recent: VecDeque::with_capacity(keep.min(4096)),
+            causes: VecDeque::with_capacity(keep.min(4096)),
             keep,
             marks: Marks::default(),
+            lineage: Lineage::default(),
         }
     }
 
-    /// Keeps at most `keep` recent events from now on (0: none).
+    /// Keeps at most `keep` recent events from now on (0: none, and no causes either).
     pub fn keep_recent(&mut self, keep: usize) {
         self.keep = keep;
         while self.recent.len() > keep {
             self.recent.pop_front();
+            self.causes.pop_front();
+        }
+        if keep == 0 {
+            self.lineage = Lineage::default();
         }
     }
 
     /// Records an event.
     pub fn push(&mut self, event: E) {
         event.hash_into(&mut self.hasher);
+        let index = self.count;
         self.count += 1;
         if let Some(kind) = event.reason().marker() {
             self.marks.add(event.at(), kind);
@@ -457,10 +534,35 @@ impl<E: TraceRecord> Trace<E> {
         if self.keep == 0 {
             return;
         }
+        let cause = match event.subject() {
+            Some(subject) => {
+                let cause = self.lineage.last(subject).or_else(|| event.parent().and_then(|p| self.lineage.last(p)));
+                self.lineage.set(subject, index);
+                cause
+            }
+            None => None,
+        };
         if self.recent.len() == self.keep {
             self.recent.pop_front();
+            self.causes.pop_front();
         }
         self.recent.push_back(event);
+        self.causes.push_back(cause.unwrap_or(NO_CAUSE));
+    }
+
+    /// The kept event at `index` (its position in the whole run, from 0) and its cause: the
+    /// previous event of its subject (or, for a copy's first event, the latest of what it is a
+    /// copy of). `None` when the event is not in the window (or not yet emitted).
+    pub fn get(&self, index: u64) -> Option<(&E, Option<u64>)> {
+        let first = self.count - self.recent.len() as u64;
+        let at = usize::try_from(index.checked_sub(first)?).ok()?;
+        let cause = *self.causes.get(at)?;
+        Some((self.recent.get(at)?, (cause != NO_CAUSE).then_some(cause)))
+    }
+
+    /// The index in the whole run of the oldest kept event.
+    pub fn first_kept(&self) -> u64 {
+        self.count - self.recent.len() as u64
     }
 
     /// The timeline's markers over the whole run.
@@ -470,7 +572,7 @@ impl<E: TraceRecord> Trace<E> {
 
     /// About how many bytes the kept events and the markers hold.
     pub fn bytes(&self) -> u64 {
-        (self.recent.capacity() * std::mem::size_of::<E>()) as u64 + self.marks.bytes()
+        (self.recent.capacity() * (std::mem::size_of::<E>() + 8)) as u64 + self.marks.bytes() + self.lineage.bytes()
     }
 
     /// The hash over every event so far: same scenario and seed ⇒ same hash, on every target.

@@ -256,6 +256,10 @@ impl TraceRecord for ApigwTraceEvent {
         ]);
         h.write_u64x4([u64::from(self.bucket.0), self.bucket.1, 0, 0]);
     }
+    /// A call and its retries.
+    fn subject(&self) -> Option<u64> {
+        Some(self.call)
+    }
     fn describe(&self) -> String {
         let who = format!("client {}.{}", self.client.0 + 1, self.client.1 + 1);
         let n = self.attempt;

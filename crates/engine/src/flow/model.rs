@@ -109,6 +109,12 @@ impl TraceRecord for FlowEvent {
         let what = u64::from(self.reason.stable_id()) | u64::from(self.node) << 32;
         h.write_u64x4([self.at.as_micros(), what, self.copy, self.parent]);
     }
+    fn subject(&self) -> Option<u64> {
+        (self.copy != 0).then_some(self.copy)
+    }
+    fn parent(&self) -> Option<u64> {
+        (self.parent != 0).then_some(self.parent)
+    }
     fn describe(&self) -> String {
         match (self.copy, self.parent) {
             (0, _) => format!("node {}: {}", self.node, self.note),

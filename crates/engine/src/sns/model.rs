@@ -118,6 +118,14 @@ impl TraceRecord for SnsTraceEvent {
             u64::from(self.attempt) << 32 | u64::from(self.actor.unwrap_or(u32::MAX)),
         ]);
     }
+    /// A subscription's copy of a message is a subject of its own, a copy of the message.
+    fn subject(&self) -> Option<u64> {
+        let sub = self.subscription.as_ref().map_or(0, |s| u64::from(s.0) + 1);
+        self.message.map(|m| m << 20 | sub)
+    }
+    fn parent(&self) -> Option<u64> {
+        self.subscription.as_ref().and(self.message).map(|m| m << 20)
+    }
     fn describe(&self) -> String {
         let m = self.message.map_or_else(|| "—".to_owned(), |m| format!("msg-{m}"));
         let to = self.subscription.as_ref().map_or("—", |s| &s.1);

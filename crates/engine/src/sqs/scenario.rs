@@ -418,6 +418,9 @@ impl TraceRecord for SqsTraceEvent {
             u64::from(self.count) << 1 | u64::from(self.in_dlq),
         ]);
     }
+    fn subject(&self) -> Option<u64> {
+        self.message.map(|m| m.0)
+    }
     fn describe(&self) -> String {
         let m = self.message.map_or_else(|| "—".to_owned(), |m| m.to_string());
         let who = self.actor.map_or(0, |a| a + 1);
