@@ -13,7 +13,7 @@
 
 use crate::sim::{Model, Sim};
 use crate::time::SimTime;
-use crate::trace::{Marks, TraceRecord};
+use crate::trace::Marks;
 
 /// What the checkpoints of one run may hold, about.
 pub const BUDGET_BYTES: u64 = 48 * 1024 * 1024;
@@ -233,7 +233,7 @@ mod tests {
     use crate::flow::{FlowScenario, FlowSim};
     use crate::sqs::{SqsScenario, SqsSim};
     use crate::time::SimDuration;
-    use crate::trace::Reason;
+    use crate::trace::{Reason, TraceRecord};
 
     fn secs(s: u64) -> SimTime {
         SimTime::ZERO + SimDuration::from_secs(s)

@@ -4,7 +4,10 @@
 //! Memory stays bounded: the hash and count cover every event ever emitted, but only a window of
 //! the most recent events is kept for the event log and the inspector.
 
-use std::collections::{HashMap, VecDeque};
+// The lineage's map is only looked up, never iterated: no order can leak into a run.
+#[allow(clippy::disallowed_types)]
+use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::time::SimTime;
@@ -447,6 +450,7 @@ impl Hasher for IdHasher {
     }
 }
 
+#[allow(clippy::disallowed_types)]
 type IdMap = HashMap<u64, u64, BuildHasherDefault<IdHasher>>;
 
 /// Subjects remembered per generation of the lineage.
