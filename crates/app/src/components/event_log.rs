@@ -16,6 +16,9 @@ pub struct LogEntry {
     pub reason: String,
     /// What happened, in words.
     pub message: String,
+    /// Whether the engine links it to earlier events (it is about a message, copy or call), so
+    /// "Why?" has a chain to show.
+    pub linked: bool,
 }
 
 /// The newest `lines` events of a trace, oldest first, keyed by their position in the whole run
@@ -42,6 +45,7 @@ pub fn log_entries_by<E: TraceRecord>(
             at_secs: event.at().as_secs_f64(),
             reason: event.reason().code().to_string(),
             message: describe(event),
+            linked: event.subject().is_some(),
         })
         .collect();
     entries.reverse();
@@ -63,6 +67,9 @@ pub fn EventLog(
     /// How many of the most recent entries to show.
     #[prop(default = 50)]
     max_entries: usize,
+    /// Asks why the event at this position in the run happened: linked lines get a "Why?" button.
+    #[prop(optional)]
+    on_why: Option<Callback<u64>>,
 ) -> impl IntoView {
     let newest_first =
         move || entries.with(|entries| entries.iter().rev().take(max_entries).cloned().collect::<Vec<_>>());
@@ -74,6 +81,14 @@ pub fn EventLog(
                     // The view macro evaluates children before attributes, so the badge text gets its own copy.
                     {
                         let reason_code = entry.reason.clone();
+                        let key = entry.key;
+                        let why = on_why.filter(|_| entry.linked).map(|why| {
+                            view! {
+                                " "
+                                <button type="button" class="why-button" data-testid="why-button"
+                                    aria-label="Why did this happen?" on:click=move |_| why.run(key)>"Why?"</button>
+                            }
+                        });
                         view! {
                             <li>
                                 <span class="log-time">{format_sim_time(entry.at_secs)}</span>
@@ -81,6 +96,7 @@ pub fn EventLog(
                                 <span class="badge" data-reason=entry.reason>{reason_code}</span>
                                 " "
                                 <span class="log-message">{entry.message}</span>
+                                {why}
                             </li>
                         }
                     }

@@ -19,6 +19,7 @@ mod share_panel;
 mod stats_grid;
 mod timeline;
 pub mod token_layer;
+mod why_panel;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -40,6 +41,7 @@ pub use share_panel::{LinkNotices, ScenarioFile, ShareLinks, SharePanel};
 pub use stats_grid::StatsGrid;
 pub use timeline::{Timeline, TimelineView};
 pub use token_layer::{token_group, Token};
+pub use why_panel::{WhyPanel, WhyView};
 
 /// Text safe in markup, as element content or inside a double-quoted attribute. Parts of the
 /// page written as markup (charts, the SNS columns) show names the reader typed.

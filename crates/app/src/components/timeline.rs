@@ -59,20 +59,20 @@ impl TimelineView {
         }
     }
 
-    /// Where the marker before the position is (Shift+←).
-    pub fn previous_mark(&self) -> Option<f64> {
-        self.marks.iter().rev().map(|m| m.first_s).find(|&t| t < self.now_s - HERE_S)
+    /// The marker before the position (Shift+←).
+    pub fn previous_mark(&self) -> Option<MarkView> {
+        self.marks.iter().rev().find(|m| m.first_s < self.now_s - HERE_S).copied()
     }
 
-    /// Where the marker after the position is (Shift+→), up to the frontier.
-    pub fn next_mark(&self) -> Option<f64> {
-        self.marks.iter().map(|m| m.first_s).find(|&t| t > self.now_s + HERE_S && t <= self.frontier_s)
+    /// The marker after the position (Shift+→), up to the frontier.
+    pub fn next_mark(&self) -> Option<MarkView> {
+        self.marks.iter().find(|m| m.first_s > self.now_s + HERE_S && m.first_s <= self.frontier_s).copied()
     }
 
-    /// Where the next marker of `kind` after the position is, or its first one if none is after.
-    pub fn next_mark_of(&self, kind: Marker) -> Option<f64> {
-        let of_kind = || self.marks.iter().filter(move |m| m.kind == kind).map(|m| m.first_s);
-        of_kind().find(|&t| t > self.now_s + HERE_S).or_else(|| of_kind().next())
+    /// The next marker of `kind` after the position, or its first one if none is after.
+    pub fn next_mark_of(&self, kind: Marker) -> Option<MarkView> {
+        let of_kind = || self.marks.iter().filter(move |m| m.kind == kind);
+        of_kind().find(|m| m.first_s > self.now_s + HERE_S).or_else(|| of_kind().next()).copied()
     }
 
     /// The kinds of marker the run has, with how many events each, in legend order.
@@ -118,6 +118,8 @@ pub fn Timeline(
     on_seek: Callback<f64>,
     /// Shows the run one event earlier.
     on_back: Callback<()>,
+    /// Goes to a marker: shows the run at its first event, and why that happened.
+    on_mark: Callback<(f64, Marker)>,
     /// Paused by stepping back, as Step pauses.
     playing: RwSignal<bool>,
     /// Page-wide keys.
@@ -130,8 +132,8 @@ pub fn Timeline(
     };
     let jump = move |forward: bool| {
         let to = view.with_untracked(|v| if forward { v.next_mark() } else { v.previous_mark() });
-        if let Some(t) = to {
-            on_seek.run(t);
+        if let Some(m) = to {
+            on_mark.run((m.first_s, m.kind));
         }
     };
     if shortcuts {
@@ -178,8 +180,8 @@ pub fn Timeline(
             .into_iter()
             .map(|(kind, n)| {
                 let go = move |_| {
-                    if let Some(t) = view.with_untracked(|v| v.next_mark_of(kind)) {
-                        on_seek.run(t);
+                    if let Some(m) = view.with_untracked(|v| v.next_mark_of(kind)) {
+                        on_mark.run((m.first_s, m.kind));
                     }
                 };
                 view! {
@@ -255,8 +257,8 @@ mod tests {
     fn markers_before_and_after_the_position() {
         let v = view_with(30.0, &[(Marker::Throttle, 10.5), (Marker::DeadLetter, 30.0), (Marker::Loss, 42.25)]);
         // The marker the page is on is not "previous": Shift+← goes to the one before.
-        assert_eq!(v.previous_mark(), Some(10.5));
-        assert_eq!(v.next_mark(), Some(42.25));
+        assert_eq!(v.previous_mark().map(|m| (m.first_s, m.kind)), Some((10.5, Marker::Throttle)));
+        assert_eq!(v.next_mark().map(|m| m.first_s), Some(42.25));
         assert_eq!(view_with(5.0, &[(Marker::Loss, 42.25)]).previous_mark(), None);
         assert_eq!(view_with(50.0, &[(Marker::Loss, 42.25)]).next_mark(), None);
     }
@@ -266,10 +268,11 @@ mod tests {
         let v = view_with(0.0, &[(Marker::Loss, 1.0), (Marker::DeadLetter, 2.0), (Marker::Loss, 3.0)]);
         assert_eq!(v.legend(), vec![(Marker::DeadLetter, 2), (Marker::Loss, 4)]);
         // A legend entry goes to the next marker of its kind, and round to the first.
-        assert_eq!(v.next_mark_of(Marker::Loss), Some(1.0));
+        let at = |m: Option<MarkView>| m.map(|m| m.first_s);
+        assert_eq!(at(v.next_mark_of(Marker::Loss)), Some(1.0));
         let later = TimelineView { now_s: 2.0, ..v.clone() };
-        assert_eq!(later.next_mark_of(Marker::Loss), Some(3.0));
-        assert_eq!(later.next_mark_of(Marker::DeadLetter), Some(2.0));
+        assert_eq!(at(later.next_mark_of(Marker::Loss)), Some(3.0));
+        assert_eq!(at(later.next_mark_of(Marker::DeadLetter)), Some(2.0));
         assert!(v.looking_back());
     }
 }

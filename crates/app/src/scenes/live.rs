@@ -6,7 +6,7 @@
 //! diagram and its panels.
 
 use engine::rewind::{Rewind, Tape};
-use engine::{ConfigError, RunOutcome, Sim, SimDuration, SimTime};
+use engine::{ConfigError, Marker, RunOutcome, Sim, SimDuration, SimTime, TraceRecord};
 use leptos::prelude::*;
 
 use super::work_budget::{
@@ -16,7 +16,7 @@ use crate::anim::use_animation_frame;
 use crate::components::{
     log_entries_by, Announcer, CaptionStrip, Collapsible, EmbedTitle, EventLog, LayoutControls, LayoutDiagram,
     LayoutHeader, LayoutMetrics, LinkNotices, LogEntry, PlayerControls, PlaygroundLayout, PresetPicker, ScenarioFile,
-    ShareLinks, SharePanel, Stage, Timeline, TimelineView,
+    ShareLinks, SharePanel, Stage, Timeline, TimelineView, WhyPanel, WhyView,
 };
 use crate::embed::{use_host_bridge, use_in_view, HostRequest};
 use crate::share::{Controls, Defaults, LinkParams, LinkedRun, Presets, ViewOptions};
@@ -35,6 +35,8 @@ pub const LOG_EVERY_MS: f64 = 500.0;
 pub const LOG_LINES: usize = 40;
 /// Above this many tokens a diagram counts as crowded: it is redrawn every other frame.
 pub const CROWDED_TOKENS: usize = 300;
+/// The most links a "Why?" chain shows (a poison message's story is about ten).
+const WHY_LINKS: usize = 24;
 /// Lines of the event log an embed shows to readers who prefer reduced motion.
 const EMBED_LOG_LINES: usize = 5;
 
@@ -119,6 +121,8 @@ pub struct LiveRun<S: Send + Sync + 'static, M: Rewind + 'static> {
     tape: StoredValue<Tape<M>, LocalStorage>,
     /// What the timeline shows: where the run is, how far it has been, and its markers.
     pub timeline: RwSignal<TimelineView>,
+    /// The causal chain the reader asked for ("Why?"), if any.
+    pub why: RwSignal<Option<WhyView>>,
     /// Whether the run is where the reader asked: a run still on its way to a link's time (or
     /// to now, after a rebuild) goes on in slices between frames and does not play meanwhile; a
     /// run too heavy for the chosen speed says how fast it goes.
@@ -168,6 +172,7 @@ where
             resume_at: StoredValue::new(None),
             tape: StoredValue::new_local(tape),
             timeline: RwSignal::new(TimelineView::default()),
+            why: RwSignal::new(None),
             pace,
             spec,
         }
@@ -223,6 +228,42 @@ where
         self.replace_run(run, publish);
     }
 
+    /// Shows why the event at `index` (its position in the run) happened: its causal chain, as
+    /// the engine recorded it, replayed from checkpoints where it left the recent window.
+    fn explain(&self, index: u64) {
+        let chain = self.sim.with_value(|sim| -> Option<WhyView> {
+            let sim = sim.as_ref()?;
+            let (links, more) = self.tape.with_value(|tape| tape.why(sim, index, WHY_LINKS));
+            let links = links
+                .into_iter()
+                .map(|(key, e)| LogEntry {
+                    key,
+                    at_secs: e.at().as_secs_f64(),
+                    reason: e.reason().code().to_string(),
+                    message: sim.model().describe(&e),
+                    linked: e.subject().is_some(),
+                })
+                .collect::<Vec<_>>();
+            (!links.is_empty()).then_some(WhyView { links, more })
+        });
+        self.why.set(chain);
+    }
+
+    /// Goes to a marker: shows the run at its first event, and why that event happened (the
+    /// newest event of its kind there).
+    fn seek_mark(&self, secs: f64, kind: Marker, publish: impl Fn()) {
+        self.seek(secs, publish);
+        let marked = self.with(|sim| {
+            let trace = sim.trace();
+            let newest = trace.recent().rev().position(|e| e.reason().marker() == Some(kind))?;
+            Some(trace.count() - 1 - newest as u64)
+        });
+        match marked.flatten() {
+            Some(index) => self.explain(index),
+            None => self.why.set(None),
+        }
+    }
+
     fn replace_run(&self, run: Sim<M>, publish: impl Fn()) {
         // A link's time still being caught up with is where the reader no longer wants to be.
         self.pace.stop();
@@ -263,6 +304,8 @@ where
                 self.tape.set_value(tape);
                 self.sim.set_value(Some(run));
                 self.run_error.set(None);
+                // A chain of the old run would name events this run may not have.
+                self.why.set(None);
                 publish();
                 self.publish_log();
                 self.publish_timeline();
@@ -463,6 +506,8 @@ where
             }),
             seek: Callback::new(move |secs| self.seek(secs, publish)),
             step_back: Callback::new(move |()| self.step_back(publish)),
+            seek_mark: Callback::new(move |(secs, kind)| self.seek_mark(secs, kind, publish)),
+            why: Callback::new(move |index| self.explain(index)),
         }
     }
 
@@ -570,6 +615,10 @@ pub struct Player {
     pub seek: Callback<f64>,
     /// Shows the run one work item earlier.
     pub step_back: Callback<()>,
+    /// Goes to a marker (its first event's second and kind) and explains it.
+    pub seek_mark: Callback<(f64, Marker)>,
+    /// Shows why the event at a position in the run happened.
+    pub why: Callback<u64>,
 }
 
 /// What a playground page shows that other playgrounds' pages do not; [`live_page`] lays it out.
@@ -627,7 +676,7 @@ where
             <LayoutMetrics slot>
                 {metrics}
                 <h3 class="panel-title">"Recent events"</h3>
-                <EventLog entries=live.log label=log_label max_entries=LOG_LINES/>
+                <EventLog entries=live.log label=log_label max_entries=LOG_LINES on_why=player.why/>
                 <Announcer message=live.announcement/>
             </LayoutMetrics>
         </PlaygroundLayout>
@@ -674,7 +723,9 @@ where
         Controls::Full => Some(
             view! {
                 <PlayerControls state=state on_step=step on_reset=reset shortcuts=true/>
-                <Timeline view=live.timeline on_seek=player.seek on_back=player.step_back playing=state.playing shortcuts=true/>
+                <Timeline view=live.timeline on_seek=player.seek on_back=player.step_back on_mark=player.seek_mark
+                    playing=state.playing shortcuts=true/>
+                <WhyPanel why=live.why on_seek=player.seek/>
                 {full_controls}
             }
             .into_any(),
@@ -758,7 +809,9 @@ where
     let LinkedRun { preset_key, modified, state, .. } = live.linked;
     view! {
         <PlayerControls state=state on_step=player.step on_reset=player.reset shortcuts=true/>
-        <Timeline view=live.timeline on_seek=player.seek on_back=player.step_back playing=state.playing shortcuts=true/>
+        <Timeline view=live.timeline on_seek=player.seek on_back=player.step_back on_mark=player.seek_mark
+            playing=state.playing shortcuts=true/>
+        <WhyPanel why=live.why on_seek=player.seek/>
         <PresetPicker entries=crate::scenes::preset::picker_entries(presets) preset_key=preset_key modified=modified
             on_pick=move |key: String| live.load_preset(&key)/>
         <Collapsible title="Settings" testid="settings-section">
