@@ -1743,7 +1743,7 @@ test('rewind: scrubbing back in every live playground shows exactly the run a fr
   }
 });
 
-test('rewind: the poison preset\'s dead-letter marker jumps to the move; the keys step back and go from marker to marker', async () => {
+test('rewind: the poison preset\'s dead-letter marker jumps to the move and its chain names the receives; the keys step back and go from marker to marker', async () => {
   const page = await openLive('sqs', 'p=poison&seed=42&t=90');
   const legend = await page.locator('[data-testid=timeline-legend]').innerText();
   assert(/dead-letter moves/.test(legend), `no dead-letter marker in the legend: ${legend}`);
@@ -1754,6 +1754,24 @@ test('rewind: the poison preset\'s dead-letter marker jumps to the move; the key
   assert(at > 0 && at < 90, `the marker jumped to ${at}`);
   const badges = await page.locator('[data-testid=event-log] .badge').allTextContents();
   assert(badges.includes('MOVED_TO_DLQ'), `the log at the marker does not show the move: ${badges.slice(-5)}`);
+  // The marker explains itself: the move's causal chain, back through the receives to the send.
+  const chain = await page.locator('[data-testid=why-chain] li').allInnerTexts();
+  const reasons = chain.map((line) => line.match(/[A-Z_]{4,}/)?.[0]);
+  assert(reasons[0] === 'MOVED_TO_DLQ' && reasons.at(-1) === 'SENT', `the chain: ${reasons}`);
+  assert(reasons.filter((r) => r === 'RECEIVED').length === 3, `maxReceiveCount 3 means three receives: ${reasons}`);
+  const message = chain[0].match(/msg-\d+/)?.[0];
+  assert(message && chain.every((line) => line.includes(message)), `one message's story: ${chain.join(' | ')}`);
+  // A link's time shows that moment: the send, earlier than the move.
+  await page.locator('[data-testid=why-chain] li').last().locator('button').click();
+  const sentAt = Number(await page.locator('[data-testid=timeline-range]').inputValue());
+  assert(sentAt < at, `the send's time went to ${sentAt}, not before the move at ${at}`);
+  // Any linked line of the log asks the same question.
+  await page.locator('[data-testid=why-button]').first().click();
+  const first = await page.locator('[data-testid=why-chain] li').first().innerText();
+  assert(/[A-Z_]{4,}/.test(first), `a log line's chain: ${first}`);
+  await page.locator('[data-testid=why-close]').click();
+  assert((await page.locator('[data-testid=why-panel]').count()) === 0, 'Close did not close the chain');
+  await seekTo(page, at);
   // Keys: ← is one event back, Shift+→ the next marker, Shift+← the previous one.
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   const here = await runState(page);

@@ -25,13 +25,20 @@ pub fn WhyPanel(
     on_seek: Callback<f64>,
 ) -> impl IntoView {
     let heading = NodeRef::<leptos::html::H3>::new();
+    let panel = NodeRef::<leptos::html::Section>::new();
     // Asked from the event log or a marker: the panel comes into view and takes the focus, so a
     // keyboard or screen-reader user lands on the answer.
     // (The heading mounts with the panel, after this effect's first run: it runs again then.)
     Effect::new(move || {
         why.track();
-        if let Some(h) = heading.get() {
-            let _ = h.focus();
+        if let (Some(h), Some(panel)) = (heading.get(), panel.get()) {
+            // The whole chain in view where it fits, not just its heading.
+            let focus = web_sys::FocusOptions::new();
+            focus.set_prevent_scroll(true);
+            let _ = h.focus_with_options(&focus);
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            panel.scroll_into_view_with_scroll_into_view_options(&options);
         }
     });
     let links = move || {
@@ -71,7 +78,7 @@ pub fn WhyPanel(
     };
     view! {
         <Show when=move || why.with(Option::is_some)>
-            <section class="why-panel" aria-label="Why did this happen?" data-testid="why-panel">
+            <section class="why-panel" aria-label="Why did this happen?" data-testid="why-panel" node_ref=panel>
                 <h3 class="panel-title" tabindex="-1" node_ref=heading>"Why?"</h3>
                 <ol class="why-chain" data-testid="why-chain">{links}</ol>
                 <p class="muted why-ending">{ending}</p>
