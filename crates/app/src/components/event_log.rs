@@ -52,6 +52,26 @@ pub fn log_entries_by<E: TraceRecord>(
     entries
 }
 
+/// One event as every list of events shows it: its time, its reason code as a badge, and what
+/// happened (the event log, the message inspector's history, a "Why?" chain). `time` is the
+/// time's own element: plain text, or a button that goes to that moment.
+pub fn event_line(time: AnyView, reason: &str, message: String) -> impl IntoView + use<> {
+    // The view macro evaluates children before attributes: the badge text gets its own copy.
+    let (code, reason) = (reason.to_string(), reason.to_string());
+    view! {
+        {time}
+        " "
+        <span class="badge" data-reason=reason>{code}</span>
+        " "
+        <span class="log-message">{message}</span>
+    }
+}
+
+/// The time of an event in a list.
+pub fn event_time(at_secs: f64) -> AnyView {
+    view! { <span class="log-time">{format_sim_time(at_secs)}</span> }.into_any()
+}
+
 /// A scrollable log of recent events, newest first, keeping at most `max_entries` lines.
 ///
 /// The list has `role="log"` with live announcements switched off: at simulation speed it would
@@ -80,7 +100,6 @@ pub fn EventLog(
                 <For each=newest_first key=|entry| entry.key let:entry>
                     // The view macro evaluates children before attributes, so the badge text gets its own copy.
                     {
-                        let reason_code = entry.reason.clone();
                         let key = entry.key;
                         let why = on_why.filter(|_| entry.linked).map(|why| {
                             view! {
@@ -90,14 +109,7 @@ pub fn EventLog(
                             }
                         });
                         view! {
-                            <li>
-                                <span class="log-time">{format_sim_time(entry.at_secs)}</span>
-                                " "
-                                <span class="badge" data-reason=entry.reason>{reason_code}</span>
-                                " "
-                                <span class="log-message">{entry.message}</span>
-                                {why}
-                            </li>
+                            <li>{event_line(event_time(entry.at_secs), &entry.reason, entry.message)} {why}</li>
                         }
                     }
                 </For>

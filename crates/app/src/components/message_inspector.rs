@@ -5,7 +5,7 @@
 use engine::TraceRecord;
 use leptos::prelude::*;
 
-use crate::view_model::format_sim_time;
+use super::event_log::{event_line, event_time};
 
 /// One step of a message's history.
 #[derive(Clone, Debug, PartialEq)]
@@ -71,15 +71,7 @@ pub fn MessageInspector(
             steps
                 .iter()
                 .map(|s| {
-                    view! {
-                        <li>
-                            <span class="log-time">{format_sim_time(s.at_secs)}</span>
-                            " "
-                            <span class="badge" data-reason=s.reason>{s.reason}</span>
-                            " "
-                            <span class="log-message">{s.text.clone()}</span>
-                        </li>
-                    }
+                    view! { <li>{event_line(event_time(s.at_secs), s.reason, s.text.clone())}</li> }
                 })
                 .collect_view()
         })

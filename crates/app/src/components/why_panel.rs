@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use super::event_log::event_line;
 use super::LogEntry;
 use crate::view_model::format_sim_time;
 
@@ -50,15 +51,13 @@ pub fn WhyPanel(
                 .enumerate()
                 .map(|(i, link)| {
                     let at = link.at_secs;
-                    let (reason, code) = (link.reason.clone(), link.reason.clone());
+                    let time = view! {
+                        <button type="button" class="log-time why-time" title="Show this moment"
+                            on:click=move |_| on_seek.run(at)>{format_sim_time(at)}</button>
+                    };
                     view! {
-                        <li data-reason=link.reason.clone()>
-                            <button type="button" class="log-time why-time" title="Show this moment"
-                                on:click=move |_| on_seek.run(at)>{format_sim_time(at)}</button>
-                            " "
-                            <span class="badge" data-reason=reason>{code}</span>
-                            " "
-                            <span class="log-message">{link.message.clone()}</span>
+                        <li>
+                            {event_line(time.into_any(), &link.reason, link.message.clone())}
                             {(i < last).then(|| view! { <span class="why-because muted">"because"</span> })}
                         </li>
                     }
