@@ -231,3 +231,28 @@ fn old_files_without_the_new_fields_keep_their_meaning() {
     full.producers[0].delay_s = 3;
     assert_eq!(SqsScenario::from_file_json(&full.to_file_json()).unwrap(), full);
 }
+
+#[test]
+fn a_fork_with_a_longer_visibility_timeout_ends_the_duplicates_from_its_instant() {
+    let at_fork = run(&slow_consumer(), 42, 30);
+    let mut fork = at_fork.clone();
+    let mut longer = slow_consumer();
+    longer.queue.visibility_timeout_s = 30;
+    fork.act(|m, cx| m.set_queue_attributes(cx, &longer)).expect("a queue attribute");
+    let (mut ghost, forked) = (at_fork, fork.model().totals().duplicates_processed);
+    ghost.run_until_done(SimTime::ZERO + SimDuration::from_secs(120));
+    fork.run_until_done(SimTime::ZERO + SimDuration::from_secs(120));
+    let (before, after) = (ghost.model().totals().duplicates_processed, fork.model().totals().duplicates_processed);
+    assert!(after < before, "the fork processes fewer duplicates: {after} vs {before}");
+    // Messages received before the change keep their 3 s deadline: a few duplicates may follow it.
+    assert!(after - forked <= 3, "the fork's duplicates after its instant: {}", after - forked);
+    // Only the queue's attributes change in a running queue.
+    let mut more_consumers = slow_consumer();
+    more_consumers.consumers.count = 5;
+    let refused = fork.act(|m, cx| m.set_queue_attributes(cx, &more_consumers)).unwrap_err();
+    assert!(refused.contains("only the queue's attributes"), "{refused}");
+    // AWS's range still holds.
+    let mut too_long = slow_consumer();
+    too_long.queue.visibility_timeout_s = 50_000;
+    assert!(fork.act(|m, cx| m.set_queue_attributes(cx, &too_long)).is_err());
+}

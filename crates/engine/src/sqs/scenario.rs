@@ -3,7 +3,7 @@
 //! each message for a sampled time, and delete it — or fail, crash before deleting, or meet a
 //! poison message that always fails. Everything they do is traced with a reason code.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -742,6 +742,63 @@ impl SqsModel {
     pub fn estimated_cost_usd(&self) -> f64 {
         pricing::estimated_cost_usd(self.totals.billed_requests, self.scenario.queue.fifo)
     }
+    /// Changes the main queue's attributes to `next`'s, now, as `SetQueueAttributes` does
+    /// (`VisibilityTimeout`, `DelaySeconds`, `MessageRetentionPeriod`, `MaximumMessageSize`,
+    /// `ReceiveMessageWaitTimeSeconds`, and the redrive policy's `maxReceiveCount`): a fork of a
+    /// run ("what if the visibility timeout were 60 s from here on?"). Messages already in flight
+    /// keep the deadline they were received with. Any other difference — the producers, the
+    /// consumers, the queue type — is refused with what can change.
+    pub fn set_queue_attributes(
+        &mut self,
+        cx: &mut Ctx<Work, SqsTraceEvent>,
+        next: &SqsScenario,
+    ) -> Result<(), String> {
+        let (q, n) = (&self.scenario.queue, &next.queue);
+        let same_rest = SqsScenario {
+            queue: QueueAttributes {
+                visibility_timeout_s: q.visibility_timeout_s,
+                delay_s: q.delay_s,
+                retention_s: q.retention_s,
+                max_message_size: q.max_message_size,
+                receive_wait_s: q.receive_wait_s,
+                ..n.clone()
+            },
+            dlq: match (&self.scenario.dlq, &next.dlq) {
+                (Some(d), Some(nd)) => Some(DlqSettings { max_receive_count: d.max_receive_count, ..nd.clone() }),
+                (_, other) => other.clone(),
+            },
+            ..next.clone()
+        };
+        if same_rest != self.scenario {
+            return Err("only the queue's attributes can change in a running queue (SetQueueAttributes: visibility timeout, delay, retention, maximum message size, receive wait, maxReceiveCount); other settings start a new run".into());
+        }
+        let mut set = BTreeMap::new();
+        let mut put = |name: &str, old: u64, new: u64| {
+            if old != new {
+                set.insert(name.to_owned(), new.to_string());
+            }
+        };
+        put("VisibilityTimeout", q.visibility_timeout_s, n.visibility_timeout_s);
+        put("DelaySeconds", q.delay_s, n.delay_s);
+        put("MessageRetentionPeriod", q.retention_s, n.retention_s);
+        put("MaximumMessageSize", q.max_message_size, n.max_message_size);
+        put("ReceiveMessageWaitTimeSeconds", q.receive_wait_s, n.receive_wait_s);
+        if let (Some(old), Some(new)) = (&self.scenario.dlq, &next.dlq) {
+            if old.max_receive_count != new.max_receive_count {
+                let policy = RedrivePolicy {
+                    dead_letter_queue: dlq_name(n.fifo),
+                    max_receive_count: new.max_receive_count,
+                };
+                set.insert("RedrivePolicy".to_owned(), policy.to_json());
+            }
+        }
+        self.sqs.set_queue_attributes(cx.now(), self.main, &set).map_err(|e| e.to_string())?;
+        self.scenario = next.clone();
+        // A shorter delay or timeout may bring the queue's next change forward.
+        self.after_queue_call(cx);
+        Ok(())
+    }
+
     /// Whether `id` is a poison message.
     pub fn is_poison(&self, id: MessageId) -> bool {
         self.poison.contains(&id)
