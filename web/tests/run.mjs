@@ -1788,6 +1788,39 @@ test('rewind: the poison preset\'s dead-letter marker jumps to the move and its 
   await page.context().close();
 });
 
+test('rewind: a fork of the slow-consumer preset with a longer visibility timeout shows fewer duplicates in its dashed line, and closes', async () => {
+  const page = await openLive('sqs', 'p=slow-consumer&seed=42&t=20');
+  await page.locator('[data-testid=fork-key]').selectOption('visibility');
+  // A value AWS refuses is explained and forks nothing.
+  await page.locator('[data-testid=fork-value]').fill('50000');
+  await page.locator('[data-testid=fork-here]').click();
+  const refused = await page.locator('[data-testid=fork-error]').textContent();
+  assert(/43,?200/.test(refused) && (await page.locator('[data-testid=fork-table]').count()) === 0, `a refused fork: ${refused}`);
+  await page.locator('[data-testid=fork-value]').fill('30');
+  await page.locator('[data-testid=fork-here]').click();
+  await page.waitForSelector('[data-testid=fork-table]');
+  assert(/20(\.0+)? s with visibility=30/.test(await page.locator('[data-testid=fork-summary]').textContent()), 'the fork says when and what');
+  await setSpeed(page, 6);
+  await page.locator('[data-testid=play]').click();
+  await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid=sim-time]').textContent) >= 90, null, { timeout: 60000 });
+  await page.locator('[data-testid=play]').click();
+  const row = page.locator('[data-testid=fork-table] tr[data-counter="duplicates processed"]');
+  const [, mine, fork] = (await row.locator('th, td').allTextContents()).map((t) => Number(t.replace(/[^\d]/g, '')));
+  assert(fork < mine, `the fork processes fewer duplicates: ${fork} vs ${mine}`);
+  // The duplicates chart draws the fork dashed beside the run's line.
+  const dashed = page.locator('[data-testid=chart] .series.fork');
+  assert((await dashed.count()) > 0, 'no dashed fork line');
+  const legend = await page.locator('.chart-legend').allInnerTexts();
+  assert(legend.some((l) => /duplicates processed \(fork\)/.test(l)), `the legend names the fork: ${legend}`);
+  // Scrubbing back keeps the fork in step; before its instant it closes.
+  await seekTo(page, 50);
+  assert((await page.locator('[data-testid=fork-table]').count()) === 1, 'the fork closed on a scrub after its instant');
+  await page.locator('[data-testid=fork-close]').click();
+  assert((await page.locator('[data-testid=chart] .series.fork').count()) === 0, 'Close fork left its lines');
+  noErrors(page);
+  await page.context().close();
+});
+
 test('rewind: a message published by hand stays when the page looks back after it and is undone by going back before it', async () => {
   const page = await openLive('sns', 'seed=42&t=20');
   await page.locator('[data-testid=composer-attributes]').fill('{"order_type": "electronics", "amount": 50}');

@@ -95,9 +95,10 @@ impl TryFrom<DistributionFields> for Distribution {
                 Distribution::Uniform { min_ms: need("min_ms", f.min_ms)?, max_ms: need("max_ms", f.max_ms)? }
             }
             DistributionKind::Exponential => Distribution::Exponential { mean_ms: need("mean_ms", f.mean_ms)? },
-            DistributionKind::LogNormal => {
-                Distribution::LogNormal { median_ms: need("median_ms", f.median_ms)?, p99_ms: need("p99_ms", f.p99_ms)? }
-            }
+            DistributionKind::LogNormal => Distribution::LogNormal {
+                median_ms: need("median_ms", f.median_ms)?,
+                p99_ms: need("p99_ms", f.p99_ms)?,
+            },
         })
     }
 }

@@ -259,6 +259,24 @@ pub fn series_from(metrics: &engine::Metrics, keep: impl Fn(&str) -> Option<Stri
         .collect()
 }
 
+/// `main`'s series followed by the same series of a fork of the run: named "… (fork)", drawn
+/// dashed in the colour of the series they fork (CSS `fork`, `fork-N`).
+pub fn with_fork(mut main: Vec<Series>, fork: Vec<Series>) -> Vec<Series> {
+    let forked: Vec<Series> = fork
+        .into_iter()
+        .map(|s| {
+            let twin = main.iter().position(|m| m.name == s.name).unwrap_or(0).min(3);
+            Series {
+                name: format!("{} (fork)", s.name),
+                class: format!("{} fork fork-{twin}", s.class),
+                points: s.points,
+            }
+        })
+        .collect();
+    main.extend(forked);
+    main
+}
+
 /// A one-sentence text alternative for the chart: the latest value of each series.
 pub fn summarize(series: &[LaidOutSeries], y_unit: &str) -> String {
     let parts: Vec<String> = series

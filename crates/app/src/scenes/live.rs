@@ -98,6 +98,23 @@ impl<S, M: Rewind> Clone for SceneSpec<S, M> {
 
 impl<S, M: Rewind> Copy for SceneSpec<S, M> {}
 
+/// A fork of the page's run: a copy taken at `at` with changed settings, advanced in step with
+/// the page's run (and taken back with it, from its own checkpoints).
+struct Fork<M: Rewind> {
+    at: SimTime,
+    sim: Sim<M>,
+    tape: Tape<M>,
+}
+
+/// What the page shows of a fork: when it was taken and what it changed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForkView {
+    /// The instant of the fork, simulated seconds.
+    pub at_s: f64,
+    /// The changed settings as the link writes them: `visibility=60`.
+    pub change: String,
+}
+
 /// A playground's live run and its shared state. `Copy`: signals and stored values only.
 pub struct LiveRun<S: Send + Sync + 'static, M: Rewind + 'static> {
     /// The run (`None` only if a scenario that passed validation still failed to build).
@@ -123,6 +140,10 @@ pub struct LiveRun<S: Send + Sync + 'static, M: Rewind + 'static> {
     pub timeline: RwSignal<TimelineView>,
     /// The causal chain the reader asked for ("Why?"), if any.
     pub why: RwSignal<Option<WhyView>>,
+    /// A second run forked from this one at an instant with changed settings, kept in step.
+    fork: StoredValue<Option<Fork<M>>, LocalStorage>,
+    /// What the page says about the fork, if there is one.
+    pub forked: RwSignal<Option<ForkView>>,
     /// Whether the run is where the reader asked: a run still on its way to a link's time (or
     /// to now, after a rebuild) goes on in slices between frames and does not play meanwhile; a
     /// run too heavy for the chosen speed says how fast it goes.
@@ -173,6 +194,8 @@ where
             tape: StoredValue::new_local(tape),
             timeline: RwSignal::new(TimelineView::default()),
             why: RwSignal::new(None),
+            fork: StoredValue::new_local(None),
+            forked: RwSignal::new(None),
             pace,
             spec,
         }
@@ -187,7 +210,63 @@ where
     pub fn update<R>(&self, f: impl FnOnce(&mut Sim<M>) -> R) -> Option<R> {
         let out = self.sim.try_update_value(|sim| sim.as_mut().map(f)).flatten();
         self.record();
+        self.follow_fork();
         out
+    }
+
+    /// Forks the run here: a copy of it now, changed to `next` by `change` (say SQS's
+    /// `SetQueueAttributes`), goes on beside it — same seed, same instant — so the charts and
+    /// counters can compare the two futures. `Err` says why the change cannot be made to a
+    /// running model; nothing changes then.
+    pub fn fork_here(&self, next: &S, change: fn(&mut Sim<M>, &S) -> Result<(), String>) -> Result<(), String> {
+        let Some(mut sim) = self.with(Clone::clone) else { return Err("There is no run to fork.".into()) };
+        change(&mut sim, next)?;
+        let current = self.linked.scenario.get_untracked();
+        let params = next.link_params(&current);
+        if params.is_empty() {
+            return Err("Change a setting first: the fork would be the same run.".into());
+        }
+        let mut tape = Tape::new();
+        tape.acted(&sim);
+        let at = sim.now();
+        let change = params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
+        self.fork.set_value(Some(Fork { at, sim, tape }));
+        self.forked.set(Some(ForkView { at_s: at.as_secs_f64(), change }));
+        Ok(())
+    }
+
+    /// Closes the fork: the page shows its one run again.
+    pub fn close_fork(&self) {
+        self.fork.set_value(None);
+        if self.forked.with_untracked(Option::is_some) {
+            self.forked.set(None);
+        }
+    }
+
+    /// Reads the fork, if there is one.
+    pub fn with_fork<R>(&self, f: impl FnOnce(&Sim<M>) -> R) -> Option<R> {
+        self.fork.with_value(|fork| fork.as_ref().map(|fork| f(&fork.sim)))
+    }
+
+    /// Brings the fork to the page run's instant: on with it, or back from the fork's
+    /// checkpoints; a page gone back before the fork's instant closes it.
+    fn follow_fork(&self) {
+        let Some(now) = self.with(|sim| sim.now()) else { return };
+        let before_fork = self.fork.with_value(|f| f.as_ref().is_some_and(|f| now < f.at));
+        if before_fork {
+            self.close_fork();
+            return;
+        }
+        self.fork.update_value(|fork| {
+            let Some(fork) = fork else { return };
+            if fork.sim.now() > now {
+                if let Some(back) = fork.tape.at_time(now) {
+                    fork.sim = back;
+                }
+            }
+            fork.sim.run_until_done(now);
+            fork.tape.record(&fork.sim);
+        });
     }
 
     /// Changes the run by hand (say a message published from a composer): a replay from an
@@ -269,6 +348,7 @@ where
         self.pace.stop();
         self.tape.update_value(|t| t.went_back_to(&run));
         self.sim.set_value(Some(run));
+        self.follow_fork();
         publish();
         self.publish_log();
         self.publish_timeline();
@@ -304,8 +384,10 @@ where
                 self.tape.set_value(tape);
                 self.sim.set_value(Some(run));
                 self.run_error.set(None);
-                // A chain of the old run would name events this run may not have.
+                // A chain of the old run would name events this run may not have, and a fork
+                // compares with a run that is gone.
                 self.why.set(None);
+                self.close_fork();
                 publish();
                 self.publish_log();
                 self.publish_timeline();

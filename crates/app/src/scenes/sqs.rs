@@ -15,11 +15,12 @@ use leptos::prelude::*;
 use super::knob::{ChoiceField, Knob, KnobField};
 use super::live::{live_page, once_a_second, Drawing, EmbedFrame, LiveRun, PageParts, SceneSpec};
 use super::preset::picker_entries;
-use crate::components::chart_model::series_from;
+use crate::components::chart_model::{series_from, with_fork};
 use crate::components::{
-    pace_of, paced, token_group, InspectorHint, MessageInspector, Pace, PresetPicker, Series, Stage, TimeSeriesChart,
+    pace_of, paced, token_group, ForkChoice, ForkPanel, InspectorHint, MessageInspector, Pace, PresetPicker, Series,
+    Stage, TimeSeriesChart,
 };
-use crate::share::{LinkedRun, Presets};
+use crate::share::{LinkParams, LinkedRun, Presets};
 use crate::view_model::{compact_count, format_sim_time, format_trace_hash};
 use knobs::{CHOICES, KNOBS};
 use layout::*;
@@ -75,8 +76,18 @@ pub fn SqsScene() -> impl IntoView {
 
     // Dead-letter moves announced so far, and when (wall-clock ms).
     let dlq_said = StoredValue::new((0u64, f64::NEG_INFINITY));
-    let chart = once_a_second(move |sim: &SqsSim| capture_charts(sim, charts));
+    let fork_status = RwSignal::new(Vec::<(&'static str, u64)>::new());
+    // Charts of the run, and of its fork beside it when there is one.
+    let capture = move |sim: &SqsSim| {
+        if live.with_fork(|fork| capture_charts(sim, Some(fork), charts)).is_none() {
+            capture_charts(sim, None, charts);
+        }
+    };
+    let chart = once_a_second(capture);
     let read = move || {
+        if let Some(next) = live.with_fork(|fork| counters(fork).counters) {
+            fork_status.set(next);
+        }
         live.with(|sim| {
             let next = counters(sim);
             // Dead-letter moves are said at a readable pace: at most one announcement every few
@@ -119,6 +130,30 @@ pub fn SqsScene() -> impl IntoView {
     };
     let load_preset = move |key: String| live.load_preset(&key);
     let now_secs = Signal::derive(move || status.with(|s| s.now_secs));
+    // Compare two futures: a fork changes the queue's attributes from the instant shown on.
+    let recapture = move || {
+        live.with(capture);
+        read();
+    };
+    let fork_panel = view! {
+        <ForkPanel
+            forked=Signal::derive(move || live.forked.get().map(|f| (f.at_s, f.change)))
+            choices=Signal::derive(move || scenario.with(fork_choices))
+            counters=Signal::derive(move || status.with(|s| s.counters.clone()))
+            fork_counters=fork_status.into()
+            on_fork=Callback::new(move |(key, value): (String, String)| {
+                let next = scenario.with_untracked(|s| s.apply_param(&key, &value))?;
+                next.validate().map_err(|e| crate::scenes::knob::in_words(&e))?;
+                live.fork_here(&next, |sim, next| sim.act(|m, cx| m.set_queue_attributes(cx, next)))?;
+                recapture();
+                Ok(())
+            })
+            on_close=Callback::new(move |()| {
+                live.close_fork();
+                recapture();
+            })
+        />
+    };
 
     if view.embed {
         let full_controls = view! {
@@ -149,7 +184,7 @@ pub fn SqsScene() -> impl IntoView {
         .into_any(),
         beside: Some(view! { <Inspector inspected=inspected selected=selected beside=true/> }.into_any()),
         settings: view! { <ScenarioControls scenario=scenario modified=modified generation=knob_generation/> }.into_any(),
-        metrics: view! { <Metrics status=status charts=charts/> }.into_any(),
+        metrics: view! { {fork_panel} <Metrics status=status charts=charts/> }.into_any(),
     })
 }
 
@@ -449,8 +484,27 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
     }
 }
 
-fn capture_charts(sim: &SqsSim, charts: Charts) {
-    let pick = |names: &[&str]| series_from(sim.metrics(), |n| names.contains(&n).then(|| n.to_owned()));
+/// The settings a fork may change: the queue's attributes (what `SetQueueAttributes` changes in a
+/// running queue), with their values in `s`.
+fn fork_choices(s: &SqsScenario) -> Vec<ForkChoice> {
+    const KEYS: [&str; 5] = ["visibility", "max-receive", "queue-wait", "delay", "retention"];
+    KEYS.iter()
+        .filter_map(|key| {
+            let knob = KNOBS.iter().find(|k| k.key == *key)?;
+            let value = (knob.get)(s)?;
+            Some(ForkChoice { key: knob.key, label: knob.label, value: crate::scenes::knob::format_value(value) })
+        })
+        .collect()
+}
+
+fn capture_charts(sim: &SqsSim, fork: Option<&SqsSim>, charts: Charts) {
+    let pick = |names: &[&str]| {
+        let of = |sim: &SqsSim| series_from(sim.metrics(), |n| names.contains(&n).then(|| n.to_owned()));
+        match fork {
+            Some(fork) => with_fork(of(sim), of(fork)),
+            None => of(sim),
+        }
+    };
     charts.depth.set(pick(&["visible", "in flight", "delayed"]));
     charts.throughput.set(pick(&["sent", "deleted"]));
     charts.oldest.set(pick(&["age of oldest"]));

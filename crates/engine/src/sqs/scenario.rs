@@ -785,10 +785,8 @@ impl SqsModel {
         put("ReceiveMessageWaitTimeSeconds", q.receive_wait_s, n.receive_wait_s);
         if let (Some(old), Some(new)) = (&self.scenario.dlq, &next.dlq) {
             if old.max_receive_count != new.max_receive_count {
-                let policy = RedrivePolicy {
-                    dead_letter_queue: dlq_name(n.fifo),
-                    max_receive_count: new.max_receive_count,
-                };
+                let policy =
+                    RedrivePolicy { dead_letter_queue: dlq_name(n.fifo), max_receive_count: new.max_receive_count };
                 set.insert("RedrivePolicy".to_owned(), policy.to_json());
             }
         }
