@@ -1812,10 +1812,32 @@ test('rewind: a fork of the slow-consumer preset with a longer visibility timeou
   assert((await dashed.count()) > 0, 'no dashed fork line');
   const legend = await page.locator('.chart-legend').allInnerTexts();
   assert(legend.some((l) => /duplicates processed \(fork\)/.test(l)), `the legend names the fork: ${legend}`);
-  // Scrubbing back keeps the fork in step; before its instant it closes.
+  // Scrubbing keeps the fork in step; before its instant it waits, and after it comes back.
+  const table = () => page.locator('[data-testid=fork-table]').innerText();
   await seekTo(page, 50);
-  assert((await page.locator('[data-testid=fork-table]').count()) === 1, 'the fork closed on a scrub after its instant');
+  const at50 = await table();
+  await seekTo(page, 10);
+  assert(!(await page.locator('[data-testid=fork-table]').isVisible()), 'the fork shows before its instant');
+  assert(/goes on when the run gets there/.test(await page.locator('[data-testid=fork-summary]').textContent()), 'the waiting fork says so');
+  await seekTo(page, 50);
+  assert((await table()) === at50, 'the fork at 50 s is not what it was');
+  // The link carries the fork: a fresh page at the same time shows the same comparison.
+  const link = new URL(page.url());
+  assert(link.searchParams.get('fork') === '20:visibility=30', `the address bar's fork: ${page.url()}`);
+  await seekTo(page, 90);
+  const at90 = await table();
+  link.searchParams.set('t', '90');
+  const again = await openLive('sqs', link.search.slice(1));
+  await again.waitForSelector('[data-testid=fork-table]');
+  assert((await again.locator('[data-testid=fork-table]').innerText()) === at90, 'the fork link does not replay the comparison');
+  noErrors(again);
+  await again.context().close();
+  // A broken fork in a link is explained and forks nothing.
+  const broken = await openLive('sqs', 'p=slow-consumer&seed=42&fork=abc');
+  assert(/Ignored fork=/.test(await broken.locator('body').innerText()), 'a broken fork link is not explained');
+  await broken.context().close();
   await page.locator('[data-testid=fork-close]').click();
+  assert(!page.url().includes('fork='), 'Close fork left it in the link');
   assert((await page.locator('[data-testid=chart] .series.fork').count()) === 0, 'Close fork left its lines');
   noErrors(page);
   await page.context().close();

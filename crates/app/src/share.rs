@@ -39,6 +39,9 @@ pub struct Link {
     pub speed: Option<f64>,
     /// `t`: simulated seconds to run before showing the page.
     pub start_secs: Option<f64>,
+    /// A fork of the run: its instant (simulated seconds) and the settings it changes, as link
+    /// pairs joined by `;` (`fork=20:visibility=30`).
+    pub fork: Option<(f64, String)>,
     /// Every other `key=value`, in order: the playground's scenario settings.
     pub params: Vec<(String, String)>,
     /// How the page is shown (embed mode and its options).
@@ -197,6 +200,15 @@ pub fn parse(query: &str) -> (Link, Vec<String>) {
                     quote(value)
                 )),
             },
+            "fork" => match value.split_once(':').map(|(t, change)| (t.parse::<f64>(), change)) {
+                Some((Ok(t), change)) if (0.0..=MAX_START_SECS).contains(&t) && change.contains('=') => {
+                    link.fork = Some((t, change.to_owned()))
+                }
+                _ => notices.push(format!(
+                    "Ignored fork={}: a fork is written <seconds>:<setting>=<value>, such as fork=20:visibility=30.",
+                    quote(value)
+                )),
+            },
             "embed" => link.view.embed = pick(key, value, &[(false, "0"), (true, "1")], &mut notices).unwrap_or(false),
             "controls" => link.view.controls = pick(key, value, &Controls::ALL, &mut notices).unwrap_or_default(),
             "autoplay" => link.view.autoplay = pick(key, value, &[(false, "0"), (true, "1")], &mut notices),
@@ -258,6 +270,9 @@ pub fn to_query(link: &Link) -> String {
     }
     for (k, v) in &link.params {
         pair(k, v);
+    }
+    if let Some((t, change)) = &link.fork {
+        pair("fork", &format!("{}:{change}", trim_number(*t, 6)));
     }
     let view = link.view;
     if view.embed {

@@ -21,8 +21,9 @@ pub struct ForkChoice {
 /// The fork panel: a form while there is no fork, the comparison while there is one.
 #[component]
 pub fn ForkPanel(
-    /// When the fork was taken and what it changed, while there is one.
-    forked: Signal<Option<(f64, String)>>,
+    /// When the fork was taken, what it changed, and whether the page shows an instant before
+    /// it, while there is one.
+    forked: Signal<Option<(f64, String, bool)>>,
     /// The settings a fork may change, with their values now.
     choices: Signal<Vec<ForkChoice>>,
     /// The run's counters and the fork's, by name.
@@ -36,7 +37,7 @@ pub fn ForkPanel(
     let key = RwSignal::new(String::new());
     let value = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let (key_id, value_id) = (unique_id("fork-key"), unique_id("fork-value"));
+    let (key_id, value_id, error_id) = (unique_id("fork-key"), unique_id("fork-value"), unique_id("fork-error"));
     // The value field starts from the chosen setting's value in the run.
     let pick = move |k: String| {
         let now = choices.with_untracked(|c| c.iter().find(|c| c.key == k).map(|c| c.value.clone()));
@@ -90,21 +91,26 @@ pub fn ForkPanel(
                     <label for=key_id.clone()>"Setting"</label>
                     <select id=key_id.clone() data-testid="fork-key" on:change=move |ev| pick(event_target_value(&ev))>{options}</select>
                     <label for=value_id.clone()>"Value"</label>
-                    <input id=value_id.clone() data-testid="fork-value" inputmode="decimal" prop:value=move || value.get()
+                    <input type="text" id=value_id.clone() data-testid="fork-value" inputmode="decimal" prop:value=move || value.get()
+                        aria-invalid=move || error.with(|e| e.is_some().to_string()) aria-describedby=error_id.clone()
                         on:input=move |ev| value.set(event_target_value(&ev))/>
                     <button type="submit" class="button" data-testid="fork-here">"Fork here"</button>
                 </form>
-                <p class="field-message" role="alert" data-testid="fork-error">{move || error.get()}</p>
+                <p class="field-message" id=error_id.clone() role="alert" data-testid="fork-error">{move || error.get()}</p>
             }>
                 <p data-testid="fork-summary">
-                    {move || forked.get().map(|(at, change)| format!("Fork at {} with {change}: dashed in the charts.", format_sim_time(at)))}
+                    {move || forked.get().map(|(at, change, waiting)| match waiting {
+                        false => format!("Fork at {} with {change}: dashed in the charts.", format_sim_time(at)),
+                        true => format!("Fork at {} with {change}: it goes on when the run gets there.", format_sim_time(at)),
+                    })}
                     " "
                     <button type="button" class="button small" data-testid="fork-close" on:click=move |_| on_close.run(())>"Close fork"</button>
                 </p>
-                <table class="fork-table" data-testid="fork-table">
+                <table class="fork-table" data-testid="fork-table" hidden=move || forked.with(|f| f.as_ref().is_none_or(|f| f.2))>
                     <thead><tr><th scope="col">"Counter"</th><th scope="col">"This run"</th><th scope="col">"Fork"</th><th scope="col">"Difference"</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
+                <p class="muted fork-note">"Both futures start from the same state and seed; the fork's random draws part from the run's once it acts differently, so even its arrivals vary a little."</p>
             </Show>
         </section>
     }

@@ -98,12 +98,15 @@ impl<S, M: Rewind> Clone for SceneSpec<S, M> {
 
 impl<S, M: Rewind> Copy for SceneSpec<S, M> {}
 
-/// A fork of the page's run: a copy taken at `at` with changed settings, advanced in step with
-/// the page's run (and taken back with it, from its own checkpoints).
-struct Fork<M: Rewind> {
+/// A fork of the page's run: from `at` on, the run changed by `change` to `next`, advanced in
+/// step with the page's run (and taken back with it, from its own checkpoints). While the page
+/// shows an instant before `at` (a link's fork not reached yet, or a scrub back), it waits.
+struct Fork<S, M: Rewind> {
     at: SimTime,
-    sim: Sim<M>,
-    tape: Tape<M>,
+    next: S,
+    change: fn(&mut Sim<M>, &S) -> Result<(), String>,
+    /// The forked run and its checkpoints, once the page's run has reached `at`.
+    run: Option<(Sim<M>, Tape<M>)>,
 }
 
 /// What the page shows of a fork: when it was taken and what it changed.
@@ -113,6 +116,8 @@ pub struct ForkView {
     pub at_s: f64,
     /// The changed settings as the link writes them: `visibility=60`.
     pub change: String,
+    /// `true` while the page shows an instant before the fork.
+    pub waiting: bool,
 }
 
 /// A playground's live run and its shared state. `Copy`: signals and stored values only.
@@ -141,7 +146,7 @@ pub struct LiveRun<S: Send + Sync + 'static, M: Rewind + 'static> {
     /// The causal chain the reader asked for ("Why?"), if any.
     pub why: RwSignal<Option<WhyView>>,
     /// A second run forked from this one at an instant with changed settings, kept in step.
-    fork: StoredValue<Option<Fork<M>>, LocalStorage>,
+    fork: StoredValue<Option<Fork<S, M>>, LocalStorage>,
     /// What the page says about the fork, if there is one.
     pub forked: RwSignal<Option<ForkView>>,
     /// Whether the run is where the reader asked: a run still on its way to a link's time (or
@@ -214,24 +219,51 @@ where
         out
     }
 
-    /// Forks the run here: a copy of it now, changed to `next` by `change` (say SQS's
-    /// `SetQueueAttributes`), goes on beside it — same seed, same instant — so the charts and
-    /// counters can compare the two futures. `Err` says why the change cannot be made to a
-    /// running model; nothing changes then.
-    pub fn fork_here(&self, next: &S, change: fn(&mut Sim<M>, &S) -> Result<(), String>) -> Result<(), String> {
-        let Some(mut sim) = self.with(Clone::clone) else { return Err("There is no run to fork.".into()) };
-        change(&mut sim, next)?;
-        let current = self.linked.scenario.get_untracked();
-        let params = next.link_params(&current);
-        if params.is_empty() {
-            return Err("Change a setting first: the fork would be the same run.".into());
+    /// Forks the run here: from now on, a copy of it changed to `next` by `change` (say SQS's
+    /// `SetQueueAttributes`) goes on beside it — same state, same seed — so the charts and
+    /// counters can compare the two futures. `Err` says why not; nothing changes then.
+    pub fn fork_here(&self, next: S, change: fn(&mut Sim<M>, &S) -> Result<(), String>) -> Result<(), String> {
+        let Some(now) = self.with(|sim| sim.now()) else { return Err("There is no run to fork.".into()) };
+        self.fork_at(now, next, change)?;
+        self.follow_fork();
+        match self.forked.with_untracked(Option::is_some) {
+            true => Ok(()),
+            false => Err("The fork could not start (see the notices above the page).".into()),
         }
-        let mut tape = Tape::new();
-        tape.acted(&sim);
-        let at = sim.now();
-        let change = params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
-        self.fork.set_value(Some(Fork { at, sim, tape }));
-        self.forked.set(Some(ForkView { at_s: at.as_secs_f64(), change }));
+    }
+
+    /// Opens the fork a link carries (`fork=<t>:<settings>`, read into the linked state), with
+    /// `change` applying it: it starts when the run reaches its instant. What cannot be used is
+    /// added to the link's notices.
+    pub fn open_linked_fork(&self, change: fn(&mut Sim<M>, &S) -> Result<(), String>) {
+        let Some((at, params)) = self.linked.fork.get_untracked() else { return };
+        let mut notices = Vec::new();
+        let pairs: Vec<(String, String)> =
+            params.split(';').filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned()))).collect();
+        let next = crate::share::apply_params(self.linked.scenario.get_untracked(), &pairs, &mut notices);
+        let at = SimTime::ZERO + SimDuration::from_secs_f64(at);
+        if let Err(why) = self.fork_at(at, next, change) {
+            notices.push(format!("Ignored the link's fork: {why}"));
+            self.linked.fork.set(None);
+        }
+        if !notices.is_empty() {
+            self.linked.notices.update(|n| n.extend(notices));
+        }
+        self.follow_fork();
+    }
+
+    fn fork_at(&self, at: SimTime, next: S, change: fn(&mut Sim<M>, &S) -> Result<(), String>) -> Result<(), String> {
+        let params = self.linked.scenario.with_untracked(|current| next.link_params(current));
+        if params.is_empty() {
+            return Err("change a setting first: the fork would be the same run.".into());
+        }
+        let link = params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";");
+        // Checked now on a copy, so a change the model refuses says so at once.
+        if let Some(Err(why)) = self.with(|sim| change(&mut sim.clone(), &next)) {
+            return Err(why);
+        }
+        self.fork.set_value(Some(Fork { at, next, change, run: None }));
+        self.linked.fork.set(Some((at.as_secs_f64(), link)));
         Ok(())
     }
 
@@ -241,32 +273,62 @@ where
         if self.forked.with_untracked(Option::is_some) {
             self.forked.set(None);
         }
+        if self.linked.fork.with_untracked(Option::is_some) {
+            self.linked.fork.set(None);
+        }
     }
 
-    /// Reads the fork, if there is one.
+    /// Reads the fork, if there is one at the instant the page shows.
     pub fn with_fork<R>(&self, f: impl FnOnce(&Sim<M>) -> R) -> Option<R> {
-        self.fork.with_value(|fork| fork.as_ref().map(|fork| f(&fork.sim)))
+        if self.forked.with_untracked(|v| v.as_ref().is_none_or(|v| v.waiting)) {
+            return None;
+        }
+        self.fork.with_value(|fork| fork.as_ref().and_then(|fork| fork.run.as_ref()).map(|(sim, _)| f(sim)))
     }
 
-    /// Brings the fork to the page run's instant: on with it, or back from the fork's
-    /// checkpoints; a page gone back before the fork's instant closes it.
+    /// Brings the fork to the instant the page shows: on with it, back from its checkpoints, or
+    /// waiting before its instant; it starts (a copy of the run at its instant, changed) the
+    /// first time the page's run reaches that instant.
     fn follow_fork(&self) {
         let Some(now) = self.with(|sim| sim.now()) else { return };
-        let before_fork = self.fork.with_value(|f| f.as_ref().is_some_and(|f| now < f.at));
-        if before_fork {
-            self.close_fork();
-            return;
-        }
-        self.fork.update_value(|fork| {
-            let Some(fork) = fork else { return };
-            if fork.sim.now() > now {
-                if let Some(back) = fork.tape.at_time(now) {
-                    fork.sim = back;
+        let Some(at) = self.fork.with_value(|f| f.as_ref().map(|f| f.at)) else { return };
+        let waiting = now < at;
+        let starting = !waiting && self.fork.with_value(|f| f.as_ref().is_some_and(|f| f.run.is_none()));
+        if starting {
+            let copy = self.tape.with_value(|tape| tape.at_time(at));
+            let started = self.fork.try_update_value(|fork| {
+                let fork = fork.as_mut()?;
+                let mut sim = copy?;
+                if let Err(why) = (fork.change)(&mut sim, &fork.next) {
+                    return Some(Err(why));
                 }
+                let mut tape = Tape::new();
+                tape.acted(&sim);
+                fork.run = Some((sim, tape));
+                Some(Ok(()))
+            });
+            if let Some(Some(Err(why))) = started {
+                self.close_fork();
+                self.linked.notices.update(|n| n.push(format!("The fork did not start: {why}")));
+                return;
             }
-            fork.sim.run_until_done(now);
-            fork.tape.record(&fork.sim);
-        });
+        }
+        if !waiting {
+            self.fork.update_value(|fork| {
+                let Some((sim, tape)) = fork.as_mut().and_then(|f| f.run.as_mut()) else { return };
+                if sim.now() > now {
+                    if let Some(back) = tape.at_time(now) {
+                        *sim = back;
+                    }
+                }
+                sim.run_until_done(now);
+                tape.record(sim);
+            });
+        }
+        let view = self.linked.fork.get_untracked().map(|(at_s, change)| ForkView { at_s, change, waiting });
+        if self.forked.with_untracked(|f| *f != view) {
+            self.forked.set(view);
+        }
     }
 
     /// Changes the run by hand (say a message published from a composer): a replay from an

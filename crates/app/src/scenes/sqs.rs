@@ -135,16 +135,19 @@ pub fn SqsScene() -> impl IntoView {
         live.with(capture);
         read();
     };
+    live.open_linked_fork(change_queue);
+    recapture();
     let fork_panel = view! {
         <ForkPanel
-            forked=Signal::derive(move || live.forked.get().map(|f| (f.at_s, f.change)))
+            forked=Signal::derive(move || live.forked.get().map(|f| (f.at_s, f.change, f.waiting)))
             choices=Signal::derive(move || scenario.with(fork_choices))
             counters=Signal::derive(move || status.with(|s| s.counters.clone()))
             fork_counters=fork_status.into()
             on_fork=Callback::new(move |(key, value): (String, String)| {
-                let next = scenario.with_untracked(|s| s.apply_param(&key, &value))?;
+                let key = key.trim();
+                let next = scenario.with_untracked(|s| s.apply_param(key, value.trim()))?;
                 next.validate().map_err(|e| crate::scenes::knob::in_words(&e))?;
-                live.fork_here(&next, |sim, next| sim.act(|m, cx| m.set_queue_attributes(cx, next)))?;
+                live.fork_here(next, change_queue)?;
                 recapture();
                 Ok(())
             })
@@ -482,6 +485,11 @@ fn Metrics(status: RwSignal<CounterView>, charts: Charts) -> impl IntoView {
             <TimeSeriesChart series=charts.dlq title="Dead-letter queue depth" y_unit="messages" min_span_secs=30.0/>
         </div>
     }
+}
+
+/// How a fork changes the run: `SetQueueAttributes` on the running queue.
+fn change_queue(sim: &mut SqsSim, next: &SqsScenario) -> Result<(), String> {
+    sim.act(|m, cx| m.set_queue_attributes(cx, next))
 }
 
 /// The settings a fork may change: the queue's attributes (what `SetQueueAttributes` changes in a

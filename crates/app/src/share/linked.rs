@@ -70,6 +70,8 @@ pub struct LinkedRun<S: Send + Sync + 'static> {
     pub view: ViewOptions,
     /// Simulated seconds the link asked to start at.
     pub start_secs: Option<f64>,
+    /// The fork the page compares with (see `LiveRun::fork_here`), as the link writes it.
+    pub fork: RwSignal<Option<(f64, String)>>,
     presets: Presets<S>,
     defaults: Defaults,
 }
@@ -112,6 +114,7 @@ impl<S: LinkParams + PartialEq + Default + Send + Sync + 'static> LinkedRun<S> {
             ),
             view: link.view,
             start_secs: link.start_secs,
+            fork: RwSignal::new(link.fork),
             presets,
             defaults,
         }
@@ -161,6 +164,7 @@ impl<S: LinkParams + PartialEq + Default + Send + Sync + 'static> LinkedRun<S> {
             speed: (speed != self.defaults.speed).then_some(speed),
             start_secs,
             params: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            fork: self.fork.get(),
             view,
         })
     }

@@ -10,6 +10,7 @@ fn a_link_round_trips() {
         speed: Some(2.0),
         start_secs: Some(30.25),
         params: vec![("visibility".into(), "5".into()), ("type".into(), "fifo".into())],
+        fork: Some((12.5, "visibility=30;max-receive=5".into())),
         view: ViewOptions {
             embed: true,
             controls: Controls::None,
@@ -21,9 +22,18 @@ fn a_link_round_trips() {
     let query = to_query(&link);
     assert_eq!(
         query,
-        "v=1&p=poison&seed=7&speed=2&t=30.25&visibility=5&type=fifo&embed=1&controls=none&autoplay=0&theme=dark&bg=transparent"
+        "v=1&p=poison&seed=7&speed=2&t=30.25&visibility=5&type=fifo&fork=12.5%3Avisibility%3D30%3Bmax-receive%3D5&embed=1&controls=none&autoplay=0&theme=dark&bg=transparent"
     );
     assert_eq!(parse(&format!("?{query}")), (link, vec![]));
+}
+
+#[test]
+fn a_broken_fork_is_explained_and_dropped() {
+    for bad in ["abc", "20", "20:", "-1:visibility=3", "x:visibility=3"] {
+        let (link, notices) = parse(&format!("fork={bad}"));
+        assert_eq!(link.fork, None, "{bad}");
+        assert!(notices.iter().any(|n| n.contains("a fork is written")), "{bad}: {notices:?}");
+    }
 }
 
 #[test]
