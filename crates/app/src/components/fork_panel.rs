@@ -60,11 +60,11 @@ pub fn ForkPanel(
         main.into_iter()
             .filter_map(|(name, a)| {
                 let b = other.iter().find(|(n, _)| *n == name)?.1;
-                let delta = b as i128 - a as i128;
-                let delta = match delta {
-                    0 => "=".to_string(),
-                    d if d > 0 => format!("+{d}"),
-                    d => format!("−{}", -d),
+                // Unsigned both ways: no signed formatting code for one column.
+                let delta = match b.cmp(&a) {
+                    std::cmp::Ordering::Equal => "=".to_string(),
+                    std::cmp::Ordering::Greater => format!("+{}", b - a),
+                    std::cmp::Ordering::Less => format!("−{}", a - b),
                 };
                 Some(view! {
                     <tr data-counter=name><th scope="row">{name}</th><td>{a}</td><td>{b}</td><td>{delta}</td></tr>

@@ -3,7 +3,7 @@
 //! each message for a sampled time, and delete it — or fail, crash before deleting, or meet a
 //! poison message that always fails. Everything they do is traced with a reason code.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -772,25 +772,17 @@ impl SqsModel {
         if same_rest != self.scenario {
             return Err("only the queue's attributes can change in a running queue (SetQueueAttributes: visibility timeout, delay, retention, maximum message size, receive wait, maxReceiveCount); other settings start a new run".into());
         }
-        let mut set = BTreeMap::new();
-        let mut put = |name: &str, old: u64, new: u64| {
-            if old != new {
-                set.insert(name.to_owned(), new.to_string());
-            }
-        };
-        put("VisibilityTimeout", q.visibility_timeout_s, n.visibility_timeout_s);
-        put("DelaySeconds", q.delay_s, n.delay_s);
-        put("MessageRetentionPeriod", q.retention_s, n.retention_s);
-        put("MaximumMessageSize", q.max_message_size, n.max_message_size);
-        put("ReceiveMessageWaitTimeSeconds", q.receive_wait_s, n.receive_wait_s);
-        if let (Some(old), Some(new)) = (&self.scenario.dlq, &next.dlq) {
-            if old.max_receive_count != new.max_receive_count {
-                let policy =
-                    RedrivePolicy { dead_letter_queue: dlq_name(n.fifo), max_receive_count: new.max_receive_count };
-                set.insert("RedrivePolicy".to_owned(), policy.to_json());
-            }
+        next.validate().map_err(|e| e.to_string())?;
+        let mut attrs = self.sqs.get(self.main).attributes().clone();
+        attrs.visibility_timeout_s = n.visibility_timeout_s;
+        attrs.delay_s = n.delay_s;
+        attrs.retention_s = n.retention_s;
+        attrs.max_message_size = n.max_message_size;
+        attrs.receive_wait_s = n.receive_wait_s;
+        if let (Some(redrive), Some(dlq)) = (attrs.redrive.as_mut(), &next.dlq) {
+            redrive.max_receive_count = dlq.max_receive_count;
         }
-        self.sqs.set_queue_attributes(cx.now(), self.main, &set).map_err(|e| e.to_string())?;
+        self.sqs.set_checked_attributes(cx.now(), self.main, attrs);
         self.scenario = next.clone();
         // A shorter delay or timeout may bring the queue's next change forward.
         self.after_queue_call(cx);

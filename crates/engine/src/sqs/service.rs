@@ -99,6 +99,14 @@ impl Sqs {
         Ok(())
     }
 
+    /// `SetQueueAttributes` at `now` with attributes already checked (a scenario validated against
+    /// AWS's ranges): the same change without reading the call's strings and JSON, which would
+    /// bring their parser into a page that never makes the call by name.
+    pub fn set_checked_attributes(&mut self, now: SimTime, queue: QueueId, attrs: QueueAttributes) {
+        self.get_mut(queue).set_attributes(now, attrs);
+        self.collect(now, queue);
+    }
+
     /// A redrive policy must name an existing queue of the source's type (SQS-34): otherwise
     /// moved messages would have nowhere to go. `sent` is the policy as the call sent it, which
     /// AWS quotes in the error.
