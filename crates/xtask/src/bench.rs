@@ -24,8 +24,13 @@ pub const PLAYGROUND_BUDGET_GZIP: u64 = 400_000;
 ///   their scenario formats (the largest parts: serde's buffered decoding of the internally
 ///   tagged node kinds, and every service's validation texts); issue 21 asks for 400 KB.
 /// - `sns`: 395.6 KB before the timeline (issue 22) added the checkpoints' `Clone` of the whole
-///   model and the timeline's component (419.1 KB measured 2026-12-06); to win back.
-pub const OVER_GOAL_GZIP: [(&str, u64); 2] = [("flow", 560_000), ("sns", 425_000)];
+///   model and the timeline's component (419.8 KB), and "Why?" chains (the trace's lineage, the
+///   replay of a chain, the panel: 428.1 KB, measured 2026-12-06); to win back.
+/// - `sqs`: 395.6 KB with the timeline; "Why?" chains and forks ("Compare two futures": the fork
+///   panel, the second run kept in step, `SetQueueAttributes` on a running model) took it to
+///   413.5 KB (measured 2026-12-06, after cutting 10 KB of what they first pulled in).
+/// - `flow` grew by the same "Why?" machinery (559.5 KB).
+pub const OVER_GOAL_GZIP: [(&str, u64); 3] = [("flow", 563_000), ("sns", 431_000), ("sqs", 416_000)];
 
 /// Issue 3: one simulated hour of the SQS benchmark scenario at least this many times faster
 /// than real time, natively.

@@ -149,6 +149,9 @@ pub struct LiveRun<S: Send + Sync + 'static, M: Rewind + 'static> {
     fork: StoredValue<Option<Fork<S, M>>, LocalStorage>,
     /// What the page says about the fork, if there is one.
     pub forked: RwSignal<Option<ForkView>>,
+    /// [`LiveRun::follow_fork`] once the page has forked: a page that never forks (only SQS
+    /// does for now) never names it, and its bundle does not carry it.
+    fork_follow: StoredValue<Option<fn(&Self)>>,
     /// Whether the run is where the reader asked: a run still on its way to a link's time (or
     /// to now, after a rebuild) goes on in slices between frames and does not play meanwhile; a
     /// run too heavy for the chosen speed says how fast it goes.
@@ -201,6 +204,7 @@ where
             why: RwSignal::new(None),
             fork: StoredValue::new_local(None),
             forked: RwSignal::new(None),
+            fork_follow: StoredValue::new(None),
             pace,
             spec,
         }
@@ -215,8 +219,14 @@ where
     pub fn update<R>(&self, f: impl FnOnce(&mut Sim<M>) -> R) -> Option<R> {
         let out = self.sim.try_update_value(|sim| sim.as_mut().map(f)).flatten();
         self.record();
-        self.follow_fork();
+        self.keep_fork_in_step();
         out
+    }
+
+    fn keep_fork_in_step(&self) {
+        if let Some(follow) = self.fork_follow.get_value() {
+            follow(self);
+        }
     }
 
     /// Forks the run here: from now on, a copy of it changed to `next` by `change` (say SQS's
@@ -263,6 +273,7 @@ where
             return Err(why);
         }
         self.fork.set_value(Some(Fork { at, next, change, run: None }));
+        self.fork_follow.set_value(Some(Self::follow_fork));
         self.linked.fork.set(Some((at.as_secs_f64(), link)));
         Ok(())
     }
@@ -410,7 +421,7 @@ where
         self.pace.stop();
         self.tape.update_value(|t| t.went_back_to(&run));
         self.sim.set_value(Some(run));
-        self.follow_fork();
+        self.keep_fork_in_step();
         publish();
         self.publish_log();
         self.publish_timeline();
