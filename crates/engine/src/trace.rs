@@ -4,11 +4,7 @@
 //! Memory stays bounded: the hash and count cover every event ever emitted, but only a window of
 //! the most recent events is kept for the event log and the inspector.
 
-// The lineage's map is only looked up, never iterated: no order can leak into a run.
-#[allow(clippy::disallowed_types)]
-use std::collections::HashMap;
-use std::collections::VecDeque;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{BTreeMap, VecDeque};
 
 use crate::time::SimTime;
 
@@ -431,27 +427,7 @@ impl Marks {
     }
 }
 
-/// A multiplicative hash for the lineage's integer keys: lookups only, so the order a map
-/// would iterate in never matters.
-#[derive(Clone, Copy, Debug, Default)]
-struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        self.0 = (self.0.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-#[allow(clippy::disallowed_types)]
-type IdMap = HashMap<u64, u64, BuildHasherDefault<IdHasher>>;
+type IdMap = BTreeMap<u64, u64>;
 
 /// Subjects remembered per generation of the lineage.
 const LINEAGE_GENERATION: usize = 1 << 16;
@@ -479,7 +455,7 @@ impl Lineage {
     }
 
     fn bytes(&self) -> u64 {
-        ((self.new.capacity() + self.old.capacity()) * 17) as u64
+        ((self.new.len() + self.old.len()) as u64) * (16 + crate::sim::BTREE_ENTRY_BYTES)
     }
 }
 
