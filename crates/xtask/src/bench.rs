@@ -28,9 +28,10 @@ pub const PLAYGROUND_BUDGET_GZIP: u64 = 400_000;
 ///   replay of a chain, the panel: 428.1 KB, measured 2026-12-06); to win back.
 /// - `sqs`: 395.6 KB with the timeline; "Why?" chains and forks ("Compare two futures": the fork
 ///   panel, the second run kept in step, `SetQueueAttributes` on a running model) took it to
-///   413.5 KB (measured 2026-12-06, after cutting 10 KB of what they first pulled in).
+///   413.5–415.9 KB (measured 2026-12-06, after cutting 10 KB of what they first pulled in; a
+///   build in another folder differs by a few hundred bytes: panic locations name the path).
 /// - `flow` grew by the same "Why?" machinery (559.5 KB).
-pub const OVER_GOAL_GZIP: [(&str, u64); 3] = [("flow", 563_000), ("sns", 431_000), ("sqs", 416_000)];
+pub const OVER_GOAL_GZIP: [(&str, u64); 3] = [("flow", 563_000), ("sns", 431_000), ("sqs", 418_000)];
 
 /// Issue 3: one simulated hour of the SQS benchmark scenario at least this many times faster
 /// than real time, natively.
