@@ -540,11 +540,6 @@ impl<E: TraceRecord> Trace<E> {
         Some((self.recent.get(at)?, (cause != NO_CAUSE).then_some(cause)))
     }
 
-    /// The index in the whole run of the oldest kept event.
-    pub fn first_kept(&self) -> u64 {
-        self.count - self.recent.len() as u64
-    }
-
     /// The timeline's markers over the whole run.
     pub fn marks(&self) -> &Marks {
         &self.marks

@@ -21,6 +21,19 @@ pub struct LogEntry {
     pub linked: bool,
 }
 
+impl LogEntry {
+    /// The line of the event at `key` (its position in the run), worded by `describe`.
+    pub fn of<E: TraceRecord>(key: u64, event: &E, describe: impl Fn(&E) -> String) -> LogEntry {
+        LogEntry {
+            key,
+            at_secs: event.at().as_secs_f64(),
+            reason: event.reason().code().to_string(),
+            message: describe(event),
+            linked: event.subject().is_some(),
+        }
+    }
+}
+
 /// The newest `lines` events of a trace, oldest first, keyed by their position in the whole run
 /// (so a line keeps its key while newer events push in): what every scene feeds its `EventLog`.
 pub fn log_entries<E: TraceRecord>(trace: &Trace<E>, lines: usize) -> Vec<LogEntry> {
@@ -40,13 +53,7 @@ pub fn log_entries_by<E: TraceRecord>(
         .rev()
         .take(lines)
         .enumerate()
-        .map(|(back, event)| LogEntry {
-            key: total.saturating_sub(1 + back as u64),
-            at_secs: event.at().as_secs_f64(),
-            reason: event.reason().code().to_string(),
-            message: describe(event),
-            linked: event.subject().is_some(),
-        })
+        .map(|(back, event)| LogEntry::of(total.saturating_sub(1 + back as u64), event, &describe))
         .collect();
     entries.reverse();
     entries

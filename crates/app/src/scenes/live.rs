@@ -386,16 +386,8 @@ where
         let chain = self.sim.with_value(|sim| -> Option<WhyView> {
             let sim = sim.as_ref()?;
             let (links, more) = self.tape.with_value(|tape| tape.why(sim, index, WHY_LINKS));
-            let links = links
-                .into_iter()
-                .map(|(key, e)| LogEntry {
-                    key,
-                    at_secs: e.at().as_secs_f64(),
-                    reason: e.reason().code().to_string(),
-                    message: sim.model().describe(&e),
-                    linked: e.subject().is_some(),
-                })
-                .collect::<Vec<_>>();
+            let links: Vec<LogEntry> =
+                links.iter().map(|(key, e)| LogEntry::of(*key, e, |e| sim.model().describe(e))).collect();
             (!links.is_empty()).then_some(WhyView { links, more })
         });
         self.why.set(chain);
